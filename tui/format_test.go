@@ -1,0 +1,135 @@
+package tui
+
+import (
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+func TestFormatSize(t *testing.T) {
+	tests := []struct {
+		in   int64
+		want string
+	}{
+		{0, "0"},
+		{1, "1"},
+		{1023, "1023"},
+		{1024, "1.0K"},
+		{1234, "1.2K"},
+		{10 * 1024, "10K"},
+		{1023 * 1024, "1023K"},
+		{1024*1024 - 1, "1.0M"},
+		{10 << 20, "10M"},
+		{123456789, "118M"},
+		{5 << 30, "5.0G"},
+		{1 << 40, "1.0T"},
+		{1<<63 - 1, "8.0E"},
+	}
+	for _, tt := range tests {
+		got := formatSize(tt.in)
+		if got != tt.want {
+			t.Errorf("formatSize(%d) = %q, want %q", tt.in, got, tt.want)
+		}
+		if len(got) > sizeWidth {
+			t.Errorf("formatSize(%d) = %q is wider than the column", tt.in, got)
+		}
+	}
+}
+
+func TestFormatTime(t *testing.T) {
+	now := time.Date(2025, time.June, 15, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		in   time.Time
+		want string
+	}{
+		{time.Date(2025, time.January, 2, 15, 4, 0, 0, time.UTC), "Jan 02 15:04"},
+		{time.Date(2024, time.December, 31, 23, 59, 0, 0, time.UTC), "Dec 31  2024"},
+		{time.Date(2006, time.January, 2, 15, 4, 0, 0, time.UTC), "Jan 02  2006"},
+		// Shown in now's zone: 23:30 in UTC-5 is the next day in UTC.
+		{time.Date(2025, time.March, 1, 23, 30, 0, 0, time.FixedZone("EST", -5*3600)), "Mar 02 04:30"},
+		{time.Time{}, ""},
+	}
+	for _, tt := range tests {
+		got := formatTime(tt.in, now)
+		if got != tt.want {
+			t.Errorf("formatTime(%v) = %q, want %q", tt.in, got, tt.want)
+		}
+		if len(got) != 0 && len(got) != timeWidth {
+			t.Errorf("formatTime(%v) = %q is not %d wide", tt.in, got, timeWidth)
+		}
+	}
+}
+
+func TestFit(t *testing.T) {
+	tests := []struct {
+		in   string
+		w    int
+		want string
+	}{
+		{"abc", 5, "abc  "},
+		{"abcdef", 5, "abcd…"},
+		{"日本語日本語", 5, "日本…"},
+		{"日本語日本語", 4, "日… "},
+		{"日本", 4, "日本"},
+		{"abc", 0, ""},
+		{"abc", 1, "…"},
+	}
+	for _, tt := range tests {
+		got := fit(tt.in, tt.w)
+		if got != tt.want {
+			t.Errorf("fit(%q, %d) = %q, want %q", tt.in, tt.w, got, tt.want)
+		}
+		if w := ansi.StringWidth(got); w != tt.w {
+			t.Errorf("fit(%q, %d) is %d wide", tt.in, tt.w, w)
+		}
+	}
+}
+
+func TestFitLeft(t *testing.T) {
+	tests := []struct {
+		in   string
+		w    int
+		want string
+	}{
+		{"local:/srv", 12, "local:/srv  "},
+		{"local:/home/user/projects", 12, "…er/projects"},
+		{"web1:/日本語/日本語", 6, "…本語 "},
+		{"web1:/日本語/日本語", 5, "…本語"},
+		{"日本語", 1, "…"},
+	}
+	for _, tt := range tests {
+		got := fitLeft(tt.in, tt.w)
+		if got != tt.want {
+			t.Errorf("fitLeft(%q, %d) = %q, want %q", tt.in, tt.w, got, tt.want)
+		}
+		if w := ansi.StringWidth(got); w != tt.w {
+			t.Errorf("fitLeft(%q, %d) is %d wide", tt.in, tt.w, w)
+		}
+	}
+}
+
+func TestNameCellKeepsMarker(t *testing.T) {
+	e := newEntry(fakeInfo{name: "a rather long directory name", dir: true})
+	if got, want := nameCell(e, 10), "a rather…/"; got != want {
+		t.Errorf("nameCell = %q, want %q", got, want)
+	}
+	e = newEntry(fakeInfo{name: "日本語日本語"})
+	if got, want := nameCell(e, 7), "日本語…"; got != want {
+		t.Errorf("nameCell = %q, want %q", got, want)
+	}
+}
+
+func TestLayoutColumnsDropsTimeThenSize(t *testing.T) {
+	for _, tt := range []struct {
+		width      int
+		size, time bool
+	}{
+		{49, true, true}, {39, true, true}, {38, true, false}, {25, true, false}, {24, false, false}, {5, false, false},
+	} {
+		c := layoutColumns(tt.width)
+		if c.size != tt.size || c.time != tt.time {
+			t.Errorf("width %d: size %v time %v, want %v %v", tt.width, c.size, c.time, tt.size, tt.time)
+		}
+	}
+}

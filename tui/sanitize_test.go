@@ -1,0 +1,95 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+func TestSanitize(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+		width          int // display width of the result
+	}{
+		{"plain ASCII", "report 01.csv", "report 01.csv", 13},
+		{"empty", "", "", 0},
+		{"backslash kept", `C:\Users\me`, `C:\Users\me`, 11},
+		{"SGR colour", "evil\x1b[31mred", `evil\x1b[31mred`, 15},
+		{"OSC title", "a\x1b]0;pwned\x07b", `a\x1b]0;pwned\x07b`, 18},
+		{"OSC 8 hyperlink", "\x1b]8;;http://x\x1b\\y", `\x1b]8;;http://x\x1b\y`, 22},
+		{"clear screen", "\x1b[2J\x1b[H", `\x1b[2J\x1b[H`, 13},
+		{"newline tab CR", "a\nb\tc\rd", `a\x0ab\x09c\x0dd`, 16},
+		{"NUL and DEL", "\x00\x7f", `\x00\x7f`, 8},
+		{"C1 CSI", "a\u009b31mb", `a\u009b31mb`, 11},
+		{"C1 NEL", "\u0085", `\u0085`, 6},
+		{"bidi RLO", "bidi\u202etxt.exe", `bidi\u202etxt.exe`, 17},
+		{"bidi isolates", "\u2066a\u2069", `\u2066a\u2069`, 13},
+		{"LRM RLM ALM", "\u200e\u200f\u061c", `\u200e\u200f\u061c`, 18},
+		{"zero width space and joiner", "a\u200bb\u200dc", `a\u200bb\u200dc`, 15},
+		{"BOM", "\ufeffx", `\ufeffx`, 7},
+		{"soft hyphen", "co\u00adop", `co\u00adop`, 10},
+		{"line separator", "a\u2028b", `a\u2028b`, 8},
+		{"tag character", "x\U000E0041", `x\U000e0041`, 11},
+		{"invalid byte", "bad\xffbyte", `bad\xffbyte`, 11},
+		{"truncated sequence", "\xe2\x82", `\xe2\x82`, 8},
+		{"overlong encoding", "\xc0\xaf", `\xc0\xaf`, 8},
+		{"surrogate half", "\xed\xa0\x80", `\xed\xa0\x80`, 12},
+		{"Latin letters", "ünïcödé", "ünïcödé", 7},
+		{"wide CJK", "日本語.txt", "日本語.txt", 10},
+		{"fullwidth and Hangul", "ＡＢ한글", "ＡＢ한글", 8},
+		{"emoji", "🚀go", "🚀go", 4},
+		{"RTL letters kept", "שלום", "שלום", 4},
+		{"combining accent kept", "e\u0301", "e\u0301", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Sanitize(tt.in)
+			if got != tt.want {
+				t.Errorf("Sanitize(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+			if w := ansi.StringWidth(got); w != tt.width {
+				t.Errorf("width of %q = %d, want %d", got, w, tt.width)
+			}
+			assertSafe(t, got)
+		})
+	}
+}
+
+// assertSafe fails if s holds anything Sanitize must have escaped.
+func assertSafe(t *testing.T, s string) {
+	t.Helper()
+	if !utf8.ValidString(s) {
+		t.Errorf("%q is not valid UTF-8", s)
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029' {
+			t.Errorf("%q contains %U", s, r)
+		}
+	}
+	if ansi.Strip(s) != s {
+		t.Errorf("%q still holds an ANSI sequence", s)
+	}
+}
+
+func TestSanitizePlainASCIIIsNotCopied(t *testing.T) {
+	in := strings.Repeat("abc ", 10)
+	if got := testing.AllocsPerRun(100, func() { _ = Sanitize(in) }); got != 0 {
+		t.Errorf("Sanitize of plain ASCII allocates %v times", got)
+	}
+}
+
+func FuzzSanitize(f *testing.F) {
+	for _, s := range []string{"", "a", "\x1b[31m", "\u202e", "\xff", "日本", "\u009b", "a\u200db", "\xed\xa0\x80"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := Sanitize(s)
+		assertSafe(t, got)
+		if Sanitize(got) != got {
+			t.Errorf("Sanitize is not idempotent on %q", s)
+		}
+	})
+}
