@@ -4,15 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ferry-tui/ferry/config"
 	"github.com/pkg/sftp"
-	"github.com/skeema/knownhosts"
 	"golang.org/x/crypto/ssh"
 )
 
@@ -26,6 +27,8 @@ type Session struct {
 	SFTP *sftp.Client
 	// FS is the SFTP client as a ferry file system.
 	FS *FS
+
+	closers []io.Closer
 }
 
 // Close closes the SFTP client and the SSH connection.
@@ -34,6 +37,7 @@ func (s *Session) Close() error {
 	if cerr := s.SSH.Close(); err == nil && !errors.Is(cerr, net.ErrClosed) {
 		err = cerr
 	}
+	closeAll(s.closers)
 	return err
 }
 
@@ -52,65 +56,223 @@ func (e *ConnError) Error() string { return fmt.Sprintf("connect to %s: %v", e.H
 // Unwrap returns the cause.
 func (e *ConnError) Unwrap() error { return e.Err }
 
-// Dial connects to h, verifies its host key against known_hosts,
-// authenticates, and starts an SFTP client tuned for throughput.
+// Dialer connects to hosts. One Dialer serves a whole process, so that
+// several connections to one new host ask about its key once.
+type Dialer struct {
+	// Prompter asks for passwords, passphrases and host-key decisions;
+	// nil means NoPrompter.
+	Prompter Prompter
+	// Resolve resolves a ProxyJump hop ("[user@]host[:port]") with the
+	// hop's own configuration. nil dials hops with only what the hop names.
+	Resolve func(hop string) (config.Host, error)
+	// AgentSocket is the ssh-agent socket to use when the host's
+	// IdentityAgent is unset (the caller passes $SSH_AUTH_SOCK).
+	AgentSocket string
+	// Stderr receives a ProxyCommand's standard error; nil discards it.
+	Stderr io.Writer
+	// Log receives debug lines (ferry -v); never secrets. nil discards.
+	Log io.Writer
+}
+
+// Dial connects to h with a zero Dialer: no prompts, hops dialled as named.
 func Dial(ctx context.Context, h config.Host) (*Session, error) {
-	s, err := dial(ctx, h)
+	var d Dialer
+	return d.Dial(ctx, h)
+}
+
+// Dial connects to h (through its ProxyJump chain or ProxyCommand),
+// verifies its host key, authenticates, and starts an SFTP client tuned for
+// throughput. Failures are *ConnError.
+func (d *Dialer) Dial(ctx context.Context, h config.Host) (*Session, error) {
+	c, err := d.dialSSH(ctx, h, splitJumps(h.ProxyJump))
 	if err != nil {
 		return nil, &ConnError{Host: h.Alias, Err: err}
 	}
-	return s, nil
+	sc, err := sftp.NewClient(c.Client, SFTPOptions(string(c.ServerVersion()))...)
+	if err != nil {
+		c.Close()
+		return nil, &ConnError{Host: h.Alias, Err: fmt.Errorf("start sftp subsystem: %w", err)}
+	}
+	return &Session{Host: h, SSH: c.Client, SFTP: sc, FS: NewFS(h.Alias, sc), closers: c.closers}, nil
 }
 
-func dial(ctx context.Context, h config.Host) (*Session, error) {
+// sshConn is an SSH client plus whatever it runs over (jump hosts), closed
+// after it in reverse order.
+type sshConn struct {
+	*ssh.Client
+	closers []io.Closer
+}
+
+// Close closes the client and then every hop beneath it.
+func (c *sshConn) Close() error {
+	err := c.Client.Close()
+	for i := len(c.closers) - 1; i >= 0; i-- {
+		c.closers[i].Close()
+	}
+	return err
+}
+
+func (d *Dialer) logf(format string, args ...any) {
+	if d.Log != nil {
+		fmt.Fprintf(d.Log, "debug: "+format+"\n", args...)
+	}
+}
+
+// dialSSH connects to h through jumps (the hops before h, in order).
+func (d *Dialer) dialSSH(ctx context.Context, h config.Host, jumps []string) (*sshConn, error) {
 	if h.Port == 0 {
 		h.Port = 22
 	}
 	addr := net.JoinHostPort(h.HostName, strconv.Itoa(h.Port))
-	hkdb, err := knownhosts.NewDB(existing(h.UserKnownHostsFiles, h.GlobalKnownHostsFiles)...)
-	if err != nil {
-		return nil, fmt.Errorf("known_hosts: %w", err)
+	var (
+		conn    net.Conn
+		closers []io.Closer
+		err     error
+	)
+	switch {
+	case len(jumps) > 0:
+		last := jumps[len(jumps)-1]
+		hop, err := d.resolveHop(last)
+		if err != nil {
+			return nil, fmt.Errorf("ProxyJump %s: %w", last, err)
+		}
+		// The hops before this one carry it, whatever its own config says.
+		hop.ProxyJump = strings.Join(jumps[:len(jumps)-1], ",")
+		d.logf("connecting to %s via jump host %s", addr, last)
+		jc, err := d.dialSSH(ctx, hop, splitJumps(hop.ProxyJump))
+		if err != nil {
+			return nil, fmt.Errorf("jump host %s: %w", last, err)
+		}
+		closers = append(jc.closers, jc.Client)
+		conn, err = jc.Client.DialContext(ctx, "tcp", addr)
+		if err != nil {
+			closeAll(closers)
+			return nil, fmt.Errorf("jump host %s cannot reach %s: %w", last, addr, err)
+		}
+	case h.ProxyCommand != "" && !strings.EqualFold(h.ProxyCommand, "none"):
+		d.logf("executing ProxyCommand: %s", h.ProxyCommand)
+		conn, err = proxyCommandConn(ctx, h.ProxyCommand, addr, d.Stderr)
+		if err != nil {
+			return nil, err
+		}
+	default:
+		d.logf("connecting to %s", addr)
+		dctx := ctx
+		if h.ConnectTimeout > 0 {
+			var cancel context.CancelFunc
+			dctx, cancel = context.WithTimeout(ctx, h.ConnectTimeout)
+			defer cancel()
+		}
+		var nd net.Dialer
+		conn, err = nd.DialContext(dctx, "tcp", addr)
+		if err != nil {
+			return nil, err
+		}
+		interval, count := aliveSettings(h)
+		conn = &idleConn{Conn: conn, idle: interval*time.Duration(count) + idleSlack}
 	}
-	signers, err := loadSigners(h.IdentityFiles)
-	if err != nil {
-		return nil, err
-	}
-	cfg := &ssh.ClientConfig{
-		User:              h.User,
-		Auth:              []ssh.AuthMethod{ssh.PublicKeys(signers...)},
-		HostKeyCallback:   hkdb.HostKeyCallback(),
-		HostKeyAlgorithms: hkdb.HostKeyAlgorithms(addr),
-		Timeout:           h.ConnectTimeout,
-	}
-	if h.ConnectTimeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, h.ConnectTimeout)
-		defer cancel()
-	}
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", addr)
-	if err != nil {
-		return nil, err
-	}
-	if dl, ok := ctx.Deadline(); ok {
-		_ = conn.SetDeadline(dl)
-	}
-	c, chans, reqs, err := ssh.NewClientConn(conn, addr, cfg)
+	c, err := d.handshake(ctx, h, addr, conn)
 	if err != nil {
 		conn.Close()
-		if knownhosts.IsHostUnknown(err) {
-			return nil, fmt.Errorf("host key for %s is not known and StrictHostKeyChecking is yes: %w", addr, err)
-		}
+		closeAll(closers)
 		return nil, err
 	}
-	_ = conn.SetDeadline(time.Time{})
-	client := ssh.NewClient(c, chans, reqs)
-	sc, err := sftp.NewClient(client, SFTPOptions(string(client.ServerVersion()))...)
+	return &sshConn{Client: c, closers: closers}, nil
+}
+
+// handshake runs the SSH handshake and authentication over conn, bounded by
+// ConnectTimeout and ctx, then starts keepalives.
+func (d *Dialer) handshake(ctx context.Context, h config.Host, addr string, conn net.Conn) (*ssh.Client, error) {
+	cb, algos, err := d.hostKeyCheck(ctx, h, addr)
 	if err != nil {
-		client.Close()
-		return nil, fmt.Errorf("start sftp subsystem: %w", err)
+		return nil, err
 	}
-	return &Session{Host: h, SSH: client, SFTP: sc, FS: NewFS(h.Alias, sc)}, nil
+	auth, closeAuth, err := d.authMethods(ctx, h, addr)
+	if err != nil {
+		return nil, err
+	}
+	defer closeAuth()
+	cfg := &ssh.ClientConfig{
+		User:              h.User,
+		Auth:              auth,
+		HostKeyCallback:   cb,
+		HostKeyAlgorithms: algos,
+		Timeout:           h.ConnectTimeout,
+	}
+	cfg.Ciphers = h.Ciphers
+	cfg.KeyExchanges = h.KexAlgorithms
+	cfg.MACs = h.MACs
+
+	// A timer that closes the connection bounds the handshake on every kind
+	// of connection, including jump channels that have no deadlines.
+	hsctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if h.ConnectTimeout > 0 {
+		hsctx, cancel = context.WithTimeout(hsctx, h.ConnectTimeout)
+		defer cancel()
+	}
+	stopWatch := context.AfterFunc(hsctx, func() { conn.Close() })
+	c, chans, reqs, err := ssh.NewClientConn(conn, addr, cfg)
+	if !stopWatch() {
+		if err == nil {
+			c.Close()
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("timed out after %v (ConnectTimeout) during the SSH handshake", h.ConnectTimeout)
+	}
+	if err != nil {
+		return nil, explainHandshake(err)
+	}
+	d.logf("authenticated to %s as %s (server %q)", addr, h.User, c.ServerVersion())
+	client := ssh.NewClient(c, chans, reqs)
+	interval, count := aliveSettings(h)
+	stop := make(chan struct{})
+	go func() {
+		_ = client.Wait()
+		close(stop)
+	}()
+	go keepalive(c, interval, count, stop)
+	return client, nil
+}
+
+// aliveSettings returns the keepalive interval and count for h.
+func aliveSettings(h config.Host) (time.Duration, int) {
+	interval, count := h.ServerAliveInterval, h.ServerAliveCountMax
+	if interval <= 0 {
+		interval = defaultAliveInterval
+	}
+	if count <= 0 {
+		count = defaultAliveCountMax
+	}
+	return interval, count
+}
+
+// resolveHop resolves one ProxyJump hop with its own configuration.
+func (d *Dialer) resolveHop(hop string) (config.Host, error) {
+	if d.Resolve != nil {
+		return d.Resolve(hop)
+	}
+	return config.Host{}, fmt.Errorf("no resolver for jump host %q", hop)
+}
+
+func closeAll(cs []io.Closer) {
+	for i := len(cs) - 1; i >= 0; i-- {
+		cs[i].Close()
+	}
+}
+
+// explainHandshake turns x/crypto's handshake errors into plain words.
+func explainHandshake(err error) error {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "unable to authenticate"):
+		return fmt.Errorf("authentication failed (%w)", err)
+	case strings.Contains(msg, "no common algorithm"):
+		return fmt.Errorf("no algorithm in common with the server (%w)", err)
+	}
+	return err
 }
 
 // existing returns the files of both lists that exist; known_hosts files

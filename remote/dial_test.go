@@ -1,0 +1,181 @@
+package remote_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ferry-tui/ferry/config"
+	"github.com/ferry-tui/ferry/remote"
+	"github.com/ferry-tui/ferry/remote/sshdtest"
+)
+
+// resolver maps hop names to hosts, as config.Resolve would.
+func resolver(hops map[string]config.Host) func(string) (config.Host, error) {
+	return func(hop string) (config.Host, error) {
+		h, ok := hops[hop]
+		if !ok {
+			return config.Host{}, fmt.Errorf("unknown hop %q", hop)
+		}
+		return h, nil
+	}
+}
+
+func logOf(t *testing.T, s *sshdtest.Server) string {
+	t.Helper()
+	b, err := os.ReadFile(s.LogPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestSSHDProxyJumpChain(t *testing.T) {
+	j1, j2, target := sshdtest.Start(t), sshdtest.Start(t), sshdtest.Start(t)
+	if err := os.WriteFile(target.Dir+"/behind-two-jumps", nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d := remote.Dialer{Resolve: resolver(map[string]config.Host{
+		"j1": hostFor(t, j1),
+		"j2": hostFor(t, j2),
+	})}
+	h := hostFor(t, target)
+	h.ProxyJump = "j1,j2"
+	s, err := d.Dial(context.Background(), h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	fis, err := s.FS.ReadDir(context.Background(), target.Dir)
+	if err != nil || len(fis) != 1 || fis[0].Name() != "behind-two-jumps" {
+		t.Fatalf("listing through jumps: %v, %v", fis, err)
+	}
+	// j1 forwarded to j2, and j2 forwarded to the target.
+	if l := logOf(t, j1); !strings.Contains(l, fmt.Sprintf("127.0.0.1 port %d", j2.Port)) {
+		t.Errorf("j1's log shows no forwarding to j2 (port %d)", j2.Port)
+	}
+	if l := logOf(t, j2); !strings.Contains(l, fmt.Sprintf("127.0.0.1 port %d", target.Port)) {
+		t.Errorf("j2's log shows no forwarding to the target (port %d)", target.Port)
+	}
+}
+
+func TestSSHDProxyJumpUnknownHop(t *testing.T) {
+	target := sshdtest.Start(t)
+	d := remote.Dialer{Resolve: resolver(nil)}
+	h := hostFor(t, target)
+	h.ProxyJump = "nowhere"
+	_, err := d.Dial(context.Background(), h)
+	if err == nil || !strings.Contains(err.Error(), "nowhere") {
+		t.Fatalf("err = %v, want it to name the hop", err)
+	}
+}
+
+func TestSSHDProxyCommand(t *testing.T) {
+	if _, err := os.Stat("/bin/bash"); err != nil {
+		t.Skip("needs bash for /dev/tcp")
+	}
+	target := sshdtest.Start(t)
+	h := hostFor(t, target)
+	h.ProxyCommand = fmt.Sprintf(`bash -c 'exec 3<>/dev/tcp/127.0.0.1/%d; cat <&3 & exec cat >&3'`, target.Port)
+	s := dial(t, h)
+	if _, err := s.FS.ReadDir(context.Background(), target.Dir); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestConnectTimeoutCoversHandshake dials a listener that accepts and then
+// never says anything: ConnectTimeout must end the SSH handshake too.
+func TestConnectTimeoutCoversHandshake(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	port := ln.Addr().(*net.TCPAddr).Port
+	h := config.Host{Alias: "silent", HostName: "127.0.0.1", Port: port, User: "x", ConnectTimeout: 500 * time.Millisecond}
+	done := make(chan error, 1)
+	go func() {
+		_, err := remote.Dial(context.Background(), h)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "ConnectTimeout") {
+			t.Fatalf("err = %v, want a ConnectTimeout error", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Dial did not return: ConnectTimeout does not bound the handshake")
+	}
+}
+
+// TestSSHDStalledServerDetected stops sshd with SIGSTOP: with
+// ServerAliveInterval 1 and ServerAliveCountMax 2 the next operation must
+// fail as a lost connection instead of waiting forever.
+func TestSSHDStalledServerDetected(t *testing.T) {
+	srv := sshdtest.Start(t)
+	h := hostFor(t, srv)
+	h.ServerAliveInterval = time.Second
+	h.ServerAliveCountMax = 2
+	s := dial(t, h)
+	ctx := context.Background()
+	if _, err := s.FS.ReadDir(ctx, srv.Dir); err != nil {
+		t.Fatal(err)
+	}
+	srv.Signal(syscall.SIGSTOP)
+	defer srv.Signal(syscall.SIGCONT)
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.FS.ReadDir(ctx, srv.Dir)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Fatal("listing a stopped server succeeded")
+		}
+		t.Logf("stalled server reported as: %v", err)
+	case <-time.After(60 * time.Second):
+		t.Fatal("a stalled server was never detected")
+	}
+}
+
+// TestSSHDKilledServerFailsAtOnce kills sshd: the next operation fails
+// without waiting for keepalives (the interval here is an hour).
+func TestSSHDKilledServerFailsAtOnce(t *testing.T) {
+	srv := sshdtest.Start(t)
+	h := hostFor(t, srv)
+	h.ServerAliveInterval = time.Hour
+	s := dial(t, h)
+	srv.Stop()
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.FS.ReadDir(context.Background(), srv.Dir)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Fatal("listing a killed server succeeded")
+		}
+		if !errors.Is(err, net.ErrClosed) && !strings.Contains(err.Error(), "connection") && !strings.Contains(err.Error(), "EOF") {
+			t.Logf("killed server reported as: %v", err)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("a killed server was not noticed")
+	}
+}
