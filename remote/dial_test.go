@@ -16,14 +16,21 @@ import (
 	"github.com/ferry-tui/ferry/remote/sshdtest"
 )
 
-// resolver maps hop names to hosts, as config.Resolve would.
-func resolver(hops map[string]config.Host) func(string) (config.Host, error) {
-	return func(hop string) (config.Host, error) {
-		h, ok := hops[hop]
-		if !ok {
-			return config.Host{}, fmt.Errorf("unknown hop %q", hop)
+// resolver maps hop names to hosts, as config.ResolveJumps would: each
+// hop gets the hops before it as its ProxyJump.
+func resolver(known map[string]config.Host) func(config.Host) ([]config.Host, error) {
+	return func(h config.Host) ([]config.Host, error) {
+		names := strings.Split(h.ProxyJump, ",")
+		var hops []config.Host
+		for i, n := range names {
+			hop, ok := known[n]
+			if !ok {
+				return nil, fmt.Errorf("unknown hop %q", n)
+			}
+			hop.ProxyJump = strings.Join(names[:i], ",")
+			hops = append(hops, hop)
 		}
-		return h, nil
+		return hops, nil
 	}
 }
 
@@ -41,7 +48,7 @@ func TestSSHDProxyJumpChain(t *testing.T) {
 	if err := os.WriteFile(target.Dir+"/behind-two-jumps", nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	d := remote.Dialer{Resolve: resolver(map[string]config.Host{
+	d := remote.Dialer{Jumps: resolver(map[string]config.Host{
 		"j1": hostFor(t, j1),
 		"j2": hostFor(t, j2),
 	})}
@@ -67,7 +74,7 @@ func TestSSHDProxyJumpChain(t *testing.T) {
 
 func TestSSHDProxyJumpUnknownHop(t *testing.T) {
 	target := sshdtest.Start(t)
-	d := remote.Dialer{Resolve: resolver(nil)}
+	d := remote.Dialer{Jumps: resolver(nil)}
 	h := hostFor(t, target)
 	h.ProxyJump = "nowhere"
 	_, err := d.Dial(context.Background(), h)

@@ -62,9 +62,10 @@ type Dialer struct {
 	// Prompter asks for passwords, passphrases and host-key decisions;
 	// nil means NoPrompter.
 	Prompter Prompter
-	// Resolve resolves a ProxyJump hop ("[user@]host[:port]") with the
-	// hop's own configuration. nil dials hops with only what the hop names.
-	Resolve func(hop string) (config.Host, error)
+	// Jumps resolves the ProxyJump chain of a host into its hops, first
+	// hop first, each with its own configuration and with the hops before
+	// it as its ProxyJump (config.ResolveJumps). nil refuses ProxyJump.
+	Jumps func(h config.Host) ([]config.Host, error)
 	// AgentSocket is the ssh-agent socket to use when the host's
 	// IdentityAgent is unset (the caller passes $SSH_AUTH_SOCK).
 	AgentSocket string
@@ -84,7 +85,7 @@ func Dial(ctx context.Context, h config.Host) (*Session, error) {
 // verifies its host key, authenticates, and starts an SFTP client tuned for
 // throughput. Failures are *ConnError.
 func (d *Dialer) Dial(ctx context.Context, h config.Host) (*Session, error) {
-	c, err := d.dialSSH(ctx, h, splitJumps(h.ProxyJump))
+	c, err := d.dialSSH(ctx, h)
 	if err != nil {
 		return nil, &ConnError{Host: h.Alias, Err: err}
 	}
@@ -118,8 +119,8 @@ func (d *Dialer) logf(format string, args ...any) {
 	}
 }
 
-// dialSSH connects to h through jumps (the hops before h, in order).
-func (d *Dialer) dialSSH(ctx context.Context, h config.Host, jumps []string) (*sshConn, error) {
+// dialSSH connects to h, through its ProxyJump chain if it has one.
+func (d *Dialer) dialSSH(ctx context.Context, h config.Host) (*sshConn, error) {
 	if h.Port == 0 {
 		h.Port = 22
 	}
@@ -130,16 +131,16 @@ func (d *Dialer) dialSSH(ctx context.Context, h config.Host, jumps []string) (*s
 		err     error
 	)
 	switch {
-	case len(jumps) > 0:
-		last := jumps[len(jumps)-1]
-		hop, err := d.resolveHop(last)
+	case len(splitJumps(h.ProxyJump)) > 0:
+		hops, err := d.resolveJumps(h)
 		if err != nil {
-			return nil, fmt.Errorf("ProxyJump %s: %w", last, err)
+			return nil, fmt.Errorf("ProxyJump %s: %w", h.ProxyJump, err)
 		}
-		// The hops before this one carry it, whatever its own config says.
-		hop.ProxyJump = strings.Join(jumps[:len(jumps)-1], ",")
+		// The last hop carries h; the hops before it carry the last one.
+		hop := hops[len(hops)-1]
+		last := hop.Alias
 		d.logf("connecting to %s via jump host %s", addr, last)
-		jc, err := d.dialSSH(ctx, hop, splitJumps(hop.ProxyJump))
+		jc, err := d.dialSSH(ctx, hop)
 		if err != nil {
 			return nil, fmt.Errorf("jump host %s: %w", last, err)
 		}
@@ -249,12 +250,16 @@ func aliveSettings(h config.Host) (time.Duration, int) {
 	return interval, count
 }
 
-// resolveHop resolves one ProxyJump hop with its own configuration.
-func (d *Dialer) resolveHop(hop string) (config.Host, error) {
-	if d.Resolve != nil {
-		return d.Resolve(hop)
+// resolveJumps resolves h's ProxyJump hops with their own configuration.
+func (d *Dialer) resolveJumps(h config.Host) ([]config.Host, error) {
+	if d.Jumps == nil {
+		return nil, fmt.Errorf("no resolver for jump hosts")
 	}
-	return config.Host{}, fmt.Errorf("no resolver for jump host %q", hop)
+	hops, err := d.Jumps(h)
+	if err == nil && len(hops) == 0 {
+		err = fmt.Errorf("no jump hosts in %q", h.ProxyJump)
+	}
+	return hops, err
 }
 
 func closeAll(cs []io.Closer) {

@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/ferry-tui/ferry/config"
+	"github.com/ferry-tui/ferry/remote"
 	"github.com/ferry-tui/ferry/remote/demo"
 )
 
@@ -82,5 +83,5 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		StrictHostKeyChecking: "yes",
 		BatchMode:             true,
 	}
-	return openTUI(ctx, host, stderr)
+	return openTUI(ctx, &remote.Dialer{Prompter: remote.NoPrompter{}}, host, stderr)
 }

@@ -3,17 +3,32 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
+
+	"github.com/ferry-tui/ferry/tui"
 )
 
 // runOpen opens the UI against the destination in args.
-func runOpen(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	_ = ctx
-	_ = stdout
-	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+func (a *app) runOpen(ctx context.Context, args []string) int {
+	var cf connFlags
+	fset := newFlagSet("", "[flags] HOST", a.stderr)
+	cf.register(fset)
+	if err := fset.Parse(args); err != nil {
 		return exitUsage
 	}
-	fmt.Fprintln(stderr, "ferry: opening hosts by alias arrives with ssh_config resolution; try `ferry demo`")
-	return exitUsage
+	if fset.NArg() != 1 {
+		fmt.Fprint(a.stderr, usage)
+		return exitUsage
+	}
+	s, err := a.newSession(cf)
+	if err != nil {
+		fmt.Fprintln(a.stderr, "ferry:", err)
+		return exitFailed
+	}
+	defer s.close()
+	h, err := s.resolve(fset.Arg(0))
+	if err != nil {
+		fmt.Fprintln(a.stderr, "ferry:", tui.Sanitize(err.Error()))
+		return exitConnFail
+	}
+	return openTUI(ctx, s.dialer(h), h, a.stderr)
 }

@@ -4,13 +4,14 @@
 //
 //	ferry [flags] [HOST]       open HOST (an ssh_config alias, user@host[:path] or sftp://...)
 //	ferry demo [--serve] [DIR] try ferry against an embedded SFTP server
+//	ferry resolve DEST         print the resolved settings, like ssh -G
+//	ferry ls|mkdir|rmdir|rm|rename ...   headless file operations
 //	ferry version              print the version
 package main
 
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -26,15 +27,21 @@ const (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	code := run(ctx, newApp(os.Stdout, os.Stderr), os.Args[1:])
 	stop()
 	os.Exit(code)
 }
 
 // run dispatches a command line and returns the exit status.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func run(ctx context.Context, a *app, args []string) int {
+	stdout, stderr := a.stdout, a.stderr
 	if len(args) > 0 {
+		if op, ok := remoteOps[args[0]]; ok {
+			return a.runRemoteOp(ctx, op, args[1:])
+		}
 		switch args[0] {
+		case "resolve":
+			return a.runResolve(ctx, args[1:])
 		case "version", "--version":
 			fmt.Fprintln(stdout, "ferry", version())
 			return exitOK
@@ -45,7 +52,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return exitOK
 		}
 	}
-	return runOpen(ctx, args, stdout, stderr)
+	return a.runOpen(ctx, args)
 }
 
 const usage = `ferry: a dual-pane file manager for SFTP
@@ -55,7 +62,21 @@ Usage:
                                user@host[:path] or sftp://[user@]host[:port][/path]
   ferry demo [DIR]             try ferry against an embedded SFTP server on 127.0.0.1
   ferry demo --serve [DIR]     run only the demo server and print an sftp command for it
+  ferry resolve [flags] DEST   print the resolved settings, like ssh -G
+  ferry ls [-l] DEST:[PATH]    list a remote directory
+  ferry mkdir [-p] DEST:PATH...
+  ferry rmdir DEST:PATH...
+  ferry rm [-r] DEST:PATH...
+  ferry rename DEST:OLD NEW
   ferry version                print the version
+
+Flags shared by every command that connects, as in ssh and scp:
+  -F file   ssh config file     -o Key=Value   ssh option (repeatable)
+  -i file   identity file       -J jumps       ProxyJump
+  -P port   remote port         -v             debug log (never secrets)
+
+Exit status: 0 success, 1 an operation failed, 2 usage error,
+255 connection or authentication failed.
 
 Keys: arrows or j/k move, Enter opens, Backspace goes up, Tab switches pane, q quits.
 `

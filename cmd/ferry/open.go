@@ -16,8 +16,8 @@ import (
 // openTUI dials h and runs the dual-pane UI with the local working
 // directory on the left and h on the right. Every way of opening a host
 // (an alias, user@host, the demo) ends here; only how h was made differs.
-func openTUI(ctx context.Context, h config.Host, stderr io.Writer) int {
-	sess, err := remote.Dial(ctx, h)
+func openTUI(ctx context.Context, d *remote.Dialer, h config.Host, stderr io.Writer) int {
+	sess, err := d.Dial(ctx, h)
 	if err != nil {
 		fmt.Fprintln(stderr, "ferry:", tui.Sanitize(err.Error()))
 		return exitConnFail

@@ -1,0 +1,175 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"strings"
+
+	"github.com/ferry-tui/ferry/config"
+	"github.com/ferry-tui/ferry/remote"
+)
+
+// app is what a command needs from the process: streams, environment and
+// the local identity. main fills it from the OS; tests fill it by hand.
+type app struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	home           string
+	user           string
+	// prompter answers questions while connecting; nil means ask on the
+	// terminal (or refuse, in BatchMode or without one).
+	prompter remote.Prompter
+}
+
+// newApp describes the running process.
+func newApp(stdout, stderr io.Writer) *app {
+	a := &app{stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	a.home, _ = os.UserHomeDir()
+	if u, err := user.Current(); err == nil {
+		a.user = u.Username
+	}
+	return a
+}
+
+// connFlags are the flags every command that connects shares, as in ssh
+// and scp.
+type connFlags struct {
+	configFile string
+	options    multiFlag
+	identities multiFlag
+	jump       string
+	port       int
+	verbose    bool
+}
+
+// register adds the shared flags to fset.
+func (f *connFlags) register(fset *flag.FlagSet) {
+	fset.StringVar(&f.configFile, "F", "", "read this ssh config `file` instead of ~/.ssh/config and /etc/ssh/ssh_config")
+	fset.Var(&f.options, "o", "ssh config `Key=Value`, wins over the files (repeatable)")
+	fset.Var(&f.identities, "i", "identity (private key) `file` (repeatable)")
+	fset.StringVar(&f.jump, "J", "", "connect through these jump `hosts` (ProxyJump)")
+	fset.IntVar(&f.port, "P", 0, "remote `port`")
+	fset.BoolVar(&f.verbose, "v", false, "write a debug log (never secrets) to "+filepath.Join(os.TempDir(), "ferry-debug.log"))
+}
+
+// multiFlag collects a repeatable string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+// session is a configured connection context for one command.
+type session struct {
+	*app
+	flags connFlags
+	log   io.Writer
+	close func()
+}
+
+// newSession opens the debug log when -v was given.
+func (a *app) newSession(f connFlags) (*session, error) {
+	s := &session{app: a, flags: f, close: func() {}}
+	if f.verbose {
+		p := filepath.Join(os.TempDir(), "ferry-debug.log")
+		lf, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("debug log: %w", err)
+		}
+		fmt.Fprintf(a.stderr, "ferry: debug log in %s\n", p)
+		s.log = lf
+		s.close = func() { lf.Close() }
+	}
+	return s, nil
+}
+
+// configOptions builds config.Options from the flags and the process.
+func (s *session) configOptions() config.Options {
+	o := config.Options{
+		Home:       s.home,
+		LocalUser:  s.user,
+		Getenv:     s.getenv,
+		Overrides:  s.flags.options,
+		Identities: s.flags.identities,
+		Jump:       s.flags.jump,
+		Port:       s.flags.port,
+		Log:        s.log,
+	}
+	if s.flags.configFile != "" {
+		o.UserConfig = s.flags.configFile
+		o.UserConfigRequired = true
+	} else {
+		o.UserConfig = filepath.Join(s.home, ".ssh", "config")
+		o.SystemConfig = "/etc/ssh/ssh_config"
+	}
+	if p, err := exec.LookPath("ssh"); err == nil {
+		o.SSHPath = p
+	}
+	return o
+}
+
+// resolve turns a destination string into a resolved host.
+func (s *session) resolve(dest string) (config.Host, error) {
+	d, err := config.ParseDestination(dest)
+	if err != nil {
+		return config.Host{}, err
+	}
+	return config.Resolve(d, s.configOptions())
+}
+
+// resolveJumps resolves h's ProxyJump hops as ssh does: each with its own
+// configuration, the hop's user and port, and without -o and -i.
+func (s *session) resolveJumps(h config.Host) ([]config.Host, error) {
+	return config.ResolveJumps(h, s.configOptions())
+}
+
+// dialer returns a Dialer that asks on the terminal unless BatchMode.
+func (s *session) dialer(h config.Host) *remote.Dialer {
+	var p remote.Prompter = s.prompter
+	if p == nil {
+		p = stderrPrompter{w: s.stderr}
+	}
+	if h.BatchMode {
+		p = stderrPrompter{w: s.stderr}
+	}
+	return &remote.Dialer{
+		Prompter:    p,
+		Jumps:       s.resolveJumps,
+		AgentSocket: s.getenv("SSH_AUTH_SOCK"),
+		Stderr:      s.stderr,
+		Log:         s.log,
+	}
+}
+
+// connect resolves and dials dest.
+func (s *session) connect(ctx context.Context, dest string) (*remote.Session, config.Host, error) {
+	h, err := s.resolve(dest)
+	if err != nil {
+		return nil, h, err
+	}
+	sess, err := s.dialer(h).Dial(ctx, h)
+	return sess, h, err
+}
+
+// stderrPrompter refuses every question but shows warnings on stderr.
+type stderrPrompter struct {
+	remote.NoPrompter
+	w io.Writer
+}
+
+// Warn prints msg on standard error.
+func (p stderrPrompter) Warn(msg string) { fmt.Fprintln(p.w, "ferry: warning:", msg) }
+
+// errUsage marks command-line mistakes.
+var errUsage = errors.New("usage")
+
+// usageErr is a command-line mistake with an explanation.
+func usageErr(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", errUsage, fmt.Sprintf(format, args...))
+}

@@ -1,0 +1,220 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ferry-tui/ferry/config"
+	"github.com/ferry-tui/ferry/remote"
+	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui"
+)
+
+// remoteOp is one headless command on remote paths.
+type remoteOp struct {
+	name     string
+	synopsis string
+	minArgs  int
+	maxArgs  int // -1 for no limit
+	boolFlag string
+	boolHelp string
+	run      func(ctx context.Context, o *opRun) error
+}
+
+// opRun is one invocation: the connected host and the operands' paths.
+type opRun struct {
+	*app
+	fs    *remote.FS
+	host  config.Host
+	paths []string
+	flag  bool
+}
+
+// remoteOps are the headless commands that act on one host.
+var remoteOps = map[string]remoteOp{
+	"ls": {name: "ls", synopsis: "[flags] [-l] DEST:[PATH]", minArgs: 1, maxArgs: 1,
+		boolFlag: "l", boolHelp: "long listing: mode, size, time, name", run: opLs},
+	"mkdir": {name: "mkdir", synopsis: "[flags] [-p] DEST:PATH...", minArgs: 1, maxArgs: -1,
+		boolFlag: "p", boolHelp: "make parent directories as needed; no error if it exists", run: opMkdir},
+	"rmdir": {name: "rmdir", synopsis: "[flags] DEST:PATH...", minArgs: 1, maxArgs: -1, run: opRmdir},
+	"rm": {name: "rm", synopsis: "[flags] [-r] DEST:PATH...", minArgs: 1, maxArgs: -1,
+		boolFlag: "r", boolHelp: "remove directories and their contents recursively", run: opRm},
+	"rename": {name: "rename", synopsis: "[flags] DEST:OLD NEW", minArgs: 2, maxArgs: 2, run: opRename},
+}
+
+// runRemoteOp parses flags and operands, connects once, and runs op.
+func (a *app) runRemoteOp(ctx context.Context, op remoteOp, args []string) int {
+	var cf connFlags
+	fset := newFlagSet(op.name, op.synopsis, a.stderr)
+	cf.register(fset)
+	var b bool
+	if op.boolFlag != "" {
+		fset.BoolVar(&b, op.boolFlag, false, op.boolHelp)
+	}
+	if err := fset.Parse(args); err != nil {
+		return exitUsage
+	}
+	operands := fset.Args()
+	if len(operands) < op.minArgs || (op.maxArgs >= 0 && len(operands) > op.maxArgs) {
+		fset.Usage()
+		return exitUsage
+	}
+	dest, paths, err := splitOperands(op.name, operands)
+	if err != nil {
+		fmt.Fprintln(a.stderr, "ferry:", tui.Sanitize(err.Error()))
+		return exitUsage
+	}
+	s, err := a.newSession(cf)
+	if err != nil {
+		fmt.Fprintln(a.stderr, "ferry:", err)
+		return exitFailed
+	}
+	defer s.close()
+	sess, h, err := s.connect(ctx, dest)
+	if err != nil {
+		// Resolution and connection failures both exit 255, as ssh does.
+		fmt.Fprintln(a.stderr, "ferry:", tui.Sanitize(err.Error()))
+		return exitConnFail
+	}
+	defer sess.Close()
+	err = op.run(ctx, &opRun{app: a, fs: sess.FS, host: h, paths: paths, flag: b})
+	if err != nil {
+		fmt.Fprintln(a.stderr, "ferry "+op.name+":", tui.Sanitize(err.Error()))
+		return exitFailed
+	}
+	return exitOK
+}
+
+// splitOperands checks that every operand names the same host and returns
+// that destination and the paths. The first operand must be DEST:PATH;
+// later ones may be DEST:PATH on the same host or a bare path on it.
+func splitOperands(cmd string, operands []string) (string, []string, error) {
+	if !config.IsRemote(operands[0]) {
+		return "", nil, usageErr("%s: %q is not remote; write HOST:PATH (HOST: for the login directory)", cmd, operands[0])
+	}
+	first, err := config.ParseDestination(operands[0])
+	if err != nil {
+		return "", nil, err
+	}
+	dest := operands[0][:len(operands[0])-len(first.Path)-1]
+	if strings.HasPrefix(operands[0], "sftp://") {
+		dest = operands[0]
+	}
+	paths := []string{orDot(first.Path)}
+	for _, o := range operands[1:] {
+		if !config.IsRemote(o) {
+			paths = append(paths, orDot(o))
+			continue
+		}
+		d, err := config.ParseDestination(o)
+		if err != nil {
+			return "", nil, err
+		}
+		if d.Host != first.Host || d.User != first.User || d.Port != first.Port {
+			return "", nil, usageErr("%s: all operands must be on one host (%s and %s)", cmd, first.Host, d.Host)
+		}
+		paths = append(paths, orDot(d.Path))
+	}
+	return dest, paths, nil
+}
+
+func orDot(p string) string {
+	if p == "" {
+		return "."
+	}
+	return p
+}
+
+func opLs(ctx context.Context, o *opRun) error {
+	p := o.paths[0]
+	fi, err := o.fs.Stat(ctx, p)
+	if err != nil {
+		return err
+	}
+	var entries []fs.FileInfo
+	if fi.IsDir() {
+		entries, err = o.fs.ReadDir(ctx, p)
+		if err != nil {
+			return err
+		}
+	} else {
+		entries = []fs.FileInfo{fi}
+	}
+	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
+	for _, e := range entries {
+		name := tui.Sanitize(e.Name())
+		if e.IsDir() {
+			name += "/"
+		}
+		if o.flag {
+			fmt.Fprintf(o.stdout, "%s %12d %s %s\n", e.Mode().String(), e.Size(), e.ModTime().Format(time.DateTime), name)
+		} else {
+			fmt.Fprintln(o.stdout, name)
+		}
+	}
+	return nil
+}
+
+func opMkdir(ctx context.Context, o *opRun) error {
+	for _, p := range o.paths {
+		var err error
+		if o.flag {
+			err = transfer.MkdirAll(ctx, o.fs, p, 0o755)
+		} else {
+			err = o.fs.Mkdir(ctx, p, 0o755)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func opRmdir(ctx context.Context, o *opRun) error {
+	for _, p := range o.paths {
+		fi, err := o.fs.Lstat(ctx, p)
+		if err != nil {
+			return err
+		}
+		if !fi.IsDir() {
+			return &fs.PathError{Op: "rmdir", Path: p, Err: errors.New("not a directory")}
+		}
+		if err := o.fs.Remove(ctx, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func opRm(ctx context.Context, o *opRun) error {
+	for _, p := range o.paths {
+		fi, err := o.fs.Lstat(ctx, p)
+		if err != nil {
+			return err
+		}
+		if fi.IsDir() && !o.flag {
+			return &fs.PathError{Op: "rm", Path: p, Err: errors.New("is a directory (use -r to remove it and its contents)")}
+		}
+		if err := transfer.RemoveAll(ctx, o.fs, p, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func opRename(ctx context.Context, o *opRun) error {
+	oldp, newp := o.paths[0], o.paths[1]
+	// Never replace silently: plain SFTP rename refuses an existing target,
+	// but posix-rename would replace it.
+	if _, err := o.fs.Lstat(ctx, newp); err == nil {
+		return &fs.PathError{Op: "rename", Path: newp, Err: fs.ErrExist}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return o.fs.Rename(ctx, oldp, newp)
+}

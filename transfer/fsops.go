@@ -1,0 +1,121 @@
+package transfer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+)
+
+// MkdirAll creates dir and any missing parents on fsys, like mkdir -p.
+// An existing directory is not an error; an existing file is.
+func MkdirAll(ctx context.Context, fsys FS, dir string, perm fs.FileMode) error {
+	fi, err := fsys.Stat(ctx, dir)
+	if err == nil {
+		if fi.IsDir() {
+			return nil
+		}
+		return &fs.PathError{Op: "mkdir", Path: dir, Err: errors.New("exists and is not a directory")}
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	if parent := fsys.Dir(dir); parent != dir {
+		if err := MkdirAll(ctx, fsys, parent, perm); err != nil {
+			return err
+		}
+	}
+	err = fsys.Mkdir(ctx, dir, perm)
+	if err != nil {
+		// Someone else may have made it meanwhile.
+		if fi, serr := fsys.Stat(ctx, dir); serr == nil && fi.IsDir() {
+			return nil
+		}
+	}
+	return err
+}
+
+// TreeSize counts the entries below and including name and their total
+// size, without following symbolic links. It stops at the first error.
+func TreeSize(ctx context.Context, fsys FS, name string) (entries int, bytes int64, err error) {
+	err = walkTree(ctx, fsys, name, 0, func(_ string, fi fs.FileInfo) error {
+		entries++
+		if fi.Mode().IsRegular() {
+			bytes += fi.Size()
+		}
+		return nil
+	}, nil)
+	return entries, bytes, err
+}
+
+// RemoveAll removes name and, if it is a directory, everything below it,
+// without following symbolic links. removed, if not nil, is called after
+// each entry is removed. It stops at the first error, which names the
+// operation and the path.
+func RemoveAll(ctx context.Context, fsys FS, name string, removed func(path string, fi fs.FileInfo)) error {
+	return walkTree(ctx, fsys, name, 0, nil, func(p string, fi fs.FileInfo) error {
+		if err := fsys.Remove(ctx, p); err != nil {
+			return err
+		}
+		if removed != nil {
+			removed(p, fi)
+		}
+		return nil
+	})
+}
+
+// maxTreeDepth bounds recursion; deeper trees are refused, not followed.
+const maxTreeDepth = 64
+
+// walkTree visits name and the tree below it: pre before a directory's
+// entries, post after them. Symbolic links are visited, not followed.
+func walkTree(ctx context.Context, fsys FS, name string, depth int, pre, post func(string, fs.FileInfo) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if depth > maxTreeDepth {
+		return &fs.PathError{Op: "walk", Path: name, Err: fmt.Errorf("deeper than %d levels", maxTreeDepth)}
+	}
+	fi, err := fsys.Lstat(ctx, name)
+	if err != nil {
+		return err
+	}
+	if pre != nil {
+		if err := pre(name, fi); err != nil {
+			return err
+		}
+	}
+	if fi.IsDir() {
+		entries, err := fsys.ReadDir(ctx, name)
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			if err := checkEntryName(e.Name()); err != nil {
+				return &fs.PathError{Op: "walk", Path: name, Err: err}
+			}
+			if err := walkTree(ctx, fsys, fsys.Join(name, e.Name()), depth+1, pre, post); err != nil {
+				return err
+			}
+		}
+	}
+	if post != nil {
+		return post(name, fi)
+	}
+	return nil
+}
+
+// checkEntryName rejects a directory entry name that could escape or confuse a
+// path: empty, ".", "..", or containing a slash or NUL.
+func checkEntryName(n string) error {
+	switch {
+	case n == "" || n == "." || n == "..":
+		return fmt.Errorf("server sent an invalid entry name %q", n)
+	}
+	for i := 0; i < len(n); i++ {
+		if n[i] == '/' || n[i] == 0 {
+			return fmt.Errorf("server sent an entry name with '/' or NUL: %q", n)
+		}
+	}
+	return nil
+}
