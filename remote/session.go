@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -73,6 +72,18 @@ type Dialer struct {
 	Stderr io.Writer
 	// Log receives debug lines (ferry -v); never secrets. nil discards.
 	Log io.Writer
+	// KnownHosts checks and records host keys. Share one across the
+	// Dialers of a process so a new host is asked about once; nil makes a
+	// fresh one per Dial.
+	KnownHosts *KnownHosts
+}
+
+// prompter returns d.Prompter, or NoPrompter when it is nil.
+func (d *Dialer) prompter() Prompter {
+	if d.Prompter == nil {
+		return NoPrompter{}
+	}
+	return d.Prompter
 }
 
 // Dial connects to h with a zero Dialer: no prompts, hops dialled as named.
@@ -167,6 +178,10 @@ func (d *Dialer) dialSSH(ctx context.Context, h config.Host) (*sshConn, error) {
 		var nd net.Dialer
 		conn, err = nd.DialContext(dctx, "tcp", addr)
 		if err != nil {
+			var dnsErr *net.DNSError
+			if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
+				return nil, fmt.Errorf("no such host %q: it is not an alias in your ssh config and DNS does not know it (%w)", h.HostName, err)
+			}
 			return nil, err
 		}
 		interval, count := aliveSettings(h)
@@ -182,39 +197,44 @@ func (d *Dialer) dialSSH(ctx context.Context, h config.Host) (*sshConn, error) {
 }
 
 // handshake runs the SSH handshake and authentication over conn, bounded by
-// ConnectTimeout and ctx, then starts keepalives.
+// ConnectTimeout (paused while the user answers a prompt) and ctx, then
+// starts keepalives.
 func (d *Dialer) handshake(ctx context.Context, h config.Host, addr string, conn net.Conn) (*ssh.Client, error) {
-	cb, algos, err := d.hostKeyCheck(ctx, h, addr)
+	timer := newHandshakeTimer(h.ConnectTimeout, func() { conn.Close() })
+	defer timer.stop()
+	stopCtx := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stopCtx()
+	p := pausingPrompter{Prompter: d.prompter(), timer: timer}
+
+	kh := d.KnownHosts
+	if kh == nil {
+		kh = NewKnownHosts(p)
+	}
+	cb, algos, err := kh.Verifier(ctx, h, addr)
 	if err != nil {
 		return nil, err
 	}
-	auth, closeAuth, err := d.authMethods(ctx, h, addr)
-	if err != nil {
-		return nil, err
-	}
-	defer closeAuth()
+	auth := NewAuth(ctx, h, AuthEnv{AgentSocket: d.AgentSocket, Log: d.Log}, p)
+	defer auth.Close()
 	cfg := &ssh.ClientConfig{
 		User:              h.User,
-		Auth:              auth,
-		HostKeyCallback:   cb,
+		HostKeyCallback:   timer.pausedDuring(cb),
 		HostKeyAlgorithms: algos,
-		Timeout:           h.ConnectTimeout,
 	}
-	cfg.Ciphers = h.Ciphers
-	cfg.KeyExchanges = h.KexAlgorithms
-	cfg.MACs = h.MACs
+	auth.Apply(cfg)
+	all := ssh.SupportedAlgorithms()
+	if cfg.Ciphers, err = supportedOnly("Ciphers", h.Ciphers, all.Ciphers); err != nil {
+		return nil, err
+	}
+	if cfg.KeyExchanges, err = supportedOnly("KexAlgorithms", h.KexAlgorithms, all.KeyExchanges); err != nil {
+		return nil, err
+	}
+	if cfg.MACs, err = supportedOnly("MACs", h.MACs, all.MACs); err != nil {
+		return nil, err
+	}
 
-	// A timer that closes the connection bounds the handshake on every kind
-	// of connection, including jump channels that have no deadlines.
-	hsctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	if h.ConnectTimeout > 0 {
-		hsctx, cancel = context.WithTimeout(hsctx, h.ConnectTimeout)
-		defer cancel()
-	}
-	stopWatch := context.AfterFunc(hsctx, func() { conn.Close() })
 	c, chans, reqs, err := ssh.NewClientConn(conn, addr, cfg)
-	if !stopWatch() {
+	if timer.fired() || ctx.Err() != nil {
 		if err == nil {
 			c.Close()
 		}
@@ -270,6 +290,19 @@ func closeAll(cs []io.Closer) {
 
 // explainHandshake turns x/crypto's handshake errors into plain words.
 func explainHandshake(err error) error {
+	// Host-key verdicts are complete messages of their own (OpenSSH's
+	// warnings); x/crypto's "ssh: handshake failed:" prefix adds nothing.
+	var changed *HostKeyChangedError
+	var revoked *HostKeyRevokedError
+	var unknown *HostKeyUnknownError
+	switch {
+	case errors.As(err, &changed):
+		return changed
+	case errors.As(err, &revoked):
+		return revoked
+	case errors.As(err, &unknown):
+		return unknown
+	}
 	msg := err.Error()
 	switch {
 	case strings.Contains(msg, "unable to authenticate"):
@@ -278,41 +311,6 @@ func explainHandshake(err error) error {
 		return fmt.Errorf("no algorithm in common with the server (%w)", err)
 	}
 	return err
-}
-
-// existing returns the files of both lists that exist; known_hosts files
-// that are missing are simply empty, as in OpenSSH.
-func existing(lists ...[]string) []string {
-	var out []string
-	for _, l := range lists {
-		for _, f := range l {
-			if _, err := os.Stat(f); err == nil {
-				out = append(out, f)
-			}
-		}
-	}
-	return out
-}
-
-// loadSigners reads unencrypted private keys; missing files are skipped,
-// as OpenSSH does for its default identities.
-func loadSigners(files []string) ([]ssh.Signer, error) {
-	var signers []ssh.Signer
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if errors.Is(err, os.ErrNotExist) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("identity file %s: %w", f, err)
-		}
-		s, err := ssh.ParsePrivateKey(b)
-		if err != nil {
-			return nil, fmt.Errorf("identity file %s: %w", f, err)
-		}
-		signers = append(signers, s)
-	}
-	return signers, nil
 }
 
 var openSSHVersion = regexp.MustCompile(`^SSH-2\.0-OpenSSH_(\d+)\.(\d+)`)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ferry-tui/ferry/config"
 	"github.com/ferry-tui/ferry/remote"
+	"github.com/ferry-tui/ferry/tui"
 )
 
 // app is what a command needs from the process: streams, environment and
@@ -71,6 +72,9 @@ type session struct {
 	flags connFlags
 	log   io.Writer
 	close func()
+
+	prompt     remote.Prompter    // made by dialer on first use
+	knownHosts *remote.KnownHosts // shared by every connection of the command
 }
 
 // newSession opens the debug log when -v was given.
@@ -129,17 +133,26 @@ func (s *session) resolveJumps(h config.Host) ([]config.Host, error) {
 	return config.ResolveJumps(h, s.configOptions())
 }
 
-// dialer returns a Dialer that asks on the terminal unless BatchMode.
-func (s *session) dialer(h config.Host) *remote.Dialer {
-	var p remote.Prompter = s.prompter
-	if p == nil {
-		p = stderrPrompter{w: s.stderr}
-	}
-	if h.BatchMode {
-		p = stderrPrompter{w: s.stderr}
+// dialer returns a Dialer that asks on the terminal (/dev/tty). Without a
+// terminal, questions are refused and warnings go to stderr. BatchMode is
+// honoured per host by remote itself.
+func (s *session) dialer() *remote.Dialer {
+	if s.prompt == nil {
+		s.prompt = s.prompter
+		if s.prompt == nil {
+			if tty, err := remote.OpenTTYPrompter(); err == nil {
+				s.prompt = tty
+				prev := s.close
+				s.close = func() { tty.Close(); prev() }
+			} else {
+				s.prompt = stderrPrompter{w: s.stderr}
+			}
+		}
+		s.knownHosts = remote.NewKnownHosts(s.prompt)
 	}
 	return &remote.Dialer{
-		Prompter:    p,
+		Prompter:    s.prompt,
+		KnownHosts:  s.knownHosts,
 		Jumps:       s.resolveJumps,
 		AgentSocket: s.getenv("SSH_AUTH_SOCK"),
 		Stderr:      s.stderr,
@@ -153,7 +166,7 @@ func (s *session) connect(ctx context.Context, dest string) (*remote.Session, co
 	if err != nil {
 		return nil, h, err
 	}
-	sess, err := s.dialer(h).Dial(ctx, h)
+	sess, err := s.dialer().Dial(ctx, h)
 	return sess, h, err
 }
 
@@ -172,4 +185,16 @@ var errUsage = errors.New("usage")
 // usageErr is a command-line mistake with an explanation.
 func usageErr(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", errUsage, fmt.Sprintf(format, args...))
+}
+
+// errText is err's message made safe for a terminal: each line goes
+// through the display sanitiser, so a multi-line message (OpenSSH's host
+// key warning) keeps its lines while control characters from a server
+// are shown escaped.
+func errText(err error) string {
+	lines := strings.Split(err.Error(), "\n")
+	for i, l := range lines {
+		lines[i] = tui.Sanitize(l)
+	}
+	return strings.Join(lines, "\n")
 }

@@ -66,7 +66,7 @@ func (a *app) runRemoteOp(ctx context.Context, op remoteOp, args []string) int {
 	}
 	dest, paths, err := splitOperands(op.name, operands)
 	if err != nil {
-		fmt.Fprintln(a.stderr, "ferry:", tui.Sanitize(err.Error()))
+		fmt.Fprintln(a.stderr, "ferry:", errText(err))
 		return exitUsage
 	}
 	s, err := a.newSession(cf)
@@ -78,13 +78,13 @@ func (a *app) runRemoteOp(ctx context.Context, op remoteOp, args []string) int {
 	sess, h, err := s.connect(ctx, dest)
 	if err != nil {
 		// Resolution and connection failures both exit 255, as ssh does.
-		fmt.Fprintln(a.stderr, "ferry:", tui.Sanitize(err.Error()))
+		fmt.Fprintln(a.stderr, "ferry:", errText(err))
 		return exitConnFail
 	}
 	defer sess.Close()
 	err = op.run(ctx, &opRun{app: a, fs: sess.FS, host: h, paths: paths, flag: b})
 	if err != nil {
-		fmt.Fprintln(a.stderr, "ferry "+op.name+":", tui.Sanitize(err.Error()))
+		fmt.Fprintln(a.stderr, "ferry "+op.name+":", errText(err))
 		return exitFailed
 	}
 	return exitOK

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-
-	"github.com/ferry-tui/ferry/tui"
 )
 
 // runOpen opens the UI against the destination in args.
@@ -27,8 +25,8 @@ func (a *app) runOpen(ctx context.Context, args []string) int {
 	defer s.close()
 	h, err := s.resolve(fset.Arg(0))
 	if err != nil {
-		fmt.Fprintln(a.stderr, "ferry:", tui.Sanitize(err.Error()))
+		fmt.Fprintln(a.stderr, "ferry:", errText(err))
 		return exitConnFail
 	}
-	return openTUI(ctx, s.dialer(h), h, a.stderr)
+	return openTUI(ctx, s.dialer(), h, a.stderr)
 }

@@ -19,7 +19,7 @@ import (
 func openTUI(ctx context.Context, d *remote.Dialer, h config.Host, stderr io.Writer) int {
 	sess, err := d.Dial(ctx, h)
 	if err != nil {
-		fmt.Fprintln(stderr, "ferry:", tui.Sanitize(err.Error()))
+		fmt.Fprintln(stderr, "ferry:", errText(err))
 		return exitConnFail
 	}
 	defer sess.Close()

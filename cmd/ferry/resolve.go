@@ -4,8 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-
-	"github.com/ferry-tui/ferry/tui"
 )
 
 // runResolve prints what ferry resolved for a destination, in ssh -G's
@@ -26,7 +24,7 @@ func (a *app) runResolve(_ context.Context, args []string) int {
 	defer s.close()
 	h, err := s.resolve(fset.Arg(0))
 	if err != nil {
-		fmt.Fprintln(a.stderr, "ferry resolve:", tui.Sanitize(err.Error()))
+		fmt.Fprintln(a.stderr, "ferry resolve:", errText(err))
 		return exitConnFail
 	}
 	if err := h.WriteG(a.stdout); err != nil {

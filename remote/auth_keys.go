@@ -1,0 +1,604 @@
+package remote
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/ferry-tui/ferry/config"
+	"golang.org/x/crypto/ssh"
+)
+
+// identity is one key the publickey method may offer.
+type identity struct {
+	// name is the file the key came from, or the agent's comment.
+	name string
+	// pub is the key offered; nil while unknown (an encrypted private key
+	// in a format without a public part, and no PATH.pub).
+	pub ssh.PublicKey
+	// keyFile is the private key file that signs for pub, or "".
+	keyFile string
+	// agent signs for pub when set.
+	agent *agentKey
+	// signBy is, for a certificate, the identity whose private key signs.
+	signBy *identity
+}
+
+// isCert reports whether the identity is a certificate.
+func (id *identity) isCert() bool {
+	_, ok := id.pub.(*ssh.Certificate)
+	return ok
+}
+
+// describe is the identity as ssh -v shows it: name, key type and
+// fingerprint, and "agent" when the agent holds the key.
+func (id *identity) describe() string {
+	s := ttyEscape(id.name, false)
+	if id.pub != nil {
+		s += " " + keyTypeLabel(id.pub.Type()) + " " + ssh.FingerprintSHA256(id.pub)
+	}
+	if id.agent != nil {
+		s += " agent"
+	}
+	return s
+}
+
+// keySource builds the publickey identities once per AuthMethods call and
+// loads private keys on demand.
+type keySource struct {
+	ctx context.Context
+	h   config.Host
+	env AuthEnv
+	p   Prompter
+	log authLog
+
+	mu       sync.Mutex
+	prepared bool
+	ids      []*identity
+	agent    *agentConn
+	closed   bool
+	// private caches each key file's load, so a passphrase is asked at
+	// most once per file and connection, and a refused file warned about
+	// once.
+	private map[string]*privateKey
+}
+
+// privateKey is the outcome of loading one private key file.
+type privateKey struct {
+	signer ssh.Signer
+	err    error
+}
+
+func newKeySource(ctx context.Context, h config.Host, env AuthEnv, p Prompter, log authLog) *keySource {
+	return &keySource{ctx: ctx, h: h, env: env, p: p, log: log, private: make(map[string]*privateKey)}
+}
+
+// close releases the agent connection and the decrypted keys.
+func (ks *keySource) close() {
+	ks.mu.Lock()
+	defer ks.mu.Unlock()
+	ks.closed = true
+	if ks.agent != nil {
+		ks.agent.close()
+		ks.agent = nil
+	}
+	clear(ks.private)
+	ks.ids = nil
+}
+
+// signers is the ssh.PublicKeysCallback of Auth.Methods: every identity
+// at once.
+func (ks *keySource) signers() ([]ssh.Signer, error) {
+	ks.mu.Lock()
+	defer ks.mu.Unlock()
+	if ks.closed {
+		return nil, errAuthClosed
+	}
+	ks.prepareOnce()
+	out := make([]ssh.Signer, 0, len(ks.ids))
+	for _, id := range ks.ids {
+		out = append(out, &idSigner{ks: ks, id: id})
+	}
+	return out, nil
+}
+
+// identity returns the i-th identity to offer, or nil past the last.
+func (ks *keySource) identity(i int) *identity {
+	ks.mu.Lock()
+	defer ks.mu.Unlock()
+	if ks.closed {
+		return nil
+	}
+	ks.prepareOnce()
+	if i >= len(ks.ids) {
+		return nil
+	}
+	return ks.ids[i]
+}
+
+// offer returns the signer that offers id, or nil to skip it: an identity
+// whose public key is kept only inside its encrypted private key is
+// unlocked now, when its turn comes (ssh's "Trying private key"), and
+// skipped if that fails.
+func (ks *keySource) offer(id *identity) ssh.Signer {
+	ks.mu.Lock()
+	defer ks.mu.Unlock()
+	if id.pub == nil {
+		ks.log.printf("trying private key: %s", ttyEscape(id.name, false))
+		signer, err := ks.loadPrivate(id.keyFile)
+		if err != nil {
+			return nil
+		}
+		id.pub = signer.PublicKey()
+	}
+	return &idSigner{ks: ks, id: id}
+}
+
+// errAuthClosed is returned when a method runs after Auth.Close.
+var errAuthClosed = errors.New("authentication already finished")
+
+// prepareOnce lists the identities on first use, as ssh prepares them
+// when publickey is first tried.
+func (ks *keySource) prepareOnce() {
+	if !ks.prepared {
+		ks.ids = ks.prepare()
+		ks.prepared = true
+	}
+}
+
+// prepare lists the identities in OpenSSH's order (see Auth).
+func (ks *keySource) prepare() []*identity {
+	var files, preferred []*identity
+	seen := make(map[string]bool)
+	for _, path := range ks.h.IdentityFiles {
+		if path == "" || seen[path] {
+			continue
+		}
+		seen[path] = true
+		id, ok := ks.identityFile(path)
+		if !ok {
+			continue
+		}
+		files = append(files, id)
+		if len(ks.h.CertificateFiles) > 0 {
+			continue // explicit certificates replace KEY-cert.pub
+		}
+		if cert := ks.loadCertificate(path+"-cert", true); cert != nil {
+			files = append(files, &identity{name: path, pub: cert, keyFile: path})
+		}
+	}
+	for _, path := range ks.h.CertificateFiles {
+		if cert := ks.loadCertificate(path, false); cert != nil {
+			preferred = append(preferred, &identity{name: path, pub: cert})
+		}
+	}
+
+	var others []*identity
+	for _, k := range ks.agentKeys() {
+		matched := false
+		for i, id := range files {
+			if id.pub != nil && bytes.Equal(id.pub.Marshal(), k.pub.Marshal()) {
+				id.agent = k
+				preferred = append(preferred, id)
+				files = append(files[:i], files[i+1:]...)
+				matched = true
+				break
+			}
+		}
+		if !matched && !ks.h.IdentitiesOnly {
+			others = append(others, &identity{name: k.comment, pub: k.pub, agent: k})
+		}
+	}
+	preferred = append(preferred, others...)
+	preferred = append(preferred, files...)
+
+	var out []*identity
+	for _, id := range preferred {
+		if id.pub != nil && id.isCert() && !ks.findCertSigner(id, preferred) {
+			ks.log.printf("no private key for certificate %s; skipped", id.describe())
+			continue
+		}
+		src := id
+		if id.signBy != nil {
+			src = id.signBy
+		}
+		if ks.h.BatchMode && src.agent == nil && src.keyFile != "" && encryptedKeyFile(src.keyFile) {
+			// ssh would offer it and then fail to unlock it without
+			// asking; leaving it out saves the server a failed attempt.
+			ks.log.printf("key %s is encrypted and BatchMode forbids asking; not offered", id.describe())
+			continue
+		}
+		out = append(out, id)
+	}
+	for _, id := range out {
+		ks.log.printf("will attempt key: %s", id.describe())
+	}
+	return out
+}
+
+// findCertSigner sets cert.signBy as OpenSSH's sign_and_send_pubkey
+// chooses: the first identity with the same public key that is not a
+// certificate (so an agent key wins over a file), else an identity whose
+// public key is unknown and whose file name matches, else the certificate
+// itself when the agent holds it or it came as KEY-cert.pub next to KEY.
+func (ks *keySource) findCertSigner(cert *identity, ids []*identity) bool {
+	key := cert.pub.(*ssh.Certificate).Key.Marshal()
+	for _, id := range ids {
+		if id.pub != nil && !id.isCert() && bytes.Equal(id.pub.Marshal(), key) {
+			cert.signBy = id
+			return true
+		}
+	}
+	if cert.agent == nil {
+		for _, id := range ids {
+			if id.pub == nil && id.keyFile != "" &&
+				(cert.name == id.name || cert.name == id.name+".pub" || cert.name == id.name+"-cert.pub") {
+				cert.signBy = id
+				return true
+			}
+		}
+	}
+	if cert.agent != nil || cert.keyFile != "" {
+		cert.signBy = cert
+		return true
+	}
+	return false
+}
+
+// identityFile makes the identity for one IdentityFile. Its public key
+// comes, as in OpenSSH's sshkey_load_public, from PATH when that is a
+// public key, else from PATH.pub, else from the private key file's
+// unencrypted public part; a missing file is noted in the debug log only.
+func (ks *keySource) identityFile(path string) (*identity, bool) {
+	id := &identity{name: path, keyFile: path}
+	if pub, err := readPublicKey(path); err == nil {
+		if cert, ok := pub.(*ssh.Certificate); ok && cert.CertType != ssh.UserCert {
+			ks.log.printf("ignoring certificate %s: not a user certificate", path)
+			return nil, false
+		}
+		id.pub = pub
+		return id, true
+	}
+	if pub, err := readPublicKey(path + ".pub"); err == nil {
+		id.pub = pub
+		return id, true
+	}
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		ks.log.printf("no such identity: %s", path)
+		return nil, false
+	}
+	if err != nil {
+		ks.p.Warn(fmt.Sprintf("Load key %q: %v", path, unwrapPathError(err)))
+		return nil, false
+	}
+	signer, err := ssh.ParsePrivateKey(b)
+	var missing *ssh.PassphraseMissingError
+	switch {
+	case err == nil:
+		id.pub = signer.PublicKey()
+	case errors.As(err, &missing):
+		// nil when the format keeps no public part: the key is then
+		// decrypted when its turn comes ("Trying private key").
+		id.pub = missing.PublicKey
+	default:
+		ks.p.Warn(fmt.Sprintf("Load key %q: invalid format", path))
+		return nil, false
+	}
+	return id, true
+}
+
+// loadCertificate reads a user certificate from path, or path.pub. Missing
+// files are normal (quiet is set for the implicit KEY-cert.pub); anything
+// else that is not a user certificate is logged and skipped.
+func (ks *keySource) loadCertificate(path string, quiet bool) *ssh.Certificate {
+	pub, err := readPublicKey(path)
+	if err != nil {
+		var err2 error
+		pub, err2 = readPublicKey(path + ".pub")
+		if err2 != nil {
+			if !quiet || !errors.Is(err2, fs.ErrNotExist) {
+				ks.log.printf("certificate %s: %v", path, err2)
+			}
+			return nil
+		}
+		path += ".pub"
+	}
+	cert, ok := pub.(*ssh.Certificate)
+	if !ok || cert.CertType != ssh.UserCert {
+		ks.log.printf("ignoring certificate %s: not a user certificate", path)
+		return nil
+	}
+	return cert
+}
+
+// encryptedKeyFile reports whether path holds a private key that needs a
+// passphrase.
+func encryptedKeyFile(path string) bool {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return false
+	}
+	_, err = ssh.ParseRawPrivateKey(b)
+	var missing *ssh.PassphraseMissingError
+	return errors.As(err, &missing)
+}
+
+// readPublicKey parses the first key of an authorized_keys-format file.
+func readPublicKey(path string) (ssh.PublicKey, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	pub, _, _, _, err := ssh.ParseAuthorizedKey(b)
+	return pub, err
+}
+
+// agentKeys lists the agent's keys, connecting on first use. Failures are
+// logged and mean no agent, as in ssh.
+func (ks *keySource) agentKeys() []*agentKey {
+	sock := agentSocket(ks.h.IdentityAgent, ks.env.AgentSocket)
+	if sock == "" {
+		return nil
+	}
+	if ks.agent == nil {
+		c, err := dialAgent(ks.ctx, sock)
+		if err != nil {
+			ks.log.printf("error connecting to agent %s: %v", sock, err)
+			return nil
+		}
+		ks.agent = c
+	}
+	keys, err := ks.agent.list()
+	if err != nil {
+		ks.log.printf("agent %s: list keys: %v", sock, err)
+		return nil
+	}
+	ks.log.printf("agent returned %d keys", len(keys))
+	return keys
+}
+
+// loadPrivate loads the private key file path once per connection: it
+// refuses a file group or others may read, and asks for the passphrase of
+// an encrypted key up to three times.
+func (ks *keySource) loadPrivate(path string) (ssh.Signer, error) {
+	if pk, ok := ks.private[path]; ok {
+		return pk.signer, pk.err
+	}
+	signer, err := ks.readPrivate(path)
+	if ctxErr := ks.ctx.Err(); ctxErr != nil && err != nil {
+		return nil, ctxErr // not cached: the connection is going away
+	}
+	ks.private[path] = &privateKey{signer: signer, err: err}
+	return signer, err
+}
+
+// errSkipKey marks a key the user chose not to unlock, or that BatchMode
+// or a missing terminal kept locked; it needs no warning.
+var errSkipKey = errors.New("key skipped")
+
+func (ks *keySource) readPrivate(path string) (ssh.Signer, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			ks.log.printf("no such identity: %s", path)
+			return nil, errSkipKey
+		}
+		ks.p.Warn(fmt.Sprintf("Load key %q: %v", path, unwrapPathError(err)))
+		return nil, err
+	}
+	defer f.Close()
+	if err := checkKeyPermissions(f, path); err != nil {
+		ks.p.Warn(err.Error())
+		return nil, err
+	}
+	b, err := io.ReadAll(f)
+	if err != nil {
+		ks.p.Warn(fmt.Sprintf("Load key %q: %v", path, unwrapPathError(err)))
+		return nil, err
+	}
+	signer, err := ssh.ParsePrivateKey(b)
+	var missing *ssh.PassphraseMissingError
+	if err == nil {
+		return signer, nil
+	}
+	if !errors.As(err, &missing) {
+		ks.p.Warn(fmt.Sprintf("Load key %q: invalid format", path))
+		return nil, err
+	}
+	if ks.h.BatchMode {
+		ks.log.printf("key %s is encrypted and BatchMode forbids asking; skipped", path)
+		return nil, errSkipKey
+	}
+	prompt := fmt.Sprintf("Enter passphrase for key '%s': ", path)
+	for i := 0; i < maxPrompts; i++ {
+		pass, err := ks.p.Secret(ks.ctx, prompt)
+		if err != nil {
+			ks.log.printf("no passphrase for %s: %v", path, err)
+			return nil, errSkipKey
+		}
+		if pass == "" {
+			ks.log.printf("no passphrase given for %s, try next key", path)
+			return nil, errSkipKey
+		}
+		signer, err := ssh.ParsePrivateKeyWithPassphrase(b, []byte(pass))
+		if err == nil {
+			return signer, nil
+		}
+		if !errors.Is(err, x509.IncorrectPasswordError) {
+			ks.p.Warn(fmt.Sprintf("Load key %q: %v", path, err))
+			return nil, err
+		}
+		ks.log.printf("bad passphrase given for %s", path)
+	}
+	return nil, errSkipKey
+}
+
+// unwrapPathError drops the operation and path from an *fs.PathError,
+// which the messages name themselves.
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// idSigner offers one identity to x/crypto. Its private half is reached
+// only when x/crypto signs, which it does only after the server accepted
+// the public key (x/crypto's publicKeyCallback queries each key without a
+// signature first).
+type idSigner struct {
+	ks *keySource
+	id *identity
+	// pub is the key offered, fixed on the first PublicKey call.
+	pub ssh.PublicKey
+}
+
+var _ ssh.AlgorithmSigner = (*idSigner)(nil)
+
+// PublicKey returns the identity's public key. Through Auth.Methods, an
+// encrypted key whose public half is stored nowhere else is unlocked here,
+// when x/crypto reaches it; if that fails an all-zero ed25519 key, which
+// no one holds, stands in.
+func (s *idSigner) PublicKey() ssh.PublicKey {
+	s.ks.mu.Lock()
+	defer s.ks.mu.Unlock()
+	if s.pub != nil {
+		return s.pub
+	}
+	if s.id.pub != nil {
+		s.pub = s.id.pub
+		s.ks.log.printf("offering public key: %s", s.id.describe())
+		return s.pub
+	}
+	s.ks.log.printf("trying private key: %s", ttyEscape(s.id.name, false))
+	if signer, err := s.ks.loadPrivate(s.id.keyFile); err == nil {
+		s.id.pub = signer.PublicKey()
+		s.pub = s.id.pub
+		return s.pub
+	}
+	// The zero key is a valid ed25519 encoding that no one holds.
+	s.pub, _ = ssh.NewPublicKey(ed25519.PublicKey(make([]byte, ed25519.PublicKeySize)))
+	return s.pub
+}
+
+// Sign signs data with the key's own algorithm.
+func (s *idSigner) Sign(rand io.Reader, data []byte) (*ssh.Signature, error) {
+	return s.SignWithAlgorithm(rand, data, "")
+}
+
+// SignWithAlgorithm signs data, loading the private key first if needed.
+// x/crypto calls it only after the server accepted the public key. When
+// the key cannot sign it returns an error and sends nothing: Auth then
+// goes on with the next key, as ssh does.
+func (s *idSigner) SignWithAlgorithm(rand io.Reader, data []byte, algorithm string) (*ssh.Signature, error) {
+	pub := s.PublicKey()
+	s.ks.mu.Lock()
+	defer s.ks.mu.Unlock()
+	if err := s.ks.ctx.Err(); err != nil {
+		return nil, err
+	}
+	if s.ks.closed {
+		return nil, errAuthClosed
+	}
+	s.ks.log.printf("server accepts key: %s", s.id.describe())
+	by := s.id
+	if s.id.signBy != nil {
+		by = s.id.signBy
+	}
+	var (
+		sig *ssh.Signature
+		err error
+	)
+	if by.agent != nil {
+		sig, err = by.agent.sign(by.pub, data, algorithm)
+		if err != nil {
+			s.ks.p.Warn(fmt.Sprintf("signing failed for %s %q from agent: %v", keyTypeLabel(pub.Type()), by.name, err))
+		}
+	} else {
+		var signer ssh.Signer
+		signer, err = s.ks.loadPrivate(by.keyFile)
+		if err == nil {
+			want := plainKey(by.pub)
+			if want == nil {
+				want = plainKey(pub)
+			}
+			if !bytes.Equal(signer.PublicKey().Marshal(), want.Marshal()) {
+				err = fmt.Errorf("private key %s contents do not match public", by.keyFile)
+				s.ks.p.Warn(err.Error())
+			}
+		}
+		if err == nil {
+			sig, err = signWithAlgorithm(signer, rand, data, algorithm)
+			if err != nil {
+				s.ks.p.Warn(fmt.Sprintf("signing failed for %s %q: %v", keyTypeLabel(pub.Type()), by.keyFile, err))
+			}
+		}
+	}
+	if err != nil {
+		if ctxErr := s.ks.ctx.Err(); ctxErr != nil {
+			return nil, ctxErr
+		}
+		s.ks.log.printf("skipping key %s: %v", s.id.describe(), err)
+		return nil, fmt.Errorf("key %s not used: %w", ttyEscape(s.id.name, false), err)
+	}
+	return sig, nil
+}
+
+// plainKey returns the key a certificate certifies, or k itself.
+func plainKey(k ssh.PublicKey) ssh.PublicKey {
+	if cert, ok := k.(*ssh.Certificate); ok {
+		return cert.Key
+	}
+	return k
+}
+
+// signWithAlgorithm signs with algorithm when the signer supports choosing
+// one; "" means the key's own.
+func signWithAlgorithm(s ssh.Signer, rand io.Reader, data []byte, algorithm string) (*ssh.Signature, error) {
+	if as, ok := s.(ssh.AlgorithmSigner); ok {
+		return as.SignWithAlgorithm(rand, data, algorithm)
+	}
+	if algorithm != "" && algorithm != s.PublicKey().Type() {
+		return nil, fmt.Errorf("key cannot sign with %s", algorithm)
+	}
+	return s.Sign(rand, data)
+}
+
+// keyTypeLabel is OpenSSH's short name for a key algorithm, as in its
+// messages: "ED25519", "ECDSA", "RSA", with "-CERT" for certificates.
+func keyTypeLabel(algo string) string {
+	cert := strings.HasSuffix(algo, "-cert-v01@openssh.com")
+	base := strings.TrimSuffix(algo, "-cert-v01@openssh.com")
+	var label string
+	switch {
+	case base == ssh.KeyAlgoED25519:
+		label = "ED25519"
+	case base == "sk-ssh-ed25519@openssh.com", base == "sk-ssh-ed25519":
+		label = "ED25519-SK"
+	case strings.HasPrefix(base, "sk-ecdsa-"):
+		label = "ECDSA-SK"
+	case strings.HasPrefix(base, "ecdsa-"):
+		label = "ECDSA"
+	case base == ssh.KeyAlgoRSA, base == ssh.KeyAlgoRSASHA256, base == ssh.KeyAlgoRSASHA512,
+		base == "rsa-sha2-256", base == "rsa-sha2-512":
+		label = "RSA"
+	case base == "ssh-dss":
+		label = "DSA"
+	default:
+		return algo
+	}
+	if cert {
+		label += "-CERT"
+	}
+	return label
+}

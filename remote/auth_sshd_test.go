@@ -1,0 +1,533 @@
+package remote_test
+
+import (
+	"encoding/pem"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ferry-tui/ferry/config"
+	"github.com/ferry-tui/ferry/remote"
+	"github.com/ferry-tui/ferry/remote/sshdtest"
+	"golang.org/x/crypto/ssh"
+)
+
+// authSSHD starts sshd reading authorized keys from a file of the test's
+// own, which it returns (initially empty); extra are more sshd_config
+// lines.
+func authSSHD(t *testing.T, extra ...string) (*sshdtest.Server, string) {
+	t.Helper()
+	ak := filepath.Join(t.TempDir(), "authorized_keys")
+	authWriteKeys(t, ak)
+	s := sshdtest.Start(t, sshdtest.WithConfig(append([]string{"AuthorizedKeysFile " + ak}, extra...)...))
+	return s, ak
+}
+
+// authSSHDHost is a host for s with identity files and nothing else: no
+// agent, no password or keyboard-interactive (sshd allows neither).
+func authSSHDHost(s *sshdtest.Server, identityFiles ...string) config.Host {
+	h := authHost(s.User, s.Addr)
+	h.IdentityFiles = identityFiles
+	return h
+}
+
+// sshdConnect authenticates to s as h says, with NewAuth and Apply.
+func sshdConnect(t *testing.T, s *sshdtest.Server, h config.Host, env remote.AuthEnv, p remote.Prompter) error {
+	t.Helper()
+	return authConnect(t, s.Addr, s.ClientConfig().HostKeyCallback, h, env, p)
+}
+
+var sshdQuery = regexp.MustCompile(`userauth_pubkey: publickey test pkalg \S+ pkblob (\S+) (SHA256:\S+)`)
+
+// sshdOffered returns the keys the client offered to s, from sshd's log,
+// in order, named as authFP names them ("CERT SHA256:..." for a
+// certificate, by the fingerprint of the key it certifies).
+func sshdOffered(t *testing.T, s *sshdtest.Server) []string {
+	t.Helper()
+	var out []string
+	for _, m := range sshdQuery.FindAllStringSubmatch(logOf(t, s), -1) {
+		if strings.HasSuffix(m[1], "-CERT") {
+			out = append(out, "CERT "+m[2])
+		} else {
+			out = append(out, m[2])
+		}
+	}
+	return out
+}
+
+// sshdAccepted reports whether sshd's log says it let the client in with
+// key.
+func sshdAccepted(t *testing.T, s *sshdtest.Server, key ssh.PublicKey) bool {
+	t.Helper()
+	return strings.Contains(logOf(t, s), "Accepted publickey for "+s.User) &&
+		strings.Contains(logOf(t, s), ssh.FingerprintSHA256(plainSSHKey(key)))
+}
+
+func plainSSHKey(k ssh.PublicKey) ssh.PublicKey {
+	if c, ok := k.(*ssh.Certificate); ok {
+		return c.Key
+	}
+	return k
+}
+
+func TestAuthSSHDKeyFile(t *testing.T) {
+	s, ak := authSSHD(t)
+	authWriteKeys(t, ak, s.ClientSigner.PublicKey())
+	missing := filepath.Join(t.TempDir(), "id_rsa")
+	var log syncBuffer
+	p := &authPrompter{t: t, strict: true}
+	if err := sshdConnect(t, s, authSSHDHost(s, missing, s.ClientKeyPath), remote.AuthEnv{Log: &log}, p); err != nil {
+		t.Fatalf("login with the key file failed: %v\n%s", err, log.String())
+	}
+	if w := p.warned(); w != "" {
+		t.Errorf("a missing identity file was warned about: %q", w)
+	}
+	if !strings.Contains(log.String(), "no such identity: "+missing) {
+		t.Errorf("debug log does not note the missing identity file:\n%s", log.String())
+	}
+
+	// The same through AuthMethods.
+	if err := authConnectMethods(t, s.Addr, s.ClientConfig().HostKeyCallback, authSSHDHost(s, missing, s.ClientKeyPath), remote.AuthEnv{}, p); err != nil {
+		t.Fatalf("login through AuthMethods failed: %v", err)
+	}
+}
+
+func TestAuthSSHDEncryptedKeyAskedOnlyAfterAcceptance(t *testing.T) {
+	dir := t.TempDir()
+	enc, encSigner := authKey(t, dir, "id_encrypted", "open sesame")
+	other, otherSigner := authKey(t, dir, "id_other", "")
+	prompt := "Enter passphrase for key '" + enc + "': "
+
+	t.Run("accepted", func(t *testing.T) {
+		s, ak := authSSHD(t)
+		authWriteKeys(t, ak, encSigner.PublicKey())
+		p := &authPrompter{t: t, secrets: []string{"open sesame"}}
+		if err := sshdConnect(t, s, authSSHDHost(s, other, enc), remote.AuthEnv{}, p); err != nil {
+			t.Fatalf("login failed: %v", err)
+		}
+		if got := p.secretPrompts(); !slices.Equal(got, []string{prompt}) {
+			t.Errorf("prompts = %q, want %q once", got, prompt)
+		}
+		want := []string{ssh.FingerprintSHA256(otherSigner.PublicKey()), ssh.FingerprintSHA256(encSigner.PublicKey())}
+		if got := sshdOffered(t, s); !slices.Equal(got, want) {
+			t.Errorf("sshd saw offers %q, want %q", got, want)
+		}
+		if !sshdAccepted(t, s, encSigner.PublicKey()) {
+			t.Errorf("sshd did not accept the encrypted key")
+		}
+	})
+
+	t.Run("not accepted: never asked", func(t *testing.T) {
+		s, ak := authSSHD(t)
+		authWriteKeys(t, ak, otherSigner.PublicKey())
+		p := &authPrompter{t: t, strict: true}
+		if err := sshdConnect(t, s, authSSHDHost(s, enc, other), remote.AuthEnv{}, p); err != nil {
+			t.Fatalf("login with the second key failed: %v", err)
+		}
+		if got := sshdOffered(t, s); len(got) != 2 || got[0] != ssh.FingerprintSHA256(encSigner.PublicKey()) {
+			t.Errorf("sshd saw offers %q, want the encrypted key's public key first", got)
+		}
+	})
+
+	t.Run("wrong passphrase asked again", func(t *testing.T) {
+		s, ak := authSSHD(t)
+		authWriteKeys(t, ak, encSigner.PublicKey())
+		p := &authPrompter{t: t, secrets: []string{"open says me", "open sesame!", "open sesame"}}
+		if err := sshdConnect(t, s, authSSHDHost(s, enc), remote.AuthEnv{}, p); err != nil {
+			t.Fatalf("login failed: %v", err)
+		}
+		if got := p.secretPrompts(); !slices.Equal(got, []string{prompt, prompt, prompt}) {
+			t.Errorf("prompts = %q, want %q three times", got, prompt)
+		}
+	})
+
+	t.Run("three wrong passphrases skip the key", func(t *testing.T) {
+		s, ak := authSSHD(t)
+		authWriteKeys(t, ak, encSigner.PublicKey(), otherSigner.PublicKey())
+		p := &authPrompter{t: t, secrets: []string{"a", "b", "c"}}
+		if err := sshdConnect(t, s, authSSHDHost(s, enc, other), remote.AuthEnv{}, p); err != nil {
+			t.Fatalf("login with the next key failed: %v", err)
+		}
+		if got := len(p.secretPrompts()); got != 3 {
+			t.Errorf("asked %d times, want 3", got)
+		}
+		if !sshdAccepted(t, s, otherSigner.PublicKey()) {
+			t.Errorf("sshd did not accept the next key:\n%s", logOf(t, s))
+		}
+	})
+
+	t.Run("public key from the private key file", func(t *testing.T) {
+		// Without id.pub the public key comes from the OpenSSH-format
+		// file's unencrypted header, so the passphrase still waits.
+		dir := t.TempDir()
+		enc2, enc2Signer := authKey(t, dir, "id_nopub", "pw")
+		if err := os.Remove(enc2 + ".pub"); err != nil {
+			t.Fatal(err)
+		}
+		s, ak := authSSHD(t)
+		authWriteKeys(t, ak, otherSigner.PublicKey())
+		if err := sshdConnect(t, s, authSSHDHost(s, enc2, other), remote.AuthEnv{}, &authPrompter{t: t, strict: true}); err != nil {
+			t.Fatalf("login with the second key failed: %v", err)
+		}
+		if got := sshdOffered(t, s); len(got) != 2 || got[0] != ssh.FingerprintSHA256(enc2Signer.PublicKey()) {
+			t.Errorf("sshd saw offers %q, want the encrypted key first", got)
+		}
+		authWriteKeys(t, ak, enc2Signer.PublicKey())
+		p := &authPrompter{t: t, secrets: []string{"pw"}}
+		if err := sshdConnect(t, s, authSSHDHost(s, enc2), remote.AuthEnv{}, p); err != nil {
+			t.Fatalf("login with the encrypted key failed: %v", err)
+		}
+		if got := len(p.secretPrompts()); got != 1 {
+			t.Errorf("asked %d times, want once", got)
+		}
+	})
+}
+
+func TestAuthSSHDLegacyEncryptedKeyWithoutPublicKey(t *testing.T) {
+	keygen, err := exec.LookPath("ssh-keygen")
+	if err != nil {
+		t.Skip("ssh-keygen not installed")
+	}
+	// A PEM-format encrypted key keeps no public part: without key.pub,
+	// ssh must decrypt it before offering it ("Trying private key"), when
+	// its turn comes and not before.
+	dir := t.TempDir()
+	legacy := filepath.Join(dir, "id_legacy")
+	if out, err := exec.Command(keygen, "-q", "-t", "ecdsa", "-m", "PEM", "-N", "legacy pw", "-C", "", "-f", legacy).CombinedOutput(); err != nil {
+		t.Fatalf("ssh-keygen: %v\n%s", err, out)
+	}
+	pubBytes, err := os.ReadFile(legacy + ".pub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	legacyPub, _, _, _, err := ssh.ParseAuthorizedKey(pubBytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(legacy + ".pub"); err != nil {
+		t.Fatal(err)
+	}
+	other, otherSigner := authKey(t, dir, "id_other", "")
+	s, ak := authSSHD(t)
+
+	authWriteKeys(t, ak, otherSigner.PublicKey())
+	if err := sshdConnect(t, s, authSSHDHost(s, other, legacy), remote.AuthEnv{}, &authPrompter{t: t, strict: true}); err != nil {
+		t.Fatalf("login with the first key failed: %v", err)
+	}
+
+	authWriteKeys(t, ak, legacyPub)
+	p := &authPrompter{t: t, secrets: []string{"legacy pw"}}
+	if err := sshdConnect(t, s, authSSHDHost(s, other, legacy), remote.AuthEnv{}, p); err != nil {
+		t.Fatalf("login with the legacy key failed: %v", err)
+	}
+	if got := p.secretPrompts(); !slices.Equal(got, []string{"Enter passphrase for key '" + legacy + "': "}) {
+		t.Errorf("prompts = %q", got)
+	}
+	if !sshdAccepted(t, s, legacyPub) {
+		t.Errorf("sshd did not accept the legacy key")
+	}
+
+	// A key that cannot be unlocked is skipped without offering anything.
+	authWriteKeys(t, ak, otherSigner.PublicKey())
+	p = &authPrompter{t: t, secrets: []string{""}}
+	if err := sshdConnect(t, s, authSSHDHost(s, legacy, other), remote.AuthEnv{}, p); err != nil {
+		t.Fatalf("login with the second key failed: %v", err)
+	}
+}
+
+func TestAuthSSHDUnprotectedKeyRefused(t *testing.T) {
+	s, ak := authSSHD(t)
+	key, signer := authKey(t, t.TempDir(), "id_open", "")
+	authWriteKeys(t, ak, signer.PublicKey())
+	if err := os.Chmod(key, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := &authPrompter{t: t, strict: true}
+	if err := sshdConnect(t, s, authSSHDHost(s, key), remote.AuthEnv{}, p); err == nil {
+		t.Fatal("login with a world-readable key file succeeded")
+	}
+	w := p.warned()
+	for _, want := range []string{
+		"WARNING: UNPROTECTED PRIVATE KEY FILE!",
+		"Permissions 0644 for '" + key + "' are too open.",
+		"This private key will be ignored.",
+	} {
+		if !strings.Contains(w, want) {
+			t.Errorf("warning lacks %q:\n%s", want, w)
+		}
+	}
+	// The server accepted the public key; only then is the file refused.
+	if got := sshdOffered(t, s); !slices.Equal(got, []string{ssh.FingerprintSHA256(signer.PublicKey())}) {
+		t.Errorf("sshd saw offers %q", got)
+	}
+
+	// Mode 0600 is fine.
+	if err := os.Chmod(key, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p = &authPrompter{t: t, strict: true}
+	if err := sshdConnect(t, s, authSSHDHost(s, key), remote.AuthEnv{}, p); err != nil {
+		t.Fatalf("login with a 0600 key file failed: %v", err)
+	}
+	if w := p.warned(); w != "" {
+		t.Errorf("unexpected warning: %q", w)
+	}
+}
+
+func TestAuthSSHDUnusableKeyFileWarns(t *testing.T) {
+	s, ak := authSSHD(t)
+	authWriteKeys(t, ak, s.ClientSigner.PublicKey())
+	dir := t.TempDir()
+	garbage := filepath.Join(dir, "id_garbage")
+	if err := os.WriteFile(garbage, []byte("this is not a key\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	directory := filepath.Join(dir, "id_directory")
+	if err := os.Mkdir(directory, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	p := &authPrompter{t: t, strict: true}
+	if err := sshdConnect(t, s, authSSHDHost(s, garbage, directory, s.ClientKeyPath), remote.AuthEnv{}, p); err != nil {
+		t.Fatalf("login with the good key failed: %v", err)
+	}
+	w := p.warned()
+	for _, want := range []string{`Load key "` + garbage + `": invalid format`, `Load key "` + directory + `": `} {
+		if !strings.Contains(w, want) {
+			t.Errorf("warnings lack %q:\n%s", want, w)
+		}
+	}
+}
+
+func TestAuthSSHDAgentIdentitiesOnly(t *testing.T) {
+	dir := t.TempDir()
+	// The configured identity is only a public key file: its private half
+	// is in the agent, as with hardware or password-manager agents.
+	configured := authSigner(t)
+	pubOnly := filepath.Join(dir, "id_agent.pub")
+	if err := os.WriteFile(pubOnly, ssh.MarshalAuthorizedKey(configured.PublicKey()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, c := authSigner(t), authSigner(t)
+	sock, ag := authStartAgent(t, b, c, configured)
+	fp := func(s ssh.Signer) string { return ssh.FingerprintSHA256(s.PublicKey()) }
+
+	cases := []struct {
+		name           string
+		identitiesOnly bool
+		authorized     ssh.Signer
+		wantOK         bool
+		wantOffered    []string
+	}{
+		{"IdentitiesOnly offers the configured agent key", true, configured, true, []string{fp(configured)}},
+		{"IdentitiesOnly offers no other agent key", true, c, false, []string{fp(configured)}},
+		{"without IdentitiesOnly the configured key comes first", false, c, true, []string{fp(configured), fp(b), fp(c)}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s, ak := authSSHD(t)
+			authWriteKeys(t, ak, tc.authorized.PublicKey())
+			h := authSSHDHost(s, pubOnly)
+			h.IdentityAgent = "" // $SSH_AUTH_SOCK, passed in AuthEnv
+			h.IdentitiesOnly = tc.identitiesOnly
+			before := len(ag.signedWith())
+			err := sshdConnect(t, s, h, remote.AuthEnv{AgentSocket: sock}, &authPrompter{t: t, strict: true})
+			if (err == nil) != tc.wantOK {
+				t.Fatalf("login error = %v, want success %v", err, tc.wantOK)
+			}
+			if got := sshdOffered(t, s); !slices.Equal(got, tc.wantOffered) {
+				t.Errorf("sshd saw offers %q, want %q", got, tc.wantOffered)
+			}
+			signed := ag.signedWith()[before:]
+			if tc.wantOK && !slices.Equal(signed, []string{fp(tc.authorized)}) {
+				t.Errorf("agent signed with %q, want only %q", signed, fp(tc.authorized))
+			}
+		})
+	}
+
+	t.Run("explicit IdentityAgent socket", func(t *testing.T) {
+		s, ak := authSSHD(t)
+		authWriteKeys(t, ak, configured.PublicKey())
+		h := authSSHDHost(s, pubOnly)
+		h.IdentityAgent = sock
+		if err := sshdConnect(t, s, h, remote.AuthEnv{}, &authPrompter{t: t, strict: true}); err != nil {
+			t.Fatalf("login through IdentityAgent %s failed: %v", sock, err)
+		}
+	})
+
+	t.Run("IdentityAgent none", func(t *testing.T) {
+		s, ak := authSSHD(t)
+		authWriteKeys(t, ak, b.PublicKey())
+		h := authSSHDHost(s, pubOnly)
+		h.IdentityAgent = "none"
+		if err := sshdConnect(t, s, h, remote.AuthEnv{AgentSocket: sock}, &authPrompter{t: t, strict: true}); err == nil {
+			t.Fatal("login succeeded with the agent disabled")
+		}
+		if got := sshdOffered(t, s); !slices.Equal(got, []string{fp(configured)}) {
+			t.Errorf("sshd saw offers %q, want only the configured key", got)
+		}
+	})
+}
+
+func TestAuthSSHDRealAgent(t *testing.T) {
+	agentBin, err1 := exec.LookPath("ssh-agent")
+	addBin, err2 := exec.LookPath("ssh-add")
+	if err1 != nil || err2 != nil {
+		t.Skip("ssh-agent or ssh-add not installed")
+	}
+	dir := t.TempDir()
+	sock := filepath.Join(dir, "agent.sock")
+	cmd := exec.Command(agentBin, "-D", "-a", sock)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		if _, err := os.Stat(sock); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("ssh-agent did not create %s", sock)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	sshAdd := func(path string) {
+		t.Helper()
+		add := exec.Command(addBin, path)
+		add.Env = append(os.Environ(), "SSH_AUTH_SOCK="+sock)
+		if out, err := add.CombinedOutput(); err != nil {
+			t.Fatalf("ssh-add %s: %v\n%s", path, err, out)
+		}
+	}
+	// The configured identity is an encrypted key file whose key the
+	// agent also holds (added from an unencrypted copy, as ssh-add cannot
+	// ask here): the agent signs and the passphrase is never asked.
+	extra, extraSigner := authKey(t, dir, "id_extra", "")
+	enc, encSigner := authKey(t, dir, "id_in_agent", "agent pw")
+	raw, err := ssh.ParseRawPrivateKeyWithPassphrase(mustReadFile(t, enc), []byte("agent pw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	block, err := ssh.MarshalPrivateKey(raw, "copy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp := filepath.Join(t.TempDir(), "copy")
+	if err := os.WriteFile(cp, pem.EncodeToMemory(block), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sshAdd(extra)
+	sshAdd(cp)
+	encFP, extraFP := ssh.FingerprintSHA256(encSigner.PublicKey()), ssh.FingerprintSHA256(extraSigner.PublicKey())
+
+	t.Run("IdentitiesOnly", func(t *testing.T) {
+		s, ak := authSSHD(t)
+		authWriteKeys(t, ak, extraSigner.PublicKey())
+		h := authSSHDHost(s, enc)
+		h.IdentityAgent, h.IdentitiesOnly = "", true
+		if err := sshdConnect(t, s, h, remote.AuthEnv{AgentSocket: sock}, &authPrompter{t: t, strict: true}); err == nil {
+			t.Fatal("IdentitiesOnly login succeeded with an agent key that is not configured")
+		}
+		if got := sshdOffered(t, s); !slices.Equal(got, []string{encFP}) {
+			t.Errorf("sshd saw offers %q, want only the configured key %s", got, encFP)
+		}
+		authWriteKeys(t, ak, encSigner.PublicKey())
+		if err := sshdConnect(t, s, h, remote.AuthEnv{AgentSocket: sock}, &authPrompter{t: t, strict: true}); err != nil {
+			t.Fatalf("login with the configured agent key failed: %v", err)
+		}
+	})
+
+	t.Run("all agent keys", func(t *testing.T) {
+		s, ak := authSSHD(t)
+		authWriteKeys(t, ak, extraSigner.PublicKey())
+		h := authSSHDHost(s, enc)
+		h.IdentityAgent = ""
+		if err := sshdConnect(t, s, h, remote.AuthEnv{AgentSocket: sock}, &authPrompter{t: t, strict: true}); err != nil {
+			t.Fatalf("login with the agent's other key failed: %v", err)
+		}
+		if got, want := sshdOffered(t, s), []string{encFP, extraFP}; !slices.Equal(got, want) {
+			t.Errorf("sshd saw offers %q, want %q", got, want)
+		}
+	})
+}
+
+func mustReadFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestAuthSSHDCertificate(t *testing.T) {
+	caDir := t.TempDir()
+	ca := authSigner(t)
+	caPub := filepath.Join(caDir, "ca.pub")
+	if err := os.WriteFile(caPub, ssh.MarshalAuthorizedKey(ca.PublicKey()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("CertificateFile", func(t *testing.T) {
+		s, _ := authSSHD(t, "TrustedUserCAKeys "+caPub)
+		dir := t.TempDir()
+		key, signer := authKey(t, dir, "id_user", "")
+		cert := authCert(t, ca, signer.PublicKey(), s.User)
+		certFile := filepath.Join(t.TempDir(), "user-cert.pub")
+		if err := os.WriteFile(certFile, ssh.MarshalAuthorizedKey(cert), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		h := authSSHDHost(s, key)
+		h.CertificateFiles = []string{certFile}
+		if err := sshdConnect(t, s, h, remote.AuthEnv{}, &authPrompter{t: t, strict: true}); err != nil {
+			t.Fatalf("certificate login failed: %v\n%s", err, logOf(t, s))
+		}
+		// The certificate is offered first; the bare key, which is not
+		// authorized, is never needed.
+		if got := sshdOffered(t, s); !slices.Equal(got, []string{authFP(cert)}) {
+			t.Errorf("sshd saw offers %q, want only the certificate", got)
+		}
+	})
+
+	t.Run("KEY-cert.pub of an encrypted key", func(t *testing.T) {
+		s, _ := authSSHD(t, "TrustedUserCAKeys "+caPub)
+		dir := t.TempDir()
+		key, signer := authKey(t, dir, "id_user", "cert pw")
+		cert := authCert(t, ca, signer.PublicKey(), s.User)
+		if err := os.WriteFile(key+"-cert.pub", ssh.MarshalAuthorizedKey(cert), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		p := &authPrompter{t: t, secrets: []string{"cert pw"}}
+		if err := sshdConnect(t, s, authSSHDHost(s, key), remote.AuthEnv{}, p); err != nil {
+			t.Fatalf("certificate login failed: %v\n%s", err, logOf(t, s))
+		}
+		// As ssh: the key, refused without asking, then its certificate,
+		// accepted, and only then the passphrase.
+		want := []string{ssh.FingerprintSHA256(signer.PublicKey()), authFP(cert)}
+		if got := sshdOffered(t, s); !slices.Equal(got, want) {
+			t.Errorf("sshd saw offers %q, want %q", got, want)
+		}
+		if got := len(p.secretPrompts()); got != 1 {
+			t.Errorf("asked %d times, want once", got)
+		}
+	})
+
+	t.Run("certificate for another principal", func(t *testing.T) {
+		s, _ := authSSHD(t, "TrustedUserCAKeys "+caPub)
+		key, signer := authKey(t, t.TempDir(), "id_user", "")
+		cert := authCert(t, ca, signer.PublicKey(), "someone-else")
+		if err := os.WriteFile(key+"-cert.pub", ssh.MarshalAuthorizedKey(cert), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := sshdConnect(t, s, authSSHDHost(s, key), remote.AuthEnv{}, &authPrompter{t: t, strict: true}); err == nil {
+			t.Fatal("login with a certificate for another principal succeeded")
+		}
+	})
+}
