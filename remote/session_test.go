@@ -141,3 +141,20 @@ func TestSSHDRenameReplacesWithPosixRename(t *testing.T) {
 		t.Fatalf("b = %q, %v; want the renamed file's content", b, err)
 	}
 }
+
+// TestSSHDPermissionDenied writes where even root may not (sysfs): the
+// error must say permission denied, SFTP status 3, with the path.
+func TestSSHDPermissionDenied(t *testing.T) {
+	if _, err := os.Stat("/sys/kernel"); err != nil {
+		t.Skip("no sysfs")
+	}
+	srv := sshdtest.Start(t)
+	s := dial(t, hostFor(t, srv))
+	_, err := s.FS.CreateExcl(context.Background(), "/sys/kernel/ferry-test", 0o644)
+	if err == nil {
+		t.Fatal("creating a file in /sys/kernel succeeded")
+	}
+	if !errors.Is(err, fs.ErrPermission) || !strings.Contains(err.Error(), "create /sys/kernel/ferry-test: permission denied (SFTP status 3)") {
+		t.Fatalf("err = %v", err)
+	}
+}
