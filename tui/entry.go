@@ -2,112 +2,90 @@ package tui
 
 import (
 	"io/fs"
-	"slices"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 )
 
 // entry is one row of a listing. The raw name builds paths; only the
-// sanitised display form is ever measured or drawn.
+// sanitised display form is ever measured or drawn. Entries are immutable
+// once a listing has been built, so a sort running in a Cmd may read them
+// while the model keeps using them.
 type entry struct {
 	name    string // as the file system returned it
 	display string // Sanitize(name)
-	width   int    // cells taken by display
+	lower   string // strings.ToLower(display), for the filter
+	target  string // Sanitize(link target); empty unless a symbolic link
 	size    int64
-	modTime time.Time
+	mtime   int64 // Unix nanoseconds; 0 when unknown
+	width   int32 // cells taken by display
 	mode    fs.FileMode
+	linkDir bool // a symbolic link that resolves to a directory
 }
 
 // newEntry describes fi for display.
 func newEntry(fi fs.FileInfo) entry {
 	display := Sanitize(fi.Name())
+	var mtime int64
+	if t := fi.ModTime(); !t.IsZero() {
+		mtime = t.UnixNano()
+	}
+	width := len(display) // one cell per byte for printable ASCII
+	if !isPlainASCII(display) {
+		width = ansi.StringWidth(display)
+	}
 	return entry{
 		name:    fi.Name(),
 		display: display,
-		width:   ansi.StringWidth(display),
+		lower:   strings.ToLower(display),
+		width:   int32(width),
 		size:    fi.Size(),
-		modTime: fi.ModTime(),
+		mtime:   mtime,
 		mode:    fi.Mode(),
 	}
 }
 
 // isDir reports whether the entry is a directory (not a link to one).
-func (e entry) isDir() bool { return e.mode.IsDir() }
+func (e *entry) isDir() bool { return e.mode.IsDir() }
 
 // isLink reports whether the entry is a symbolic link.
-func (e entry) isLink() bool { return e.mode&fs.ModeSymlink != 0 }
+func (e *entry) isLink() bool { return e.mode&fs.ModeSymlink != 0 }
 
-// marker is the suffix drawn after the name: "/" for directories and "@"
-// for symbolic links, as ls -F does.
-func (e entry) marker() string {
-	switch {
-	case e.isDir():
+// opens reports whether Enter goes into the entry: a directory or a link
+// to one.
+func (e *entry) opens() bool { return e.isDir() || e.linkDir }
+
+// isHidden reports whether the entry is a dot file.
+func (e *entry) isHidden() bool { return strings.HasPrefix(e.name, ".") }
+
+// modTime returns the modification time; the zero time when unknown.
+func (e *entry) modTime() time.Time {
+	if e.mtime == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, e.mtime)
+}
+
+// marker is the suffix drawn after the name: "/" for directories.
+// Symbolic links show their target instead (see nameCell).
+func (e *entry) marker() string {
+	if e.isDir() {
 		return "/"
-	case e.isLink():
-		return "@"
 	}
 	return ""
 }
 
-// newEntries converts and sorts a directory listing.
+// newEntries converts a directory listing, skipping nil infos and names
+// that are not a single path element ("", ".", "..", "a/b"): acting on
+// them would reach outside the directory.
 func newEntries(infos []fs.FileInfo) []entry {
 	entries := make([]entry, 0, len(infos))
 	for _, fi := range infos {
-		if fi == nil {
+		if fi == nil || validateName(fi.Name()) != nil {
 			continue
 		}
 		entries = append(entries, newEntry(fi))
 	}
-	sortEntries(entries)
 	return entries
-}
-
-// sortEntries orders directories first, then files, each by name ignoring
-// case, ties broken by the exact bytes so the order is total.
-func sortEntries(entries []entry) {
-	slices.SortFunc(entries, func(a, b entry) int {
-		if ad, bd := a.isDir(), b.isDir(); ad != bd {
-			if ad {
-				return -1
-			}
-			return 1
-		}
-		if c := compareFold(a.name, b.name); c != 0 {
-			return c
-		}
-		return strings.Compare(a.name, b.name)
-	})
-}
-
-// compareFold compares a and b rune by rune after lower-casing, without
-// allocating. Invalid UTF-8 compares by byte value.
-func compareFold(a, b string) int {
-	for a != "" && b != "" {
-		ra, na := utf8.DecodeRuneInString(a)
-		rb, nb := utf8.DecodeRuneInString(b)
-		if ra == utf8.RuneError && na == 1 {
-			ra = rune(a[0])
-		}
-		if rb == utf8.RuneError && nb == 1 {
-			rb = rune(b[0])
-		}
-		if la, lb := unicode.ToLower(ra), unicode.ToLower(rb); la != lb {
-			if la < lb {
-				return -1
-			}
-			return 1
-		}
-		a, b = a[na:], b[nb:]
-	}
-	switch {
-	case a == "" && b == "":
-		return 0
-	case a == "":
-		return -1
-	}
-	return 1
 }

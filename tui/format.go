@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"io/fs"
 	"strconv"
 	"strings"
 	"time"
@@ -99,4 +100,61 @@ func alignRight(s string, w int) string {
 		return strings.Repeat(" ", w-sw) + s
 	}
 	return s
+}
+
+// itoa formats n in decimal.
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// formatMode renders permission bits the way ls -l does: a type letter
+// (d directory, l link, p pipe, s socket, c and b devices, - file), then
+// rwx for owner, group and others with setuid, setgid and sticky shown as
+// s/S and t/T.
+func formatMode(m fs.FileMode) string {
+	var b [10]byte
+	switch {
+	case m.IsDir():
+		b[0] = 'd'
+	case m&fs.ModeSymlink != 0:
+		b[0] = 'l'
+	case m&fs.ModeNamedPipe != 0:
+		b[0] = 'p'
+	case m&fs.ModeSocket != 0:
+		b[0] = 's'
+	case m&fs.ModeCharDevice != 0:
+		b[0] = 'c'
+	case m&fs.ModeDevice != 0:
+		b[0] = 'b'
+	default:
+		b[0] = '-'
+	}
+	const rwx = "rwxrwxrwx"
+	for i := range 9 {
+		if m&(1<<uint(8-i)) != 0 {
+			b[1+i] = rwx[i]
+		} else {
+			b[1+i] = '-'
+		}
+	}
+	special := func(pos int, set bool, lower, upper byte) {
+		if !set {
+			return
+		}
+		if b[pos] == 'x' {
+			b[pos] = lower
+		} else {
+			b[pos] = upper
+		}
+	}
+	special(3, m&fs.ModeSetuid != 0, 's', 'S')
+	special(6, m&fs.ModeSetgid != 0, 's', 'S')
+	special(9, m&fs.ModeSticky != 0, 't', 'T')
+	return string(b[:])
+}
+
+// humanBytes is formatSize for prose: "5 bytes", "1 byte", "1.2K".
+func humanBytes(n int64) string {
+	if n < 1024 {
+		return plural(int(n), "byte")
+	}
+	return formatSize(n)
 }

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ferry-tui/ferry/local"
 	"github.com/ferry-tui/ferry/transfer"
@@ -29,9 +31,10 @@ var (
 
 // file describes one fixture: a directory when its name ends in "/".
 type file struct {
-	name  string
-	size  int64
-	mtime time.Time
+	name    string
+	size    int64 // when content is empty
+	mtime   time.Time
+	content string
 }
 
 // makeTree creates the fixtures under a new temp directory and returns it.
@@ -49,13 +52,21 @@ func makeTree(t *testing.T, files ...file) string {
 			if err := os.MkdirAll(p, 0o755); err != nil {
 				t.Fatal(err)
 			}
+			if err := os.Chmod(p, 0o755); err != nil {
+				t.Fatal(err)
+			}
 			dirs = append(dirs, file{name: p, mtime: f.mtime})
 			continue
 		}
-		if err := os.WriteFile(p, nil, 0o644); err != nil {
+		if err := os.WriteFile(p, []byte(f.content), 0o644); err != nil {
 			t.Fatalf("create %q: %v", f.name, err)
 		}
-		if err := os.Truncate(p, f.size); err != nil {
+		if f.content == "" {
+			if err := os.Truncate(p, f.size); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.Chmod(p, 0o644); err != nil { // whatever the umask
 			t.Fatal(err)
 		}
 		if !f.mtime.IsZero() {
@@ -75,18 +86,49 @@ func makeTree(t *testing.T, files ...file) string {
 }
 
 // rootedFS shows a real directory as the root "/" of a file system with a
-// chosen label, so views do not depend on the temp directory's name. Only
-// the listing methods are implemented: the embedded nil FS makes any other
-// call panic, which proves the UI does nothing else.
+// chosen label, so views do not depend on the temp directory's name. Every
+// method forwards to local.FS on the real path; errors name the path the UI
+// knows.
 type rootedFS struct {
-	transfer.FS // nil
-	label       string
-	base        string
-	homeErr     error
+	label    string
+	base     string
+	homeErr  error
+	linkTime time.Time // when set, symbolic links report it as ModTime
 }
+
+// linkInfo reports a fixed modification time for a symbolic link, whose
+// own time a test cannot set portably.
+type linkInfo struct {
+	fs.FileInfo
+	mtime time.Time
+}
+
+func (l linkInfo) ModTime() time.Time { return l.mtime }
+
+func (r *rootedFS) fixTime(fi fs.FileInfo) fs.FileInfo {
+	if fi != nil && !r.linkTime.IsZero() && fi.Mode()&fs.ModeSymlink != 0 {
+		return linkInfo{fi, r.linkTime}
+	}
+	return fi
+}
+
+var _ transfer.FS = (*rootedFS)(nil)
 
 func (r *rootedFS) real(p string) string {
 	return filepath.Join(r.base, filepath.FromSlash(p))
+}
+
+// fix rewrites the path in a *fs.PathError or *os.LinkError to the UI's.
+func (r *rootedFS) fix(name string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		pe.Path = name
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return &fs.PathError{Op: le.Op, Path: name, Err: le.Err}
+	}
+	return err
 }
 
 func (r *rootedFS) Label() string { return r.label }
@@ -101,11 +143,48 @@ func (r *rootedFS) Dir(name string) string     { return path.Dir(name) }
 func (r *rootedFS) Base(name string) string    { return path.Base(name) }
 func (r *rootedFS) ReadDir(ctx context.Context, name string) ([]fs.FileInfo, error) {
 	infos, err := local.New().ReadDir(ctx, r.real(name))
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		pe.Path = name // report the path the UI knows
+	for i := range infos {
+		infos[i] = r.fixTime(infos[i])
 	}
-	return infos, err
+	return infos, r.fix(name, err)
+}
+func (r *rootedFS) Stat(ctx context.Context, name string) (fs.FileInfo, error) {
+	fi, err := local.New().Stat(ctx, r.real(name))
+	return fi, r.fix(name, err)
+}
+func (r *rootedFS) Lstat(ctx context.Context, name string) (fs.FileInfo, error) {
+	fi, err := local.New().Lstat(ctx, r.real(name))
+	return r.fixTime(fi), r.fix(name, err)
+}
+func (r *rootedFS) Readlink(ctx context.Context, name string) (string, error) {
+	t, err := local.New().Readlink(ctx, r.real(name))
+	return t, r.fix(name, err)
+}
+func (r *rootedFS) Open(ctx context.Context, name string) (io.ReadCloser, error) {
+	f, err := local.New().Open(ctx, r.real(name))
+	return f, r.fix(name, err)
+}
+func (r *rootedFS) CreateExcl(ctx context.Context, name string, perm fs.FileMode) (io.WriteCloser, error) {
+	f, err := local.New().CreateExcl(ctx, r.real(name), perm)
+	return f, r.fix(name, err)
+}
+func (r *rootedFS) Mkdir(ctx context.Context, name string, perm fs.FileMode) error {
+	return r.fix(name, local.New().Mkdir(ctx, r.real(name), perm))
+}
+func (r *rootedFS) Remove(ctx context.Context, name string) error {
+	return r.fix(name, local.New().Remove(ctx, r.real(name)))
+}
+func (r *rootedFS) Rename(ctx context.Context, oldname, newname string) error {
+	return r.fix(oldname, local.New().Rename(ctx, r.real(oldname), r.real(newname)))
+}
+func (r *rootedFS) Chmod(ctx context.Context, name string, mode fs.FileMode) error {
+	return r.fix(name, local.New().Chmod(ctx, r.real(name), mode))
+}
+func (r *rootedFS) Chtimes(ctx context.Context, name string, atime, mtime time.Time) error {
+	return r.fix(name, local.New().Chtimes(ctx, r.real(name), atime, mtime))
+}
+func (r *rootedFS) Symlink(ctx context.Context, target, newname string) error {
+	return r.fix(newname, local.New().Symlink(ctx, target, r.real(newname)))
 }
 
 // drain runs cmd synchronously, expanding batches, and returns every
@@ -136,23 +215,31 @@ func loads(cmd tea.Cmd) []dirLoadedMsg {
 	return out
 }
 
-// settle runs cmd, feeds every listing back into m, and repeats with the
-// Cmds that returns, until nothing is left.
-func settle(t *testing.T, m *Model, cmd tea.Cmd) {
+// settle runs cmd synchronously, feeds every message it produced back into
+// m, and repeats with the Cmds that returns, until nothing is left. Quit
+// messages and transfer strip ticks (which re-arm forever) are not fed back.
+func settle(t testing.TB, m *Model, cmd tea.Cmd) {
 	t.Helper()
-	for range 10 {
-		msgs := loads(cmd)
-		if len(msgs) == 0 {
-			return
-		}
+	for range 20 {
+		msgs := drain(cmd)
 		var next []tea.Cmd
 		for _, msg := range msgs {
+			if msg == nil {
+				continue
+			}
+			switch msg.(type) {
+			case tea.QuitMsg, stripTickMsg:
+				continue
+			}
 			_, c := m.Update(msg)
 			next = append(next, c)
 		}
 		cmd = tea.Batch(next...)
+		if cmd == nil {
+			return
+		}
 	}
-	t.Fatal("listings did not settle")
+	t.Fatal("messages did not settle")
 }
 
 // keyMsg builds the key press that msg.String() reports as s.
@@ -168,8 +255,40 @@ func keyMsg(s string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: tea.KeyBackspace}
 	case "tab":
 		return tea.KeyPressMsg{Code: tea.KeyTab}
-	case "ctrl+c":
-		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	case "left":
+		return tea.KeyPressMsg{Code: tea.KeyLeft}
+	case "right":
+		return tea.KeyPressMsg{Code: tea.KeyRight}
+	case "home":
+		return tea.KeyPressMsg{Code: tea.KeyHome}
+	case "end":
+		return tea.KeyPressMsg{Code: tea.KeyEnd}
+	case "pgup":
+		return tea.KeyPressMsg{Code: tea.KeyPgUp}
+	case "pgdown":
+		return tea.KeyPressMsg{Code: tea.KeyPgDown}
+	case "insert":
+		return tea.KeyPressMsg{Code: tea.KeyInsert}
+	case "delete":
+		return tea.KeyPressMsg{Code: tea.KeyDelete}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "space":
+		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+	case "shift+tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
+	case "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "f10":
+		n := int(s[1] - '0')
+		if len(s) == 3 {
+			n = 10
+		}
+		return tea.KeyPressMsg{Code: tea.KeyF1 + rune(n-1)}
+	}
+	if rest, ok := strings.CutPrefix(s, "ctrl+"); ok && len(rest) == 1 {
+		return tea.KeyPressMsg{Code: rune(rest[0]), Mod: tea.ModCtrl}
+	}
+	if len(s) == 1 && s[0] >= 'A' && s[0] <= 'Z' {
+		return tea.KeyPressMsg{Code: rune(s[0] + 'a' - 'A'), ShiftedCode: rune(s[0]), Text: s, Mod: tea.ModShift}
 	}
 	r := []rune(s)
 	if len(r) != 1 {
@@ -179,7 +298,7 @@ func keyMsg(s string) tea.KeyPressMsg {
 }
 
 // press sends the keys to m one by one and returns the last Cmd.
-func press(t *testing.T, m *Model, keys ...string) tea.Cmd {
+func press(t testing.TB, m *Model, keys ...string) tea.Cmd {
 	t.Helper()
 	var cmd tea.Cmd
 	for _, k := range keys {
@@ -192,7 +311,7 @@ func press(t *testing.T, m *Model, keys ...string) tea.Cmd {
 }
 
 // start builds a model, sizes it, runs Init and applies the listings.
-func start(t *testing.T, opts Options, width, height int) *Model {
+func start(t testing.TB, opts Options, width, height int) *Model {
 	t.Helper()
 	if opts.Now == nil {
 		opts.Now = func() time.Time { return fixedNow }
@@ -204,17 +323,134 @@ func start(t *testing.T, opts Options, width, height int) *Model {
 	return m
 }
 
-// names returns the raw names of a pane's entries.
+// names returns the raw names of a pane's rows, in the order shown.
 func names(p *pane) []string {
-	out := make([]string, len(p.entries))
-	for i, e := range p.entries {
-		out[i] = e.name
+	out := make([]string, len(p.rows))
+	for r, i := range p.rows {
+		out[r] = p.entries[i].name
 	}
 	return out
 }
 
 // cursorName returns the name under a pane's cursor.
 func cursorName(p *pane) string {
-	e, _ := p.current()
-	return e.name
+	if e, ok := p.current(); ok {
+		return e.name
+	}
+	return ""
+}
+
+// typeText sends s to m one rune at a time, as typing does.
+func typeText(t testing.TB, m *Model, s string) tea.Cmd {
+	t.Helper()
+	var cmd tea.Cmd
+	for _, r := range s {
+		_, cmd = m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+	return cmd
+}
+
+// screen returns the view without styles.
+func screen(m *Model) string { return ansi.Strip(m.View().Content) }
+
+// selectedNames returns the raw names selected in p, in the order shown.
+func selectedNames(p *pane) []string {
+	var out []string
+	for _, i := range p.order {
+		if p.selected[i] {
+			out = append(out, p.entries[i].name)
+		}
+	}
+	return out
+}
+
+// exists reports whether path exists on disk (without following links).
+func exists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
+}
+
+// localPair starts a model with local.FS in both panes over left and right.
+func localPair(t *testing.T, left, right string, width, height int) *Model {
+	t.Helper()
+	return start(t, Options{Left: local.New(), Right: local.New(), LeftDir: left, RightDir: right}, width, height)
+}
+
+// runner runs Cmds concurrently, as the program does, and feeds their
+// messages to the model from the test goroutine.
+type runner struct {
+	t    *testing.T
+	m    *Model
+	msgs chan tea.Msg
+	done chan struct{}
+}
+
+// newRunner returns a runner for m, stopped when the test ends.
+func newRunner(t *testing.T, m *Model) *runner {
+	r := &runner{t: t, m: m, msgs: make(chan tea.Msg, 64), done: make(chan struct{})}
+	t.Cleanup(func() { close(r.done) })
+	return r
+}
+
+// run starts cmd (and every Cmd of a batch) in its own goroutine.
+func (r *runner) run(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	go func() {
+		msg := cmd()
+		if b, ok := msg.(tea.BatchMsg); ok {
+			for _, c := range b {
+				r.run(c)
+			}
+			return
+		}
+		if msg == nil {
+			return
+		}
+		select {
+		case r.msgs <- msg:
+		case <-r.done:
+		}
+	}()
+}
+
+// send updates the model with msg and runs the Cmd it returns.
+func (r *runner) send(msg tea.Msg) {
+	_, cmd := r.m.Update(msg)
+	r.run(cmd)
+}
+
+// press sends key presses.
+func (r *runner) press(keys ...string) {
+	r.t.Helper()
+	for _, k := range keys {
+		r.send(keyMsg(k))
+	}
+}
+
+// typeText types s.
+func (r *runner) typeText(s string) {
+	for _, c := range s {
+		r.send(tea.KeyPressMsg{Code: c, Text: string(c)})
+	}
+}
+
+// waitFor feeds messages to the model until cond holds, failing after
+// five seconds. Strip ticks and quits are not fed back.
+func (r *runner) waitFor(what string, cond func() bool) {
+	r.t.Helper()
+	deadline := time.After(5 * time.Second)
+	for !cond() {
+		select {
+		case msg := <-r.msgs:
+			switch msg.(type) {
+			case tea.QuitMsg, stripTickMsg:
+				continue
+			}
+			r.send(msg)
+		case <-deadline:
+			r.t.Fatalf("timed out waiting for %s; screen:\n%s", what, screen(r.m))
+		}
+	}
 }

@@ -29,14 +29,29 @@ func (s side) String() string {
 	return "right"
 }
 
+// valid reports whether s names a pane.
+func (s side) valid() bool { return s == leftSide || s == rightSide }
+
 // dirLoadedMsg carries the result of listing a directory back to the pane
 // that asked for it. A pane drops it when reqID is not its latest request.
 type dirLoadedMsg struct {
 	side    side
 	reqID   uint64
-	path    string  // the directory listed; resolved when the request had none
-	entries []entry // sorted; nil on error
-	err     error   // a *listError
+	path    string   // the directory listed; resolved when the request had none
+	home    bool     // path is the file system's home directory
+	entries []entry  // in no particular order; nil on error
+	order   []int32  // entries sorted by spec
+	spec    sortSpec // the order the listing was sorted in
+	err     error    // a *listError
+}
+
+// sortedMsg carries a new order of a pane's current listing.
+type sortedMsg struct {
+	side  side
+	reqID uint64 // the pane's sort request
+	gen   uint64 // the listing generation that was sorted
+	spec  sortSpec
+	order []int32
 }
 
 // listError reports a directory that could not be listed, naming it.
@@ -64,25 +79,58 @@ func (e *listError) Error() string {
 func (e *listError) Unwrap() error { return e.err }
 
 // loadDir returns a Cmd that lists path on fsys (its home directory when
-// path is empty), sorts the entries and reports a dirLoadedMsg. It captures
-// everything it needs and touches no model state.
-func loadDir(ctx context.Context, fsys transfer.FS, sd side, reqID uint64, path string) tea.Cmd {
+// path is empty), reads the targets of symbolic links, sorts the entries by
+// spec and reports a dirLoadedMsg. It captures everything it needs and
+// touches no model state.
+func loadDir(ctx context.Context, fsys transfer.FS, sd side, reqID uint64, path string, spec sortSpec) tea.Cmd {
 	return func() tea.Msg {
-		msg := dirLoadedMsg{side: sd, reqID: reqID, path: path}
+		msg := dirLoadedMsg{side: sd, reqID: reqID, path: path, spec: spec}
 		if path == "" {
 			home, err := fsys.Home(ctx)
 			if err != nil {
 				msg.err = &listError{err: err}
 				return msg
 			}
-			path, msg.path = home, home
+			path, msg.path, msg.home = home, home, true
 		}
 		infos, err := fsys.ReadDir(ctx, path)
 		if err != nil {
 			msg.err = &listError{path: path, err: err}
 			return msg
 		}
-		msg.entries = newEntries(infos)
+		entries := newEntries(infos)
+		for i := range entries {
+			if entries[i].isLink() {
+				resolveLink(ctx, fsys, fsys.Join(path, entries[i].name), &entries[i])
+			}
+		}
+		msg.entries = entries
+		msg.order = sortOrder(entries, spec)
 		return msg
+	}
+}
+
+// resolveLink fills in a symbolic link's target and whether it leads to a
+// directory. A link that cannot be read or followed keeps what Lstat said.
+func resolveLink(ctx context.Context, fsys transfer.FS, full string, e *entry) {
+	if target, err := fsys.Readlink(ctx, full); err == nil {
+		e.target = Sanitize(target)
+	}
+	fi, err := fsys.Stat(ctx, full)
+	if err != nil {
+		return
+	}
+	if fi.IsDir() {
+		e.linkDir = true
+		return
+	}
+	e.size = fi.Size()
+}
+
+// sortCmd returns a Cmd that orders entries by spec off the Update path.
+// entries are only read.
+func sortCmd(entries []entry, sd side, reqID, gen uint64, spec sortSpec) tea.Cmd {
+	return func() tea.Msg {
+		return sortedMsg{side: sd, reqID: reqID, gen: gen, spec: spec, order: sortOrder(entries, spec)}
 	}
 }

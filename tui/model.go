@@ -1,53 +1,49 @@
 // Package tui is ferry's terminal user interface: two file panes side by
-// side, a status line and a help bar, built on Bubble Tea v2.
+// side, a transfer strip, a status line and a help bar, with dialogs, a
+// file viewer and a host picker, built on Bubble Tea v2.
 //
-// The package never touches a disk or the network itself: every listing goes
-// through a transfer.FS inside a tea.Cmd, and every string that came from a
-// disk or a server passes through Sanitize before it is measured or drawn.
+// The package never touches a disk or the network itself: every listing and
+// every operation goes through a transfer.FS inside a tea.Cmd, everything
+// that needs the operating system is injected through Options, and every
+// string that came from a disk or a server passes through Sanitize before
+// it is measured or drawn.
 package tui
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/help"
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ferry-tui/ferry/transfer"
 )
-
-// Options configures a Model.
-type Options struct {
-	// Left and Right are the file systems shown in the two panes. The left
-	// pane has the focus at start. A nil file system leaves its pane empty.
-	Left, Right transfer.FS
-	// LeftDir and RightDir are the directories the panes start in; empty
-	// means the file system's Home.
-	LeftDir, RightDir string
-	// Now returns the current time; it decides whether modification times
-	// show the clock or the year, and in which time zone. Nil means
-	// time.Now. Tests inject a fixed clock.
-	Now func() time.Time
-}
 
 // Model is the root Bubble Tea model of the file manager. Create it with New;
 // it implements tea.Model.
 type Model struct {
 	ctx    context.Context // parent of every request; cancelled on quit
 	cancel context.CancelFunc
+	opts   Options
 
 	panes     [2]pane
 	startDirs [2]string
 	focus     side
 
-	keys   KeyMap
-	styles Styles
-	help   help.Model
-	status status
-	now    func() time.Time
+	keys      KeyMap
+	styles    Styles
+	help      help.Model
+	helpLines int // lines the help bar takes
+	status    status
+	now       func() time.Time
+
+	overlay     overlay // dialog, viewer, picker...; nil shows the panes
+	filtering   bool    // the live filter input has the keys
+	filterInput lineInput
+	strip       string // transfer strip text, sanitised
+	nextID      uint64 // ids of dialog, viewer, delete and connect requests
+	lastClick   click
+	owned       []transfer.FS // opened by Connect; closed once unused
 
 	width, height int
 }
@@ -56,34 +52,43 @@ type Model struct {
 // start from Init.
 func New(opts Options) *Model {
 	ctx, cancel := context.WithCancel(context.Background())
-	keys := DefaultKeyMap()
 	m := &Model{
 		ctx:       ctx,
 		cancel:    cancel,
+		opts:      opts,
 		startDirs: [2]string{opts.LeftDir, opts.RightDir},
 		focus:     leftSide,
-		keys:      keys,
+		keys:      DefaultKeyMap(),
 		help:      help.New(),
+		helpLines: 1,
 		now:       opts.Now,
 	}
 	if m.now == nil {
 		m.now = time.Now
 	}
-	m.panes[leftSide] = newPane(ctx, opts.Left, leftSide, keys)
-	m.panes[rightSide] = newPane(ctx, opts.Right, rightSide, keys)
+	m.help.FullSeparator = "  "
+	m.filterInput.prompt = "/"
+	m.panes[leftSide] = newPane(ctx, opts.Left, leftSide)
+	m.panes[rightSide] = newPane(ctx, opts.Right, rightSide)
 	m.panes[leftSide].setFocused(true)
-	m.setStyles(DefaultStyles(true)) // until the terminal tells us its background
+	m.setStyles(m.stylesFor(true)) // until the terminal tells us its background
 	return m
 }
 
-// Init asks the terminal for its background colour and starts listing both
-// panes' start directories.
+// Init asks the terminal for its background colour, starts listing both
+// panes' start directories, starts polling the transfer strip and, when
+// there is no right-hand file system, opens the host picker for it.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(
+	cmds := []tea.Cmd{
 		tea.RequestBackgroundColor,
 		m.panes[leftSide].load(m.startDirs[leftSide], ""),
 		m.panes[rightSide].load(m.startDirs[rightSide], ""),
-	)
+		m.startStripTick(),
+	}
+	if m.opts.Right == nil {
+		cmds = append(cmds, m.openPicker(rightSide))
+	}
+	return tea.Batch(cmds...)
 }
 
 // Update handles one message and returns the next Cmd to run.
@@ -95,51 +100,113 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.handleBackgroundColor(msg)
 	case tea.KeyPressMsg:
 		return m, m.handleKey(msg)
+	case tea.PasteMsg:
+		return m, m.handlePaste(msg)
+	case tea.MouseClickMsg:
+		return m, m.handleClick(msg)
+	case tea.MouseWheelMsg:
+		m.handleWheel(msg)
 	case dirLoadedMsg:
-		m.handleDirLoaded(msg)
+		return m, m.handleDirLoaded(msg)
+	case sortedMsg:
+		m.handleSorted(msg)
+	case opDoneMsg:
+		return m, m.handleOpDone(msg)
+	case countedMsg:
+		m.handleCounted(msg)
+	case deletedMsg:
+		return m, m.handleDeleted(msg)
+	case progressTickMsg:
+		return m, m.handleProgressTick(msg)
+	case viewerLoadedMsg:
+		m.handleViewerLoaded(msg)
+	case completionMsg:
+		m.handleCompletion(msg)
+	case hostsLoadedMsg:
+		m.handleHostsLoaded(msg)
+	case connectDoneMsg:
+		return m, m.handleConnectDone(msg)
+	case askMsg:
+		return m, m.handleAsk(msg)
+	case stripTickMsg:
+		return m, m.handleStripTick()
+	case CopyDoneMsg:
+		return m, m.handleCopyDone(msg)
+	case EditDoneMsg:
+		return m, m.handleEditDone(msg)
 	}
 	return m, nil
 }
 
-// handleResize gives both panes their share of the window: the panes split
-// the width around a one-column separator, above the status and help lines.
+// handleResize remembers the window size and lays the screen out again.
 func (m *Model) handleResize(msg tea.WindowSizeMsg) {
 	m.width, m.height = max(msg.Width, 0), max(msg.Height, 0)
-	bodyHeight := max(m.height-2, 0)
+	m.layout()
+}
+
+// layout gives both panes their share of the window: the panes split the
+// width around a one-column separator, above the transfer strip, the status
+// line and the help bar.
+func (m *Model) layout() {
+	m.help.SetWidth(m.width)
+	m.helpLines = 1
+	if m.help.ShowAll {
+		m.helpLines = countLines(m.help.FullHelpView(m.keys.FullHelp()))
+	}
+	bodyHeight := max(m.height-m.footerLines(), 0)
 	leftWidth := max(m.width-1, 0) / 2
 	rightWidth := max(m.width-1-leftWidth, 0)
 	m.panes[leftSide].setSize(leftWidth, bodyHeight)
 	m.panes[rightSide].setSize(rightWidth, bodyHeight)
-	m.help.SetWidth(m.width)
+	m.filterInput.SetWidth(max(m.width-2, 1))
+	if r, ok := m.overlay.(interface{ resize(int) }); ok {
+		r.resize(m.width)
+	}
 }
+
+// footerLines is how many lines sit below the panes.
+func (m *Model) footerLines() int {
+	n := 1 + m.helpLines // status and help
+	if m.opts.TransferStatus != nil {
+		n++
+	}
+	return n
+}
+
+// bodyHeight is how many lines the panes or a full-screen overlay get.
+func (m *Model) bodyHeight() int { return m.panes[leftSide].height }
 
 // handleBackgroundColor rebuilds the styles for a dark or light terminal.
 func (m *Model) handleBackgroundColor(msg tea.BackgroundColorMsg) {
-	m.setStyles(DefaultStyles(msg.IsDark()))
+	m.setStyles(m.stylesFor(msg.IsDark()))
 }
 
-// handleKey handles the global keys and passes the rest to the focused pane.
-// Any key clears the status line.
-func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
-	m.status.clear()
-	switch {
-	case key.Matches(msg, m.keys.Quit):
-		return m.quit()
-	case key.Matches(msg, m.keys.SwitchPane):
-		m.setFocus(m.focus.other())
-		return nil
+// stylesFor returns the styles for a dark or light background, or the
+// colourless ones when NoColor is set.
+func (m *Model) stylesFor(isDark bool) Styles {
+	if m.opts.NoColor {
+		return MonoStyles()
 	}
-	return m.panes[m.focus].Update(msg)
+	return DefaultStyles(isDark)
 }
 
 // handleDirLoaded routes a listing to the pane that asked for it and shows
 // its error, if any.
-func (m *Model) handleDirLoaded(msg dirLoadedMsg) {
-	if msg.side != leftSide && msg.side != rightSide {
-		return
+func (m *Model) handleDirLoaded(msg dirLoadedMsg) tea.Cmd {
+	if !msg.side.valid() {
+		return nil
 	}
-	if err := m.panes[msg.side].handleLoaded(msg); err != nil {
+	cmd, err := m.panes[msg.side].handleLoaded(msg)
+	if err != nil {
 		m.status.setError(err)
+	}
+	return cmd
+}
+
+// handleSorted routes a new order to its pane.
+func (m *Model) handleSorted(msg sortedMsg) {
+	if msg.side.valid() {
+		m.panes[msg.side].handleSorted(msg)
 	}
 }
 
@@ -159,62 +226,17 @@ func (m *Model) setFocus(s side) {
 	m.panes[rightSide].setFocused(s == rightSide)
 }
 
+// focused returns the pane with the focus.
+func (m *Model) focused() *pane { return &m.panes[m.focus] }
+
 // setStyles installs st everywhere it is used.
 func (m *Model) setStyles(st Styles) {
 	m.styles = st
 	m.help.Styles = st.Help
 }
 
-// View renders the whole screen in the alternate screen buffer.
-func (m *Model) View() tea.View {
-	v := tea.NewView(m.render())
-	v.AltScreen = true
-	v.WindowTitle = m.windowTitle()
-	return v
-}
-
-// render draws the panes, the status line and the help bar, each line
-// exactly as wide as the window.
-func (m *Model) render() string {
-	if m.width == 0 || m.height == 0 {
-		return ""
-	}
-	now := m.now()
-	lines := make([]string, 0, m.height)
-	if bodyHeight := m.panes[leftSide].height; bodyHeight > 0 {
-		left := strings.Split(m.panes[leftSide].View(m.styles, now), "\n")
-		right := strings.Split(m.panes[rightSide].View(m.styles, now), "\n")
-		sep := m.styles.Separator.Render("│")
-		for i := range bodyHeight {
-			lines = append(lines, lineAt(left, i)+sep+lineAt(right, i))
-		}
-	}
-	lines = append(lines, m.status.View(m.styles, m.width))
-	// help.Model can overflow a very narrow window: cut what it leaves.
-	helpLine := ansi.Truncate(m.help.View(m.keys), m.width, "")
-	if w := ansi.StringWidth(helpLine); w < m.width {
-		helpLine += strings.Repeat(" ", m.width-w)
-	}
-	lines = append(lines, helpLine)
-	if len(lines) > m.height {
-		lines = lines[len(lines)-m.height:]
-	}
-	return strings.Join(lines, "\n")
-}
-
-// windowTitle names the focused pane's location.
-func (m *Model) windowTitle() string {
-	p := &m.panes[m.focus]
-	if p.fs == nil || p.path == "" {
-		return "ferry"
-	}
-	return "ferry " + Sanitize(p.fs.Label()) + ":" + Sanitize(p.path)
-}
-
-// lineAt returns lines[i], or "" past the end.
-func lineAt(lines []string, i int) string {
-	if i < len(lines) {
-		return lines[i]
-	}
-	return ""
+// newID returns a fresh request id.
+func (m *Model) newID() uint64 {
+	m.nextID++
+	return m.nextID
 }

@@ -138,7 +138,7 @@ func TestEnterFollowsSymlinkToDir(t *testing.T) {
 	}
 	m := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: root, RightDir: root}, 100, 20)
 	p := &m.panes[leftSide]
-	p.cursor = p.indexOf("link")
+	p.cursor = p.rowOf("link")
 	settle(t, m, press(t, m, "enter"))
 	if want := filepath.Join(root, "link"); p.path != want {
 		t.Fatalf("path = %q, want %q", p.path, want)
@@ -256,7 +256,7 @@ func TestListErrorKeepsListingAndNamesPath(t *testing.T) {
 
 func TestListErrorUnwraps(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "gone")
-	msgs := loads(loadDir(t.Context(), local.New(), rightSide, 7, missing))
+	msgs := loads(loadDir(t.Context(), local.New(), rightSide, 7, missing, sortSpec{}))
 	if len(msgs) != 1 {
 		t.Fatalf("got %d messages", len(msgs))
 	}

@@ -2,28 +2,37 @@ package tui
 
 import (
 	"context"
-	"strings"
-	"time"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ferry-tui/ferry/transfer"
 )
 
 // pane is one side of the file manager: a directory on one file system, its
-// sorted listing, a cursor and the viewport that follows it.
+// listing, the rows shown (sorted, hidden files and the filter applied), the
+// selection, a cursor and the viewport that follows it.
 type pane struct {
 	fs   transfer.FS
 	side side
-	keys KeyMap
 
-	path    string  // directory shown; "" until the first listing arrives
-	entries []entry // sorted listing of path
-	loaded  bool    // a listing has arrived at least once
-	cursor  int     // index into entries
-	offset  int     // index of the first visible entry
+	path     string  // directory shown; "" until the first listing arrives
+	homeDir  string  // the file system's home, once a listing found it
+	entries  []entry // the listing of path; immutable once set
+	order    []int32 // entries sorted by spec
+	rows     []int32 // order without what is hidden or filtered out
+	selected []bool  // by entry index
+	nSel     int     // how many entries are selected
+	gen      uint64  // bumped whenever entries is replaced
+
+	spec       sortSpec // order of `order`
+	wantSpec   sortSpec // order asked for; differs while a sort runs
+	sortReq    uint64   // latest sort request
+	showHidden bool     // show dot files
+	filter     string   // lower-cased live filter; "" shows everything
+
+	loaded  bool // a listing has arrived at least once
+	cursor  int  // index into rows
+	offset  int  // index of the first visible row
 	width   int
 	height  int // header included
 	focused bool
@@ -36,65 +45,81 @@ type pane struct {
 }
 
 // newPane returns a pane over fsys; nothing is listed until load.
-func newPane(ctx context.Context, fsys transfer.FS, sd side, keys KeyMap) pane {
-	return pane{fs: fsys, side: sd, keys: keys, ctx: ctx}
-}
-
-// Update handles a message addressed to this pane: keys when it has the focus.
-func (p *pane) Update(msg tea.Msg) tea.Cmd {
-	switch msg := msg.(type) {
-	case tea.KeyPressMsg:
-		return p.handleKey(msg)
-	}
-	return nil
-}
-
-// handleKey moves the cursor or changes directory.
-func (p *pane) handleKey(msg tea.KeyPressMsg) tea.Cmd {
-	switch {
-	case key.Matches(msg, p.keys.Up):
-		p.moveCursor(-1)
-	case key.Matches(msg, p.keys.Down):
-		p.moveCursor(1)
-	case key.Matches(msg, p.keys.Open):
-		return p.open()
-	case key.Matches(msg, p.keys.Parent):
-		return p.parent()
-	}
-	return nil
+func newPane(ctx context.Context, fsys transfer.FS, sd side) pane {
+	return pane{fs: fsys, side: sd, ctx: ctx, showHidden: true}
 }
 
 // handleLoaded applies a listing if it answers the latest request and
-// returns the error to report, if any. On error the previous listing stays.
-func (p *pane) handleLoaded(msg dirLoadedMsg) error {
+// returns the error to report, if any, and a Cmd that re-sorts the listing
+// when the order changed while it loaded. On error the previous listing
+// stays.
+func (p *pane) handleLoaded(msg dirLoadedMsg) (tea.Cmd, error) {
 	if msg.reqID != p.reqID {
-		return nil // stale: a newer request superseded it
+		return nil, nil // stale: a newer request superseded it
 	}
 	p.loading = false
-	if p.cancel != nil {
-		p.cancel()
-		p.cancel = nil
-	}
+	p.close()
 	target := p.pending
 	p.pending = ""
 	if msg.err != nil {
-		return msg.err
+		return nil, msg.err
 	}
 	sameDir := p.loaded && msg.path == p.path
-	if target == "" && sameDir {
-		if e, ok := p.current(); ok {
+	keep := map[string]bool{}
+	if sameDir {
+		if e, ok := p.current(); ok && target == "" {
 			target = e.name // a refresh keeps the cursor on its entry
 		}
+		for i, sel := range p.selected {
+			if sel {
+				keep[p.entries[i].name] = true
+			}
+		}
+	} else {
+		p.filter = "" // changing directory clears the filter
 	}
-	p.path, p.entries, p.loaded = msg.path, msg.entries, true
+	p.path, p.entries, p.order, p.loaded = msg.path, msg.entries, msg.order, true
+	if msg.home {
+		p.homeDir = msg.path
+	}
+	p.spec = msg.spec
+	p.gen++
+	p.selected = make([]bool, len(p.entries))
+	p.nSel = 0
+	for i := range p.entries {
+		if keep[p.entries[i].name] {
+			p.selected[i] = true
+			p.nSel++
+		}
+	}
+	cursor := p.cursor
 	if !sameDir {
-		p.cursor, p.offset = 0, 0
+		cursor, p.offset = 0, 0
 	}
-	if i := p.indexOf(target); i >= 0 {
+	p.rebuildRows()
+	p.cursor = cursor // where it was when the entry is gone
+	if i := p.rowOf(target); i >= 0 {
 		p.cursor = i
 	}
 	p.clampCursor()
-	return nil
+	if p.spec != p.wantSpec {
+		return p.resort(p.wantSpec), nil // asked for while loading
+	}
+	return nil, nil
+}
+
+// handleSorted applies a new order if it answers the latest sort request
+// of the current listing, keeping the cursor on its entry.
+func (p *pane) handleSorted(msg sortedMsg) {
+	if msg.reqID != p.sortReq || msg.gen != p.gen {
+		return
+	}
+	cur, ok := p.currentIndex()
+	p.order, p.spec = msg.order, msg.spec
+	p.rebuildRows()
+	if ok {
+		p.cursorToIndex(cur)
+	}
 }
 
 // load starts listing dir (the home directory when empty), cancelling any
@@ -104,21 +129,38 @@ func (p *pane) load(dir, selectName string) tea.Cmd {
 	if p.fs == nil {
 		return nil
 	}
-	if p.cancel != nil {
-		p.cancel()
-	}
+	p.close()
 	ctx, cancel := context.WithCancel(p.ctx)
 	p.reqID++
 	p.cancel = cancel
 	p.pending = selectName
 	p.loading = true
-	return loadDir(ctx, p.fs, p.side, p.reqID, dir)
+	return loadDir(ctx, p.fs, p.side, p.reqID, dir, p.wantSpec)
 }
 
-// open enters the directory (or link) under the cursor; files are left alone.
+// refresh lists the current directory again, keeping the cursor on the
+// entry named selectName or, when empty, on the entry under it.
+func (p *pane) refresh(selectName string) tea.Cmd {
+	if !p.loaded {
+		return p.load("", selectName)
+	}
+	return p.load(p.path, selectName)
+}
+
+// setFS shows another file system, starting in its home directory.
+func (p *pane) setFS(fsys transfer.FS) tea.Cmd {
+	p.close()
+	*p = pane{fs: fsys, side: p.side, ctx: p.ctx, showHidden: p.showHidden,
+		width: p.width, height: p.height, focused: p.focused, reqID: p.reqID,
+		spec: p.spec, wantSpec: p.wantSpec, gen: p.gen + 1}
+	return p.load("", "")
+}
+
+// open enters the directory (or link to one) under the cursor; files are
+// left alone.
 func (p *pane) open() tea.Cmd {
 	e, ok := p.current()
-	if !ok || !(e.isDir() || e.isLink()) {
+	if !ok || !e.opens() {
 		return nil
 	}
 	return p.load(p.fs.Join(p.path, e.name), "")
@@ -136,39 +178,36 @@ func (p *pane) parent() tea.Cmd {
 	return p.load(up, p.fs.Base(p.path))
 }
 
+// home lists the file system's home directory.
+func (p *pane) home() tea.Cmd { return p.load("", "") }
+
+// cycleSort moves to the next sort key; reverseSort flips the direction.
+// Both sort in a Cmd, so a huge listing never stalls the keyboard.
+func (p *pane) cycleSort() tea.Cmd { return p.resort(p.wantSpec.next()) }
+
+// reverseSort flips the sort direction.
+func (p *pane) reverseSort() tea.Cmd {
+	s := p.wantSpec
+	s.reverse = !s.reverse
+	return p.resort(s)
+}
+
+// resort asks for the listing in order spec.
+func (p *pane) resort(spec sortSpec) tea.Cmd {
+	p.wantSpec = spec
+	p.sortReq++
+	if !p.loaded || p.loading {
+		return nil // handleLoaded sorts again when the listing lands
+	}
+	return sortCmd(p.entries, p.side, p.sortReq, p.gen, spec)
+}
+
 // close cancels the running request, if any.
 func (p *pane) close() {
 	if p.cancel != nil {
 		p.cancel()
 		p.cancel = nil
 	}
-}
-
-// current returns the entry under the cursor.
-func (p *pane) current() (entry, bool) {
-	if p.cursor < 0 || p.cursor >= len(p.entries) {
-		return entry{}, false
-	}
-	return p.entries[p.cursor], true
-}
-
-// indexOf returns the index of the entry named name, or -1.
-func (p *pane) indexOf(name string) int {
-	if name == "" {
-		return -1
-	}
-	for i, e := range p.entries {
-		if e.name == name {
-			return i
-		}
-	}
-	return -1
-}
-
-// moveCursor moves the cursor by delta rows, stopping at either end.
-func (p *pane) moveCursor(delta int) {
-	p.cursor += delta
-	p.clampCursor()
 }
 
 // setSize gives the pane its width and height, header included.
@@ -180,147 +219,10 @@ func (p *pane) setSize(width, height int) {
 // setFocused marks the pane as the one receiving keys.
 func (p *pane) setFocused(focused bool) { p.focused = focused }
 
-// visibleRows is how many entries fit below the header.
-func (p *pane) visibleRows() int { return max(p.height-1, 0) }
-
-// clampCursor keeps the cursor on an entry and scrolls the viewport so the
-// cursor row is visible.
-func (p *pane) clampCursor() {
-	p.cursor = max(min(p.cursor, len(p.entries)-1), 0)
-	rows := p.visibleRows()
-	if rows == 0 {
-		p.offset = p.cursor
-		return
+// label is "label:/path" for headers and dialogs, sanitised.
+func (p *pane) label() string {
+	if p.fs == nil {
+		return "?"
 	}
-	if p.cursor < p.offset {
-		p.offset = p.cursor
-	}
-	if p.cursor >= p.offset+rows {
-		p.offset = p.cursor - rows + 1
-	}
-	p.offset = max(min(p.offset, len(p.entries)-rows), 0)
-}
-
-// View renders the pane as exactly height lines of exactly width cells.
-// now decides how modification times are shown.
-func (p *pane) View(st Styles, now time.Time) string {
-	if p.width == 0 || p.height == 0 {
-		return ""
-	}
-	lines := make([]string, 0, p.height)
-	lines = append(lines, p.headerView(st))
-	rows := p.visibleRows()
-	switch {
-	case !p.loaded || len(p.entries) == 0:
-		if rows > 0 {
-			lines = append(lines, st.Hint.Render(fit(" "+p.hint(), p.width)))
-		}
-	default:
-		cols := layoutColumns(p.width)
-		end := min(p.offset+rows, len(p.entries))
-		for i := p.offset; i < end; i++ {
-			lines = append(lines, p.rowView(st, cols, p.entries[i], i == p.cursor, now))
-		}
-	}
-	blank := strings.Repeat(" ", p.width)
-	for len(lines) < p.height {
-		lines = append(lines, blank)
-	}
-	return strings.Join(lines, "\n")
-}
-
-// hint stands in for a listing that is missing or empty.
-func (p *pane) hint() string {
-	switch {
-	case p.fs == nil:
-		return "no file system"
-	case p.loaded:
-		return "empty directory"
-	case p.loading:
-		return "loading…"
-	}
-	return "not listed"
-}
-
-// headerView renders "label:/path", cutting the start of long paths.
-func (p *pane) headerView(st Styles) string {
-	text := "?"
-	if p.fs != nil {
-		text = Sanitize(p.fs.Label()) + ":" + Sanitize(p.path)
-	}
-	if p.loading && p.loaded {
-		text += " " + ellipsis
-	}
-	style := st.Header
-	if p.focused {
-		style = st.HeaderFocused
-	}
-	if p.width < 3 {
-		return style.Render(fit(text, p.width))
-	}
-	return style.Render(" " + fitLeft(text, p.width-2) + " ")
-}
-
-// columns is the layout of a row: a name column and which of the size and
-// time columns fit.
-type columns struct {
-	name       int
-	size, time bool
-}
-
-// layoutColumns drops the time column, then the size column, before names
-// get too narrow. A row is " name  size  time ".
-func layoutColumns(width int) columns {
-	const minName = 16
-	if n := width - 2 - (2 + sizeWidth) - (2 + timeWidth); n >= minName {
-		return columns{name: n, size: true, time: true}
-	}
-	if n := width - 2 - (2 + sizeWidth); n >= minName {
-		return columns{name: n, size: true}
-	}
-	return columns{name: max(width-2, 0)}
-}
-
-// rowView renders one entry. The cursor row is styled as a whole so its
-// background spans the row.
-func (p *pane) rowView(st Styles, cols columns, e entry, isCursor bool, now time.Time) string {
-	name := nameCell(e, cols.name)
-	var size, mtime string
-	if cols.size {
-		size = "  " + alignRight(sizeCell(e), sizeWidth)
-	}
-	if cols.time {
-		mtime = "  " + fit(formatTime(e.modTime, now), timeWidth)
-	}
-	if isCursor {
-		style := st.CursorInactive
-		if p.focused {
-			style = st.Cursor
-		}
-		return style.Render(" " + name + size + mtime + " ")
-	}
-	nameStyle := st.File
-	if e.isDir() {
-		nameStyle = st.Dir
-	}
-	return " " + nameStyle.Render(name) + st.Meta.Render(size+mtime) + " "
-}
-
-// nameCell renders the name with its marker in exactly w cells, cutting the
-// name, never the marker.
-func nameCell(e entry, w int) string {
-	marker := e.marker()
-	name := e.display
-	if e.width+len(marker) > w {
-		name = ansi.Truncate(name, max(w-len(marker), 0), ellipsis)
-	}
-	return fit(name+marker, w)
-}
-
-// sizeCell is the size column: <DIR> for directories, a human size otherwise.
-func sizeCell(e entry) string {
-	if e.isDir() {
-		return "<DIR>"
-	}
-	return formatSize(e.size)
+	return Sanitize(p.fs.Label()) + ":" + Sanitize(p.path)
 }

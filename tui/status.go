@@ -1,7 +1,7 @@
 package tui
 
-// status is the one-line message area below the panes. Errors stay until
-// the next key press.
+// status is the one-line message area below the panes. Messages and errors
+// stay until the next key press.
 type status struct {
 	text  string // sanitised
 	isErr bool
@@ -12,11 +12,16 @@ func (s *status) setError(err error) {
 	s.text, s.isErr = Sanitize(err.Error()), true
 }
 
+// setInfo shows an informational message; msg is sanitised.
+func (s *status) setInfo(msg string) {
+	s.text, s.isErr = Sanitize(msg), false
+}
+
 // clear empties the status line.
 func (s *status) clear() { *s = status{} }
 
 // View renders the status line in exactly width cells.
-func (s status) View(st Styles, width int) string {
+func (s status) View(st *Styles, width int) string {
 	style := st.Status
 	if s.isErr {
 		style = st.StatusError

@@ -30,6 +30,10 @@ type Theme struct {
 	Border color.Color
 	// Error is the colour of error messages.
 	Error color.Color
+	// Link is the colour of symbolic links.
+	Link color.Color
+	// Marked is the colour of selected entries.
+	Marked color.Color
 }
 
 // NewTheme returns ferry's default theme for a dark or a light terminal
@@ -48,6 +52,8 @@ func NewTheme(isDark bool) Theme {
 		Inactive:    ld(c("#eaeef2"), c("#30363d")),
 		Border:      ld(c("#d0d7de"), c("#30363d")),
 		Error:       ld(c("#cf222e"), c("#ff7b72")),
+		Link:        ld(c("#8250df"), c("#d2a8ff")),
+		Marked:      ld(c("#9a6700"), c("#e3b341")),
 	}
 }
 
@@ -63,12 +69,19 @@ type Styles struct {
 	File lipgloss.Style
 	// Dir is a directory name.
 	Dir lipgloss.Style
+	// Link is a symbolic link.
+	Link lipgloss.Style
+	// Selected is a selected entry that is not under the cursor.
+	Selected lipgloss.Style
 	// Meta is the size and time columns.
 	Meta lipgloss.Style
 	// Cursor is the whole cursor row in the focused pane.
 	Cursor lipgloss.Style
 	// CursorInactive is the whole cursor row in the unfocused pane.
 	CursorInactive lipgloss.Style
+	// CursorSelected is the cursor row in the focused pane when its entry
+	// is selected.
+	CursorSelected lipgloss.Style
 	// Hint is text standing in for a listing: "loading…", "empty".
 	Hint lipgloss.Style
 	// Separator is the line between the two panes.
@@ -77,6 +90,16 @@ type Styles struct {
 	Status lipgloss.Style
 	// StatusError is an error in the status line.
 	StatusError lipgloss.Style
+	// Strip is the transfer strip above the status line.
+	Strip lipgloss.Style
+	// Dialog is the border of a dialog box.
+	Dialog lipgloss.Style
+	// DialogTitle is the first line of a dialog.
+	DialogTitle lipgloss.Style
+	// DialogError is a validation message inside a dialog.
+	DialogError lipgloss.Style
+	// Input styles text inputs.
+	Input InputStyles
 	// Help styles the help bar.
 	Help help.Styles
 }
@@ -89,13 +112,26 @@ func NewStyles(t Theme) Styles {
 		HeaderFocused:  s().Foreground(t.OnAccent).Background(t.Accent).Bold(true),
 		File:           s().Foreground(t.Text),
 		Dir:            s().Foreground(t.Dir).Bold(true),
+		Link:           s().Foreground(t.Link),
+		Selected:       s().Foreground(t.Marked).Bold(true),
 		Meta:           s().Foreground(t.Muted),
 		Cursor:         s().Foreground(t.OnSelection).Background(t.Selection),
 		CursorInactive: s().Foreground(t.Text).Background(t.Inactive),
+		CursorSelected: s().Foreground(t.Marked).Background(t.Selection).Bold(true),
 		Hint:           s().Foreground(t.Muted).Italic(true),
 		Separator:      s().Foreground(t.Border),
 		Status:         s().Foreground(t.Text),
 		StatusError:    s().Foreground(t.Error).Bold(true),
+		Strip:          s().Foreground(t.Muted),
+		Dialog:         s().Border(lipgloss.RoundedBorder()).BorderForeground(t.Accent),
+		DialogTitle:    s().Foreground(t.Text).Bold(true),
+		DialogError:    s().Foreground(t.Error).Bold(true),
+		Input: InputStyles{
+			Prompt:      s().Foreground(t.Accent).Bold(true),
+			Text:        s().Foreground(t.Text),
+			Placeholder: s().Foreground(t.Muted).Italic(true),
+			Cursor:      s().Reverse(true),
+		},
 		Help: help.Styles{
 			Ellipsis:       s().Foreground(t.Muted),
 			ShortKey:       s().Foreground(t.Text),
@@ -105,6 +141,48 @@ func NewStyles(t Theme) Styles {
 			FullDesc:       s().Foreground(t.Muted),
 			FullSeparator:  s().Foreground(t.Border),
 		},
+	}
+}
+
+// InputStyles styles a text input.
+type InputStyles struct {
+	// Prompt is the text before the input, such as "> ".
+	Prompt lipgloss.Style
+	// Text is the typed text.
+	Text lipgloss.Style
+	// Placeholder is the hint shown while nothing is typed.
+	Placeholder lipgloss.Style
+	// Cursor is the character under the cursor.
+	Cursor lipgloss.Style
+}
+
+// MonoStyles returns styles without any colour, for NO_COLOR: the cursor is
+// reverse video, the focused header bold and reversed, selected entries
+// and errors bold, and the rest plain.
+func MonoStyles() Styles {
+	s := lipgloss.NewStyle
+	plain := s()
+	return Styles{
+		Header:         s().Underline(true),
+		HeaderFocused:  s().Reverse(true).Bold(true),
+		File:           plain,
+		Dir:            s().Bold(true),
+		Link:           plain,
+		Selected:       s().Bold(true),
+		Meta:           plain,
+		Cursor:         s().Reverse(true),
+		CursorInactive: s().Underline(true),
+		CursorSelected: s().Reverse(true).Bold(true),
+		Hint:           plain,
+		Separator:      plain,
+		Status:         plain,
+		StatusError:    s().Bold(true),
+		Strip:          plain,
+		Dialog:         s().Border(lipgloss.NormalBorder()),
+		DialogTitle:    s().Bold(true),
+		DialogError:    s().Bold(true),
+		Input:          InputStyles{Prompt: s().Bold(true), Text: plain, Placeholder: plain, Cursor: s().Reverse(true)},
+		Help:           help.Styles{Ellipsis: plain, ShortKey: s().Bold(true), ShortDesc: plain, ShortSeparator: plain, FullKey: s().Bold(true), FullDesc: plain, FullSeparator: plain},
 	}
 }
 

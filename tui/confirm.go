@@ -1,0 +1,95 @@
+package tui
+
+import (
+	"context"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
+
+// confirmKind says what a confirmation is for.
+type confirmKind int
+
+const (
+	confirmDelete confirmKind = iota
+	confirmQuit
+	confirmAsk // a yes-or-no question from an Asker
+)
+
+// confirmDialog asks yes or no.
+type confirmDialog struct {
+	kind  confirmKind
+	title string   // sanitised
+	lines []string // sanitised
+	side  side
+	names []string // raw names acted on
+
+	busy   bool               // still counting: yes is not accepted yet
+	cancel context.CancelFunc // stops the count
+	reqID  uint64
+	files  int64 // counted files, directories and bytes
+	dirs   int64
+	bytes  int64
+
+	attempt uint64      // confirmAsk: the connection attempt
+	ask     *askRequest // confirmAsk: the question
+	under   *connecting // confirmAsk: the screen behind, back on close
+}
+
+// keys returns the dialog's bindings for the help bar.
+func (d *confirmDialog) keys(k *KeyMap) help.KeyMap { return bindings{k.Confirm, k.Deny} }
+
+// box renders the dialog.
+func (d *confirmDialog) box(st *Styles, maxWidth int) []string {
+	inner := dialogInner(maxWidth + 2)
+	body := []string{st.DialogTitle.Render(fit(d.title, inner))}
+	for _, l := range d.lines {
+		body = append(body, fit(l, inner))
+	}
+	hint := "y/Enter: yes   n/Esc: no"
+	if d.busy {
+		hint = "counting… Esc: cancel"
+	}
+	body = append(body, st.Hint.Render(fit(hint, inner)))
+	return frame(st, body, inner)
+}
+
+// handleConfirmKey answers a confirmation.
+func (m *Model) handleConfirmKey(d *confirmDialog, msg tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case d.kind == confirmAsk && key.Matches(msg, m.keys.Cancel):
+		m.overlay = d.under
+		m.answerAsk(d.ask, askReply{err: ErrCancelled})
+		return m.cancelConnecting()
+	case key.Matches(msg, m.keys.Deny):
+		return m.closeConfirm(d, false)
+	case key.Matches(msg, m.keys.Confirm) && !d.busy:
+		return m.closeConfirm(d, true)
+	}
+	return nil
+}
+
+// closeConfirm closes d and acts on the answer.
+func (m *Model) closeConfirm(d *confirmDialog, yes bool) tea.Cmd {
+	m.overlay = nil
+	if d.under != nil {
+		m.overlay = d.under
+	}
+	if d.cancel != nil {
+		d.cancel()
+	}
+	switch d.kind {
+	case confirmQuit:
+		if yes {
+			return m.quit()
+		}
+	case confirmDelete:
+		if yes {
+			return m.runDelete(d)
+		}
+	case confirmAsk:
+		m.answerAsk(d.ask, askReply{yes: yes})
+	}
+	return nil
+}

@@ -1,0 +1,271 @@
+package tui
+
+import (
+	"context"
+	"io"
+	"reflect"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ferry-tui/ferry/transfer"
+)
+
+// connectDoneMsg reports the end of a connection attempt.
+type connectDoneMsg struct {
+	id    uint64
+	alias string
+	fs    transfer.FS
+	err   error
+}
+
+// fsClosedMsg reports that a file system no pane shows was closed.
+type fsClosedMsg struct{ err error }
+
+// connecting is the screen shown while a ConnectFunc runs. Questions from
+// its Asker appear as dialogs over it.
+type connecting struct {
+	id       uint64
+	alias    string // sanitised
+	side     side
+	ctx      context.Context // the attempt; cancelled when it ends
+	cancel   context.CancelFunc
+	asker    *chanAsker
+	picker   *hostPicker // back to it on failure
+	warnings []string    // sanitised
+}
+
+// keys returns the screen's bindings for the help bar.
+func (c *connecting) keys(k *KeyMap) help.KeyMap { return bindings{k.Cancel} }
+
+// screen renders "connecting to ALIAS…" and any warnings.
+func (c *connecting) screen(st *Styles, width, height int) string {
+	lines := []string{st.HeaderFocused.Render(fit(" Open a host in the "+c.side.String()+" pane", width)), ""}
+	lines = append(lines, fit("  connecting to "+c.alias+"…", width))
+	for _, w := range c.warnings {
+		lines = append(lines, st.Hint.Render(fit("  "+w, width)))
+	}
+	blank := strings.Repeat(" ", width)
+	for i := range lines {
+		lines[i] = fitStyled(lines[i], width)
+	}
+	for len(lines) < height {
+		lines = append(lines, blank)
+	}
+	return strings.Join(lines[:height], "\n")
+}
+
+// startConnect runs the ConnectFunc for item in a Cmd, with a listener for
+// the questions it asks.
+func (m *Model) startConnect(pk *hostPicker, item pickItem) tea.Cmd {
+	pk.err = ""
+	ctx, cancel := context.WithCancel(m.ctx)
+	c := &connecting{
+		id:     m.newID(),
+		alias:  item.label,
+		side:   pk.side,
+		ctx:    ctx,
+		cancel: cancel,
+		asker:  newChanAsker(ctx),
+		picker: pk,
+	}
+	m.overlay = c
+	connect, alias, asker, id := m.opts.Connect, item.alias, c.asker, c.id
+	return tea.Batch(func() tea.Msg {
+		defer cancel() // ends the listener and any pending question
+		fsys, err := connect(ctx, alias, asker)
+		return connectDoneMsg{id: id, alias: alias, fs: fsys, err: err}
+	}, listenAsk(ctx, asker, id))
+}
+
+// currentConnecting returns the running attempt, also while one of its
+// questions is on screen.
+func (m *Model) currentConnecting() *connecting {
+	switch o := m.overlay.(type) {
+	case *connecting:
+		return o
+	case *inputDialog:
+		return o.under
+	case *confirmDialog:
+		return o.under
+	}
+	return nil
+}
+
+// handleConnectingKey gives up on Esc.
+func (m *Model) handleConnectingKey(c *connecting, msg tea.KeyPressMsg) tea.Cmd {
+	if key.Matches(msg, m.keys.Cancel) {
+		return m.cancelConnecting()
+	}
+	return nil
+}
+
+// cancelConnecting stops the running attempt and returns to the picker.
+func (m *Model) cancelConnecting() tea.Cmd {
+	c := m.currentConnecting()
+	if c == nil {
+		return nil
+	}
+	c.cancel()
+	c.picker.err = "connection to " + c.alias + " cancelled"
+	m.overlay = c.picker
+	return nil
+}
+
+// handleConnectDone shows the new file system in its pane, or returns to
+// the picker with the reason. A late result of an abandoned attempt is
+// closed.
+func (m *Model) handleConnectDone(msg connectDoneMsg) tea.Cmd {
+	c := m.currentConnecting()
+	if c == nil || c.id != msg.id {
+		if msg.err == nil {
+			return closeFS(msg.fs)
+		}
+		return nil
+	}
+	if msg.err != nil || msg.fs == nil {
+		reason := "no file system"
+		if msg.err != nil {
+			reason = Sanitize(msg.err.Error())
+		}
+		c.picker.err = "cannot connect to " + c.alias + ": " + reason
+		m.overlay = c.picker
+		return nil
+	}
+	m.overlay = nil
+	if len(c.warnings) > 0 {
+		m.status.setInfo(c.warnings[len(c.warnings)-1])
+	}
+	return m.replaceFS(c.side, msg.fs, true)
+}
+
+// replaceFS shows fsys in the pane on side s and gives it the focus. owned
+// marks a file system opened by Connect: it is closed once no pane shows
+// it.
+func (m *Model) replaceFS(s side, fsys transfer.FS, owned bool) tea.Cmd {
+	p := &m.panes[s]
+	old := p.fs
+	if owned {
+		m.owned = append(m.owned, fsys)
+	}
+	cmd := p.setFS(fsys)
+	m.setFocus(s)
+	if old == nil || sameFS(old, fsys) || sameFS(m.panes[s.other()].fs, old) {
+		return cmd
+	}
+	for i, o := range m.owned {
+		if sameFS(o, old) {
+			m.owned = append(m.owned[:i], m.owned[i+1:]...)
+			return tea.Batch(cmd, closeFS(old))
+		}
+	}
+	return cmd
+}
+
+// sameFS reports whether a and b are the same file system. Values of
+// types that cannot be compared (which == would panic on) are never the
+// same.
+func sameFS(a, b transfer.FS) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	ta, tb := reflect.TypeOf(a), reflect.TypeOf(b)
+	return ta == tb && ta.Comparable() && a == b
+}
+
+// closeFS returns a Cmd closing fsys when it is an io.Closer.
+func closeFS(fsys transfer.FS) tea.Cmd {
+	c, ok := fsys.(io.Closer)
+	if !ok {
+		return nil
+	}
+	return func() tea.Msg { return fsClosedMsg{err: c.Close()} }
+}
+
+// handleAsk shows a question from the running attempt and listens for
+// the next one.
+func (m *Model) handleAsk(msg askMsg) tea.Cmd {
+	c := m.currentConnecting()
+	if c == nil || c.id != msg.attempt {
+		m.answerAsk(&msg.req, askReply{err: ErrCancelled})
+		return nil
+	}
+	next := listenAsk(c.ctx, c.asker, c.id)
+	req := msg.req
+	switch req.kind {
+	case askWarn:
+		c.warnings = append(c.warnings, Sanitize(req.prompt))
+		return next
+	case askYesNo:
+		lines := promptLines(req.prompt)
+		m.overlay = &confirmDialog{kind: confirmAsk, title: lines[0], lines: lines[1:],
+			attempt: c.id, ask: &req, under: c}
+		return next
+	}
+	lines := promptLines(req.prompt)
+	if req.kind == askHostKey {
+		lines = []string{
+			"The authenticity of host " + Sanitize(req.host) + " can't be established.",
+			Sanitize(req.keyType) + " key fingerprint is",
+			Sanitize(req.keyHash),
+			"Are you sure you want to continue connecting?",
+			"Type yes, no, or paste the fingerprint.",
+		}
+	}
+	d := m.newInput(inputAsk, lines[0], "")
+	d.lines, d.attempt, d.ask, d.under = lines[1:], c.id, &req, c
+	if req.kind == askSecret || req.kind == askText && !req.echo {
+		d.input.mask = true
+	}
+	m.overlay = d
+	return next
+}
+
+// promptLines splits a prompt from a server into sanitised lines, dropping
+// blank ones; there is always at least one.
+func promptLines(prompt string) []string {
+	var out []string
+	for _, l := range strings.Split(prompt, "\n") {
+		if l = strings.TrimRight(l, "\r"); strings.TrimSpace(l) != "" {
+			out = append(out, Sanitize(l))
+		}
+	}
+	if len(out) == 0 {
+		out = []string{"?"}
+	}
+	return out
+}
+
+// submitAsk answers a question from an Asker. A host key question takes
+// yes, no, or the fingerprint itself.
+func (m *Model) submitAsk(d *inputDialog) tea.Cmd {
+	reply := askReply{text: d.input.Value()}
+	if d.ask.kind == askHostKey {
+		v := strings.TrimSpace(reply.text)
+		switch {
+		case strings.EqualFold(v, "yes"), v == d.ask.keyHash:
+			reply.yes = true
+		case strings.EqualFold(v, "no"):
+		default:
+			d.err = "please type yes, no, or the fingerprint"
+			return nil
+		}
+	}
+	m.overlay = d.under
+	m.answerAsk(d.ask, reply)
+	return nil
+}
+
+// answerAsk sends the answer back to the waiting Asker. The reply channel
+// holds one answer, so this never blocks.
+func (m *Model) answerAsk(req *askRequest, r askReply) {
+	if req == nil || req.reply == nil {
+		return
+	}
+	select {
+	case req.reply <- r:
+	default:
+	}
+}

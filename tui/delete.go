@@ -1,0 +1,225 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ferry-tui/ferry/transfer"
+)
+
+// countedMsg reports what a recursive delete would remove.
+type countedMsg struct {
+	id                 uint64
+	files, dirs, bytes int64
+	err                error
+}
+
+// deletedMsg reports a finished (or stopped) delete.
+type deletedMsg struct {
+	id      uint64
+	fs      transfer.FS
+	dir     string
+	side    side
+	removed int64
+	err     error
+}
+
+// startDelete asks before deleting the targets. With directories among
+// them it first counts what they hold, in a Cmd.
+func (m *Model) startDelete() tea.Cmd {
+	p, ok := m.actionPane()
+	if !ok {
+		return nil
+	}
+	targets := p.targets()
+	if len(targets) == 0 {
+		return nil
+	}
+	d := &confirmDialog{
+		kind:  confirmDelete,
+		title: "Delete " + describe(targets) + " from " + p.label() + "?",
+		side:  m.focus,
+		names: rawNames(targets),
+		reqID: m.newID(),
+	}
+	m.overlay = d
+	hasDir := false
+	for _, e := range targets {
+		if e.isDir() {
+			hasDir = true
+		} else {
+			d.files++
+			d.bytes += e.size
+		}
+	}
+	if !hasDir {
+		d.lines = []string{d.summary()}
+		return nil
+	}
+	d.busy = true
+	d.lines = []string{"counting…"}
+	ctx, cancel := context.WithCancel(m.ctx)
+	d.cancel = cancel
+	fsys, dir, names, id := p.fs, p.path, d.names, d.reqID
+	return tea.Batch(func() tea.Msg {
+		files, dirs, bytes, err := countTree(ctx, fsys, dir, names)
+		return countedMsg{id: id, files: files, dirs: dirs, bytes: bytes, err: err}
+	}, tickProgress(id))
+}
+
+// summary says what a delete removes: "12 files and 3 directories, 4.5M".
+func (d *confirmDialog) summary() string {
+	s := plural(int(d.files), "file")
+	if d.dirs > 0 {
+		s += " and " + plural(int(d.dirs), "directory")
+	}
+	return s + ", " + humanBytes(d.bytes) + " in all. This cannot be undone."
+}
+
+// handleCounted fills in the delete confirmation once counting is done.
+func (m *Model) handleCounted(msg countedMsg) {
+	d, ok := m.overlay.(*confirmDialog)
+	if !ok || d.kind != confirmDelete || d.reqID != msg.id {
+		return
+	}
+	d.busy = false
+	if msg.err != nil {
+		m.overlay = nil
+		m.status.setError(fmt.Errorf("cannot count what to delete: %w", msg.err))
+		return
+	}
+	d.files, d.dirs, d.bytes = msg.files, msg.dirs, msg.bytes
+	d.lines = []string{d.summary()}
+}
+
+// runDelete starts removing what d confirmed, showing progress.
+func (m *Model) runDelete(d *confirmDialog) tea.Cmd {
+	p := &m.panes[d.side]
+	ctx, cancel := context.WithCancel(m.ctx)
+	pd := &progressDialog{
+		id:     m.newID(),
+		title:  "Deleting from " + p.label(),
+		total:  d.files + d.dirs,
+		prog:   &progress{},
+		cancel: cancel,
+	}
+	m.overlay = pd
+	fsys, dir, names, sd, prog, id := p.fs, p.path, d.names, d.side, pd.prog, pd.id
+	return tea.Batch(func() tea.Msg {
+		defer cancel()
+		err := deleteAll(ctx, fsys, dir, names, prog)
+		return deletedMsg{id: id, fs: fsys, dir: dir, side: sd, removed: prog.done.Load(), err: err}
+	}, tickProgress(id))
+}
+
+// handleDeleted closes the progress dialog, reports and lists again.
+func (m *Model) handleDeleted(msg deletedMsg) tea.Cmd {
+	if pd, ok := m.overlay.(*progressDialog); ok && pd.id == msg.id {
+		m.overlay = nil
+	}
+	done := opDoneMsg{fs: msg.fs, dir: msg.dir, side: msg.side, clearSel: msg.err == nil,
+		info: "deleted " + plural(int(msg.removed), "entry")}
+	switch {
+	case errors.Is(msg.err, context.Canceled):
+		done.info = fmt.Sprintf("delete stopped after removing %s", plural(int(msg.removed), "entry"))
+	case msg.err != nil:
+		done.err = fmt.Errorf("delete stopped after removing %s: %w", plural(int(msg.removed), "entry"), msg.err)
+	}
+	return m.handleOpDone(done)
+}
+
+// countTree counts the files, directories and bytes under names in dir,
+// without following symbolic links.
+func countTree(ctx context.Context, fsys transfer.FS, dir string, names []string) (files, dirs, bytes int64, err error) {
+	var walk func(path string, fi fs.FileInfo) error
+	walk = func(path string, fi fs.FileInfo) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if !fi.IsDir() {
+			files++
+			bytes += fi.Size()
+			return nil
+		}
+		dirs++
+		children, err := fsys.ReadDir(ctx, path)
+		if err != nil {
+			return err
+		}
+		for _, c := range children {
+			if err := checkChildName(path, c.Name()); err != nil {
+				return err
+			}
+			if err := walk(fsys.Join(path, c.Name()), c); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, n := range names {
+		full := fsys.Join(dir, n)
+		fi, err := fsys.Lstat(ctx, full)
+		if err != nil {
+			return files, dirs, bytes, err
+		}
+		if err := walk(full, fi); err != nil {
+			return files, dirs, bytes, err
+		}
+	}
+	return files, dirs, bytes, nil
+}
+
+// deleteAll removes names in dir, directories with everything in them,
+// never following symbolic links. It stops at the first error or when ctx
+// ends, counting removals in prog.
+func deleteAll(ctx context.Context, fsys transfer.FS, dir string, names []string, prog *progress) error {
+	var remove func(path string, isDir bool) error
+	remove = func(path string, isDir bool) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if isDir {
+			children, err := fsys.ReadDir(ctx, path)
+			if err != nil {
+				return err
+			}
+			for _, c := range children {
+				if err := checkChildName(path, c.Name()); err != nil {
+					return err
+				}
+				if err := remove(fsys.Join(path, c.Name()), c.IsDir()); err != nil {
+					return err
+				}
+			}
+		}
+		if err := fsys.Remove(ctx, path); err != nil {
+			return err
+		}
+		prog.done.Add(1)
+		return nil
+	}
+	for _, n := range names {
+		full := fsys.Join(dir, n)
+		fi, err := fsys.Lstat(ctx, full)
+		if err != nil {
+			return err
+		}
+		if err := remove(full, fi.IsDir()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkChildName refuses a name a server listed that is not a single path
+// element: following ".." or "a/b" while deleting would leave the tree.
+func checkChildName(dir, name string) error {
+	if validateName(name) != nil {
+		return &fs.PathError{Op: "list", Path: dir, Err: fmt.Errorf("server listed an invalid name %q", name)}
+	}
+	return nil
+}

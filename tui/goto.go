@@ -1,0 +1,179 @@
+package tui
+
+import (
+	"context"
+	"io/fs"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ferry-tui/ferry/transfer"
+)
+
+// maxHints is how many completion candidates the go-to dialog lists.
+const maxHints = 12
+
+// completionMsg carries the directories a go-to completion may use.
+type completionMsg struct {
+	id    uint64
+	typed string   // the input the completion was for
+	names []string // raw directory names starting with the typed prefix
+	err   error
+}
+
+// startGoto asks for a path to show in the focused pane.
+func (m *Model) startGoto() tea.Cmd {
+	p := m.focused()
+	if p.fs == nil {
+		m.status.setInfo("no file system in this pane: press o to open a host")
+		return nil
+	}
+	d := m.newInput(inputGoto, "Go to (relative to "+p.label()+", ~ is home)", "")
+	d.side = m.focus
+	m.overlay = d
+	return nil
+}
+
+// submitGoto lists the typed path.
+func (m *Model) submitGoto(d *inputDialog) tea.Cmd {
+	p := &m.panes[d.side]
+	v := strings.TrimSpace(d.value())
+	m.overlay = nil
+	if v == "" {
+		return nil
+	}
+	if v == "~" {
+		return p.home()
+	}
+	return p.load(p.resolve(v), "")
+}
+
+// resolve turns what the user typed into a path on the pane's file system:
+// "~/x" is under the home directory (once known), absolute paths stay,
+// the rest is relative to the directory shown.
+func (p *pane) resolve(v string) string {
+	sep := separator(p.fs)
+	switch {
+	case v == "~":
+		return p.homeDir
+	case strings.HasPrefix(v, "~"+sep) && p.homeDir != "":
+		return p.fs.Join(p.homeDir, v[2:])
+	case isAbs(v, sep):
+		return p.fs.Join(v)
+	}
+	return p.fs.Join(p.path, v)
+}
+
+// separator returns the path separator of fsys ("/" or `\`).
+func separator(fsys transfer.FS) string {
+	if j := fsys.Join("a", "b"); len(j) == 3 {
+		return j[1:2]
+	}
+	return "/"
+}
+
+// isAbs reports whether v is an absolute path: it starts with "/", or on a
+// file system with `\` separators with a drive letter or a UNC prefix.
+func isAbs(v, sep string) bool {
+	if strings.HasPrefix(v, "/") {
+		return true
+	}
+	if sep != `\` {
+		return false
+	}
+	return strings.HasPrefix(v, `\\`) || len(v) >= 3 && v[1] == ':' && (v[2] == '\\' || v[2] == '/')
+}
+
+// complete lists the directory the typed path is in, in a Cmd, to complete
+// its last element.
+func (m *Model) complete(d *inputDialog) tea.Cmd {
+	p := &m.panes[d.side]
+	typed := d.input.Value()
+	sep := separator(p.fs)
+	dirPart, prefix := "", typed
+	if i := strings.LastIndex(typed, sep); i >= 0 {
+		dirPart, prefix = typed[:i+1], typed[i+1:]
+	}
+	dir := p.path
+	if dirPart != "" {
+		dir = p.resolve(dirPart)
+	}
+	d.compReq = m.newID()
+	fsys, ctx, id := p.fs, m.ctx, d.compReq
+	return func() tea.Msg {
+		names, err := listDirNames(ctx, fsys, dir, prefix)
+		return completionMsg{id: id, typed: typed, names: names, err: err}
+	}
+}
+
+// listDirNames returns the names in dir of directories (and symbolic
+// links, which may lead to one) that start with prefix, sorted.
+func listDirNames(ctx context.Context, fsys transfer.FS, dir, prefix string) ([]string, error) {
+	infos, err := fsys.ReadDir(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, fi := range infos {
+		n := fi.Name()
+		if (fi.IsDir() || fi.Mode()&fs.ModeSymlink != 0) && strings.HasPrefix(n, prefix) && validateName(n) == nil {
+			out = append(out, n)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// handleCompletion completes the input as far as the candidates agree and
+// lists them when several remain. Names that would not show as typed
+// (control characters and the like) are listed but never inserted.
+func (m *Model) handleCompletion(msg completionMsg) {
+	d, ok := m.overlay.(*inputDialog)
+	if !ok || d.compReq != msg.id || d.input.Value() != msg.typed {
+		return
+	}
+	d.hints, d.err = nil, ""
+	if msg.err != nil {
+		d.err = Sanitize(msg.err.Error())
+		return
+	}
+	sep := separator(m.panes[d.side].fs)
+	dirPart := msg.typed[:strings.LastIndex(msg.typed, sep)+1]
+	var safe []string
+	for _, n := range msg.names {
+		if Sanitize(n) == n {
+			safe = append(safe, n)
+		}
+		if len(d.hints) < maxHints {
+			d.hints = append(d.hints, Sanitize(n)+sep)
+		}
+	}
+	switch {
+	case len(msg.names) == 0:
+		d.err = "no directory matches"
+	case len(safe) == 1 && len(msg.names) == 1:
+		d.hints = nil
+		d.input.SetValue(dirPart + safe[0] + sep)
+	case len(safe) > 0:
+		d.input.SetValue(dirPart + commonPrefix(safe))
+	}
+}
+
+// commonPrefix returns the longest prefix all names share, cut at a rune
+// boundary.
+func commonPrefix(names []string) string {
+	p := names[0]
+	for _, n := range names[1:] {
+		i := 0
+		for i < len(p) && i < len(n) && p[i] == n[i] {
+			i++
+		}
+		p = p[:i]
+	}
+	for len(p) > 0 && !utf8.ValidString(p) {
+		p = p[:len(p)-1]
+	}
+	return p
+}

@@ -1,0 +1,179 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+)
+
+// gotoTree has directories to complete and a file that must not be offered.
+func gotoTree(t *testing.T) string {
+	return makeTree(t,
+		file{name: "projects/alpha/"},
+		file{name: "projects/alps/"},
+		file{name: "projects/beta/"},
+		file{name: "projects/alpine.txt"},
+		file{name: "photos/"},
+		file{name: "ünïcödé dir/"},
+		file{name: "esc\x1b[1mdir/"},
+	)
+}
+
+// gotoModel opens the tree as "/" of a remote-looking file system.
+func gotoModel(t *testing.T) (*Model, *pane) {
+	root := gotoTree(t)
+	m := start(t, Options{Left: &rootedFS{label: "web1", base: root}, Right: &rootedFS{label: "b", base: root}}, 100, 24)
+	return m, &m.panes[leftSide]
+}
+
+func TestGotoRelativeAbsoluteAndHome(t *testing.T) {
+	m, p := gotoModel(t)
+	press(t, m, ":")
+	inputOpen(t, m, inputGoto)
+	typeText(t, m, "projects/alpha")
+	settle(t, m, press(t, m, "enter"))
+	if p.path != "/projects/alpha" || m.overlay != nil {
+		t.Fatalf("relative: path %q overlay %T", p.path, m.overlay)
+	}
+	press(t, m, ":")
+	typeText(t, m, "../beta")
+	settle(t, m, press(t, m, "enter"))
+	if p.path != "/projects/beta" {
+		t.Errorf("..: path %q", p.path)
+	}
+	press(t, m, ":")
+	typeText(t, m, "/photos")
+	settle(t, m, press(t, m, "enter"))
+	if p.path != "/photos" {
+		t.Errorf("absolute: path %q", p.path)
+	}
+	press(t, m, ":")
+	typeText(t, m, "~/projects")
+	settle(t, m, press(t, m, "enter"))
+	if p.path != "/projects" {
+		t.Errorf("~/: path %q", p.path)
+	}
+	press(t, m, ":")
+	typeText(t, m, "~")
+	settle(t, m, press(t, m, "enter"))
+	if p.path != "/" {
+		t.Errorf("~: path %q", p.path)
+	}
+	press(t, m, ":")
+	typeText(t, m, "nowhere")
+	settle(t, m, press(t, m, "enter"))
+	if p.path != "/" || !m.status.isErr || !strings.Contains(m.status.text, "cannot list /nowhere") {
+		t.Errorf("missing: path %q status %q", p.path, m.status.text)
+	}
+	press(t, m, ":")
+	typeText(t, m, "photos")
+	press(t, m, "esc")
+	if m.overlay != nil || p.path != "/" {
+		t.Error("esc did not cancel")
+	}
+}
+
+func TestGotoCompletion(t *testing.T) {
+	m, p := gotoModel(t)
+	press(t, m, ":")
+	d := inputOpen(t, m, inputGoto)
+	steps := []struct {
+		typed, want string
+		hints       []string
+		err         bool
+	}{
+		{"pro", "projects/", nil, false},
+		{"al", "projects/alp", []string{"alpha/", "alps/"}, false}, // alpine.txt is a file
+		{"h", "projects/alpha/", nil, false},
+		{"zz", "projects/alpha/zz", nil, true},
+	}
+	for i, s := range steps {
+		typeText(t, m, s.typed)
+		cmd := press(t, m, "tab")
+		if cmd == nil {
+			t.Fatalf("step %d: tab returned no Cmd: completion must list in a Cmd", i)
+		}
+		settle(t, m, cmd)
+		if got := d.input.Value(); got != s.want {
+			t.Errorf("step %d: value %q, want %q", i, got, s.want)
+		}
+		if strings.Join(d.hints, " ") != strings.Join(s.hints, " ") {
+			t.Errorf("step %d: hints %q, want %q", i, d.hints, s.hints)
+		}
+		if (d.err != "") != s.err {
+			t.Errorf("step %d: err %q", i, d.err)
+		}
+		for _, h := range s.hints {
+			if !strings.Contains(screen(m), h) {
+				t.Errorf("step %d: hint %q not on screen", i, h)
+			}
+		}
+	}
+	press(t, m, "ctrl+u")
+	typeText(t, m, "/ü")
+	settle(t, m, press(t, m, "tab"))
+	if d.input.Value() != "/ünïcödé dir/" {
+		t.Errorf("absolute non-ASCII completion: %q", d.input.Value())
+	}
+	settle(t, m, press(t, m, "enter"))
+	if p.path != "/ünïcödé dir" {
+		t.Errorf("path %q", p.path)
+	}
+}
+
+func TestGotoCompletionNeverInsertsControlCharacters(t *testing.T) {
+	m, _ := gotoModel(t)
+	press(t, m, ":")
+	d := inputOpen(t, m, inputGoto)
+	typeText(t, m, "es")
+	settle(t, m, press(t, m, "tab"))
+	if d.input.Value() != "es" {
+		t.Errorf("value %q: an unsafe name was inserted", d.input.Value())
+	}
+	if len(d.hints) != 1 || d.hints[0] != `esc\x1b[1mdir/` {
+		t.Errorf("hints %q", d.hints)
+	}
+	if strings.Contains(m.View().Content, "\x1b[1mdir") {
+		t.Error("raw name on screen")
+	}
+}
+
+func TestStaleCompletionIsDropped(t *testing.T) {
+	m, _ := gotoModel(t)
+	press(t, m, ":")
+	d := inputOpen(t, m, inputGoto)
+	typeText(t, m, "pro")
+	msgs := drain(press(t, m, "tab"))
+	typeText(t, m, "x") // typed on before the listing came back
+	m.Update(msgs[0])
+	if d.input.Value() != "prox" {
+		t.Errorf("value %q: a stale completion was applied", d.input.Value())
+	}
+}
+
+func TestResolveAndSeparators(t *testing.T) {
+	p := &pane{fs: &rootedFS{}, path: "/a/b", homeDir: "/home/me"}
+	for in, want := range map[string]string{
+		"c": "/a/b/c", "../c": "/a/c", "/x/./y": "/x/y", "~/d": "/home/me/d", "~": "/home/me", "~x": "/a/b/~x",
+	} {
+		if got := p.resolve(in); got != want {
+			t.Errorf("resolve(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if separator(&rootedFS{}) != "/" {
+		t.Error("separator")
+	}
+	for v, want := range map[string]bool{`C:\x`: true, `\\srv\s`: true, `x\y`: false, "/x": true} {
+		if got := isAbs(v, `\`); got != want {
+			t.Errorf("isAbs(%q, \\) = %v", v, got)
+		}
+	}
+	if isAbs(`C:\x`, "/") {
+		t.Error("drive letters are not absolute on / file systems")
+	}
+	if got := commonPrefix([]string{"añb", "añc"}); got != "añ" {
+		t.Errorf("commonPrefix = %q", got)
+	}
+	if got := commonPrefix([]string{"a\u00f1", "a\u00f2"}); got != "a" {
+		t.Errorf("commonPrefix cut a rune: %q", got)
+	}
+}

@@ -1,0 +1,89 @@
+package tui
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"charm.land/bubbles/v2/key"
+)
+
+// allBindings returns every binding of k by field name.
+func allBindings(k KeyMap) map[string]key.Binding {
+	out := map[string]key.Binding{}
+	v := reflect.ValueOf(k)
+	for i := range v.NumField() {
+		out[v.Type().Field(i).Name] = v.Field(i).Interface().(key.Binding)
+	}
+	return out
+}
+
+func TestKeyMapComplete(t *testing.T) {
+	for name, b := range allBindings(DefaultKeyMap()) {
+		if len(b.Keys()) == 0 || b.Help().Key == "" || b.Help().Desc == "" {
+			t.Errorf("%s: keys %q help %+v", name, b.Keys(), b.Help())
+		}
+		for _, k := range b.Keys() {
+			if got := keyMsg(k).String(); got != k {
+				t.Errorf("%s: key %q cannot be pressed (it reads %q)", name, k, got)
+			}
+		}
+	}
+}
+
+func TestFunctionKeysHaveLetterTwins(t *testing.T) {
+	want := map[string]string{
+		"f1": "?", "f2": "r", "f3": "v", "f4": "e", "f5": "c", "f6": "m", "f7": "n", "f8": "d", "f10": "q",
+	}
+	k := DefaultKeyMap()
+	for _, b := range []key.Binding{k.Help, k.Rename, k.View, k.Edit, k.Copy, k.Move, k.Mkdir, k.Delete, k.Quit} {
+		keys := b.Keys()
+		f := keys[0]
+		if !strings.HasPrefix(f, "f") {
+			f = keys[1]
+		}
+		found := false
+		for _, x := range keys {
+			found = found || x == want[f]
+		}
+		if !found {
+			t.Errorf("%s has keys %q, want its twin %q", f, keys, want[f])
+		}
+	}
+}
+
+func TestMainKeysDoNotClash(t *testing.T) {
+	k := DefaultKeyMap()
+	main := []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown, k.Open, k.Parent, k.SwitchPane,
+		k.Select, k.InvertSelection, k.SelectAll, k.ClearSelection, k.Copy, k.Move, k.Rename, k.Mkdir, k.Delete,
+		k.View, k.Edit, k.Chmod, k.Filter, k.GoTo, k.Home, k.Hidden, k.Sort, k.Reverse, k.Refresh, k.Hosts,
+		k.Queue, k.Help, k.Quit, k.ForceQuit}
+	seen := map[string]string{}
+	for _, b := range main {
+		for _, x := range b.Keys() {
+			if other, ok := seen[x]; ok {
+				t.Errorf("%q is bound to both %q and %q", x, other, b.Help().Desc)
+			}
+			seen[x] = b.Help().Desc
+		}
+	}
+}
+
+func TestHelpBarIsGeneratedFromKeyMap(t *testing.T) {
+	m := localPair(t, t.TempDir(), t.TempDir(), 200, 20)
+	bar := strings.Split(screen(m), "\n")[19]
+	for _, b := range m.keys.ShortHelp() {
+		if !strings.Contains(bar, b.Help().Key+" "+b.Help().Desc) {
+			t.Errorf("help bar lacks %q: %q", b.Help().Key+" "+b.Help().Desc, bar)
+		}
+	}
+	m.keys.Copy.SetHelp("F5", "send over")
+	if bar := strings.Split(screen(m), "\n")[19]; !strings.Contains(bar, "F5 send over") {
+		t.Errorf("help bar not rebuilt from the keymap: %q", bar)
+	}
+	m = localPair(t, t.TempDir(), t.TempDir(), 60, 20)
+	bar = strings.Split(screen(m), "\n")[19]
+	if !strings.HasSuffix(strings.TrimRight(bar, " "), "…") || strings.Contains(bar, "host") {
+		t.Errorf("narrow help bar: %q", bar)
+	}
+}

@@ -1,0 +1,214 @@
+package tui
+
+import (
+	"strconv"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
+
+// handleKey sends a key to whatever has the keys: ctrl+c quits from
+// anywhere; otherwise the open overlay, the filter input or the file list.
+// Any key clears the status line.
+func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	if key.Matches(msg, m.keys.ForceQuit) {
+		return m.quit()
+	}
+	m.status.clear()
+	switch o := m.overlay.(type) {
+	case *inputDialog:
+		return m.handleInputKey(o, msg)
+	case *confirmDialog:
+		return m.handleConfirmKey(o, msg)
+	case *progressDialog:
+		m.handleProgressKey(o, msg)
+		return nil
+	case *viewer:
+		m.handleViewerKey(o, msg)
+		return nil
+	case *hostPicker:
+		return m.handlePickerKey(o, msg)
+	case *connecting:
+		return m.handleConnectingKey(o, msg)
+	case *queueView:
+		m.handleQueueKey(msg)
+		return nil
+	}
+	if m.filtering {
+		return m.handleFilterKey(msg)
+	}
+	return m.handleListKey(msg)
+}
+
+// handleListKey handles a key in the file list of the focused pane.
+func (m *Model) handleListKey(msg tea.KeyPressMsg) tea.Cmd {
+	p, k := m.focused(), &m.keys
+	switch {
+	case key.Matches(msg, k.Quit):
+		return m.askQuit()
+	case key.Matches(msg, k.Help):
+		m.help.ShowAll = !m.help.ShowAll
+		m.layout()
+	case key.Matches(msg, k.SwitchPane):
+		m.setFocus(m.focus.other())
+	case key.Matches(msg, k.Up):
+		p.moveCursor(-1)
+	case key.Matches(msg, k.Down):
+		p.moveCursor(1)
+	case key.Matches(msg, k.Top):
+		p.top()
+	case key.Matches(msg, k.Bottom):
+		p.bottom()
+	case key.Matches(msg, k.PageUp):
+		p.page(-1)
+	case key.Matches(msg, k.PageDown):
+		p.page(1)
+	case key.Matches(msg, k.Open):
+		return p.open()
+	case key.Matches(msg, k.Parent):
+		return p.parent()
+	case key.Matches(msg, k.Select):
+		p.toggleSelect()
+	case key.Matches(msg, k.InvertSelection):
+		p.invertSelection()
+	case key.Matches(msg, k.SelectAll):
+		p.selectAll()
+	case key.Matches(msg, k.ClearSelection):
+		m.handleEscape(p)
+	case key.Matches(msg, k.Hidden):
+		p.toggleHidden()
+	case key.Matches(msg, k.Sort):
+		return p.cycleSort()
+	case key.Matches(msg, k.Reverse):
+		return p.reverseSort()
+	case key.Matches(msg, k.Refresh):
+		return p.refresh("")
+	case key.Matches(msg, k.Home):
+		return p.home()
+	default:
+		return m.handleCommandKey(msg)
+	}
+	return nil
+}
+
+// handleCommandKey handles the keys that open a dialog, a viewer or an
+// injected hook.
+func (m *Model) handleCommandKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := &m.keys
+	switch {
+	case key.Matches(msg, k.Copy):
+		return m.startCopy(false)
+	case key.Matches(msg, k.Move):
+		return m.startCopy(true)
+	case key.Matches(msg, k.Rename):
+		return m.startRename()
+	case key.Matches(msg, k.Mkdir):
+		return m.startMkdir()
+	case key.Matches(msg, k.Delete):
+		return m.startDelete()
+	case key.Matches(msg, k.Chmod):
+		return m.startChmod()
+	case key.Matches(msg, k.View):
+		return m.startView()
+	case key.Matches(msg, k.Edit):
+		return m.startEdit()
+	case key.Matches(msg, k.Filter):
+		return m.startFilter()
+	case key.Matches(msg, k.GoTo):
+		return m.startGoto()
+	case key.Matches(msg, k.Hosts):
+		return m.openPicker(m.focus)
+	case key.Matches(msg, k.Queue):
+		m.openQueue()
+	}
+	return nil
+}
+
+// handleEscape clears the selection or, when nothing is selected, a filter
+// that was kept.
+func (m *Model) handleEscape(p *pane) {
+	if p.nSel > 0 {
+		p.clearSelection()
+		return
+	}
+	p.clearFilter()
+}
+
+// askQuit quits, or asks first when transfers are running.
+func (m *Model) askQuit() tea.Cmd {
+	n := 0
+	if m.opts.ActiveTransfers != nil {
+		n = m.opts.ActiveTransfers()
+	}
+	if n <= 0 {
+		return m.quit()
+	}
+	noun := "transfers are"
+	if n == 1 {
+		noun = "transfer is"
+	}
+	m.overlay = &confirmDialog{
+		kind:  confirmQuit,
+		title: "Quit ferry?",
+		lines: []string{strconv.Itoa(n) + " " + noun + " still running and will be stopped."},
+	}
+	return nil
+}
+
+// startFilter opens the live filter input for the focused pane.
+func (m *Model) startFilter() tea.Cmd {
+	p := m.focused()
+	if !p.loaded {
+		return nil
+	}
+	m.filtering = true
+	m.filterInput.SetValue(p.filter)
+	return nil
+}
+
+// handleFilterKey edits the live filter: Enter keeps it and returns to the
+// list on the first match, Esc clears it, ↑/↓ move the cursor.
+func (m *Model) handleFilterKey(msg tea.KeyPressMsg) tea.Cmd {
+	p := m.focused()
+	switch {
+	case key.Matches(msg, m.keys.Submit):
+		m.endFilter()
+		p.top()
+		return nil
+	case key.Matches(msg, m.keys.Cancel):
+		m.endFilter()
+		p.clearFilter()
+		return nil
+	case msg.Code == tea.KeyUp:
+		p.moveCursor(-1)
+		return nil
+	case msg.Code == tea.KeyDown:
+		p.moveCursor(1)
+		return nil
+	}
+	m.filterInput.Update(msg)
+	p.setFilter(m.filterInput.Value())
+	return nil
+}
+
+// endFilter closes the filter input.
+func (m *Model) endFilter() {
+	m.filtering = false
+}
+
+// handlePaste sends pasted text to the input that has the keys.
+func (m *Model) handlePaste(msg tea.PasteMsg) tea.Cmd {
+	switch o := m.overlay.(type) {
+	case *inputDialog:
+		o.input.Update(msg)
+	case *hostPicker:
+		o.input.Update(msg)
+		o.refilter()
+	case nil:
+		if m.filtering {
+			m.filterInput.Update(msg)
+			m.focused().setFilter(m.filterInput.Value())
+		}
+	}
+	return nil
+}

@@ -1,0 +1,92 @@
+package tui
+
+import (
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// doubleClick is the longest gap between the clicks of a double-click.
+const doubleClick = 400 * time.Millisecond
+
+// wheelRows is how far one wheel notch scrolls.
+const wheelRows = 3
+
+// click remembers the last click on a row, to recognise a double-click.
+type click struct {
+	side side
+	row  int // index into the pane's rows; -1 for none
+	at   time.Time
+}
+
+// paneAt returns the pane under cell (x, y) and the row index of the entry
+// there (-1 on the header or below the last row).
+func (m *Model) paneAt(x, y int) (side, int, bool) {
+	if m.overlay != nil || y < 0 || y >= m.bodyHeight() {
+		return 0, 0, false
+	}
+	lw := m.panes[leftSide].width
+	s := leftSide
+	switch {
+	case x < lw:
+	case x > lw:
+		s = rightSide
+	default:
+		return 0, 0, false // the separator
+	}
+	p := &m.panes[s]
+	row := p.offset + y - 1
+	if y == 0 || row >= len(p.rows) {
+		row = -1
+	}
+	return s, row, true
+}
+
+// handleClick focuses the pane clicked, puts the cursor on the row clicked,
+// and opens it on a double-click.
+func (m *Model) handleClick(msg tea.MouseClickMsg) tea.Cmd {
+	if msg.Button != tea.MouseLeft || m.filtering {
+		return nil
+	}
+	s, row, ok := m.paneAt(msg.X, msg.Y)
+	if !ok {
+		return nil
+	}
+	m.status.clear()
+	m.setFocus(s)
+	if row < 0 {
+		m.lastClick = click{row: -1}
+		return nil
+	}
+	p := &m.panes[s]
+	p.cursor = row
+	p.clampCursor()
+	now := m.now()
+	last := m.lastClick
+	m.lastClick = click{side: s, row: row, at: now}
+	if last.row == row && last.side == s && now.Sub(last.at) <= doubleClick {
+		m.lastClick = click{row: -1}
+		return p.open()
+	}
+	return nil
+}
+
+// handleWheel scrolls the pane under the pointer, or the viewer.
+func (m *Model) handleWheel(msg tea.MouseWheelMsg) {
+	delta := 0
+	switch msg.Button {
+	case tea.MouseWheelUp:
+		delta = -wheelRows
+	case tea.MouseWheelDown:
+		delta = wheelRows
+	default:
+		return
+	}
+	if v, ok := m.overlay.(*viewer); ok {
+		v.scroll(delta, max(m.bodyHeight()-1, 1))
+		return
+	}
+	if s, _, ok := m.paneAt(msg.X, msg.Y); ok {
+		m.panes[s].scroll(delta)
+	}
+}

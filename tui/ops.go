@@ -1,0 +1,292 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strconv"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ferry-tui/ferry/transfer"
+)
+
+// opDoneMsg reports a finished mkdir, rename or chmod.
+type opDoneMsg struct {
+	fs         transfer.FS
+	dir        string // the directory it happened in
+	side       side   // the pane it was started from
+	err        error
+	selectName string // where the cursor goes after the refresh
+	clearSel   bool   // the selection was consumed
+	info       string // status message on success
+}
+
+// nameError is a name the user typed that cannot be used.
+type nameError struct{ reason string }
+
+// Error returns the reason.
+func (e *nameError) Error() string { return e.reason }
+
+// validateName refuses names that are not a single path element.
+func validateName(name string) error {
+	switch {
+	case name == "":
+		return &nameError{"a name cannot be empty"}
+	case name == "." || name == "..":
+		return &nameError{`"` + name + `" is not a name`}
+	case strings.ContainsRune(name, '/'):
+		return &nameError{"a name cannot contain /"}
+	case strings.ContainsRune(name, 0):
+		return &nameError{"a name cannot contain a NUL byte"}
+	}
+	return nil
+}
+
+// actionPane returns the focused pane when it can be acted on; otherwise
+// it says why not in the status line.
+func (m *Model) actionPane() (*pane, bool) {
+	p := m.focused()
+	if p.fs == nil || !p.loaded {
+		m.status.setInfo("nothing to act on here")
+		return nil, false
+	}
+	return p, true
+}
+
+// startMkdir asks for the name of a new directory.
+func (m *Model) startMkdir() tea.Cmd {
+	p, ok := m.actionPane()
+	if !ok {
+		return nil
+	}
+	d := m.newInput(inputMkdir, "New directory in "+p.label(), "")
+	d.side = m.focus
+	m.overlay = d
+	return nil
+}
+
+// submitMkdir creates the directory.
+func (m *Model) submitMkdir(d *inputDialog) tea.Cmd {
+	name := d.value()
+	if err := validateName(name); err != nil {
+		d.err = err.Error()
+		return nil
+	}
+	m.overlay = nil
+	p := &m.panes[d.side]
+	fsys, dir, ctx := p.fs, p.path, m.ctx
+	return func() tea.Msg {
+		err := fsys.Mkdir(ctx, fsys.Join(dir, name), 0o755)
+		return opDoneMsg{fs: fsys, dir: dir, side: d.side, err: err, selectName: name}
+	}
+}
+
+// startRename asks for the new name of the entry under the cursor, or of
+// the one selected entry.
+func (m *Model) startRename() tea.Cmd {
+	p, ok := m.actionPane()
+	if !ok {
+		return nil
+	}
+	targets := p.targets()
+	switch {
+	case len(targets) == 0:
+		return nil
+	case len(targets) > 1:
+		m.status.setInfo("rename works on one entry: clear the selection with Esc")
+		return nil
+	}
+	e := targets[0]
+	d := m.newInput(inputRename, "Rename "+e.display+" to", e.name)
+	d.side, d.names = m.focus, []string{e.name}
+	m.overlay = d
+	return nil
+}
+
+// submitRename renames the entry, refusing bad names and names in use.
+func (m *Model) submitRename(d *inputDialog) tea.Cmd {
+	old, name := d.names[0], d.value()
+	if name == old {
+		m.overlay = nil
+		return nil
+	}
+	if err := validateName(name); err != nil {
+		d.err = err.Error()
+		return nil
+	}
+	p := &m.panes[d.side]
+	if p.hasName(name) {
+		d.err = Sanitize(name) + " already exists"
+		return nil
+	}
+	m.overlay = nil
+	fsys, dir, ctx := p.fs, p.path, m.ctx
+	return func() tea.Msg {
+		from, to := fsys.Join(dir, old), fsys.Join(dir, name)
+		err := renameNoReplace(ctx, fsys, from, to)
+		return opDoneMsg{fs: fsys, dir: dir, side: d.side, err: err, selectName: name}
+	}
+}
+
+// renameNoReplace renames from to to unless to exists: a rename must never
+// overwrite silently.
+func renameNoReplace(ctx context.Context, fsys transfer.FS, from, to string) error {
+	if _, err := fsys.Lstat(ctx, to); err == nil {
+		return &fs.PathError{Op: "rename", Path: to, Err: fs.ErrExist}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return fsys.Rename(ctx, from, to)
+}
+
+// hasName reports whether the listing holds an entry named name.
+func (p *pane) hasName(name string) bool {
+	for i := range p.entries {
+		if p.entries[i].name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// startChmod asks for octal permission bits for the targets, prefilled
+// with those of the first one.
+func (m *Model) startChmod() tea.Cmd {
+	p, ok := m.actionPane()
+	if !ok {
+		return nil
+	}
+	targets := p.targets()
+	if len(targets) == 0 {
+		return nil
+	}
+	d := m.newInput(inputChmod, "Permissions (octal) for "+describe(targets), octalMode(targets[0].mode))
+	d.side, d.names = m.focus, rawNames(targets)
+	m.overlay = d
+	return nil
+}
+
+// submitChmod changes the permission bits of every target.
+func (m *Model) submitChmod(d *inputDialog) tea.Cmd {
+	mode, err := parseOctalMode(d.value())
+	if err != nil {
+		d.err = err.Error()
+		return nil
+	}
+	m.overlay = nil
+	p := &m.panes[d.side]
+	fsys, dir, ctx, targets := p.fs, p.path, m.ctx, d.names
+	return func() tea.Msg {
+		for _, n := range targets {
+			if err := fsys.Chmod(ctx, fsys.Join(dir, n), mode); err != nil {
+				return opDoneMsg{fs: fsys, dir: dir, side: d.side, err: err}
+			}
+		}
+		return opDoneMsg{fs: fsys, dir: dir, side: d.side, clearSel: true}
+	}
+}
+
+// octalMode renders the permission bits of m as chmod takes them.
+func octalMode(m fs.FileMode) string {
+	v := uint32(m.Perm())
+	if m&fs.ModeSetuid != 0 {
+		v |= 0o4000
+	}
+	if m&fs.ModeSetgid != 0 {
+		v |= 0o2000
+	}
+	if m&fs.ModeSticky != 0 {
+		v |= 0o1000
+	}
+	return fmt.Sprintf("%03o", v)
+}
+
+// parseOctalMode parses chmod's octal notation, 0 to 7777.
+func parseOctalMode(s string) (fs.FileMode, error) {
+	s = strings.TrimSpace(s)
+	v, err := strconv.ParseUint(s, 8, 32)
+	if err != nil || v > 0o7777 || s == "" {
+		return 0, &nameError{"permissions are 3 or 4 octal digits, like 644 or 0755"}
+	}
+	mode := fs.FileMode(v & 0o777)
+	if v&0o4000 != 0 {
+		mode |= fs.ModeSetuid
+	}
+	if v&0o2000 != 0 {
+		mode |= fs.ModeSetgid
+	}
+	if v&0o1000 != 0 {
+		mode |= fs.ModeSticky
+	}
+	return mode, nil
+}
+
+// handleOpDone lists again every pane that shows the directory the
+// operation changed and reports its outcome.
+func (m *Model) handleOpDone(msg opDoneMsg) tea.Cmd {
+	if msg.err != nil {
+		m.status.setError(msg.err)
+	} else if msg.info != "" {
+		m.status.setInfo(msg.info)
+	}
+	var cmds []tea.Cmd
+	for s := range m.panes {
+		p := &m.panes[s]
+		if !sameFS(p.fs, msg.fs) || p.path != msg.dir || !p.loaded {
+			continue
+		}
+		if msg.clearSel && msg.err == nil && side(s) == msg.side {
+			p.clearSelection()
+		}
+		sel := ""
+		if side(s) == msg.side && msg.err == nil {
+			sel = msg.selectName
+		}
+		cmds = append(cmds, p.refresh(sel))
+	}
+	return tea.Batch(cmds...)
+}
+
+// rawNames returns the raw names of entries.
+func rawNames(es []*entry) []string {
+	out := make([]string, len(es))
+	for i, e := range es {
+		out[i] = e.name
+	}
+	return out
+}
+
+// describe names what an operation acts on: the entry itself when there is
+// one, else how many.
+func describe(es []*entry) string {
+	if len(es) == 1 {
+		return es[0].display
+	}
+	dirs := 0
+	for _, e := range es {
+		if e.opens() {
+			dirs++
+		}
+	}
+	switch {
+	case dirs == 0:
+		return plural(len(es), "file")
+	case dirs == len(es):
+		return plural(len(es), "directory")
+	}
+	return plural(len(es), "entry")
+}
+
+// plural is "1 file", "3 files", "2 directories".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	if strings.HasSuffix(noun, "y") {
+		return strconv.Itoa(n) + " " + noun[:len(noun)-1] + "ies"
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}

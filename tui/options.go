@@ -1,0 +1,116 @@
+package tui
+
+import (
+	"context"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ferry-tui/ferry/transfer"
+)
+
+// Options configures a Model. Everything that needs the operating system
+// (the local file system, the ssh config, dialing, editors, the transfer
+// engine, the environment) comes in here, so the package itself never does.
+// Every hook is optional: a nil hook disables its feature with a message.
+type Options struct {
+	// Left and Right are the file systems shown in the two panes. The left
+	// pane has the focus at start. A nil Right opens the host picker for
+	// the right pane at start; a nil Left leaves its pane empty.
+	Left, Right transfer.FS
+	// LeftDir and RightDir are the directories the panes start in; empty
+	// means the file system's Home.
+	LeftDir, RightDir string
+	// Local is the file system the host picker's "local" entry opens. Nil
+	// leaves "local" out of the picker.
+	Local transfer.FS
+	// Now returns the current time; it decides whether modification times
+	// show the clock or the year, and in which time zone, and times
+	// double-clicks. Nil means time.Now. Tests inject a fixed clock.
+	Now func() time.Time
+	// NoColor draws without colours (attributes such as reverse video
+	// only); cmd sets it when NO_COLOR is set.
+	NoColor bool
+
+	// Hosts lists the hosts the picker offers, typically the ssh config's
+	// Host entries without wildcard patterns. It is called in a Cmd.
+	Hosts func() ([]HostEntry, error)
+	// Connect opens the host alias and returns its file system. It runs in
+	// a Cmd; ctx is cancelled when the user gives up. It asks for
+	// passwords, passphrases and host keys through ask, which blocks until
+	// the user answers. An FS it returns that implements io.Closer is
+	// closed when no pane shows it any more; the ones still shown when the
+	// program ends are the caller's to close (wrap Connect to track them).
+	Connect ConnectFunc
+	// Copy starts copying or moving entries between the panes (F5, F6).
+	Copy CopyFunc
+	// Edit edits a file in the user's editor (F4).
+	Edit EditFunc
+	// TransferStatus returns the one-line summary shown in the transfer
+	// strip (active jobs, speed, ETA). It is polled about ten times a
+	// second from Update, so it must be cheap and must not block. Nil hides
+	// the strip.
+	TransferStatus func() string
+	// QueueView renders the transfer queue in width x height cells for the
+	// queue view (w). It is called from View, so it must be cheap and must
+	// not block. Its text is drawn as given, styles included: it must pass
+	// names through Sanitize itself.
+	QueueView func(width, height int) string
+	// ActiveTransfers returns how many transfers are running; quitting
+	// asks first when it is above zero. It is called from Update.
+	ActiveTransfers func() int
+}
+
+// HostEntry is one host the picker offers.
+type HostEntry struct {
+	// Alias is the name to connect to, as written after Host in ssh_config.
+	Alias string
+	// HostName is the real host name, shown beside the alias.
+	HostName string
+	// User is the login name, shown beside the alias.
+	User string
+}
+
+// ConnectFunc opens the host alias and returns its file system, asking the
+// user through ask when it needs a secret or a decision.
+type ConnectFunc func(ctx context.Context, alias string, ask Asker) (transfer.FS, error)
+
+// CopyRequest describes a copy or a move from one pane to the other.
+type CopyRequest struct {
+	// Move removes the sources once they are copied.
+	Move bool
+	// SrcFS and DstFS are the file systems of the source and destination.
+	SrcFS, DstFS transfer.FS
+	// SrcDir is the directory the names are in.
+	SrcDir string
+	// Names are the entries to copy, raw, relative to SrcDir.
+	Names []string
+	// DstDir is the directory to copy into.
+	DstDir string
+}
+
+// CopyFunc starts a copy or a move. The Cmd it returns must end with a
+// CopyDoneMsg (returned directly or sent later through the program), after
+// which both panes are listed again.
+type CopyFunc func(CopyRequest) tea.Cmd
+
+// CopyDoneMsg reports that a copy or move handed to a CopyFunc finished.
+type CopyDoneMsg struct {
+	// Err is why it failed; nil on success.
+	Err error
+}
+
+// EditFunc edits path on fsys in the user's editor: typically download to
+// a private temp file, tea.ExecProcess($VISUAL or $EDITOR), upload only if
+// it changed. The Cmd it returns must end with an EditDoneMsg.
+type EditFunc func(fsys transfer.FS, path string) tea.Cmd
+
+// EditDoneMsg reports that an edit started by an EditFunc finished; the
+// pane is listed again.
+type EditDoneMsg struct {
+	// Err is why it failed; nil on success or when nothing changed.
+	Err error
+	// Message, when not empty, is shown in the status line, e.g.
+	// "unchanged, not uploaded".
+	Message string
+}

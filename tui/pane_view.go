@@ -1,0 +1,206 @@
+package tui
+
+import (
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// View renders the pane as exactly height lines of exactly width cells.
+// now decides how modification times are shown. Only visible rows are
+// rendered, so the cost does not grow with the listing.
+func (p *pane) View(st *Styles, now time.Time) string {
+	if p.width == 0 || p.height == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.Grow(p.height * (p.width + 32))
+	b.WriteString(p.headerView(st))
+	n := 1
+	rows := p.visibleRows()
+	switch {
+	case !p.loaded || len(p.rows) == 0:
+		if rows > 0 {
+			b.WriteByte('\n')
+			b.WriteString(st.Hint.Render(fit(" "+p.hint(), p.width)))
+			n++
+		}
+	default:
+		cols := layoutColumns(p.width)
+		end := min(p.offset+rows, len(p.rows))
+		for r := p.offset; r < end; r++ {
+			i := p.rows[r]
+			b.WriteByte('\n')
+			b.WriteString(p.rowView(st, cols, &p.entries[i], r == p.cursor, p.selected[i], now))
+			n++
+		}
+	}
+	blank := strings.Repeat(" ", p.width)
+	for ; n < p.height; n++ {
+		b.WriteByte('\n')
+		b.WriteString(blank)
+	}
+	return b.String()
+}
+
+// hint stands in for a listing that is missing or empty.
+func (p *pane) hint() string {
+	switch {
+	case p.fs == nil:
+		return "no file system: press o to open a host"
+	case p.loaded && p.filter != "":
+		return "nothing matches the filter"
+	case p.loaded && len(p.entries) > 0:
+		return "only hidden files: press . to show them"
+	case p.loaded:
+		return "empty directory"
+	case p.loading:
+		return "loading…"
+	}
+	return "not listed"
+}
+
+// headerView renders "label:/path", cutting the start of long paths, and on
+// the right the filter, the selection and the sort order, as far as they fit.
+func (p *pane) headerView(st *Styles) string {
+	text := p.label()
+	if p.loading && p.loaded {
+		text += " " + ellipsis
+	}
+	var info []string
+	if p.filter != "" {
+		info = append(info, "/"+Sanitize(p.filter))
+	}
+	if p.nSel > 0 {
+		sel := itoa(p.nSel) + " sel"
+		if n := p.selectedSize(); n > 0 {
+			sel += " " + formatSize(n)
+		}
+		info = append(info, sel)
+	}
+	if !p.showHidden {
+		info = append(info, "-hidden")
+	}
+	info = append(info, p.wantSpec.label())
+	style := st.Header
+	if p.focused {
+		style = st.HeaderFocused
+	}
+	if p.width < 3 {
+		return style.Render(fit(text, p.width))
+	}
+	inner := p.width - 2
+	right := strings.Join(info, "  ")
+	// Drop the right-hand facts, least important (last) first, until the
+	// path keeps at least a third of the header.
+	for len(info) > 0 && ansi.StringWidth(right)+2 > inner*2/3 {
+		info = info[:len(info)-1]
+		right = strings.Join(info, "  ")
+	}
+	if right == "" {
+		return style.Render(" " + fitLeft(text, inner) + " ")
+	}
+	rw := ansi.StringWidth(right)
+	return style.Render(" " + fitLeft(text, inner-rw-2) + "  " + right + " ")
+}
+
+// columns is the layout of a row: a name column and which of the size,
+// time and permission columns fit.
+type columns struct {
+	name              int
+	size, time, perms bool
+}
+
+// Column widths of a pane row beyond those in format.go.
+const (
+	permWidth = 10 // "drwxr-xr-x"
+	minName   = 16 // names are cut only once every other column is gone
+)
+
+// layoutColumns drops the permissions, then the time, then the size column,
+// before names get narrower than minName. A row is
+// " name  size  time  perms ".
+func layoutColumns(width int) columns {
+	base := width - 2
+	size, tm, perm := 2+sizeWidth, 2+timeWidth, 2+permWidth
+	switch {
+	case base-size-tm-perm >= minName:
+		return columns{name: base - size - tm - perm, size: true, time: true, perms: true}
+	case base-size-tm >= minName:
+		return columns{name: base - size - tm, size: true, time: true}
+	case base-size >= minName:
+		return columns{name: base - size, size: true}
+	}
+	return columns{name: max(base, 0)}
+}
+
+// rowView renders one entry. The cursor row is styled as a whole so its
+// background spans the row; a selected row starts with '*'.
+func (p *pane) rowView(st *Styles, cols columns, e *entry, isCursor, isSel bool, now time.Time) string {
+	lead := " "
+	if isSel {
+		lead = "*"
+	}
+	name := nameCell(e, cols.name)
+	var meta strings.Builder
+	if cols.size {
+		meta.WriteString("  ")
+		meta.WriteString(alignRight(sizeCell(e), sizeWidth))
+	}
+	if cols.time {
+		meta.WriteString("  ")
+		meta.WriteString(fit(formatTime(e.modTime(), now), timeWidth))
+	}
+	if cols.perms {
+		meta.WriteString("  ")
+		meta.WriteString(formatMode(e.mode))
+	}
+	if isCursor {
+		style := st.CursorInactive
+		switch {
+		case p.focused && isSel:
+			style = st.CursorSelected
+		case p.focused:
+			style = st.Cursor
+		}
+		return style.Render(lead + name + meta.String() + " ")
+	}
+	nameStyle := st.File
+	switch {
+	case isSel:
+		nameStyle = st.Selected
+	case e.isDir():
+		nameStyle = st.Dir
+	case e.isLink():
+		nameStyle = st.Link
+	}
+	return nameStyle.Render(lead+name) + st.Meta.Render(meta.String()+" ")
+}
+
+// nameCell renders the name in exactly w cells: directories end in "/",
+// symbolic links read "name -> target". The target is cut before the name,
+// and a directory's marker is never cut.
+func nameCell(e *entry, w int) string {
+	if e.isLink() && e.target != "" {
+		const arrow = " -> "
+		if int(e.width)+len(arrow)+1 <= w {
+			return fit(e.display+arrow+e.target, w)
+		}
+	}
+	marker := e.marker()
+	name := e.display
+	if int(e.width)+len(marker) > w {
+		name = ansi.Truncate(name, max(w-len(marker), 0), ellipsis)
+	}
+	return fit(name+marker, w)
+}
+
+// sizeCell is the size column: <DIR> for directories and links to them, a
+// human size otherwise.
+func sizeCell(e *entry) string {
+	if e.opens() {
+		return "<DIR>"
+	}
+	return formatSize(e.size)
+}

@@ -1,0 +1,76 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
+
+// progressInterval is how often running work is polled for the screen.
+const progressInterval = 100 * time.Millisecond
+
+// progressTickMsg asks the model to redraw the progress of request id.
+type progressTickMsg struct{ id uint64 }
+
+// progress counts the work a Cmd has done; the model reads it on ticks.
+type progress struct{ done atomic.Int64 }
+
+// progressDialog shows a running delete; Esc stops it.
+type progressDialog struct {
+	id     uint64
+	title  string
+	total  int64
+	prog   *progress
+	cancel context.CancelFunc
+}
+
+// keys returns the dialog's bindings for the help bar.
+func (d *progressDialog) keys(k *KeyMap) help.KeyMap { return bindings{k.Cancel} }
+
+// box renders the dialog.
+func (d *progressDialog) box(st *Styles, maxWidth int) []string {
+	inner := dialogInner(maxWidth + 2)
+	done := d.prog.done.Load()
+	line := fmt.Sprintf("removed %d of %d", done, d.total)
+	bar := ""
+	if d.total > 0 {
+		w := inner
+		n := int(int64(w) * min(done, d.total) / d.total)
+		bar = strings.Repeat("█", n) + strings.Repeat("░", w-n)
+	}
+	return frame(st, []string{st.DialogTitle.Render(fit(d.title, inner)), fit(line, inner), bar,
+		st.Hint.Render(fit("Esc: stop", inner))}, inner)
+}
+
+// handleProgressKey stops the delete on Esc.
+func (m *Model) handleProgressKey(d *progressDialog, msg tea.KeyPressMsg) {
+	if key.Matches(msg, m.keys.Cancel) {
+		d.cancel()
+	}
+}
+
+// tickProgress returns a Cmd that asks for a redraw of request id soon.
+func tickProgress(id uint64) tea.Cmd {
+	return tea.Tick(progressInterval, func(time.Time) tea.Msg { return progressTickMsg{id: id} })
+}
+
+// handleProgressTick keeps ticking while request id is on screen.
+func (m *Model) handleProgressTick(msg progressTickMsg) tea.Cmd {
+	switch d := m.overlay.(type) {
+	case *progressDialog:
+		if d.id == msg.id {
+			return tickProgress(msg.id)
+		}
+	case *confirmDialog:
+		if d.busy && d.reqID == msg.id {
+			return tickProgress(msg.id)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,209 @@
+package tui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// overlay is whatever covers the panes: a dialog box drawn over them, or a
+// screen (viewer, host picker, queue) drawn instead of them.
+type overlay interface {
+	// keys returns the bindings the help bar shows while it is open.
+	keys(k *KeyMap) help.KeyMap
+}
+
+// boxOverlay is a dialog drawn in a box centred over the panes.
+type boxOverlay interface {
+	overlay
+	// box renders the dialog's lines, at most maxWidth cells wide each.
+	box(st *Styles, maxWidth int) []string
+}
+
+// screenOverlay replaces the panes.
+type screenOverlay interface {
+	overlay
+	// screen renders exactly height lines of exactly width cells.
+	screen(st *Styles, width, height int) string
+}
+
+// View renders the whole screen in the alternate screen buffer with mouse
+// reporting on.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = m.windowTitle()
+	return v
+}
+
+// render draws the body, the transfer strip, the status line and the help
+// bar, each line exactly as wide as the window.
+func (m *Model) render() string {
+	if m.width == 0 || m.height == 0 {
+		return ""
+	}
+	lines := make([]string, 0, m.height)
+	lines = append(lines, m.bodyLines()...)
+	if m.opts.TransferStatus != nil {
+		lines = append(lines, m.styles.Strip.Render(fit(m.strip, m.width)))
+	}
+	lines = append(lines, m.statusLine())
+	lines = append(lines, m.helpBar()...)
+	if len(lines) > m.height {
+		lines = lines[len(lines)-m.height:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// bodyLines renders the panes, or the overlay that replaces them, with any
+// dialog box on top.
+func (m *Model) bodyLines() []string {
+	h := m.bodyHeight()
+	if h == 0 {
+		return nil
+	}
+	var lines []string
+	if so, ok := m.overlay.(screenOverlay); ok {
+		lines = strings.Split(so.screen(&m.styles, m.width, h), "\n")
+	} else if c := m.currentConnecting(); c != nil {
+		lines = strings.Split(c.screen(&m.styles, m.width, h), "\n") // behind a question
+	} else {
+		lines = m.paneLines(h)
+	}
+	if bo, ok := m.overlay.(boxOverlay); ok {
+		box := bo.box(&m.styles, max(m.width-2, 1))
+		lines = spliceBox(lines, box, m.width)
+	}
+	return lines
+}
+
+// paneLines renders both panes side by side.
+func (m *Model) paneLines(h int) []string {
+	now := m.now()
+	left := strings.Split(m.panes[leftSide].View(&m.styles, now), "\n")
+	right := strings.Split(m.panes[rightSide].View(&m.styles, now), "\n")
+	sep := m.styles.Separator.Render("│")
+	lines := make([]string, h)
+	for i := range h {
+		lines[i] = lineAt(left, i) + sep + lineAt(right, i)
+	}
+	return lines
+}
+
+// statusLine is the filter input while filtering, else the status message.
+func (m *Model) statusLine() string {
+	if m.filtering {
+		return fitStyled(m.filterInput.View(&m.styles.Input), m.width)
+	}
+	return m.status.View(&m.styles, m.width)
+}
+
+// helpBar renders the help for what has the keys, helpLines lines tall.
+func (m *Model) helpBar() []string {
+	var text string
+	switch {
+	case m.overlay != nil:
+		text = m.shortHelp(m.overlay.keys(&m.keys).ShortHelp())
+	case m.filtering:
+		text = m.shortHelp([]key.Binding{m.keys.Submit, m.keys.Cancel, m.keys.Up, m.keys.Down})
+	case m.help.ShowAll:
+		text = m.help.FullHelpView(m.keys.FullHelp())
+	default:
+		text = m.shortHelp(m.keys.ShortHelp())
+	}
+	lines := strings.Split(text, "\n")
+	out := make([]string, m.helpLines)
+	for i := range out {
+		out[i] = fitStyled(lineAt(lines, i), m.width)
+	}
+	return out
+}
+
+// shortHelp renders as many of bs as fit in one line, ending in "…" when
+// some were left out.
+func (m *Model) shortHelp(bs []key.Binding) string {
+	sepW := ansi.StringWidth(m.help.ShortSeparator)
+	ends := make([]int, len(bs)) // width of bs[:i+1]
+	total := 0
+	for i, b := range bs {
+		if i > 0 {
+			total += sepW
+		}
+		total += ansi.StringWidth(b.Help().Key) + 1 + ansi.StringWidth(b.Help().Desc)
+		ends[i] = total
+	}
+	n := len(bs)
+	for n > 0 && ends[n-1] > m.width {
+		n--
+	}
+	cut := n < len(bs)
+	for cut && n > 0 && ends[n-1]+2 > m.width { // room for " …"
+		n--
+	}
+	h := m.help
+	h.SetWidth(0)
+	s := h.ShortHelpView(bs[:n])
+	if cut {
+		s += " " + m.help.Styles.Ellipsis.Render(m.help.Ellipsis)
+	}
+	return s
+}
+
+// spliceBox draws box centred over lines, which are each width cells wide.
+func spliceBox(lines, box []string, width int) []string {
+	if len(box) == 0 || len(lines) == 0 {
+		return lines
+	}
+	bw := 0
+	for _, l := range box {
+		bw = max(bw, ansi.StringWidth(l))
+	}
+	bw = min(bw, width)
+	x := (width - bw) / 2
+	y := max((len(lines)-len(box))/2, 0)
+	for i, l := range box {
+		if y+i >= len(lines) {
+			break
+		}
+		bg := lines[y+i]
+		// A wide character cut in half leaves a gap: fill it with spaces.
+		left, right := ansi.Cut(bg, 0, x), ansi.Cut(bg, x+bw, width)
+		left += strings.Repeat(" ", max(x-ansi.StringWidth(left), 0))
+		right = strings.Repeat(" ", max(width-x-bw-ansi.StringWidth(right), 0)) + right
+		lines[y+i] = left + "\x1b[m" + fitStyled(l, bw) + "\x1b[m" + right
+	}
+	return lines
+}
+
+// fitStyled cuts or pads styled text to exactly w cells.
+func fitStyled(s string, w int) string {
+	s = ansi.Truncate(s, w, "")
+	if sw := ansi.StringWidth(s); sw < w {
+		s += strings.Repeat(" ", w-sw)
+	}
+	return s
+}
+
+// windowTitle names the focused pane's location.
+func (m *Model) windowTitle() string {
+	p := m.focused()
+	if p.fs == nil || p.path == "" {
+		return "ferry"
+	}
+	return "ferry " + p.label()
+}
+
+// lineAt returns lines[i], or "" past the end.
+func lineAt(lines []string, i int) string {
+	if i < len(lines) {
+		return lines[i]
+	}
+	return ""
+}
+
+// countLines is how many lines s has.
+func countLines(s string) int { return strings.Count(s, "\n") + 1 }
