@@ -106,3 +106,28 @@ func TestSSHDLsHashedKnownHostsAndEncryptedKeyRefusedInBatch(t *testing.T) {
 		t.Fatalf("encrypted key in BatchMode: exit %d, stderr %q", code, errs)
 	}
 }
+
+// TestSSHDVerboseWritesDebugLog checks -v: a debug log appears in TMPDIR,
+// private, tracing resolution and connection.
+func TestSSHDVerboseWritesDebugLog(t *testing.T) {
+	srv := sshdtest.Start(t)
+	cfg := sshConfigFor(t, "", map[string]*sshdtest.Server{"box": srv})
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	if code, _, errs := ferry(t, "ls", "-v", "-F", cfg, "box:"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	p := filepath.Join(tmp, "ferry-debug.log")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"debug1: ", "debug: connecting to 127.0.0.1:", "authenticated"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("debug log lacks %q:\n%s", want, b)
+		}
+	}
+	if fi, _ := os.Stat(p); fi.Mode().Perm() != 0o600 {
+		t.Errorf("debug log mode %v, want 0600", fi.Mode().Perm())
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 
 	"github.com/ferry-tui/ferry/config"
@@ -14,7 +13,8 @@ import (
 
 // runDemo starts the embedded SFTP server on 127.0.0.1 and either opens
 // the UI against it or, with --serve, prints an sftp command and waits.
-func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func (a *app) runDemo(ctx context.Context, args []string) int {
+	stdout, stderr := a.stdout, a.stderr
 	fset := flag.NewFlagSet("ferry demo", flag.ContinueOnError)
 	fset.SetOutput(stderr)
 	serve := fset.Bool("serve", false, "run only the server and print an sftp command for it")
@@ -83,5 +83,11 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		StrictHostKeyChecking: "yes",
 		BatchMode:             true,
 	}
-	return openTUI(ctx, &remote.Dialer{Prompter: remote.NoPrompter{}}, host, stderr)
+	s, err := a.newSession(connFlags{})
+	if err != nil {
+		fmt.Fprintln(stderr, "ferry demo:", err)
+		return exitFailed
+	}
+	defer s.close()
+	return openTUI(ctx, s, &remote.Dialer{Prompter: remote.NoPrompter{}}, &host, stderr)
 }

@@ -13,7 +13,7 @@ func (a *app) runOpen(ctx context.Context, args []string) int {
 	if err := fset.Parse(args); err != nil {
 		return exitUsage
 	}
-	if fset.NArg() != 1 {
+	if fset.NArg() > 1 {
 		fmt.Fprint(a.stderr, usage)
 		return exitUsage
 	}
@@ -23,10 +23,13 @@ func (a *app) runOpen(ctx context.Context, args []string) int {
 		return exitFailed
 	}
 	defer s.close()
+	if fset.NArg() == 0 {
+		return openTUI(ctx, s, nil, nil, a.stderr)
+	}
 	h, err := s.resolve(fset.Arg(0))
 	if err != nil {
 		fmt.Fprintln(a.stderr, "ferry:", errText(err))
 		return exitConnFail
 	}
-	return openTUI(ctx, s.dialer(), h, a.stderr)
+	return openTUI(ctx, s, s.dialer(), &h, a.stderr)
 }

@@ -34,7 +34,7 @@ func main() {
 
 // run dispatches a command line and returns the exit status.
 func run(ctx context.Context, a *app, args []string) int {
-	stdout, stderr := a.stdout, a.stderr
+	stdout := a.stdout
 	if len(args) > 0 {
 		if op, ok := remoteOps[args[0]]; ok {
 			return a.runRemoteOp(ctx, op, args[1:])
@@ -46,7 +46,7 @@ func run(ctx context.Context, a *app, args []string) int {
 			fmt.Fprintln(stdout, "ferry", version())
 			return exitOK
 		case "demo":
-			return runDemo(ctx, args[1:], stdout, stderr)
+			return a.runDemo(ctx, args[1:])
 		case "help", "-h", "--help":
 			fmt.Fprint(stdout, usage)
 			return exitOK
@@ -59,7 +59,8 @@ const usage = `ferry: a dual-pane file manager for SFTP
 
 Usage:
   ferry [flags] [HOST]         open HOST: an alias from ~/.ssh/config,
-                               user@host[:path] or sftp://[user@]host[:port][/path]
+                               user@host[:path] or sftp://[user@]host[:port][/path];
+                               without HOST, pick one from ~/.ssh/config
   ferry demo [DIR]             try ferry against an embedded SFTP server on 127.0.0.1
   ferry demo --serve [DIR]     run only the demo server and print an sftp command for it
   ferry resolve [flags] DEST   print the resolved settings, like ssh -G

@@ -13,22 +13,27 @@ import (
 	"github.com/ferry-tui/ferry/tui"
 )
 
-// openTUI dials h and runs the dual-pane UI with the local working
-// directory on the left and h on the right. Every way of opening a host
-// (an alias, user@host, the demo) ends here; only how h was made differs.
-func openTUI(ctx context.Context, d *remote.Dialer, h config.Host, stderr io.Writer) int {
-	sess, err := d.Dial(ctx, h)
-	if err != nil {
-		fmt.Fprintln(stderr, "ferry:", errText(err))
-		return exitConnFail
+// openTUI dials h (when not nil) and runs the dual-pane UI with the local
+// working directory on the left and h on the right; with no h the right
+// pane starts with the host picker. Every way of opening a host (an
+// alias, user@host, the demo) ends here; only how h was made differs.
+func openTUI(ctx context.Context, s *session, d *remote.Dialer, h *config.Host, stderr io.Writer) int {
+	hooks := &tuiHooks{s: s}
+	defer hooks.closeAll()
+	opts := hooks.options()
+	opts.Left = local.New()
+	opts.LeftDir = cwd()
+	if h != nil {
+		sess, err := d.Dial(ctx, *h)
+		if err != nil {
+			fmt.Fprintln(stderr, "ferry:", errText(err))
+			return exitConnFail
+		}
+		defer sess.Close()
+		opts.Right = sess.FS
+		opts.RightDir = h.Path
 	}
-	defer sess.Close()
-	m := tui.New(tui.Options{
-		Left:     local.New(),
-		Right:    sess.FS,
-		RightDir: h.Path,
-	})
-	p := tea.NewProgram(m, tea.WithContext(ctx))
+	p := tea.NewProgram(tui.New(opts), tea.WithContext(ctx))
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		fmt.Fprintln(stderr, "ferry:", err)
 		return exitFailed

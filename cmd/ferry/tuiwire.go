@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/ferry-tui/ferry/config"
+	"github.com/ferry-tui/ferry/local"
+	"github.com/ferry-tui/ferry/remote"
+	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui"
+)
+
+// tuiHooks connects the UI's hooks to config and remote, and keeps every
+// session the UI opened so they can be closed when it ends.
+type tuiHooks struct {
+	s *session
+
+	mu       sync.Mutex
+	sessions []*remote.Session
+}
+
+// options fills the UI's hooks; the caller sets the panes.
+func (w *tuiHooks) options() tui.Options {
+	return tui.Options{
+		Local:   local.New(),
+		NoColor: w.s.getenv("NO_COLOR") != "",
+		Hosts:   w.hosts,
+		Connect: w.connect,
+	}
+}
+
+// hosts lists the aliases of the user's ssh config for the picker.
+func (w *tuiHooks) hosts() ([]tui.HostEntry, error) {
+	o := w.s.configOptions()
+	o.SSHPath = "" // listing must not run ssh once per alias
+	entries, err := config.ListHosts(o)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]tui.HostEntry, len(entries))
+	for i, e := range entries {
+		out[i] = tui.HostEntry{Alias: e.Alias, HostName: e.HostName, User: e.User}
+	}
+	return out, nil
+}
+
+// connect resolves and dials alias, asking questions through the UI's
+// dialogs. The returned file system closes its session when the UI lets
+// go of it.
+func (w *tuiHooks) connect(ctx context.Context, alias string, ask tui.Asker) (transfer.FS, error) {
+	h, err := w.s.resolve(alias)
+	if err != nil {
+		return nil, err
+	}
+	d := w.s.dialer()
+	d.Prompter = askerPrompter{ask}
+	d.KnownHosts = remote.NewKnownHosts(d.Prompter)
+	sess, err := d.Dial(ctx, h)
+	if err != nil {
+		return nil, err
+	}
+	w.mu.Lock()
+	w.sessions = append(w.sessions, sess)
+	w.mu.Unlock()
+	return &sessionFS{FS: sess.FS, sess: sess}, nil
+}
+
+// closeAll closes every session the UI opened (closing twice is harmless).
+func (w *tuiHooks) closeAll() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, s := range w.sessions {
+		s.Close()
+	}
+	w.sessions = nil
+}
+
+// sessionFS is a remote file system that owns its session: the UI closes
+// it when no pane shows it any more.
+type sessionFS struct {
+	*remote.FS
+	sess *remote.Session
+	once sync.Once
+}
+
+// Close closes the session once.
+func (f *sessionFS) Close() error {
+	var err error
+	f.once.Do(func() { err = f.sess.Close() })
+	return err
+}
+
+// askerPrompter asks remote's questions through the UI's dialogs.
+type askerPrompter struct{ ask tui.Asker }
+
+func (p askerPrompter) Secret(ctx context.Context, prompt string) (string, error) {
+	return p.ask.AskSecret(ctx, prompt)
+}
+
+func (p askerPrompter) KeyboardInteractive(ctx context.Context, name, instruction string, qs []remote.Challenge) ([]string, error) {
+	header := ""
+	for _, s := range []string{name, instruction} {
+		if s != "" {
+			header += s + "\n"
+		}
+	}
+	answers := make([]string, 0, len(qs))
+	for _, q := range qs {
+		a, err := p.ask.AskText(ctx, header+q.Prompt, q.Echo)
+		if err != nil {
+			return nil, err
+		}
+		answers = append(answers, a)
+	}
+	return answers, nil
+}
+
+func (p askerPrompter) ConfirmHostKey(ctx context.Context, q remote.HostKeyQuestion) (bool, error) {
+	return p.ask.AskHostKey(ctx, q.Host, q.KeyType, q.Fingerprint)
+}
+
+func (p askerPrompter) Warn(msg string) { p.ask.Warn(msg) }
+
+// cwd is the working directory for the left pane ("" lets the UI ask).
+func cwd() string {
+	d, err := os.Getwd()
+	if err != nil {
+		return ""
+	}
+	return filepath.Clean(d)
+}
