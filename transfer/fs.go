@@ -1,6 +1,3 @@
-// Package transfer moves files between file systems: it defines the FS
-// interface both sides implement, plans copies, and drains them through a
-// worker pool.
 package transfer
 
 import (

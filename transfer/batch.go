@@ -1,0 +1,207 @@
+package transfer
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"slices"
+	"sync"
+	"time"
+)
+
+// batch is one Submit call. Fields after mu are guarded by Engine.mu
+// unless noted.
+type batch struct {
+	id  BatchID
+	req Request
+
+	rootsMu sync.Mutex
+	roots   map[string]*rootRef // by directory; guarded by rootsMu
+	modes   createModes         // default permissions of new files, by directory
+
+	policy    Policy // the batch's policy; a "for all" answer replaces Ask
+	pending   int    // jobs not terminal
+	walks     int    // walks under way
+	walkStops []context.CancelFunc
+	cancelled bool
+	parked    map[*job]struct{} // jobs waiting for an answer
+	dirs      []*dirFix         // directories to finish when the batch is
+}
+
+// dirFix is a directory the walk created, whose final permissions and
+// times are set when everything below it has been copied.
+type dirFix struct {
+	path  string
+	depth int
+	perm  fs.FileMode // the source's permission bits
+	mtime time.Time
+	added fs.FileMode // bits added so that the copy could be written
+}
+
+// rootRef is an os.Root shared by the jobs that write below one
+// directory, closed when the last one lets go.
+type rootRef struct {
+	fs   *rootFS
+	refs int
+}
+
+// Submit plans req and queues its jobs. It validates req before any I/O
+// (a directory copied into itself is refused here) and returns at once:
+// a goroutine walks the sources while workers already copy what it found.
+func (e *Engine) Submit(req Request) (BatchID, error) {
+	if err := req.validate(); err != nil {
+		return 0, err
+	}
+	req.Items = slices.Clone(req.Items)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return 0, ErrClosed
+	}
+	b := &batch{
+		id:     BatchID(len(e.batches) + 1),
+		req:    req,
+		roots:  make(map[string]*rootRef),
+		policy: req.Policy,
+		parked: make(map[*job]struct{}),
+	}
+	e.batches = append(e.batches, b)
+	e.startWalk(b, func(w *walker) {
+		for _, it := range req.Items {
+			w.item(it)
+		}
+	})
+	return b.id, nil
+}
+
+// startWalk runs walk in a goroutine counted as the batch's work. Called
+// with e.mu held.
+func (e *Engine) startWalk(b *batch, walk func(*walker)) {
+	ctx, cancel := context.WithCancel(e.ctx)
+	b.walkStops = append(b.walkStops, cancel)
+	b.walks++
+	e.busy++
+	e.wg.Add(1)
+	go func() {
+		defer e.wg.Done()
+		defer cancel()
+		w := newWalker(ctx, e, b)
+		walk(w)
+		w.wait()
+		e.mu.Lock()
+		b.walks--
+		e.busy--
+		if b.walks == 0 {
+			e.emit(Event{Kind: BatchPlanned, Batch: b.id})
+		}
+		e.maybeFinishBatch(b)
+		e.checkIdle()
+		e.mu.Unlock()
+	}()
+}
+
+// maybeFinishBatch finishes b when its walks are over and every job is
+// terminal: directories get their final permissions and times, then
+// BatchFinished is emitted. Called with e.mu held.
+func (e *Engine) maybeFinishBatch(b *batch) {
+	if b.walks > 0 || b.pending > 0 {
+		return
+	}
+	dirs := b.dirs
+	b.dirs = nil
+	e.busy++
+	e.wg.Add(1)
+	go func() {
+		defer e.wg.Done()
+		e.fixDirs(b, dirs)
+		e.mu.Lock()
+		e.busy--
+		e.emit(Event{Kind: BatchFinished, Batch: b.id})
+		e.checkIdle()
+		e.mu.Unlock()
+	}()
+}
+
+// fixDirs gives created directories their source's permissions (where
+// owner bits were added so the copy could be written) and modification
+// times, deepest first, since writing into a directory changes its time.
+func (e *Engine) fixDirs(b *batch, dirs []*dirFix) {
+	if len(dirs) == 0 {
+		return
+	}
+	slices.SortStableFunc(dirs, func(a, c *dirFix) int { return c.depth - a.depth })
+	ctx := context.WithoutCancel(e.ctx)
+	for _, d := range dirs {
+		dfs, release, err := b.dstFS(d.path)
+		if err != nil {
+			e.notice(b, d.path, fmt.Sprintf("could not set directory permissions and times: %v", err))
+			continue
+		}
+		if d.added != 0 {
+			mode := d.perm
+			if fi, err := dfs.Lstat(ctx, d.path); err == nil {
+				mode = fi.Mode().Perm() &^ d.added
+			}
+			if err := dfs.Chmod(ctx, d.path, mode); err != nil {
+				e.notice(b, d.path, fmt.Sprintf("could not set directory permissions: %v", err))
+			}
+		}
+		if !b.req.NoPreserve {
+			if err := dfs.Chtimes(ctx, d.path, d.mtime, d.mtime); err != nil {
+				e.notice(b, d.path, fmt.Sprintf("could not set directory time: %v", err))
+			}
+		}
+		release()
+	}
+}
+
+// dstFS returns the file system to write path through: for a destination
+// that can open an os.Root, a root on the directory that receives the
+// item path belongs to; else the destination itself. release must be
+// called when done with it.
+func (b *batch) dstFS(path string) (FS, func(), error) {
+	ro, ok := b.req.Dst.(RootOpener)
+	if !ok {
+		return b.req.Dst, func() {}, nil
+	}
+	dir := b.rootFor(path)
+	b.rootsMu.Lock()
+	defer b.rootsMu.Unlock()
+	ref := b.roots[dir]
+	if ref == nil {
+		root, err := ro.OpenRoot(dir)
+		if err != nil {
+			return nil, nil, fmt.Errorf("open destination directory: %w", err)
+		}
+		ref = &rootRef{fs: &rootFS{label: b.req.Dst.Label(), dir: dir, root: root}}
+		b.roots[dir] = ref
+	}
+	ref.refs++
+	return ref.fs, func() {
+		b.rootsMu.Lock()
+		defer b.rootsMu.Unlock()
+		ref.refs--
+		if ref.refs == 0 {
+			ref.fs.root.Close()
+			delete(b.roots, dir)
+		}
+	}, nil
+}
+
+// rootFor returns the directory receiving the item that path belongs to:
+// the parent of that item's destination.
+func (b *batch) rootFor(path string) string {
+	dst := b.req.Dst
+	sep := separator(dst)
+	best := ""
+	for _, it := range b.req.Items {
+		d := dst.Join(it.Dst)
+		if within(d, path, sep) && len(d) > len(best) {
+			best = d
+		}
+	}
+	if best == "" {
+		best = path
+	}
+	return dst.Dir(best)
+}

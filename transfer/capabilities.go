@@ -1,0 +1,107 @@
+package transfer
+
+import (
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+)
+
+// The interfaces below are optional capabilities of an FS. The engine
+// type-asserts them; like FS itself they use standard library types only,
+// so local.FS and remote.FS implement them without importing this package.
+
+// Extensioner is implemented by file systems that speak SFTP: HasExtension
+// reports whether the server advertised the protocol extension name (such
+// as "posix-rename@openssh.com" or "fsync@openssh.com") and its data.
+//
+// An FS that does not implement Extensioner is taken to be a POSIX file
+// system: Rename replaces its target atomically, and the Sync method of
+// the writers it returns flushes to stable storage.
+type Extensioner interface {
+	HasExtension(name string) (data string, ok bool)
+}
+
+// FileOpener is implemented by file systems that can open an existing file
+// for writing, which resuming an interrupted transfer needs. flag takes
+// os.OpenFile's access flags (os.O_RDONLY, os.O_WRONLY, os.O_RDWR and
+// os.O_APPEND or os.O_TRUNC); files are only ever created with CreateExcl,
+// so os.O_CREATE and os.O_EXCL are refused. The returned value should
+// implement io.Seeker.
+type FileOpener interface {
+	OpenFile(ctx context.Context, name string, flag int) (io.ReadWriteCloser, error)
+}
+
+// RootOpener is implemented by the local file system. OpenRoot opens dir
+// as an os.Root; the engine then makes every change below a destination
+// directory through it, so that nothing a copy writes can land outside the
+// destination, whatever names or symbolic links it meets.
+type RootOpener interface {
+	OpenRoot(dir string) (*os.Root, error)
+}
+
+// DefaultCreator is implemented by remote file systems, where setting
+// permissions costs a round trip. CreateExclDefault creates name (O_EXCL)
+// without setting its permission bits, so that the engine can skip the
+// chmod when the server's default for new files already is the mode it
+// wants. The returned writer must also implement
+// Stat() (fs.FileInfo, error) and Chmod(fs.FileMode) error on the open
+// handle.
+type DefaultCreator interface {
+	CreateExclDefault(ctx context.Context, name string) (io.WriteCloser, error)
+}
+
+// ErrorExplainer is implemented by file systems whose open files return
+// raw protocol errors. ExplainError names op and path in err and says what
+// its status code means ("server refused (disk full?)").
+type ErrorExplainer interface {
+	ExplainError(op, path string, err error) error
+}
+
+// explain names op and path in err, an error from fsys's open file path,
+// unless it already names a path.
+func explain(fsys FS, op, path string, err error) error {
+	var pe *fs.PathError
+	if err == nil || errors.As(err, &pe) {
+		return err
+	}
+	if x, ok := fsys.(ErrorExplainer); ok {
+		return x.ExplainError(op, path, err)
+	}
+	return &fs.PathError{Op: op, Path: path, Err: err}
+}
+
+// handleModer is what the engine needs of a writer from DefaultCreator.
+type handleModer interface {
+	Stat() (fs.FileInfo, error)
+	Chmod(mode fs.FileMode) error
+}
+
+// Extension names the engine looks for.
+const (
+	extPosixRename = "posix-rename@openssh.com"
+	extFsync       = "fsync@openssh.com"
+)
+
+// renameReplaces reports whether fsys.Rename atomically replaces an
+// existing target.
+func renameReplaces(fsys FS) bool {
+	x, ok := fsys.(Extensioner)
+	if !ok {
+		return true
+	}
+	_, ok = x.HasExtension(extPosixRename)
+	return ok
+}
+
+// canSync reports whether writers of fsys can be flushed to stable
+// storage with a Sync method.
+func canSync(fsys FS) bool {
+	x, ok := fsys.(Extensioner)
+	if !ok {
+		return true
+	}
+	data, ok := x.HasExtension(extFsync)
+	return ok && data == "1"
+}

@@ -1,0 +1,173 @@
+package transfer
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"sync"
+)
+
+// concurrentReaderFrom is the upload fast path of *sftp.File: it writes
+// with many requests in flight however the reader is wrapped. (Plain
+// ReadFrom falls back to one request at a time when it cannot tell the
+// reader's size.)
+type concurrentReaderFrom interface {
+	ReadFromWithConcurrency(r io.Reader, concurrency int) (int64, error)
+}
+
+// copyBufSize is the buffer for copies that have no fast path.
+const copyBufSize = 1 << 20
+
+// copyData moves src to dst along the fastest path the pair allows,
+// counting bytes on the client's side only, where counting costs nothing:
+//
+//   - to a remote file: dst.ReadFromWithConcurrency over a counting
+//     reader (many writes in flight);
+//   - remote to remote: src.WriteTo (many reads in flight) into a pipe that
+//     dst.ReadFromWithConcurrency drains, with no temporary file;
+//   - from a remote file: src.WriteTo a counting writer around the local
+//     file (a counting reader around the *sftp.File would cost 3x);
+//   - otherwise a plain buffered copy.
+func (w *safeWrite) copyData(dst io.Writer, src io.Reader) (int64, error) {
+	_, srcLocal := src.(*os.File)
+	srcWT, srcRemote := src.(io.WriterTo)
+	srcRemote = srcRemote && !srcLocal
+	p := &progress{ctx: w.ctx, e: w.e, j: w.j}
+	if rf, ok := dst.(concurrentReaderFrom); ok {
+		if srcRemote {
+			n, rerr, werr := pipeCopy(rf, srcWT, p)
+			if rerr != nil {
+				return n, explain(w.sfs, "read", w.j.src, rerr)
+			}
+			return n, explain(w.dfs, "write", w.tmp, werr)
+		}
+		n, err := rf.ReadFromWithConcurrency(&countingReader{r: src, p: p}, 0)
+		return n, explain(w.dfs, "write", w.tmp, err)
+	}
+	cw := &countingWriter{w: dst, p: p}
+	if srcRemote {
+		n, err := srcWT.WriteTo(cw)
+		return n, explain(w.sfs, "read", w.j.src, err)
+	}
+	return io.CopyBuffer(cw, struct{ io.Reader }{src}, make([]byte, copyBufSize))
+}
+
+// pipeCopy streams a remote source into a remote destination through the
+// client: both sides keep their requests in flight. It returns the bytes
+// written and the errors of each side.
+func pipeCopy(dst concurrentReaderFrom, src io.WriterTo, p *progress) (n int64, readErr, writeErr error) {
+	pr, pw := io.Pipe()
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		_, readErr = src.WriteTo(pw)
+		pw.CloseWithError(readErr)
+	})
+	n, writeErr = dst.ReadFromWithConcurrency(&countingReader{r: pr, p: p}, 0)
+	pr.CloseWithError(errors.Join(writeErr, io.ErrClosedPipe))
+	wg.Wait()
+	if errors.Is(readErr, io.ErrClosedPipe) && writeErr != nil {
+		readErr = nil // the writing side failed first and closed the pipe
+	}
+	return n, readErr, writeErr
+}
+
+// readSmall reads a whole small file in one request using the listed
+// size, while a one-byte read at that size checks in the same round trip
+// that the file did not grow. It returns nil, nil when the source cannot
+// be read at offsets or its size changed; the caller then streams it.
+func readSmall(src io.Reader, size int64) ([]byte, error) {
+	ra, ok := src.(io.ReaderAt)
+	if !ok {
+		return nil, nil
+	}
+	buf := make([]byte, size)
+	var probe [1]byte
+	var pn int
+	var perr error
+	var wg sync.WaitGroup
+	wg.Go(func() { pn, perr = ra.ReadAt(probe[:], size) })
+	var n int
+	var err error
+	if size > 0 {
+		n, err = ra.ReadAt(buf, 0)
+	}
+	wg.Wait()
+	switch {
+	case err != nil && !errors.Is(err, io.EOF):
+		return nil, err
+	case perr != nil && !errors.Is(perr, io.EOF):
+		return nil, perr
+	case int64(n) != size || pn != 0:
+		return nil, nil // changed since it was listed
+	}
+	return buf, nil
+}
+
+// progress counts a job's bytes and holds it still while the queue is
+// paused; it fails the copy once the job's context is done.
+type progress struct {
+	ctx context.Context
+	e   *Engine
+	j   *job
+}
+
+// check waits out a pause and reports cancellation.
+func (p *progress) check() error { return p.e.gate.wait(p.ctx) }
+
+// add counts n bytes moved.
+func (p *progress) add(n int) { p.e.progress(p.j, n) }
+
+// countingReader counts what is read from the local side of an upload.
+// It is only ever handed to ReadFromWithConcurrency, so wrapping the
+// source costs no concurrency.
+type countingReader struct {
+	r io.Reader
+	p *progress
+}
+
+func (c *countingReader) Read(b []byte) (int, error) {
+	if err := c.p.check(); err != nil {
+		return 0, err
+	}
+	n, err := c.r.Read(b)
+	c.p.add(n)
+	return n, err
+}
+
+// countingWriter counts what is written to the local side of a download.
+// It deliberately has no ReadFrom, so that the source's WriteTo drives the
+// copy with its concurrent reads.
+type countingWriter struct {
+	w io.Writer
+	p *progress
+}
+
+func (c *countingWriter) Write(b []byte) (int, error) {
+	if err := c.p.check(); err != nil {
+		return 0, err
+	}
+	n, err := c.w.Write(b)
+	c.p.add(n)
+	return n, err
+}
+
+// progress counts n bytes of j as moved and done.
+func (e *Engine) progress(j *job, n int) {
+	if n <= 0 {
+		return
+	}
+	j.done.Add(int64(n))
+	e.doneBytes.Add(int64(n))
+	e.moved.Add(int64(n))
+}
+
+// resumed records that j continues from off: those bytes count as done
+// but not as moved.
+func (e *Engine) resumed(j *job, off int64) {
+	e.mu.Lock()
+	j.resumed = off
+	e.mu.Unlock()
+	j.done.Add(off)
+	e.doneBytes.Add(off)
+}

@@ -1,0 +1,285 @@
+package transfer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"time"
+)
+
+// runFile copies one regular file safely: conflict rules first, then a
+// temporary file beside the target, renamed into place only once it is
+// complete.
+func (e *Engine) runFile(ctx context.Context, j *job) outcome {
+	dfs, release, err := j.b.dstFS(j.dst)
+	if err != nil {
+		return failed(err)
+	}
+	defer release()
+	p := e.decide(ctx, j, dfs)
+	if p.out != nil {
+		return *p.out
+	}
+	w := &safeWrite{e: e, j: j, ctx: ctx, sfs: j.b.req.Src, dfs: dfs, dst: p.dst}
+	w.tmp = tempPath(dfs, p.dst)
+	w.meta = metaPath(w.tmp)
+	w.mode = j.info.Mode().Perm()
+	if j.b.req.NoPreserve {
+		w.mode &^= 0o022
+	}
+	return w.run(p)
+}
+
+// safeWrite is one file on its way: O_EXCL temp file with the permissions
+// set on the handle first, data, Sync where supported, Close checked, size
+// checked, times set, then an atomic rename over the target.
+type safeWrite struct {
+	e        *Engine
+	j        *job
+	ctx      context.Context
+	sfs, dfs FS
+	dst      string
+	tmp      string
+	meta     string
+	mode     fs.FileMode
+
+	off      int64 // where the data starts (a resume's offset)
+	metaMade bool  // a resume record sits beside tmp
+}
+
+// run carries out the write.
+func (w *safeWrite) run(p plan) outcome {
+	j := w.j
+	size := j.info.Size()
+
+	// Small files are read whole first, in one request using the listed
+	// size, so that a source that cannot be read leaves nothing behind.
+	var data []byte
+	var src io.ReadCloser
+	var closeSrc <-chan error
+	if size <= smallFile {
+		var err error
+		src, err = w.sfs.Open(w.ctx, j.src)
+		if err != nil {
+			return failed(fmt.Errorf("open source: %w", err))
+		}
+		data, err = readSmall(src, size)
+		if err != nil {
+			src.Close()
+			return failed(explain(w.sfs, "read", j.src, err))
+		}
+		if data != nil {
+			// Closing the read handle overlaps with the write.
+			closeSrc = closeAsync(src)
+			src = nil
+		}
+	}
+	defer func() {
+		if src != nil {
+			src.Close()
+		}
+		if closeSrc != nil {
+			<-closeSrc
+		}
+	}()
+
+	dstFile, err := w.openTemp(p.resume && size >= resumableFile)
+	if err != nil {
+		return failed(err)
+	}
+	if size >= resumableFile && !w.metaMade {
+		if err := w.writeMeta(); err != nil {
+			w.e.notice(j.b, w.dst, fmt.Sprintf("cannot record resume data (%v); an interruption will restart this file", err))
+		}
+	}
+
+	var n int64
+	if data != nil {
+		n, err = w.writeAll(dstFile, data)
+	} else {
+		if src == nil {
+			src, err = w.sfs.Open(w.ctx, j.src)
+			if err != nil {
+				dstFile.Close()
+				w.abandon()
+				return failed(fmt.Errorf("open source: %w", err))
+			}
+		}
+		if w.off > 0 {
+			if err := seekTo(src, w.off); err != nil {
+				dstFile.Close()
+				w.abandon()
+				return failed(fmt.Errorf("seek %s: %w", j.src, err))
+			}
+		}
+		n, err = w.copyData(dstFile, src)
+	}
+	if err != nil {
+		dstFile.Close()
+		w.abandon()
+		return failed(fmt.Errorf("copy %s: %w", j.src, err))
+	}
+	if err := w.finish(dstFile, w.off+n); err != nil {
+		w.abandon()
+		return failed(err)
+	}
+	if got := w.off + n; got != size {
+		w.e.notice(j.b, w.dst, fmt.Sprintf("%s changed size while it was copied: listed %d bytes, copied %d", j.src, size, got))
+	}
+	if err := w.e.commit(w.ctx, j.b, w.dfs, w.tmp, w.dst); err != nil {
+		w.abandon()
+		return failed(err)
+	}
+	if w.metaMade {
+		if err := w.dfs.Remove(w.ctx, w.meta); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			w.e.notice(j.b, w.meta, fmt.Sprintf("could not remove resume record: %v", err))
+		}
+	}
+	return done()
+}
+
+// openTemp creates the temporary file, or, when resume is allowed and a
+// partial copy of an unchanged source checks out, reopens it at the
+// offset to continue from. Anything else left at the temporary name is
+// removed first.
+func (w *safeWrite) openTemp(resume bool) (io.WriteCloser, error) {
+	f, err := w.j.b.createExcl(w.ctx, w.dfs, w.tmp, w.mode)
+	if err == nil {
+		return f, nil
+	}
+	if _, lerr := w.dfs.Lstat(w.ctx, w.tmp); lerr != nil {
+		return nil, fmt.Errorf("create temporary file: %w", err)
+	}
+	if resume {
+		if off, ok := w.e.partialOffset(w.ctx, w.j, w.sfs, w.dfs, w.tmp, w.meta); ok {
+			if f, err := w.reopen(off); err == nil {
+				return f, nil
+			}
+		}
+	}
+	w.discard()
+	f, err = w.j.b.createExcl(w.ctx, w.dfs, w.tmp, w.mode)
+	if err != nil {
+		return nil, fmt.Errorf("create temporary file: %w", err)
+	}
+	return f, nil
+}
+
+// reopen opens the partial temporary file for writing at off.
+func (w *safeWrite) reopen(off int64) (io.WriteCloser, error) {
+	fo, ok := w.dfs.(FileOpener)
+	if !ok {
+		return nil, errors.ErrUnsupported
+	}
+	f, err := fo.OpenFile(w.ctx, w.tmp, os.O_WRONLY)
+	if err != nil {
+		return nil, err
+	}
+	if err := seekTo(f, off); err != nil {
+		f.Close()
+		return nil, err
+	}
+	w.off, w.metaMade = off, true
+	w.e.resumed(w.j, off)
+	return f, nil
+}
+
+// writeAll writes a small file's data in one go.
+func (w *safeWrite) writeAll(f io.Writer, data []byte) (int64, error) {
+	if err := w.e.gate.wait(w.ctx); err != nil {
+		return 0, err
+	}
+	n, err := f.Write(data)
+	w.e.progress(w.j, n)
+	if err == nil && n != len(data) {
+		err = io.ErrShortWrite
+	}
+	return int64(n), explain(w.dfs, "write", w.tmp, err)
+}
+
+// finish flushes and closes the temporary file, checks its size, and sets
+// its time. Setting the time runs alongside Sync and Close: every write
+// has been acknowledged, and neither changes the time, so the round trips
+// overlap.
+func (w *safeWrite) finish(f io.WriteCloser, want int64) error {
+	var times <-chan error
+	if !w.j.b.req.NoPreserve {
+		ch := make(chan error, 1)
+		times = ch
+		mt := w.j.info.ModTime()
+		go func() { ch <- w.dfs.Chtimes(w.ctx, w.tmp, mt, mt) }()
+	}
+	var err error
+	if s, ok := f.(interface{ Sync() error }); ok && !w.e.opts.NoSync && canSync(w.dfs) {
+		err = explain(w.dfs, "fsync", w.tmp, s.Sync())
+	}
+	if cerr := f.Close(); cerr != nil && err == nil {
+		err = explain(w.dfs, "close", w.tmp, cerr)
+	}
+	if times != nil {
+		if terr := <-times; terr != nil && err == nil {
+			err = fmt.Errorf("set time of %s: %w", w.tmp, terr)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	return w.checkSize(want)
+}
+
+// checkSize checks that the temporary file holds want bytes. On a remote
+// file system the acknowledged writes already prove it for a fresh file,
+// and a round trip is saved; a resumed file or a local one is looked at.
+func (w *safeWrite) checkSize(want int64) error {
+	if _, remote := w.dfs.(Extensioner); remote && w.off == 0 {
+		return nil
+	}
+	fi, err := w.dfs.Lstat(w.ctx, w.tmp)
+	if err != nil {
+		return fmt.Errorf("check size: %w", err)
+	}
+	if fi.Size() != want {
+		return &fs.PathError{Op: "check size", Path: w.tmp, Err: fmt.Errorf("%w: %d bytes, want %d", ErrShortWrite, fi.Size(), want)}
+	}
+	return nil
+}
+
+// abandon cleans up after a failed write: a large file's temporary file
+// and resume record stay so that a retry can continue; anything else is
+// removed. The job's context may be cancelled, so cleanup does not use it.
+func (w *safeWrite) abandon() {
+	if w.metaMade {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(w.ctx), 30*time.Second)
+	defer cancel()
+	_ = w.dfs.Remove(ctx, w.tmp)
+}
+
+// discard removes what sits at the temporary name and its resume record.
+func (w *safeWrite) discard() {
+	for _, p := range []string{w.meta, w.tmp} {
+		_ = w.dfs.Remove(w.ctx, p)
+	}
+	w.metaMade = false
+}
+
+// seekTo moves r's offset to off.
+func seekTo(r any, off int64) error {
+	s, ok := r.(io.Seeker)
+	if !ok {
+		return fmt.Errorf("cannot seek: %w", errors.ErrUnsupported)
+	}
+	_, err := s.Seek(off, io.SeekStart)
+	return err
+}
+
+// closeAsync closes c in a goroutine; the channel yields its error.
+func closeAsync(c io.Closer) <-chan error {
+	ch := make(chan error, 1)
+	go func() { ch <- c.Close() }()
+	return ch
+}

@@ -1,0 +1,108 @@
+package transfer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"strings"
+)
+
+// Item is one source and the exact path it is copied to. A directory is
+// copied with everything below it: Dst becomes the copy of Src. Both paths
+// are absolute.
+type Item struct {
+	// Src is the source path on Request.Src.
+	Src string
+	// Dst is the destination path on Request.Dst.
+	Dst string
+}
+
+// Request is one batch of copies between two file systems.
+type Request struct {
+	// Src is the file system the items are read from.
+	Src FS
+	// Dst is the file system they are written to. If it implements
+	// RootOpener (the local file system does), every write goes through
+	// an os.Root opened on the directory that receives each item.
+	Dst FS
+	// Items are the sources and their destinations.
+	Items []Item
+	// Policy says what to do when a destination file exists.
+	Policy Policy
+	// NoPreserve leaves modification times to the destination's clock
+	// and clears group and other write permission (scp without -p).
+	// By default times and permission bits are preserved; setuid, setgid
+	// and sticky bits never are, and local destinations also apply the
+	// process umask.
+	NoPreserve bool
+}
+
+// validate checks r without any I/O: both file systems given, every item
+// named, no destination named twice, and no directory copied into itself.
+func (r *Request) validate() error {
+	if r.Src == nil || r.Dst == nil {
+		return errors.New("transfer: request needs a source and a destination file system")
+	}
+	if len(r.Items) == 0 {
+		return errors.New("transfer: request has no items")
+	}
+	if r.Policy < Ask || r.Policy > Rename {
+		return fmt.Errorf("transfer: unknown policy %d", int(r.Policy))
+	}
+	same := r.Src.Label() == r.Dst.Label()
+	sep := separator(r.Src)
+	seen := make(map[string]bool, len(r.Items))
+	for _, it := range r.Items {
+		if !isAbs(r.Src, it.Src) || !isAbs(r.Dst, it.Dst) {
+			return fmt.Errorf("transfer: item %q -> %q: paths must be absolute", it.Src, it.Dst)
+		}
+		if !validName(r.Dst.Base(it.Dst)) {
+			return &fs.PathError{Op: "copy", Path: it.Dst, Err: fmt.Errorf("destination needs a file name: %w", ErrUnsafeName)}
+		}
+		dst := r.Dst.Join(it.Dst)
+		if seen[dst] {
+			return &fs.PathError{Op: "copy", Path: it.Dst, Err: errors.New("two sources would be copied to the same destination")}
+		}
+		seen[dst] = true
+		if same && within(r.Src.Join(it.Src), dst, sep) {
+			return &fs.PathError{Op: "copy", Path: it.Src, Err: fmt.Errorf("%w (destination %s)", ErrIntoItself, it.Dst)}
+		}
+	}
+	return nil
+}
+
+// Targets maps sources to destinations the way cp and scp do: when dst is
+// an existing directory each source goes inside it under its own name;
+// otherwise there must be exactly one source, and dst is its new name.
+func Targets(ctx context.Context, src FS, sources []string, dst FS, dstPath string) ([]Item, error) {
+	if len(sources) == 0 {
+		return nil, errors.New("transfer: no sources")
+	}
+	fi, err := dst.Stat(ctx, dstPath)
+	switch {
+	case err == nil && fi.IsDir():
+		items := make([]Item, 0, len(sources))
+		for _, s := range sources {
+			items = append(items, Item{Src: s, Dst: dst.Join(dstPath, src.Base(s))})
+		}
+		return items, nil
+	case len(sources) > 1:
+		if err == nil {
+			err = ErrNotDir
+		}
+		return nil, &fs.PathError{Op: "copy", Path: dstPath, Err: fmt.Errorf("several sources need a destination directory: %w", err)}
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		return nil, err
+	}
+	return []Item{{Src: sources[0], Dst: dstPath}}, nil
+}
+
+// isAbs reports whether p is an absolute path of fsys.
+func isAbs(fsys FS, p string) bool {
+	if separator(fsys) == `\` {
+		return filepath.IsAbs(p)
+	}
+	return strings.HasPrefix(p, "/")
+}

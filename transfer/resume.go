@@ -1,0 +1,151 @@
+package transfer
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"strconv"
+	"strings"
+)
+
+// The resume record is a few lines of text beside the temporary file,
+// ".NAME.ferry-part.meta", naming the source's size and modification time
+// when the copy started:
+//
+//	ferry-part 1
+//	size 1048576
+//	mtime 1700000000000000000
+//
+// Only large files get one (three more round trips are nothing next to
+// their data); a small file's partial copy is simply restarted.
+const metaMagic = "ferry-part 1"
+
+// partMeta is what a resume record says about the source.
+type partMeta struct {
+	size  int64
+	mtime int64 // Unix nanoseconds, as the source's FS reported it
+}
+
+// encode returns the record's text.
+func (m partMeta) encode() []byte {
+	return fmt.Appendf(nil, "%s\nsize %d\nmtime %d\n", metaMagic, m.size, m.mtime)
+}
+
+// parsePartMeta reads a record; anything unexpected is an error.
+func parsePartMeta(b []byte) (partMeta, error) {
+	lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+	if len(lines) != 3 || lines[0] != metaMagic {
+		return partMeta{}, errors.New("not a ferry resume record")
+	}
+	var m partMeta
+	for _, l := range lines[1:] {
+		k, v, ok := strings.Cut(l, " ")
+		n, err := strconv.ParseInt(v, 10, 64)
+		if !ok || err != nil {
+			return partMeta{}, fmt.Errorf("bad resume record line %q", l)
+		}
+		switch k {
+		case "size":
+			m.size = n
+		case "mtime":
+			m.mtime = n
+		default:
+			return partMeta{}, fmt.Errorf("bad resume record line %q", l)
+		}
+	}
+	return m, nil
+}
+
+// writeMeta records the source's size and time beside the temporary file.
+func (w *safeWrite) writeMeta() error {
+	m := partMeta{size: w.j.info.Size(), mtime: w.j.info.ModTime().UnixNano()}
+	f, err := w.dfs.CreateExcl(w.ctx, w.meta, 0o600)
+	if err != nil {
+		// A stale record from an older attempt: replace it.
+		if rerr := w.dfs.Remove(w.ctx, w.meta); rerr != nil {
+			return err
+		}
+		if f, err = w.dfs.CreateExcl(w.ctx, w.meta, 0o600); err != nil {
+			return err
+		}
+	}
+	_, err = f.Write(m.encode())
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		_ = w.dfs.Remove(w.ctx, w.meta)
+		return err
+	}
+	w.metaMade = true
+	return nil
+}
+
+// partialOffset decides whether the partial file tmp can be continued and
+// from where. It can when its resume record names the source's current
+// size and time, and the 64 KiB before the offset match the source. The
+// offset lies resumeRewind before the partial file's end, because writes
+// with many requests in flight can leave the last ones missing.
+func (e *Engine) partialOffset(ctx context.Context, j *job, sfs, dfs FS, tmp, meta string) (int64, bool) {
+	b, err := readFileLimit(ctx, dfs, meta, 4096)
+	if err != nil {
+		return 0, false
+	}
+	m, err := parsePartMeta(b)
+	if err != nil || m.size != j.info.Size() || m.mtime != j.info.ModTime().UnixNano() {
+		return 0, false
+	}
+	fi, err := dfs.Lstat(ctx, tmp)
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() > m.size {
+		return 0, false
+	}
+	off := fi.Size() - resumeRewind
+	if off < tailCheck {
+		return 0, false
+	}
+	want, err := readRange(ctx, sfs, j.src, off-tailCheck, tailCheck)
+	if err != nil {
+		return 0, false
+	}
+	got, err := readRange(ctx, dfs, tmp, off-tailCheck, tailCheck)
+	if err != nil || !bytes.Equal(want, got) {
+		return 0, false
+	}
+	return off, true
+}
+
+// readFileLimit reads at most limit bytes of name.
+func readFileLimit(ctx context.Context, fsys FS, name string, limit int64) ([]byte, error) {
+	f, err := fsys.Open(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, limit))
+}
+
+// readRange reads n bytes of name at off.
+func readRange(ctx context.Context, fsys FS, name string, off, n int64) ([]byte, error) {
+	f, err := fsys.Open(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	buf := make([]byte, n)
+	if ra, ok := f.(io.ReaderAt); ok {
+		if _, err := ra.ReadAt(buf, off); err != nil {
+			return nil, err
+		}
+		return buf, nil
+	}
+	if err := seekTo(f, off); err != nil {
+		return nil, err
+	}
+	if _, err := io.ReadFull(f, buf); err != nil {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: err}
+	}
+	return buf, nil
+}

@@ -1,0 +1,169 @@
+package transfer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+)
+
+// outcome is how a job's run ended.
+type outcome struct {
+	state    State
+	err      error
+	conflict *Conflict // set: park the job until Answer
+}
+
+func done() outcome                      { return outcome{state: Done} }
+func skipped(err error) outcome          { return outcome{state: Skipped, err: err} }
+func failed(err error) outcome           { return outcome{state: Failed, err: err} }
+func ask(c *Conflict) outcome            { return outcome{state: Queued, conflict: c} }
+func failedf(f string, a ...any) outcome { return failed(fmt.Errorf(f, a...)) }
+
+// run executes j on the calling worker and records how it ended.
+func (e *Engine) run(j *job) {
+	ctx, cancel := context.WithCancel(e.ctx)
+	defer cancel()
+	e.mu.Lock()
+	j.cancel = cancel
+	if j.cancelReq {
+		cancel()
+	}
+	e.mu.Unlock()
+	e.emit(Event{Kind: JobStarted, Batch: j.b.id, Job: j.id, State: Running, Path: j.dst})
+
+	var out outcome
+	switch j.kind {
+	case KindFile:
+		out = e.runFile(ctx, j)
+	case KindSymlink:
+		out = e.runLink(ctx, j)
+	default:
+		out = failedf("transfer: job %d of kind %v cannot run", j.id, j.kind)
+	}
+
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	j.cancel = nil
+	if out.state == Failed && (j.cancelReq || e.closed || ctx.Err() != nil) {
+		out.state = Cancelled
+		if out.err == nil || errors.Is(out.err, context.Canceled) {
+			out.err = context.Canceled
+		}
+	}
+	j.cancelReq = false
+	j.err = out.err
+	if out.conflict != nil {
+		e.park(j, out.conflict)
+		return
+	}
+	e.setState(j, out.state)
+}
+
+// park puts j aside until its conflict is answered, unless a "for all"
+// answer arrived meanwhile. Called with e.mu held.
+func (e *Engine) park(j *job, c *Conflict) {
+	e.setState(j, Queued)
+	if j.b.policy != Ask {
+		j.decision, j.decided = j.b.policy, true
+		e.enqueue(j)
+		return
+	}
+	j.conflict = c
+	j.b.parked[j] = struct{}{}
+	e.emit(Event{Kind: JobConflict, Batch: j.b.id, Job: j.id, State: Queued, Path: j.dst, Conflict: c})
+}
+
+// policyFor returns the policy deciding j's conflict.
+func (e *Engine) policyFor(j *job) Policy {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if j.decided {
+		return j.decision
+	}
+	return j.b.policy
+}
+
+// plan is what the conflict rules decided for a file or link.
+type plan struct {
+	dst     string      // where to write (a new name under Rename)
+	dstInfo fs.FileInfo // what is there now, or nil
+	resume  bool        // continue from a partial file if it checks out
+	out     *outcome    // set: do not write, end with this
+}
+
+// decide applies the conflict policy to j: it looks at the destination
+// (unless the walk listed it) and says whether and where to write.
+func (e *Engine) decide(ctx context.Context, j *job, dfs FS) plan {
+	dst := j.dst
+	dstInfo := j.dstInfo
+	if !j.dstKnown {
+		fi, err := dfs.Lstat(ctx, dst)
+		switch {
+		case err == nil:
+			dstInfo = fi
+		case !errors.Is(err, fs.ErrNotExist):
+			o := failed(fmt.Errorf("check destination: %w", err))
+			return plan{out: &o}
+		}
+	}
+	pol := e.policyFor(j)
+	p := plan{dst: dst, dstInfo: dstInfo, resume: j.resume || pol == Resume}
+	if dstInfo == nil {
+		return p
+	}
+	if dstInfo.IsDir() {
+		o := failed(&fs.PathError{Op: "copy", Path: dst, Err: ErrIsDir})
+		return plan{out: &o}
+	}
+	switch pol {
+	case Ask:
+		o := ask(&Conflict{
+			Src: j.src, Dst: dst,
+			SrcSize: j.info.Size(), DstSize: dstInfo.Size(),
+			SrcTime: j.info.ModTime(), DstTime: dstInfo.ModTime(),
+		})
+		p.out = &o
+	case Skip:
+		o := skipped(&fs.PathError{Op: "copy", Path: dst, Err: ErrExists})
+		p.out = &o
+	case Newer:
+		if !newerThan(j.info, dstInfo) {
+			o := skipped(&fs.PathError{Op: "copy", Path: dst, Err: ErrNotNewer})
+			p.out = &o
+		}
+	case Resume:
+		if dstInfo.Size() == j.info.Size() && sameSecond(dstInfo.ModTime(), j.info.ModTime()) {
+			o := skipped(&fs.PathError{Op: "resume", Path: dst, Err: fmt.Errorf("%w with the same size and time", ErrExists)})
+			p.out = &o
+		}
+	case Rename:
+		name, err := e.freeName(ctx, dfs, dst)
+		if err != nil {
+			o := failed(err)
+			p.out = &o
+			return p
+		}
+		p.dst, p.dstInfo = name, nil
+		e.mu.Lock()
+		j.dst = name
+		e.mu.Unlock()
+	}
+	return p
+}
+
+// freeName finds the first "name (n).ext" beside dst that does not exist.
+func (e *Engine) freeName(ctx context.Context, dfs FS, dst string) (string, error) {
+	dir, base := dfs.Dir(dst), dfs.Base(dst)
+	for n := 1; n <= 10000; n++ {
+		c := dfs.Join(dir, numbered(base, n))
+		_, err := dfs.Lstat(ctx, c)
+		if errors.Is(err, fs.ErrNotExist) {
+			return c, nil
+		}
+		if err != nil {
+			return "", fmt.Errorf("find a free name for %s: %w", dst, err)
+		}
+	}
+	return "", &fs.PathError{Op: "rename", Path: dst, Err: errors.New("no free name")}
+}
