@@ -15,6 +15,7 @@ import (
 	"github.com/ferry-tui/ferry/config"
 	"github.com/ferry-tui/ferry/remote"
 	"github.com/ferry-tui/ferry/tui"
+	"golang.org/x/term"
 )
 
 // app is what a command needs from the process: streams, environment and
@@ -27,11 +28,19 @@ type app struct {
 	// prompter answers questions while connecting; nil means ask on the
 	// terminal (or refuse, in BatchMode or without one).
 	prompter remote.Prompter
+	// isTerminal says whether stderr is a terminal (progress bars).
+	isTerminal bool
+	// openTTY opens the controlling terminal for questions; nil: none.
+	openTTY func() (io.ReadWriteCloser, error)
 }
 
 // newApp describes the running process.
 func newApp(stdout, stderr io.Writer) *app {
 	a := &app{stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	if f, ok := stderr.(*os.File); ok {
+		a.isTerminal = term.IsTerminal(int(f.Fd()))
+	}
+	a.openTTY = func() (io.ReadWriteCloser, error) { return os.OpenFile("/dev/tty", os.O_RDWR, 0) }
 	a.home, _ = os.UserHomeDir()
 	if u, err := user.Current(); err == nil {
 		a.user = u.Username

@@ -40,6 +40,8 @@ func run(ctx context.Context, a *app, args []string) int {
 			return a.runRemoteOp(ctx, op, args[1:])
 		}
 		switch args[0] {
+		case "cp", "get", "put":
+			return a.runCopy(ctx, args[0], args[1:])
 		case "resolve":
 			return a.runResolve(ctx, args[1:])
 		case "version", "--version":
@@ -63,6 +65,9 @@ Usage:
                                without HOST, pick one from ~/.ssh/config
   ferry demo [DIR]             try ferry against an embedded SFTP server on 127.0.0.1
   ferry demo --serve [DIR]     run only the demo server and print an sftp command for it
+  ferry cp [-r] [-j N] [-n|-f|--newer|--resume] [--no-preserve] SRC... DST
+                               copy files, scp-like: each operand local or HOST:PATH
+  ferry get HOST:PATH... [LOCAL]   ferry put LOCAL... HOST:[PATH]
   ferry resolve [flags] DEST   print the resolved settings, like ssh -G
   ferry ls [-l] DEST:[PATH]    list a remote directory
   ferry mkdir [-p] DEST:PATH...
@@ -76,7 +81,10 @@ Flags shared by every command that connects, as in ssh and scp:
   -i file   identity file       -J jumps       ProxyJump
   -P port   remote port         -v             debug log (never secrets)
 
-Exit status: 0 success, 1 an operation failed, 2 usage error,
+Existing files are never overwritten silently: cp asks on the terminal, or
+without one refuses the file, unless -f, -n, --newer or --resume says what to do.
+
+Exit status: 0 success, 1 an operation (or any file) failed, 2 usage error,
 255 connection or authentication failed.
 
 Keys: arrows or j/k move, Enter opens, Backspace goes up, Tab switches pane, q quits.

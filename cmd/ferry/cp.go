@@ -1,0 +1,343 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/ferry-tui/ferry/config"
+	"github.com/ferry-tui/ferry/local"
+	"github.com/ferry-tui/ferry/transfer"
+)
+
+// cpFlags are ferry cp's own flags.
+type cpFlags struct {
+	recursive  bool
+	workers    int
+	noClobber  bool
+	force      bool
+	newer      bool
+	resume     bool
+	preserve   bool
+	noPreserve bool
+}
+
+func (f *cpFlags) register(fset *flag.FlagSet) {
+	fset.BoolVar(&f.recursive, "r", false, "copy directories recursively")
+	fset.IntVar(&f.workers, "j", transfer.DefaultWorkers, "how many files to transfer at once")
+	fset.BoolVar(&f.noClobber, "n", false, "skip files that already exist at the destination")
+	fset.BoolVar(&f.force, "f", false, "overwrite existing files (safely: temp file, then rename)")
+	fset.BoolVar(&f.newer, "newer", false, "overwrite existing files only when the source is newer")
+	fset.BoolVar(&f.resume, "resume", false, "continue interrupted transfers from their partial files")
+	fset.BoolVar(&f.preserve, "p", false, "preserve modification times and modes (the default)")
+	fset.BoolVar(&f.noPreserve, "no-preserve", false, "do not preserve modification times and modes")
+}
+
+// policy is the conflict policy the flags ask for; Ask when none.
+func (f *cpFlags) policy() (transfer.Policy, error) {
+	var chosen []string
+	p := transfer.Ask
+	for _, c := range []struct {
+		on   bool
+		name string
+		p    transfer.Policy
+	}{{f.noClobber, "-n", transfer.Skip}, {f.force, "-f", transfer.Overwrite}, {f.newer, "--newer", transfer.Newer}, {f.resume, "--resume", transfer.Resume}} {
+		if c.on {
+			chosen = append(chosen, c.name)
+			p = c.p
+		}
+	}
+	if len(chosen) > 1 {
+		return 0, usageErr("%s cannot be combined", strings.Join(chosen, " and "))
+	}
+	if f.preserve && f.noPreserve {
+		return 0, usageErr("-p and --no-preserve cannot be combined")
+	}
+	return p, nil
+}
+
+// operand is one command-line path, local or on a host.
+type operand struct {
+	remote bool
+	dest   string // the destination to connect to ("" when local)
+	key    string // identifies the host: user@host:port as typed
+	path   string
+}
+
+// parseOperand splits scp's [user@]host:path (or sftp://...) from a
+// local path.
+func parseOperand(arg string) (operand, error) {
+	if !config.IsRemote(arg) {
+		return operand{path: arg}, nil
+	}
+	d, err := config.ParseDestination(arg)
+	if err != nil {
+		return operand{}, err
+	}
+	dest := arg[:len(arg)-len(d.Path)-1]
+	if strings.HasPrefix(arg, "sftp://") {
+		dest = arg
+	}
+	return operand{remote: true, dest: dest, key: fmt.Sprintf("%s@%s:%d", d.User, d.Host, d.Port), path: d.Path}, nil
+}
+
+// runCopy is ferry cp, get and put: the same engine, three spellings.
+func (a *app) runCopy(ctx context.Context, name string, args []string) int {
+	var cf connFlags
+	var f cpFlags
+	synopsis := map[string]string{
+		"cp":  "[flags] [-r] [-j N] [-n|-f|--newer|--resume] [-p|--no-preserve] SRC... DST",
+		"get": "[flags] [-r] [-j N] [-n|-f|--newer|--resume] HOST:PATH... [LOCAL]",
+		"put": "[flags] [-r] [-j N] [-n|-f|--newer|--resume] LOCAL... HOST:[PATH]",
+	}[name]
+	fset := newFlagSet(name, synopsis, a.stderr)
+	cf.register(fset)
+	f.register(fset)
+	if err := fset.Parse(args); err != nil {
+		return exitUsage
+	}
+	policy, err := f.policy()
+	if err != nil {
+		fmt.Fprintln(a.stderr, "ferry "+name+":", err)
+		return exitUsage
+	}
+	ops := fset.Args()
+	if name == "get" && len(ops) == 1 {
+		ops = append(ops, ".")
+	}
+	if len(ops) < 2 {
+		fset.Usage()
+		return exitUsage
+	}
+	srcs, dst, err := a.copyOperands(name, ops)
+	if err != nil {
+		fmt.Fprintln(a.stderr, "ferry "+name+":", errText(err))
+		return exitUsage
+	}
+	s, err := a.newSession(cf)
+	if err != nil {
+		fmt.Fprintln(a.stderr, "ferry:", err)
+		return exitFailed
+	}
+	defer s.close()
+
+	srcFS, srcPaths, dstFS, dstPath, code := s.openSides(ctx, srcs, dst)
+	if code != exitOK {
+		return code
+	}
+	items, err := s.plan(ctx, srcFS, srcPaths, dstFS, dstPath, f.recursive)
+	if err != nil {
+		fmt.Fprintln(a.stderr, "ferry "+name+":", errText(err))
+		return exitFailed
+	}
+	eng := transfer.New(transfer.Options{Workers: f.workers})
+	defer eng.Close()
+	if _, err := eng.Submit(transfer.Request{Src: srcFS, Dst: dstFS, Items: items, Policy: policy, NoPreserve: f.noPreserve}); err != nil {
+		fmt.Fprintln(a.stderr, "ferry "+name+":", errText(err))
+		return exitFailed
+	}
+	return s.follow(ctx, eng, name)
+}
+
+// copyOperands checks the operands: every source on one side, and the
+// destination last. get takes remote sources and a local destination; put
+// the opposite; cp anything.
+func (a *app) copyOperands(name string, ops []string) ([]operand, operand, error) {
+	var srcs []operand
+	for _, o := range ops[:len(ops)-1] {
+		op, err := parseOperand(o)
+		if err != nil {
+			return nil, operand{}, err
+		}
+		if len(srcs) > 0 && (op.remote != srcs[0].remote || op.key != srcs[0].key) {
+			return nil, operand{}, usageErr("all sources must be on one host (or all local)")
+		}
+		srcs = append(srcs, op)
+	}
+	dst, err := parseOperand(ops[len(ops)-1])
+	if err != nil {
+		return nil, operand{}, err
+	}
+	switch {
+	case name == "get" && (!srcs[0].remote || dst.remote):
+		return nil, operand{}, usageErr("get copies HOST:PATH... to a local directory")
+	case name == "put" && (srcs[0].remote || !dst.remote):
+		return nil, operand{}, usageErr("put copies local files to HOST:[PATH]")
+	}
+	return srcs, dst, nil
+}
+
+// openSides connects the hosts the operands name (each once) and makes
+// every path absolute on its file system.
+func (s *session) openSides(ctx context.Context, srcs []operand, dst operand) (transfer.FS, []string, transfer.FS, string, int) {
+	conns := map[string]transfer.FS{}
+	side := func(op operand) (transfer.FS, string, error) {
+		if !op.remote {
+			abs, err := filepath.Abs(op.path)
+			return local.New(), abs, err
+		}
+		fsys, ok := conns[op.key]
+		if !ok {
+			sess, _, err := s.connect(ctx, op.dest)
+			if err != nil {
+				return nil, "", err
+			}
+			prev := s.close
+			s.close = func() { sess.Close(); prev() }
+			fsys = sess.FS
+			conns[op.key] = fsys
+		}
+		p := op.path
+		if !strings.HasPrefix(p, "/") {
+			home, err := fsys.Home(ctx)
+			if err != nil {
+				return nil, "", err
+			}
+			p = fsys.Join(home, p)
+		}
+		return fsys, p, nil
+	}
+	var srcFS transfer.FS
+	var paths []string
+	for _, op := range srcs {
+		fsys, p, err := side(op)
+		if err != nil {
+			return nil, nil, nil, "", s.failConnect(err)
+		}
+		srcFS = fsys
+		paths = append(paths, p)
+	}
+	dstFS, dstPath, err := side(dst)
+	if err != nil {
+		return nil, nil, nil, "", s.failConnect(err)
+	}
+	return srcFS, paths, dstFS, dstPath, exitOK
+}
+
+// failConnect reports a resolution or connection failure: exit 255.
+func (s *session) failConnect(err error) int {
+	fmt.Fprintln(s.stderr, "ferry:", errText(err))
+	return exitConnFail
+}
+
+// plan maps sources to destinations as cp does, refusing directories
+// without -r before anything is copied.
+func (s *session) plan(ctx context.Context, src transfer.FS, paths []string, dst transfer.FS, dstPath string, recursive bool) ([]transfer.Item, error) {
+	if !recursive {
+		for _, p := range paths {
+			fi, err := src.Stat(ctx, p)
+			if err != nil {
+				return nil, err
+			}
+			if fi.IsDir() {
+				return nil, &fs.PathError{Op: "copy", Path: p, Err: errors.New("is a directory (use -r)")}
+			}
+		}
+	}
+	return transfer.Targets(ctx, src, paths, dst, dstPath)
+}
+
+// follow waits for the engine, drawing progress on a terminal and
+// answering conflicts, then prints the summary. It returns the exit
+// status: 1 when any file failed or was refused.
+func (s *session) follow(ctx context.Context, eng *transfer.Engine, name string) int {
+	start := time.Now()
+	bar := newProgressBar(s.stderr, s.isTerminal)
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	var failed []string
+	refused := map[transfer.JobID]bool{}
+	for done := false; !done; {
+		select {
+		case <-ctx.Done():
+			eng.CancelAll()
+			bar.clear()
+			fmt.Fprintln(s.stderr, "ferry "+name+": interrupted; partial files are kept for --resume")
+			return exitFailed
+		case ev := <-eng.Events():
+			switch ev.Kind {
+			case transfer.JobConflict:
+				bar.clear()
+				if !s.answerConflict(ctx, eng, ev) {
+					refused[ev.Job] = true
+				}
+			case transfer.JobFinished:
+				switch {
+				case ev.State == transfer.Failed:
+					failed = append(failed, errText(ev.Err))
+				case refused[ev.Job]:
+					failed = append(failed, errText(&fs.PathError{Op: "copy", Path: ev.Path, Err: errRefused}))
+				}
+			case transfer.Notice:
+				bar.clear()
+				fmt.Fprintln(s.stderr, "ferry:", errText(errors.New(ev.Message)))
+			case transfer.BatchFinished:
+				done = true
+			}
+		case <-tick.C:
+			bar.draw(eng.Snapshot())
+		}
+	}
+	bar.clear()
+	snap := eng.Snapshot()
+	elapsed := time.Since(start)
+	files, skipped := 0, 0
+	for _, j := range eng.Jobs(0, snap.Jobs) {
+		switch {
+		case j.Kind != transfer.KindFile:
+		case j.State == transfer.Done:
+			files++
+		case j.State == transfer.Skipped:
+			skipped++
+		}
+	}
+	fmt.Fprintf(s.stderr, "ferry %s: %d file(s), %s in %s (%s/s)", name, files, humanBytes(snap.DoneBytes), elapsed.Round(time.Millisecond), humanBytes(int64(float64(snap.DoneBytes)/max(elapsed.Seconds(), 0.001))))
+	if skipped > 0 {
+		fmt.Fprintf(s.stderr, ", %d skipped", skipped)
+	}
+	if len(failed) > 0 {
+		fmt.Fprintf(s.stderr, ", %d failed:\n", len(failed))
+		for _, f := range failed {
+			fmt.Fprintln(s.stderr, "  "+f)
+		}
+		return exitFailed
+	}
+	fmt.Fprintln(s.stderr)
+	return exitOK
+}
+
+// errRefused marks a conflict refused because nobody could be asked.
+var errRefused = errors.New("exists; use -f to overwrite, -n to skip, --newer or --resume")
+
+// answerConflict asks on the terminal what to do with an existing
+// destination. Without a terminal the file is skipped, and it returns
+// false so the file is reported as failed: never a silent overwrite, never
+// a silent skip.
+func (s *session) answerConflict(ctx context.Context, eng *transfer.Engine, ev transfer.Event) bool {
+	ans, err := s.askConflict(ctx, ev.Conflict)
+	if err != nil {
+		_ = eng.Answer(ev.Job, transfer.Answer{Choice: transfer.Skip})
+		return false
+	}
+	_ = eng.Answer(ev.Job, ans)
+	return true
+}
+
+// humanBytes formats n as 1.2 MiB.
+func humanBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/ferry-tui/ferry/remote"
+	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui"
+)
+
+// progressBar draws one line of transfer progress on a terminal: total
+// percentage and bytes, speed, ETA, and the file in flight with its own
+// percentage. When the output is not a terminal it draws nothing.
+type progressBar struct {
+	w     io.Writer
+	on    bool
+	drawn bool
+}
+
+func newProgressBar(w io.Writer, terminal bool) *progressBar {
+	return &progressBar{w: w, on: terminal}
+}
+
+// draw replaces the line with snap's state.
+func (b *progressBar) draw(snap transfer.Snapshot) {
+	if !b.on {
+		return
+	}
+	b.drawn = true
+	fmt.Fprint(b.w, "\r\x1b[K"+progressLine(snap, 80))
+}
+
+// clear removes the line, so other output starts at column 0.
+func (b *progressBar) clear() {
+	if b.on && b.drawn {
+		fmt.Fprint(b.w, "\r\x1b[K")
+		b.drawn = false
+	}
+}
+
+// progressLine renders snap in at most width columns.
+func progressLine(snap transfer.Snapshot, width int) string {
+	const barWidth = 20
+	pct := 0.0
+	if snap.TotalBytes > 0 {
+		pct = float64(snap.DoneBytes) / float64(snap.TotalBytes)
+	}
+	filled := int(pct * barWidth)
+	total := humanBytes(snap.TotalBytes)
+	if snap.Counting {
+		total += " (counting…)"
+	}
+	eta := "--:--"
+	if snap.ETA >= 0 && !snap.Counting {
+		eta = fmtETA(snap.ETA)
+	}
+	line := fmt.Sprintf("[%s%s] %3.0f%% %s/%s %s/s ETA %s",
+		strings.Repeat("#", filled), strings.Repeat(" ", barWidth-filled), pct*100,
+		humanBytes(snap.DoneBytes), total, humanBytes(int64(snap.Speed)), eta)
+	if len(snap.Active) > 0 {
+		j := snap.Active[0]
+		name := tui.Sanitize(baseName(j.Src))
+		filePct := 100.0
+		if j.Size > 0 {
+			filePct = float64(j.Done) / float64(j.Size) * 100
+		}
+		line += fmt.Sprintf("  %s %.0f%%", name, filePct)
+	}
+	if r := []rune(line); len(r) > width {
+		line = string(r[:width-1]) + "…"
+	}
+	return line
+}
+
+func baseName(p string) string {
+	if i := strings.LastIndexAny(p, `/\`); i >= 0 {
+		return p[i+1:]
+	}
+	return p
+}
+
+func fmtETA(d time.Duration) string {
+	d = d.Round(time.Second)
+	h, m, s := int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60
+	if h > 0 {
+		return fmt.Sprintf("%d:%02d:%02d", h, m, s)
+	}
+	return fmt.Sprintf("%d:%02d", m, s)
+}
+
+// askConflict asks on the terminal what to do with an existing file.
+// Lowercase answers apply to this file, uppercase to every conflict of
+// the batch. Without a terminal it returns remote.ErrNoPrompt.
+func (s *session) askConflict(ctx context.Context, c *transfer.Conflict) (transfer.Answer, error) {
+	if s.openTTY == nil {
+		return transfer.Answer{}, remote.ErrNoPrompt
+	}
+	tty, err := s.openTTY()
+	if err != nil {
+		return transfer.Answer{}, remote.ErrNoPrompt
+	}
+	defer tty.Close()
+	return askConflictOn(ctx, tty, tty, c)
+}
+
+// askConflictOn asks the conflict question on in and out.
+func askConflictOn(ctx context.Context, in io.Reader, out io.Writer, c *transfer.Conflict) (transfer.Answer, error) {
+	const layout = "2006-01-02 15:04:05"
+	fmt.Fprintf(out, "%s already exists (%s, %s); the source is %s, %s.\n",
+		tui.Sanitize(c.Dst), humanBytes(c.DstSize), c.DstTime.Local().Format(layout), humanBytes(c.SrcSize), c.SrcTime.Local().Format(layout))
+	r := bufio.NewReader(in)
+	for {
+		if err := ctx.Err(); err != nil {
+			return transfer.Answer{}, err
+		}
+		fmt.Fprint(out, "[o]verwrite, [s]kip, [r]esume, [k]eep both, [n]ewer only (capital letter: for all)? ")
+		line, err := r.ReadString('\n')
+		if err != nil && line == "" {
+			return transfer.Answer{}, errors.Join(remote.ErrNoPrompt, err)
+		}
+		a := strings.TrimSpace(line)
+		if len(a) != 1 {
+			continue
+		}
+		forAll := a != strings.ToLower(a)
+		choice, ok := map[string]transfer.Policy{"o": transfer.Overwrite, "s": transfer.Skip, "r": transfer.Resume, "k": transfer.Rename, "n": transfer.Newer}[strings.ToLower(a)]
+		if ok {
+			return transfer.Answer{Choice: choice, ForAll: forAll}, nil
+		}
+	}
+}
