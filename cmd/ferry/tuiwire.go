@@ -29,6 +29,7 @@ func (w *tuiHooks) options() tui.Options {
 		NoColor: w.s.getenv("NO_COLOR") != "",
 		Hosts:   w.hosts,
 		Connect: w.connect,
+		Edit:    w.edit,
 	}
 }
 

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ferry-tui/ferry/local"
+)
+
+func TestEditRefusesWhenFileChangedMeanwhile(t *testing.T) {
+	ctx := context.Background()
+	p := filepath.Join(t.TempDir(), "f.txt")
+	if err := os.WriteFile(p, []byte("v1"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	j, err := startEdit(ctx, local.New(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi, _ := os.Stat(j.dir); fi.Mode().Perm() != 0o700 {
+		t.Fatalf("edit directory mode %v, want 0700", fi.Mode().Perm())
+	}
+	// Someone else changes the file, and the user edits the copy.
+	if err := os.WriteFile(p, []byte("someone else's v2"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	later := time.Now().Add(time.Minute)
+	os.Chtimes(p, later, later)
+	if err := os.WriteFile(j.local, []byte("my v2"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	msg := j.finish(ctx)
+	if msg.Err == nil || !strings.Contains(msg.Err.Error(), "changed while you edited") || !strings.Contains(msg.Err.Error(), j.local) {
+		t.Fatalf("finish: %+v", msg)
+	}
+	if b, _ := os.ReadFile(p); string(b) != "someone else's v2" {
+		t.Fatalf("the other change was overwritten: %q", b)
+	}
+	if b, _ := os.ReadFile(j.local); string(b) != "my v2" {
+		t.Fatalf("the user's edit was lost: %q", b)
+	}
+	j.cleanup()
+}
+
+func TestEditUnchangedUploadsNothing(t *testing.T) {
+	ctx := context.Background()
+	p := filepath.Join(t.TempDir(), "f.txt")
+	if err := os.WriteFile(p, []byte("same"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-time.Hour).Truncate(time.Second)
+	os.Chtimes(p, old, old)
+	j, err := startEdit(ctx, local.New(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := j.finish(ctx)
+	if msg.Err != nil || !strings.Contains(msg.Message, "no changes") {
+		t.Fatalf("finish: %+v", msg)
+	}
+	if fi, _ := os.Stat(p); !fi.ModTime().Equal(old) {
+		t.Fatal("an unchanged file was written")
+	}
+	if _, err := os.Stat(j.dir); !os.IsNotExist(err) {
+		t.Fatal("temporary directory left behind")
+	}
+}
