@@ -1,10 +1,36 @@
 package tui
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/ferry-tui/ferry/transfer"
 )
+
+// copyPlan is a copy or move the user confirmed, on its way to the engine.
+type copyPlan struct {
+	move     bool
+	src, dst transfer.FS
+	srcDir   string   // the directory they are in
+	sources  []string // full paths of the entries acted on
+	dirLinks []string // those that are symbolic links to directories
+	dstPath  string   // the directory (or, for one source, the new name)
+	dstLabel string   // "label:path", sanitised
+}
+
+// copyPreparedMsg reports the destinations of a plan, and for a move
+// within one file system what plain renames already moved.
+type copyPreparedMsg struct {
+	plan    copyPlan
+	items   []transfer.Item // left for the engine
+	renamed []transfer.Item // moved by a rename
+	err     error
+}
 
 // startCopy asks where to copy (or move) the targets of the focused pane,
 // offering the other pane's directory, as mc does.
@@ -13,8 +39,8 @@ func (m *Model) startCopy(move bool) tea.Cmd {
 	if move {
 		verb = "moving"
 	}
-	if m.opts.Copy == nil {
-		m.status.setInfo(verb + " arrives with the transfer engine")
+	if m.xfer.engine == nil {
+		m.status.setInfo(verb + " needs the transfer engine")
 		return nil
 	}
 	p, ok := m.actionPane()
@@ -37,12 +63,18 @@ func (m *Model) startCopy(move bool) tea.Cmd {
 	title += describe(targets) + " to " + Sanitize(dst.fs.Label()) + ":" + Sanitize(dst.path) + "?"
 	d := m.newInput(inputCopy, title, dst.path)
 	d.side, d.names, d.move = m.focus, rawNames(targets), move
+	for _, e := range targets {
+		if e.isLink() && e.linkDir {
+			d.dirLinks = append(d.dirLinks, e.name)
+		}
+	}
 	d.lines = []string{"to this directory on " + Sanitize(dst.fs.Label()) + ":"}
 	m.overlay = d
 	return nil
 }
 
-// submitCopy hands the copy to the injected CopyFunc.
+// submitCopy works out the destinations in a Cmd; handleCopyPrepared then
+// hands them to the engine.
 func (m *Model) submitCopy(d *inputDialog) tea.Cmd {
 	dst := &m.panes[d.side.other()]
 	dir := strings.TrimSpace(d.value())
@@ -52,62 +84,100 @@ func (m *Model) submitCopy(d *inputDialog) tea.Cmd {
 	}
 	m.overlay = nil
 	src := &m.panes[d.side]
-	req := CopyRequest{
-		Move:   d.move,
-		SrcFS:  src.fs,
-		DstFS:  dst.fs,
-		SrcDir: src.path,
-		Names:  d.names,
-		DstDir: dst.resolve(dir),
+	plan := copyPlan{move: d.move, src: src.fs, dst: dst.fs, srcDir: src.path, dstPath: dst.resolve(dir)}
+	for _, n := range d.names {
+		plan.sources = append(plan.sources, src.fs.Join(src.path, n))
 	}
+	for _, n := range d.dirLinks {
+		plan.dirLinks = append(plan.dirLinks, src.fs.Join(src.path, n))
+	}
+	plan.dstLabel = Sanitize(plan.dst.Label()) + ":" + Sanitize(plan.dstPath)
 	src.clearSelection()
-	return m.opts.Copy(req)
+	return prepareCopy(m.ctx, plan)
 }
 
-// handleCopyDone lists both panes again and reports a failure.
-func (m *Model) handleCopyDone(msg CopyDoneMsg) tea.Cmd {
-	if msg.Err != nil {
-		m.status.setError(msg.Err)
-	}
-	return m.refreshAll()
-}
-
-// startEdit hands the file under the cursor to the injected EditFunc.
-func (m *Model) startEdit() tea.Cmd {
-	if m.opts.Edit == nil {
-		m.status.setInfo("editing is not available")
-		return nil
-	}
-	p, ok := m.actionPane()
-	if !ok {
-		return nil
-	}
-	e, ok := p.current()
-	if !ok || e.opens() {
-		m.status.setInfo("choose a file to edit")
-		return nil
-	}
-	return m.opts.Edit(p.fs, p.fs.Join(p.path, e.name))
-}
-
-// handleEditDone lists the panes again and reports the outcome.
-func (m *Model) handleEditDone(msg EditDoneMsg) tea.Cmd {
-	switch {
-	case msg.Err != nil:
-		m.status.setError(msg.Err)
-	case msg.Message != "":
-		m.status.setInfo(msg.Message)
-	}
-	return m.refreshAll()
-}
-
-// refreshAll lists both panes again, keeping their cursors.
-func (m *Model) refreshAll() tea.Cmd {
-	var cmds []tea.Cmd
-	for i := range m.panes {
-		if p := &m.panes[i]; p.fs != nil && p.loaded {
-			cmds = append(cmds, p.refresh(""))
+// prepareCopy maps the plan's sources to destinations the way cp does
+// and, for a move within one file system, renames what it can: a source
+// whose destination does not exist yet moves at once, without copying.
+func prepareCopy(ctx context.Context, plan copyPlan) tea.Cmd {
+	return func() tea.Msg {
+		items, err := transfer.Targets(ctx, plan.src, plan.sources, plan.dst, plan.dstPath)
+		if err != nil {
+			return copyPreparedMsg{plan: plan, err: err}
 		}
+		same := sameLocation(plan.src, plan.dst)
+		if same {
+			sep := separator(plan.src)
+			for _, it := range items {
+				if within(it.Src, it.Dst, sep) {
+					return copyPreparedMsg{plan: plan, err: &fs.PathError{Op: "copy", Path: it.Src,
+						Err: fmt.Errorf("%w (destination %s)", transfer.ErrIntoItself, it.Dst)}}
+				}
+			}
+		}
+		if !plan.move || !same {
+			return copyPreparedMsg{plan: plan, items: items}
+		}
+		var rest, renamed []transfer.Item
+		for _, it := range items {
+			if renameIfFree(ctx, plan.src, it) {
+				renamed = append(renamed, it)
+			} else {
+				rest = append(rest, it)
+			}
+		}
+		return copyPreparedMsg{plan: plan, items: rest, renamed: renamed}
 	}
-	return tea.Batch(cmds...)
+}
+
+// renameIfFree renames it.Src to it.Dst when nothing is at it.Dst, and
+// reports whether it did. Any failure (another device, say) leaves the
+// item to be copied and removed instead.
+func renameIfFree(ctx context.Context, fsys transfer.FS, it transfer.Item) bool {
+	if _, err := fsys.Lstat(ctx, it.Dst); !errors.Is(err, fs.ErrNotExist) {
+		return false
+	}
+	return fsys.Rename(ctx, it.Src, it.Dst) == nil
+}
+
+// handleCopyPrepared submits what is left to copy as one batch (conflicts
+// asked) and starts following it.
+func (m *Model) handleCopyPrepared(msg copyPreparedMsg) tea.Cmd {
+	plan, x := msg.plan, &m.xfer
+	verb := "copy"
+	if plan.move {
+		verb = "move"
+	}
+	var cmds []tea.Cmd
+	if len(msg.renamed) > 0 {
+		for _, it := range msg.renamed {
+			m.markDirty(plan.src, plan.src.Dir(it.Src))
+			m.markDirty(plan.dst, plan.dst.Dir(it.Dst))
+		}
+		cmds = append(cmds, m.refreshDirty())
+	}
+	if msg.err != nil {
+		m.status.setError(fmt.Errorf("%s: %w", verb, msg.err))
+		return tea.Batch(cmds...)
+	}
+	if len(msg.items) == 0 {
+		m.status.setInfo("moved " + plural(len(msg.renamed), "entry") + " to " + plan.dstLabel)
+		return tea.Batch(cmds...)
+	}
+	id, err := x.engine.Submit(transfer.Request{Src: plan.src, Dst: plan.dst, Items: msg.items, Policy: transfer.Ask})
+	if err != nil {
+		m.status.setError(fmt.Errorf("%s: %w", verb, err))
+		return tea.Batch(cmds...)
+	}
+	if x.batches == nil {
+		x.batches = make(map[transfer.BatchID]*batchInfo)
+	}
+	x.batches[id] = &batchInfo{id: id, move: plan.move, src: plan.src, dst: plan.dst, srcDir: plan.srcDir, items: msg.items,
+		dirLinks: plan.dirLinks, dstLabel: plan.dstLabel, open: true}
+	verbing := "copying "
+	if plan.move {
+		verbing = "moving "
+	}
+	m.status.setInfo(verbing + plural(len(msg.items), "entry") + " to " + plan.dstLabel + " (w shows the queue)")
+	return tea.Batch(append(cmds, m.listen(), m.pollTransfers())...)
 }

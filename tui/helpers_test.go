@@ -437,15 +437,14 @@ func (r *runner) typeText(s string) {
 }
 
 // waitFor feeds messages to the model until cond holds, failing after
-// five seconds. Strip ticks and quits are not fed back.
+// ten seconds. Quits are not fed back.
 func (r *runner) waitFor(what string, cond func() bool) {
 	r.t.Helper()
-	deadline := time.After(5 * time.Second)
+	deadline := time.After(10 * time.Second)
 	for !cond() {
 		select {
 		case msg := <-r.msgs:
-			switch msg.(type) {
-			case tea.QuitMsg, stripTickMsg:
+			if _, ok := msg.(tea.QuitMsg); ok {
 				continue
 			}
 			r.send(msg)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -188,106 +187,5 @@ func TestEdit(t *testing.T) {
 	m.Update(EditDoneMsg{Err: errors.New("upload a.txt: disk full")})
 	if !m.status.isErr || m.status.text != "upload a.txt: disk full" {
 		t.Errorf("status %q", m.status.text)
-	}
-}
-
-func TestCopyWithoutEngine(t *testing.T) {
-	root := opsTree(t)
-	m := localPair(t, root, root, 100, 24)
-	press(t, m, "c")
-	if m.overlay != nil || m.status.text != "copying arrives with the transfer engine" {
-		t.Errorf("c: overlay %T status %q", m.overlay, m.status.text)
-	}
-	press(t, m, "f6")
-	if m.overlay != nil || m.status.text != "moving arrives with the transfer engine" {
-		t.Errorf("f6: overlay %T status %q", m.overlay, m.status.text)
-	}
-}
-
-func TestCopyAndMove(t *testing.T) {
-	for _, tt := range []struct {
-		key  string
-		move bool
-	}{{"f5", false}, {"c", false}, {"f6", true}, {"m", true}} {
-		t.Run(tt.key, func(t *testing.T) {
-			left, right := opsTree(t), makeTree(t, file{name: "sub/"})
-			var reqs []CopyRequest
-			lfs, rfs := &rootedFS{label: "local", base: left}, &rootedFS{label: "demo", base: right}
-			m := start(t, Options{Left: lfs, Right: rfs, Copy: func(r CopyRequest) tea.Cmd {
-				reqs = append(reqs, r)
-				return func() tea.Msg {
-					// Pretend to copy: make the names appear on the right.
-					for _, n := range r.Names {
-						if err := os.WriteFile(filepath.Join(right, filepath.FromSlash(r.DstDir), n+".copied"), nil, 0o644); err != nil {
-							return CopyDoneMsg{Err: err}
-						}
-					}
-					return CopyDoneMsg{}
-				}
-			}}, 100, 24)
-			p := &m.panes[leftSide]
-			p.cursor = p.rowOf("name with spaces.txt")
-			press(t, m, "space", "space", tt.key)
-			d := inputOpen(t, m, inputCopy)
-			verb := "Copy"
-			if tt.move {
-				verb = "Move"
-			}
-			if !strings.Contains(screen(m), verb+" 2 files to demo:/?") || d.input.Value() != "/" {
-				t.Fatalf("dialog:\n%s", screen(m))
-			}
-			press(t, m, "esc")
-			if m.overlay != nil || len(reqs) != 0 {
-				t.Fatal("esc did not cancel")
-			}
-			press(t, m, tt.key)
-			typeText(t, m, "sub")
-			settle(t, m, press(t, m, "enter"))
-			want := CopyRequest{Move: tt.move, SrcFS: lfs, DstFS: rfs, SrcDir: "/",
-				Names: []string{"name with spaces.txt", "ünïcödé.txt"}, DstDir: "/sub"}
-			if len(reqs) != 1 || !equalRequest(reqs[0], want) {
-				t.Fatalf("requests %+v, want %+v", reqs, want)
-			}
-			if p.nSel != 0 {
-				t.Error("selection kept after handing the copy over")
-			}
-			// Both panes were listed again.
-			settle(t, m, press(t, m, "tab"))
-			settle(t, m, press(t, m, "g", "enter")) // sub
-			if got := names(&m.panes[rightSide]); !slices.Equal(got, []string{"name with spaces.txt.copied", "ünïcödé.txt.copied"}) {
-				t.Errorf("right pane: %q", got)
-			}
-		})
-	}
-}
-
-func equalRequest(a, b CopyRequest) bool {
-	return a.Move == b.Move && a.SrcFS == b.SrcFS && a.DstFS == b.DstFS && a.SrcDir == b.SrcDir &&
-		slices.Equal(a.Names, b.Names) && a.DstDir == b.DstDir
-}
-
-func TestCopyDoneErrorAndRefresh(t *testing.T) {
-	left, right := t.TempDir(), t.TempDir()
-	m := localPair(t, left, right, 100, 24)
-	if err := os.WriteFile(filepath.Join(right, "arrived.txt"), nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	_, cmd := m.Update(CopyDoneMsg{Err: errors.New("copy x: server refused (disk full?)")})
-	settle(t, m, cmd)
-	if !m.status.isErr || !strings.Contains(m.status.text, "disk full") {
-		t.Errorf("status %q", m.status.text)
-	}
-	if !slices.Contains(names(&m.panes[rightSide]), "arrived.txt") {
-		t.Error("the destination pane was not listed again")
-	}
-}
-
-func TestCopyNeedsOtherPane(t *testing.T) {
-	root := opsTree(t)
-	m := start(t, Options{Left: local.New(), LeftDir: root, Copy: func(CopyRequest) tea.Cmd { return nil }}, 100, 24)
-	press(t, m, "esc") // the start picker
-	press(t, m, "c")
-	if m.overlay != nil || !strings.Contains(m.status.text, "other pane") {
-		t.Errorf("overlay %T status %q", m.overlay, m.status.text)
 	}
 }

@@ -30,6 +30,8 @@ type inputDialog struct {
 	names []string // raw names acted on
 	move  bool     // inputCopy: a move
 
+	dirLinks []string // inputCopy: names that are links to directories
+
 	// The input starts with prefill, the sanitised form of rawPrefill;
 	// submitting it unchanged means rawPrefill, so a name with control
 	// characters survives a dialog it was not edited in.

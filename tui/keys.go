@@ -93,6 +93,48 @@ type KeyMap struct {
 	ScrollLeft key.Binding
 	// ScrollRight scrolls the viewer to the right.
 	ScrollRight key.Binding
+
+	// QueueCancel cancels the job under the cursor in the queue view.
+	QueueCancel key.Binding
+	// QueueCancelAll cancels every job in the queue view.
+	QueueCancelAll key.Binding
+	// QueueRetry retries the failed or cancelled job under the cursor.
+	QueueRetry key.Binding
+	// QueueRetryAll retries every failed job.
+	QueueRetryAll key.Binding
+	// QueuePause pauses the queue, or resumes it.
+	QueuePause key.Binding
+	// QueueMoreWorkers lets one more job run at once.
+	QueueMoreWorkers key.Binding
+	// QueueFewerWorkers lets one job less run at once.
+	QueueFewerWorkers key.Binding
+	// QueueClose leaves the queue view.
+	QueueClose key.Binding
+
+	// ConflictOverwrite replaces the existing file.
+	ConflictOverwrite key.Binding
+	// ConflictOverwriteAll replaces it and every other existing file of
+	// the same copy.
+	ConflictOverwriteAll key.Binding
+	// ConflictSkip leaves the existing file alone.
+	ConflictSkip key.Binding
+	// ConflictSkipAll skips it and every other existing file of the copy.
+	ConflictSkipAll key.Binding
+	// ConflictResume continues an interrupted copy of the file.
+	ConflictResume key.Binding
+	// ConflictResumeAll resumes it and every other conflict of the copy.
+	ConflictResumeAll key.Binding
+	// ConflictRename keeps both files, giving the copy a free name.
+	ConflictRename key.Binding
+	// ConflictRenameAll keeps both for every conflict of the copy.
+	ConflictRenameAll key.Binding
+	// ConflictNewer overwrites the file only if the source is newer.
+	ConflictNewer key.Binding
+	// ConflictNewerAll does so for every conflict of the copy.
+	ConflictNewerAll key.Binding
+	// ConflictForAll toggles whether the next choice applies to every
+	// conflict of the copy.
+	ConflictForAll key.Binding
 }
 
 // DefaultKeyMap returns ferry's default key bindings.
@@ -147,6 +189,27 @@ func DefaultKeyMap() KeyMap {
 		CloseViewer: b(k("q", "esc", "f3", "v", "f10"), "q/esc", "close"),
 		ScrollLeft:  b(k("left", "h"), "←/h", "left"),
 		ScrollRight: b(k("right", "l"), "→/l", "right"),
+
+		QueueCancel:       b(k("x"), "x", "cancel"),
+		QueueCancelAll:    b(k("X"), "X", "cancel all"),
+		QueueRetry:        b(k("r"), "r", "retry"),
+		QueueRetryAll:     b(k("R"), "R", "retry failed"),
+		QueuePause:        b(k("p"), "p", "pause/resume"),
+		QueueMoreWorkers:  b(k("+", "="), "+", "more workers"),
+		QueueFewerWorkers: b(k("-"), "-", "fewer workers"),
+		QueueClose:        b(k("w", "esc", "q"), "w/esc", "back"),
+
+		ConflictOverwrite:    b(k("o"), "o", "overwrite"),
+		ConflictOverwriteAll: b(k("O"), "O", "overwrite all"),
+		ConflictSkip:         b(k("s", "esc"), "s/esc", "skip"),
+		ConflictSkipAll:      b(k("S"), "S", "skip all"),
+		ConflictResume:       b(k("r"), "r", "resume"),
+		ConflictResumeAll:    b(k("R"), "R", "resume all"),
+		ConflictRename:       b(k("b"), "b", "keep both"),
+		ConflictRenameAll:    b(k("B"), "B", "keep both for all"),
+		ConflictNewer:        b(k("u"), "u", "if newer"),
+		ConflictNewerAll:     b(k("U"), "U", "if newer for all"),
+		ConflictForAll:       b(k("a"), "a", "for all"),
 	}
 }
 

@@ -87,3 +87,25 @@ func TestHelpBarIsGeneratedFromKeyMap(t *testing.T) {
 		t.Errorf("narrow help bar: %q", bar)
 	}
 }
+
+func TestQueueAndConflictKeysDoNotClash(t *testing.T) {
+	k := DefaultKeyMap()
+	groups := map[string][]key.Binding{
+		"queue": {k.QueueCancel, k.QueueCancelAll, k.QueueRetry, k.QueueRetryAll, k.QueuePause,
+			k.QueueMoreWorkers, k.QueueFewerWorkers, k.QueueClose, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.ForceQuit},
+		"conflict": {k.ConflictOverwrite, k.ConflictOverwriteAll, k.ConflictSkip, k.ConflictSkipAll,
+			k.ConflictResume, k.ConflictResumeAll, k.ConflictRename, k.ConflictRenameAll, k.ConflictNewer,
+			k.ConflictNewerAll, k.ConflictForAll, k.ForceQuit},
+	}
+	for name, bs := range groups {
+		seen := map[string]string{}
+		for _, b := range bs {
+			for _, x := range b.Keys() {
+				if other, ok := seen[x]; ok {
+					t.Errorf("%s: %q is bound to both %q and %q", name, x, other, b.Help().Desc)
+				}
+				seen[x] = b.Help().Desc
+			}
+		}
+	}
+}

@@ -40,8 +40,8 @@ type Model struct {
 	overlay     overlay // dialog, viewer, picker...; nil shows the panes
 	filtering   bool    // the live filter input has the keys
 	filterInput lineInput
-	strip       string // transfer strip text, sanitised
-	nextID      uint64 // ids of dialog, viewer, delete and connect requests
+	xfer        transfers // the transfer engine's state as last seen
+	nextID      uint64    // ids of dialog, viewer, delete and connect requests
 	lastClick   click
 	owned       []transfer.FS // opened by Connect; closed once unused
 
@@ -63,6 +63,7 @@ func New(opts Options) *Model {
 		helpLines: 1,
 		now:       opts.Now,
 	}
+	m.xfer.engine = opts.Engine
 	if m.now == nil {
 		m.now = time.Now
 	}
@@ -76,14 +77,14 @@ func New(opts Options) *Model {
 }
 
 // Init asks the terminal for its background colour, starts listing both
-// panes' start directories, starts polling the transfer strip and, when
-// there is no right-hand file system, opens the host picker for it.
+// panes' start directories and, when there is no right-hand file system,
+// opens the host picker for it. The engine's events are read from the
+// first copy on.
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{
 		tea.RequestBackgroundColor,
 		m.panes[leftSide].load(m.startDirs[leftSide], ""),
 		m.panes[rightSide].load(m.startDirs[rightSide], ""),
-		m.startStripTick(),
 	}
 	if m.opts.Right == nil {
 		cmds = append(cmds, m.openPicker(rightSide))
@@ -91,33 +92,41 @@ func (m *Model) Init() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// Update handles one message and returns the next Cmd to run.
+// Update handles one message and returns the next Cmd to run. Whatever
+// the message, a conflict waiting for an answer then gets its dialog when
+// nothing else is in the way.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := m.update(msg)
+	return m, tea.Batch(cmd, m.syncConflict())
+}
+
+// update routes msg to its handler.
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.handleResize(msg)
 	case tea.BackgroundColorMsg:
 		m.handleBackgroundColor(msg)
 	case tea.KeyPressMsg:
-		return m, m.handleKey(msg)
+		return m.handleKey(msg)
 	case tea.PasteMsg:
-		return m, m.handlePaste(msg)
+		return m.handlePaste(msg)
 	case tea.MouseClickMsg:
-		return m, m.handleClick(msg)
+		return m.handleClick(msg)
 	case tea.MouseWheelMsg:
 		m.handleWheel(msg)
 	case dirLoadedMsg:
-		return m, m.handleDirLoaded(msg)
+		return m.handleDirLoaded(msg)
 	case sortedMsg:
 		m.handleSorted(msg)
 	case opDoneMsg:
-		return m, m.handleOpDone(msg)
+		return m.handleOpDone(msg)
 	case countedMsg:
 		m.handleCounted(msg)
 	case deletedMsg:
-		return m, m.handleDeleted(msg)
+		return m.handleDeleted(msg)
 	case progressTickMsg:
-		return m, m.handleProgressTick(msg)
+		return m.handleProgressTick(msg)
 	case viewerLoadedMsg:
 		m.handleViewerLoaded(msg)
 	case completionMsg:
@@ -125,23 +134,43 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case hostsLoadedMsg:
 		m.handleHostsLoaded(msg)
 	case connectDoneMsg:
-		return m, m.handleConnectDone(msg)
+		return m.handleConnectDone(msg)
 	case askMsg:
-		return m, m.handleAsk(msg)
-	case stripTickMsg:
-		return m, m.handleStripTick()
-	case CopyDoneMsg:
-		return m, m.handleCopyDone(msg)
+		return m.handleAsk(msg)
 	case EditDoneMsg:
-		return m, m.handleEditDone(msg)
+		return m.handleEditDone(msg)
+	default:
+		return m.updateTransfers(msg)
 	}
-	return m, nil
+	return nil
+}
+
+// updateTransfers routes the messages of copies, moves and the engine.
+func (m *Model) updateTransfers(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case copyPreparedMsg:
+		return m.handleCopyPrepared(msg)
+	case transferEventsMsg:
+		return m.handleTransferEvents(msg)
+	case stripTickMsg:
+		return m.handleStripTick()
+	case refreshTickMsg:
+		return m.handleRefreshTick()
+	case sourcesRemovedMsg:
+		return m.handleSourcesRemoved(msg)
+	case moveSweptMsg:
+		return m.handleMoveSwept(msg)
+	case conflictReadyMsg:
+		m.handleConflictReady(msg)
+	}
+	return nil
 }
 
 // handleResize remembers the window size and lays the screen out again.
 func (m *Model) handleResize(msg tea.WindowSizeMsg) {
 	m.width, m.height = max(msg.Width, 0), max(msg.Height, 0)
 	m.layout()
+	m.refreshQueueView()
 }
 
 // layout gives both panes their share of the window: the panes split the
@@ -167,8 +196,8 @@ func (m *Model) layout() {
 // footerLines is how many lines sit below the panes.
 func (m *Model) footerLines() int {
 	n := 1 + m.helpLines // status and help
-	if m.opts.TransferStatus != nil {
-		n++
+	if m.xfer.shown {
+		n++ // the transfer strip
 	}
 	return n
 }
@@ -210,10 +239,13 @@ func (m *Model) handleSorted(msg sortedMsg) {
 	}
 }
 
-// quit cancels every running request and ends the program.
+// quit cancels every running request and transfer and ends the program.
 func (m *Model) quit() tea.Cmd {
 	for i := range m.panes {
 		m.panes[i].close()
+	}
+	if m.xfer.engine != nil {
+		m.xfer.engine.CancelAll()
 	}
 	m.cancel()
 	return tea.Quit

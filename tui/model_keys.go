@@ -5,6 +5,8 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/ferry-tui/ferry/transfer"
 )
 
 // handleKey sends a key to whatever has the keys: ctrl+c quits from
@@ -31,8 +33,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case *connecting:
 		return m.handleConnectingKey(o, msg)
 	case *queueView:
-		m.handleQueueKey(msg)
-		return nil
+		return m.handleQueueKey(o, msg)
+	case *conflictDialog:
+		return m.handleConflictKey(o, msg)
 	}
 	if m.filtering {
 		return m.handleFilterKey(msg)
@@ -119,7 +122,7 @@ func (m *Model) handleCommandKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Hosts):
 		return m.openPicker(m.focus)
 	case key.Matches(msg, k.Queue):
-		m.openQueue()
+		return m.openQueue()
 	}
 	return nil
 }
@@ -134,24 +137,24 @@ func (m *Model) handleEscape(p *pane) {
 	p.clearFilter()
 }
 
-// askQuit quits, or asks first when transfers are running.
+// askQuit quits, or asks first when transfers are queued or running.
 func (m *Model) askQuit() tea.Cmd {
-	n := 0
-	if m.opts.ActiveTransfers != nil {
-		n = m.opts.ActiveTransfers()
-	}
-	if n <= 0 {
+	if m.xfer.engine == nil {
 		return m.quit()
 	}
-	noun := "transfers are"
-	if n == 1 {
-		noun = "transfer is"
+	snap := m.xfer.engine.Snapshot()
+	if !busy(snap) {
+		return m.quit()
 	}
-	m.overlay = &confirmDialog{
-		kind:  confirmQuit,
-		title: "Quit ferry?",
-		lines: []string{strconv.Itoa(n) + " " + noun + " still running and will be stopped."},
+	line := "A copy is still being planned; it will be cancelled."
+	if n := snap.States[transfer.Queued] + snap.States[transfer.Running]; n > 0 {
+		noun := " transfers are"
+		if n == 1 {
+			noun = " transfer is"
+		}
+		line = strconv.Itoa(n) + noun + " still queued or running and will be cancelled."
 	}
+	m.overlay = &confirmDialog{kind: confirmQuit, title: "Quit ferry?", lines: []string{line}}
 	return nil
 }
 

@@ -71,7 +71,8 @@ func (m *Model) handleClick(msg tea.MouseClickMsg) tea.Cmd {
 	return nil
 }
 
-// handleWheel scrolls the pane under the pointer, or the viewer.
+// handleWheel scrolls the pane under the pointer, the viewer, or the
+// queue view.
 func (m *Model) handleWheel(msg tea.MouseWheelMsg) {
 	delta := 0
 	switch msg.Button {
@@ -84,6 +85,11 @@ func (m *Model) handleWheel(msg tea.MouseWheelMsg) {
 	}
 	if v, ok := m.overlay.(*viewer); ok {
 		v.scroll(delta, max(m.bodyHeight()-1, 1))
+		return
+	}
+	if q, ok := m.overlay.(*queueView); ok {
+		q.cursor += delta
+		m.refreshQueueView()
 		return
 	}
 	if s, _, ok := m.paneAt(msg.X, msg.Y); ok {

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	tea "charm.land/bubbletea/v2"
-
 	"github.com/ferry-tui/ferry/local"
 )
 
@@ -208,60 +206,5 @@ func TestHelpKeys(t *testing.T) {
 				t.Errorf("%s did not toggle the full help off", k)
 			}
 		})
-	}
-}
-
-func TestQueueKey(t *testing.T) {
-	m := localPair(t, t.TempDir(), t.TempDir(), 100, 20)
-	press(t, m, "w")
-	if m.overlay != nil || !strings.Contains(m.status.text, "transfer engine") {
-		t.Errorf("w without a queue: overlay %T, status %q", m.overlay, m.status.text)
-	}
-
-	m = start(t, Options{Left: local.New(), Right: local.New(), LeftDir: t.TempDir(), RightDir: t.TempDir(),
-		QueueView: func(w, h int) string { return fmt.Sprintf("queue %dx%d", w, h) }}, 100, 20)
-	press(t, m, "w")
-	if _, ok := m.overlay.(*queueView); !ok {
-		t.Fatalf("overlay = %T after w", m.overlay)
-	}
-	view := screen(m)
-	if !strings.Contains(view, "queue 100x17") {
-		t.Errorf("queue view not shown:\n%s", view)
-	}
-	press(t, m, "w")
-	if m.overlay != nil {
-		t.Error("w did not close the queue view")
-	}
-}
-
-func TestTransferStripPolled(t *testing.T) {
-	n := 0
-	m := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: t.TempDir(), RightDir: t.TempDir(),
-		TransferStatus: func() string { n++; return fmt.Sprintf("%d jobs \x1b[31m", n) }}, 100, 20)
-	if m.panes[leftSide].height != 20-3 {
-		t.Errorf("pane height %d, want 17 with the strip", m.panes[leftSide].height)
-	}
-	_, cmd := m.Update(stripTickMsg{})
-	if cmd == nil {
-		t.Fatal("the strip tick did not re-arm")
-	}
-	lines := strings.Split(screen(m), "\n")
-	if got := lines[len(lines)-3]; !strings.HasPrefix(got, `1 jobs \x1b[31m`) {
-		t.Errorf("strip line = %q", got)
-	}
-	if _, ok := cmd().(stripTickMsg); !ok {
-		t.Error("the re-armed Cmd is not a strip tick")
-	}
-}
-
-func TestNoStripWithoutHook(t *testing.T) {
-	m := New(Options{Left: local.New(), Right: local.New()})
-	t.Cleanup(func() { m.quit() })
-	if m.startStripTick() != nil {
-		t.Error("a strip tick without hooks")
-	}
-	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
-	if m.panes[leftSide].height != 22 {
-		t.Errorf("pane height %d, want 22 without the strip", m.panes[leftSide].height)
 	}
 }

@@ -42,23 +42,14 @@ type Options struct {
 	// closed when no pane shows it any more; the ones still shown when the
 	// program ends are the caller's to close (wrap Connect to track them).
 	Connect ConnectFunc
-	// Copy starts copying or moving entries between the panes (F5, F6).
-	Copy CopyFunc
+	// Engine runs copies and moves (F5, F6), feeds the transfer strip and
+	// the queue view (w), and is asked before quitting. The model reads its
+	// Events channel, which must have no other reader, and cancels its
+	// jobs when the program quits; closing it is the caller's, after the
+	// program has ended. Nil disables copying and moving with a message.
+	Engine *transfer.Engine
 	// Edit edits a file in the user's editor (F4).
 	Edit EditFunc
-	// TransferStatus returns the one-line summary shown in the transfer
-	// strip (active jobs, speed, ETA). It is polled about ten times a
-	// second from Update, so it must be cheap and must not block. Nil hides
-	// the strip.
-	TransferStatus func() string
-	// QueueView renders the transfer queue in width x height cells for the
-	// queue view (w). It is called from View, so it must be cheap and must
-	// not block. Its text is drawn as given, styles included: it must pass
-	// names through Sanitize itself.
-	QueueView func(width, height int) string
-	// ActiveTransfers returns how many transfers are running; quitting
-	// asks first when it is above zero. It is called from Update.
-	ActiveTransfers func() int
 }
 
 // HostEntry is one host the picker offers.
@@ -74,31 +65,6 @@ type HostEntry struct {
 // ConnectFunc opens the host alias and returns its file system, asking the
 // user through ask when it needs a secret or a decision.
 type ConnectFunc func(ctx context.Context, alias string, ask Asker) (transfer.FS, error)
-
-// CopyRequest describes a copy or a move from one pane to the other.
-type CopyRequest struct {
-	// Move removes the sources once they are copied.
-	Move bool
-	// SrcFS and DstFS are the file systems of the source and destination.
-	SrcFS, DstFS transfer.FS
-	// SrcDir is the directory the names are in.
-	SrcDir string
-	// Names are the entries to copy, raw, relative to SrcDir.
-	Names []string
-	// DstDir is the directory to copy into.
-	DstDir string
-}
-
-// CopyFunc starts a copy or a move. The Cmd it returns must end with a
-// CopyDoneMsg (returned directly or sent later through the program), after
-// which both panes are listed again.
-type CopyFunc func(CopyRequest) tea.Cmd
-
-// CopyDoneMsg reports that a copy or move handed to a CopyFunc finished.
-type CopyDoneMsg struct {
-	// Err is why it failed; nil on success.
-	Err error
-}
 
 // EditFunc edits path on fsys in the user's editor: typically download to
 // a private temp file, tea.ExecProcess($VISUAL or $EDITOR), upload only if

@@ -19,57 +19,8 @@ func isQuit(cmd tea.Cmd) bool {
 	return ok
 }
 
-func TestQuitAsksWhenTransfersRun(t *testing.T) {
-	for _, k := range []string{"q", "f10"} {
-		t.Run(k, func(t *testing.T) {
-			active := 2
-			m := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: t.TempDir(), RightDir: t.TempDir(),
-				ActiveTransfers: func() int { return active }}, 100, 20)
-			if isQuit(press(t, m, k)) {
-				t.Fatal("quit without asking")
-			}
-			if !strings.Contains(screen(m), "2 transfers are still running") {
-				t.Fatalf("no question:\n%s", screen(m))
-			}
-			if isQuit(press(t, m, "n")) || m.overlay != nil {
-				t.Fatal("n did not keep ferry running")
-			}
-			press(t, m, k)
-			if isQuit(press(t, m, "esc")) || m.overlay != nil {
-				t.Fatal("esc did not keep ferry running")
-			}
-			press(t, m, k)
-			if !isQuit(press(t, m, "y")) {
-				t.Fatal("y did not quit")
-			}
-			if m.ctx.Err() == nil {
-				t.Error("requests not cancelled")
-			}
-
-			active = 0
-			m2 := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: t.TempDir(), RightDir: t.TempDir(),
-				ActiveTransfers: func() int { return active }}, 100, 20)
-			if !isQuit(press(t, m2, k)) {
-				t.Error("asked with no transfers running")
-			}
-		})
-	}
-	t.Run("enter confirms", func(t *testing.T) {
-		m := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: t.TempDir(), RightDir: t.TempDir(),
-			ActiveTransfers: func() int { return 1 }}, 100, 20)
-		press(t, m, "q")
-		if !strings.Contains(screen(m), "1 transfer is still running") {
-			t.Errorf("question:\n%s", screen(m))
-		}
-		if !isQuit(press(t, m, "enter")) {
-			t.Error("enter did not quit")
-		}
-	})
-}
-
 func TestCtrlCQuitsFromAnywhere(t *testing.T) {
-	m := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: navTree(t), RightDir: t.TempDir(),
-		ActiveTransfers: func() int { return 5 }}, 100, 20)
+	m := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: navTree(t), RightDir: t.TempDir()}, 100, 20)
 	press(t, m, "n") // a dialog is open
 	if !isQuit(press(t, m, "ctrl+c")) {
 		t.Error("ctrl+c in a dialog did not quit")

@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/ferry-tui/ferry/local"
+	"github.com/ferry-tui/ferry/transfer"
 	"github.com/ferry-tui/ferry/tui"
 )
 
@@ -163,4 +164,53 @@ func TestFlow(t *testing.T) {
 	if _, ok := tm.FinalModel(t).(framed); !ok {
 		t.Errorf("final model is %T", tm.FinalModel(t))
 	}
+}
+
+// TestCopyFlow runs the real program loop with a transfer engine: F5
+// copies the file under the cursor to the other pane, the file arrives on
+// disk, the strip shows the totals, and q quits without asking.
+func TestCopyFlow(t *testing.T) {
+	left, right := t.TempDir(), t.TempDir()
+	if err := os.WriteFile(filepath.Join(left, "report näme.txt"), []byte("quarterly numbers"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e := transfer.New(transfer.Options{Workers: 2})
+	t.Cleanup(func() { e.Close() })
+	m := tui.New(tui.Options{Left: local.New(), Right: local.New(), LeftDir: left, RightDir: right, Engine: e})
+	frame := &atomic.Value{}
+	frame.Store("")
+	tm := teatest.NewTestModel(t, framed{m, frame}, teatest.WithInitialTermSize(100, 20))
+	wait := func(what string, cond func(screen string) bool) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for !cond(frame.Load().(string)) {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s; last frame:\n%s", what, frame.Load())
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	has := func(s string) func(string) bool {
+		return func(screen string) bool { return strings.Contains(screen, s) }
+	}
+
+	wait("the listing", has(" report näme.txt "))
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyF5})
+	wait("the copy dialog", has("Copy report näme.txt to local:"))
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	dst := filepath.Join(right, "report näme.txt")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if b, err := os.ReadFile(dst); err == nil && string(b) == "quarterly numbers" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the copy never arrived; last frame:\n%s", frame.Load())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	wait("the strip's totals", has("1/1 files · 17/17 · idle"))
+	wait("the destination pane", func(s string) bool { return strings.Count(s, " report näme.txt ") == 2 })
+	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 }

@@ -48,8 +48,8 @@ func (m *Model) render() string {
 	}
 	lines := make([]string, 0, m.height)
 	lines = append(lines, m.bodyLines()...)
-	if m.opts.TransferStatus != nil {
-		lines = append(lines, m.styles.Strip.Render(fit(m.strip, m.width)))
+	if m.xfer.shown {
+		lines = append(lines, m.stripLine())
 	}
 	lines = append(lines, m.statusLine())
 	lines = append(lines, m.helpBar()...)
@@ -71,6 +71,8 @@ func (m *Model) bodyLines() []string {
 		lines = strings.Split(so.screen(&m.styles, m.width, h), "\n")
 	} else if c := m.currentConnecting(); c != nil {
 		lines = strings.Split(c.screen(&m.styles, m.width, h), "\n") // behind a question
+	} else if q := m.queueShown(); q != nil {
+		lines = strings.Split(q.screen(&m.styles, m.width, h), "\n") // behind a conflict
 	} else {
 		lines = m.paneLines(h)
 	}

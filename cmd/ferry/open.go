@@ -10,6 +10,7 @@ import (
 	"github.com/ferry-tui/ferry/config"
 	"github.com/ferry-tui/ferry/local"
 	"github.com/ferry-tui/ferry/remote"
+	"github.com/ferry-tui/ferry/transfer"
 	"github.com/ferry-tui/ferry/tui"
 )
 
@@ -33,6 +34,11 @@ func openTUI(ctx context.Context, s *session, d *remote.Dialer, h *config.Host, 
 		opts.Right = sess.FS
 		opts.RightDir = h.Path
 	}
+	// The engine closes after the program ends and before the sessions
+	// (defers run last-in first-out); only the UI reads its events.
+	engine := transfer.New(transfer.Options{})
+	defer engine.Close()
+	opts.Engine = engine
 	p := tea.NewProgram(tui.New(opts), tea.WithContext(ctx))
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		fmt.Fprintln(stderr, "ferry:", err)

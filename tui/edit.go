@@ -1,0 +1,45 @@
+package tui
+
+import (
+	tea "charm.land/bubbletea/v2"
+)
+
+// startEdit hands the file under the cursor to the injected EditFunc.
+func (m *Model) startEdit() tea.Cmd {
+	if m.opts.Edit == nil {
+		m.status.setInfo("editing is not available")
+		return nil
+	}
+	p, ok := m.actionPane()
+	if !ok {
+		return nil
+	}
+	e, ok := p.current()
+	if !ok || e.opens() {
+		m.status.setInfo("choose a file to edit")
+		return nil
+	}
+	return m.opts.Edit(p.fs, p.fs.Join(p.path, e.name))
+}
+
+// handleEditDone lists the panes again and reports the outcome.
+func (m *Model) handleEditDone(msg EditDoneMsg) tea.Cmd {
+	switch {
+	case msg.Err != nil:
+		m.status.setError(msg.Err)
+	case msg.Message != "":
+		m.status.setInfo(msg.Message)
+	}
+	return m.refreshAll()
+}
+
+// refreshAll lists both panes again, keeping their cursors.
+func (m *Model) refreshAll() tea.Cmd {
+	var cmds []tea.Cmd
+	for i := range m.panes {
+		if p := &m.panes[i]; p.fs != nil && p.loaded {
+			cmds = append(cmds, p.refresh(""))
+		}
+	}
+	return tea.Batch(cmds...)
+}

@@ -1,0 +1,380 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ferry-tui/ferry/transfer"
+)
+
+// Polling and refresh intervals.
+const (
+	// stripInterval is how often the engine's byte counts are polled
+	// while something moves.
+	stripInterval = 100 * time.Millisecond
+	// refreshInterval is the shortest time between two listings of a pane
+	// that jobs are writing into.
+	refreshInterval = 500 * time.Millisecond
+	// maxEventsPerMsg bounds how many engine events one message carries.
+	maxEventsPerMsg = 512
+)
+
+// transfers is the model's side of the transfer engine: the batches it
+// submitted, the conflicts waiting for an answer, the latest snapshot,
+// and whether the event listener and the poll tick are running.
+type transfers struct {
+	engine    *transfer.Engine
+	listening bool // a Cmd is reading Events
+	closed    bool // Events was closed: the engine is gone
+	ticking   bool // a strip tick is on its way
+	snap      transfer.Snapshot
+	shown     bool // the strip is on screen: the engine has had jobs
+
+	batches   map[transfer.BatchID]*batchInfo
+	conflicts []pendingConflict
+	queue     queueView // the queue view, kept between openings
+
+	dirty        [2]bool // panes to list again
+	refreshArmed bool    // a refresh tick is on its way
+	closeLater   []transfer.FS
+}
+
+// batchInfo is what the model remembers of a batch it submitted.
+type batchInfo struct {
+	id       transfer.BatchID
+	move     bool
+	src, dst transfer.FS
+	srcDir   string // the directory the sources were chosen in
+	items    []transfer.Item
+	dirLinks []string // move: sources that are symbolic links to directories
+	dstLabel string   // "label:path" of the destination, sanitised
+	open     bool     // submitted or retried, BatchFinished not seen since
+	sweeping int      // move: source sweeps under way
+	failed   int      // failures since the batch last finished
+	firstErr error    // the first of them
+	hasFail  bool     // a job failed since the last "retry failed"
+}
+
+// pendingConflict is a conflict waiting for the user's answer.
+type pendingConflict struct {
+	job      transfer.JobID
+	batch    transfer.BatchID
+	c        transfer.Conflict
+	srcLabel string // sanitised
+	dstLabel string // sanitised
+}
+
+// transferEventsMsg carries events read from the engine, in order.
+type transferEventsMsg struct {
+	events []transfer.Event
+	closed bool // the channel was closed after these
+}
+
+// stripTickMsg asks the model to poll the engine's counters.
+type stripTickMsg struct{}
+
+// refreshTickMsg asks the model to list the panes jobs wrote into.
+type refreshTickMsg struct{}
+
+// listenEvents returns a Cmd that waits for the next engine event and
+// takes whatever else is already waiting, without blocking on it.
+func listenEvents(ch <-chan transfer.Event) tea.Cmd {
+	return func() tea.Msg {
+		ev, ok := <-ch
+		if !ok {
+			return transferEventsMsg{closed: true}
+		}
+		evs := []transfer.Event{ev}
+		for len(evs) < maxEventsPerMsg {
+			select {
+			case ev, ok := <-ch:
+				if !ok {
+					return transferEventsMsg{events: evs, closed: true}
+				}
+				evs = append(evs, ev)
+			default:
+				return transferEventsMsg{events: evs}
+			}
+		}
+		return transferEventsMsg{events: evs}
+	}
+}
+
+// listen starts reading events unless a reader runs already.
+func (m *Model) listen() tea.Cmd {
+	x := &m.xfer
+	if x.engine == nil || x.listening || x.closed {
+		return nil
+	}
+	x.listening = true
+	return listenEvents(x.engine.Events())
+}
+
+// active reports whether anything in s is moving or about to: the strip
+// then polls. A paused queue and jobs waiting for answers do not count.
+func active(s transfer.Snapshot) bool {
+	if s.Counting {
+		return true
+	}
+	if s.Paused {
+		return false
+	}
+	return s.States[transfer.Running] > 0 || s.States[transfer.Queued] > s.Asking
+}
+
+// busy reports whether s has unfinished work: quitting then asks.
+func busy(s transfer.Snapshot) bool {
+	return s.Counting || s.States[transfer.Queued]+s.States[transfer.Running] > 0
+}
+
+// pollTransfers takes a snapshot of the engine for the strip and the
+// queue view and keeps polling while something moves.
+func (m *Model) pollTransfers() tea.Cmd {
+	x := &m.xfer
+	if x.engine == nil {
+		return nil
+	}
+	x.snap = x.engine.Snapshot()
+	if x.snap.Jobs > 0 && !x.shown {
+		x.shown = true
+		m.layout()
+	}
+	m.refreshQueueView()
+	if x.ticking || !active(x.snap) {
+		return nil
+	}
+	x.ticking = true
+	return tea.Tick(stripInterval, func(time.Time) tea.Msg { return stripTickMsg{} })
+}
+
+// handleStripTick polls again.
+func (m *Model) handleStripTick() tea.Cmd {
+	m.xfer.ticking = false
+	return m.pollTransfers()
+}
+
+// handleTransferEvents applies a run of engine events, reads on and
+// polls the counters.
+func (m *Model) handleTransferEvents(msg transferEventsMsg) tea.Cmd {
+	x := &m.xfer
+	x.listening = false
+	cmds := make([]tea.Cmd, 0, 4)
+	moved := map[*batchInfo][]transfer.JobID{} // move jobs done: remove their sources
+	for _, ev := range msg.events {
+		if b := x.batches[ev.Batch]; b != nil && b.move && ev.Kind == transfer.JobFinished && ev.State == transfer.Done {
+			moved[b] = append(moved[b], ev.Job)
+		}
+		cmds = append(cmds, m.handleTransferEvent(ev))
+	}
+	for b, ids := range moved {
+		cmds = append(cmds, removeMovedSources(m.ctx, x.engine, b, ids))
+	}
+	if msg.closed {
+		x.closed = true
+	} else {
+		cmds = append(cmds, m.listen())
+	}
+	cmds = append(cmds, m.pollTransfers(), m.scheduleRefresh())
+	return tea.Batch(cmds...)
+}
+
+// handleTransferEvent applies one engine event.
+func (m *Model) handleTransferEvent(ev transfer.Event) tea.Cmd {
+	x := &m.xfer
+	b := x.batches[ev.Batch]
+	switch ev.Kind {
+	case transfer.JobFinished:
+		if b == nil {
+			return nil
+		}
+		if ev.State == transfer.Failed {
+			b.failed++
+			b.hasFail = true
+			if b.firstErr == nil {
+				b.firstErr = ev.Err
+			}
+		}
+		m.markDirty(b.dst, b.dst.Dir(ev.Path))
+	case transfer.JobConflict:
+		if ev.Conflict != nil {
+			x.addConflict(ev, b)
+		}
+	case transfer.ConflictResolved:
+		x.dropConflicts(func(c pendingConflict) bool { return c.job == ev.Job })
+	case transfer.Notice:
+		m.status.setInfo(ev.Path + ": " + ev.Message)
+	case transfer.BatchFinished:
+		if b != nil {
+			return m.finishBatch(b)
+		}
+	}
+	return nil
+}
+
+// finishBatch reports a finished batch, lists the panes it changed, and
+// for a move removes what was moved from the source.
+func (m *Model) finishBatch(b *batchInfo) tea.Cmd {
+	b.open = false
+	verb := "copy"
+	if b.move {
+		verb = "move"
+	}
+	if b.failed > 0 {
+		m.status.setError(fmt.Errorf("%s to %s: %s failed (w shows the queue): %w",
+			verb, b.dstLabel, plural(b.failed, "entry"), b.firstErr))
+	} else {
+		m.status.setInfo(verb + " to " + b.dstLabel + " finished")
+	}
+	b.failed, b.firstErr = 0, nil
+	m.markBatchDirty(b)
+	cmds := []tea.Cmd{m.refreshDirty(), m.closeUnused()}
+	if b.move {
+		b.sweeping++
+		cmds = append(cmds, sweepMove(m.ctx, m.xfer.engine, b.id, b.src, b.dirLinks))
+	}
+	return tea.Batch(cmds...)
+}
+
+// addConflict queues a conflict for the dialog.
+func (x *transfers) addConflict(ev transfer.Event, b *batchInfo) {
+	pc := pendingConflict{job: ev.Job, batch: ev.Batch, c: *ev.Conflict, srcLabel: "source", dstLabel: "destination"}
+	if b != nil {
+		pc.srcLabel, pc.dstLabel = Sanitize(b.src.Label()), Sanitize(b.dst.Label())
+	}
+	for _, c := range x.conflicts {
+		if c.job == pc.job {
+			return
+		}
+	}
+	x.conflicts = append(x.conflicts, pc)
+}
+
+// dropConflicts forgets the conflicts drop reports.
+func (x *transfers) dropConflicts(drop func(pendingConflict) bool) {
+	kept := x.conflicts[:0]
+	for _, c := range x.conflicts {
+		if !drop(c) {
+			kept = append(kept, c)
+		}
+	}
+	clear(x.conflicts[len(kept):])
+	x.conflicts = kept
+}
+
+// markDirty marks the panes showing dir on fsys to be listed again.
+func (m *Model) markDirty(fsys transfer.FS, dir string) {
+	for i := range m.panes {
+		if p := &m.panes[i]; p.fs != nil && p.loaded && p.path == dir && sameLocation(p.fs, fsys) {
+			m.xfer.dirty[i] = true
+		}
+	}
+}
+
+// markBatchDirty marks the panes showing where b's items went (and, for a
+// move, where they came from) or what is inside them.
+func (m *Model) markBatchDirty(b *batchInfo) {
+	for _, it := range b.items {
+		m.markDirty(b.dst, b.dst.Dir(it.Dst))
+		if b.move {
+			m.markDirty(b.src, b.src.Dir(it.Src))
+		}
+		for i := range m.panes {
+			p := &m.panes[i]
+			if p.fs != nil && p.loaded && sameLocation(p.fs, b.dst) && within(it.Dst, p.path, separator(p.fs)) {
+				m.xfer.dirty[i] = true
+			}
+		}
+	}
+}
+
+// scheduleRefresh arms the refresh tick when a pane waits for a listing.
+func (m *Model) scheduleRefresh() tea.Cmd {
+	x := &m.xfer
+	if x.refreshArmed || !x.dirty[leftSide] && !x.dirty[rightSide] {
+		return nil
+	}
+	x.refreshArmed = true
+	return tea.Tick(refreshInterval, func(time.Time) tea.Msg { return refreshTickMsg{} })
+}
+
+// handleRefreshTick lists the dirty panes, and waits again for those
+// still busy loading.
+func (m *Model) handleRefreshTick() tea.Cmd {
+	m.xfer.refreshArmed = false
+	return tea.Batch(m.refreshDirty(), m.scheduleRefresh())
+}
+
+// refreshDirty lists the dirty panes again now. A pane loading another
+// directory keeps its mark: listing the old one would cancel that.
+func (m *Model) refreshDirty() tea.Cmd {
+	var cmds []tea.Cmd
+	for i := range m.panes {
+		p := &m.panes[i]
+		switch {
+		case !m.xfer.dirty[i]:
+		case p.fs == nil || !p.loaded:
+			m.xfer.dirty[i] = false
+		case !p.loading:
+			m.xfer.dirty[i] = false
+			cmds = append(cmds, p.refresh(""))
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
+// uses reports whether an unfinished batch reads or writes fsys.
+func (x *transfers) uses(fsys transfer.FS) bool {
+	for _, b := range x.batches {
+		if (b.open || b.sweeping > 0) && (sameFS(b.src, fsys) || sameFS(b.dst, fsys)) {
+			return true
+		}
+	}
+	return false
+}
+
+// closeWhenUnused closes fsys now, or once no unfinished batch uses it.
+func (m *Model) closeWhenUnused(fsys transfer.FS) tea.Cmd {
+	if m.xfer.uses(fsys) {
+		m.xfer.closeLater = append(m.xfer.closeLater, fsys)
+		return nil
+	}
+	return closeFS(fsys)
+}
+
+// closeUnused closes the file systems waiting for their batches to end.
+func (m *Model) closeUnused() tea.Cmd {
+	x := &m.xfer
+	var cmds []tea.Cmd
+	kept := x.closeLater[:0]
+	for _, f := range x.closeLater {
+		switch {
+		case x.uses(f):
+			kept = append(kept, f)
+		case !sameFS(m.panes[leftSide].fs, f) && !sameFS(m.panes[rightSide].fs, f):
+			cmds = append(cmds, closeFS(f))
+		}
+	}
+	clear(x.closeLater[len(kept):])
+	x.closeLater = kept
+	return tea.Batch(cmds...)
+}
+
+// sameLocation reports whether a and b reach the same files: the same
+// value, or the same label (the local disk, or one host alias).
+func sameLocation(a, b transfer.FS) bool {
+	if a == nil || b == nil {
+		return false
+	}
+	return sameFS(a, b) || a.Label() == b.Label()
+}
+
+// within reports whether p is parent or below it.
+func within(parent, p, sep string) bool {
+	if p == parent {
+		return true
+	}
+	return strings.HasPrefix(p, strings.TrimSuffix(parent, sep)+sep)
+}
