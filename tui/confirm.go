@@ -14,7 +14,8 @@ type confirmKind int
 const (
 	confirmDelete confirmKind = iota
 	confirmQuit
-	confirmAsk // a yes-or-no question from an Asker
+	confirmAsk  // a yes-or-no question from an Asker
+	confirmEdit // a question from an EditFunc (EditDoneMsg.Question)
 )
 
 // confirmDialog asks yes or no.
@@ -35,6 +36,8 @@ type confirmDialog struct {
 	attempt uint64      // confirmAsk: the connection attempt
 	ask     *askRequest // confirmAsk: the question
 	under   *connecting // confirmAsk: the screen behind, back on close
+
+	onYes, onNo tea.Cmd // confirmEdit: what each answer runs
 }
 
 // keys returns the dialog's bindings for the help bar.
@@ -90,6 +93,11 @@ func (m *Model) closeConfirm(d *confirmDialog, yes bool) tea.Cmd {
 		}
 	case confirmAsk:
 		m.answerAsk(d.ask, askReply{yes: yes})
+	case confirmEdit:
+		if yes {
+			return d.onYes
+		}
+		return d.onNo
 	}
 	return nil
 }

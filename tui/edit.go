@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"strings"
+
 	tea "charm.land/bubbletea/v2"
 )
 
@@ -24,6 +26,14 @@ func (m *Model) startEdit() tea.Cmd {
 
 // handleEditDone lists the panes again and reports the outcome.
 func (m *Model) handleEditDone(msg EditDoneMsg) tea.Cmd {
+	if msg.Question != "" {
+		lines := strings.Split(msg.Question, "\n")
+		for i, l := range lines {
+			lines[i] = Sanitize(l)
+		}
+		m.overlay = &confirmDialog{kind: confirmEdit, title: lines[0], lines: lines[1:], onYes: msg.OnYes, onNo: msg.OnNo}
+		return nil
+	}
 	switch {
 	case msg.Err != nil:
 		m.status.setError(msg.Err)

@@ -189,3 +189,33 @@ func TestEdit(t *testing.T) {
 		t.Errorf("status %q", m.status.text)
 	}
 }
+
+// TestEditQuestionAsksThenRunsTheAnswer checks EditDoneMsg.Question: a
+// dialog opens, nothing runs until it is answered, and each answer runs
+// its own Cmd.
+func TestEditQuestionAsksThenRunsTheAnswer(t *testing.T) {
+	for _, tc := range []struct {
+		key  string
+		want string
+	}{{"y", "yes"}, {"n", "no"}, {"esc", "no"}} {
+		m := New(Options{})
+		m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+		yes := func() tea.Msg { return EditDoneMsg{Message: "yes"} }
+		no := func() tea.Msg { return EditDoneMsg{Message: "no"} }
+		cmd := m.handleEditDone(EditDoneMsg{Question: "f changed\nUpload \x1b[2J anyway?", OnYes: yes, OnNo: no})
+		if cmd != nil {
+			t.Fatal("the question ran something before it was answered")
+		}
+		view := m.View().Content
+		if !strings.Contains(view, "f changed") || strings.ContainsRune(view, 0x1b) && strings.Contains(view, "\x1b[2J") {
+			t.Fatalf("dialog not shown, or unsanitised:\n%s", view)
+		}
+		_, cmd = m.Update(keyMsg(tc.key))
+		if cmd == nil {
+			t.Fatalf("%s: no Cmd ran", tc.key)
+		}
+		if msg, ok := cmd().(EditDoneMsg); !ok || msg.Message != tc.want {
+			t.Fatalf("%s: ran %#v, want the %q answer", tc.key, msg, tc.want)
+		}
+	}
+}

@@ -79,4 +79,10 @@ type EditDoneMsg struct {
 	// Message, when not empty, is shown in the status line, e.g.
 	// "unchanged, not uploaded".
 	Message string
+	// Question, when not empty, is asked in a yes-or-no dialog (its first
+	// line is the title) before anything else happens, e.g. because the
+	// file changed on its side during the edit. OnYes or OnNo runs with
+	// the answer; each should end with another EditDoneMsg.
+	Question    string
+	OnYes, OnNo tea.Cmd
 }

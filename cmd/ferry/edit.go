@@ -24,7 +24,8 @@ const maxEditSize = 64 << 20
 // edit is the UI's F4: download path to a private temporary file, run
 // $VISUAL or $EDITOR on it, and upload it through the safe-write path
 // only if it changed. If the file changed on its side while it was being
-// edited, nothing is uploaded and the edited copy is kept for the user.
+// edited, the user is asked whether to upload over that change; the
+// edited copy is kept when not.
 func (w *tuiHooks) edit(fsys transfer.FS, path string) tea.Cmd {
 	return func() tea.Msg {
 		ctx := context.Background()
@@ -120,7 +121,8 @@ func (j *editJob) download(ctx context.Context) error {
 
 func (j *editJob) cleanup() { os.RemoveAll(j.dir) }
 
-// finish uploads the edited copy if it changed and the original did not.
+// finish uploads the edited copy if it changed, asking first when the
+// original changed too.
 func (j *editJob) finish(ctx context.Context) tui.EditDoneMsg {
 	b, err := os.ReadFile(j.local)
 	if err != nil {
@@ -133,8 +135,19 @@ func (j *editJob) finish(ctx context.Context) tui.EditDoneMsg {
 	}
 	now, err := j.fsys.Stat(ctx, j.path)
 	if err != nil || now.Size() != j.orig.Size() || !now.ModTime().Equal(j.orig.ModTime()) {
-		return tui.EditDoneMsg{Err: fmt.Errorf("%s changed while you edited it; nothing uploaded, your version is kept in %s", j.path, j.local)}
+		return tui.EditDoneMsg{
+			Question: j.path + " changed while you edited it\nUpload your version over the other change?\n(no keeps your version in " + j.local + ")",
+			OnYes:    func() tea.Msg { return j.upload(ctx) },
+			OnNo: func() tea.Msg {
+				return tui.EditDoneMsg{Message: "not uploaded; your version is kept in " + j.local}
+			},
+		}
 	}
+	return j.upload(ctx)
+}
+
+// upload sends the edited copy through the engine's safe-write path.
+func (j *editJob) upload(ctx context.Context) tui.EditDoneMsg {
 	eng := transfer.New(transfer.Options{Workers: 1})
 	defer eng.Close()
 	if _, err := eng.Submit(transfer.Request{Src: local.New(), Dst: j.fsys, Items: []transfer.Item{{Src: j.local, Dst: j.path}}, Policy: transfer.Overwrite}); err != nil {

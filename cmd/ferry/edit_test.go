@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ferry-tui/ferry/local"
+	"github.com/ferry-tui/ferry/tui"
 )
 
 func TestEditRefusesWhenFileChangedMeanwhile(t *testing.T) {
@@ -34,16 +35,31 @@ func TestEditRefusesWhenFileChangedMeanwhile(t *testing.T) {
 		t.Fatal(err)
 	}
 	msg := j.finish(ctx)
-	if msg.Err == nil || !strings.Contains(msg.Err.Error(), "changed while you edited") || !strings.Contains(msg.Err.Error(), j.local) {
-		t.Fatalf("finish: %+v", msg)
+	if !strings.Contains(msg.Question, "changed while you edited") || msg.OnYes == nil || msg.OnNo == nil {
+		t.Fatalf("finish did not ask: %+v", msg)
 	}
 	if b, _ := os.ReadFile(p); string(b) != "someone else's v2" {
-		t.Fatalf("the other change was overwritten: %q", b)
+		t.Fatalf("the other change was overwritten before the answer: %q", b)
+	}
+	// No: nothing uploaded, the edit kept.
+	no := msg.OnNo().(tui.EditDoneMsg)
+	if !strings.Contains(no.Message, j.local) {
+		t.Fatalf("no: %+v", no)
+	}
+	if b, _ := os.ReadFile(p); string(b) != "someone else's v2" {
+		t.Fatalf("no overwrote the other change: %q", b)
 	}
 	if b, _ := os.ReadFile(j.local); string(b) != "my v2" {
 		t.Fatalf("the user's edit was lost: %q", b)
 	}
-	j.cleanup()
+	// Yes: the edit replaces the file, safely.
+	yes := msg.OnYes().(tui.EditDoneMsg)
+	if yes.Err != nil {
+		t.Fatal(yes.Err)
+	}
+	if b, _ := os.ReadFile(p); string(b) != "my v2" {
+		t.Fatalf("yes did not upload: %q", b)
+	}
 }
 
 func TestEditUnchangedUploadsNothing(t *testing.T) {
