@@ -16,6 +16,7 @@ import (
 type FS struct {
 	label  string
 	client *sftp.Client
+	pool   *channelPool // extra channels for byte ranges; nil when none
 }
 
 // NewFS wraps client; label names the host in the UI (usually the alias).

@@ -32,6 +32,9 @@ type Session struct {
 
 // Close closes the SFTP client and the SSH connection.
 func (s *Session) Close() error {
+	if s.FS.pool != nil {
+		s.FS.pool.close()
+	}
 	err := s.SFTP.Close()
 	if cerr := s.SSH.Close(); err == nil && !errors.Is(cerr, net.ErrClosed) {
 		err = cerr
@@ -105,7 +108,9 @@ func (d *Dialer) Dial(ctx context.Context, h config.Host) (*Session, error) {
 		c.Close()
 		return nil, &ConnError{Host: h.Alias, Err: fmt.Errorf("start sftp subsystem: %w", err)}
 	}
-	return &Session{Host: h, SSH: c.Client, SFTP: sc, FS: NewFS(h.Alias, sc), closers: c.closers}, nil
+	fsys := NewFS(h.Alias, sc)
+	fsys.pool = &channelPool{ssh: c.Client, opts: SFTPOptions(string(c.ServerVersion()))}
+	return &Session{Host: h, SSH: c.Client, SFTP: sc, FS: fsys, closers: c.closers}, nil
 }
 
 // sshConn is an SSH client plus whatever it runs over (jump hosts), closed

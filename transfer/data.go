@@ -42,6 +42,11 @@ func (w *safeWrite) copyData(dst io.Writer, src io.Reader) (int64, error) {
 			}
 			return n, explain(w.dfs, "write", w.tmp, werr)
 		}
+		if f, ok := src.(*os.File); ok {
+			if n, done, err := w.tryRanges(rf, f); done {
+				return n, err
+			}
+		}
 		n, err := rf.ReadFromWithConcurrency(&countingReader{r: src, p: p}, 0)
 		return n, explain(w.dfs, "write", w.tmp, err)
 	}
@@ -170,4 +175,23 @@ func (e *Engine) resumed(j *job, off int64) {
 	e.mu.Unlock()
 	j.done.Add(off)
 	e.doneBytes.Add(off)
+}
+
+// tryRanges uploads a large local file as byte ranges over several
+// channels when the destination offers them; done reports whether it did.
+func (w *safeWrite) tryRanges(dst concurrentReaderFrom, src *os.File) (n int64, done bool, err error) {
+	fi, err := src.Stat()
+	if err != nil {
+		return 0, false, nil
+	}
+	off, err := src.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return 0, false, nil
+	}
+	parts := rangeParts(w.dfs, fi.Size()-off)
+	if parts < 2 {
+		return 0, false, nil
+	}
+	n, err = w.rangedUpload(dst, src, off, fi.Size(), parts)
+	return n, true, err
 }

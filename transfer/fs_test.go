@@ -18,4 +18,5 @@ var (
 	_ transfer.FileOpener     = (*remote.FS)(nil)
 	_ transfer.DefaultCreator = (*remote.FS)(nil)
 	_ transfer.ErrorExplainer = (*remote.FS)(nil)
+	_ transfer.RangeWriter    = (*remote.FS)(nil)
 )

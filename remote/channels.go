@@ -1,0 +1,93 @@
+package remote
+
+import (
+	"context"
+	"io"
+	"io/fs"
+	"os"
+	"sync"
+
+	"github.com/pkg/sftp"
+	"golang.org/x/crypto/ssh"
+)
+
+// rangeChannels is how many SFTP channels one large file's byte ranges use,
+// counting the file's own. One SSH channel carries at most about one window
+// (~2 MiB) per round trip; several lift that. Measured against OpenSSH 9.2
+// on loopback: 1 GiB up 0.98x -> 1.14x sftp -c aes128-gcm with 2; at 10 ms
+// RTT, 64 MiB up 1.12x -> 1.74x sftp with 4.
+const rangeChannels = 4
+
+// channelPool opens extra SFTP clients (channels) on one SSH connection,
+// lazily, and keeps them for every later large file.
+type channelPool struct {
+	ssh  *ssh.Client
+	opts []sftp.ClientOption
+
+	mu      sync.Mutex
+	clients []*sftp.Client
+	closed  bool
+}
+
+// client returns extra channel i (1-based), opening it on first use.
+func (p *channelPool) client(i int) (*sftp.Client, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return nil, errPoolClosed
+	}
+	for len(p.clients) < i {
+		c, err := sftp.NewClient(p.ssh, p.opts...)
+		if err != nil {
+			return nil, err
+		}
+		p.clients = append(p.clients, c)
+	}
+	return p.clients[i-1], nil
+}
+
+// close closes every extra channel.
+func (p *channelPool) close() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.closed = true
+	for _, c := range p.clients {
+		c.Close()
+	}
+	p.clients = nil
+}
+
+// errPoolClosed is returned once the session is closed.
+var errPoolClosed = os.ErrClosed
+
+// RangeParts returns how many byte ranges of one large file this file
+// system can write at once, each over its own SFTP channel; 1 when it has
+// no extra channels.
+func (f *FS) RangeParts() int {
+	if f.pool == nil {
+		return 1
+	}
+	return rangeChannels
+}
+
+// OpenRangeWriter opens the existing file name for writing at off over
+// extra channel part (1 to RangeParts()-1). The returned *sftp.File writes
+// with concurrent requests through ReadFromWithConcurrency.
+func (f *FS) OpenRangeWriter(_ context.Context, name string, part int, off int64) (io.WriteCloser, error) {
+	if f.pool == nil || part < 1 || part >= rangeChannels {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
+	}
+	c, err := f.pool.client(part)
+	if err != nil {
+		return nil, wrapErr("open", name, err)
+	}
+	fh, err := c.OpenFile(name, os.O_WRONLY)
+	if err != nil {
+		return nil, wrapErr("open", name, err)
+	}
+	if _, err := fh.Seek(off, io.SeekStart); err != nil {
+		fh.Close()
+		return nil, wrapErr("seek", name, err)
+	}
+	return fh, nil
+}
