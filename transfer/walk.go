@@ -10,8 +10,10 @@ import (
 )
 
 // walkParallel is how many directories one batch lists at once: listing
-// is latency-bound, so a few in flight keep the queue fed over slow links.
-const walkParallel = 4
+// is latency-bound, so several in flight keep the queue fed over slow
+// links (at 10 ms RTT, 4 -> 16 took a 200-file download with 64 workers
+// from 557 to 451 ms).
+const walkParallel = 16
 
 // walker turns a batch's items into jobs: files, symbolic links and
 // special files become queued jobs; directories are created on the spot
