@@ -2,6 +2,7 @@ package remote
 
 import (
 	"context"
+	"errors"
 	"io"
 	"io/fs"
 	"os"
@@ -27,23 +28,45 @@ type channelPool struct {
 	mu      sync.Mutex
 	clients []*sftp.Client
 	closed  bool
+	refused bool // the server refused a channel: no ranges from now on
 }
 
-// client returns extra channel i (1-based), opening it on first use.
+// client returns extra channel i (1-based), opening it on first use. A
+// server that refuses a channel is not asked again for this session. The
+// mutex is not held while a channel opens, so closing the session never
+// waits behind a stalled server.
 func (p *channelPool) client(i int) (*sftp.Client, error) {
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.closed {
-		return nil, errPoolClosed
-	}
 	for len(p.clients) < i {
+		if p.closed || p.refused {
+			p.mu.Unlock()
+			return nil, errPoolClosed
+		}
+		p.mu.Unlock()
 		c, err := sftp.NewClient(p.ssh, p.opts...)
+		p.mu.Lock()
 		if err != nil {
+			p.refused = true
+			p.mu.Unlock()
 			return nil, err
+		}
+		if p.closed {
+			p.mu.Unlock()
+			c.Close()
+			return nil, errPoolClosed
 		}
 		p.clients = append(p.clients, c)
 	}
-	return p.clients[i-1], nil
+	c := p.clients[i-1]
+	p.mu.Unlock()
+	return c, nil
+}
+
+// usable reports whether extra channels may still be asked for.
+func (p *channelPool) usable() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return !p.closed && !p.refused
 }
 
 // close closes every extra channel.
@@ -58,13 +81,13 @@ func (p *channelPool) close() {
 }
 
 // errPoolClosed is returned once the session is closed.
-var errPoolClosed = os.ErrClosed
+var errPoolClosed = errors.New("no extra SFTP channels on this connection")
 
 // RangeParts returns how many byte ranges of one large file this file
 // system can write at once, each over its own SFTP channel; 1 when it has
 // no extra channels.
 func (f *FS) RangeParts() int {
-	if f.pool == nil {
+	if f.pool == nil || !f.pool.usable() {
 		return 1
 	}
 	return rangeChannels

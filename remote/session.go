@@ -32,12 +32,13 @@ type Session struct {
 
 // Close closes the SFTP client and the SSH connection.
 func (s *Session) Close() error {
-	if s.FS.pool != nil {
-		s.FS.pool.close()
-	}
 	err := s.SFTP.Close()
+	// The connection goes first: it ends any channel still opening.
 	if cerr := s.SSH.Close(); err == nil && !errors.Is(cerr, net.ErrClosed) {
 		err = cerr
+	}
+	if s.FS.pool != nil {
+		s.FS.pool.close()
 	}
 	closeAll(s.closers)
 	return err

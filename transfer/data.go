@@ -188,10 +188,9 @@ func (w *safeWrite) tryRanges(dst concurrentReaderFrom, src *os.File) (n int64, 
 	if err != nil {
 		return 0, false, nil
 	}
-	parts := rangeParts(w.dfs, fi.Size()-off)
+	parts := rangeParts(w.dfs, off, fi.Size()-off, w.mode)
 	if parts < 2 {
 		return 0, false, nil
 	}
-	n, err = w.rangedUpload(dst, src, off, fi.Size(), parts)
-	return n, true, err
+	return w.rangedUpload(dst, src, off, fi.Size(), parts)
 }

@@ -32,11 +32,15 @@ const (
 	rangeMinPart = 8 << 20
 )
 
-// rangeParts says into how many ranges an upload of remaining bytes to
-// dfs is split; below 2 it is not split.
-func rangeParts(dfs FS, remaining int64) int {
+// rangeParts says into how many ranges an upload to dfs is split; below 2
+// it is not split. A resumed upload (off > 0) keeps its single stream, so
+// its partial file stays contiguous and resumable, and so does a file
+// whose mode has no owner write bit: the extra channels reopen the
+// temporary file for writing, which its mode, set before the data, would
+// refuse.
+func rangeParts(dfs FS, off, remaining int64, mode fs.FileMode) int {
 	rw, ok := dfs.(RangeWriter)
-	if !ok || remaining < rangeMinFile {
+	if !ok || off > 0 || remaining < rangeMinFile || mode&0o200 == 0 {
 		return 1
 	}
 	return int(min(int64(rw.RangeParts()), remaining/rangeMinPart))
@@ -48,35 +52,54 @@ func rangeParts(dfs FS, remaining int64) int {
 // destination opens on its extra channels.
 //
 // A file written this way can have holes until every range is done, so its
-// resume record is removed first: an interrupted ranged upload starts over
-// instead of resuming from a size that would not mean "everything before
-// this arrived".
-func (w *safeWrite) rangedUpload(dst concurrentReaderFrom, src *os.File, off, size int64, parts int) (int64, error) {
+// resume record is removed (once every writer is open): an interrupted
+// ranged upload starts over instead of resuming from a size that would not
+// mean "everything before this arrived". done is false when it fell back
+// to the caller's single stream before writing anything.
+func (w *safeWrite) rangedUpload(dst concurrentReaderFrom, src *os.File, off, size int64, parts int) (n int64, done bool, err error) {
 	rw := w.dfs.(RangeWriter)
+	chunk := (size - off) / int64(parts)
+	// Open every extra writer before anything changes, so a server that
+	// refuses more channels costs nothing: the file goes as one stream.
+	writers := make([]concurrentReaderFrom, parts)
+	closers := make([]io.Closer, 0, parts)
+	closeAll := func() {
+		for _, c := range closers {
+			c.Close()
+		}
+	}
+	writers[0] = dst
+	for i := 1; i < parts; i++ {
+		wc, err := rw.OpenRangeWriter(w.ctx, w.tmp, i, off+int64(i)*chunk)
+		if err != nil {
+			closeAll()
+			w.e.notice(w.j.b, w.dst, fmt.Sprintf("sending %s as one stream: the server refused more channels (%v)", w.j.src, err))
+			return 0, false, nil
+		}
+		closers = append(closers, wc)
+		rf, ok := wc.(concurrentReaderFrom)
+		if !ok {
+			closeAll()
+			return 0, false, nil
+		}
+		writers[i] = rf
+	}
 	if w.metaMade {
 		if err := w.dfs.Remove(w.ctx, w.meta); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return 0, fmt.Errorf("remove resume record before a ranged upload: %w", err)
+			closeAll()
+			return 0, false, nil
 		}
 		w.metaMade = false
 	}
 	ctx, cancel := context.WithCancel(w.ctx)
 	defer cancel()
 	p := &progress{ctx: ctx, e: w.e, j: w.j}
-	chunk := (size - off) / int64(parts)
 	var (
 		wg    sync.WaitGroup
 		mu    sync.Mutex
 		total int64
 		first error
 	)
-	fail := func(err error) {
-		mu.Lock()
-		if first == nil {
-			first = err
-			cancel()
-		}
-		mu.Unlock()
-	}
 	for i := 0; i < parts; i++ {
 		start := off + int64(i)*chunk
 		length := chunk
@@ -86,43 +109,28 @@ func (w *safeWrite) rangedUpload(dst concurrentReaderFrom, src *os.File, off, si
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			n, err := w.writeRange(ctx, rw, dst, src, i, start, length, p)
-			mu.Lock()
-			total += n
-			mu.Unlock()
+			body := &countingReader{r: io.NewSectionReader(src, start, length), p: p}
+			n, err := writers[i].ReadFromWithConcurrency(body, 0)
+			if i > 0 {
+				if cerr := closers[i-1].Close(); err == nil {
+					err = cerr
+				}
+			}
 			if err == nil && n != length {
 				err = fmt.Errorf("range at %d: wrote %d of %d bytes: %w", start, n, length, ErrShortWrite)
 			}
-			if err != nil {
-				fail(err)
+			mu.Lock()
+			total += n
+			if err != nil && first == nil {
+				first = err
+				cancel()
 			}
+			mu.Unlock()
 		}()
 	}
 	wg.Wait()
 	if first != nil {
-		return total, explain(w.dfs, "write", w.tmp, first)
+		return total, true, explain(w.dfs, "write", w.tmp, first)
 	}
-	return total, nil
-}
-
-// writeRange copies length bytes of src at start through part's writer.
-func (w *safeWrite) writeRange(ctx context.Context, rw RangeWriter, own concurrentReaderFrom, src *os.File, part int, start, length int64, p *progress) (int64, error) {
-	body := &countingReader{r: io.NewSectionReader(src, start, length), p: p}
-	if part == 0 {
-		return own.ReadFromWithConcurrency(body, 0)
-	}
-	wc, err := rw.OpenRangeWriter(ctx, w.tmp, part, start)
-	if err != nil {
-		return 0, err
-	}
-	rf, ok := wc.(concurrentReaderFrom)
-	if !ok {
-		wc.Close()
-		return 0, fmt.Errorf("range writer for %s has no concurrent writes", w.tmp)
-	}
-	n, err := rf.ReadFromWithConcurrency(body, 0)
-	if cerr := wc.Close(); err == nil {
-		err = cerr
-	}
-	return n, err
+	return total, true, nil
 }

@@ -130,3 +130,56 @@ func TestSSHDRangedUploadInterruptedRestarts(t *testing.T) {
 	}
 	noTemps(t, s.Dir)
 }
+
+// TestSSHDRangedUploadFallsBackWhenChannelsRefused: with MaxSessions 1
+// the server refuses extra channels; the upload goes as one stream and
+// succeeds, and the session stops offering ranges.
+func TestSSHDRangedUploadFallsBackWhenChannelsRefused(t *testing.T) {
+	s := sshdtest.Start(t, sshdtest.WithConfig("MaxSessions 1"))
+	sess := dialSession(t, s)
+	data := make([]byte, 40<<20)
+	rand.Read(data)
+	src := filepath.Join(t.TempDir(), "big.bin")
+	if err := os.WriteFile(src, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e, _ := newEngine(t, transfer.Options{})
+	dst := path.Join(s.Dir, "big.bin")
+	run(t, e, transfer.Request{Src: localFS(), Dst: sess.FS, Items: []transfer.Item{{Src: src, Dst: dst}}})
+	got, err := os.ReadFile(dst)
+	if err != nil || sha256.Sum256(got) != sha256.Sum256(data) {
+		t.Fatalf("upload with channels refused: %d bytes, %v", len(got), err)
+	}
+	if sess.FS.RangeParts() != 1 {
+		t.Fatal("the session still offers ranges after the server refused a channel")
+	}
+	noTemps(t, s.Dir)
+}
+
+// TestSSHDReadOnlyLargeFileIsNotRanged: a 0444 source's temporary file
+// gets mode 0444 before the data, which extra channels could not reopen
+// for writing as an ordinary user; such files go as one stream.
+func TestSSHDReadOnlyLargeFileIsNotRanged(t *testing.T) {
+	s := startSSHD(t)
+	sess := dialSession(t, s)
+	data := make([]byte, 40<<20)
+	rand.Read(data)
+	src := filepath.Join(t.TempDir(), "ro.iso")
+	if err := os.WriteFile(src, data, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	before := sftpSubsystems(t, s)
+	e, _ := newEngine(t, transfer.Options{})
+	dst := path.Join(s.Dir, "ro.iso")
+	run(t, e, transfer.Request{Src: localFS(), Dst: sess.FS, Items: []transfer.Item{{Src: src, Dst: dst}}})
+	got, err := os.ReadFile(dst)
+	if err != nil || sha256.Sum256(got) != sha256.Sum256(data) {
+		t.Fatalf("read-only upload: %d bytes, %v", len(got), err)
+	}
+	if fi, _ := os.Stat(dst); fi.Mode().Perm() != 0o444 {
+		t.Fatalf("mode %v, want 0444", fi.Mode().Perm())
+	}
+	if n := sftpSubsystems(t, s) - before; n != 0 {
+		t.Fatalf("%d extra sftp channels opened for a read-only file", n)
+	}
+}
