@@ -26,6 +26,9 @@ func (m *Model) startEdit() tea.Cmd {
 
 // handleEditDone lists the panes again and reports the outcome.
 func (m *Model) handleEditDone(msg EditDoneMsg) tea.Cmd {
+	if msg.Then != nil {
+		return msg.Then
+	}
 	if msg.Question != "" {
 		lines := strings.Split(msg.Question, "\n")
 		for i, l := range lines {

@@ -85,4 +85,8 @@ type EditDoneMsg struct {
 	// the answer; each should end with another EditDoneMsg.
 	Question    string
 	OnYes, OnNo tea.Cmd
+	// Then, when set, is run as a Cmd and nothing else happens: it lets an
+	// ExecProcess callback, which runs on the event loop, hand slow work
+	// (an upload) back to a Cmd of its own.
+	Then tea.Cmd
 }

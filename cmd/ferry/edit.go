@@ -43,12 +43,8 @@ func (w *tuiHooks) edit(fsys transfer.FS, path string) tea.Cmd {
 		// The editor setting may carry arguments, as with git and mc.
 		cmd := exec.Command("sh", "-c", editor+` "$1"`, "sh", job.local)
 		return tea.ExecProcess(cmd, func(err error) tea.Msg {
-			if err != nil {
-				job.cleanup()
-				return tui.EditDoneMsg{Err: fmt.Errorf("edit %s: editor %q: %w", path, editor, err)}
-			}
-			// Uploading is I/O: hand it back to the runtime as a Cmd.
-			return tea.Batch(func() tea.Msg { return job.finish(ctx) })()
+			// This runs on the event loop: everything slow goes into Then.
+			return tui.EditDoneMsg{Then: func() tea.Msg { return job.afterEditor(ctx, editor, err) }}
 		})()
 	}
 }
@@ -63,11 +59,26 @@ type editJob struct {
 	before [sha256.Size]byte
 }
 
-// startEdit downloads path into a new private directory.
+// startEdit downloads path into a new private directory. A symbolic link
+// is followed one step, and its target is what gets edited and saved, so
+// the link stays a link.
 func startEdit(ctx context.Context, fsys transfer.FS, path string) (*editJob, error) {
-	fi, err := fsys.Stat(ctx, path)
+	fi, err := fsys.Lstat(ctx, path)
 	if err != nil {
 		return nil, err
+	}
+	if fi.Mode()&fs.ModeSymlink != 0 {
+		target, err := fsys.Readlink(ctx, path)
+		if err != nil {
+			return nil, err
+		}
+		if !strings.HasPrefix(target, "/") {
+			target = fsys.Join(fsys.Dir(path), target)
+		}
+		path = target
+		if fi, err = fsys.Lstat(ctx, path); err != nil {
+			return nil, err
+		}
 	}
 	if !fi.Mode().IsRegular() {
 		return nil, &fs.PathError{Op: "edit", Path: path, Err: errors.New("not a regular file")}
@@ -108,7 +119,11 @@ func (j *editJob) download(ctx context.Context) error {
 		return err
 	}
 	h := sha256.New()
-	if _, err := io.Copy(io.MultiWriter(f, h), r); err != nil {
+	n, err := io.Copy(io.MultiWriter(f, h), io.LimitReader(r, maxEditSize+1))
+	if err == nil && n > maxEditSize {
+		err = fmt.Errorf("larger than %d MiB; copy it instead", maxEditSize>>20)
+	}
+	if err != nil {
 		f.Close()
 		return fmt.Errorf("edit %s: download: %w", j.path, err)
 	}
@@ -120,6 +135,24 @@ func (j *editJob) download(ctx context.Context) error {
 }
 
 func (j *editJob) cleanup() { os.RemoveAll(j.dir) }
+
+// afterEditor decides what to do once the editor has exited. An editor
+// that failed (vim's :cq, a wrapper's exit status) does not throw away a
+// saved change: the user is asked whether to upload it.
+func (j *editJob) afterEditor(ctx context.Context, editor string, err error) tui.EditDoneMsg {
+	if err == nil {
+		return j.finish(ctx)
+	}
+	if b, rerr := os.ReadFile(j.local); rerr == nil && sha256.Sum256(b) != j.before {
+		return tui.EditDoneMsg{
+			Question: fmt.Sprintf("The editor %q ended with an error (%v)\nbut the file was changed. Upload the changes?\n(no keeps them in %s)", editor, err, j.local),
+			OnYes:    func() tea.Msg { return j.finish(ctx) },
+			OnNo:     func() tea.Msg { return tui.EditDoneMsg{Message: "not uploaded; your version is kept in " + j.local} },
+		}
+	}
+	j.cleanup()
+	return tui.EditDoneMsg{Err: fmt.Errorf("edit %s: editor %q: %w", j.path, editor, err)}
+}
 
 // finish uploads the edited copy if it changed, asking first when the
 // original changed too.
@@ -146,8 +179,12 @@ func (j *editJob) finish(ctx context.Context) tui.EditDoneMsg {
 	return j.upload(ctx)
 }
 
-// upload sends the edited copy through the engine's safe-write path.
+// upload sends the edited copy through the engine's safe-write path,
+// with the original's permission bits.
 func (j *editJob) upload(ctx context.Context) tui.EditDoneMsg {
+	if err := os.Chmod(j.local, j.orig.Mode().Perm()); err != nil {
+		return tui.EditDoneMsg{Err: err}
+	}
 	eng := transfer.New(transfer.Options{Workers: 1})
 	defer eng.Close()
 	if _, err := eng.Submit(transfer.Request{Src: local.New(), Dst: j.fsys, Items: []transfer.Item{{Src: j.local, Dst: j.path}}, Policy: transfer.Overwrite}); err != nil {
