@@ -186,3 +186,20 @@ func TestSSHDKilledServerFailsAtOnce(t *testing.T) {
 		t.Fatal("a killed server was not noticed")
 	}
 }
+
+// TestSSHDProxyJumpLoopRefused: with "Host * / ProxyJump bastion" the
+// bastion itself jumps through bastion. That must be an error naming the
+// loop, not endless recursion.
+func TestSSHDProxyJumpLoopRefused(t *testing.T) {
+	bastion, target := sshdtest.Start(t), sshdtest.Start(t)
+	bh := hostFor(t, bastion)
+	bh.Alias = "bastion"
+	bh.ProxyJump = "bastion"
+	d := remote.Dialer{Jumps: func(config.Host) ([]config.Host, error) { return []config.Host{bh}, nil }}
+	h := hostFor(t, target)
+	h.ProxyJump = "bastion"
+	_, err := d.Dial(context.Background(), h)
+	if err == nil || !strings.Contains(err.Error(), "loop") {
+		t.Fatalf("err = %v, want a jump host loop error", err)
+	}
+}

@@ -59,6 +59,9 @@ func (ht *handshakeTimer) resume() {
 	if ht.d <= 0 || ht.done || ht.didFire {
 		return
 	}
+	if ht.t != nil {
+		ht.t.Stop() // nested pause/resume: one clock at a time
+	}
 	ht.t = time.AfterFunc(ht.d, ht.fire)
 }
 

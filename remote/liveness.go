@@ -3,6 +3,7 @@ package remote
 import (
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/ssh"
@@ -23,11 +24,17 @@ const (
 // pipes) fall back on the keepalive loop alone.
 type idleConn struct {
 	net.Conn
-	idle time.Duration
+	idle  time.Duration
+	armed atomic.Bool // set after the handshake, which has its own timeout
 }
 
+// arm starts the idle deadline.
+func (c *idleConn) arm() { c.armed.Store(true) }
+
 func (c *idleConn) Read(p []byte) (int, error) {
-	_ = c.Conn.SetReadDeadline(time.Now().Add(c.idle))
+	if c.armed.Load() {
+		_ = c.Conn.SetReadDeadline(time.Now().Add(c.idle))
+	}
 	return c.Conn.Read(p)
 }
 

@@ -100,7 +100,7 @@ func Dial(ctx context.Context, h config.Host) (*Session, error) {
 // verifies its host key, authenticates, and starts an SFTP client tuned for
 // throughput. Failures are *ConnError.
 func (d *Dialer) Dial(ctx context.Context, h config.Host) (*Session, error) {
-	c, err := d.dialSSH(ctx, h)
+	c, err := d.dialSSH(ctx, h, nil)
 	if err != nil {
 		return nil, &ConnError{Host: h.Alias, Err: err}
 	}
@@ -136,12 +136,28 @@ func (d *Dialer) logf(format string, args ...any) {
 	}
 }
 
-// dialSSH connects to h, through its ProxyJump chain if it has one.
-func (d *Dialer) dialSSH(ctx context.Context, h config.Host) (*sshConn, error) {
+// maxJumps bounds a ProxyJump chain.
+const maxJumps = 16
+
+// dialSSH connects to h, through its ProxyJump chain if it has one. seen
+// holds the user@host:port of the hosts this connection is being made for,
+// so that a chain that comes back to itself (Host * / ProxyJump bastion
+// reaching bastion again) is refused, as OpenSSH's "jumphost loop" is.
+func (d *Dialer) dialSSH(ctx context.Context, h config.Host, seen []string) (*sshConn, error) {
 	if h.Port == 0 {
 		h.Port = 22
 	}
 	addr := net.JoinHostPort(h.HostName, strconv.Itoa(h.Port))
+	id := h.User + "@" + addr
+	for _, s := range seen {
+		if s == id {
+			return nil, fmt.Errorf("jump host loop via %s", h.Alias)
+		}
+	}
+	if len(seen) >= maxJumps {
+		return nil, fmt.Errorf("more than %d jump hosts", maxJumps)
+	}
+	seen = append(seen[:len(seen):len(seen)], id)
 	var (
 		conn    net.Conn
 		closers []io.Closer
@@ -157,7 +173,7 @@ func (d *Dialer) dialSSH(ctx context.Context, h config.Host) (*sshConn, error) {
 		hop := hops[len(hops)-1]
 		last := hop.Alias
 		d.logf("connecting to %s via jump host %s", addr, last)
-		jc, err := d.dialSSH(ctx, hop)
+		jc, err := d.dialSSH(ctx, hop, seen)
 		if err != nil {
 			return nil, fmt.Errorf("jump host %s: %w", last, err)
 		}
@@ -191,7 +207,9 @@ func (d *Dialer) dialSSH(ctx context.Context, h config.Host) (*sshConn, error) {
 			return nil, err
 		}
 		interval, count := aliveSettings(h)
-		conn = &idleConn{Conn: conn, idle: interval*time.Duration(count) + idleSlack}
+		ic := &idleConn{Conn: conn, idle: interval*time.Duration(count) + idleSlack}
+		conn = ic
+		defer ic.arm() // only once connected: prompts may take their time
 	}
 	c, err := d.handshake(ctx, h, addr, conn)
 	if err != nil {

@@ -124,7 +124,7 @@ func (a *app) runCopy(ctx context.Context, name string, args []string) int {
 		fmt.Fprintln(a.stderr, "ferry:", err)
 		return exitFailed
 	}
-	defer s.close()
+	defer func() { s.close() }() // s.close grows as sessions open
 
 	srcFS, srcPaths, dstFS, dstPath, code := s.openSides(ctx, srcs, dst)
 	if code != exitOK {
@@ -192,7 +192,10 @@ func (s *session) openSides(ctx context.Context, srcs []operand, dst operand) (t
 			fsys = sess.FS
 			conns[op.key] = fsys
 		}
-		p := op.path
+		p, err := homeRelative(op.path)
+		if err != nil {
+			return nil, "", err
+		}
 		if !strings.HasPrefix(p, "/") {
 			home, err := fsys.Home(ctx)
 			if err != nil {
@@ -257,7 +260,7 @@ func (s *session) follow(ctx context.Context, eng *transfer.Engine, name string)
 		case <-ctx.Done():
 			eng.CancelAll()
 			bar.clear()
-			fmt.Fprintln(s.stderr, "ferry "+name+": interrupted; partial files are kept for --resume")
+			fmt.Fprintln(s.stderr, "ferry "+name+": interrupted; partial files of large files are kept for --resume where they can be")
 			return exitFailed
 		case ev := <-eng.Events():
 			switch ev.Kind {
@@ -340,4 +343,19 @@ func humanBytes(n int64) string {
 		exp++
 	}
 	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
+
+// homeRelative turns scp's "~" and "~/x" into paths relative to the login
+// directory ("" and "x"); "~user/x" is refused, since SFTP has no portable
+// way to find another user's home.
+func homeRelative(p string) (string, error) {
+	switch {
+	case p == "~":
+		return "", nil
+	case strings.HasPrefix(p, "~/"):
+		return p[2:], nil
+	case strings.HasPrefix(p, "~"):
+		return "", usageErr("%q: ~user paths are not supported; give the full path", p)
+	}
+	return p, nil
 }

@@ -191,3 +191,29 @@ func TestProgressLine(t *testing.T) {
 		t.Fatalf("line is %d runes wide", n)
 	}
 }
+
+// TestSSHDCopyTildePaths: scp's ~ and ~/x are the login directory.
+func TestSSHDCopyTildePaths(t *testing.T) {
+	srv := sshdtest.Start(t)
+	cfg := sshConfigFor(t, "", map[string]*sshdtest.Server{"box": srv})
+	f := filepath.Join(t.TempDir(), "t.txt")
+	if err := os.WriteFile(f, []byte("tilde"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := ferry(t, "put", "-F", cfg, f, "box:~"); code != 0 {
+		t.Fatalf("put to ~: %d %s", code, errs)
+	}
+	if b, err := os.ReadFile(filepath.Join(srv.Dir, "t.txt")); err != nil || string(b) != "tilde" {
+		t.Fatalf("~ did not mean the login directory: %q %v", b, err)
+	}
+	down := t.TempDir()
+	if code, _, errs := ferry(t, "get", "-F", cfg, "box:~/t.txt", down); code != 0 {
+		t.Fatalf("get ~/t.txt: %d %s", code, errs)
+	}
+	if _, err := os.Stat(filepath.Join(srv.Dir, "~")); !os.IsNotExist(err) {
+		t.Fatal("a file literally named ~ was created")
+	}
+	if code, _, errs := ferry(t, "get", "-F", cfg, "box:~bob/x", down); code != 255 && code != 2 || !strings.Contains(errs, "~user") {
+		t.Fatalf("~user: exit %d, %q", code, errs)
+	}
+}

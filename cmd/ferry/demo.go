@@ -88,6 +88,6 @@ func (a *app) runDemo(ctx context.Context, args []string) int {
 		fmt.Fprintln(stderr, "ferry demo:", err)
 		return exitFailed
 	}
-	defer s.close()
+	defer func() { s.close() }() // s.close grows as sessions open
 	return openTUI(ctx, s, &remote.Dialer{Prompter: remote.NoPrompter{}}, &host, stderr)
 }

@@ -74,7 +74,7 @@ func (a *app) runRemoteOp(ctx context.Context, op remoteOp, args []string) int {
 		fmt.Fprintln(a.stderr, "ferry:", err)
 		return exitFailed
 	}
-	defer s.close()
+	defer func() { s.close() }() // s.close grows as sessions open
 	sess, h, err := s.connect(ctx, dest)
 	if err != nil {
 		// Resolution and connection failures both exit 255, as ssh does.

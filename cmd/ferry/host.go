@@ -22,7 +22,7 @@ func (a *app) runOpen(ctx context.Context, args []string) int {
 		fmt.Fprintln(a.stderr, "ferry:", err)
 		return exitFailed
 	}
-	defer s.close()
+	defer func() { s.close() }() // s.close grows as sessions open
 	if fset.NArg() == 0 {
 		return openTUI(ctx, s, nil, nil, a.stderr)
 	}

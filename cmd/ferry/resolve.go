@@ -21,7 +21,7 @@ func (a *app) runResolve(_ context.Context, args []string) int {
 		fmt.Fprintln(a.stderr, "ferry:", err)
 		return exitFailed
 	}
-	defer s.close()
+	defer func() { s.close() }() // s.close grows as sessions open
 	h, err := s.resolve(fset.Arg(0))
 	if err != nil {
 		fmt.Fprintln(a.stderr, "ferry resolve:", errText(err))

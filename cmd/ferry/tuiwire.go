@@ -59,6 +59,7 @@ func (w *tuiHooks) connect(ctx context.Context, alias string, ask tui.Asker) (tr
 	d := w.s.dialer()
 	d.Prompter = askerPrompter{ask}
 	d.KnownHosts = remote.NewKnownHosts(d.Prompter)
+	d.Stderr = w.s.log // a ProxyCommand's stderr would garble the screen
 	sess, err := d.Dial(ctx, h)
 	if err != nil {
 		return nil, err
