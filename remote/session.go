@@ -104,13 +104,14 @@ func (d *Dialer) Dial(ctx context.Context, h config.Host) (*Session, error) {
 	if err != nil {
 		return nil, &ConnError{Host: h.Alias, Err: err}
 	}
-	sc, err := sftp.NewClient(c.Client, SFTPOptions(string(c.ServerVersion()))...)
+	opts := SFTPOptions(string(c.ServerVersion()))
+	sc, err := sftp.NewClient(c.Client, opts...)
 	if err != nil {
 		c.Close()
 		return nil, &ConnError{Host: h.Alias, Err: fmt.Errorf("start sftp subsystem: %w", err)}
 	}
 	fsys := NewFS(h.Alias, sc)
-	fsys.pool = &channelPool{ssh: c.Client, opts: SFTPOptions(string(c.ServerVersion()))}
+	fsys.pool = &channelPool{ssh: c.Client, opts: opts}
 	return &Session{Host: h, SSH: c.Client, SFTP: sc, FS: fsys, closers: c.closers}, nil
 }
 
@@ -124,9 +125,7 @@ type sshConn struct {
 // Close closes the client and then every hop beneath it.
 func (c *sshConn) Close() error {
 	err := c.Client.Close()
-	for i := len(c.closers) - 1; i >= 0; i-- {
-		c.closers[i].Close()
-	}
+	closeAll(c.closers)
 	return err
 }
 

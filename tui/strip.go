@@ -25,7 +25,7 @@ func stripText(s transfer.Snapshot) string {
 	if st[transfer.Running] > 0 && !s.Paused {
 		parts = append(parts, formatSize(int64(s.Speed))+"/s")
 		if s.ETA >= 0 && !s.Counting {
-			parts = append(parts, "ETA "+formatETA(s.ETA))
+			parts = append(parts, "ETA "+FormatETA(s.ETA))
 		}
 	}
 	if n := st[transfer.Failed]; n > 0 {
@@ -46,8 +46,8 @@ func stripText(s transfer.Snapshot) string {
 	return " " + strings.Join(parts, " · ")
 }
 
-// formatETA renders a duration as m:ss, or h:mm:ss from an hour on.
-func formatETA(d time.Duration) string {
+// FormatETA renders a duration as m:ss, or h:mm:ss from an hour on.
+func FormatETA(d time.Duration) string {
 	secs := int64(d.Round(time.Second) / time.Second)
 	h, m, s := secs/3600, secs/60%60, secs%60
 	if h > 0 {

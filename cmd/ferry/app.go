@@ -82,6 +82,7 @@ type session struct {
 	log   io.Writer
 	close func()
 
+	sshPath    string             // ssh on PATH for ssh -G, or ""
 	prompt     remote.Prompter    // made by dialer on first use
 	knownHosts *remote.KnownHosts // shared by every connection of the command
 }
@@ -89,6 +90,9 @@ type session struct {
 // newSession opens the debug log when -v was given.
 func (a *app) newSession(f connFlags) (*session, error) {
 	s := &session{app: a, flags: f, close: func() {}}
+	if p, err := exec.LookPath("ssh"); err == nil {
+		s.sshPath = p // for ssh -G on configs ferry cannot apply itself
+	}
 	if f.verbose {
 		p := filepath.Join(os.TempDir(), "ferry-debug.log")
 		lf, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
@@ -121,9 +125,7 @@ func (s *session) configOptions() config.Options {
 		o.UserConfig = filepath.Join(s.home, ".ssh", "config")
 		o.SystemConfig = "/etc/ssh/ssh_config"
 	}
-	if p, err := exec.LookPath("ssh"); err == nil {
-		o.SSHPath = p
-	}
+	o.SSHPath = s.sshPath
 	return o
 }
 
@@ -159,12 +161,18 @@ func (s *session) dialer() *remote.Dialer {
 		}
 		s.knownHosts = remote.NewKnownHosts(s.prompt)
 	}
+	return s.dialerWith(s.prompt, s.knownHosts, s.stderr)
+}
+
+// dialerWith returns a Dialer that asks through p, records host keys in
+// kh, and sends a ProxyCommand's stderr to stderr.
+func (s *session) dialerWith(p remote.Prompter, kh *remote.KnownHosts, stderr io.Writer) *remote.Dialer {
 	return &remote.Dialer{
-		Prompter:    s.prompt,
-		KnownHosts:  s.knownHosts,
+		Prompter:    p,
+		KnownHosts:  kh,
 		Jumps:       s.resolveJumps,
 		AgentSocket: s.getenv("SSH_AUTH_SOCK"),
-		Stderr:      s.stderr,
+		Stderr:      stderr,
 		Log:         s.log,
 	}
 }

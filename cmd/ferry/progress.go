@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/ferry-tui/ferry/remote"
 	"github.com/ferry-tui/ferry/transfer"
@@ -58,7 +57,7 @@ func progressLine(snap transfer.Snapshot, width int) string {
 	}
 	eta := "--:--"
 	if snap.ETA >= 0 && !snap.Counting {
-		eta = fmtETA(snap.ETA)
+		eta = tui.FormatETA(snap.ETA)
 	}
 	line := fmt.Sprintf("[%s%s] %3.0f%% %s/%s %s/s ETA %s",
 		strings.Repeat("#", filled), strings.Repeat(" ", barWidth-filled), pct*100,
@@ -83,15 +82,6 @@ func baseName(p string) string {
 		return p[i+1:]
 	}
 	return p
-}
-
-func fmtETA(d time.Duration) string {
-	d = d.Round(time.Second)
-	h, m, s := int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60
-	if h > 0 {
-		return fmt.Sprintf("%d:%02d:%02d", h, m, s)
-	}
-	return fmt.Sprintf("%d:%02d", m, s)
 }
 
 // askConflict asks on the terminal what to do with an existing file.

@@ -56,10 +56,10 @@ func (w *tuiHooks) connect(ctx context.Context, alias string, ask tui.Asker) (tr
 	if err != nil {
 		return nil, err
 	}
-	d := w.s.dialer()
-	d.Prompter = askerPrompter{ask}
-	d.KnownHosts = remote.NewKnownHosts(d.Prompter)
-	d.Stderr = w.s.log // a ProxyCommand's stderr would garble the screen
+	// Questions go to the UI's dialogs (the terminal belongs to the UI),
+	// and a ProxyCommand's stderr to the debug log, not onto the screen.
+	p := askerPrompter{ask}
+	d := w.s.dialerWith(p, remote.NewKnownHosts(p), w.s.log)
 	sess, err := d.Dial(ctx, h)
 	if err != nil {
 		return nil, err
