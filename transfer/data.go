@@ -180,17 +180,17 @@ func (e *Engine) resumed(j *job, off int64) {
 // tryRanges uploads a large local file as byte ranges over several
 // channels when the destination offers them; done reports whether it did.
 func (w *safeWrite) tryRanges(dst concurrentReaderFrom, src *os.File) (n int64, done bool, err error) {
+	// The source is at w.off here (fresh, or seeked there for a resume).
+	if _, ok := w.dfs.(RangeWriter); !ok || w.off > 0 || w.mode&0o200 == 0 {
+		return 0, false, nil
+	}
 	fi, err := src.Stat()
 	if err != nil {
 		return 0, false, nil
 	}
-	off, err := src.Seek(0, io.SeekCurrent)
-	if err != nil {
-		return 0, false, nil
-	}
-	parts := rangeParts(w.dfs, off, fi.Size()-off, w.mode)
+	parts := rangeParts(w.dfs, w.off, fi.Size()-w.off, w.mode)
 	if parts < 2 {
 		return 0, false, nil
 	}
-	return w.rangedUpload(dst, src, off, fi.Size(), parts)
+	return w.rangedUpload(dst, src, w.off, fi.Size(), parts)
 }

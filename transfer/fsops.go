@@ -38,7 +38,7 @@ func MkdirAll(ctx context.Context, fsys FS, dir string, perm fs.FileMode) error 
 // TreeSize counts the entries below and including name and their total
 // size, without following symbolic links. It stops at the first error.
 func TreeSize(ctx context.Context, fsys FS, name string) (entries int, bytes int64, err error) {
-	err = walkTree(ctx, fsys, name, 0, func(_ string, fi fs.FileInfo) error {
+	err = walkTree(ctx, fsys, name, nil, 0, func(_ string, fi fs.FileInfo) error {
 		entries++
 		if fi.Mode().IsRegular() {
 			bytes += fi.Size()
@@ -53,7 +53,7 @@ func TreeSize(ctx context.Context, fsys FS, name string) (entries int, bytes int
 // each entry is removed. It stops at the first error, which names the
 // operation and the path.
 func RemoveAll(ctx context.Context, fsys FS, name string, removed func(path string, fi fs.FileInfo)) error {
-	return walkTree(ctx, fsys, name, 0, nil, func(p string, fi fs.FileInfo) error {
+	return walkTree(ctx, fsys, name, nil, 0, nil, func(p string, fi fs.FileInfo) error {
 		if err := fsys.Remove(ctx, p); err != nil {
 			return err
 		}
@@ -64,21 +64,23 @@ func RemoveAll(ctx context.Context, fsys FS, name string, removed func(path stri
 	})
 }
 
-// maxTreeDepth bounds recursion; deeper trees are refused, not followed.
-const maxTreeDepth = 64
-
 // walkTree visits name and the tree below it: pre before a directory's
-// entries, post after them. Symbolic links are visited, not followed.
-func walkTree(ctx context.Context, fsys FS, name string, depth int, pre, post func(string, fs.FileInfo) error) error {
+// entries, post after them. Symbolic links are visited, not followed. fi
+// describes name when the caller already has it (a listing's entry, which
+// describes links themselves); nil means Lstat it. Trees deeper than
+// MaxDepth are refused, not followed.
+func walkTree(ctx context.Context, fsys FS, name string, fi fs.FileInfo, depth int, pre, post func(string, fs.FileInfo) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if depth > maxTreeDepth {
-		return &fs.PathError{Op: "walk", Path: name, Err: fmt.Errorf("deeper than %d levels", maxTreeDepth)}
+	if depth > MaxDepth {
+		return &fs.PathError{Op: "walk", Path: name, Err: fmt.Errorf("deeper than %d levels", MaxDepth)}
 	}
-	fi, err := fsys.Lstat(ctx, name)
-	if err != nil {
-		return err
+	if fi == nil {
+		var err error
+		if fi, err = fsys.Lstat(ctx, name); err != nil {
+			return err
+		}
 	}
 	if pre != nil {
 		if err := pre(name, fi); err != nil {
@@ -94,7 +96,7 @@ func walkTree(ctx context.Context, fsys FS, name string, depth int, pre, post fu
 			if err := checkEntryName(e.Name()); err != nil {
 				return &fs.PathError{Op: "walk", Path: name, Err: err}
 			}
-			if err := walkTree(ctx, fsys, fsys.Join(name, e.Name()), depth+1, pre, post); err != nil {
+			if err := walkTree(ctx, fsys, fsys.Join(name, e.Name()), e, depth+1, pre, post); err != nil {
 				return err
 			}
 		}
@@ -105,17 +107,14 @@ func walkTree(ctx context.Context, fsys FS, name string, depth int, pre, post fu
 	return nil
 }
 
-// checkEntryName rejects a directory entry name that could escape or confuse a
-// path: empty, ".", "..", or containing a slash or NUL.
+// checkEntryName rejects a directory entry name that could escape or
+// confuse a path (see validName).
 func checkEntryName(n string) error {
-	switch {
-	case n == "" || n == "." || n == "..":
+	if validName(n) {
+		return nil
+	}
+	if n == "" || n == "." || n == ".." {
 		return fmt.Errorf("server sent an invalid entry name %q", n)
 	}
-	for i := 0; i < len(n); i++ {
-		if n[i] == '/' || n[i] == 0 {
-			return fmt.Errorf("server sent an entry name with '/' or NUL: %q", n)
-		}
-	}
-	return nil
+	return fmt.Errorf("server sent an entry name with '/' or NUL: %q", n)
 }

@@ -65,13 +65,12 @@ func linkInside(link, root, target string) (string, bool) {
 	if !path.IsAbs(target) {
 		return target, true
 	}
-	rel, ok := relPath(dir, resolved)
-	return rel, ok
+	return relPath(dir, resolved), true
 }
 
 // relPath returns target relative to dir; both are clean absolute slash
 // paths.
-func relPath(dir, target string) (string, bool) {
+func relPath(dir, target string) string {
 	d := split(dir)
 	t := split(target)
 	i := 0
@@ -84,9 +83,9 @@ func relPath(dir, target string) (string, bool) {
 	}
 	parts = append(parts, t[i:]...)
 	if len(parts) == 0 {
-		return ".", true
+		return "."
 	}
-	return strings.Join(parts, "/"), true
+	return strings.Join(parts, "/")
 }
 
 // split returns the elements of a clean absolute slash path.
