@@ -48,6 +48,15 @@ func TreeSize(ctx context.Context, fsys FS, name string) (entries int, bytes int
 	return entries, bytes, err
 }
 
+// Walk visits name and everything below it without following symbolic
+// links: pre before a directory's entries, post after them (either may be
+// nil). It refuses entry names that are not a single path element and
+// trees deeper than MaxDepth, and stops at the first error or when ctx
+// ends.
+func Walk(ctx context.Context, fsys FS, name string, pre, post func(path string, fi fs.FileInfo) error) error {
+	return walkTree(ctx, fsys, name, nil, 0, pre, post)
+}
+
 // RemoveAll removes name and, if it is a directory, everything below it,
 // without following symbolic links. removed, if not nil, is called after
 // each entry is removed. It stops at the first error, which names the
@@ -113,8 +122,5 @@ func checkEntryName(n string) error {
 	if validName(n) {
 		return nil
 	}
-	if n == "" || n == "." || n == ".." {
-		return fmt.Errorf("server sent an invalid entry name %q", n)
-	}
-	return fmt.Errorf("server sent an entry name with '/' or NUL: %q", n)
+	return fmt.Errorf("server listed an invalid name %q (not a single path element)", n)
 }

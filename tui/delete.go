@@ -135,38 +135,17 @@ func (m *Model) handleDeleted(msg deletedMsg) tea.Cmd {
 // countTree counts the files, directories and bytes under names in dir,
 // without following symbolic links.
 func countTree(ctx context.Context, fsys transfer.FS, dir string, names []string) (files, dirs, bytes int64, err error) {
-	var walk func(path string, fi fs.FileInfo) error
-	walk = func(path string, fi fs.FileInfo) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if !fi.IsDir() {
+	count := func(_ string, fi fs.FileInfo) error {
+		if fi.IsDir() {
+			dirs++
+		} else {
 			files++
 			bytes += fi.Size()
-			return nil
-		}
-		dirs++
-		children, err := fsys.ReadDir(ctx, path)
-		if err != nil {
-			return err
-		}
-		for _, c := range children {
-			if err := checkChildName(path, c.Name()); err != nil {
-				return err
-			}
-			if err := walk(fsys.Join(path, c.Name()), c); err != nil {
-				return err
-			}
 		}
 		return nil
 	}
 	for _, n := range names {
-		full := fsys.Join(dir, n)
-		fi, err := fsys.Lstat(ctx, full)
-		if err != nil {
-			return files, dirs, bytes, err
-		}
-		if err := walk(full, fi); err != nil {
+		if err := transfer.Walk(ctx, fsys, fsys.Join(dir, n), count, nil); err != nil {
 			return files, dirs, bytes, err
 		}
 	}
@@ -177,38 +156,8 @@ func countTree(ctx context.Context, fsys transfer.FS, dir string, names []string
 // never following symbolic links. It stops at the first error or when ctx
 // ends, counting removals in prog.
 func deleteAll(ctx context.Context, fsys transfer.FS, dir string, names []string, prog *progress) error {
-	var remove func(path string, isDir bool) error
-	remove = func(path string, isDir bool) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if isDir {
-			children, err := fsys.ReadDir(ctx, path)
-			if err != nil {
-				return err
-			}
-			for _, c := range children {
-				if err := checkChildName(path, c.Name()); err != nil {
-					return err
-				}
-				if err := remove(fsys.Join(path, c.Name()), c.IsDir()); err != nil {
-					return err
-				}
-			}
-		}
-		if err := fsys.Remove(ctx, path); err != nil {
-			return err
-		}
-		prog.done.Add(1)
-		return nil
-	}
 	for _, n := range names {
-		full := fsys.Join(dir, n)
-		fi, err := fsys.Lstat(ctx, full)
-		if err != nil {
-			return err
-		}
-		if err := remove(full, fi.IsDir()); err != nil {
+		if err := transfer.RemoveAll(ctx, fsys, fsys.Join(dir, n), func(string, fs.FileInfo) { prog.done.Add(1) }); err != nil {
 			return err
 		}
 	}
