@@ -22,6 +22,7 @@ type pane struct {
 	rows     []int32 // order without what is hidden or filtered out
 	selected []bool  // by entry index
 	nSel     int     // how many entries are selected
+	selBytes int64   // their files' total size, kept with nSel
 	gen      uint64  // bumped whenever entries is replaced
 
 	spec       sortSpec // order of `order`
@@ -85,11 +86,12 @@ func (p *pane) handleLoaded(msg dirLoadedMsg) (tea.Cmd, error) {
 	p.spec = msg.spec
 	p.gen++
 	p.selected = make([]bool, len(p.entries))
-	p.nSel = 0
+	p.nSel, p.selBytes = 0, 0
 	for i := range p.entries {
 		if keep[p.entries[i].name] {
 			p.selected[i] = true
 			p.nSel++
+			p.selBytes += p.entries[i].selWeight()
 		}
 	}
 	cursor := p.cursor

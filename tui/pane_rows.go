@@ -177,8 +177,10 @@ func (p *pane) setSelected(i int32, sel bool) {
 	p.selected[i] = sel
 	if sel {
 		p.nSel++
+		p.selBytes += p.entries[i].selWeight()
 	} else {
 		p.nSel--
+		p.selBytes -= p.entries[i].selWeight()
 	}
 }
 
@@ -202,7 +204,7 @@ func (p *pane) clearSelection() {
 		return
 	}
 	clear(p.selected)
-	p.nSel = 0
+	p.nSel, p.selBytes = 0, 0
 }
 
 // targets returns what an operation acts on: the selected entries in the
@@ -224,12 +226,13 @@ func (p *pane) targets() []*entry {
 }
 
 // selectedSize is the total size of the selected files.
-func (p *pane) selectedSize() int64 {
-	var n int64
-	for i, sel := range p.selected {
-		if sel && !p.entries[i].opens() {
-			n += p.entries[i].size
-		}
+func (p *pane) selectedSize() int64 { return p.selBytes }
+
+// selWeight is what e adds to the selected size: a file's size; nothing
+// for what opens (directories, links to them).
+func (e *entry) selWeight() int64 {
+	if e.opens() {
+		return 0
 	}
-	return n
+	return e.size
 }
