@@ -100,6 +100,21 @@ func (e *engine) readFile(path string, src source, checkPerms bool, active *bool
 	return nil
 }
 
+// includePattern is the glob an Include argument names: ~ expanded,
+// relative paths taken from ~/.ssh in the user's files and from the
+// system file's directory in system files.
+func includePattern(arg string, o *Options, userConf bool) (string, error) {
+	switch {
+	case strings.HasPrefix(arg, "~"):
+		return expandTilde(arg, o.Home, o.LocalUser)
+	case filepath.IsAbs(arg):
+		return arg, nil
+	case userConf:
+		return filepath.Join(o.Home, ".ssh", arg), nil
+	}
+	return filepath.Join(filepath.Dir(o.SystemConfig), arg), nil
+}
+
 // include handles an Include line: each argument is a glob, relative to
 // ~/.ssh in the user's files and to the system file's directory in system
 // files. Files included from an inactive block are parsed but never match.
@@ -109,22 +124,13 @@ func (e *engine) include(d directive, src source, active *bool) error {
 			e.errorf(src, "keyword include empty argument")
 			return nil
 		}
-		pattern := arg
-		switch {
-		case strings.HasPrefix(arg, "~") && !src.userConf:
+		if strings.HasPrefix(arg, "~") && !src.userConf {
 			e.errorf(src, "bad include path %s.", arg)
 			return nil
-		case strings.HasPrefix(arg, "~"):
-			p, err := expandTilde(arg, e.opts.Home, e.opts.LocalUser)
-			if err != nil {
-				return &unsupportedError{file: src.file, line: src.line, what: "Include " + err.Error()}
-			}
-			pattern = p
-		case filepath.IsAbs(arg):
-		case src.userConf:
-			pattern = filepath.Join(e.opts.Home, ".ssh", arg)
-		default:
-			pattern = filepath.Join(filepath.Dir(e.opts.SystemConfig), arg)
+		}
+		pattern, err := includePattern(arg, e.opts, src.userConf)
+		if err != nil {
+			return &unsupportedError{file: src.file, line: src.line, what: "Include " + err.Error()}
 		}
 		matches, err := globFiles(pattern)
 		if err != nil {

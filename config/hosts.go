@@ -2,7 +2,6 @@ package config
 
 import (
 	"os"
-	"path/filepath"
 	"strings"
 )
 
@@ -29,7 +28,7 @@ func ListHosts(opts Options) ([]HostEntry, error) {
 	visited := map[string]bool{}
 	var read func(path string, depth int) error
 	read = func(path string, depth int) error {
-		if depth > 16 || visited[path] {
+		if depth > maxIncludeDepth || visited[path] {
 			return nil
 		}
 		visited[path] = true
@@ -56,16 +55,9 @@ func ListHosts(opts Options) ([]HostEntry, error) {
 				}
 			case "include":
 				for _, arg := range d.args {
-					pattern := arg
-					switch {
-					case strings.HasPrefix(arg, "~"):
-						p, err := expandTilde(arg, opts.Home, opts.LocalUser)
-						if err != nil {
-							continue
-						}
-						pattern = p
-					case !filepath.IsAbs(arg):
-						pattern = filepath.Join(opts.Home, ".ssh", arg)
+					pattern, err := includePattern(arg, &opts, true)
+					if err != nil {
+						continue
 					}
 					matches, _ := globFiles(pattern)
 					for _, m := range matches {
