@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"os/user"
@@ -207,11 +208,45 @@ func usageErr(format string, args ...any) error {
 // errText is err's message made safe for a terminal: each line goes
 // through the display sanitiser, so a multi-line message (OpenSSH's host
 // key warning) keeps its lines while control characters from a server
-// are shown escaped.
+// are shown escaped. A path in the error (a server's file name) is escaped
+// whole first, so a line break inside a name cannot start a new line.
 func errText(err error) string {
-	lines := strings.Split(err.Error(), "\n")
+	msg := err.Error()
+	for _, p := range errPaths(err) {
+		if strings.ContainsAny(p, "\n\r") {
+			msg = strings.ReplaceAll(msg, p, tui.Sanitize(p))
+		}
+	}
+	lines := strings.Split(msg, "\n")
 	for i, l := range lines {
 		lines[i] = tui.Sanitize(l)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// errPaths returns the paths named by the *fs.PathError and *os.LinkError
+// values in err's tree.
+func errPaths(err error) []string {
+	var paths []string
+	var walk func(error)
+	walk = func(err error) {
+		switch e := err.(type) {
+		case nil:
+			return
+		case *fs.PathError:
+			paths = append(paths, e.Path)
+		case *os.LinkError:
+			paths = append(paths, e.Old, e.New)
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() error }:
+			walk(u.Unwrap())
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				walk(e)
+			}
+		}
+	}
+	walk(err)
+	return paths
 }

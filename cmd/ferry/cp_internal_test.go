@@ -2,10 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/ferry-tui/ferry/remote"
 	"github.com/ferry-tui/ferry/transfer"
 )
 
@@ -40,5 +45,52 @@ func TestAskConflictOn(t *testing.T) {
 	}
 	if _, err := askConflictOn(context.Background(), strings.NewReader(""), &strings.Builder{}, c); err == nil {
 		t.Error("end of input: no error")
+	}
+}
+
+// Ctrl-C at the question ends it at once, closing the terminal so the
+// read waiting for a line ends too.
+func TestAskConflictOnCancel(t *testing.T) {
+	c := &transfer.Conflict{Src: "/a", Dst: "/b"}
+	pr, pw := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	_, err := askConflictOn(ctx, pr, &strings.Builder{}, c)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if _, err := pw.Write([]byte("o\n")); !errors.Is(err, io.ErrClosedPipe) {
+		t.Fatalf("the input was not closed: write = %v", err)
+	}
+}
+
+// An answer on the last line without a newline counts; input that ends
+// without an answer is an error.
+func TestAskConflictOnEndOfInput(t *testing.T) {
+	c := &transfer.Conflict{Src: "/a", Dst: "/b"}
+	if got, err := askConflictOn(context.Background(), strings.NewReader("O"), &strings.Builder{}, c); err != nil || got != (transfer.Answer{Choice: transfer.Overwrite, ForAll: true}) {
+		t.Fatalf("%+v, %v", got, err)
+	}
+	if _, err := askConflictOn(context.Background(), strings.NewReader("what\nx"), &strings.Builder{}, c); !errors.Is(err, remote.ErrNoPrompt) {
+		t.Fatalf("err = %v, want ErrNoPrompt", err)
+	}
+}
+
+// A line break inside a server's file name is escaped, so a failure
+// cannot print a line of the server's choosing; our own multi-line
+// messages keep their lines.
+func TestErrTextEscapesLineBreaksInPaths(t *testing.T) {
+	name := "/srv/evil\nferry: all files copied\r"
+	err := fmt.Errorf("copy %s: %w", name, &fs.PathError{Op: "read", Path: name, Err: errors.New("connection lost")})
+	got := errText(errors.Join(err, errors.New("second\nline")))
+	lines := strings.Split(got, "\n")
+	if len(lines) != 3 || strings.ContainsAny(got, "\r") {
+		t.Fatalf("errText = %q", got)
+	}
+	if !strings.Contains(lines[0], `/srv/evil\x0aferry: all files copied\x0d`) {
+		t.Fatalf("first line = %q", lines[0])
+	}
+	if lines[1] != "second" || lines[2] != "line" {
+		t.Fatalf("our own lines: %q", lines[1:])
 	}
 }

@@ -99,29 +99,54 @@ func (s *session) askConflict(ctx context.Context, c *transfer.Conflict) (transf
 	return askConflictOn(ctx, tty, tty, c)
 }
 
-// askConflictOn asks the conflict question on in and out.
+// askConflictOn asks the conflict question on in and out. Cancelling ctx
+// (Ctrl-C) ends the question at once: in is closed when it can be, so the
+// pending read ends too.
 func askConflictOn(ctx context.Context, in io.Reader, out io.Writer, c *transfer.Conflict) (transfer.Answer, error) {
 	const layout = "2006-01-02 15:04:05"
 	fmt.Fprintf(out, "%s already exists (%s, %s); the source is %s, %s.\n",
 		tui.Sanitize(c.Dst), humanBytes(c.DstSize), c.DstTime.Local().Format(layout), humanBytes(c.SrcSize), c.SrcTime.Local().Format(layout))
-	r := bufio.NewReader(in)
+	type answer struct {
+		line string
+		err  error
+	}
+	lines := make(chan answer)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		r := bufio.NewReader(in)
+		for {
+			line, err := r.ReadString('\n')
+			select {
+			case lines <- answer{line, err}:
+			case <-done:
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
 	for {
-		if err := ctx.Err(); err != nil {
-			return transfer.Answer{}, err
-		}
 		fmt.Fprint(out, "[o]verwrite, [s]kip, [r]esume, [k]eep both, [n]ewer only (capital letter: for all)? ")
-		line, err := r.ReadString('\n')
-		if err != nil && line == "" {
-			return transfer.Answer{}, errors.Join(remote.ErrNoPrompt, err)
+		var got answer
+		select {
+		case <-ctx.Done():
+			if c, ok := in.(io.Closer); ok {
+				c.Close()
+			}
+			fmt.Fprintln(out)
+			return transfer.Answer{}, ctx.Err()
+		case got = <-lines:
 		}
-		a := strings.TrimSpace(line)
-		if len(a) != 1 {
-			continue
-		}
-		forAll := a != strings.ToLower(a)
+		a := strings.TrimSpace(got.line)
 		choice, ok := map[string]transfer.Policy{"o": transfer.Overwrite, "s": transfer.Skip, "r": transfer.Resume, "k": transfer.Rename, "n": transfer.Newer}[strings.ToLower(a)]
-		if ok {
-			return transfer.Answer{Choice: choice, ForAll: forAll}, nil
+		switch {
+		case ok:
+			return transfer.Answer{Choice: choice, ForAll: a != strings.ToLower(a)}, nil
+		case got.err != nil:
+			// The input ended without an answer.
+			return transfer.Answer{}, errors.Join(remote.ErrNoPrompt, got.err)
 		}
 	}
 }
