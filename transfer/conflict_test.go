@@ -137,9 +137,14 @@ func TestConflictAskAndAnswerForAll(t *testing.T) {
 	if s := e.Snapshot(); s.Asking != 0 {
 		t.Errorf("still asking: %+v", s)
 	}
-	if len(rec.of(transfer.ConflictResolved)) < 2 {
-		t.Errorf("ConflictResolved events: %+v", rec.of(transfer.ConflictResolved))
-	}
+	// Events arrive on their own channel: the engine being idle does not
+	// mean the recorder has seen them all yet.
+	rec.waitFor(t, "both ConflictResolved events", func(ev transfer.Event) bool {
+		return ev.Kind == transfer.ConflictResolved && ev.Job != first
+	})
+	rec.waitFor(t, "the first ConflictResolved event", func(ev transfer.Event) bool {
+		return ev.Kind == transfer.ConflictResolved && ev.Job == first
+	})
 }
 
 func TestConflictAskCancel(t *testing.T) {
