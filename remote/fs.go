@@ -14,9 +14,10 @@ import (
 // FS is a remote file system over one SFTP client. It is safe for
 // concurrent use: pkg/sftp multiplexes requests over the connection.
 type FS struct {
-	label  string
-	client *sftp.Client
-	pool   *channelPool // extra channels for byte ranges; nil when none
+	label   string
+	client  *sftp.Client
+	pool    *channelPool // extra channels for byte ranges; nil when none
+	streams *streamPool  // channels for large downloads; nil when none
 }
 
 // NewFS wraps client; label names the host in the UI (usually the alias).

@@ -40,6 +40,9 @@ func (s *Session) Close() error {
 	if s.FS.pool != nil {
 		s.FS.pool.close()
 	}
+	if s.FS.streams != nil {
+		s.FS.streams.close()
+	}
 	closeAll(s.closers)
 	return err
 }
@@ -112,6 +115,8 @@ func (d *Dialer) Dial(ctx context.Context, h config.Host) (*Session, error) {
 	}
 	fsys := NewFS(h.Alias, sc)
 	fsys.pool = &channelPool{ssh: c.Client, opts: opts}
+	chunk, depth := readTuning(string(c.ServerVersion()))
+	fsys.streams = &streamPool{ssh: c.Client, chunk: chunk, depth: depth}
 	return &Session{Host: h, SSH: c.Client, SFTP: sc, FS: fsys, closers: c.closers}, nil
 }
 
@@ -339,21 +344,30 @@ func explainHandshake(err error) error {
 var openSSHVersion = regexp.MustCompile(`^SSH-2\.0-OpenSSH_(\d+)\.(\d+)`)
 
 // SFTPOptions returns pkg/sftp client options for a server that identified
-// itself as serverVersion: concurrent reads and writes, and 255 KiB packets
-// x 16 in flight when the server is OpenSSH 8.6 or newer (which raised its
-// limit and advertises limits@openssh.com), else 32 KiB x 64.
+// itself as serverVersion: concurrent reads and writes, with the packet
+// size and requests in flight of readTuning.
 func SFTPOptions(serverVersion string) []sftp.ClientOption {
-	opts := []sftp.ClientOption{
+	chunk, depth := readTuning(serverVersion)
+	return []sftp.ClientOption{
 		sftp.UseConcurrentWrites(true),
 		sftp.UseConcurrentReads(true),
 		sftp.UseFstat(true),
+		sftp.MaxPacketUnchecked(chunk),
+		sftp.MaxConcurrentRequestsPerFile(depth),
 	}
+}
+
+// readTuning returns the bytes per request and requests in flight per file
+// for a server that identified itself as serverVersion: 255 KiB x 16 when
+// it is OpenSSH 8.6 or newer (which raised its limit and advertises
+// limits@openssh.com), else 32 KiB x 64.
+func readTuning(serverVersion string) (chunk, depth int) {
 	if m := openSSHVersion.FindStringSubmatch(serverVersion); m != nil {
 		major, _ := strconv.Atoi(m[1])
 		minor, _ := strconv.Atoi(m[2])
 		if major > 8 || (major == 8 && minor >= 6) {
-			return append(opts, sftp.MaxPacketUnchecked(261120), sftp.MaxConcurrentRequestsPerFile(16))
+			return 261120, 16
 		}
 	}
-	return append(opts, sftp.MaxPacketUnchecked(32768), sftp.MaxConcurrentRequestsPerFile(64))
+	return 32768, 64
 }

@@ -59,6 +59,16 @@ type ErrorExplainer interface {
 	ExplainError(op, path string, err error) error
 }
 
+// Streamer is implemented by file systems with a faster way to read a
+// whole large file than through Open (remote.FS: an SFTP channel of its
+// own whose buffers are reused).
+type Streamer interface {
+	// StreamFile copies name, from off to its end, into dst in order.
+	// handled is false when it cannot now (no channel free); the caller
+	// then reads through Open. Errors from dst are returned as they are.
+	StreamFile(ctx context.Context, name string, off int64, dst io.Writer) (n int64, handled bool, err error)
+}
+
 // explain names op and path in err, an error from fsys's open file path,
 // unless it already names a path.
 func explain(fsys FS, op, path string, err error) error {

@@ -177,6 +177,47 @@ func (e *Engine) resumed(j *job, off int64) {
 	e.doneBytes.Add(off)
 }
 
+// streamMin is the smallest remaining download read through a Streamer:
+// a stream costs an OPEN round trip more than the handle already open.
+const streamMin = 8 << 20
+
+// tryStream downloads a large source into a local temporary file through
+// the source file system's Streamer, which opens the source itself (so it
+// is tried before the source is opened); done reports whether it did.
+func (w *safeWrite) tryStream(dst io.Writer) (n int64, done bool, err error) {
+	st, ok := w.sfs.(Streamer)
+	if _, remoteDst := dst.(concurrentReaderFrom); !ok || remoteDst || w.j.info.Size()-w.off < streamMin {
+		return 0, false, nil
+	}
+	p := &progress{ctx: w.ctx, e: w.e, j: w.j}
+	ew := &errWriter{w: &countingWriter{w: dst, p: p}}
+	n, done, err = st.StreamFile(w.ctx, w.j.src, w.off, ew)
+	switch {
+	case !done:
+		return 0, false, nil
+	case ew.err != nil && w.ctx.Err() != nil:
+		return n, true, ew.err
+	case ew.err != nil:
+		return n, true, explain(w.dfs, "write", w.tmp, ew.err)
+	}
+	return n, true, explain(w.sfs, "read", w.j.src, err)
+}
+
+// errWriter remembers the error of its writer, so that a copy's write
+// errors can be told from its read errors.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(b []byte) (int, error) {
+	n, err := e.w.Write(b)
+	if err != nil {
+		e.err = err
+	}
+	return n, err
+}
+
 // tryRanges uploads a large local file as byte ranges over several
 // channels when the destination offers them; done reports whether it did.
 func (w *safeWrite) tryRanges(dst concurrentReaderFrom, src *os.File) (n int64, done bool, err error) {

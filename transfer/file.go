@@ -97,9 +97,15 @@ func (w *safeWrite) run(p plan) outcome {
 	}
 
 	var n int64
-	if data != nil {
+	streamed := false
+	if data == nil && src == nil {
+		n, streamed, err = w.tryStream(dstFile)
+	}
+	switch {
+	case streamed:
+	case data != nil:
 		n, err = w.writeAll(dstFile, data)
-	} else {
+	default:
 		if src == nil {
 			src, err = w.sfs.Open(w.ctx, j.src)
 			if err != nil {

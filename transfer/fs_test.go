@@ -19,4 +19,5 @@ var (
 	_ transfer.DefaultCreator = (*remote.FS)(nil)
 	_ transfer.ErrorExplainer = (*remote.FS)(nil)
 	_ transfer.RangeWriter    = (*remote.FS)(nil)
+	_ transfer.Streamer       = (*remote.FS)(nil)
 )

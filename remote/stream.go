@@ -1,0 +1,196 @@
+package remote
+
+import (
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"sync"
+
+	"golang.org/x/crypto/ssh"
+)
+
+// Large downloads bypass pkg/sftp's read path. pkg/sftp allocates a fresh
+// buffer for every packet it receives (255 KiB each against OpenSSH) and
+// copies each once more before the caller sees it; on loopback that made
+// a 1 GiB download CPU-bound at 0.98x `sftp -c aes128-gcm@openssh.com`.
+// sftpStream reads into buffers it keeps and writes them straight to the
+// destination: measured on the same machine, 2.15 s -> 1.80 s of wall
+// time and 2.18 s -> 1.76 s of client CPU for 1 GiB.
+//
+// maxStreams bounds the extra SFTP channels used for streams. With the main
+// channel and the range-upload channels it stays under OpenSSH's default
+// MaxSessions (10).
+const maxStreams = 4
+
+// streamPool lends out sftpStreams, each on its own SFTP channel of the
+// session's SSH connection, opened on first need and kept for later files.
+type streamPool struct {
+	ssh          *ssh.Client
+	chunk, depth int
+
+	mu      sync.Mutex
+	idle    []*streamChan
+	open    int // lent out or idle, including ones still opening
+	closed  bool
+	refused bool // the server refused a channel: no streams from now on
+}
+
+// streamChan is one SFTP channel running an sftpStream.
+type streamChan struct {
+	sess *ssh.Session
+	s    *sftpStream
+}
+
+// get returns an idle stream or opens one; nil when none may be had now
+// (all busy, refused before, or closed), in which case the caller reads
+// the ordinary way.
+func (p *streamPool) get() *streamChan {
+	p.mu.Lock()
+	if n := len(p.idle); n > 0 {
+		c := p.idle[n-1]
+		p.idle = p.idle[:n-1]
+		p.mu.Unlock()
+		return c
+	}
+	if p.closed || p.refused || p.open >= maxStreams {
+		p.mu.Unlock()
+		return nil
+	}
+	p.open++
+	p.mu.Unlock()
+	c, err := p.dial()
+	if err != nil {
+		p.mu.Lock()
+		p.open--
+		p.refused = true
+		p.mu.Unlock()
+		return nil
+	}
+	return c
+}
+
+// dial opens an SFTP channel and starts the protocol on it.
+func (p *streamPool) dial() (*streamChan, error) {
+	sess, err := p.ssh.NewSession()
+	if err != nil {
+		return nil, err
+	}
+	w, err := sess.StdinPipe()
+	if err == nil {
+		var r io.Reader
+		if r, err = sess.StdoutPipe(); err == nil {
+			if err = sess.RequestSubsystem("sftp"); err == nil {
+				var s *sftpStream
+				if s, err = newSFTPStream(r, w, p.chunk, p.depth); err == nil {
+					return &streamChan{sess: sess, s: s}, nil
+				}
+			}
+		}
+	}
+	sess.Close()
+	return nil, err
+}
+
+// put returns c for reuse, or closes it when it is broken (bad is true)
+// or the session is closing.
+func (p *streamPool) put(c *streamChan, bad bool) {
+	p.mu.Lock()
+	if bad || p.closed {
+		p.open--
+		p.mu.Unlock()
+		c.sess.Close()
+		return
+	}
+	p.idle = append(p.idle, c)
+	p.mu.Unlock()
+}
+
+// close closes the idle streams; ones lent out are closed on return.
+func (p *streamPool) close() {
+	p.mu.Lock()
+	idle := p.idle
+	p.idle, p.closed = nil, true
+	p.open -= len(idle)
+	p.mu.Unlock()
+	for _, c := range idle {
+		c.sess.Close()
+	}
+}
+
+// StreamFile copies the remote file name, from off to its end, into dst
+// in order, over a stream channel of its own. It costs one OPEN round trip
+// more than reading through a handle the caller already has (and, the
+// first time, opening the channel), so it pays for large files. handled is
+// false when no stream is free or the server refuses more channels; the
+// caller then reads through Open. Errors from dst are returned as they
+// are; errors reading are *fs.PathError that explain the SFTP status.
+// Cancelling ctx stops the copy and closes the channel.
+func (f *FS) StreamFile(ctx context.Context, name string, off int64, dst io.Writer) (n int64, handled bool, err error) {
+	if f.streams == nil {
+		return 0, false, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, true, err
+	}
+	c := f.streams.get()
+	if c == nil {
+		return 0, false, nil
+	}
+	stop := context.AfterFunc(ctx, func() { c.sess.Close() })
+	n, bad, err := c.copy(name, off, dst)
+	if !stop() {
+		// Cancelled: the channel was closed under the copy.
+		bad = true
+		if err != nil {
+			err = ctx.Err()
+		}
+	}
+	f.streams.put(c, bad)
+	return n, true, err
+}
+
+// copy opens, reads and closes name on c; bad reports that c must not be
+// used again.
+func (c *streamChan) copy(name string, off int64, dst io.Writer) (n int64, bad bool, err error) {
+	h, err := c.s.open(name)
+	if err != nil {
+		return 0, !isStatus(err), streamErr("open", name, err)
+	}
+	n, rerr, werr := c.s.copyTo(dst, h, off)
+	if werr != nil {
+		return n, true, werr
+	}
+	if rerr != nil {
+		return n, true, streamErr("read", name, rerr)
+	}
+	if err := c.s.close(h); err != nil {
+		return n, !isStatus(err), streamErr("close", name, err)
+	}
+	return n, false, nil
+}
+
+// isStatus reports whether err is an SFTP status (the stream is still in
+// step with the server).
+func isStatus(err error) bool {
+	var st *statusErr
+	return errors.As(err, &st)
+}
+
+// streamErr explains an error of a stream like wrapErr: an SFTP status
+// with its meaning, and a channel that ended as a lost connection.
+func streamErr(op, name string, err error) error {
+	var st *statusErr
+	switch {
+	case errors.As(err, &st):
+		err = &StatusError{Code: st.code, Meaning: meaning(op, st.code), ServerMsg: st.msg}
+	case errors.Is(err, errProtocol):
+		return wrapErr(op, name, err)
+	default:
+		// Anything else failed reading or writing the channel: it ended
+		// (io.EOF), or the connection under it was closed, in which case
+		// x/crypto may hand back the transport's own error.
+		err = &StatusError{Code: codeConnectionLost, Meaning: meaning(op, codeConnectionLost)}
+	}
+	return &fs.PathError{Op: op, Path: name, Err: err}
+}
