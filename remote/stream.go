@@ -43,9 +43,9 @@ type streamChan struct {
 }
 
 // get returns an idle stream or opens one; nil when none may be had now
-// (all busy, refused before, or closed), in which case the caller reads
-// the ordinary way.
-func (p *streamPool) get() *streamChan {
+// (all busy, refused before, closed, or ctx ended while opening), in
+// which case the caller reads the ordinary way.
+func (p *streamPool) get(ctx context.Context) *streamChan {
 	p.mu.Lock()
 	if n := len(p.idle); n > 0 {
 		c := p.idle[n-1]
@@ -59,36 +59,45 @@ func (p *streamPool) get() *streamChan {
 	}
 	p.open++
 	p.mu.Unlock()
-	c, err := p.dial()
+	c, err := p.dial(ctx)
 	if err != nil {
 		p.mu.Lock()
 		p.open--
-		p.refused = true
+		// A server that refuses a channel, or the subsystem, or speaks
+		// no SFTP on it, is not asked again; a cancelled open says
+		// nothing about the server.
+		p.refused = p.refused || ctx.Err() == nil
 		p.mu.Unlock()
 		return nil
 	}
 	return c
 }
 
-// dial opens an SFTP channel and starts the protocol on it.
-func (p *streamPool) dial() (*streamChan, error) {
+// dial opens an SFTP channel and starts the protocol on it. Cancelling
+// ctx closes the channel, which ends a server's silence.
+func (p *streamPool) dial(ctx context.Context) (*streamChan, error) {
 	sess, err := p.ssh.NewSession()
 	if err != nil {
 		return nil, err
 	}
+	stop := context.AfterFunc(ctx, func() { sess.Close() })
+	defer stop()
 	w, err := sess.StdinPipe()
 	if err == nil {
 		var r io.Reader
 		if r, err = sess.StdoutPipe(); err == nil {
 			if err = sess.RequestSubsystem("sftp"); err == nil {
 				var s *sftpStream
-				if s, err = newSFTPStream(r, w, p.chunk, p.depth); err == nil {
+				if s, err = newSFTPStream(r, w, p.chunk, p.depth); err == nil && ctx.Err() == nil {
 					return &streamChan{sess: sess, s: s}, nil
 				}
 			}
 		}
 	}
 	sess.Close()
+	if err == nil {
+		err = ctx.Err()
+	}
 	return nil, err
 }
 
@@ -133,41 +142,51 @@ func (f *FS) StreamFile(ctx context.Context, name string, off int64, dst io.Writ
 	if err := ctx.Err(); err != nil {
 		return 0, true, err
 	}
-	c := f.streams.get()
+	c := f.streams.get(ctx)
 	if c == nil {
 		return 0, false, nil
 	}
 	stop := context.AfterFunc(ctx, func() { c.sess.Close() })
-	n, bad, err := c.copy(name, off, dst)
-	if !stop() {
-		// Cancelled: the channel was closed under the copy.
+	n, opened, bad, err := c.copy(name, off, dst)
+	cancelled := !stop()
+	if cancelled {
+		// The channel was closed under the copy.
 		bad = true
 		if err != nil {
 			err = ctx.Err()
 		}
 	}
 	f.streams.put(c, bad)
+	if !opened && bad && !cancelled {
+		// The channel failed before the file was open (an idle channel
+		// the server has since closed, say): nothing was written, so the
+		// caller's ordinary path can still have the file.
+		return 0, false, nil
+	}
 	return n, true, err
 }
 
-// copy opens, reads and closes name on c; bad reports that c must not be
-// used again.
-func (c *streamChan) copy(name string, off int64, dst io.Writer) (n int64, bad bool, err error) {
+// copy opens, reads and closes name on c. opened reports that the server
+// answered the OPEN with a handle; bad that c must not be used again.
+func (c *streamChan) copy(name string, off int64, dst io.Writer) (n int64, opened, bad bool, err error) {
 	h, err := c.s.open(name)
 	if err != nil {
-		return 0, !isStatus(err), streamErr("open", name, err)
+		return 0, false, !isStatus(err), streamErr("open", name, err)
 	}
 	n, rerr, werr := c.s.copyTo(dst, h, off)
 	if werr != nil {
-		return n, true, werr
+		return n, true, true, werr
 	}
 	if rerr != nil {
-		return n, true, streamErr("read", name, rerr)
+		return n, true, true, streamErr("read", name, rerr)
 	}
-	if err := c.s.close(h); err != nil {
-		return n, !isStatus(err), streamErr("close", name, err)
+	// Every byte has arrived: a failing CLOSE of a read handle costs the
+	// copy nothing (the ordinary path ignores it too), but a channel out
+	// of step is not reused.
+	if err := c.s.close(h); err != nil && !isStatus(err) {
+		return n, true, true, nil
 	}
-	return n, false, nil
+	return n, true, false, nil
 }
 
 // isStatus reports whether err is an SFTP status (the stream is still in

@@ -63,8 +63,13 @@ type statusErr struct {
 
 func (e *statusErr) Error() string { return fmt.Sprintf("SFTP status %d: %q", e.code, e.msg) }
 
-// errProtocol marks a response this client cannot make sense of.
-var errProtocol = errors.New("unexpected response from the SFTP server")
+var (
+	// errProtocol marks a response this client cannot make sense of.
+	errProtocol = errors.New("unexpected response from the SFTP server")
+	// errChangedWhileRead is a file that had data past the end the server
+	// reported: it grew or was replaced while it was read.
+	errChangedWhileRead = errors.New("the file changed while it was read: data past its end")
+)
 
 // newSFTPStream starts the protocol on r and w (an SFTP subsystem's
 // output and input): INIT, then the server's VERSION.
@@ -156,16 +161,17 @@ func (s *sftpStream) readBody(rest int) ([]byte, error) {
 	return b, err
 }
 
-// parseStatus decodes a STATUS body; the language tag is optional.
-func parseStatus(b []byte) *statusErr {
+// parseStatus decodes a STATUS body; the message and language tag are
+// optional (SFTP version 3 servers may omit them).
+func parseStatus(b []byte) (*statusErr, error) {
 	if len(b) < 4 {
-		return &statusErr{code: codeBadMessage}
+		return nil, fmt.Errorf("%w: STATUS of %d bytes", errProtocol, len(b))
 	}
 	e := &statusErr{code: binary.BigEndian.Uint32(b)}
 	if msg, ok := parseString(b[4:]); ok {
 		e.msg = string(msg)
 	}
-	return e
+	return e, nil
 }
 
 // parseString decodes an SFTP string at the start of b.
@@ -193,12 +199,19 @@ func (s *sftpStream) control(id uint32) (typ byte, body []byte, err error) {
 	if rid != id {
 		return 0, nil, fmt.Errorf("%w: answer to request %d while waiting for %d", errProtocol, rid, id)
 	}
+	if typ != fxpStatus && typ != fxpHandle || rest > maxControlPacket {
+		return 0, nil, fmt.Errorf("%w: packet type %d of %d bytes", errProtocol, typ, rest)
+	}
 	body, err = s.readBody(rest)
 	if err != nil {
 		return 0, nil, err
 	}
 	if typ == fxpStatus {
-		if st := parseStatus(body); st.code != 0 {
+		st, err := parseStatus(body)
+		if err != nil {
+			return 0, nil, err
+		}
+		if st.code != 0 {
 			return typ, nil, st
 		}
 	}
@@ -309,8 +322,13 @@ func (s *sftpStream) receive() error {
 		if err != nil {
 			return err
 		}
-		st := parseStatus(body)
-		if st.code != codeEOF {
+		st, err := parseStatus(body)
+		switch {
+		case err != nil:
+			return err
+		case st.code == 0:
+			return fmt.Errorf("%w: STATUS OK in answer to READ", errProtocol)
+		case st.code != codeEOF:
 			return st
 		}
 		r.eof = true
@@ -343,8 +361,12 @@ func (s *sftpStream) copyTo(dst io.Writer, handle []byte, off int64) (written in
 		for len(s.queue) > 0 && s.queue[0].answered {
 			h := s.queue[0]
 			switch {
+			case eof && !h.eof:
+				// The server said the file ended, then sent data past
+				// that end: it changed while it was read.
+				return written, errChangedWhileRead, nil
 			case eof:
-				// Answers beyond the end are drained and dropped.
+				// Answers beyond the end are drained.
 			case h.eof:
 				eof = true
 			default:

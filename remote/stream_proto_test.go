@@ -24,6 +24,10 @@ type fakeSFTP struct {
 	failure uint32 // a status code for READs past failAt
 	// hostile, when set, may replace the answer to a READ with raw bytes.
 	hostile func(id uint32, off int64, want uint32) []byte
+	// openReply, when set, replaces the answer to OPEN.
+	openReply func(id uint32) []byte
+	// closeStatus is the status CLOSE answers with.
+	closeStatus uint32
 }
 
 type fakePacket struct {
@@ -86,6 +90,10 @@ func (f *fakeSFTP) answer(w io.Writer, p fakePacket) {
 	rest := p.body[4:]
 	switch p.typ {
 	case fxpOpen:
+		if f.openReply != nil {
+			w.Write(f.openReply(id))
+			return
+		}
 		name, _ := parseString(rest)
 		if string(name) != "/file" {
 			w.Write(fakeStatus(id, codeNoSuchFile, "No such file"))
@@ -93,7 +101,7 @@ func (f *fakeSFTP) answer(w io.Writer, p fakePacket) {
 		}
 		w.Write(fakeReply(fxpHandle, binary.BigEndian.AppendUint32(u32(id), 1), 'h'))
 	case fxpClose:
-		w.Write(fakeStatus(id, 0, "Success"))
+		w.Write(fakeStatus(id, f.closeStatus, "closed"))
 	case fxpRead:
 		h, _ := parseString(rest)
 		rest = rest[4+len(h):]
@@ -303,6 +311,12 @@ func TestStreamRejectsHostileAnswers(t *testing.T) {
 		"handle instead of data": func(id uint32, _ int64, _ uint32) []byte {
 			return fakeReply(fxpHandle, binary.BigEndian.AppendUint32(u32(id), 1), 'h')
 		},
+		"status OK instead of data": func(id uint32, _ int64, _ uint32) []byte {
+			return fakeStatus(id, 0, "Success")
+		},
+		"status without a code": func(id uint32, _ int64, _ uint32) []byte {
+			return fakeReply(fxpStatus, u32(id), 0, 0)
+		},
 	}
 	for name, hostile := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -352,5 +366,70 @@ func TestStreamNeedsVersion(t *testing.T) {
 	defer cw.Close()
 	if _, err := newSFTPStream(cr, cw, 4096, 4); !errors.Is(err, errProtocol) {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// An answer to OPEN that is not a handle or a status is refused before its
+// body is read: a DATA claiming 4 GiB allocates nothing.
+func TestStreamOpenRejectsHostileAnswers(t *testing.T) {
+	cases := map[string]func(id uint32) []byte{
+		"huge data": func(id uint32) []byte {
+			b := fakeData(id, []byte("x"))
+			binary.BigEndian.PutUint32(b, 0xffffffff)
+			return b
+		},
+		"huge handle": func(id uint32) []byte {
+			b := fakeReply(fxpHandle, binary.BigEndian.AppendUint32(u32(id), 1), 'h')
+			binary.BigEndian.PutUint32(b, maxControlPacket+100)
+			return b
+		},
+		"handle string past the packet": func(id uint32) []byte {
+			return fakeReply(fxpHandle, binary.BigEndian.AppendUint32(u32(id), 50), 'h')
+		},
+	}
+	for name, reply := range cases {
+		t.Run(name, func(t *testing.T) {
+			s := startFake(t, &fakeSFTP{openReply: reply}, 4096, 4)
+			if _, err := s.open("/file"); !errors.Is(err, errProtocol) {
+				t.Fatalf("open = %v, want a protocol error", err)
+			}
+		})
+	}
+}
+
+// A server that reports the end of the file and then sends data past it
+// has a file that changed under the copy: an error, not a short file.
+func TestStreamDataPastEndIsAnError(t *testing.T) {
+	data := randData(40_000)
+	f := &fakeSFTP{data: data, hostile: func(id uint32, off int64, _ uint32) []byte {
+		if off == 8192 {
+			return fakeStatus(id, codeEOF, "EOF")
+		}
+		return nil
+	}}
+	s := startFake(t, f, 4096, 8)
+	got, err := fetch(t, s, 0)
+	if !errors.Is(err, errChangedWhileRead) {
+		t.Fatalf("err = %v, want errChangedWhileRead", err)
+	}
+	if !bytes.Equal(got, data[:8192]) {
+		t.Fatalf("wrote %d bytes", len(got))
+	}
+}
+
+// Once every byte has arrived, a CLOSE that fails costs the copy nothing,
+// and the channel, still in step, is kept.
+func TestStreamCopyIgnoresCloseStatus(t *testing.T) {
+	data := randData(10_000)
+	c := &streamChan{s: startFake(t, &fakeSFTP{data: data, closeStatus: codeFailure}, 4096, 4)}
+	var buf bytes.Buffer
+	n, opened, bad, err := c.copy("/file", 0, &buf)
+	if err != nil || !opened || bad || n != int64(len(data)) || !bytes.Equal(buf.Bytes(), data) {
+		t.Fatalf("copy = %d, opened %v, bad %v, %v", n, opened, bad, err)
+	}
+	// A missing file is a status: the channel stays usable.
+	n, opened, bad, err = c.copy("/missing", 0, &buf)
+	if !errors.Is(err, fs.ErrNotExist) || opened || bad || n != 0 {
+		t.Fatalf("missing: %d, opened %v, bad %v, %v", n, opened, bad, err)
 	}
 }

@@ -224,6 +224,11 @@ func errText(err error) string {
 	return strings.Join(lines, "\n")
 }
 
+// oneLine is err's message on one line, every control character escaped:
+// for a job's failure or notice, which names server paths anywhere in its
+// text and is never meant to span lines.
+func oneLine(err error) string { return tui.Sanitize(err.Error()) }
+
 // errPaths returns the paths named by the *fs.PathError and *os.LinkError
 // values in err's tree.
 func errPaths(err error) []string {

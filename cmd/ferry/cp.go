@@ -13,6 +13,7 @@ import (
 	"github.com/ferry-tui/ferry/config"
 	"github.com/ferry-tui/ferry/local"
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui"
 )
 
 // cpFlags are ferry cp's own flags.
@@ -272,13 +273,13 @@ func (s *session) follow(ctx context.Context, eng *transfer.Engine, name string)
 			case transfer.JobFinished:
 				switch {
 				case ev.State == transfer.Failed:
-					failed = append(failed, errText(ev.Err))
+					failed = append(failed, oneLine(ev.Err))
 				case refused[ev.Job]:
 					failed = append(failed, errText(&fs.PathError{Op: "copy", Path: ev.Path, Err: errRefused}))
 				}
 			case transfer.Notice:
 				bar.clear()
-				fmt.Fprintln(s.stderr, "ferry:", errText(errors.New(ev.Message)))
+				fmt.Fprintln(s.stderr, "ferry:", tui.Sanitize(ev.Message))
 			case transfer.BatchFinished:
 				done = true
 			}

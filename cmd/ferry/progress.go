@@ -110,18 +110,16 @@ func askConflictOn(ctx context.Context, in io.Reader, out io.Writer, c *transfer
 		line string
 		err  error
 	}
-	lines := make(chan answer)
-	done := make(chan struct{})
-	defer close(done)
+	// The reader reads one line per request, so nothing is read past the
+	// answer even where closing in cannot interrupt a read.
+	lines := make(chan answer, 1)
+	next := make(chan struct{})
+	defer close(next)
 	go func() {
 		r := bufio.NewReader(in)
-		for {
+		for range next {
 			line, err := r.ReadString('\n')
-			select {
-			case lines <- answer{line, err}:
-			case <-done:
-				return
-			}
+			lines <- answer{line, err}
 			if err != nil {
 				return
 			}
@@ -129,6 +127,7 @@ func askConflictOn(ctx context.Context, in io.Reader, out io.Writer, c *transfer
 	}()
 	for {
 		fmt.Fprint(out, "[o]verwrite, [s]kip, [r]esume, [k]eep both, [n]ewer only (capital letter: for all)? ")
+		next <- struct{}{}
 		var got answer
 		select {
 		case <-ctx.Done():
