@@ -39,6 +39,7 @@ type sftpStream struct {
 	depth  int
 	nextID uint32
 	req    []byte   // the request being built
+	batch  []byte   // READs not sent yet
 	free   [][]byte // chunk buffers, reused
 	queue  []*readReq
 	spare  []*readReq
@@ -74,7 +75,9 @@ var (
 // newSFTPStream starts the protocol on r and w (an SFTP subsystem's
 // output and input): INIT, then the server's VERSION.
 func newSFTPStream(r io.Reader, w io.Writer, chunk, depth int) (*sftpStream, error) {
-	s := &sftpStream{r: bufio.NewReaderSize(r, 64<<10), w: w, chunk: chunk, depth: depth}
+	// The read buffer is small so that most of each DATA is read straight
+	// into its chunk buffer rather than copied through this one.
+	s := &sftpStream{r: bufio.NewReaderSize(r, 4<<10), w: w, chunk: chunk, depth: depth}
 	s.begin(fxpInit)
 	s.req = binary.BigEndian.AppendUint32(s.req, 3)
 	if err := s.send(); err != nil {
@@ -246,18 +249,31 @@ func (s *sftpStream) close(handle []byte) error {
 	return err
 }
 
-// sendRead asks for want bytes at off for r under a new request id.
-func (s *sftpStream) sendRead(handle []byte, r *readReq) error {
+// queueRead adds a READ of want bytes at off for r, under a new request
+// id, to the requests flush sends.
+func (s *sftpStream) queueRead(handle []byte, r *readReq) {
 	r.id = s.beginID(fxpRead)
 	s.appendString(handle)
 	s.req = binary.BigEndian.AppendUint64(s.req, uint64(r.off))
 	s.req = binary.BigEndian.AppendUint32(s.req, uint32(r.want))
 	r.n, r.answered, r.eof = 0, false, false
-	return s.send()
+	binary.BigEndian.PutUint32(s.req, uint32(len(s.req)-4))
+	s.batch = append(s.batch, s.req...)
+}
+
+// flush sends the READs queued since the last flush in one write: one SSH
+// packet (and one system call) for many requests.
+func (s *sftpStream) flush() error {
+	if len(s.batch) == 0 {
+		return nil
+	}
+	_, err := s.w.Write(s.batch)
+	s.batch = s.batch[:0]
+	return err
 }
 
 // issue queues a READ of one chunk at off.
-func (s *sftpStream) issue(handle []byte, off int64) error {
+func (s *sftpStream) issue(handle []byte, off int64) {
 	var r *readReq
 	if n := len(s.spare); n > 0 {
 		r, s.spare = s.spare[n-1], s.spare[:n-1]
@@ -271,7 +287,7 @@ func (s *sftpStream) issue(handle []byte, off int64) error {
 	}
 	r.off, r.want = off, s.chunk
 	s.queue = append(s.queue, r)
-	return s.sendRead(handle, r)
+	s.queueRead(handle, r)
 }
 
 // pop removes the oldest request and keeps its buffer for reuse.
@@ -346,11 +362,18 @@ func (s *sftpStream) receive() error {
 func (s *sftpStream) copyTo(dst io.Writer, handle []byte, off int64) (written int64, readErr, writeErr error) {
 	next, eof := off, false
 	for {
-		for !eof && len(s.queue) < s.depth {
-			if err := s.issue(handle, next); err != nil {
+		// The queue is refilled once a quarter of it has been answered,
+		// in one write: one SSH packet and system call for several READs,
+		// while what is still asked for stays well above a channel's
+		// window (2 MiB in x/crypto).
+		if !eof && len(s.queue) <= s.depth-max(s.depth/4, 1) {
+			for len(s.queue) < s.depth {
+				s.issue(handle, next)
+				next += int64(s.chunk)
+			}
+			if err := s.flush(); err != nil {
 				return written, err, nil
 			}
-			next += int64(s.chunk)
 		}
 		if len(s.queue) == 0 {
 			return written, nil, nil
@@ -378,7 +401,8 @@ func (s *sftpStream) copyTo(dst io.Writer, handle []byte, off int64) (written in
 					// A short read: the rest of this chunk comes next.
 					h.off += int64(h.n)
 					h.want -= h.n
-					if err := s.sendRead(handle, h); err != nil {
+					s.queueRead(handle, h)
+					if err := s.flush(); err != nil {
 						return written, err, nil
 					}
 					continue
