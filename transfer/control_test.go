@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -341,5 +342,30 @@ func TestCloseCancelsQueuedJobs(t *testing.T) {
 	}
 	if _, err := e.Submit(transfer.Request{Src: localFS(), Dst: localFS(), Items: []transfer.Item{{Src: src, Dst: filepath.Join(dir, "x")}}}); err == nil {
 		t.Error("Submit after Close accepted")
+	}
+}
+
+// An item whose source could not be listed was never planned: retrying it
+// says so (it crashed the engine before) and RetryFailed passes over it.
+func TestRetryUnplannedItemIsRefused(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	src := filepath.Join(dir, "later")
+	e, _ := newEngine(t, transfer.Options{})
+	run(t, e, transfer.Request{Src: localFS(), Dst: localFS(), Items: []transfer.Item{{Src: src, Dst: filepath.Join(dir, "copy")}}})
+	failed := jobsIn(e, transfer.Failed)
+	if len(failed) != 1 {
+		t.Fatalf("jobs %+v", e.Jobs(0, 0))
+	}
+	writeFile(t, src, []byte("data"), 0o644, baseTime)
+	if err := e.Retry(failed[0].ID); err == nil || !strings.Contains(err.Error(), "cannot be retried") {
+		t.Fatalf("Retry = %v", err)
+	}
+	if n := e.RetryFailed(); n != 0 {
+		t.Fatalf("RetryFailed = %d", n)
+	}
+	wait(t, e)
+	if j, _ := e.Job(failed[0].ID); j.State != transfer.Failed {
+		t.Fatalf("job after retry: %+v", j)
 	}
 }

@@ -65,7 +65,9 @@ func (w *walker) item(it Item) {
 	j := &job{b: w.b, src: it.Src, dst: dst.Join(it.Dst), rootSrc: src.Dir(it.Src), kind: KindFile}
 	fi, err := src.Stat(w.ctx, it.Src)
 	if err != nil {
+		// Never planned: there is nothing to retry, only to submit again.
 		j.err = fmt.Errorf("copy %s: %w", it.Src, err)
+		j.noRetry = true
 		w.add(j, Failed)
 		return
 	}
