@@ -74,6 +74,12 @@ var (
 	}
 )
 
+// DefaultHostKeyAlgorithms returns a copy of OpenSSH 9.2's default
+// HostKeyAlgorithms, in its order.
+func DefaultHostKeyAlgorithms() []string {
+	return slices.Clone(defaultHostKeyAlgorithms)
+}
+
 // algorithmSet describes one algorithm keyword: its defaults, everything
 // OpenSSH knows, and whether explicit lists may use wildcards.
 type algorithmSet struct {

@@ -231,7 +231,7 @@ func (e *engine) applySingle(k kw, keyword, arg string, src source, on bool) {
 			e.s.serverAliveCountMax.setFirst(n)
 		}
 	case kwStrictHostKeyChecking:
-		v, ok := parseStrict(arg)
+		v, ok := ParseStrict(arg)
 		if !ok {
 			e.errorf(src, "unsupported option %q.", arg)
 		} else if on {
@@ -298,8 +298,9 @@ func parseFlag(s string) (bool, bool) {
 	return false, false
 }
 
-// parseStrict maps a StrictHostKeyChecking value to yes, no, ask or accept-new.
-func parseStrict(s string) (string, bool) {
+// ParseStrict maps a StrictHostKeyChecking value, in any case, to yes, no,
+// ask or accept-new; ok is false for a value OpenSSH does not accept.
+func ParseStrict(s string) (string, bool) {
 	switch strings.ToLower(s) {
 	case "yes", "true":
 		return "yes", true

@@ -35,14 +35,9 @@ func (ks *keySource) loadCertificate(path string, quiet bool) *ssh.Certificate {
 	return cert
 }
 
-// encryptedKeyFile reports whether path holds a private key that needs a
-// passphrase.
-func encryptedKeyFile(path string) bool {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return false
-	}
-	_, err = ssh.ParseRawPrivateKey(b)
+// encryptedKey reports whether b is a private key that needs a passphrase.
+func encryptedKey(b []byte) bool {
+	_, err := ssh.ParseRawPrivateKey(b)
 	var missing *ssh.PassphraseMissingError
 	return errors.As(err, &missing)
 }

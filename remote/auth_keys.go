@@ -26,6 +26,9 @@ type identity struct {
 	agent *agentKey
 	// signBy is, for a certificate, the identity whose private key signs.
 	signBy *identity
+	// encrypted is set, under BatchMode only, when keyFile held a private
+	// key that needs a passphrase as the identities were listed.
+	encrypted bool
 }
 
 // isCert reports whether the identity is a certificate.
@@ -39,7 +42,7 @@ func (id *identity) isCert() bool {
 func (id *identity) describe() string {
 	s := ttyEscape(id.name, false)
 	if id.pub != nil {
-		s += " " + keyTypeLabel(id.pub.Type()) + " " + ssh.FingerprintSHA256(id.pub)
+		s += " " + opensshKeyType(id.pub.Type()) + " " + ssh.FingerprintSHA256(id.pub)
 	}
 	if id.agent != nil {
 		s += " agent"
@@ -168,7 +171,7 @@ func (ks *keySource) prepare() []*identity {
 			continue // explicit certificates replace KEY-cert.pub
 		}
 		if cert := ks.loadCertificate(path+"-cert", true); cert != nil {
-			files = append(files, &identity{name: path, pub: cert, keyFile: path})
+			files = append(files, &identity{name: path, pub: cert, keyFile: path, encrypted: id.encrypted})
 		}
 	}
 	for _, path := range ks.h.CertificateFiles {
@@ -206,7 +209,7 @@ func (ks *keySource) prepare() []*identity {
 		if id.signBy != nil {
 			src = id.signBy
 		}
-		if ks.h.BatchMode && src.agent == nil && src.keyFile != "" && encryptedKeyFile(src.keyFile) {
+		if ks.h.BatchMode && src.agent == nil && src.keyFile != "" && src.encrypted {
 			// ssh would offer it and then fail to unlock it without
 			// asking; leaving it out saves the server a failed attempt.
 			ks.log.printf("key %s is encrypted and BatchMode forbids asking; not offered", id.describe())
@@ -253,21 +256,26 @@ func (ks *keySource) findCertSigner(cert *identity, ids []*identity) bool {
 // comes, as in OpenSSH's sshkey_load_public, from PATH when that is a
 // public key, else from PATH.pub, else from the private key file's
 // unencrypted public part; a missing file is noted in the debug log only.
+// PATH is read once.
 func (ks *keySource) identityFile(path string) (*identity, bool) {
 	id := &identity{name: path, keyFile: path}
-	if pub, err := readPublicKey(path); err == nil {
-		if cert, ok := pub.(*ssh.Certificate); ok && cert.CertType != ssh.UserCert {
-			ks.log.printf("ignoring certificate %s: not a user certificate", path)
-			return nil, false
-		}
-		id.pub = pub
-		return id, true
-	}
-	if pub, err := readPublicKey(path + ".pub"); err == nil {
-		id.pub = pub
-		return id, true
-	}
 	b, err := os.ReadFile(path)
+	if err == nil {
+		if pub, _, _, _, perr := ssh.ParseAuthorizedKey(b); perr == nil {
+			if cert, ok := pub.(*ssh.Certificate); ok && cert.CertType != ssh.UserCert {
+				ks.log.printf("ignoring certificate %s: not a user certificate", path)
+				return nil, false
+			}
+			id.pub = pub
+			id.encrypted = ks.h.BatchMode && encryptedKey(b)
+			return id, true
+		}
+	}
+	if pub, perr := readPublicKey(path + ".pub"); perr == nil {
+		id.pub = pub
+		id.encrypted = ks.h.BatchMode && err == nil && encryptedKey(b)
+		return id, true
+	}
 	if errors.Is(err, fs.ErrNotExist) {
 		ks.log.printf("no such identity: %s", path)
 		return nil, false
@@ -285,6 +293,7 @@ func (ks *keySource) identityFile(path string) (*identity, bool) {
 		// nil when the format keeps no public part: the key is then
 		// decrypted when its turn comes ("Trying private key").
 		id.pub = missing.PublicKey
+		id.encrypted = ks.h.BatchMode
 	default:
 		ks.p.Warn(fmt.Sprintf("Load key %q: invalid format", path))
 		return nil, false

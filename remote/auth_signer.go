@@ -5,7 +5,6 @@ import (
 	"crypto/ed25519"
 	"fmt"
 	"io"
-	"strings"
 
 	"golang.org/x/crypto/ssh"
 )
@@ -80,7 +79,7 @@ func (s *idSigner) SignWithAlgorithm(rand io.Reader, data []byte, algorithm stri
 	if by.agent != nil {
 		sig, err = by.agent.sign(by.pub, data, algorithm)
 		if err != nil {
-			s.ks.p.Warn(fmt.Sprintf("signing failed for %s %q from agent: %v", keyTypeLabel(pub.Type()), by.name, err))
+			s.ks.p.Warn(fmt.Sprintf("signing failed for %s %q from agent: %v", opensshKeyType(pub.Type()), by.name, err))
 		}
 	} else {
 		var signer ssh.Signer
@@ -98,7 +97,7 @@ func (s *idSigner) SignWithAlgorithm(rand io.Reader, data []byte, algorithm stri
 		if err == nil {
 			sig, err = signWithAlgorithm(signer, rand, data, algorithm)
 			if err != nil {
-				s.ks.p.Warn(fmt.Sprintf("signing failed for %s %q: %v", keyTypeLabel(pub.Type()), by.keyFile, err))
+				s.ks.p.Warn(fmt.Sprintf("signing failed for %s %q: %v", opensshKeyType(pub.Type()), by.keyFile, err))
 			}
 		}
 	}
@@ -130,33 +129,4 @@ func signWithAlgorithm(s ssh.Signer, rand io.Reader, data []byte, algorithm stri
 		return nil, fmt.Errorf("key cannot sign with %s", algorithm)
 	}
 	return s.Sign(rand, data)
-}
-
-// keyTypeLabel is OpenSSH's short name for a key algorithm, as in its
-// messages: "ED25519", "ECDSA", "RSA", with "-CERT" for certificates.
-func keyTypeLabel(algo string) string {
-	cert := strings.HasSuffix(algo, "-cert-v01@openssh.com")
-	base := strings.TrimSuffix(algo, "-cert-v01@openssh.com")
-	var label string
-	switch {
-	case base == ssh.KeyAlgoED25519:
-		label = "ED25519"
-	case base == "sk-ssh-ed25519@openssh.com", base == "sk-ssh-ed25519":
-		label = "ED25519-SK"
-	case strings.HasPrefix(base, "sk-ecdsa-"):
-		label = "ECDSA-SK"
-	case strings.HasPrefix(base, "ecdsa-"):
-		label = "ECDSA"
-	case base == ssh.KeyAlgoRSA, base == ssh.KeyAlgoRSASHA256, base == ssh.KeyAlgoRSASHA512,
-		base == "rsa-sha2-256", base == "rsa-sha2-512":
-		label = "RSA"
-	case base == "ssh-dss":
-		label = "DSA"
-	default:
-		return algo
-	}
-	if cert {
-		label += "-CERT"
-	}
-	return label
 }

@@ -105,15 +105,11 @@ func (t *khTarget) files() []string {
 // normalizeStrict maps a StrictHostKeyChecking value to one of the four
 // modes; empty is OpenSSH's default, ask.
 func normalizeStrict(v string) (string, error) {
-	switch strings.ToLower(v) {
-	case "", "ask":
+	if v == "" {
 		return strictAsk, nil
-	case "yes", "true":
-		return strictYes, nil
-	case "accept-new":
-		return strictAcceptNew, nil
-	case "no", "off", "false":
-		return strictNo, nil
+	}
+	if s, ok := config.ParseStrict(v); ok {
+		return s, nil
 	}
 	return "", fmt.Errorf("StrictHostKeyChecking: unsupported value %q", v)
 }

@@ -4,25 +4,12 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ferry-tui/ferry/config"
 	"golang.org/x/crypto/ssh"
 )
 
 // certSuffix ends the name of every OpenSSH certificate algorithm.
 const certSuffix = "-cert-v01@openssh.com"
-
-// opensshDefaultHostKeyAlgorithms returns OpenSSH 9.2's default
-// HostKeyAlgorithms, in its order. x/crypto's own default puts ECDSA
-// before Ed25519, which is one way to get the false "changed key" alarms
-// that known_hosts ordering exists to avoid.
-func opensshDefaultHostKeyAlgorithms() []string {
-	return []string{
-		ssh.CertAlgoED25519v01, ssh.CertAlgoECDSA256v01, ssh.CertAlgoECDSA384v01,
-		ssh.CertAlgoECDSA521v01, ssh.CertAlgoSKED25519v01, ssh.CertAlgoSKECDSA256v01,
-		ssh.CertAlgoRSASHA512v01, ssh.CertAlgoRSASHA256v01,
-		ssh.KeyAlgoED25519, ssh.KeyAlgoECDSA256, ssh.KeyAlgoECDSA384, ssh.KeyAlgoECDSA521,
-		ssh.KeyAlgoSKED25519, ssh.KeyAlgoSKECDSA256, ssh.KeyAlgoRSASHA512, ssh.KeyAlgoRSASHA256,
-	}
-}
 
 // plainKeyType returns the key type (as ssh.PublicKey.Type reports it)
 // that a host key algorithm is used with: "ssh-rsa" for rsa-sha2-256 and
@@ -60,7 +47,10 @@ func plainKeyType(algo string) string {
 func orderHostKeyAlgorithms(configured []string, known []*khEntry) ([]string, error) {
 	list := configured
 	if len(list) == 0 {
-		list = opensshDefaultHostKeyAlgorithms()
+		// OpenSSH's default order, not x/crypto's: that puts ECDSA before
+		// Ed25519, which is one way to get the false "changed key" alarms
+		// that known_hosts ordering exists to avoid.
+		list = config.DefaultHostKeyAlgorithms()
 	}
 	usable := make(map[string]bool)
 	for _, a := range ssh.SupportedAlgorithms().HostKeys {

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net"
 	"os/exec"
-	"strings"
 	"sync"
 	"time"
 )
@@ -75,17 +74,3 @@ type pipeAddr string
 
 func (pipeAddr) Network() string  { return "pipe" }
 func (a pipeAddr) String() string { return string(a) }
-
-// splitJumps splits a ProxyJump value into hops; "none" and "" give none.
-func splitJumps(v string) []string {
-	if v == "" || strings.EqualFold(v, "none") {
-		return nil
-	}
-	var hops []string
-	for _, h := range strings.Split(v, ",") {
-		if h = strings.TrimSpace(h); h != "" {
-			hops = append(hops, h)
-		}
-	}
-	return hops
-}

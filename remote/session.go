@@ -103,11 +103,12 @@ func Dial(ctx context.Context, h config.Host) (*Session, error) {
 // verifies its host key, authenticates, and starts an SFTP client tuned for
 // throughput. Failures are *ConnError.
 func (d *Dialer) Dial(ctx context.Context, h config.Host) (*Session, error) {
-	c, err := d.dialSSH(ctx, h, nil)
+	c, err := d.dialSSH(ctx, h, nil, nil)
 	if err != nil {
 		return nil, &ConnError{Host: h.Alias, Err: err}
 	}
-	opts := SFTPOptions(string(c.ServerVersion()))
+	chunk, depth := readTuning(string(c.ServerVersion()))
+	opts := sftpOptions(chunk, depth)
 	sc, err := sftp.NewClient(c.Client, opts...)
 	if err != nil {
 		c.Close()
@@ -115,7 +116,6 @@ func (d *Dialer) Dial(ctx context.Context, h config.Host) (*Session, error) {
 	}
 	fsys := NewFS(h.Alias, sc)
 	fsys.pool = &channelPool{ssh: c.Client, opts: opts}
-	chunk, depth := readTuning(string(c.ServerVersion()))
 	fsys.streams = &streamPool{ssh: c.Client, chunk: chunk, depth: depth}
 	return &Session{Host: h, SSH: c.Client, SFTP: sc, FS: fsys, closers: c.closers}, nil
 }
@@ -134,10 +134,9 @@ func (c *sshConn) Close() error {
 	return err
 }
 
+// logf writes one debug line to d.Log, as Auth does.
 func (d *Dialer) logf(format string, args ...any) {
-	if d.Log != nil {
-		fmt.Fprintf(d.Log, "debug: "+format+"\n", args...)
-	}
+	authLog{w: d.Log}.printf(format, args...)
 }
 
 // maxJumps bounds a ProxyJump chain.
@@ -147,7 +146,9 @@ const maxJumps = 16
 // holds the user@host:port of the hosts this connection is being made for,
 // so that a chain that comes back to itself (Host * / ProxyJump bastion
 // reaching bastion again) is refused, as OpenSSH's "jumphost loop" is.
-func (d *Dialer) dialSSH(ctx context.Context, h config.Host, seen []string) (*sshConn, error) {
+// pre, when not empty, is h's ProxyJump chain already resolved (the hops
+// before h in its caller's chain), so that each hop is resolved once.
+func (d *Dialer) dialSSH(ctx context.Context, h config.Host, seen []string, pre []config.Host) (*sshConn, error) {
 	if h.Port == 0 {
 		h.Port = 22
 	}
@@ -168,16 +169,18 @@ func (d *Dialer) dialSSH(ctx context.Context, h config.Host, seen []string) (*ss
 		err     error
 	)
 	switch {
-	case len(splitJumps(h.ProxyJump)) > 0:
-		hops, err := d.resolveJumps(h)
-		if err != nil {
-			return nil, fmt.Errorf("ProxyJump %s: %w", h.ProxyJump, err)
+	case h.ProxyJump != "" && !strings.EqualFold(h.ProxyJump, "none"):
+		hops := pre
+		if len(hops) == 0 {
+			if hops, err = d.resolveJumps(h); err != nil {
+				return nil, fmt.Errorf("ProxyJump %s: %w", h.ProxyJump, err)
+			}
 		}
 		// The last hop carries h; the hops before it carry the last one.
 		hop := hops[len(hops)-1]
 		last := hop.Alias
 		d.logf("connecting to %s via jump host %s", addr, last)
-		jc, err := d.dialSSH(ctx, hop, seen)
+		jc, err := d.dialSSH(ctx, hop, seen, hops[:len(hops)-1])
 		if err != nil {
 			return nil, fmt.Errorf("jump host %s: %w", last, err)
 		}
@@ -347,7 +350,12 @@ var openSSHVersion = regexp.MustCompile(`^SSH-2\.0-OpenSSH_(\d+)\.(\d+)`)
 // itself as serverVersion: concurrent reads and writes, with the packet
 // size and requests in flight of readTuning.
 func SFTPOptions(serverVersion string) []sftp.ClientOption {
-	chunk, depth := readTuning(serverVersion)
+	return sftpOptions(readTuning(serverVersion))
+}
+
+// sftpOptions returns the pkg/sftp client options for chunk bytes per
+// request and depth requests in flight per file.
+func sftpOptions(chunk, depth int) []sftp.ClientOption {
 	return []sftp.ClientOption{
 		sftp.UseConcurrentWrites(true),
 		sftp.UseConcurrentReads(true),
