@@ -15,6 +15,11 @@ type batch struct {
 	id  BatchID
 	req Request
 
+	// itemDsts are the items' destinations as Dst joins them, and dstSep
+	// Dst's separator; set once at Submit for rootFor.
+	itemDsts []string
+	dstSep   string
+
 	rootsMu sync.Mutex
 	roots   map[string]*rootRef // by directory; guarded by rootsMu
 	modes   createModes         // default permissions of new files, by directory
@@ -53,17 +58,24 @@ func (e *Engine) Submit(req Request) (BatchID, error) {
 		return 0, err
 	}
 	req.Items = slices.Clone(req.Items)
+	itemDsts := make([]string, len(req.Items))
+	for i, it := range req.Items {
+		itemDsts[i] = req.Dst.Join(it.Dst)
+	}
+	dstSep := Separator(req.Dst)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.closed {
 		return 0, ErrClosed
 	}
 	b := &batch{
-		id:     BatchID(len(e.batches) + 1),
-		req:    req,
-		roots:  make(map[string]*rootRef),
-		policy: req.Policy,
-		parked: make(map[*job]struct{}),
+		id:       BatchID(len(e.batches) + 1),
+		req:      req,
+		itemDsts: itemDsts,
+		dstSep:   dstSep,
+		roots:    make(map[string]*rootRef),
+		policy:   req.Policy,
+		parked:   make(map[*job]struct{}),
 	}
 	e.batches = append(e.batches, b)
 	e.startWalk(b, func(w *walker) {
@@ -218,17 +230,14 @@ func (b *batch) dstFS(path string) (FS, func(), error) {
 // rootFor returns the directory receiving the item that path belongs to:
 // the parent of that item's destination.
 func (b *batch) rootFor(path string) string {
-	dst := b.req.Dst
-	sep := separator(dst)
 	best := ""
-	for _, it := range b.req.Items {
-		d := dst.Join(it.Dst)
-		if within(d, path, sep) && len(d) > len(best) {
+	for _, d := range b.itemDsts {
+		if Within(d, path, b.dstSep) && len(d) > len(best) {
 			best = d
 		}
 	}
 	if best == "" {
 		best = path
 	}
-	return dst.Dir(best)
+	return b.req.Dst.Dir(best)
 }

@@ -140,20 +140,26 @@ func (c *countingReader) Read(b []byte) (int, error) {
 	return n, err
 }
 
-// countingWriter counts what is written to the local side of a download.
-// It deliberately has no ReadFrom, so that the source's WriteTo drives the
-// copy with its concurrent reads.
+// countingWriter counts what is written to the local side of a download,
+// and remembers the last error it returned, so that a copy's write errors
+// can be told from its read errors. It deliberately has no ReadFrom, so
+// that the source's WriteTo drives the copy with its concurrent reads.
 type countingWriter struct {
-	w io.Writer
-	p *progress
+	w   io.Writer
+	p   *progress
+	err error
 }
 
 func (c *countingWriter) Write(b []byte) (int, error) {
 	if err := c.p.check(); err != nil {
+		c.err = err
 		return 0, err
 	}
 	n, err := c.w.Write(b)
 	c.p.add(n)
+	if err != nil {
+		c.err = err
+	}
 	return n, err
 }
 
@@ -189,49 +195,37 @@ func (w *safeWrite) tryStream(dst io.Writer) (n int64, done bool, err error) {
 	if _, remoteDst := dst.(concurrentReaderFrom); !ok || remoteDst || w.j.info.Size()-w.off < streamMin {
 		return 0, false, nil
 	}
-	p := &progress{ctx: w.ctx, e: w.e, j: w.j}
-	ew := &errWriter{w: &countingWriter{w: dst, p: p}}
-	n, done, err = st.StreamFile(w.ctx, w.j.src, w.off, ew)
+	cw := &countingWriter{w: dst, p: &progress{ctx: w.ctx, e: w.e, j: w.j}}
+	n, done, err = st.StreamFile(w.ctx, w.j.src, w.off, cw)
 	switch {
 	case !done:
 		return 0, false, nil
-	case ew.err != nil && w.ctx.Err() != nil:
-		return n, true, ew.err
-	case ew.err != nil:
-		return n, true, explain(w.dfs, "write", w.tmp, ew.err)
+	case cw.err != nil:
+		// cw.err may be the job's cancellation: Engine.run reports that
+		// as context.Canceled however it is wrapped.
+		return n, true, explain(w.dfs, "write", w.tmp, cw.err)
 	}
 	return n, true, explain(w.sfs, "read", w.j.src, err)
 }
 
-// errWriter remembers the error of its writer, so that a copy's write
-// errors can be told from its read errors.
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errWriter) Write(b []byte) (int, error) {
-	n, err := e.w.Write(b)
-	if err != nil {
-		e.err = err
-	}
-	return n, err
-}
-
 // tryRanges uploads a large local file as byte ranges over several
 // channels when the destination offers them; done reports whether it did.
+// A resumed upload (w.off > 0) keeps its single stream, so its partial
+// file stays contiguous and resumable, and so does a file whose mode has
+// no owner write bit: the extra channels reopen the temporary file for
+// writing, which its mode, set before the data, would refuse.
 func (w *safeWrite) tryRanges(dst concurrentReaderFrom, src *os.File) (n int64, done bool, err error) {
-	// The source is at w.off here (fresh, or seeked there for a resume).
-	if _, ok := w.dfs.(RangeWriter); !ok || w.off > 0 || w.mode&0o200 == 0 {
+	rw, ok := w.dfs.(RangeWriter)
+	if !ok || w.off > 0 || w.mode&0o200 == 0 {
 		return 0, false, nil
 	}
 	fi, err := src.Stat()
 	if err != nil {
 		return 0, false, nil
 	}
-	parts := rangeParts(w.dfs, w.off, fi.Size()-w.off, w.mode)
+	parts := rangeParts(rw, fi.Size())
 	if parts < 2 {
 		return 0, false, nil
 	}
-	return w.rangedUpload(dst, src, w.off, fi.Size(), parts)
+	return w.rangedUpload(rw, dst, src, fi.Size(), parts)
 }

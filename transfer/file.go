@@ -90,6 +90,12 @@ func (w *safeWrite) run(p plan) outcome {
 	if err != nil {
 		return failed(err)
 	}
+	// fail gives up before the temporary file is finished.
+	fail := func(err error) outcome {
+		dstFile.Close()
+		w.abandon()
+		return failed(err)
+	}
 	if size >= resumableFile && !w.metaMade {
 		if err := w.writeMeta(); err != nil {
 			w.e.notice(j.b, w.dst, fmt.Sprintf("cannot record resume data (%v); an interruption will restart this file", err))
@@ -109,24 +115,18 @@ func (w *safeWrite) run(p plan) outcome {
 		if src == nil {
 			src, err = w.sfs.Open(w.ctx, j.src)
 			if err != nil {
-				dstFile.Close()
-				w.abandon()
-				return failed(fmt.Errorf("open source: %w", err))
+				return fail(fmt.Errorf("open source: %w", err))
 			}
 		}
 		if w.off > 0 {
 			if err := seekTo(src, w.off); err != nil {
-				dstFile.Close()
-				w.abandon()
-				return failed(fmt.Errorf("seek %s: %w", j.src, err))
+				return fail(fmt.Errorf("seek %s: %w", j.src, err))
 			}
 		}
 		n, err = w.copyData(dstFile, src)
 	}
 	if err != nil {
-		dstFile.Close()
-		w.abandon()
-		return failed(fmt.Errorf("copy %s: %w", j.src, err))
+		return fail(fmt.Errorf("copy %s: %w", j.src, err))
 	}
 	if err := w.finish(dstFile, w.off+n); err != nil {
 		w.abandon()
@@ -156,11 +156,12 @@ func (w *safeWrite) openTemp(resume bool) (io.WriteCloser, error) {
 	if err == nil {
 		return f, nil
 	}
-	if _, lerr := w.dfs.Lstat(w.ctx, w.tmp); lerr != nil {
+	fi, lerr := w.dfs.Lstat(w.ctx, w.tmp)
+	if lerr != nil {
 		return nil, fmt.Errorf("create temporary file: %w", err)
 	}
 	if resume {
-		if off, ok := w.e.partialOffset(w.ctx, w.j, w.sfs, w.dfs, w.tmp, w.meta); ok {
+		if off, ok := w.partialOffset(fi); ok {
 			if f, err := w.reopen(off); err == nil {
 				return f, nil
 			}

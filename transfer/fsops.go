@@ -35,19 +35,6 @@ func MkdirAll(ctx context.Context, fsys FS, dir string, perm fs.FileMode) error 
 	return err
 }
 
-// TreeSize counts the entries below and including name and their total
-// size, without following symbolic links. It stops at the first error.
-func TreeSize(ctx context.Context, fsys FS, name string) (entries int, bytes int64, err error) {
-	err = walkTree(ctx, fsys, name, nil, 0, func(_ string, fi fs.FileInfo) error {
-		entries++
-		if fi.Mode().IsRegular() {
-			bytes += fi.Size()
-		}
-		return nil
-	}, nil)
-	return entries, bytes, err
-}
-
 // Walk visits name and everything below it without following symbolic
 // links: pre before a directory's entries, post after them (either may be
 // nil). It refuses entry names that are not a single path element and
@@ -71,6 +58,19 @@ func RemoveAll(ctx context.Context, fsys FS, name string, removed func(path stri
 		}
 		return nil
 	})
+}
+
+// RenameNoReplace renames from to to unless something is already at to,
+// which it reports as an fs.ErrExist PathError: a rename must never
+// replace silently (plain SFTP rename refuses an existing target, but
+// posix-rename would replace it).
+func RenameNoReplace(ctx context.Context, fsys FS, from, to string) error {
+	if _, err := fsys.Lstat(ctx, to); err == nil {
+		return &fs.PathError{Op: "rename", Path: to, Err: fs.ErrExist}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return fsys.Rename(ctx, from, to)
 }
 
 // walkTree visits name and the tree below it: pre before a directory's

@@ -59,7 +59,7 @@ func linkInside(link, root, target string) (string, bool) {
 		resolved = path.Join(dir, target)
 	}
 	resolved = path.Clean(resolved)
-	if !within(path.Clean(root), resolved, "/") {
+	if !Within(path.Clean(root), resolved, "/") {
 		return "", false
 	}
 	if !path.IsAbs(target) {

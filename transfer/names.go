@@ -60,8 +60,8 @@ func numbered(name string, n int) string {
 	return stem + " (" + strconv.Itoa(n) + ")" + ext
 }
 
-// separator returns the path separator of fsys as its Join uses it.
-func separator(fsys FS) string {
+// Separator returns the path separator of fsys as its Join uses it.
+func Separator(fsys FS) string {
 	s := strings.TrimSuffix(strings.TrimPrefix(fsys.Join("a", "b"), "a"), "b")
 	if s == "" {
 		return "/"
@@ -69,9 +69,9 @@ func separator(fsys FS) string {
 	return s
 }
 
-// within reports whether child is parent or lies below it; both are clean
+// Within reports whether child is parent or lies below it; both are clean
 // paths of one file system whose separator is sep.
-func within(parent, child, sep string) bool {
+func Within(parent, child, sep string) bool {
 	if child == parent {
 		return true
 	}

@@ -138,8 +138,8 @@ func TestWithin(t *testing.T) {
 	}{
 		{"/a", "/a", true}, {"/a", "/a/b", true}, {"/a", "/ab", false}, {"/", "/x", true}, {"/a/", "/a/b", true},
 	} {
-		if got := within(c.parent, c.child, "/"); got != c.want {
-			t.Errorf("within(%q, %q) = %v", c.parent, c.child, got)
+		if got := Within(c.parent, c.child, "/"); got != c.want {
+			t.Errorf("Within(%q, %q) = %v", c.parent, c.child, got)
 		}
 	}
 }

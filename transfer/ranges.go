@@ -32,33 +32,28 @@ const (
 	rangeMinPart = 8 << 20
 )
 
-// rangeParts says into how many ranges an upload to dfs is split; below 2
-// it is not split. A resumed upload (off > 0) keeps its single stream, so
-// its partial file stays contiguous and resumable, and so does a file
-// whose mode has no owner write bit: the extra channels reopen the
-// temporary file for writing, which its mode, set before the data, would
-// refuse.
-func rangeParts(dfs FS, off, remaining int64, mode fs.FileMode) int {
-	rw, ok := dfs.(RangeWriter)
-	if !ok || off > 0 || remaining < rangeMinFile || mode&0o200 == 0 {
+// rangeParts says into how many ranges a fresh upload of size bytes to rw
+// is split; below 2 it is not split. tryRanges has checked that the upload
+// may be split at all.
+func rangeParts(rw RangeWriter, size int64) int {
+	if size < rangeMinFile {
 		return 1
 	}
-	return int(min(int64(rw.RangeParts()), remaining/rangeMinPart))
+	return int(min(int64(rw.RangeParts()), size/rangeMinPart))
 }
 
-// rangedUpload writes src from off to size into the temporary file as
-// parts byte ranges at once: the first through dst (the temporary file's
-// own handle, positioned at off), the others through writers the
-// destination opens on its extra channels.
+// rangedUpload writes the size bytes of src into the fresh temporary file
+// as parts byte ranges at once: the first through dst (the temporary
+// file's own handle, at its start), the others through writers rw opens on
+// its extra channels.
 //
 // A file written this way can have holes until every range is done, so its
 // resume record is removed (once every writer is open): an interrupted
 // ranged upload starts over instead of resuming from a size that would not
 // mean "everything before this arrived". done is false when it fell back
 // to the caller's single stream before writing anything.
-func (w *safeWrite) rangedUpload(dst concurrentReaderFrom, src *os.File, off, size int64, parts int) (n int64, done bool, err error) {
-	rw := w.dfs.(RangeWriter)
-	chunk := (size - off) / int64(parts)
+func (w *safeWrite) rangedUpload(rw RangeWriter, dst concurrentReaderFrom, src *os.File, size int64, parts int) (n int64, done bool, err error) {
+	chunk := size / int64(parts)
 	// Open every extra writer before anything changes, so a server that
 	// refuses more channels costs nothing: the file goes as one stream.
 	writers := make([]concurrentReaderFrom, parts)
@@ -70,7 +65,7 @@ func (w *safeWrite) rangedUpload(dst concurrentReaderFrom, src *os.File, off, si
 	}
 	writers[0] = dst
 	for i := 1; i < parts; i++ {
-		wc, err := rw.OpenRangeWriter(w.ctx, w.tmp, i, off+int64(i)*chunk)
+		wc, err := rw.OpenRangeWriter(w.ctx, w.tmp, i, int64(i)*chunk)
 		if err != nil {
 			closeAll()
 			w.e.notice(w.j.b, w.dst, fmt.Sprintf("sending %s as one stream: the server refused more channels (%v)", w.j.src, err))
@@ -101,7 +96,7 @@ func (w *safeWrite) rangedUpload(dst concurrentReaderFrom, src *os.File, off, si
 		first error
 	)
 	for i := 0; i < parts; i++ {
-		start := off + int64(i)*chunk
+		start := int64(i) * chunk
 		length := chunk
 		if i == parts-1 {
 			length = size - start

@@ -52,7 +52,7 @@ func (r *Request) validate() error {
 		return fmt.Errorf("transfer: unknown policy %d", int(r.Policy))
 	}
 	same := r.Src.Label() == r.Dst.Label()
-	sep := separator(r.Src)
+	sep := Separator(r.Src)
 	seen := make(map[string]bool, len(r.Items))
 	for _, it := range r.Items {
 		if !isAbs(r.Src, it.Src) || !isAbs(r.Dst, it.Dst) {
@@ -66,7 +66,7 @@ func (r *Request) validate() error {
 			return &fs.PathError{Op: "copy", Path: it.Dst, Err: errors.New("two sources would be copied to the same destination")}
 		}
 		seen[dst] = true
-		if same && within(r.Src.Join(it.Src), dst, sep) {
+		if same && Within(r.Src.Join(it.Src), dst, sep) {
 			return &fs.PathError{Op: "copy", Path: it.Src, Err: fmt.Errorf("%w (destination %s)", ErrIntoItself, it.Dst)}
 		}
 	}
@@ -101,7 +101,7 @@ func Targets(ctx context.Context, src FS, sources []string, dst FS, dstPath stri
 
 // isAbs reports whether p is an absolute path of fsys.
 func isAbs(fsys FS, p string) bool {
-	if separator(fsys) == `\` {
+	if Separator(fsys) == `\` {
 		return filepath.IsAbs(p)
 	}
 	return strings.HasPrefix(p, "/")

@@ -84,33 +84,33 @@ func (w *safeWrite) writeMeta() error {
 	return nil
 }
 
-// partialOffset decides whether the partial file tmp can be continued and
-// from where. It can when its resume record names the source's current
-// size and time, and the 64 KiB before the offset match the source. The
-// offset lies resumeRewind before the partial file's end, because writes
-// with many requests in flight can leave the last ones missing.
-func (e *Engine) partialOffset(ctx context.Context, j *job, sfs, dfs FS, tmp, meta string) (int64, bool) {
-	b, err := readFileLimit(ctx, dfs, meta, 4096)
+// partialOffset decides whether the partial temporary file, whose Lstat
+// is fi, can be continued and from where. It can when its resume record
+// names the source's current size and time, and the 64 KiB before the
+// offset match the source. The offset lies resumeRewind before the partial
+// file's end, because writes with many requests in flight can leave the
+// last ones missing.
+func (w *safeWrite) partialOffset(fi fs.FileInfo) (int64, bool) {
+	b, err := readFileLimit(w.ctx, w.dfs, w.meta, 4096)
 	if err != nil {
 		return 0, false
 	}
 	m, err := parsePartMeta(b)
-	if err != nil || m.size != j.info.Size() || m.mtime != j.info.ModTime().UnixNano() {
+	if err != nil || m.size != w.j.info.Size() || m.mtime != w.j.info.ModTime().UnixNano() {
 		return 0, false
 	}
-	fi, err := dfs.Lstat(ctx, tmp)
-	if err != nil || !fi.Mode().IsRegular() || fi.Size() > m.size {
+	if !fi.Mode().IsRegular() || fi.Size() > m.size {
 		return 0, false
 	}
 	off := fi.Size() - resumeRewind
 	if off < tailCheck {
 		return 0, false
 	}
-	want, err := readRange(ctx, sfs, j.src, off-tailCheck, tailCheck)
+	want, err := readRange(w.ctx, w.sfs, w.j.src, off-tailCheck, tailCheck)
 	if err != nil {
 		return 0, false
 	}
-	got, err := readRange(ctx, dfs, tmp, off-tailCheck, tailCheck)
+	got, err := readRange(w.ctx, w.dfs, w.tmp, off-tailCheck, tailCheck)
 	if err != nil || !bytes.Equal(want, got) {
 		return 0, false
 	}

@@ -132,12 +132,12 @@ func (a *chanAsker) Warn(msg string) {
 // listenAsk returns a Cmd that waits for the next question of attempt. It
 // returns nil when the attempt ends; the model re-arms it after each
 // question.
-func listenAsk(attemptCtx context.Context, a *chanAsker, attempt uint64) tea.Cmd {
+func listenAsk(a *chanAsker, attempt uint64) tea.Cmd {
 	return func() tea.Msg {
 		select {
 		case req := <-a.reqs:
 			return askMsg{attempt: attempt, req: req}
-		case <-attemptCtx.Done():
+		case <-a.done:
 			return nil
 		}
 	}

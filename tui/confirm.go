@@ -33,9 +33,8 @@ type confirmDialog struct {
 	dirs   int64
 	bytes  int64
 
-	attempt uint64      // confirmAsk: the connection attempt
-	ask     *askRequest // confirmAsk: the question
-	under   *connecting // confirmAsk: the screen behind, back on close
+	ask   *askRequest // confirmAsk: the question
+	under *connecting // confirmAsk: the screen behind, back on close
 
 	onYes, onNo tea.Cmd // confirmEdit: what each answer runs
 }

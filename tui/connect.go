@@ -22,7 +22,7 @@ type connectDoneMsg struct {
 }
 
 // fsClosedMsg reports that a file system no pane shows was closed.
-type fsClosedMsg struct{ err error }
+type fsClosedMsg struct{}
 
 // connecting is the screen shown while a ConnectFunc runs. Questions from
 // its Asker appear as dialogs over it.
@@ -77,7 +77,7 @@ func (m *Model) startConnect(pk *hostPicker, item pickItem) tea.Cmd {
 		defer cancel() // ends the listener and any pending question
 		fsys, err := connect(ctx, alias, asker)
 		return connectDoneMsg{id: id, alias: alias, fs: fsys, err: err}
-	}, listenAsk(ctx, asker, id))
+	}, listenAsk(asker, id))
 }
 
 // currentConnecting returns the running attempt, also while one of its
@@ -181,7 +181,10 @@ func closeFS(fsys transfer.FS) tea.Cmd {
 	if !ok {
 		return nil
 	}
-	return func() tea.Msg { return fsClosedMsg{err: c.Close()} }
+	return func() tea.Msg {
+		_ = c.Close()
+		return fsClosedMsg{}
+	}
 }
 
 // handleAsk shows a question from the running attempt and listens for
@@ -192,7 +195,7 @@ func (m *Model) handleAsk(msg askMsg) tea.Cmd {
 		m.answerAsk(&msg.req, askReply{err: ErrCancelled})
 		return nil
 	}
-	next := listenAsk(c.ctx, c.asker, c.id)
+	next := listenAsk(c.asker, c.id)
 	req := msg.req
 	switch req.kind {
 	case askWarn:
@@ -200,8 +203,7 @@ func (m *Model) handleAsk(msg askMsg) tea.Cmd {
 		return next
 	case askYesNo:
 		lines := promptLines(req.prompt)
-		m.overlay = &confirmDialog{kind: confirmAsk, title: lines[0], lines: lines[1:],
-			attempt: c.id, ask: &req, under: c}
+		m.overlay = &confirmDialog{kind: confirmAsk, title: lines[0], lines: lines[1:], ask: &req, under: c}
 		return next
 	}
 	lines := promptLines(req.prompt)
@@ -215,7 +217,7 @@ func (m *Model) handleAsk(msg askMsg) tea.Cmd {
 		}
 	}
 	d := m.newInput(inputAsk, lines[0], "")
-	d.lines, d.attempt, d.ask, d.under = lines[1:], c.id, &req, c
+	d.lines, d.ask, d.under = lines[1:], &req, c
 	if req.kind == askSecret || req.kind == askText && !req.echo {
 		d.input.mask = true
 	}

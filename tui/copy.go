@@ -107,9 +107,9 @@ func prepareCopy(ctx context.Context, plan copyPlan) tea.Cmd {
 		}
 		same := sameLocation(plan.src, plan.dst)
 		if same {
-			sep := separator(plan.src)
+			sep := transfer.Separator(plan.src)
 			for _, it := range items {
-				if within(it.Src, it.Dst, sep) {
+				if transfer.Within(it.Src, it.Dst, sep) {
 					return copyPreparedMsg{plan: plan, err: &fs.PathError{Op: "copy", Path: it.Src,
 						Err: fmt.Errorf("%w (destination %s)", transfer.ErrIntoItself, it.Dst)}}
 				}

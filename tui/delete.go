@@ -163,12 +163,3 @@ func deleteAll(ctx context.Context, fsys transfer.FS, dir string, names []string
 	}
 	return nil
 }
-
-// checkChildName refuses a name a server listed that is not a single path
-// element: following ".." or "a/b" while deleting would leave the tree.
-func checkChildName(dir, name string) error {
-	if validateName(name) != nil {
-		return &fs.PathError{Op: "list", Path: dir, Err: fmt.Errorf("server listed an invalid name %q", name)}
-	}
-	return nil
-}

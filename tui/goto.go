@@ -54,7 +54,7 @@ func (m *Model) submitGoto(d *inputDialog) tea.Cmd {
 // "~/x" is under the home directory (once known), absolute paths stay,
 // the rest is relative to the directory shown.
 func (p *pane) resolve(v string) string {
-	sep := separator(p.fs)
+	sep := transfer.Separator(p.fs)
 	switch {
 	case v == "~":
 		return p.homeDir
@@ -64,14 +64,6 @@ func (p *pane) resolve(v string) string {
 		return p.fs.Join(v)
 	}
 	return p.fs.Join(p.path, v)
-}
-
-// separator returns the path separator of fsys ("/" or `\`).
-func separator(fsys transfer.FS) string {
-	if j := fsys.Join("a", "b"); len(j) == 3 {
-		return j[1:2]
-	}
-	return "/"
 }
 
 // isAbs reports whether v is an absolute path: it starts with "/", or on a
@@ -91,7 +83,7 @@ func isAbs(v, sep string) bool {
 func (m *Model) complete(d *inputDialog) tea.Cmd {
 	p := &m.panes[d.side]
 	typed := d.input.Value()
-	sep := separator(p.fs)
+	sep := transfer.Separator(p.fs)
 	dirPart, prefix := "", typed
 	if i := strings.LastIndex(typed, sep); i >= 0 {
 		dirPart, prefix = typed[:i+1], typed[i+1:]
@@ -139,7 +131,7 @@ func (m *Model) handleCompletion(msg completionMsg) {
 		d.err = Sanitize(msg.err.Error())
 		return
 	}
-	sep := separator(m.panes[d.side].fs)
+	sep := transfer.Separator(m.panes[d.side].fs)
 	dirPart := msg.typed[:strings.LastIndex(msg.typed, sep)+1]
 	var safe []string
 	for _, n := range msg.names {

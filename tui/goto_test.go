@@ -3,6 +3,8 @@ package tui
 import (
 	"strings"
 	"testing"
+
+	"github.com/ferry-tui/ferry/transfer"
 )
 
 // gotoTree has directories to complete and a file that must not be offered.
@@ -159,7 +161,7 @@ func TestResolveAndSeparators(t *testing.T) {
 			t.Errorf("resolve(%q) = %q, want %q", in, got, want)
 		}
 	}
-	if separator(&rootedFS{}) != "/" {
+	if transfer.Separator(&rootedFS{}) != "/" {
 		t.Error("separator")
 	}
 	for v, want := range map[string]bool{`C:\x`: true, `\\srv\s`: true, `x\y`: false, "/x": true} {

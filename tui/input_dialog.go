@@ -42,9 +42,8 @@ type inputDialog struct {
 	hints   []string // completion candidates, sanitised
 	compReq uint64   // latest completion request
 
-	attempt uint64      // inputAsk: the connection attempt
-	ask     *askRequest // inputAsk: the question
-	under   *connecting // inputAsk: the screen behind, back on close
+	ask   *askRequest // inputAsk: the question
+	under *connecting // inputAsk: the screen behind, back on close
 }
 
 // newInput returns a focused input dialog prefilled with raw.

@@ -26,9 +26,8 @@ type Model struct {
 	cancel context.CancelFunc
 	opts   Options
 
-	panes     [2]pane
-	startDirs [2]string
-	focus     side
+	panes [2]pane
+	focus side
 
 	keys      KeyMap
 	styles    Styles
@@ -56,7 +55,6 @@ func New(opts Options) *Model {
 		ctx:       ctx,
 		cancel:    cancel,
 		opts:      opts,
-		startDirs: [2]string{opts.LeftDir, opts.RightDir},
 		focus:     leftSide,
 		keys:      DefaultKeyMap(),
 		help:      help.New(),
@@ -83,8 +81,8 @@ func New(opts Options) *Model {
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{
 		tea.RequestBackgroundColor,
-		m.panes[leftSide].load(m.startDirs[leftSide], ""),
-		m.panes[rightSide].load(m.startDirs[rightSide], ""),
+		m.panes[leftSide].load(m.opts.LeftDir, ""),
+		m.panes[rightSide].load(m.opts.RightDir, ""),
 	}
 	if m.opts.Right == nil {
 		cmds = append(cmds, m.openPicker(rightSide))

@@ -47,7 +47,7 @@ type moveSweptMsg struct {
 func removeMovedSources(ctx context.Context, e *transfer.Engine, b *batchInfo, ids []transfer.JobID) tea.Cmd {
 	batch, src, dirLinks := b.id, b.src, b.dirLinks
 	return func() tea.Msg {
-		sep := separator(src)
+		sep := transfer.Separator(src)
 		var (
 			mu    sync.Mutex
 			wg    sync.WaitGroup
@@ -117,7 +117,7 @@ type linkTally struct {
 // everything below which arrived.
 func sweepMove(ctx context.Context, e *transfer.Engine, batch transfer.BatchID, src transfer.FS, dirLinks []string) tea.Cmd {
 	return func() tea.Msg {
-		sep := separator(src)
+		sep := transfer.Separator(src)
 		tallies := make(map[string]*linkTally, len(dirLinks))
 		for _, l := range dirLinks {
 			tallies[l] = &linkTally{}
@@ -194,7 +194,7 @@ func removeEmptyDirs(ctx context.Context, src transfer.FS, dirs []string, sep st
 // linkOf returns the link in dirLinks that p is, or is below; "" if none.
 func linkOf(dirLinks []string, p, sep string) string {
 	for _, l := range dirLinks {
-		if within(l, p, sep) {
+		if transfer.Within(l, p, sep) {
 			return l
 		}
 	}

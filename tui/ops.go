@@ -1,8 +1,6 @@
 package tui
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"strconv"
@@ -126,20 +124,9 @@ func (m *Model) submitRename(d *inputDialog) tea.Cmd {
 	fsys, dir, ctx := p.fs, p.path, m.ctx
 	return func() tea.Msg {
 		from, to := fsys.Join(dir, old), fsys.Join(dir, name)
-		err := renameNoReplace(ctx, fsys, from, to)
+		err := transfer.RenameNoReplace(ctx, fsys, from, to)
 		return opDoneMsg{fs: fsys, dir: dir, side: d.side, err: err, selectName: name}
 	}
-}
-
-// renameNoReplace renames from to to unless to exists: a rename must never
-// overwrite silently.
-func renameNoReplace(ctx context.Context, fsys transfer.FS, from, to string) error {
-	if _, err := fsys.Lstat(ctx, to); err == nil {
-		return &fs.PathError{Op: "rename", Path: to, Err: fs.ErrExist}
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
-	return fsys.Rename(ctx, from, to)
 }
 
 // hasName reports whether the listing holds an entry named name.

@@ -22,7 +22,6 @@ type pickItem struct {
 	label  string // sanitised alias
 	detail string // sanitised "user@hostname"
 	local  bool   // the "local" entry
-	typed  bool   // an alias the user typed that is not in the list
 }
 
 // hostPicker lists "local" and the configured hosts, filtered by typing,
@@ -91,11 +90,8 @@ func (m *Model) handleHostsLoaded(msg hostsLoadedMsg) {
 // currentPicker returns the open picker, also while it waits behind a
 // connection attempt.
 func (m *Model) currentPicker() *hostPicker {
-	switch o := m.overlay.(type) {
-	case *hostPicker:
-		return o
-	case *connecting:
-		return o.picker
+	if pk, ok := m.overlay.(*hostPicker); ok {
+		return pk
 	}
 	if c := m.currentConnecting(); c != nil {
 		return c.picker
@@ -127,7 +123,7 @@ func (pk *hostPicker) refilter() {
 	}
 	pk.items = append(pk.items, fuzzy...)
 	if raw := strings.TrimSpace(pk.input.Value()); raw != "" && !exact {
-		pk.items = append(pk.items, pickItem{alias: raw, label: Sanitize(raw), detail: "connect to this", typed: true})
+		pk.items = append(pk.items, pickItem{alias: raw, label: Sanitize(raw), detail: "connect to this"})
 	}
 	pk.cursor = max(min(pk.cursor, len(pk.items)-1), 0)
 }

@@ -3,7 +3,6 @@ package tui
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -38,13 +37,11 @@ func (d *progressDialog) box(st *Styles, maxWidth int) []string {
 	inner := dialogInner(maxWidth + 2)
 	done := d.prog.done.Load()
 	line := fmt.Sprintf("removed %d of %d", done, d.total)
-	bar := ""
+	meter := ""
 	if d.total > 0 {
-		w := inner
-		n := int(int64(w) * min(done, d.total) / d.total)
-		bar = strings.Repeat("█", n) + strings.Repeat("░", w-n)
+		meter = bar(int(int64(inner)*min(done, d.total)/d.total), inner)
 	}
-	return frame(st, []string{st.DialogTitle.Render(fit(d.title, inner)), fit(line, inner), bar,
+	return frame(st, []string{st.DialogTitle.Render(fit(d.title, inner)), fit(line, inner), meter,
 		st.Hint.Render(fit("Esc: stop", inner))}, inner)
 }
 

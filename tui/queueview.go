@@ -144,7 +144,7 @@ func queueRow(j *transfer.JobStatus, txt jobText, width int) string {
 func (m *Model) describeJob(j *transfer.JobStatus) jobText {
 	name := j.Src
 	if b := m.xfer.batches[j.Batch]; b != nil && b.srcDir != "" {
-		sep := separator(b.src)
+		sep := transfer.Separator(b.src)
 		if rel, ok := strings.CutPrefix(j.Src, strings.TrimSuffix(b.srcDir, sep)+sep); ok && rel != "" {
 			name = rel
 		}
@@ -182,13 +182,12 @@ func fileProgress(j *transfer.JobStatus, wide bool) string {
 	if j.State == transfer.Running && j.Speed > 0 {
 		speed = formatSize(int64(j.Speed)) + "/s"
 	}
-	return progressBar(pct, queueBarWidth) + " " + s + " " + alignRight(speed, queueSpeedWidth)
+	return bar(min(max(pct, 0), 100)*queueBarWidth/100, queueBarWidth) + " " + s + " " + alignRight(speed, queueSpeedWidth)
 }
 
-// progressBar draws pct percent of w cells.
-func progressBar(pct, w int) string {
-	n := min(max(pct, 0), 100) * w / 100
-	return strings.Repeat("█", n) + strings.Repeat("░", w-n)
+// bar draws a bar of width cells, the first filled of them full.
+func bar(filled, width int) string {
+	return strings.Repeat("█", filled) + strings.Repeat("░", width-filled)
 }
 
 // openQueue shows the queue view, or says why it cannot.

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -283,7 +282,7 @@ func (m *Model) markBatchDirty(b *batchInfo) {
 		}
 		for i := range m.panes {
 			p := &m.panes[i]
-			if p.fs != nil && p.loaded && sameLocation(p.fs, b.dst) && within(it.Dst, p.path, separator(p.fs)) {
+			if p.fs != nil && p.loaded && sameLocation(p.fs, b.dst) && transfer.Within(it.Dst, p.path, transfer.Separator(p.fs)) {
 				m.xfer.dirty[i] = true
 			}
 		}
@@ -369,12 +368,4 @@ func sameLocation(a, b transfer.FS) bool {
 		return false
 	}
 	return sameFS(a, b) || a.Label() == b.Label()
-}
-
-// within reports whether p is parent or below it.
-func within(parent, p, sep string) bool {
-	if p == parent {
-		return true
-	}
-	return strings.HasPrefix(p, strings.TrimSuffix(parent, sep)+sep)
 }

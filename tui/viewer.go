@@ -59,9 +59,8 @@ func (m *Model) startView() tea.Cmd {
 		m.status.setInfo("choose a file to view")
 		return nil
 	}
-	v := &viewer{id: m.newID(), title: p.label(), size: e.size, loading: true}
 	full := p.fs.Join(p.path, e.name)
-	v.title = Sanitize(p.fs.Label()) + ":" + Sanitize(full)
+	v := &viewer{id: m.newID(), title: Sanitize(p.fs.Label()) + ":" + Sanitize(full), size: e.size, loading: true}
 	m.overlay = v
 	return readHead(m.ctx, p.fs, full, v.id)
 }

@@ -80,11 +80,16 @@ func parseOperand(arg string) (operand, error) {
 	if err != nil {
 		return operand{}, err
 	}
-	dest := arg[:len(arg)-len(d.Path)-1]
+	return operand{remote: true, dest: destOf(arg, d), key: fmt.Sprintf("%s@%s:%d", d.User, d.Host, d.Port), path: d.Path}, nil
+}
+
+// destOf returns what to connect to for arg, parsed as d: an sftp:// URL
+// whole, otherwise [user@]host without ":PATH".
+func destOf(arg string, d config.Dest) string {
 	if strings.HasPrefix(arg, "sftp://") {
-		dest = arg
+		return arg
 	}
-	return operand{remote: true, dest: dest, key: fmt.Sprintf("%s@%s:%d", d.User, d.Host, d.Port), path: d.Path}, nil
+	return arg[:len(arg)-len(d.Path)-1]
 }
 
 // runCopy is ferry cp, get and put: the same engine, three spellings.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
 
@@ -15,13 +14,8 @@ import (
 // the UI against it or, with --serve, prints an sftp command and waits.
 func (a *app) runDemo(ctx context.Context, args []string) int {
 	stdout, stderr := a.stdout, a.stderr
-	fset := flag.NewFlagSet("ferry demo", flag.ContinueOnError)
-	fset.SetOutput(stderr)
+	fset := newFlagSet("demo", "[--serve] [DIR]", stderr)
 	serve := fset.Bool("serve", false, "run only the server and print an sftp command for it")
-	fset.Usage = func() {
-		fmt.Fprintln(stderr, "usage: ferry demo [--serve] [DIR]")
-		fset.PrintDefaults()
-	}
 	if err := fset.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -89,5 +83,5 @@ func (a *app) runDemo(ctx context.Context, args []string) int {
 		return exitFailed
 	}
 	defer func() { s.close() }() // s.close grows as sessions open
-	return openTUI(ctx, s, &remote.Dialer{Prompter: remote.NoPrompter{}}, &host, stderr)
+	return openTUI(ctx, s, &remote.Dialer{Prompter: remote.NoPrompter{}}, &host)
 }

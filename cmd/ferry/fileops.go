@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/ferry-tui/ferry/config"
@@ -101,10 +100,7 @@ func splitOperands(cmd string, operands []string) (string, []string, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	dest := operands[0][:len(operands[0])-len(first.Path)-1]
-	if strings.HasPrefix(operands[0], "sftp://") {
-		dest = operands[0]
-	}
+	dest := destOf(operands[0], first)
 	paths := []string{orDot(first.Path)}
 	for _, o := range operands[1:] {
 		if !config.IsRemote(o) {
@@ -208,13 +204,5 @@ func opRm(ctx context.Context, o *opRun) error {
 }
 
 func opRename(ctx context.Context, o *opRun) error {
-	oldp, newp := o.paths[0], o.paths[1]
-	// Never replace silently: plain SFTP rename refuses an existing target,
-	// but posix-rename would replace it.
-	if _, err := o.fs.Lstat(ctx, newp); err == nil {
-		return &fs.PathError{Op: "rename", Path: newp, Err: fs.ErrExist}
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
-	return o.fs.Rename(ctx, oldp, newp)
+	return transfer.RenameNoReplace(ctx, o.fs, o.paths[0], o.paths[1])
 }

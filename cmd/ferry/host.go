@@ -24,12 +24,12 @@ func (a *app) runOpen(ctx context.Context, args []string) int {
 	}
 	defer func() { s.close() }() // s.close grows as sessions open
 	if fset.NArg() == 0 {
-		return openTUI(ctx, s, nil, nil, a.stderr)
+		return openTUI(ctx, s, nil, nil)
 	}
 	h, err := s.resolve(fset.Arg(0))
 	if err != nil {
 		fmt.Fprintln(a.stderr, "ferry:", errText(err))
 		return exitConnFail
 	}
-	return openTUI(ctx, s, s.dialer(), &h, a.stderr)
+	return openTUI(ctx, s, s.dialer(), &h)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/ferry-tui/ferry/config"
@@ -18,7 +17,7 @@ import (
 // working directory on the left and h on the right; with no h the right
 // pane starts with the host picker. Every way of opening a host (an
 // alias, user@host, the demo) ends here; only how h was made differs.
-func openTUI(ctx context.Context, s *session, d *remote.Dialer, h *config.Host, stderr io.Writer) int {
+func openTUI(ctx context.Context, s *session, d *remote.Dialer, h *config.Host) int {
 	hooks := &tuiHooks{s: s}
 	defer hooks.closeAll()
 	opts := hooks.options()
@@ -27,7 +26,7 @@ func openTUI(ctx context.Context, s *session, d *remote.Dialer, h *config.Host, 
 	if h != nil {
 		sess, err := d.Dial(ctx, *h)
 		if err != nil {
-			fmt.Fprintln(stderr, "ferry:", errText(err))
+			fmt.Fprintln(s.stderr, "ferry:", errText(err))
 			return exitConnFail
 		}
 		defer sess.Close()
@@ -41,7 +40,7 @@ func openTUI(ctx context.Context, s *session, d *remote.Dialer, h *config.Host, 
 	opts.Engine = engine
 	p := tea.NewProgram(tui.New(opts), tea.WithContext(ctx))
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
-		fmt.Fprintln(stderr, "ferry:", err)
+		fmt.Fprintln(s.stderr, "ferry:", err)
 		return exitFailed
 	}
 	return exitOK
