@@ -115,3 +115,23 @@ func canSync(fsys FS) bool {
 	data, ok := x.HasExtension(extFsync)
 	return ok && data == "1"
 }
+
+// Reconnector is implemented by file systems whose connection can drop and
+// be dialled again (remote.FS). The engine uses it to tell a lost
+// connection from other failures, to wait for the connection before it
+// retries such a job, and to unblock a call that a cancel or a stall left
+// waiting on a server that no longer answers.
+type Reconnector interface {
+	// ConnState returns the generation of the current connection, which
+	// changes every time the connection is replaced, and whether it is up.
+	ConnState() (gen uint64, up bool)
+	// WaitOnline returns nil once the connection is up, dialling again if
+	// it is down. It returns an error when the connection cannot be
+	// restored (the error says why, and a host key that changed is one
+	// such reason) or when ctx ends.
+	WaitOnline(ctx context.Context) error
+	// Abort closes the current connection, so that every call blocked on
+	// it returns at once; cause says why, for the log. The file system
+	// connects again by itself.
+	Abort(cause error)
+}
