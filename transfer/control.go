@@ -1,6 +1,7 @@
 package transfer
 
 import (
+	"context"
 	"errors"
 	"fmt"
 )
@@ -35,6 +36,7 @@ func (e *Engine) cancelJob(j *job) {
 		if j.cancel != nil {
 			j.cancel()
 		}
+		e.abortLater(j, context.Canceled)
 	}
 }
 
@@ -122,6 +124,7 @@ func (e *Engine) retry(j *job) error {
 		}
 		j.err = nil
 		j.resume = true
+		j.attempt = 0
 		e.setState(j, Queued)
 		e.enqueue(j)
 	default:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Engine defaults and limits.
@@ -23,6 +24,16 @@ const (
 	DefaultEventBuffer = 256
 	// MaxDepth is how deep below a source directory the walk goes.
 	MaxDepth = 64
+	// DefaultRetries is how often a file is tried again after its
+	// connection dropped or its data stalled, unless Options say otherwise.
+	DefaultRetries = 3
+	// DefaultStallTimeout is how long a running file may move no bytes
+	// before it counts as stalled: its connection is closed and it is
+	// tried again. Keepalives only prove that the link is up; a server
+	// can answer them and still take no data. 30 s lies well above the
+	// slowest step that moves no bytes (an fsync or a rename of a large
+	// file) and well below the patience of a person watching a bar.
+	DefaultStallTimeout = 30 * time.Second
 )
 
 // Sizes that change how a file is moved.
@@ -58,6 +69,16 @@ type Options struct {
 	// NoSync skips flushing each file to stable storage before it is
 	// renamed into place, trading durability after a crash for speed.
 	NoSync bool
+	// Retries is how many times a file is tried again, continuing its
+	// partial copy, after its connection dropped or its data stalled
+	// (DefaultRetries if 0; negative: never).
+	Retries int
+	// StallTimeout is how long a running file may move no bytes before
+	// it is treated as stalled (DefaultStallTimeout if 0; negative: never).
+	StallTimeout time.Duration
+	// NoRanges sends every file as one stream, never as byte ranges over
+	// several channels at once.
+	NoRanges bool
 }
 
 // Engine plans copies, queues them and drains the queue with a pool of
@@ -107,6 +128,12 @@ func New(opts Options) *Engine {
 	if opts.EventBuffer <= 0 {
 		opts.EventBuffer = DefaultEventBuffer
 	}
+	if opts.Retries == 0 {
+		opts.Retries = DefaultRetries
+	}
+	if opts.StallTimeout == 0 {
+		opts.StallTimeout = DefaultStallTimeout
+	}
 	ctx, stop := context.WithCancel(context.Background())
 	e := &Engine{
 		opts:    opts,
@@ -118,6 +145,10 @@ func New(opts Options) *Engine {
 	e.cond = sync.NewCond(&e.mu)
 	e.gate.init()
 	e.SetWorkers(opts.Workers)
+	if opts.StallTimeout > 0 {
+		e.wg.Add(1)
+		go e.watchStalls()
+	}
 	return e
 }
 
@@ -144,6 +175,9 @@ func (e *Engine) Close() error {
 		}
 	}
 	e.cond.Broadcast()
+	for j := range e.running {
+		e.abortLater(j, ErrClosed)
+	}
 	e.mu.Unlock()
 	e.stop()
 	e.gate.set(false)

@@ -30,6 +30,11 @@ var (
 	ErrNotDir = errors.New("destination exists and is not a directory")
 	// ErrShortWrite: the destination did not receive every byte.
 	ErrShortWrite = errors.New("size check failed")
+	// ErrStalled: no bytes of the file moved for the stall timeout.
+	ErrStalled = errors.New("stalled: no data moved")
+	// ErrNoSpace: the destination is full (or over quota); the partial
+	// copy was removed, since it could not be finished there.
+	ErrNoSpace = errors.New("destination is full")
 	// ErrClosed: the engine has been closed.
 	ErrClosed = errors.New("transfer engine closed")
 )

@@ -33,6 +33,13 @@ type job struct {
 	resumed   int64
 	cancel    context.CancelFunc
 	cancelReq bool
+	attempt   int       // tries of the current run after the first
+	runSeq    uint64    // bumped for every try; a late abort checks it
+	gens      []connGen // the connections a try started on
+	stalled   bool      // the watchdog stopped this try
+	waiting   bool      // waiting for a connection to come back
+	lastDone  int64     // the watchdog's last look at done
+	still     time.Time // since when done has not moved
 	gen       uint64 // bumped on every enqueue; stale queue entries differ
 	meter     meter
 }
@@ -61,6 +68,8 @@ func (j *job) status(t time.Time) JobStatus {
 		State:    j.state,
 		Err:      j.err,
 		ETA:      -1,
+		Attempt:  j.attempt,
+		Waiting:  j.waiting,
 	}
 	if j.conflict != nil {
 		c := *j.conflict

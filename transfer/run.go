@@ -20,32 +20,37 @@ func failed(err error) outcome           { return outcome{state: Failed, err: er
 func ask(c *Conflict) outcome            { return outcome{state: Queued, conflict: c} }
 func failedf(f string, a ...any) outcome { return failed(fmt.Errorf(f, a...)) }
 
-// run executes j on the calling worker and records how it ended.
+// run executes j on the calling worker and records how it ended. A try
+// that ends because its connection dropped or its data stalled is made
+// again, continuing the partial copy, once the connection is back (at most
+// Options.Retries times).
 func (e *Engine) run(j *job) {
-	ctx, cancel := context.WithCancel(e.ctx)
-	defer cancel()
-	e.mu.Lock()
-	j.cancel = cancel
-	if j.cancelReq {
-		cancel()
-	}
-	e.mu.Unlock()
 	e.emit(Event{Kind: JobStarted, Batch: j.b.id, Job: j.id, State: Running, Path: j.dst})
-
-	var out outcome
-	switch j.kind {
-	case KindFile:
-		out = e.runFile(ctx, j)
-	case KindSymlink:
-		out = e.runLink(ctx, j)
-	default:
-		out = failedf("transfer: job %d of kind %v cannot run", j.id, j.kind)
+	var (
+		out         outcome
+		interrupted bool // the last try's context ended before it did
+	)
+	for {
+		ctx, cancel := e.startTry(j)
+		out = e.runOnce(ctx, j)
+		interrupted = ctx.Err() != nil
+		cancel()
+		out = e.stallOutcome(j, out)
+		cause := e.retryCause(j, out)
+		if cause == nil {
+			break
+		}
+		if err := e.waitToRetry(j, out.err, cause); err != nil {
+			out = failed(err)
+			break
+		}
 	}
 
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	j.cancel = nil
-	if out.state == Failed && (j.cancelReq || e.closed || ctx.Err() != nil) {
+	j.gens = nil
+	if out.state == Failed && (j.cancelReq || e.closed || (interrupted && !j.stalled)) {
 		out.state = Cancelled
 		if out.err == nil || errors.Is(out.err, context.Canceled) {
 			out.err = context.Canceled
@@ -58,6 +63,28 @@ func (e *Engine) run(j *job) {
 		return
 	}
 	e.setState(j, out.state)
+}
+
+// stallOutcome names the stall as the cause of a try the watchdog stopped.
+func (e *Engine) stallOutcome(j *job, out outcome) outcome {
+	e.mu.Lock()
+	stalled := j.stalled && !j.cancelReq
+	e.mu.Unlock()
+	if stalled && out.state == Failed {
+		out.err = &fs.PathError{Op: "copy", Path: j.src, Err: fmt.Errorf("%w for %v", ErrStalled, e.opts.StallTimeout)}
+	}
+	return out
+}
+
+// runOnce makes one try at j.
+func (e *Engine) runOnce(ctx context.Context, j *job) outcome {
+	switch j.kind {
+	case KindFile:
+		return e.runFile(ctx, j)
+	case KindSymlink:
+		return e.runLink(ctx, j)
+	}
+	return failedf("transfer: job %d of kind %v cannot run", j.id, j.kind)
 }
 
 // park puts j aside until its conflict is answered, unless a "for all"

@@ -126,4 +126,10 @@ type JobStatus struct {
 	Speed float64
 	// ETA is the job's estimated time left, or -1 when unknown.
 	ETA time.Duration
+	// Attempt counts the tries of a running or finished job after its
+	// first, each made after a lost connection or a stall.
+	Attempt int
+	// Waiting is set while a running job waits for its connection to
+	// come back before it tries again.
+	Waiting bool
 }
