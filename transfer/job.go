@@ -40,7 +40,7 @@ type job struct {
 	waiting   bool      // waiting for a connection to come back
 	lastDone  int64     // the watchdog's last look at done
 	still     time.Time // since when done has not moved
-	gen       uint64 // bumped on every enqueue; stale queue entries differ
+	gen       uint64    // bumped on every enqueue; stale queue entries differ
 	meter     meter
 }
 
