@@ -161,9 +161,18 @@ func (w *safeWrite) openTemp(resume bool) (io.WriteCloser, error) {
 		return nil, fmt.Errorf("create temporary file: %w", err)
 	}
 	if resume {
-		if off, ok := w.partialOffset(fi); ok {
-			if f, err := w.reopen(off); err == nil {
+		off, ok, err := w.partialOffset(fi)
+		if err != nil {
+			// Keep a partial that could not be checked: it may be good.
+			return nil, fmt.Errorf("resume %s: %w", w.tmp, err)
+		}
+		if ok {
+			f, err := w.reopen(off)
+			if err == nil {
 				return f, nil
+			}
+			if !errors.Is(err, errors.ErrUnsupported) {
+				return nil, fmt.Errorf("resume %s: %w", w.tmp, err)
 			}
 		}
 	}

@@ -90,31 +90,38 @@ func (w *safeWrite) writeMeta() error {
 // offset match the source. The offset lies resumeRewind before the partial
 // file's end, because writes with many requests in flight can leave the
 // last ones missing.
-func (w *safeWrite) partialOffset(fi fs.FileInfo) (int64, bool) {
+//
+// err is set when the check itself could not be made (the source or the
+// partial could not be read): the partial may well be good, so the caller
+// must keep it rather than start over.
+func (w *safeWrite) partialOffset(fi fs.FileInfo) (off int64, ok bool, err error) {
 	b, err := readFileLimit(w.ctx, w.dfs, w.meta, 4096)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, false, nil
+	}
 	if err != nil {
-		return 0, false
+		return 0, false, fmt.Errorf("read resume record: %w", err)
 	}
 	m, err := parsePartMeta(b)
 	if err != nil || m.size != w.j.info.Size() || m.mtime != w.j.info.ModTime().UnixNano() {
-		return 0, false
+		return 0, false, nil
 	}
 	if !fi.Mode().IsRegular() || fi.Size() > m.size {
-		return 0, false
+		return 0, false, nil
 	}
-	off := fi.Size() - resumeRewind
+	off = fi.Size() - resumeRewind
 	if off < tailCheck {
-		return 0, false
+		return 0, false, nil
 	}
 	want, err := readRange(w.ctx, w.sfs, w.j.src, off-tailCheck, tailCheck)
 	if err != nil {
-		return 0, false
+		return 0, false, fmt.Errorf("read source to check the partial copy: %w", err)
 	}
 	got, err := readRange(w.ctx, w.dfs, w.tmp, off-tailCheck, tailCheck)
-	if err != nil || !bytes.Equal(want, got) {
-		return 0, false
+	if err != nil {
+		return 0, false, fmt.Errorf("read partial copy: %w", err)
 	}
-	return off, true
+	return off, bytes.Equal(want, got), nil
 }
 
 // readFileLimit reads at most limit bytes of name.

@@ -137,7 +137,7 @@ func (e *Engine) decide(ctx context.Context, j *job, dfs FS) plan {
 	pol := e.policyFor(j)
 	p := plan{dst: dst, dstInfo: dstInfo, resume: j.resume || pol == Resume}
 	if dstInfo == nil {
-		return p
+		return e.decideMissing(ctx, j, dfs, pol, p)
 	}
 	if dstInfo.IsDir() {
 		o := failed(&fs.PathError{Op: "copy", Path: dst, Err: ErrIsDir})
@@ -178,6 +178,42 @@ func (e *Engine) decide(ctx context.Context, j *job, dfs FS) plan {
 	}
 	return p
 }
+
+// decideMissing decides for a destination that does not exist. A large
+// file whose temporary file an interrupted copy left behind is not
+// started over without asking (under Ask): the question offers to resume.
+// A Skip answer to that question leaves both alone.
+func (e *Engine) decideMissing(ctx context.Context, j *job, dfs FS, pol Policy, p plan) plan {
+	switch {
+	case pol == Ask && !p.resume && j.size() >= resumableFile:
+		fi, err := dfs.Lstat(ctx, tempPath(dfs, p.dst))
+		if err != nil || !fi.Mode().IsRegular() || fi.Size() == 0 {
+			return p
+		}
+		o := ask(&Conflict{
+			Src: j.src, Dst: p.dst, Partial: true,
+			SrcSize: j.info.Size(), DstSize: fi.Size(),
+			SrcTime: j.info.ModTime(), DstTime: fi.ModTime(),
+		})
+		p.out = &o
+	case pol == Skip && e.answered(j):
+		o := skipped(&fs.PathError{Op: "copy", Path: p.dst, Err: errPartialKept})
+		p.out = &o
+	}
+	return p
+}
+
+// answered reports whether j's policy came from an answer to its own
+// question.
+func (e *Engine) answered(j *job) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return j.decided
+}
+
+// errPartialKept is why a file whose partial copy the user chose to keep
+// was skipped.
+var errPartialKept = errors.New("skipped; the partial copy of an earlier transfer is kept")
 
 // freeName finds the first "name (n).ext" beside dst that does not exist.
 func (e *Engine) freeName(ctx context.Context, dfs FS, dst string) (string, error) {

@@ -94,6 +94,10 @@ type Conflict struct {
 	SrcSize, DstSize int64
 	// SrcTime and DstTime are the modification times.
 	SrcTime, DstTime time.Time
+	// Partial is set when Dst does not exist but an interrupted copy left
+	// its temporary file (DstSize and DstTime describe that): Resume
+	// continues it, Overwrite starts over, Skip leaves both alone.
+	Partial bool
 }
 
 // JobStatus is a copy of one job's state, safe to keep.

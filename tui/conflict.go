@@ -82,6 +82,12 @@ func (d *conflictDialog) box(st *Styles, maxWidth int) []string {
 		indent + conflictSide(c.DstSize, c.DstTime, d.loc) + dstNewer,
 		"",
 	}
+	title := Sanitize(baseName(c.Dst)) + " already exists"
+	if c.Partial {
+		plain[3] = "partial     " + fitLeft(d.cur.dstLabel+":"+Sanitize(c.Dst), inner-len(indent))
+		plain[4] = indent + conflictSide(c.DstSize, c.DstTime, d.loc) + " copied before it was interrupted"
+		title = Sanitize(baseName(c.Dst)) + ": a partial copy exists"
+	}
 	var ones, alls []string
 	for _, ch := range d.km.choices() {
 		ones = append(ones, ch.one.Help().Key+" "+ch.one.Help().Desc)
@@ -93,7 +99,7 @@ func (d *conflictDialog) box(st *Styles, maxWidth int) []string {
 		check = "[x]"
 	}
 	plain = append(plain, check+" "+d.km.ConflictForAll.Help().Key+": for all conflicts of this copy (or "+strings.Join(alls, " ")+")")
-	body := []string{st.DialogTitle.Render(fit(Sanitize(baseName(c.Dst))+" already exists", inner))}
+	body := []string{st.DialogTitle.Render(fit(title, inner))}
 	for _, l := range plain {
 		body = append(body, fit(l, inner))
 	}

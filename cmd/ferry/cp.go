@@ -260,7 +260,7 @@ func (s *session) follow(ctx context.Context, eng *transfer.Engine, name string)
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
 	var failed []string
-	refused := map[transfer.JobID]bool{}
+	refused := map[transfer.JobID]error{}
 	for done := false; !done; {
 		select {
 		case <-ctx.Done():
@@ -273,14 +273,17 @@ func (s *session) follow(ctx context.Context, eng *transfer.Engine, name string)
 			case transfer.JobConflict:
 				bar.clear()
 				if !s.answerConflict(ctx, eng, ev) {
-					refused[ev.Job] = true
+					refused[ev.Job] = errRefused
+					if ev.Conflict.Partial {
+						refused[ev.Job] = errPartialRefused
+					}
 				}
 			case transfer.JobFinished:
 				switch {
 				case ev.State == transfer.Failed:
 					failed = append(failed, oneLine(ev.Err))
-				case refused[ev.Job]:
-					failed = append(failed, errText(&fs.PathError{Op: "copy", Path: ev.Path, Err: errRefused}))
+				case refused[ev.Job] != nil:
+					failed = append(failed, errText(&fs.PathError{Op: "copy", Path: ev.Path, Err: refused[ev.Job]}))
 				}
 			case transfer.Notice:
 				bar.clear()
@@ -322,6 +325,10 @@ func (s *session) follow(ctx context.Context, eng *transfer.Engine, name string)
 
 // errRefused marks a conflict refused because nobody could be asked.
 var errRefused = errors.New("exists; use -f to overwrite, -n to skip, --newer or --resume")
+
+// errPartialRefused marks a file not copied because an interrupted copy
+// left a partial file and nobody could be asked whether to continue it.
+var errPartialRefused = errors.New("a partial copy from an interrupted transfer exists; use --resume to continue it or -f to start over")
 
 // answerConflict asks on the terminal what to do with an existing
 // destination. Without a terminal the file is skipped, and it returns

@@ -104,8 +104,12 @@ func (s *session) askConflict(ctx context.Context, c *transfer.Conflict) (transf
 // pending read ends too.
 func askConflictOn(ctx context.Context, in io.Reader, out io.Writer, c *transfer.Conflict) (transfer.Answer, error) {
 	const layout = "2006-01-02 15:04:05"
-	fmt.Fprintf(out, "%s already exists (%s, %s); the source is %s, %s.\n",
-		tui.Sanitize(c.Dst), humanBytes(c.DstSize), c.DstTime.Local().Format(layout), humanBytes(c.SrcSize), c.SrcTime.Local().Format(layout))
+	what := "already exists"
+	if c.Partial {
+		what = "does not exist, but an interrupted copy left a partial file of it"
+	}
+	fmt.Fprintf(out, "%s %s (%s, %s); the source is %s, %s.\n",
+		tui.Sanitize(c.Dst), what, humanBytes(c.DstSize), c.DstTime.Local().Format(layout), humanBytes(c.SrcSize), c.SrcTime.Local().Format(layout))
 	type answer struct {
 		line string
 		err  error
