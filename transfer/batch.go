@@ -30,7 +30,8 @@ type batch struct {
 	walkStops []context.CancelFunc
 	cancelled bool
 	parked    map[*job]struct{} // jobs waiting for an answer
-	dirs      []*dirFix         // directories to finish when the batch is
+	dirs      []*dirFix         // directories to finish when the batch is done
+	noticed   map[string]bool   // notices given once per batch
 }
 
 // dirFix is a directory the walk created, whose final permissions and

@@ -41,10 +41,61 @@ func (e *Engine) commit(ctx context.Context, b *batch, dfs FS, tmp, dst string) 
 		}
 		return fmt.Errorf("rename into place: %w", err)
 	}
-	msg := fmt.Sprintf("the server does not support %s: replaced %s by renaming the old file aside first", extPosixRename, dst)
 	if err := dfs.Remove(ctx, bak); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		msg += fmt.Sprintf("; could not remove the old file at %s: %v", bak, err)
+		e.notice(b, dst, fmt.Sprintf("could not remove the old file at %s (%v); the next copy to %s removes it", bak, err, dst))
 	}
-	e.notice(b, dst, msg)
+	if e.firstNotice(b, "no-posix-rename "+dfs.Label()) {
+		e.notice(b, dst, fmt.Sprintf("%s does not support %s: files there are replaced by renaming the old file aside to .NAME%s first, and for a moment the name is missing; an interrupted replace is repaired by the next copy", dfs.Label(), extPosixRename, backupSuffix))
+	}
 	return nil
+}
+
+// repairReplace finishes what an interrupted non-atomic replace of dst
+// left: a ".NAME.ferry-old" backup beside it. When dst is missing the
+// backup is the old file and is put back; when dst exists the replace had
+// completed and the backup is removed. dstInfo is dst's Lstat, or nil.
+// It returns dst's Lstat afterwards. Only file systems whose rename does
+// not replace need it.
+func (e *Engine) repairReplace(ctx context.Context, b *batch, dfs FS, dst string, dstInfo fs.FileInfo) fs.FileInfo {
+	if renameReplaces(dfs) {
+		return dstInfo
+	}
+	bak := backupPath(dfs, dst)
+	bi, err := dfs.Lstat(ctx, bak)
+	if err != nil || !bi.Mode().IsRegular() {
+		return dstInfo
+	}
+	if dstInfo != nil {
+		if err := dfs.Remove(ctx, bak); err != nil {
+			e.notice(b, dst, fmt.Sprintf("found %s, left by an interrupted replace that had completed, and could not remove it: %v", bak, err))
+			return dstInfo
+		}
+		e.notice(b, dst, fmt.Sprintf("removed %s, left by an interrupted replace of %s that had completed", bak, dst))
+		return dstInfo
+	}
+	if err := dfs.Rename(ctx, bak, dst); err != nil {
+		e.notice(b, dst, fmt.Sprintf("%s is missing and the old file is at %s, left by an interrupted replace; putting it back failed: %v", dst, bak, err))
+		return nil
+	}
+	e.notice(b, dst, fmt.Sprintf("put the old %s back from %s, where an interrupted replace had left it", dst, bak))
+	fi, err := dfs.Lstat(ctx, dst)
+	if err != nil {
+		return nil
+	}
+	return fi
+}
+
+// firstNotice reports whether key is new to batch b, so that a notice
+// that would repeat for every file is given once per batch.
+func (e *Engine) firstNotice(b *batch, key string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if b.noticed[key] {
+		return false
+	}
+	if b.noticed == nil {
+		b.noticed = make(map[string]bool)
+	}
+	b.noticed[key] = true
+	return true
 }

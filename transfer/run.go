@@ -134,6 +134,7 @@ func (e *Engine) decide(ctx context.Context, j *job, dfs FS) plan {
 			return plan{out: &o}
 		}
 	}
+	dstInfo = e.repairReplace(ctx, j.b, dfs, dst, dstInfo)
 	pol := e.policyFor(j)
 	p := plan{dst: dst, dstInfo: dstInfo, resume: j.resume || pol == Resume}
 	if dstInfo == nil {

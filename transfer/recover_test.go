@@ -1,0 +1,269 @@
+package transfer_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ferry-tui/ferry/transfer"
+)
+
+// errLost is a connection-lost error, as remote.StatusError reports one.
+type errLost struct{}
+
+func (errLost) Error() string        { return "connection lost (SFTP status 7)" }
+func (errLost) ConnectionLost() bool { return true }
+
+// flakyFS is a file system whose connection can drop: the first opens of
+// one file stop after a number of bytes and then either fail at once as
+// if the link dropped ("drop") or hang, ignoring their context, until the
+// connection is aborted ("stall").
+type flakyFS struct {
+	transfer.FS
+	name  string
+	after int64
+	mode  string // "drop" or "stall"
+	bad   int    // how many opens of name misbehave
+
+	mu      sync.Mutex
+	gen     uint64
+	opens   int
+	abort   chan struct{} // closed by Abort; replaced after
+	reached chan struct{} // closed when the first bad reader stops
+	aborts  atomic.Int32
+	waitErr error // what WaitOnline returns
+}
+
+var _ transfer.Reconnector = (*flakyFS)(nil)
+
+func newFlaky(fsys transfer.FS, name string, after int64, mode string, bad int) *flakyFS {
+	return &flakyFS{FS: fsys, name: name, after: after, mode: mode, bad: bad, abort: make(chan struct{}), reached: make(chan struct{})}
+}
+
+func (f *flakyFS) ConnState() (uint64, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.gen, true
+}
+
+func (f *flakyFS) WaitOnline(ctx context.Context) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.waitErr
+}
+
+func (f *flakyFS) Abort(error) {
+	f.aborts.Add(1)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	close(f.abort)
+	f.abort = make(chan struct{})
+	f.gen++
+}
+
+func (f *flakyFS) Open(ctx context.Context, name string) (io.ReadCloser, error) {
+	rc, err := f.FS.Open(ctx, name)
+	if err != nil || name != f.name {
+		return rc, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.opens++
+	if f.opens > f.bad {
+		return rc, nil
+	}
+	return &flakyReader{rc: rc, f: f, left: f.after, abort: f.abort, first: f.opens == 1}, nil
+}
+
+type flakyReader struct {
+	rc    io.ReadCloser
+	f     *flakyFS
+	left  int64
+	abort chan struct{}
+	first bool
+}
+
+func (r *flakyReader) Read(b []byte) (int, error) {
+	if r.left <= 0 {
+		if r.first {
+			r.first = false
+			close(r.f.reached)
+		}
+		if r.f.mode == "stall" {
+			<-r.abort
+		} else {
+			r.f.mu.Lock()
+			r.f.gen++
+			r.f.mu.Unlock()
+		}
+		return 0, errLost{}
+	}
+	if int64(len(b)) > r.left {
+		b = b[:r.left]
+	}
+	n, err := r.rc.Read(b)
+	r.left -= int64(n)
+	return n, err
+}
+
+func (r *flakyReader) Seek(off int64, whence int) (int64, error) {
+	return r.rc.(io.Seeker).Seek(off, whence)
+}
+
+func (r *flakyReader) Close() error { return r.rc.Close() }
+
+// bigFile writes a 24 MiB source (large enough for a resume record) and
+// returns its path, its data and a destination path beside it.
+func bigFile(t *testing.T, seed uint64) (src string, data []byte, dst string) {
+	dir := t.TempDir()
+	data = randBytes(seed, 24<<20)
+	src = filepath.Join(dir, "big")
+	writeFile(t, src, data, 0o644, baseTime)
+	return src, data, filepath.Join(dir, "copy")
+}
+
+// sameCopy checks that dst holds data and nothing was left behind.
+func sameCopy(t *testing.T, dst string, data []byte) {
+	t.Helper()
+	got, err := os.ReadFile(dst)
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("copy differs (%v)", err)
+	}
+	noTemps(t, filepath.Dir(dst))
+}
+
+func TestStalledFileIsRetriedAndResumes(t *testing.T) {
+	t.Parallel()
+	src, data, dst := bigFile(t, 11)
+	flaky := newFlaky(localFS(), src, 16<<20, "stall", 1)
+	e, rec := newEngine(t, transfer.Options{StallTimeout: 300 * time.Millisecond})
+	run(t, e, transfer.Request{Src: flaky, Dst: localFS(), Items: []transfer.Item{{Src: src, Dst: dst}}})
+	j := jobFor(t, e, src)
+	if j.State != transfer.Done || j.Attempt != 1 || j.Resumed == 0 {
+		t.Fatalf("job: %v attempt %d resumed %d: %v", j.State, j.Attempt, j.Resumed, j.Err)
+	}
+	if n := flaky.aborts.Load(); n != 1 {
+		t.Errorf("%d aborts, want 1: the stalled connection must be closed", n)
+	}
+	ev := rec.waitFor(t, "a retry notice", func(ev transfer.Event) bool {
+		return ev.Kind == transfer.Notice && strings.Contains(ev.Message, "stalled")
+	})
+	if !strings.Contains(ev.Message, "trying again (1 of 3)") {
+		t.Errorf("notice %q", ev.Message)
+	}
+	sameCopy(t, dst, data)
+}
+
+func TestCancelUnblocksACallOnASilentServer(t *testing.T) {
+	t.Parallel()
+	src, _, dst := bigFile(t, 12)
+	flaky := newFlaky(localFS(), src, 16<<20, "stall", 1)
+	e, _ := newEngine(t, transfer.Options{StallTimeout: -1})
+	if _, err := e.Submit(transfer.Request{Src: flaky, Dst: localFS(), Items: []transfer.Item{{Src: src, Dst: dst}}}); err != nil {
+		t.Fatal(err)
+	}
+	<-flaky.reached
+	j := jobFor(t, e, src)
+	if err := e.Cancel(j.ID); err != nil {
+		t.Fatal(err)
+	}
+	wait(t, e) // would hang without the abort: the reader ignores its context
+	j, _ = e.Job(j.ID)
+	if j.State != transfer.Cancelled || j.Attempt != 0 {
+		t.Fatalf("job: %v attempt %d: %v", j.State, j.Attempt, j.Err)
+	}
+	if flaky.aborts.Load() != 1 {
+		t.Errorf("%d aborts, want 1", flaky.aborts.Load())
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(dst), ".copy.ferry-part.meta")); err != nil {
+		t.Errorf("the partial copy's resume record is gone: %v", err)
+	}
+}
+
+func TestLostConnectionIsRetriedOnceBack(t *testing.T) {
+	t.Parallel()
+	src, data, dst := bigFile(t, 13)
+	flaky := newFlaky(localFS(), src, 16<<20, "drop", 1)
+	e, _ := newEngine(t, transfer.Options{})
+	run(t, e, transfer.Request{Src: flaky, Dst: localFS(), Items: []transfer.Item{{Src: src, Dst: dst}}})
+	j := jobFor(t, e, src)
+	if j.State != transfer.Done || j.Attempt != 1 || j.Resumed < 8<<20 {
+		t.Fatalf("job: %v attempt %d resumed %d: %v", j.State, j.Attempt, j.Resumed, j.Err)
+	}
+	if flaky.aborts.Load() != 0 {
+		t.Errorf("a dropped connection was aborted again")
+	}
+	if s := e.Snapshot(); s.DoneBytes != int64(len(data)) || s.TotalBytes != int64(len(data)) {
+		t.Errorf("snapshot bytes %d of %d, want %d", s.DoneBytes, s.TotalBytes, len(data))
+	}
+	sameCopy(t, dst, data)
+}
+
+func TestRetriesAreBounded(t *testing.T) {
+	t.Parallel()
+	src, _, dst := bigFile(t, 14)
+	flaky := newFlaky(localFS(), src, 1<<20, "drop", 100)
+	e, _ := newEngine(t, transfer.Options{Retries: 2})
+	run(t, e, transfer.Request{Src: flaky, Dst: localFS(), Items: []transfer.Item{{Src: src, Dst: dst}}})
+	j := jobFor(t, e, src)
+	if j.State != transfer.Failed || j.Attempt != 2 {
+		t.Fatalf("job: %v attempt %d: %v", j.State, j.Attempt, j.Err)
+	}
+	var cl interface{ ConnectionLost() bool }
+	if !errors.As(j.Err, &cl) {
+		t.Errorf("error %v does not say the connection was lost", j.Err)
+	}
+}
+
+func TestConnectionNotRestoredFailsTheFile(t *testing.T) {
+	t.Parallel()
+	src, _, dst := bigFile(t, 15)
+	flaky := newFlaky(localFS(), src, 1<<20, "drop", 1)
+	flaky.waitErr = errors.New("host key changed")
+	e, _ := newEngine(t, transfer.Options{})
+	run(t, e, transfer.Request{Src: flaky, Dst: localFS(), Items: []transfer.Item{{Src: src, Dst: dst}}})
+	j := jobFor(t, e, src)
+	if j.State != transfer.Failed || !strings.Contains(j.Err.Error(), "could not be restored: host key changed") {
+		t.Fatalf("job: %v: %v", j.State, j.Err)
+	}
+}
+
+func TestPartialCopyOffersResume(t *testing.T) {
+	t.Parallel()
+	src, data, dst := bigFile(t, 16)
+	gate := newGate(localFS(), src, 16<<20)
+	e, rec := newEngine(t, transfer.Options{})
+	if _, err := e.Submit(transfer.Request{Src: gate, Dst: localFS(), Items: []transfer.Item{{Src: src, Dst: dst}}}); err != nil {
+		t.Fatal(err)
+	}
+	gate.waitReached(t)
+	e.CancelAll()
+	gate.open()
+	wait(t, e)
+
+	// A new copy of the same file (F5 again) asks instead of starting over.
+	if _, err := e.Submit(transfer.Request{Src: localFS(), Dst: localFS(), Items: []transfer.Item{{Src: src, Dst: dst}}}); err != nil {
+		t.Fatal(err)
+	}
+	ev := rec.waitFor(t, "a conflict", func(ev transfer.Event) bool { return ev.Kind == transfer.JobConflict })
+	if !ev.Conflict.Partial || ev.Conflict.DstSize < 8<<20 {
+		t.Fatalf("conflict %+v", ev.Conflict)
+	}
+	if err := e.Answer(ev.Job, transfer.Answer{Choice: transfer.Resume}); err != nil {
+		t.Fatal(err)
+	}
+	wait(t, e)
+	j, _ := e.Job(ev.Job)
+	if j.State != transfer.Done || j.Resumed == 0 {
+		t.Fatalf("job: %v resumed %d: %v", j.State, j.Resumed, j.Err)
+	}
+	sameCopy(t, dst, data)
+}
