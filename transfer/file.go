@@ -93,8 +93,7 @@ func (w *safeWrite) run(p plan) outcome {
 	// fail gives up before the temporary file is finished.
 	fail := func(err error) outcome {
 		dstFile.Close()
-		w.abandon()
-		return failed(err)
+		return failed(w.abandon(err))
 	}
 	if size >= resumableFile && !w.metaMade {
 		if err := w.writeMeta(); err != nil {
@@ -129,15 +128,13 @@ func (w *safeWrite) run(p plan) outcome {
 		return fail(fmt.Errorf("copy %s: %w", j.src, err))
 	}
 	if err := w.finish(dstFile, w.off+n); err != nil {
-		w.abandon()
-		return failed(err)
+		return failed(w.abandon(err))
 	}
 	if got := w.off + n; got != size {
 		w.e.notice(j.b, w.dst, fmt.Sprintf("%s changed size while it was copied: listed %d bytes, copied %d", j.src, size, got))
 	}
 	if err := w.e.commit(w.ctx, j.b, w.dfs, w.tmp, w.dst); err != nil {
-		w.abandon()
-		return failed(err)
+		return failed(w.abandon(err))
 	}
 	if w.metaMade {
 		if err := w.dfs.Remove(w.ctx, w.meta); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -263,16 +260,31 @@ func (w *safeWrite) checkSize(want int64) error {
 	return nil
 }
 
-// abandon cleans up after a failed write: a large file's temporary file
-// and resume record stay so that a retry can continue; anything else is
-// removed. The job's context may be cancelled, so cleanup does not use it.
-func (w *safeWrite) abandon() {
-	if w.metaMade {
-		return
+// abandon cleans up after a write that failed with err and returns the
+// error to report. A large file's temporary file and resume record stay
+// so that a retry can continue, unless the destination is full: a partial
+// copy that cannot be finished there would only keep it full. Anything
+// else is removed. The job's context may be cancelled, so cleanup does not
+// use it.
+func (w *safeWrite) abandon(err error) error {
+	full := isNoSpace(err)
+	if w.metaMade && !full {
+		return err
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(w.ctx), 30*time.Second)
 	defer cancel()
-	_ = w.dfs.Remove(ctx, w.tmp)
+	rerr := w.dfs.Remove(ctx, w.tmp)
+	if w.metaMade {
+		_ = w.dfs.Remove(ctx, w.meta)
+		w.metaMade = false
+	}
+	if full {
+		if rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
+			return fmt.Errorf("%w (%w, and its partial copy %s could not be removed: %v)", err, ErrNoSpace, w.tmp, rerr)
+		}
+		return &noSpace{err: err}
+	}
+	return err
 }
 
 // discard removes what sits at the temporary name and its resume record.

@@ -28,6 +28,10 @@ type Snapshot struct {
 	TotalBytes int64
 	// DoneBytes is how much of that is at the destination.
 	DoneBytes int64
+	// MovedBytes is how much was carried in all, counting the bytes of
+	// files that failed or were tried again, and not the part a resume
+	// found already there.
+	MovedBytes int64
 	// Speed is the smoothed transfer speed in bytes per second.
 	Speed float64
 	// ETA is the estimated time left, or -1 when unknown.
@@ -51,6 +55,7 @@ func (e *Engine) Snapshot() Snapshot {
 		States:        e.counts,
 		TotalBytes:    e.totalBytes.Load(),
 		DoneBytes:     e.doneBytes.Load(),
+		MovedBytes:    e.moved.Load(),
 		DroppedEvents: e.events.dropped.Load(),
 		ETA:           -1,
 	}

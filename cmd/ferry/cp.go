@@ -308,7 +308,9 @@ func (s *session) follow(ctx context.Context, eng *transfer.Engine, name string)
 			skipped++
 		}
 	}
-	fmt.Fprintf(s.stderr, "ferry %s: %d file(s), %s in %s (%s/s)", name, files, humanBytes(snap.DoneBytes), elapsed.Round(time.Millisecond), humanBytes(int64(float64(snap.DoneBytes)/max(elapsed.Seconds(), 0.001))))
+	// The bytes that really moved, failed and retried files included.
+	moved := snap.MovedBytes
+	fmt.Fprintf(s.stderr, "ferry %s: %d file(s), %s moved in %s (%s/s)", name, files, humanBytes(moved), elapsed.Round(time.Millisecond), humanBytes(int64(float64(moved)/max(elapsed.Seconds(), 0.001))))
 	if skipped > 0 {
 		fmt.Fprintf(s.stderr, ", %d skipped", skipped)
 	}

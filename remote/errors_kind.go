@@ -1,0 +1,11 @@
+package remote
+
+// SFTPStatus returns the SFTP status code, for callers that cannot import
+// this package (the transfer engine tells a full disk by it).
+func (e *StatusError) SFTPStatus() uint32 { return e.Code }
+
+// ConnectionLost reports whether the status means the connection to the
+// server is gone (SSH_FX_NO_CONNECTION or SSH_FX_CONNECTION_LOST).
+func (e *StatusError) ConnectionLost() bool {
+	return e.Code == codeNoConnection || e.Code == codeConnectionLost
+}
