@@ -216,7 +216,7 @@ func (w *safeWrite) tryStream(dst io.Writer) (n int64, done bool, err error) {
 // writing, which its mode, set before the data, would refuse.
 func (w *safeWrite) tryRanges(dst concurrentReaderFrom, src *os.File) (n int64, done bool, err error) {
 	rw, ok := w.dfs.(RangeWriter)
-	if !ok || w.off > 0 || w.mode&0o200 == 0 {
+	if !ok || w.e.opts.NoRanges || w.off > 0 || w.mode&0o200 == 0 {
 		return 0, false, nil
 	}
 	fi, err := src.Stat()

@@ -24,6 +24,10 @@ const (
 	DefaultEventBuffer = 256
 	// MaxDepth is how deep below a source directory the walk goes.
 	MaxDepth = 64
+	// ResumableSize is the smallest file whose partial copy is kept, with
+	// a resume record, when its transfer is interrupted; smaller ones are
+	// removed and start over.
+	ResumableSize = 8 << 20
 	// DefaultRetries is how often a file is tried again after its
 	// connection dropped or its data stalled, unless Options say otherwise.
 	DefaultRetries = 3
@@ -46,7 +50,7 @@ const (
 	largeFile = 4 << 20
 	// resumableFile and larger files get a resume record beside their
 	// temporary file; smaller ones simply restart.
-	resumableFile = 8 << 20
+	resumableFile = ResumableSize
 	// resumeRewind is how far before the end of a partial file a resume
 	// starts: concurrent writes may leave the last few requests' worth of
 	// the file unwritten (16 x 255 KiB at most with ferry's options).

@@ -32,6 +32,9 @@ var (
 	ErrShortWrite = errors.New("size check failed")
 	// ErrStalled: no bytes of the file moved for the stall timeout.
 	ErrStalled = errors.New("stalled: no data moved")
+	// ErrNotRestored: the connection a file needed dropped and could not
+	// be restored, so the file was not tried again.
+	ErrNotRestored = errors.New("the connection could not be restored")
 	// ErrNoSpace: the destination is full (or over quota); the partial
 	// copy was removed, since it could not be finished there.
 	ErrNoSpace = errors.New("destination is full")

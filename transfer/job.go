@@ -37,11 +37,14 @@ type job struct {
 	runSeq    uint64    // bumped for every try; a late abort checks it
 	gens      []connGen // the connections a try started on
 	stalled   bool      // the watchdog stopped this try
-	waiting   bool      // waiting for a connection to come back
-	lastDone  int64     // the watchdog's last look at done
-	still     time.Time // since when done has not moved
-	gen       uint64    // bumped on every enqueue; stale queue entries differ
-	meter     meter
+	// rangesFailed is set by the worker when a try's parallel ranges
+	// failed; the next try goes as one stream.
+	rangesFailed bool
+	waiting      bool      // waiting for a connection to come back
+	lastDone     int64     // the watchdog's last look at done
+	still        time.Time // since when done has not moved
+	gen          uint64    // bumped on every enqueue; stale queue entries differ
+	meter        meter
 }
 
 // size returns the listed source size of a file job, else 0.

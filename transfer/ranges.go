@@ -25,6 +25,35 @@ type RangeWriter interface {
 	OpenRangeWriter(ctx context.Context, name string, part int, off int64) (io.WriteCloser, error)
 }
 
+// rangeDisabler is implemented by file systems whose byte ranges can be
+// turned off for the rest of the session (remote.FS): DisableRanges
+// returns true the first time.
+type rangeDisabler interface {
+	DisableRanges(reason string) bool
+}
+
+// rangesFailed turns ranges off on w's destination after a ranged upload
+// failed or stalled for a reason other than a cancel, and says so once.
+// Servers that mishandle several channels writing one file are better
+// served by one stream; the job is tried again that way.
+func (w *safeWrite) rangesFailed(err error) {
+	w.e.mu.Lock()
+	cancelled := w.j.cancelReq || w.e.closed
+	stalled := w.j.stalled
+	w.e.mu.Unlock()
+	if cancelled {
+		return
+	}
+	if stalled {
+		err = ErrStalled
+	}
+	w.j.rangesFailed = true
+	d, ok := w.dfs.(rangeDisabler)
+	if ok && d.DisableRanges(oneLine(err)) {
+		w.e.notice(w.j.b, w.dst, fmt.Sprintf("%s: large files go as one stream from now on: sending %s in parallel ranges failed (%v)", w.dfs.Label(), w.j.src, oneLine(err)))
+	}
+}
+
 const (
 	// rangeMinFile is the smallest upload split into ranges.
 	rangeMinFile = 32 << 20
@@ -125,6 +154,7 @@ func (w *safeWrite) rangedUpload(rw RangeWriter, dst concurrentReaderFrom, src *
 	}
 	wg.Wait()
 	if first != nil {
+		w.rangesFailed(first)
 		return total, true, explain(w.dfs, "write", w.tmp, first)
 	}
 	return total, true, nil

@@ -71,6 +71,10 @@ func (e *Engine) retryCause(j *job, out outcome) error {
 	if j.stalled {
 		return ErrStalled
 	}
+	if j.rangesFailed {
+		j.rangesFailed = false
+		return errRangesFailed
+	}
 	var cl connLostError
 	if errors.As(out.err, &cl) && cl.ConnectionLost() {
 		return errConnLost
@@ -82,6 +86,10 @@ func (e *Engine) retryCause(j *job, out outcome) error {
 	}
 	return nil
 }
+
+// errRangesFailed is the retry cause of a try whose parallel ranges
+// failed: the next goes as one stream.
+var errRangesFailed = errors.New("parallel ranges failed")
 
 // errConnLost is the retry cause of a try whose connection dropped.
 var errConnLost = errors.New("connection lost")
@@ -120,7 +128,7 @@ func (e *Engine) waitToRetry(j *job, failure, cause error) error {
 		if ctx.Err() != nil {
 			return context.Canceled
 		}
-		return fmt.Errorf("%w; the connection could not be restored: %w", failure, werr)
+		return fmt.Errorf("%w; %w: %w", failure, ErrNotRestored, werr)
 	}
 	// The next try continues the partial copy; its bytes count afresh.
 	e.doneBytes.Add(-j.done.Swap(0))

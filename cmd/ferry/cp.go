@@ -26,6 +26,9 @@ type cpFlags struct {
 	resume     bool
 	preserve   bool
 	noPreserve bool
+	retries    int
+	stall      time.Duration
+	noRanges   bool
 }
 
 func (f *cpFlags) register(fset *flag.FlagSet) {
@@ -37,6 +40,21 @@ func (f *cpFlags) register(fset *flag.FlagSet) {
 	fset.BoolVar(&f.resume, "resume", false, "continue interrupted transfers from their partial files")
 	fset.BoolVar(&f.preserve, "p", false, "preserve modification times and modes (the default)")
 	fset.BoolVar(&f.noPreserve, "no-preserve", false, "do not preserve modification times and modes")
+	fset.IntVar(&f.retries, "retries", transfer.DefaultRetries, "how often a file is tried again after the connection dropped or stalled (0: never)")
+	fset.DurationVar(&f.stall, "stall-timeout", transfer.DefaultStallTimeout, "a file that moves no bytes for this `duration` counts as stalled and is tried again (0: never)")
+	fset.BoolVar(&f.noRanges, "no-ranges", false, "send each large file as one stream, never in parallel ranges over several channels")
+}
+
+// engineOptions are the transfer engine's options from the flags.
+func (f *cpFlags) engineOptions() transfer.Options {
+	o := transfer.Options{Workers: f.workers, Retries: f.retries, StallTimeout: f.stall, NoRanges: f.noRanges}
+	if f.retries <= 0 {
+		o.Retries = -1
+	}
+	if f.stall <= 0 {
+		o.StallTimeout = -1
+	}
+	return o
 }
 
 // policy is the conflict policy the flags ask for; Ask when none.
@@ -141,7 +159,7 @@ func (a *app) runCopy(ctx context.Context, name string, args []string) int {
 		fmt.Fprintln(a.stderr, "ferry "+name+":", errText(err))
 		return exitFailed
 	}
-	eng := transfer.New(transfer.Options{Workers: f.workers})
+	eng := transfer.New(f.engineOptions())
 	defer eng.Close()
 	if _, err := eng.Submit(transfer.Request{Src: srcFS, Dst: dstFS, Items: items, Policy: policy, NoPreserve: f.noPreserve}); err != nil {
 		fmt.Fprintln(a.stderr, "ferry "+name+":", errText(err))
@@ -260,13 +278,13 @@ func (s *session) follow(ctx context.Context, eng *transfer.Engine, name string)
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
 	var failed []string
+	lost := false // a connection could not be restored: exit 255, as ssh
 	refused := map[transfer.JobID]error{}
 	for done := false; !done; {
 		select {
 		case <-ctx.Done():
-			eng.CancelAll()
 			bar.clear()
-			fmt.Fprintln(s.stderr, "ferry "+name+": interrupted; partial files of large files are kept for --resume where they can be")
+			s.interrupted(eng, name)
 			return exitFailed
 		case ev := <-eng.Events():
 			switch ev.Kind {
@@ -282,6 +300,7 @@ func (s *session) follow(ctx context.Context, eng *transfer.Engine, name string)
 				switch {
 				case ev.State == transfer.Failed:
 					failed = append(failed, oneLine(ev.Err))
+					lost = lost || errors.Is(ev.Err, transfer.ErrNotRestored)
 				case refused[ev.Job] != nil:
 					failed = append(failed, errText(&fs.PathError{Op: "copy", Path: ev.Path, Err: refused[ev.Job]}))
 				}
@@ -318,6 +337,9 @@ func (s *session) follow(ctx context.Context, eng *transfer.Engine, name string)
 		fmt.Fprintf(s.stderr, ", %d failed:\n", len(failed))
 		for _, f := range failed {
 			fmt.Fprintln(s.stderr, "  "+f)
+		}
+		if lost {
+			return exitConnFail
 		}
 		return exitFailed
 	}

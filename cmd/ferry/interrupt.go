@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui"
+)
+
+// stopDeadline is how long the process may take to stop after Ctrl-C or
+// SIGTERM. The engine closes a connection whose calls have not returned
+// 1 s after the cancel; past this the process exits regardless.
+const stopDeadline = 2 * time.Second
+
+// interruptContext returns a context cancelled by the first SIGINT or
+// SIGTERM. A second signal exits at once; so does a process that has not
+// finished stopping stopDeadline after the first, saying what may be left.
+func interruptContext() (context.Context, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-sigs:
+		case <-done:
+			return
+		}
+		cancel()
+		t := time.NewTimer(stopDeadline)
+		defer t.Stop()
+		select {
+		case <-sigs:
+			fmt.Fprintln(os.Stderr, "\nferry: interrupted again: stopping now. Copies not finished are in .NAME.ferry-part files beside their targets; the targets are as they were.")
+			os.Exit(130)
+		case <-t.C:
+			fmt.Fprintf(os.Stderr, "\nferry: still not stopped %v after the interrupt (a server is not answering): exiting. Copies not finished are in .NAME.ferry-part files beside their targets; the targets are as they were.\n", stopDeadline)
+			os.Exit(exitFailed)
+		case <-done:
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(sigs)
+		close(done)
+		cancel()
+	}
+}
+
+// interrupted stops eng after Ctrl-C: every job is cancelled, and a job
+// still blocked on a silent server has its connection closed by the
+// engine. It waits for that (bounded: the process exits at stopDeadline
+// anyway) and says what was done and what is left behind.
+func (s *session) interrupted(eng *transfer.Engine, name string) {
+	eng.CancelAll()
+	ctx, cancel := context.WithTimeout(context.Background(), stopDeadline-300*time.Millisecond)
+	defer cancel()
+	_ = eng.Wait(ctx)
+	snap := eng.Snapshot()
+	done := 0
+	var kept []string
+	for _, j := range eng.Jobs(0, snap.Jobs) {
+		switch {
+		case j.Kind != transfer.KindFile:
+		case j.State == transfer.Done:
+			done++
+		case j.State == transfer.Cancelled && j.Size >= transfer.ResumableSize && j.Done > 0:
+			kept = append(kept, tui.Sanitize(j.Dst))
+		}
+	}
+	fmt.Fprintf(s.stderr, "ferry %s: interrupted: %d file(s) copied, %s moved; files not finished were left untouched at their targets", name, done, humanBytes(snap.MovedBytes))
+	if len(kept) == 0 {
+		fmt.Fprintln(s.stderr, ", and no partial copies were kept")
+		return
+	}
+	fmt.Fprintf(s.stderr, "; partial copies kept for --resume (as .NAME.ferry-part beside each):\n")
+	for _, k := range kept {
+		fmt.Fprintln(s.stderr, "  "+k)
+	}
+}
