@@ -34,6 +34,9 @@ func (w *safeWrite) copyData(dst io.Writer, src io.Reader) (int64, error) {
 	srcWT, srcRemote := src.(io.WriterTo)
 	srcRemote = srcRemote && !srcLocal
 	p := &progress{ctx: w.ctx, e: w.e, j: w.j}
+	if _, ok := dst.(concurrentReaderFrom); !ok || !srcLocal {
+		w.singleStream() // a ranged partial goes on as one stream here
+	}
 	if rf, ok := dst.(concurrentReaderFrom); ok {
 		if srcRemote {
 			n, rerr, werr := pipeCopy(rf, srcWT, p)
@@ -210,22 +213,35 @@ func (w *safeWrite) tryStream(dst io.Writer) (n int64, done bool, err error) {
 
 // tryRanges uploads a large local file as byte ranges over several
 // channels when the destination offers them; done reports whether it did.
-// A resumed upload (w.off > 0) keeps its single stream, so its partial
-// file stays contiguous and resumable, and so does a file whose mode has
-// no owner write bit: the extra channels reopen the temporary file for
-// writing, which its mode, set before the data, would refuse.
+// A partial copy that was itself sent in ranges continues each range
+// where it got to; any other resumed upload (w.off > 0) keeps its single
+// stream. A file whose mode has no owner write bit goes as one stream:
+// the extra channels reopen the temporary file for writing, which its
+// mode, set before the data, would refuse.
 func (w *safeWrite) tryRanges(dst concurrentReaderFrom, src *os.File) (n int64, done bool, err error) {
 	rw, ok := w.dfs.(RangeWriter)
-	if !ok || w.e.opts.NoRanges || w.off > 0 || w.mode&0o200 == 0 {
-		return 0, false, nil
-	}
+	ok = ok && !w.e.opts.NoRanges && w.mode&0o200 != 0
 	fi, err := src.Stat()
 	if err != nil {
+		ok = false
+	}
+	switch {
+	case w.ranges != nil && ok && rw.RangeParts() >= len(w.ranges):
+		return w.rangedUpload(rw, dst, src, fi.Size(), w.ranges)
+	case w.ranges != nil:
+		w.singleStream()
+		return 0, false, nil
+	case !ok || w.off > 0:
 		return 0, false, nil
 	}
 	parts := rangeParts(rw, fi.Size())
 	if parts < 2 {
 		return 0, false, nil
 	}
-	return w.rangedUpload(rw, dst, src, fi.Size(), parts)
+	chunk := fi.Size() / int64(parts)
+	marks := make([]rangeMark, parts)
+	for i := range marks {
+		marks[i] = rangeMark{start: int64(i) * chunk, done: int64(i) * chunk}
+	}
+	return w.rangedUpload(rw, dst, src, fi.Size(), marks)
 }

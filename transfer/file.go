@@ -46,8 +46,9 @@ type safeWrite struct {
 	meta     string
 	mode     fs.FileMode
 
-	off      int64 // where the data starts (a resume's offset)
-	metaMade bool  // a resume record sits beside tmp
+	off      int64       // where the data starts (a resume's offset)
+	ranges   []rangeMark // a ranged partial's resume points, or nil
+	metaMade bool        // a resume record sits beside tmp
 }
 
 // run carries out the write.
@@ -96,7 +97,7 @@ func (w *safeWrite) run(p plan) outcome {
 		return failed(w.abandon(err))
 	}
 	if size >= resumableFile && !w.metaMade {
-		if err := w.writeMeta(); err != nil {
+		if err := w.writeMeta(w.ctx, nil); err != nil {
 			w.e.notice(j.b, w.dst, fmt.Sprintf("cannot record resume data (%v); an interruption will restart this file", err))
 		}
 	}
@@ -158,13 +159,13 @@ func (w *safeWrite) openTemp(resume bool) (io.WriteCloser, error) {
 		return nil, fmt.Errorf("create temporary file: %w", err)
 	}
 	if resume {
-		off, ok, err := w.partialOffset(fi)
+		off, ranges, ok, err := w.partialOffset(fi)
 		if err != nil {
 			// Keep a partial that could not be checked: it may be good.
 			return nil, fmt.Errorf("resume %s: %w", w.tmp, err)
 		}
 		if ok {
-			f, err := w.reopen(off)
+			f, err := w.reopen(off, ranges)
 			if err == nil {
 				return f, nil
 			}
@@ -181,8 +182,10 @@ func (w *safeWrite) openTemp(resume bool) (io.WriteCloser, error) {
 	return f, nil
 }
 
-// reopen opens the partial temporary file for writing at off.
-func (w *safeWrite) reopen(off int64) (io.WriteCloser, error) {
+// reopen opens the partial temporary file for writing at off. ranges,
+// when set, are the points where each range of a ranged partial copy
+// continues (off is the first).
+func (w *safeWrite) reopen(off int64, ranges []rangeMark) (io.WriteCloser, error) {
 	fo, ok := w.dfs.(FileOpener)
 	if !ok {
 		return nil, errors.ErrUnsupported
@@ -195,8 +198,15 @@ func (w *safeWrite) reopen(off int64) (io.WriteCloser, error) {
 		f.Close()
 		return nil, err
 	}
-	w.off, w.metaMade = off, true
-	w.e.resumed(w.j, off)
+	w.off, w.metaMade, w.ranges = off, true, ranges
+	have := off
+	if ranges != nil {
+		have = 0
+		for _, r := range ranges {
+			have += r.done - r.start
+		}
+	}
+	w.e.resumed(w.j, have)
 	return f, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -83,12 +84,20 @@ func TestLinkInside(t *testing.T) {
 
 func TestPartMetaRoundTrip(t *testing.T) {
 	t.Parallel()
-	m := partMeta{size: 123456789, mtime: time.Date(2024, 1, 2, 3, 4, 5, 6, time.UTC).UnixNano()}
-	got, err := parsePartMeta(m.encode())
-	if err != nil || got != m {
-		t.Fatalf("round trip: %+v, %v", got, err)
+	for _, m := range []partMeta{
+		{size: 123456789, mtime: time.Date(2024, 1, 2, 3, 4, 5, 6, time.UTC).UnixNano()},
+		{size: 100, mtime: 7, ranges: []rangeMark{{0, 10}, {50, 60}}},
+	} {
+		got, err := parsePartMeta(m.encode())
+		if err != nil || !reflect.DeepEqual(got, m) {
+			t.Fatalf("round trip: %+v, %v", got, err)
+		}
 	}
-	for _, bad := range []string{"", "ferry-part 2\nsize 1\nmtime 1\n", "ferry-part 1\nsize x\nmtime 1\n", "ferry-part 1\nsize 1\nowner 1\n", "ferry-part 1\nsize 1\n"} {
+	for _, bad := range []string{"", "ferry-part 2\nsize 1\nmtime 1\n", "ferry-part 1\nsize x\nmtime 1\n", "ferry-part 1\nsize 1\nowner 1\n", "ferry-part 1\nsize 1\n",
+		"ferry-part 1\nsize 100\nmtime 1\nrange 10 20\n",             // does not start at 0
+		"ferry-part 1\nsize 100\nmtime 1\nrange 0 20\nrange 10 30\n", // overlaps
+		"ferry-part 1\nsize 100\nmtime 1\nrange 0 200\n",             // past the end
+		"ferry-part 1\nsize 100\nmtime 1\nrange 0 5 9\n"} {
 		if _, err := parsePartMeta([]byte(bad)); err == nil {
 			t.Errorf("parsePartMeta(%q) accepted", bad)
 		}

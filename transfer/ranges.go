@@ -2,12 +2,12 @@ package transfer
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"sync"
+	"sync/atomic"
+	"time"
 )
 
 // RangeWriter is implemented by file systems that can write one large file
@@ -71,91 +71,210 @@ func rangeParts(rw RangeWriter, size int64) int {
 	return int(min(int64(rw.RangeParts()), size/rangeMinPart))
 }
 
-// rangedUpload writes the size bytes of src into the fresh temporary file
-// as parts byte ranges at once: the first through dst (the temporary
-// file's own handle, at its start), the others through writers rw opens on
-// its extra channels.
+// rangedUpload writes src into the temporary file as byte ranges at once,
+// one per mark, each from its mark's done offset to the next mark's start
+// (the last to size): the first through dst (the temporary file's own
+// handle, already at marks[0].done), the others through writers rw opens
+// on its extra channels.
 //
-// A file written this way can have holes until every range is done, so its
-// resume record is removed (once every writer is open): an interrupted
-// ranged upload starts over instead of resuming from a size that would not
-// mean "everything before this arrived". done is false when it fell back
-// to the caller's single stream before writing anything.
-func (w *safeWrite) rangedUpload(rw RangeWriter, dst concurrentReaderFrom, src *os.File, size int64, parts int) (n int64, done bool, err error) {
-	chunk := size / int64(parts)
+// The resume record lists every range and how far it has got, rewritten
+// every few seconds while the ranges run and once more when they fail, so
+// that an interrupted ranged upload resumes each range where it was.
+// done is false when it fell back to the caller's single stream before
+// writing anything. On success n is how far past w.off the file is now
+// complete.
+func (w *safeWrite) rangedUpload(rw RangeWriter, dst concurrentReaderFrom, src *os.File, size int64, marks []rangeMark) (n int64, done bool, err error) {
+	parts := len(marks)
+	end := func(i int) int64 {
+		if i == parts-1 {
+			return size
+		}
+		return marks[i+1].start
+	}
 	// Open every extra writer before anything changes, so a server that
 	// refuses more channels costs nothing: the file goes as one stream.
 	writers := make([]concurrentReaderFrom, parts)
-	closers := make([]io.Closer, 0, parts)
+	closers := make([]io.Closer, parts)
 	closeAll := func() {
 		for _, c := range closers {
-			c.Close()
+			if c != nil {
+				c.Close()
+			}
 		}
 	}
 	writers[0] = dst
 	for i := 1; i < parts; i++ {
-		wc, err := rw.OpenRangeWriter(w.ctx, w.tmp, i, int64(i)*chunk)
+		wc, err := rw.OpenRangeWriter(w.ctx, w.tmp, i, marks[i].done)
 		if err != nil {
 			closeAll()
 			w.e.notice(w.j.b, w.dst, fmt.Sprintf("sending %s as one stream: the server refused more channels (%v)", w.j.src, err))
+			w.singleStream()
 			return 0, false, nil
 		}
-		closers = append(closers, wc)
+		closers[i] = wc
 		rf, ok := wc.(concurrentReaderFrom)
 		if !ok {
 			closeAll()
+			w.singleStream()
 			return 0, false, nil
 		}
 		writers[i] = rf
 	}
+	rec := newRangeRecord(marks)
 	if w.metaMade {
-		if err := w.dfs.Remove(w.ctx, w.meta); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			closeAll()
-			return 0, false, nil
+		if err := w.writeMeta(w.ctx, rec.marks()); err != nil {
+			w.e.notice(w.j.b, w.dst, fmt.Sprintf("cannot record resume data (%v); an interruption will restart this file", err))
 		}
-		w.metaMade = false
 	}
 	ctx, cancel := context.WithCancel(w.ctx)
 	defer cancel()
+	stopRec := w.keepRecord(ctx, rec)
 	p := &progress{ctx: ctx, e: w.e, j: w.j}
 	var (
 		wg    sync.WaitGroup
 		mu    sync.Mutex
-		total int64
 		first error
 	)
 	for i := 0; i < parts; i++ {
-		start := int64(i) * chunk
-		length := chunk
-		if i == parts-1 {
-			length = size - start
-		}
+		from, length := marks[i].done, end(i)-marks[i].done
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			body := &countingReader{r: io.NewSectionReader(src, start, length), p: p}
+			body := &rangeReader{r: io.NewSectionReader(src, from, length), p: p, pos: &rec.pos[i]}
 			n, err := writers[i].ReadFromWithConcurrency(body, 0)
 			if i > 0 {
-				if cerr := closers[i-1].Close(); err == nil {
+				if cerr := closers[i].Close(); err == nil {
 					err = cerr
 				}
 			}
 			if err == nil && n != length {
-				err = fmt.Errorf("range at %d: wrote %d of %d bytes: %w", start, n, length, ErrShortWrite)
+				err = fmt.Errorf("range at %d: wrote %d of %d bytes: %w", from, n, length, ErrShortWrite)
 			}
-			mu.Lock()
-			total += n
-			if err != nil && first == nil {
-				first = err
-				cancel()
+			if err != nil {
+				mu.Lock()
+				if first == nil {
+					first = err
+					cancel()
+				}
+				mu.Unlock()
 			}
-			mu.Unlock()
 		}()
 	}
 	wg.Wait()
+	stopRec(first != nil)
 	if first != nil {
 		w.rangesFailed(first)
-		return total, true, explain(w.dfs, "write", w.tmp, first)
+		return 0, true, explain(w.dfs, "write", w.tmp, first)
 	}
-	return total, true, nil
+	return size - w.off, true, nil
+}
+
+// singleStream gives up the ranges of a resumed ranged partial copy: the
+// file continues as one stream from the first range's point, which
+// rewrites everything after it. The record keeps its ranges: every byte
+// they vouch for is still the source's.
+func (w *safeWrite) singleStream() {
+	if w.ranges == nil {
+		return
+	}
+	had := int64(0)
+	for _, r := range w.ranges {
+		had += r.done - r.start
+	}
+	w.ranges = nil
+	// Only the first range's part now counts as resumed.
+	w.e.resumed(w.j, w.off-had)
+	w.e.mu.Lock()
+	w.j.resumed = w.off
+	w.e.mu.Unlock()
+}
+
+// rangeRecord tracks how far each range of a ranged upload has got.
+type rangeRecord struct {
+	start []int64
+	pos   []atomic.Int64 // everything before pos was handed to the server
+}
+
+func newRangeRecord(marks []rangeMark) *rangeRecord {
+	r := &rangeRecord{start: make([]int64, len(marks)), pos: make([]atomic.Int64, len(marks))}
+	for i, m := range marks {
+		r.start[i] = m.start
+		r.pos[i].Store(m.done)
+	}
+	return r
+}
+
+// marks returns the ranges as they are now.
+func (r *rangeRecord) marks() []rangeMark {
+	m := make([]rangeMark, len(r.start))
+	for i := range m {
+		m[i] = rangeMark{start: r.start[i], done: r.pos[i].Load()}
+	}
+	return m
+}
+
+// rangeRecordEvery is how often a ranged upload's resume record is
+// rewritten: three requests to the server, next to tens of megabytes.
+const rangeRecordEvery = 2 * time.Second
+
+// keepRecord rewrites the resume record every rangeRecordEvery until the
+// returned function is called; that function, told the upload failed,
+// writes it once more (the connection may be gone: it tries for a few
+// seconds at most).
+func (w *safeWrite) keepRecord(ctx context.Context, rec *rangeRecord) func(failed bool) {
+	if !w.metaMade {
+		return func(bool) {}
+	}
+	var mu sync.Mutex
+	write := func(ctx context.Context) {
+		mu.Lock()
+		defer mu.Unlock()
+		if w.metaMade {
+			_ = w.writeMeta(ctx, rec.marks())
+		}
+	}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(rangeRecordEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				write(ctx)
+			}
+		}
+	}()
+	return func(failed bool) {
+		close(stop)
+		wg.Wait()
+		if failed {
+			cctx, cancel := context.WithTimeout(context.WithoutCancel(w.ctx), 3*time.Second)
+			defer cancel()
+			write(cctx)
+		}
+	}
+}
+
+// rangeReader counts what is read from the local side of one range.
+type rangeReader struct {
+	r   io.Reader
+	p   *progress
+	pos *atomic.Int64
+}
+
+func (c *rangeReader) Read(b []byte) (int, error) {
+	if err := c.p.check(); err != nil {
+		return 0, err
+	}
+	n, err := c.r.Read(b)
+	c.p.add(n)
+	c.pos.Add(int64(n))
+	return n, err
 }

@@ -23,28 +23,55 @@ import (
 // their data); a small file's partial copy is simply restarted.
 const metaMagic = "ferry-part 1"
 
-// partMeta is what a resume record says about the source.
+// partMeta is what a resume record says about the source, and, for a
+// file sent as parallel byte ranges, how far each range had got.
 type partMeta struct {
-	size  int64
-	mtime int64 // Unix nanoseconds, as the source's FS reported it
+	size   int64
+	mtime  int64 // Unix nanoseconds, as the source's FS reported it
+	ranges []rangeMark
 }
 
-// encode returns the record's text.
+// rangeMark is one byte range of a ranged upload: it starts at start, and
+// everything before done was handed to the server (requests still in
+// flight may not have arrived: a resume rewinds).
+type rangeMark struct{ start, done int64 }
+
+// encode returns the record's text. A ranged upload adds a line per range:
+//
+//	range 0 67108864
+//	range 209715200 260046848
 func (m partMeta) encode() []byte {
-	return fmt.Appendf(nil, "%s\nsize %d\nmtime %d\n", metaMagic, m.size, m.mtime)
+	b := fmt.Appendf(nil, "%s\nsize %d\nmtime %d\n", metaMagic, m.size, m.mtime)
+	for _, r := range m.ranges {
+		b = fmt.Appendf(b, "range %d %d\n", r.start, r.done)
+	}
+	return b
 }
 
 // parsePartMeta reads a record; anything unexpected is an error.
 func parsePartMeta(b []byte) (partMeta, error) {
 	lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
-	if len(lines) != 3 || lines[0] != metaMagic {
+	if len(lines) < 3 || lines[0] != metaMagic {
 		return partMeta{}, errors.New("not a ferry resume record")
 	}
 	var m partMeta
 	for _, l := range lines[1:] {
 		k, v, ok := strings.Cut(l, " ")
+		if !ok {
+			return partMeta{}, fmt.Errorf("bad resume record line %q", l)
+		}
+		if k == "range" {
+			a, b, ok := strings.Cut(v, " ")
+			start, err1 := strconv.ParseInt(a, 10, 64)
+			done, err2 := strconv.ParseInt(b, 10, 64)
+			if !ok || err1 != nil || err2 != nil || done < start || (len(m.ranges) > 0 && start <= m.ranges[len(m.ranges)-1].done) {
+				return partMeta{}, fmt.Errorf("bad resume record line %q", l)
+			}
+			m.ranges = append(m.ranges, rangeMark{start, done})
+			continue
+		}
 		n, err := strconv.ParseInt(v, 10, 64)
-		if !ok || err != nil {
+		if err != nil {
 			return partMeta{}, fmt.Errorf("bad resume record line %q", l)
 		}
 		switch k {
@@ -56,19 +83,23 @@ func parsePartMeta(b []byte) (partMeta, error) {
 			return partMeta{}, fmt.Errorf("bad resume record line %q", l)
 		}
 	}
+	if n := len(m.ranges); n > 0 && (m.ranges[0].start != 0 || m.ranges[n-1].done > m.size) {
+		return partMeta{}, errors.New("bad ranges in resume record")
+	}
 	return m, nil
 }
 
-// writeMeta records the source's size and time beside the temporary file.
-func (w *safeWrite) writeMeta() error {
-	m := partMeta{size: w.j.info.Size(), mtime: w.j.info.ModTime().UnixNano()}
-	f, err := w.dfs.CreateExcl(w.ctx, w.meta, 0o600)
+// writeMeta records the source's size and time beside the temporary file,
+// and the progress of each byte range when ranges is not empty.
+func (w *safeWrite) writeMeta(ctx context.Context, ranges []rangeMark) error {
+	m := partMeta{size: w.j.info.Size(), mtime: w.j.info.ModTime().UnixNano(), ranges: ranges}
+	f, err := w.dfs.CreateExcl(ctx, w.meta, 0o600)
 	if err != nil {
 		// A stale record from an older attempt: replace it.
-		if rerr := w.dfs.Remove(w.ctx, w.meta); rerr != nil {
+		if rerr := w.dfs.Remove(ctx, w.meta); rerr != nil {
 			return err
 		}
-		if f, err = w.dfs.CreateExcl(w.ctx, w.meta, 0o600); err != nil {
+		if f, err = w.dfs.CreateExcl(ctx, w.meta, 0o600); err != nil {
 			return err
 		}
 	}
@@ -77,7 +108,8 @@ func (w *safeWrite) writeMeta() error {
 		err = cerr
 	}
 	if err != nil {
-		_ = w.dfs.Remove(w.ctx, w.meta)
+		_ = w.dfs.Remove(ctx, w.meta)
+		w.metaMade = false
 		return err
 	}
 	w.metaMade = true
@@ -94,23 +126,34 @@ func (w *safeWrite) writeMeta() error {
 // err is set when the check itself could not be made (the source or the
 // partial could not be read): the partial may well be good, so the caller
 // must keep it rather than start over.
-func (w *safeWrite) partialOffset(fi fs.FileInfo) (off int64, ok bool, err error) {
-	b, err := readFileLimit(w.ctx, w.dfs, w.meta, 4096)
+func (w *safeWrite) partialOffset(fi fs.FileInfo) (off int64, ranges []rangeMark, ok bool, err error) {
+	b, err := readFileLimit(w.ctx, w.dfs, w.meta, 64<<10)
 	if errors.Is(err, fs.ErrNotExist) {
-		return 0, false, nil
+		return 0, nil, false, nil
 	}
 	if err != nil {
-		return 0, false, fmt.Errorf("read resume record: %w", err)
+		return 0, nil, false, fmt.Errorf("read resume record: %w", err)
 	}
 	m, err := parsePartMeta(b)
 	if err != nil || m.size != w.j.info.Size() || m.mtime != w.j.info.ModTime().UnixNano() {
-		return 0, false, nil
+		return 0, nil, false, nil
 	}
 	if !fi.Mode().IsRegular() || fi.Size() > m.size {
-		return 0, false, nil
+		return 0, nil, false, nil
 	}
-	off = fi.Size() - resumeRewind
-	if off < tailCheck {
+	if len(m.ranges) > 0 {
+		return w.rangesOffsets(m.ranges)
+	}
+	off, ok, err = w.checkTail(fi.Size(), 0)
+	return off, nil, ok, err
+}
+
+// checkTail finds where a partial copy that reaches end (from start) can
+// continue: resumeRewind before end, when the tailCheck bytes before that
+// match the source. ok is false when it cannot be continued.
+func (w *safeWrite) checkTail(end, start int64) (off int64, ok bool, err error) {
+	off = end - resumeRewind
+	if off-start < tailCheck {
 		return 0, false, nil
 	}
 	want, err := readRange(w.ctx, w.sfs, w.j.src, off-tailCheck, tailCheck)
@@ -122,6 +165,26 @@ func (w *safeWrite) partialOffset(fi fs.FileInfo) (off int64, ok bool, err error
 		return 0, false, fmt.Errorf("read partial copy: %w", err)
 	}
 	return off, bytes.Equal(want, got), nil
+}
+
+// rangesOffsets checks each range of a ranged partial copy: a range whose
+// tail matches the source continues where it got to, any other starts
+// over. off is where the first range continues.
+func (w *safeWrite) rangesOffsets(marks []rangeMark) (off int64, ranges []rangeMark, ok bool, err error) {
+	ranges = make([]rangeMark, len(marks))
+	kept := false
+	for i, r := range marks {
+		ranges[i] = rangeMark{start: r.start, done: r.start}
+		at, good, err := w.checkTail(r.done, r.start)
+		if err != nil {
+			return 0, nil, false, err
+		}
+		if good {
+			ranges[i].done = at
+			kept = true
+		}
+	}
+	return ranges[0].done, ranges, kept, nil
 }
 
 // readFileLimit reads at most limit bytes of name.
