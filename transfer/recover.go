@@ -75,13 +75,36 @@ func (e *Engine) retryCause(j *job, out outcome) error {
 		j.rangesFailed = false
 		return errRangesFailed
 	}
-	var cl connLostError
-	if errors.As(out.err, &cl) && cl.ConnectionLost() {
+	if connDropped(j.gens, out.err) {
 		return errConnLost
 	}
-	for _, g := range j.gens {
+	return nil
+}
+
+// connDropped reports whether err, from work that began on the
+// connections gens, came from one of them dropping: err says so, or a
+// connection has been replaced or is down since.
+func connDropped(gens []connGen, err error) bool {
+	var cl connLostError
+	if errors.As(err, &cl) && cl.ConnectionLost() {
+		return true
+	}
+	for _, g := range gens {
 		if gen, up := g.r.ConnState(); gen != g.gen || !up {
-			return errConnLost
+			return true
+		}
+	}
+	return false
+}
+
+// waitOnline waits until every file system of fss that can reconnect is
+// up again.
+func waitOnline(ctx context.Context, fss ...FS) error {
+	for _, f := range fss {
+		if r, ok := f.(Reconnector); ok {
+			if err := r.WaitOnline(ctx); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -111,14 +134,7 @@ func (e *Engine) waitToRetry(j *job, failure, cause error) error {
 	e.mu.Unlock()
 	e.notice(j.b, j.dst, fmt.Sprintf("%s: %v; trying again (%d of %d)", j.src, oneLine(failure), attempt, e.opts.Retries))
 
-	var werr error
-	for _, f := range []FS{j.b.req.Src, j.b.req.Dst} {
-		if r, ok := f.(Reconnector); ok {
-			if werr = r.WaitOnline(ctx); werr != nil {
-				break
-			}
-		}
-	}
+	werr := waitOnline(ctx, j.b.req.Src, j.b.req.Dst)
 
 	e.mu.Lock()
 	defer e.mu.Unlock()

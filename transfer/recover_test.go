@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -266,4 +267,37 @@ func TestPartialCopyOffersResume(t *testing.T) {
 		t.Fatalf("job: %v resumed %d: %v", j.State, j.Resumed, j.Err)
 	}
 	sameCopy(t, dst, data)
+}
+
+// dropListing is a file system whose connection drops during the first
+// listings of one directory.
+type dropListing struct {
+	*flakyFS
+	dir   string
+	fails atomic.Int32
+}
+
+func (d *dropListing) ReadDir(ctx context.Context, name string) ([]fs.FileInfo, error) {
+	if name == d.dir && d.fails.Add(-1) >= 0 {
+		d.mu.Lock()
+		d.gen++
+		d.mu.Unlock()
+		return nil, &fs.PathError{Op: "ls", Path: name, Err: errLost{}}
+	}
+	return d.flakyFS.ReadDir(ctx, name)
+}
+
+func TestListingRetriedAfterLostConnection(t *testing.T) {
+	t.Parallel()
+	src := filepath.Join(t.TempDir(), "tree")
+	makeTree(t, src)
+	d := &dropListing{flakyFS: newFlaky(localFS(), "", 0, "drop", 0), dir: src}
+	d.fails.Store(2)
+	dst := filepath.Join(t.TempDir(), "copy")
+	e, rec := newEngine(t, transfer.Options{})
+	run(t, e, transfer.Request{Src: d, Dst: localFS(), Items: []transfer.Item{{Src: src, Dst: dst}}})
+	compareTrees(t, src, dst)
+	if n := len(rec.of(transfer.Notice)); n != 2 {
+		t.Errorf("%d notices, want one per retried listing", n)
+	}
 }

@@ -98,7 +98,7 @@ func (w *walker) dir(j *job, up *ancestor) {
 		w.e.setState(j, Running)
 		w.e.mu.Unlock()
 	}
-	subdirs, err := w.plan(j, up)
+	subdirs, err := w.planRetrying(j, up)
 	if err != nil {
 		st := Failed
 		if w.ctx.Err() != nil {
@@ -124,6 +124,24 @@ func (w *walker) dir(j *job, up *ancestor) {
 			})
 		default:
 			w.dir(sub, me)
+		}
+	}
+}
+
+// planRetrying plans j like plan, again once the connection is back when
+// a connection dropped under it (at most Options.Retries times). A failed
+// plan has planned no entries, so it can be made again.
+func (w *walker) planRetrying(j *job, up *ancestor) ([]*job, error) {
+	src, dst := w.b.req.Src, w.b.req.Dst
+	for attempt := 0; ; attempt++ {
+		gens := connGens(src, dst)
+		subdirs, err := w.plan(j, up)
+		if err == nil || w.ctx.Err() != nil || attempt >= w.e.opts.Retries || !connDropped(gens, err) {
+			return subdirs, err
+		}
+		w.e.notice(w.b, j.dst, fmt.Sprintf("%v; trying again (%d of %d)", err, attempt+1, w.e.opts.Retries))
+		if werr := waitOnline(w.ctx, src, dst); werr != nil {
+			return nil, fmt.Errorf("%w; %w: %w", err, ErrNotRestored, werr)
 		}
 	}
 }
