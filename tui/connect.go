@@ -150,7 +150,7 @@ func (m *Model) replaceFS(s side, fsys transfer.FS, owned bool) tea.Cmd {
 	if owned {
 		m.owned = append(m.owned, fsys)
 	}
-	cmd := p.setFS(fsys)
+	cmd := tea.Batch(p.setFS(fsys), m.syncConnWatches())
 	m.setFocus(s)
 	if old == nil || sameFS(old, fsys) || sameFS(m.panes[s.other()].fs, old) {
 		return cmd

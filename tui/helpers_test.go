@@ -228,7 +228,7 @@ func settle(t testing.TB, m *Model, cmd tea.Cmd) {
 				continue
 			}
 			switch msg.(type) {
-			case tea.QuitMsg, stripTickMsg:
+			case tea.QuitMsg, stripTickMsg, connTickMsg:
 				continue
 			}
 			_, c := m.Update(msg)
@@ -437,10 +437,13 @@ func (r *runner) typeText(s string) {
 }
 
 // waitFor feeds messages to the model until cond holds, failing after
-// ten seconds. Quits are not fed back.
+// ten seconds. Quits are not fed back. cond is checked after every
+// message and every 10 ms, for conditions that no message announces.
 func (r *runner) waitFor(what string, cond func() bool) {
 	r.t.Helper()
 	deadline := time.After(10 * time.Second)
+	poll := time.NewTicker(10 * time.Millisecond)
+	defer poll.Stop()
 	for !cond() {
 		select {
 		case msg := <-r.msgs:
@@ -448,6 +451,7 @@ func (r *runner) waitFor(what string, cond func() bool) {
 				continue
 			}
 			r.send(msg)
+		case <-poll.C:
 		case <-deadline:
 			r.t.Fatalf("timed out waiting for %s; screen:\n%s", what, screen(r.m))
 		}

@@ -43,6 +43,8 @@ type Model struct {
 	nextID      uint64    // ids of dialog, viewer, delete and connect requests
 	lastClick   click
 	owned       []transfer.FS // opened by Connect; closed once unused
+	conns       []*connWatch  // file systems whose connection is watched
+	connTicking bool          // a countdown tick is on its way
 
 	width, height int
 }
@@ -87,6 +89,7 @@ func (m *Model) Init() tea.Cmd {
 	if m.opts.Right == nil {
 		cmds = append(cmds, m.openPicker(rightSide))
 	}
+	cmds = append(cmds, m.syncConnWatches())
 	return tea.Batch(cmds...)
 }
 
@@ -137,6 +140,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.handleAsk(msg)
 	case EditDoneMsg:
 		return m.handleEditDone(msg)
+	case connStateMsg:
+		return m.handleConnState(msg)
+	case connTickMsg:
+		return m.handleConnTick()
 	default:
 		return m.updateTransfers(msg)
 	}
@@ -218,13 +225,24 @@ func (m *Model) stylesFor(isDark bool) Styles {
 }
 
 // handleDirLoaded routes a listing to the pane that asked for it and shows
-// its error, if any.
+// its error, if any. A listing whose connection dropped under it is asked
+// for again once; one that failed because its connection is down is left
+// to the connection line, and the pane is listed again when the
+// connection is back.
 func (m *Model) handleDirLoaded(msg dirLoadedMsg) tea.Cmd {
 	if !msg.side.valid() {
 		return nil
 	}
-	cmd, err := m.panes[msg.side].handleLoaded(msg)
-	if err != nil {
+	p := &m.panes[msg.side]
+	if msg.reqID == p.reqID && msg.err != nil && connLost(msg.err) && m.watchOf(p.fs) != nil && !p.lostRetried {
+		// The connection dropped under the listing: ask again, once.
+		// The new request waits for the session to reconnect.
+		cmd := p.load(p.reqDir, p.pending)
+		p.lostRetried = true
+		return cmd
+	}
+	cmd, err := p.handleLoaded(msg)
+	if err != nil && !m.connExplains(p) {
 		m.status.setError(err)
 	}
 	return cmd
@@ -245,6 +263,7 @@ func (m *Model) quit() tea.Cmd {
 	if m.xfer.engine != nil {
 		m.xfer.engine.CancelAll()
 	}
+	m.stopConnWatches()
 	m.cancel()
 	return tea.Quit
 }

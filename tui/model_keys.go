@@ -85,7 +85,7 @@ func (m *Model) handleListKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Reverse):
 		return p.reverseSort()
 	case key.Matches(msg, k.Refresh):
-		return p.refresh("")
+		return m.refreshPane(p)
 	case key.Matches(msg, k.Home):
 		return p.home()
 	default:

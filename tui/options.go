@@ -16,7 +16,10 @@ import (
 type Options struct {
 	// Left and Right are the file systems shown in the two panes. The left
 	// pane has the focus at start. A nil Right opens the host picker for
-	// the right pane at start; a nil Left leaves its pane empty.
+	// the right pane at start; a nil Left leaves its pane empty. A file
+	// system that implements ConnWatcher (here or from Connect) has its
+	// connection shown while it is down, and its panes listed again when
+	// it is back.
 	Left, Right transfer.FS
 	// LeftDir and RightDir are the directories the panes start in; empty
 	// means the file system's Home.

@@ -43,6 +43,12 @@ type pane struct {
 	cancel  context.CancelFunc // cancels the latest request
 	pending string             // name to put the cursor on when reqID lands
 	loading bool               // the latest request is still running
+	reqDir  string             // directory of the latest request ("" is home)
+	// lostRetried is set when the latest request repeats one whose
+	// connection dropped under it.
+	lostRetried bool
+
+	conn string // "" while the connection is up, else what the header says
 }
 
 // newPane returns a pane over fsys; nothing is listed until load.
@@ -137,6 +143,8 @@ func (p *pane) load(dir, selectName string) tea.Cmd {
 	p.cancel = cancel
 	p.pending = selectName
 	p.loading = true
+	p.reqDir = dir
+	p.lostRetried = false
 	return loadDir(ctx, p.fs, p.side, p.reqID, dir, p.wantSpec)
 }
 
@@ -147,6 +155,15 @@ func (p *pane) refresh(selectName string) tea.Cmd {
 		return p.load("", selectName)
 	}
 	return p.load(p.path, selectName)
+}
+
+// retry lists the current directory again, or, when nothing was listed
+// yet, the directory last asked for.
+func (p *pane) retry() tea.Cmd {
+	if !p.loaded {
+		return p.load(p.reqDir, "")
+	}
+	return p.refresh("")
 }
 
 // setFS shows another file system, starting in its home directory.

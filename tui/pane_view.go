@@ -69,6 +69,9 @@ func (p *pane) headerView(st *Styles) string {
 		text += " " + ellipsis
 	}
 	var info []string
+	if p.conn != "" {
+		info = append(info, p.conn)
+	}
 	if p.filter != "" {
 		info = append(info, "/"+Sanitize(p.filter))
 	}

@@ -96,10 +96,16 @@ func (m *Model) paneLines(h int) []string {
 	return lines
 }
 
-// statusLine is the filter input while filtering, else the status message.
+// statusLine is the filter input while filtering, else the status message,
+// else what is wrong with a connection.
 func (m *Model) statusLine() string {
 	if m.filtering {
 		return fitStyled(m.filterInput.View(&m.styles.Input), m.width)
+	}
+	if m.status.text == "" {
+		if line := m.connLine(m.width); line != "" {
+			return m.styles.StatusError.Render(fit(line, m.width))
+		}
 	}
 	return m.status.View(&m.styles, m.width)
 }

@@ -1,0 +1,429 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/ferry-tui/ferry/transfer"
+)
+
+// watchFS is a rootedFS whose connection states the test sends. While
+// offline is set, listings wait until it is cleared (as a remote file
+// system waits for its session to reconnect); lost makes that many
+// listings fail as if the connection dropped under them.
+type watchFS struct {
+	*rootedFS
+	ch      chan ConnState
+	once    sync.Once
+	stopped atomic.Bool
+
+	mu      sync.Mutex
+	online  chan struct{} // closed while online
+	lost    int
+	listing atomic.Int32 // listings started
+}
+
+var _ ConnWatcher = (*watchFS)(nil)
+
+func newWatchFS(label, base string) *watchFS {
+	on := make(chan struct{})
+	close(on)
+	return &watchFS{rootedFS: &rootedFS{label: label, base: base, linkTime: mtimeOld}, ch: make(chan ConnState, 16), online: on}
+}
+
+func (f *watchFS) WatchConn() (<-chan ConnState, func()) {
+	return f.ch, func() {
+		f.once.Do(func() {
+			f.stopped.Store(true)
+			close(f.ch)
+		})
+	}
+}
+
+// send reports a state change, as a session does.
+func (f *watchFS) send(st ConnState) { f.ch <- st }
+
+// setOffline makes listings wait until setOnline.
+func (f *watchFS) setOffline() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.online = make(chan struct{})
+}
+
+func (f *watchFS) setOnline() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	select {
+	case <-f.online:
+	default:
+		close(f.online)
+	}
+}
+
+func (f *watchFS) ReadDir(ctx context.Context, name string) ([]fs.FileInfo, error) {
+	f.listing.Add(1)
+	f.mu.Lock()
+	on := f.online
+	lost := f.lost > 0
+	if lost {
+		f.lost--
+	}
+	f.mu.Unlock()
+	if lost {
+		return nil, &fs.PathError{Op: "readdir", Path: name, Err: lostErr{}}
+	}
+	select {
+	case <-on:
+	case <-ctx.Done():
+		return nil, &fs.PathError{Op: "readdir", Path: name, Err: ctx.Err()}
+	}
+	return f.rootedFS.ReadDir(ctx, name)
+}
+
+// lostErr says the connection was lost, as remote.StatusError does for
+// SFTP status 7.
+type lostErr struct{}
+
+func (lostErr) Error() string        { return "connection lost (SFTP status 7)" }
+func (lostErr) ConnectionLost() bool { return true }
+
+// testClock is a clock the test moves.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// startWatched starts a model whose Cmds run concurrently (watching a
+// connection blocks, so start's synchronous settle cannot be used) and
+// waits for both panes' first listings.
+func startWatched(t *testing.T, opts Options, width, height int) (*Model, *runner) {
+	t.Helper()
+	if opts.Now == nil {
+		opts.Now = func() time.Time { return fixedNow }
+	}
+	m := New(opts)
+	t.Cleanup(func() { m.quit() })
+	r := newRunner(t, m)
+	r.send(tea.WindowSizeMsg{Width: width, Height: height})
+	r.run(m.Init())
+	r.waitFor("the first listings", func() bool {
+		return (opts.Left == nil || m.panes[leftSide].loaded) && (opts.Right == nil || m.panes[rightSide].loaded)
+	})
+	return m, r
+}
+
+// statusText is the status line without styles.
+func statusText(m *Model) string { return strings.TrimRight(ansi.Strip(m.statusLine()), " ") }
+
+// header is the header line of the pane on side s, without styles.
+func header(m *Model, s side) string { return ansi.Strip(m.panes[s].headerView(&m.styles)) }
+
+// waitStatus waits until the status line reads want.
+func waitStatus(r *runner, want string) {
+	r.t.Helper()
+	r.waitFor("status "+want, func() bool { return statusText(r.m) == want })
+}
+
+func TestConnReconnectingCountsDown(t *testing.T) {
+	right := makeTree(t, file{name: "a.txt", content: "a"})
+	w := newWatchFS("web1", right)
+	clk := &testClock{t: fixedNow}
+	m, r := startWatched(t, Options{Left: &rootedFS{label: "local", base: t.TempDir()}, Right: w, Now: clk.now}, 120, 24)
+	if got := statusText(m); got != "" {
+		t.Fatalf("status while up: %q", got)
+	}
+
+	w.send(ConnState{Status: ConnUp, Host: "web1"})
+	w.send(ConnState{Status: ConnLost, Host: "web1", Err: errors.New("EOF")})
+	waitStatus(r, "connection to web1 lost: EOF; reconnecting…")
+	if h := header(m, rightSide); !strings.Contains(h, "reconnecting…") {
+		t.Errorf("right header %q does not say reconnecting", h)
+	}
+	if h := header(m, leftSide); strings.Contains(h, "reconnecting") {
+		t.Errorf("left header %q says reconnecting", h)
+	}
+
+	w.send(ConnState{Status: ConnReconnecting, Host: "web1", Attempt: 3, MaxAttempts: 6,
+		At: clk.now().Add(4 * time.Second), Err: errors.New("dial tcp: connection refused")})
+	waitStatus(r, "reconnecting to web1, attempt 3 of 6, next in 4 s (last attempt: dial tcp: connection refused)")
+	if !m.connTicking {
+		t.Error("no countdown tick armed while reconnecting")
+	}
+	if d, ok := m.nextConnTick(); !ok || d < time.Second || d > time.Second+50*time.Millisecond {
+		t.Errorf("next tick in %v, %v; want about a second", d, ok)
+	}
+
+	// The countdown follows the clock; a key press does not hide it.
+	clk.add(1500 * time.Millisecond)
+	r.send(connTickMsg{})
+	r.press("j")
+	waitStatus(r, "reconnecting to web1, attempt 3 of 6, next in 3 s (last attempt: dial tcp: connection refused)")
+	if d, ok := m.nextConnTick(); !ok || d < 500*time.Millisecond || d > 550*time.Millisecond {
+		t.Errorf("next tick in %v, %v; want when 3 s turns to 2 s", d, ok)
+	}
+	clk.add(3 * time.Second)
+	r.send(connTickMsg{})
+	waitStatus(r, "reconnecting to web1, attempt 3 of 6… (last attempt: dial tcp: connection refused)")
+	if _, ok := m.nextConnTick(); ok {
+		t.Error("a tick is wanted with no countdown on screen")
+	}
+
+	w.send(ConnState{Status: ConnBack, Host: "web1"})
+	waitStatus(r, "reconnected to web1")
+	r.send(connTickMsg{})
+	if m.connTicking {
+		t.Error("the countdown ticks on after the connection is back")
+	}
+	if h := header(m, rightSide); strings.Contains(h, "reconnecting") || strings.Contains(h, "offline") {
+		t.Errorf("right header %q after the connection is back", h)
+	}
+	r.press("j")
+	if got := statusText(m); got != "" {
+		t.Errorf("status after a key with every connection up: %q", got)
+	}
+}
+
+func TestConnFailedSaysHowToRetry(t *testing.T) {
+	right := makeTree(t, file{name: "a.txt", content: "a"})
+	w := newWatchFS("web1", right)
+	m, r := startWatched(t, Options{Right: w}, 100, 24)
+	// Every "press X" text comes from the key map.
+	m.keys.Refresh = key.NewBinding(key.WithKeys("f9"), key.WithHelp("F9", "refresh"))
+
+	w.send(ConnState{Status: ConnFailed, Host: "web1", Attempt: 6, MaxAttempts: 6, Err: errors.New("dial tcp: connection refused")})
+	waitStatus(r, "connection to web1 lost: gave up after 6 attempts: dial tcp: connection refused; F9 tries again")
+	if h := header(m, rightSide); !strings.Contains(h, "offline") {
+		t.Errorf("right header %q does not say offline", h)
+	}
+	// Another message shows until the next key; then the line is back.
+	m.status.setInfo("something else")
+	if got := statusText(m); got != "something else" {
+		t.Errorf("status %q", got)
+	}
+	r.press("j")
+	waitStatus(r, "connection to web1 lost: gave up after 6 attempts: dial tcp: connection refused; F9 tries again")
+}
+
+func TestConnTextIsSanitised(t *testing.T) {
+	w := newWatchFS("web1", makeTree(t, file{name: "a.txt"}))
+	m, r := startWatched(t, Options{Right: w}, 200, 10)
+	w.send(ConnState{Status: ConnReconnecting, Host: "evil\x1b]0;title\a", Attempt: 1, MaxAttempts: 6,
+		At: fixedNow.Add(time.Second), Err: errors.New("refused\x1b[2J\nnext\u202eline")})
+	r.waitFor("the reconnecting line", func() bool { return strings.Contains(statusText(m), "reconnecting to") })
+	raw := m.View().Content
+	for _, bad := range []string{"\x1b]0;", "\x1b[2J", "\a", "\u202e", "\nnext"} {
+		if strings.Contains(raw, bad) {
+			t.Errorf("view contains raw %q", bad)
+		}
+	}
+	want := `reconnecting to evil\x1b]0;title\x07, attempt 1 of 6, next in 1 s (last attempt: refused\x1b[2J\x0anext\u202eline)`
+	if got := statusText(m); got != want {
+		t.Errorf("status\n got %q\nwant %q", got, want)
+	}
+}
+
+func TestGoldenConn(t *testing.T) {
+	left, right := goldenLeftTree(t), goldenRightTree(t)
+	for _, tt := range []struct {
+		name  string
+		state ConnState
+	}{
+		{"80x24 reconnecting", ConnState{Status: ConnReconnecting, Host: "web1", Attempt: 3, MaxAttempts: 6,
+			At: fixedNow.Add(4 * time.Second), Err: errors.New("dial tcp 192.0.2.1:22: connect: connection refused")}},
+		{"80x24 gave up", ConnState{Status: ConnFailed, Host: "web1", Attempt: 6, MaxAttempts: 6,
+			Err: errors.New("dial tcp 192.0.2.1:22: connect: connection refused")}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWatchFS("web1", right)
+			m, r := startWatched(t, Options{Left: &rootedFS{label: "local", base: left, linkTime: mtimeOld}, Right: w}, 80, 24)
+			w.send(tt.state)
+			r.waitFor("the connection line", func() bool { return m.connLine(80) != "" })
+			golden.RequireEqual(t, screen(m))
+		})
+	}
+}
+
+func TestConnBackRelistsKeepingPlace(t *testing.T) {
+	right := makeTree(t,
+		file{name: "sub/"}, file{name: "sub/a.txt"}, file{name: "sub/b.txt"},
+		file{name: "sub/c.txt"}, file{name: "sub/d.txt"}, file{name: "top.txt"})
+	w := newWatchFS("web1", right)
+	m, r := startWatched(t, Options{Left: &rootedFS{label: "local", base: t.TempDir()}, Right: w}, 100, 24)
+	r.press("tab")
+	cursorTo(t, m, "sub")
+	r.press("enter")
+	p := &m.panes[rightSide]
+	r.waitFor("sub listed", func() bool { return p.path == "/sub" && !p.loading })
+	selectNames(t, r, "b.txt", "d.txt")
+	cursorTo(t, m, "c.txt")
+
+	w.send(ConnState{Status: ConnLost, Host: "web1", Err: errors.New("EOF")})
+	w.send(ConnState{Status: ConnReconnecting, Host: "web1", Attempt: 1, MaxAttempts: 6, At: fixedNow.Add(time.Second)})
+	r.waitFor("reconnecting", func() bool { return strings.Contains(statusText(m), "attempt 1 of 6") })
+	// While the host was down, the directory changed.
+	if err := os.Remove(filepath.Join(right, "sub", "b.txt")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(right, "sub", "new.txt"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := w.listing.Load()
+	w.send(ConnState{Status: ConnBack, Host: "web1"})
+	r.waitFor("the pane listed again", func() bool { return listed(m, rightSide, "new.txt") && !p.loading })
+	if n := w.listing.Load() - before; n != 1 {
+		t.Errorf("%d listings after the connection came back, want 1", n)
+	}
+	if p.path != "/sub" || cursorName(p) != "c.txt" || !slices.Equal(selectedNames(p), []string{"d.txt"}) || p.nSel != 1 {
+		t.Errorf("after relisting: path %q, cursor %q, selection %q (%d)", p.path, cursorName(p), selectedNames(p), p.nSel)
+	}
+	if got := statusText(m); got != "reconnected to web1" {
+		t.Errorf("status %q", got)
+	}
+	if m.focus != rightSide {
+		t.Error("the focus moved")
+	}
+}
+
+func TestConnBackRelistsBothPanesOfOneHost(t *testing.T) {
+	root := makeTree(t, file{name: "a.txt"})
+	w := newWatchFS("web1", root)
+	m, r := startWatched(t, Options{Left: w, Right: w}, 100, 24)
+	if len(m.conns) != 1 {
+		t.Fatalf("%d watches for one file system", len(m.conns))
+	}
+	w.send(ConnState{Status: ConnLost, Host: "web1"})
+	r.waitFor("lost", func() bool {
+		return strings.Contains(header(m, leftSide), "reconnecting") && strings.Contains(header(m, rightSide), "reconnecting")
+	})
+	if err := os.WriteFile(filepath.Join(root, "new.txt"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w.send(ConnState{Status: ConnBack, Host: "web1"})
+	r.waitFor("both panes listed again", func() bool { return listed(m, leftSide, "new.txt") && listed(m, rightSide, "new.txt") })
+}
+
+func TestConnRefreshWhileOfflineDialsAgain(t *testing.T) {
+	right := makeTree(t, file{name: "a.txt"})
+	w := newWatchFS("web1", right)
+	m, r := startWatched(t, Options{Left: &rootedFS{label: "local", base: t.TempDir()}, Right: w}, 100, 24)
+	p := &m.panes[rightSide]
+	w.send(ConnState{Status: ConnLost, Host: "web1", Err: errors.New("EOF")})
+	w.send(ConnState{Status: ConnFailed, Host: "web1", Attempt: 6, MaxAttempts: 6, Err: errors.New("connection refused")})
+	waitStatus(r, "connection to web1 lost: gave up after 6 attempts: connection refused; ^r tries again")
+
+	// The file system waits for the connection, as remote.FS does once
+	// its session has given up: the listing makes it dial again.
+	w.setOffline()
+	before := w.listing.Load()
+	r.press("tab", "ctrl+r")
+	if !p.loading {
+		t.Fatal("ctrl+r started no listing")
+	}
+	waitStatus(r, "reconnecting to web1…")
+	if h := header(m, rightSide); !strings.Contains(h, "reconnecting…") {
+		t.Errorf("header %q while the listing waits", h)
+	}
+	r.waitFor("the listing to wait", func() bool { return w.listing.Load() == before+1 })
+	w.send(ConnState{Status: ConnReconnecting, Host: "web1", Attempt: 1, MaxAttempts: 6, At: fixedNow.Add(time.Second)})
+	waitStatus(r, "reconnecting to web1, attempt 1 of 6, next in 1 s")
+	if !p.loading || !listed(m, rightSide, "a.txt") {
+		t.Fatal("the old listing went away while the host is down")
+	}
+
+	if err := os.WriteFile(filepath.Join(right, "new.txt"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w.setOnline()
+	w.send(ConnState{Status: ConnBack, Host: "web1"})
+	r.waitFor("the new listing", func() bool { return listed(m, rightSide, "new.txt") && !p.loading })
+	waitStatus(r, "reconnected to web1")
+	if h := header(m, rightSide); strings.Contains(h, "reconnecting") || strings.Contains(h, "offline") {
+		t.Errorf("header %q after the connection is back", h)
+	}
+}
+
+func TestConnListingLostIsAskedAgainOnce(t *testing.T) {
+	right := makeTree(t, file{name: "a.txt"})
+	w := newWatchFS("web1", right)
+	w.lost = 1
+	m, r := startWatched(t, Options{Right: w}, 100, 24)
+	if n := w.listing.Load(); n != 2 {
+		t.Errorf("%d listings, want the lost one and its repeat", n)
+	}
+	if got := statusText(m); got != "" || !listed(m, rightSide, "a.txt") {
+		t.Errorf("status %q, rows %q", got, names(&m.panes[rightSide]))
+	}
+
+	// Lost twice running, with the connection said to be up: the error
+	// shows rather than a loop.
+	w.mu.Lock()
+	w.lost = 2
+	w.mu.Unlock()
+	r.press("tab", "ctrl+r")
+	r.waitFor("the error", func() bool { return strings.Contains(statusText(m), "connection lost") })
+	if n := w.listing.Load(); n != 4 {
+		t.Errorf("%d listings, want 4", n)
+	}
+
+	// Lost while the connection is down: the connection line tells it.
+	w.mu.Lock()
+	w.lost = 2
+	w.mu.Unlock()
+	w.send(ConnState{Status: ConnLost, Host: "web1", Err: errors.New("EOF")})
+	waitStatus(r, "connection to web1 lost: EOF; reconnecting…")
+	r.press("ctrl+r")
+	r.waitFor("both listings", func() bool { return w.listing.Load() == 6 && !m.panes[rightSide].loading })
+	if got := statusText(m); got != "connection to web1 lost: EOF; reconnecting…" {
+		t.Errorf("status %q", got)
+	}
+}
+
+func TestConnWatchesFollowThePanes(t *testing.T) {
+	w := newWatchFS("web1", makeTree(t, file{name: "a.txt"}))
+	other := newWatchFS("web2", makeTree(t, file{name: "b.txt"}))
+	m, r := startWatched(t, Options{Left: &rootedFS{label: "local", base: t.TempDir()}, Right: w}, 100, 24)
+	if len(m.conns) != 1 {
+		t.Fatalf("%d watches", len(m.conns))
+	}
+	oldID := m.conns[0].id
+	r.run(m.replaceFS(rightSide, other, false))
+	r.waitFor("web2 listed", func() bool { return listed(m, rightSide, "b.txt") })
+	if !w.stopped.Load() || len(m.conns) != 1 || m.conns[0].fs != transfer.FS(other) {
+		t.Errorf("after replacing: web1 stopped %v, %d watches", w.stopped.Load(), len(m.conns))
+	}
+	// A late state of the file system no pane shows is dropped.
+	m.Update(connStateMsg{id: oldID, state: ConnState{Status: ConnFailed}})
+	if l := m.connLine(100); l != "" {
+		t.Errorf("connection line %q for a file system no pane shows", l)
+	}
+	m.quit()
+	if !other.stopped.Load() || len(m.conns) != 0 {
+		t.Error("quitting did not stop the watches")
+	}
+}
