@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"sync/atomic"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -24,21 +26,31 @@ func openTUI(ctx context.Context, s *session, d *remote.Dialer, h *config.Host) 
 	opts.Left = local.New()
 	opts.LeftDir = cwd()
 	var sess *remote.Session
+	gate := &uiGate{p: remote.NoPrompter{}, stderr: s.stderr, log: s.log}
 	if h != nil {
+		// The session dials again by itself when its connection drops,
+		// while the UI owns the terminal: from then on its questions are
+		// refused and a ProxyCommand's stderr goes to the debug log.
+		gd := *d
+		if gd.Prompter != nil {
+			gate.p = gd.Prompter
+		}
+		gd.Prompter, gd.KnownHosts, gd.Stderr = gate, remote.NewKnownHosts(gate), gate
 		var err error
-		sess, err = d.Dial(ctx, *h)
+		sess, err = gd.Dial(ctx, *h)
 		if err != nil {
 			hooks.closeAll()
 			fmt.Fprintln(s.stderr, "ferry:", errText(err))
 			return exitConnFail
 		}
-		opts.Right = sess.FS
+		opts.Right = &liveFS{sess.FS}
 		opts.RightDir = h.Path
 	}
 	// Only the UI reads the engine's events.
 	engine := transfer.New(transfer.Options{})
 	opts.Engine = engine
 	p := tea.NewProgram(tui.New(opts), tea.WithContext(ctx))
+	gate.ui.Store(true)
 	_, err := p.Run()
 	// The process never outlives its UI: the engine stops its transfers
 	// (closing connections that do not answer within 1 s), then the
@@ -63,4 +75,58 @@ func openTUI(ctx context.Context, s *session, d *remote.Dialer, h *config.Host) 
 		return exitFailed
 	}
 	return exitOK
+}
+
+// uiGate stands between a session dialled before the UI started and the
+// terminal. Until ui is set it passes questions to p and writes to stderr;
+// once the UI owns the terminal, a reconnect that needs an answer (a
+// password, an unknown host key) is refused, and what would have gone to
+// the terminal goes to the debug log.
+type uiGate struct {
+	p      remote.Prompter
+	stderr io.Writer
+	log    io.Writer // nil discards
+	ui     atomic.Bool
+}
+
+var _ remote.Prompter = (*uiGate)(nil)
+
+func (g *uiGate) Secret(ctx context.Context, prompt string) (string, error) {
+	if g.ui.Load() {
+		return "", remote.ErrNoPrompt
+	}
+	return g.p.Secret(ctx, prompt)
+}
+
+func (g *uiGate) KeyboardInteractive(ctx context.Context, name, instruction string, qs []remote.Challenge) ([]string, error) {
+	if g.ui.Load() {
+		return nil, remote.ErrNoPrompt
+	}
+	return g.p.KeyboardInteractive(ctx, name, instruction, qs)
+}
+
+func (g *uiGate) ConfirmHostKey(ctx context.Context, q remote.HostKeyQuestion) (bool, error) {
+	if g.ui.Load() {
+		return false, remote.ErrNoPrompt
+	}
+	return g.p.ConfirmHostKey(ctx, q)
+}
+
+func (g *uiGate) Warn(msg string) {
+	if g.ui.Load() {
+		fmt.Fprintln(g, "warning:", msg)
+		return
+	}
+	g.p.Warn(msg)
+}
+
+// Write sends p to stderr before the UI starts, to the debug log after.
+func (g *uiGate) Write(p []byte) (int, error) {
+	if !g.ui.Load() {
+		return g.stderr.Write(p)
+	}
+	if g.log != nil {
+		g.log.Write(p)
+	}
+	return len(p), nil
 }

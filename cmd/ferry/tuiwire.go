@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"sync"
@@ -67,7 +68,7 @@ func (w *tuiHooks) connect(ctx context.Context, alias string, ask tui.Asker) (tr
 	w.mu.Lock()
 	w.sessions = append(w.sessions, sess)
 	w.mu.Unlock()
-	return &sessionFS{FS: sess.FS, sess: sess}, nil
+	return &sessionFS{liveFS: liveFS{sess.FS}, sess: sess}, nil
 }
 
 // closeAll closes every session the UI opened (closing twice is harmless).
@@ -80,10 +81,75 @@ func (w *tuiHooks) closeAll() {
 	w.sessions = nil
 }
 
+// liveFS is a remote file system that tells the UI about its connection:
+// while it is down, and when it is back.
+type liveFS struct{ *remote.FS }
+
+var (
+	_ tui.ConnWatcher      = (*liveFS)(nil)
+	_ transfer.Reconnector = (*liveFS)(nil)
+	_ tui.ConnWatcher      = (*sessionFS)(nil)
+	_ transfer.Reconnector = (*sessionFS)(nil)
+)
+
+// WatchConn returns the connection's state changes in the UI's terms.
+func (f *liveFS) WatchConn() (<-chan tui.ConnState, func()) { return watchConn(f.FS) }
+
+// watchConn forwards f's connection events to a channel of tui.ConnState
+// until the returned function is called or f's session closes; either
+// closes the channel.
+func watchConn(f *remote.FS) (<-chan tui.ConnState, func()) {
+	in, stopIn := f.Watch()
+	out := make(chan tui.ConnState, 4)
+	done := make(chan struct{})
+	go func() {
+		defer close(out)
+		for ev := range in {
+			select {
+			case out <- connState(ev):
+			case <-done:
+				return
+			}
+		}
+	}()
+	var once sync.Once
+	return out, func() {
+		once.Do(func() {
+			close(done)
+			stopIn()
+		})
+	}
+}
+
+// connState turns a session's event into the UI's. When the session gave
+// up, Err is the last attempt's error and Attempt how many were made.
+func connState(ev remote.ConnEvent) tui.ConnState {
+	st := tui.ConnState{Host: ev.Host, Attempt: ev.Attempt, MaxAttempts: ev.MaxAttempts, At: ev.At, Err: ev.Err}
+	switch ev.Status {
+	case remote.ConnUp:
+		st.Status = tui.ConnUp
+	case remote.ConnLost:
+		st.Status = tui.ConnLost
+	case remote.ConnReconnecting:
+		st.Status = tui.ConnReconnecting
+	case remote.ConnFailed:
+		st.Status = tui.ConnFailed
+		var re *remote.ReconnectError
+		if errors.As(ev.Err, &re) && re.Err != nil {
+			st.Err, st.Attempt = re.Err, re.Attempts
+		}
+	case remote.ConnBack:
+		st.Status = tui.ConnBack
+	case remote.ConnClosed:
+		st.Status = tui.ConnClosed
+	}
+	return st
+}
+
 // sessionFS is a remote file system that owns its session: the UI closes
 // it when no pane shows it any more.
 type sessionFS struct {
-	*remote.FS
+	liveFS
 	sess *remote.Session
 	once sync.Once
 }
