@@ -85,32 +85,57 @@ var errPoolClosed = errors.New("no extra SFTP channels on this connection")
 
 // RangeParts returns how many byte ranges of one large file this file
 // system can write at once, each over its own SFTP channel; 1 when it has
-// no extra channels.
+// no extra channels or DisableRanges was called.
 func (f *FS) RangeParts() int {
-	if f.pool == nil || !f.pool.usable() {
+	if f.noRanges.Load() {
+		return 1
+	}
+	l := f.c.cur.Load()
+	if l.pool == nil || !l.pool.usable() {
 		return 1
 	}
 	return rangeChannels
 }
 
+// DisableRanges turns byte ranges off for the rest of the session, across
+// reconnects: RangeParts returns 1 from now on. The engine calls it when a
+// ranged upload failed or stalled on this server; reason goes to the log.
+// It reports whether this call turned them off (true the first time).
+func (f *FS) DisableRanges(reason string) bool {
+	if f.noRanges.Swap(true) {
+		return false
+	}
+	f.c.logf("%s: byte ranges off for this session: %s", f.label, reason)
+	return true
+}
+
 // OpenRangeWriter opens the existing file name for writing at off over
 // extra channel part (1 to RangeParts()-1). The returned *sftp.File writes
 // with concurrent requests through ReadFromWithConcurrency.
-func (f *FS) OpenRangeWriter(_ context.Context, name string, part int, off int64) (io.WriteCloser, error) {
-	if f.pool == nil || part < 1 || part >= rangeChannels {
+func (f *FS) OpenRangeWriter(ctx context.Context, name string, part int, off int64) (io.WriteCloser, error) {
+	if part < 1 || part >= rangeChannels {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
 	}
-	c, err := f.pool.client(part)
+	l, g, err := f.begin(ctx)
 	if err != nil {
-		return nil, wrapErr("open", name, err)
+		return nil, beginErr("open", name, err)
+	}
+	if l.pool == nil {
+		g.done()
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
+	}
+	c, err := l.pool.client(part)
+	if err != nil {
+		return nil, f.end(ctx, l, g, "open", name, err)
 	}
 	fh, err := c.OpenFile(name, os.O_WRONLY)
 	if err != nil {
-		return nil, wrapErr("open", name, err)
+		return nil, f.end(ctx, l, g, "open", name, err)
 	}
 	if _, err := fh.Seek(off, io.SeekStart); err != nil {
 		fh.Close()
-		return nil, wrapErr("seek", name, err)
+		return nil, f.end(ctx, l, g, "seek", name, err)
 	}
+	g.done()
 	return fh, nil
 }

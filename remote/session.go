@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -16,36 +15,40 @@ import (
 	"golang.org/x/crypto/ssh"
 )
 
-// Session is one SSH connection with an SFTP client on it.
+// Session is one SSH connection with an SFTP client on it, which dials
+// again by itself when the connection drops (see Dialer.Dial). Its methods
+// are safe for concurrent use.
 type Session struct {
 	// Host is the resolved destination the session was dialled with.
 	Host config.Host
-	// SSH is the SSH connection.
-	SSH *ssh.Client
-	// SFTP is the SFTP client running over SSH.
-	SFTP *sftp.Client
-	// FS is the SFTP client as a ferry file system.
+	// FS is the session's file system. It stays the same across
+	// reconnects: each call runs on the connection of the moment.
 	FS *FS
 
-	closers []io.Closer
+	c *connector
 }
 
-// Close closes the SFTP client and the SSH connection.
-func (s *Session) Close() error {
-	err := s.SFTP.Close()
-	// The connection goes first: it ends any channel still opening.
-	if cerr := s.SSH.Close(); err == nil && !errors.Is(cerr, net.ErrClosed) {
-		err = cerr
-	}
-	if s.FS.pool != nil {
-		s.FS.pool.close()
-	}
-	if s.FS.streams != nil {
-		s.FS.streams.close()
-	}
-	closeAll(s.closers)
-	return err
-}
+// SSH returns the current SSH connection. It changes when the session
+// reconnects; closing it makes the session reconnect.
+func (s *Session) SSH() *ssh.Client { return s.c.cur.Load().ssh }
+
+// SFTP returns the SFTP client on the current connection. It changes when
+// the session reconnects.
+func (s *Session) SFTP() *sftp.Client { return s.c.cur.Load().sftp }
+
+// State returns the latest state of the connection.
+func (s *Session) State() ConnEvent { return s.c.State() }
+
+// Watch returns a channel that receives the connection's state changes,
+// starting with the current state, and a function that stops them and
+// closes the channel. A reader that falls behind loses the oldest
+// changes, never the latest; the channel is closed when the session is.
+func (s *Session) Watch() (<-chan ConnEvent, func()) { return s.c.Watch() }
+
+// Close stops reconnecting, makes every call waiting for the connection
+// return ErrSessionClosed, and closes the SFTP client and the SSH
+// connection. Closing twice is harmless.
+func (s *Session) Close() error { return s.c.close() }
 
 // ConnError is a failure to connect or authenticate. Commands exit with
 // status 255 for it, as ssh does.
@@ -83,6 +86,13 @@ type Dialer struct {
 	// Dialers of a process so a new host is asked about once; nil makes a
 	// fresh one per Dial.
 	KnownHosts *KnownHosts
+	// ReconnectAttempts is how many times a session dials again after
+	// losing its connection before it gives up, per outage. 0 means
+	// DefaultReconnectAttempts; a negative value turns reconnecting off.
+	ReconnectAttempts int
+	// ReconnectBackoff returns how long a session waits before reconnect
+	// attempt n (1-based); nil means DefaultBackoff.
+	ReconnectBackoff func(attempt int) time.Duration
 }
 
 // prompter returns d.Prompter, or NoPrompter when it is nil.
@@ -102,22 +112,70 @@ func Dial(ctx context.Context, h config.Host) (*Session, error) {
 // Dial connects to h (through its ProxyJump chain or ProxyCommand),
 // verifies its host key, authenticates, and starts an SFTP client tuned for
 // throughput. Failures are *ConnError.
+//
+// When the connection drops later, the session dials h again through d, in
+// the background and with backoff (ReconnectAttempts, ReconnectBackoff):
+// the same ProxyJump chain or ProxyCommand, the host key checked again (a
+// changed one is refused, as always), the Prompter asked again for what
+// authentication needs. d must stay usable for the session's life.
 func (d *Dialer) Dial(ctx context.Context, h config.Host) (*Session, error) {
-	c, err := d.dialSSH(ctx, h, nil, nil)
+	l, err := d.dialLink(ctx, h)
 	if err != nil {
 		return nil, &ConnError{Host: h.Alias, Err: err}
 	}
+	attempts := d.ReconnectAttempts
+	if attempts == 0 {
+		attempts = DefaultReconnectAttempts
+	}
+	backoff := d.ReconnectBackoff
+	if backoff == nil {
+		backoff = DefaultBackoff
+	}
+	var redial func(context.Context) (*link, error)
+	if attempts > 0 {
+		rh := h
+		if rh.ConnectTimeout <= 0 {
+			// A reconnect must not hang on a server that accepts and
+			// says nothing; prompts do not count against it.
+			rh.ConnectTimeout = reconnectTimeout
+		}
+		redial = func(ctx context.Context) (*link, error) { return d.dialLink(ctx, rh) }
+	}
+	c := newConnector(h.Alias, redial, attempts, backoff, d.logf)
+	c.start(l)
+	return &Session{Host: h, FS: &FS{label: h.Alias, c: c}, c: c}, nil
+}
+
+// dialLink connects to h and starts the SFTP client and the (still empty)
+// channel pools of one connection.
+func (d *Dialer) dialLink(ctx context.Context, h config.Host) (*link, error) {
+	c, err := d.dialSSH(ctx, h, nil, nil)
+	if err != nil {
+		return nil, err
+	}
 	chunk, depth := readTuning(string(c.ServerVersion()))
 	opts := sftpOptions(chunk, depth)
+	// Starting the subsystem waits on the server: ctx ends the wait.
+	stop := context.AfterFunc(ctx, func() { c.Close() })
 	sc, err := sftp.NewClient(c.Client, opts...)
+	if !stop() {
+		if err == nil {
+			sc.Close()
+		}
+		return nil, ctx.Err()
+	}
 	if err != nil {
 		c.Close()
-		return nil, &ConnError{Host: h.Alias, Err: fmt.Errorf("start sftp subsystem: %w", err)}
+		return nil, fmt.Errorf("start sftp subsystem: %w", err)
 	}
-	fsys := NewFS(h.Alias, sc)
-	fsys.pool = &channelPool{ssh: c.Client, opts: opts}
-	fsys.streams = &streamPool{ssh: c.Client, chunk: chunk, depth: depth}
-	return &Session{Host: h, SSH: c.Client, SFTP: sc, FS: fsys, closers: c.closers}, nil
+	return &link{
+		ssh:     c.Client,
+		sftp:    sc,
+		pool:    &channelPool{ssh: c.Client, opts: opts},
+		streams: &streamPool{ssh: c.Client, chunk: chunk, depth: depth},
+		closers: c.closers,
+		dead:    make(chan struct{}),
+	}, nil
 }
 
 // sshConn is an SSH client plus whatever it runs over (jump hosts), closed
@@ -319,6 +377,20 @@ func closeAll(cs []io.Closer) {
 	}
 }
 
+// AuthError is a failure to authenticate: the server accepted none of the
+// methods tried. A session that meets it while reconnecting gives up at
+// once.
+type AuthError struct {
+	// Err is x/crypto's error.
+	Err error
+}
+
+// Error says authentication failed, with x/crypto's reason.
+func (e *AuthError) Error() string { return fmt.Sprintf("authentication failed (%v)", e.Err) }
+
+// Unwrap returns x/crypto's error.
+func (e *AuthError) Unwrap() error { return e.Err }
+
 // explainHandshake turns x/crypto's handshake errors into plain words.
 func explainHandshake(err error) error {
 	// Host-key verdicts are complete messages of their own (OpenSSH's
@@ -337,45 +409,9 @@ func explainHandshake(err error) error {
 	msg := err.Error()
 	switch {
 	case strings.Contains(msg, "unable to authenticate"):
-		return fmt.Errorf("authentication failed (%w)", err)
+		return &AuthError{Err: err}
 	case strings.Contains(msg, "no common algorithm"):
 		return fmt.Errorf("no algorithm in common with the server (%w)", err)
 	}
 	return err
-}
-
-var openSSHVersion = regexp.MustCompile(`^SSH-2\.0-OpenSSH_(\d+)\.(\d+)`)
-
-// SFTPOptions returns pkg/sftp client options for a server that identified
-// itself as serverVersion: concurrent reads and writes, with the packet
-// size and requests in flight of readTuning.
-func SFTPOptions(serverVersion string) []sftp.ClientOption {
-	return sftpOptions(readTuning(serverVersion))
-}
-
-// sftpOptions returns the pkg/sftp client options for chunk bytes per
-// request and depth requests in flight per file.
-func sftpOptions(chunk, depth int) []sftp.ClientOption {
-	return []sftp.ClientOption{
-		sftp.UseConcurrentWrites(true),
-		sftp.UseConcurrentReads(true),
-		sftp.UseFstat(true),
-		sftp.MaxPacketUnchecked(chunk),
-		sftp.MaxConcurrentRequestsPerFile(depth),
-	}
-}
-
-// readTuning returns the bytes per request and requests in flight per file
-// for a server that identified itself as serverVersion: 255 KiB x 16 when
-// it is OpenSSH 8.6 or newer (which raised its limit and advertises
-// limits@openssh.com), else 32 KiB x 64.
-func readTuning(serverVersion string) (chunk, depth int) {
-	if m := openSSHVersion.FindStringSubmatch(serverVersion); m != nil {
-		major, _ := strconv.Atoi(m[1])
-		minor, _ := strconv.Atoi(m[2])
-		if major > 8 || (major == 8 && minor >= 6) {
-			return 261120, 16
-		}
-	}
-	return 32768, 64
 }

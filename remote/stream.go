@@ -134,18 +134,27 @@ func (p *streamPool) close() {
 // false when no stream is free or the server refuses more channels; the
 // caller then reads through Open. Errors from dst are returned as they
 // are; errors reading are *fs.PathError that explain the SFTP status.
-// Cancelling ctx stops the copy and closes the channel.
+// Cancelling ctx stops the copy and closes the channel. When the
+// connection is down, StreamFile waits for the session to reconnect, as
+// every call does; the error when it cannot is handled.
 func (f *FS) StreamFile(ctx context.Context, name string, off int64, dst io.Writer) (n int64, handled bool, err error) {
-	if f.streams == nil {
+	l, g, err := f.begin(ctx)
+	if err != nil {
+		if cerr := ctx.Err(); cerr != nil {
+			return 0, true, cerr
+		}
+		return 0, true, beginErr("open", name, err)
+	}
+	defer g.done()
+	if l.streams == nil {
 		return 0, false, nil
 	}
-	if err := ctx.Err(); err != nil {
-		return 0, true, err
-	}
-	c := f.streams.get(ctx)
+	c := l.streams.get(ctx)
 	if c == nil {
 		return 0, false, nil
 	}
+	// Closing the channel ends the copy at once on a server that still
+	// answers; the guard closes the connection for one that does not.
 	stop := context.AfterFunc(ctx, func() { c.sess.Close() })
 	n, opened, bad, err := c.copy(name, off, dst)
 	cancelled := !stop()
@@ -156,8 +165,12 @@ func (f *FS) StreamFile(ctx context.Context, name string, off int64, dst io.Writ
 			err = ctx.Err()
 		}
 	}
-	f.streams.put(c, bad)
+	l.streams.put(c, bad)
 	if !opened && bad && !cancelled {
+		if l.deadWithin(lostGrace) {
+			// The connection went before the file was open.
+			return 0, true, lostErr("open", name)
+		}
 		// The channel failed before the file was open (an idle channel
 		// the server has since closed, say): nothing was written, so the
 		// caller's ordinary path can still have the file.

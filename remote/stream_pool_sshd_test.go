@@ -3,6 +3,7 @@ package remote
 import (
 	"bytes"
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/ferry-tui/ferry/remote/sshdtest"
@@ -46,7 +47,7 @@ func TestSSHDStreamFileRefusedChannel(t *testing.T) {
 }
 
 // TestSSHDStreamFileAfterSessionClose: a closed session lends no streams,
-// neither new ones nor the idle one it had.
+// neither new ones nor the idle one it had, and says it is closed.
 func TestSSHDStreamFileAfterSessionClose(t *testing.T) {
 	s := sshdtest.Start(t)
 	sess := streamSSHDSession(t, s)
@@ -60,8 +61,8 @@ func TestSSHDStreamFileAfterSessionClose(t *testing.T) {
 	}
 	var buf bytes.Buffer
 	n, handled, err := f.StreamFile(context.Background(), p, 0, &buf)
-	if handled || err != nil || n != 0 || buf.Len() != 0 {
-		t.Fatalf("StreamFile after Session.Close: %d, %v, %v; want not handled", n, handled, err)
+	if !handled || !errors.Is(err, ErrSessionClosed) || n != 0 || buf.Len() != 0 {
+		t.Fatalf("StreamFile after Session.Close: %d, %v, %v; want handled with ErrSessionClosed", n, handled, err)
 	}
 }
 
@@ -87,9 +88,9 @@ func TestSSHDStreamFileDeadIdleChannel(t *testing.T) {
 	p, data := streamSSHDFile(t, s, "f.bin", 1<<20)
 	streamSSHDExpect(t, f, p, 0, data)
 	streamSSHDCheckPool(t, f, 1)
-	f.streams.mu.Lock()
-	f.streams.idle[0].sess.Close()
-	f.streams.mu.Unlock()
+	f.cur().streams.mu.Lock()
+	f.cur().streams.idle[0].sess.Close()
+	f.cur().streams.mu.Unlock()
 	var buf bytes.Buffer
 	n, handled, err := f.StreamFile(context.Background(), p, 0, &buf)
 	if handled || err != nil || n != 0 || buf.Len() != 0 {

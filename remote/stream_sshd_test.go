@@ -28,7 +28,8 @@ const streamSSHDWait = 2 * time.Minute
 // FS its stream pool, and closes the session when t ends.
 func streamSSHDSession(t *testing.T, s *sshdtest.Server) *Session {
 	t.Helper()
-	sess, err := Dial(context.Background(), config.Host{
+	d := Dialer{ReconnectBackoff: testBackoff}
+	sess, err := d.Dial(context.Background(), config.Host{
 		Alias: "sshd", HostName: s.Host, Port: s.Port, User: s.User,
 		IdentityFiles: []string{s.ClientKeyPath}, IdentitiesOnly: true, IdentityAgent: "none",
 		UserKnownHostsFiles: []string{s.WriteKnownHosts(t)}, StrictHostKeyChecking: "yes", BatchMode: true,
@@ -37,7 +38,7 @@ func streamSSHDSession(t *testing.T, s *sshdtest.Server) *Session {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sess.Close() })
-	if sess.FS.streams == nil {
+	if sess.FS.cur().streams == nil {
 		t.Fatal("a dialled session has no stream pool")
 	}
 	return sess
@@ -75,7 +76,11 @@ func streamSSHDFile(t *testing.T, s *sshdtest.Server, name string, n int) (strin
 // streamSSHDPool returns the pool's channel count, idle channels and
 // whether a channel was refused.
 func streamSSHDPool(f *FS) (open, idle int, refused bool) {
-	p := f.streams
+	return streamSSHDPoolOf(f.cur().streams)
+}
+
+// streamSSHDPoolOf is streamSSHDPool for the pool of one connection.
+func streamSSHDPoolOf(p *streamPool) (open, idle int, refused bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.open, len(p.idle), p.refused
@@ -201,9 +206,9 @@ func TestSSHDStreamFileSizesAtTheEdges(t *testing.T) {
 	sess := streamSSHDSession(t, s)
 	f := sess.FS
 	const chunk = 261120
-	if f.streams.chunk != chunk || f.streams.depth != 16 {
+	if f.cur().streams.chunk != chunk || f.cur().streams.depth != 16 {
 		t.Fatalf("stream tuning %d x %d against %s, want %d x 16 (OpenSSH >= 8.6)",
-			f.streams.chunk, f.streams.depth, sess.SSH.ServerVersion(), chunk)
+			f.cur().streams.chunk, f.cur().streams.depth, sess.SSH().ServerVersion(), chunk)
 	}
 	for _, c := range []struct {
 		name string
@@ -373,17 +378,20 @@ func TestSSHDStreamFileWriterError(t *testing.T) {
 // (as pkg/sftp's path says it). What the stream sees first when the
 // connection goes varies from run to run (the end of its channel, or the
 // transport's error on its next request), so the test loses several
-// connections, each of which must be explained the same way.
+// connections, each of which must be explained the same way. After each,
+// the next stream runs on the connection the session dialled again.
 func TestSSHDStreamFileConnectionLost(t *testing.T) {
 	s := sshdtest.Start(t)
 	p, data := streamSSHDFile(t, s, "big.bin", 32<<20)
+	small, smallData := streamSSHDFile(t, s, "small.bin", 1<<20)
 	const rounds = 8
 	for round := 1; round <= rounds && !t.Failed(); round++ {
 		sess := streamSSHDSession(t, s)
 		f := sess.FS
+		lost := f.cur()
 		w := &streamSSHDWriter{fn: func(call int, _ []byte) error {
 			if call == 1 {
-				sess.SSH.Close()
+				sess.SSH().Close()
 			}
 			return nil
 		}}
@@ -407,12 +415,25 @@ func TestSSHDStreamFileConnectionLost(t *testing.T) {
 		if want := fmt.Sprintf("%s: connection lost (SFTP status 7)", p); !strings.Contains(err.Error(), want) {
 			t.Errorf("round %d: err = %q, want it to contain %q", round, err, want)
 		}
-		if open, idle, _ := streamSSHDPool(f); open != 0 || idle != 0 {
+		if open, idle, _ := streamSSHDPoolOf(lost.streams); open != 0 || idle != 0 {
 			t.Fatalf("round %d: pool after the connection was lost: open %d, idle %d; want the channel discarded", round, open, idle)
 		}
-		// No stream can be had over a closed connection.
-		if n, handled, err := f.StreamFile(context.Background(), p, 0, &bytes.Buffer{}); handled || n != 0 || err != nil {
-			t.Fatalf("round %d: StreamFile after the connection was lost: %d, %v, %v; want not handled", round, n, handled, err)
+		// Once the session has seen the connection go, the next stream
+		// waits for it to reconnect and runs on the new connection.
+		select {
+		case <-lost.dead:
+		case <-time.After(streamSSHDWait):
+			t.Fatalf("round %d: the session did not see its connection go", round)
+		}
+		var again bytes.Buffer
+		if n, handled, err := f.StreamFile(context.Background(), small, 0, &again); !handled || n != int64(len(smallData)) || err != nil {
+			t.Fatalf("round %d: StreamFile after the connection was lost: %d, %v, %v; want the whole file over a new connection", round, n, handled, err)
+		}
+		if !bytes.Equal(again.Bytes(), smallData) {
+			t.Fatalf("round %d: the file streamed after reconnecting differs", round)
+		}
+		if gen, up := f.ConnState(); gen == lost.gen || !up {
+			t.Fatalf("round %d: ConnState = %d, %v after reconnecting; want a generation after %d, up", round, gen, up, lost.gen)
 		}
 	}
 }

@@ -248,7 +248,7 @@ func TestSSHDStreamedDownloadKilledLeavesTargetIntactAndResumes(t *testing.T) {
 	writeFile(t, src, data, 0o640, mtime)
 
 	cs := &countStreams{FS: sess.FS, wrap: func(_ int32, dst io.Writer) io.Writer {
-		return &afterWriter{w: dst, after: 12 << 20, hit: func() { sess.SSH.Close() }}
+		return &afterWriter{w: dst, after: 12 << 20, hit: func() { sess.SSH().Close() }}
 	}}
 	e, _ := newEngine(t, transfer.Options{})
 	run(t, e, transfer.Request{Src: cs, Dst: localFS(), Policy: transfer.Overwrite, Items: []transfer.Item{{Src: src, Dst: target}}})

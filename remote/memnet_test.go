@@ -1,0 +1,188 @@
+package remote
+
+import (
+	"context"
+	"net"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pkg/sftp"
+)
+
+// testBackoff keeps reconnect tests fast.
+func testBackoff(int) time.Duration { return 5 * time.Millisecond }
+
+// testWait bounds every wait in these tests; none is a timing test.
+const testWait = 30 * time.Second
+
+// memNet serves SFTP from memory over pipes: each link is a new pipe to a
+// new server on the same files. redial fails with the errors in fail, in
+// order, then succeeds.
+type memNet struct {
+	t        *testing.T
+	handlers sftp.Handlers
+
+	mu      sync.Mutex
+	fail    []error
+	dials   int
+	servers []net.Conn
+	stalled chan struct{} // when not nil, listing and stat wait for it to close
+}
+
+func newMemNet(t *testing.T) *memNet {
+	m := &memNet{t: t, handlers: sftp.InMemHandler()}
+	m.handlers.FileList = stallLister{FileLister: m.handlers.FileList, m: m}
+	t.Cleanup(func() {
+		m.unstall()
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		for _, s := range m.servers {
+			s.Close()
+		}
+	})
+	return m
+}
+
+// stallLister waits while its memNet is stalled.
+type stallLister struct {
+	sftp.FileLister
+	m *memNet
+}
+
+func (s stallLister) Filelist(r *sftp.Request) (sftp.ListerAt, error) {
+	s.m.mu.Lock()
+	gate := s.m.stalled
+	s.m.mu.Unlock()
+	if gate != nil {
+		<-gate
+	}
+	return s.FileLister.Filelist(r)
+}
+
+// stall makes the server stop answering listings and stats.
+func (m *memNet) stall() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.stalled == nil {
+		m.stalled = make(chan struct{})
+	}
+}
+
+// unstall lets stalled requests go on.
+func (m *memNet) unstall() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.stalled != nil {
+		close(m.stalled)
+		m.stalled = nil
+	}
+}
+
+// link starts a server and returns a link whose client talks to it.
+func (m *memNet) link() (*link, error) {
+	cc, sc := net.Pipe()
+	srv := sftp.NewRequestServer(sc, m.handlers)
+	go srv.Serve()
+	m.mu.Lock()
+	m.servers = append(m.servers, sc)
+	m.mu.Unlock()
+	client, err := sftp.NewClientPipe(cc, cc)
+	if err != nil {
+		cc.Close()
+		return nil, err
+	}
+	return newPlainLink(client), nil
+}
+
+func (m *memNet) redial(context.Context) (*link, error) {
+	m.mu.Lock()
+	m.dials++
+	if len(m.fail) > 0 {
+		err := m.fail[0]
+		m.fail = m.fail[1:]
+		m.mu.Unlock()
+		return nil, err
+	}
+	m.mu.Unlock()
+	return m.link()
+}
+
+// drop ends the newest connection from the server's side.
+func (m *memNet) drop() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.servers[len(m.servers)-1].Close()
+}
+
+// dropSeen ends the newest connection of f from the server's side and
+// waits until f has seen it go: a call made earlier would still run on it
+// (and fail as connection lost).
+func (m *memNet) dropSeen(t *testing.T, f *FS) {
+	t.Helper()
+	l := f.cur()
+	m.drop()
+	select {
+	case <-l.dead:
+	case <-time.After(testWait):
+		t.Fatal("the dropped connection was not noticed")
+	}
+}
+
+func (m *memNet) dialCount() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.dials
+}
+
+// memFS returns an FS over m that reconnects up to attempts times per
+// outage, waiting backoff before each.
+func memFS(t *testing.T, m *memNet, attempts int, backoff func(int) time.Duration) *FS {
+	t.Helper()
+	l, err := m.link()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newConnector("mem", m.redial, attempts, backoff, t.Logf)
+	c.start(l)
+	t.Cleanup(func() { c.close() })
+	return &FS{label: "mem", c: c}
+}
+
+// nextState reads events from ch until one has status want, and fails t
+// if none comes in time or ch closes first.
+func nextState(t *testing.T, ch <-chan ConnEvent, want ConnStatus) ConnEvent {
+	t.Helper()
+	timeout := time.After(testWait)
+	for {
+		select {
+		case ev, ok := <-ch:
+			if !ok {
+				t.Fatalf("watch channel closed while waiting for %v", want)
+			}
+			if ev.Status == want {
+				return ev
+			}
+		case <-timeout:
+			t.Fatalf("no %v state within %v", want, testWait)
+		}
+	}
+}
+
+// states collects the statuses from ch up to and including until.
+func states(t *testing.T, ch <-chan ConnEvent, until ConnStatus) []ConnStatus {
+	t.Helper()
+	var got []ConnStatus
+	timeout := time.After(testWait)
+	for {
+		select {
+		case ev := <-ch:
+			got = append(got, ev.Status)
+			if ev.Status == until {
+				return got
+			}
+		case <-timeout:
+			t.Fatalf("states so far %v, no %v within %v", got, until, testWait)
+		}
+	}
+}
