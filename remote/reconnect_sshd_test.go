@@ -1,0 +1,376 @@
+package remote
+
+import (
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ferry-tui/ferry/config"
+	"github.com/ferry-tui/ferry/remote/sshdtest"
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/knownhosts"
+)
+
+// These tests lose real connections to a real OpenSSH sshd and check that
+// the session comes back by itself, or refuses to, as it must.
+
+// reconnectHost is a config.Host that reaches addr as srv's user with its
+// client key, trusting the host keys in knownHosts.
+func reconnectHost(srv *sshdtest.Server, addr, knownHosts string) config.Host {
+	host, port, _ := net.SplitHostPort(addr)
+	p, _ := strconv.Atoi(port)
+	return config.Host{
+		Alias: "sshd", HostName: host, Port: p, User: srv.User,
+		IdentityFiles: []string{srv.ClientKeyPath}, IdentitiesOnly: true, IdentityAgent: "none",
+		UserKnownHostsFiles: []string{knownHosts}, StrictHostKeyChecking: "yes", BatchMode: true,
+	}
+}
+
+// reconnectSession dials h with fast backoff and closes the session when
+// t ends.
+func reconnectSession(t *testing.T, h config.Host) *Session {
+	t.Helper()
+	d := Dialer{ReconnectBackoff: testBackoff}
+	sess, err := d.Dial(context.Background(), h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sess.Close() })
+	return sess
+}
+
+// killSessions kills srv's connection processes, skipping t where they
+// cannot be found.
+func killSessions(t *testing.T, srv *sshdtest.Server) {
+	t.Helper()
+	if srv.KillSessions() == 0 {
+		t.Skip("cannot find sshd's connection processes here")
+	}
+}
+
+// enteredHook makes f signal on the returned channel each time a call has
+// the connection it will run on.
+func enteredHook(f *FS) <-chan struct{} {
+	ch := make(chan struct{}, 1)
+	f.callHook = func() {
+		select {
+		case ch <- struct{}{}:
+		default:
+		}
+	}
+	return ch
+}
+
+func TestSSHDReconnectAfterSessionsKilled(t *testing.T) {
+	srv := sshdtest.Start(t)
+	if err := os.WriteFile(filepath.Join(srv.Dir, "kept"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sess := reconnectSession(t, reconnectHost(srv, srv.Addr, srv.WriteKnownHosts(t)))
+	f := sess.FS
+	if n := f.RangeParts(); n < 2 {
+		t.Fatalf("RangeParts = %d on a dialled session, want several", n)
+	}
+	if !f.DisableRanges("test") {
+		t.Fatal("DisableRanges returned false the first time")
+	}
+	ch, stop := sess.Watch()
+	defer stop()
+	gen1, up := f.ConnState()
+	if !up {
+		t.Fatal("a new session is not up")
+	}
+	first := sess.SSH()
+
+	killSessions(t, srv)
+	got := states(t, ch, ConnBack)
+	want := []ConnStatus{ConnUp, ConnLost, ConnReconnecting, ConnBack}
+	if len(got) != len(want) || got[1] != ConnLost || got[2] != ConnReconnecting {
+		t.Fatalf("states %v, want %v", got, want)
+	}
+	fis, err := f.ReadDir(context.Background(), srv.Dir)
+	if err != nil || len(fis) != 1 || fis[0].Name() != "kept" {
+		t.Fatalf("ReadDir after the sessions were killed: %v, %v", fis, err)
+	}
+	gen2, up := f.ConnState()
+	if gen2 == gen1 || !up {
+		t.Fatalf("ConnState = %d, %v; want a generation after %d, up", gen2, up, gen1)
+	}
+	if sess.SSH() == first {
+		t.Fatal("Session.SSH still returns the lost connection")
+	}
+	if n := f.RangeParts(); n != 1 {
+		t.Fatalf("RangeParts = %d after a reconnect; DisableRanges must last the session", n)
+	}
+}
+
+func TestSSHDCallInFlightWhenConnectionKilled(t *testing.T) {
+	srv := sshdtest.Start(t)
+	sess := reconnectSession(t, reconnectHost(srv, srv.Addr, srv.WriteKnownHosts(t)))
+	f := sess.FS
+	entered := enteredHook(f)
+	// Frozen, the server holds the listing until it is killed.
+	if srv.SignalSessions(syscall.SIGSTOP) == 0 {
+		t.Skip("cannot find sshd's connection processes here")
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := f.ReadDir(context.Background(), srv.Dir)
+		done <- err
+	}()
+	<-entered
+	killSessions(t, srv)
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(testWait):
+		t.Fatal("a listing on a killed connection did not return")
+	}
+	var se *StatusError
+	var pe *fs.PathError
+	if !errors.As(err, &se) || se.Code != codeConnectionLost || !errors.As(err, &pe) || pe.Op != "ls" || pe.Path != srv.Dir {
+		t.Fatalf("ReadDir = %v, want ls %s: connection lost (SFTP status 7)", err, srv.Dir)
+	}
+	if _, err := f.ReadDir(context.Background(), srv.Dir); err != nil {
+		t.Fatalf("the next ReadDir: %v", err)
+	}
+}
+
+// TestSSHDCancelStalledCall freezes the server's side of the connection:
+// a call blocked on it returns once its context ends (within about a
+// second, logged, not asserted), and the file system works again once the
+// server is let go.
+// Stat has no context in pkg/sftp, so the connection must be closed under
+// it; ReadDir has, but closes its handle without one.
+func TestSSHDCancelStalledCall(t *testing.T) {
+	srv := sshdtest.Start(t)
+	sess := reconnectSession(t, reconnectHost(srv, srv.Addr, srv.WriteKnownHosts(t)))
+	f := sess.FS
+	entered := enteredHook(f)
+	calls := map[string]func(context.Context) error{
+		"stat": func(ctx context.Context) error { _, err := f.Stat(ctx, srv.Dir); return err },
+		"ls":   func(ctx context.Context) error { _, err := f.ReadDir(ctx, srv.Dir); return err },
+	}
+	for _, op := range []string{"stat", "ls"} {
+		call := calls[op]
+		if err := call(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		<-entered
+		gen, _ := f.ConnState()
+		if srv.SignalSessions(syscall.SIGSTOP) == 0 {
+			t.Skip("cannot find sshd's connection processes here")
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- call(ctx) }()
+		<-entered
+		cancel()
+		start := time.Now()
+		select {
+		case err := <-done:
+			t.Logf("%s on a frozen server returned %v after the cancel: %v", op, time.Since(start), err)
+			var pe *fs.PathError
+			if !errors.Is(err, context.Canceled) || !errors.As(err, &pe) || pe.Op != op {
+				t.Fatalf("%s = %v, want %s naming the path, wrapping context.Canceled", op, err, op)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("a cancelled %s was still blocked 10 s later", op)
+		}
+		srv.SignalSessions(syscall.SIGCONT)
+		if err := call(context.Background()); err != nil {
+			t.Fatalf("%s after the cancel: %v", op, err)
+		}
+		<-entered
+		// pkg/sftp's Stat cannot be cancelled: only closing the
+		// connection under it can have ended it.
+		if now, _ := f.ConnState(); op == "stat" && now == gen {
+			t.Fatalf("still on connection %d after a cancelled stat returned", now)
+		}
+	}
+}
+
+// switchProxy forwards TCP connections to a target that can be changed,
+// as a server replaced behind the same address would be, and counts them.
+type switchProxy struct {
+	ln net.Listener
+
+	mu       sync.Mutex
+	target   string
+	accepted int
+	conns    []net.Conn
+}
+
+func startSwitchProxy(t *testing.T, target string) *switchProxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &switchProxy{ln: ln, target: target}
+	go p.serve()
+	t.Cleanup(p.close)
+	return p
+}
+
+func (p *switchProxy) serve() {
+	for {
+		c, err := p.ln.Accept()
+		if err != nil {
+			return
+		}
+		p.mu.Lock()
+		p.accepted++
+		target := p.target
+		p.mu.Unlock()
+		s, err := net.Dial("tcp", target)
+		if err != nil {
+			c.Close()
+			continue
+		}
+		p.mu.Lock()
+		p.conns = append(p.conns, c, s)
+		p.mu.Unlock()
+		go func() { io.Copy(s, c); s.Close() }()
+		go func() { io.Copy(c, s); c.Close() }()
+	}
+}
+
+// switchTo sends new connections to target and drops the ones open.
+func (p *switchProxy) switchTo(target string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.target = target
+	for _, c := range p.conns {
+		c.Close()
+	}
+	p.conns = nil
+}
+
+func (p *switchProxy) count() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.accepted
+}
+
+func (p *switchProxy) close() {
+	p.ln.Close()
+	p.switchTo("")
+}
+
+// TestSSHDReconnectRefusesChangedHostKey replaces the server behind the
+// address with one whose host key differs: the reconnect is refused with
+// OpenSSH's warning after one attempt, and WaitOnline says why.
+func TestSSHDReconnectRefusesChangedHostKey(t *testing.T) {
+	a := sshdtest.Start(t)
+	b := sshdtest.Start(t)
+	p := startSwitchProxy(t, a.Addr)
+	addr := p.ln.Addr().String()
+	kh := filepath.Join(t.TempDir(), "known_hosts")
+	var lines []byte
+	for _, k := range a.HostKeys.All() {
+		lines = append(lines, knownhosts.Line([]string{knownhosts.Normalize(addr)}, k)+"\n"...)
+	}
+	if err := os.WriteFile(kh, lines, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h := reconnectHost(a, addr, kh)
+	// b lets a's client key in too, so that only the host key differs.
+	pub, err := os.ReadFile(a.ClientKeyPath + ".pub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	authorized := filepath.Join(filepath.Dir(b.ClientKeyPath), "authorized_keys")
+	if err := os.WriteFile(authorized, pub, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sess := reconnectSession(t, h)
+	f := sess.FS
+	ch, stop := sess.Watch()
+	defer stop()
+
+	p.switchTo(b.Addr)
+	failed := nextState(t, ch, ConnFailed)
+	var changed *HostKeyChangedError
+	if !errors.As(failed.Err, &changed) || failed.Attempt != 1 {
+		t.Fatalf("failed state %+v, want a *HostKeyChangedError after attempt 1", failed)
+	}
+	if n := p.count(); n != 2 {
+		t.Fatalf("%d connections through the proxy, want 2: the first and one refused attempt", n)
+	}
+	err = f.WaitOnline(context.Background())
+	if !errors.As(err, &changed) {
+		t.Fatalf("WaitOnline = %v, want the *HostKeyChangedError", err)
+	}
+	if changed.Fingerprint != ssh.FingerprintSHA256(b.HostKeys.Ed25519) && changed.Fingerprint != ssh.FingerprintSHA256(b.HostKeys.ECDSA) {
+		t.Fatalf("the refused key %s is not one of the new server's", changed.Fingerprint)
+	}
+	if _, up := f.ConnState(); up {
+		t.Fatal("ConnState says up after the refusal")
+	}
+}
+
+func TestSSHDCloseDuringReconnect(t *testing.T) {
+	t.Run("backoff", func(t *testing.T) {
+		srv := sshdtest.Start(t)
+		h := reconnectHost(srv, srv.Addr, srv.WriteKnownHosts(t))
+		d := Dialer{ReconnectBackoff: func(int) time.Duration { return time.Hour }}
+		sess, err := d.Dial(context.Background(), h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer sess.Close()
+		closeDuringReconnect(t, srv, sess)
+	})
+	t.Run("dial", func(t *testing.T) {
+		srv := sshdtest.Start(t)
+		d := Dialer{ReconnectBackoff: func(int) time.Duration { return 0 }}
+		sess, err := d.Dial(context.Background(), reconnectHost(srv, srv.Addr, srv.WriteKnownHosts(t)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer sess.Close()
+		// A frozen sshd accepts connections (the kernel does) but never
+		// sends its banner: the reconnect hangs in the handshake.
+		srv.Signal(syscall.SIGSTOP)
+		defer srv.Signal(syscall.SIGCONT)
+		closeDuringReconnect(t, srv, sess)
+	})
+}
+
+// closeDuringReconnect kills srv's connections, waits until sess is
+// reconnecting, and closes it: every waiter returns ErrSessionClosed.
+func closeDuringReconnect(t *testing.T, srv *sshdtest.Server, sess *Session) {
+	t.Helper()
+	ch, stop := sess.Watch()
+	defer stop()
+	killSessions(t, srv)
+	nextState(t, ch, ConnReconnecting)
+	errs := make(chan error, 3)
+	go func() { errs <- sess.FS.WaitOnline(context.Background()) }()
+	go func() { _, err := sess.FS.ReadDir(context.Background(), srv.Dir); errs <- err }()
+	go func() { _, err := sess.FS.Stat(context.Background(), srv.Dir); errs <- err }()
+	start := time.Now()
+	sess.Close()
+	for range 3 {
+		select {
+		case err := <-errs:
+			if !errors.Is(err, ErrSessionClosed) {
+				t.Fatalf("waiter returned %v, want ErrSessionClosed", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("a waiter was still waiting 10 s after Close")
+		}
+	}
+	t.Logf("Close and its waiters returned in %v", time.Since(start))
+	nextState(t, ch, ConnClosed)
+}
