@@ -67,7 +67,7 @@ func (b *batch) createExcl(ctx context.Context, dfs FS, name string, mode fs.Fil
 	if err := hm.Chmod(mode.Perm()); err != nil {
 		f.Close()
 		_ = dfs.Remove(ctx, name)
-		return nil, fmt.Errorf("set permissions of %s: %w", name, err)
+		return nil, fmt.Errorf("set permissions of %s: %w", name, explain(dfs, "chmod", name, err))
 	}
 	return f, nil
 }
