@@ -1,0 +1,196 @@
+package main
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ferry-tui/ferry/remote/sshdtest"
+)
+
+// These tests run the built binary the way a user does, headless, and
+// break the server under it: its session processes are frozen and
+// killed, or frozen while the user presses Ctrl-C. Each asserts the
+// outcome; none depends on the length of a sleep.
+
+// faultTimeout bounds every wait below; it is no timing goal.
+const faultTimeout = 2 * time.Minute
+
+// startCp starts the built ferry with args, its stderr captured.
+func startCp(t *testing.T, args ...string) (*exec.Cmd, *bytes.Buffer, <-chan error) {
+	t.Helper()
+	cmd := exec.Command(ferryBinary(t), args...)
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			<-done
+		}
+	})
+	return cmd, &errb, done
+}
+
+// waitUntil polls cond until it holds, failing t after faultTimeout.
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(faultTimeout); !cond(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
+
+// exitOf waits for the process and returns its exit code.
+func exitOf(t *testing.T, done <-chan error, errb *bytes.Buffer) int {
+	t.Helper()
+	select {
+	case err := <-done:
+		if ee, ok := err.(*exec.ExitError); ok {
+			return ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return 0
+	case <-time.After(faultTimeout):
+		t.Fatalf("ferry did not finish; stderr:\n%s", errb)
+	}
+	return -1
+}
+
+// breakSessions freezes the server's session processes, then kills them,
+// as a server crash under a transfer would.
+func breakSessions(t *testing.T, srv *sshdtest.Server) {
+	t.Helper()
+	if srv.SignalSessions(syscall.SIGSTOP) == 0 {
+		t.Skip("cannot find sshd's session processes on this system")
+	}
+	srv.KillSessions()
+}
+
+func randomFile(t *testing.T, path string, size int) []byte {
+	t.Helper()
+	data := make([]byte, size)
+	rand.Read(data)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func sameFile(t *testing.T, path string, want []byte) {
+	t.Helper()
+	got, err := os.ReadFile(path)
+	if err != nil || sha256.Sum256(got) != sha256.Sum256(want) {
+		t.Fatalf("%s differs from the source (%d bytes, %v)", path, len(got), err)
+	}
+}
+
+func TestE2ESSHDCpLargeFileSurvivesKilledSession(t *testing.T) {
+	t.Parallel()
+	srv := sshdtest.Start(t)
+	cfg := sshConfigFor(t, "", map[string]*sshdtest.Server{"box": srv})
+	src := filepath.Join(t.TempDir(), "big")
+	data := randomFile(t, src, 96<<20)
+	_, errb, done := startCp(t, "cp", "-F", cfg, src, "box:"+srv.Dir+"/big")
+	waitUntil(t, "the partial upload", func() bool {
+		_, err := os.Stat(filepath.Join(srv.Dir, ".big.ferry-part"))
+		return err == nil
+	})
+	breakSessions(t, srv)
+	if code := exitOf(t, done, errb); code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", code, errb)
+	}
+	sameFile(t, filepath.Join(srv.Dir, "big"), data)
+	if !strings.Contains(errb.String(), "trying again") {
+		t.Errorf("stderr does not say the file was tried again:\n%s", errb)
+	}
+	leftovers(t, srv.Dir)
+}
+
+func TestE2ESSHDCpTreeSurvivesKilledSession(t *testing.T) {
+	t.Parallel()
+	srv := sshdtest.Start(t)
+	cfg := sshConfigFor(t, "", map[string]*sshdtest.Server{"box": srv})
+	tree := filepath.Join(t.TempDir(), "tree")
+	want := map[string][]byte{}
+	for i := range 300 {
+		dir := filepath.Join(tree, fmt.Sprintf("d%d", i%6))
+		os.MkdirAll(dir, 0o755)
+		p := filepath.Join(dir, fmt.Sprintf("f%03d", i))
+		want[p] = randomFile(t, p, 64<<10)
+	}
+	_, errb, done := startCp(t, "cp", "-r", "-F", cfg, tree, "box:"+srv.Dir+"/tree")
+	waitUntil(t, "the first files", func() bool {
+		ents, _ := os.ReadDir(filepath.Join(srv.Dir, "tree", "d0"))
+		return len(ents) >= 5
+	})
+	breakSessions(t, srv)
+	if code := exitOf(t, done, errb); code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", code, errb)
+	}
+	for p, data := range want {
+		rel, _ := filepath.Rel(tree, p)
+		sameFile(t, filepath.Join(srv.Dir, "tree", rel), data)
+	}
+	leftovers(t, srv.Dir)
+}
+
+func TestE2ESSHDCpInterruptedOnFrozenServerStops(t *testing.T) {
+	t.Parallel()
+	srv := sshdtest.Start(t)
+	cfg := sshConfigFor(t, "", map[string]*sshdtest.Server{"box": srv})
+	src := filepath.Join(t.TempDir(), "big")
+	randomFile(t, src, 64<<20)
+	target := filepath.Join(srv.Dir, "big")
+	if err := os.WriteFile(target, []byte("the old file"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd, errb, done := startCp(t, "cp", "-f", "-F", cfg, src, "box:"+target)
+	waitUntil(t, "the partial upload", func() bool {
+		_, err := os.Stat(filepath.Join(srv.Dir, ".big.ferry-part"))
+		return err == nil
+	})
+	if srv.SignalSessions(syscall.SIGSTOP) == 0 {
+		t.Skip("cannot find sshd's session processes on this system")
+	}
+	t.Cleanup(func() { srv.SignalSessions(syscall.SIGCONT) })
+	start := time.Now()
+	cmd.Process.Signal(os.Interrupt)
+	code := exitOf(t, done, errb)
+	t.Logf("stopped %v after Ctrl-C with exit %d", time.Since(start).Round(time.Millisecond), code)
+	if code == 0 {
+		t.Fatalf("exit 0 after an interrupt; stderr:\n%s", errb)
+	}
+	if got, _ := os.ReadFile(target); string(got) != "the old file" {
+		t.Fatalf("the old target changed: %q", got)
+	}
+	if !strings.Contains(errb.String(), "interrupted") || !strings.Contains(errb.String(), "untouched") {
+		t.Errorf("stderr does not say what happened and what is left:\n%s", errb)
+	}
+}
+
+// leftovers fails t for temporary files of ferry's left in dir.
+func leftovers(t *testing.T, dir string) {
+	t.Helper()
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && strings.Contains(d.Name(), ".ferry-") {
+			t.Errorf("left behind: %s", p)
+		}
+		return nil
+	})
+}
