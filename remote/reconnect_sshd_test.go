@@ -3,12 +3,14 @@ package remote
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"net"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -373,4 +375,66 @@ func closeDuringReconnect(t *testing.T, srv *sshdtest.Server, sess *Session) {
 	}
 	t.Logf("Close and its waiters returned in %v", time.Since(start))
 	nextState(t, ch, ConnClosed)
+}
+
+// TestSSHDReconnectThroughProxyJump kills the jump host's connections: the
+// session dials again through the same jump host.
+func TestSSHDReconnectThroughProxyJump(t *testing.T) {
+	jump, target := sshdtest.Start(t), sshdtest.Start(t)
+	jh := reconnectHost(jump, jump.Addr, jump.WriteKnownHosts(t))
+	jh.Alias = "jump"
+	h := reconnectHost(target, target.Addr, target.WriteKnownHosts(t))
+	h.ProxyJump = "jump"
+	d := Dialer{
+		ReconnectBackoff: testBackoff,
+		Jumps:            func(config.Host) ([]config.Host, error) { return []config.Host{jh}, nil },
+	}
+	sess, err := d.Dial(context.Background(), h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close()
+	ch, stop := sess.Watch()
+	defer stop()
+	killSessions(t, jump)
+	nextState(t, ch, ConnBack)
+	if _, err := sess.FS.ReadDir(context.Background(), target.Dir); err != nil {
+		t.Fatalf("ReadDir after reconnecting through the jump host: %v", err)
+	}
+	b, err := os.ReadFile(jump.LogPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(b), fmt.Sprintf("127.0.0.1 port %d", target.Port)); n < 2 {
+		t.Fatalf("the jump host forwarded to the target %d time(s), want 2: the reconnect did not go through it", n)
+	}
+}
+
+// TestSSHDReconnectDoesNotAskAgainAboutAcceptedKey: a host key the user
+// accepted (StrictHostKeyChecking ask) is checked again on reconnect but
+// not asked about again.
+func TestSSHDReconnectDoesNotAskAgainAboutAcceptedKey(t *testing.T) {
+	srv := sshdtest.Start(t)
+	h := reconnectHost(srv, srv.Addr, filepath.Join(t.TempDir(), "known_hosts"))
+	h.StrictHostKeyChecking = "ask"
+	h.BatchMode = false
+	p := &hkPrompter{answer: func(HostKeyQuestion) (bool, error) { return true, nil }}
+	d := Dialer{Prompter: p, KnownHosts: NewKnownHosts(p), ReconnectBackoff: testBackoff}
+	sess, err := d.Dial(context.Background(), h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close()
+	ch, stop := sess.Watch()
+	defer stop()
+	killSessions(t, srv)
+	nextState(t, ch, ConnBack)
+	if _, err := sess.FS.ReadDir(context.Background(), srv.Dir); err != nil {
+		t.Fatal(err)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.questions) != 1 {
+		t.Fatalf("%d host key questions, want 1: the reconnect asked again", len(p.questions))
+	}
 }
