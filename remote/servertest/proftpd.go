@@ -112,7 +112,6 @@ func (b *proftpdBackend) config() string {
 		"# Written by servertest for one test.",
 		"ServerType standalone",
 		`ServerName "servertest"`,
-		"DefaultServer on",
 		"DefaultAddress " + s.Host,
 		"SocketBindTight on",
 		"UseIPv6 off",
