@@ -250,7 +250,9 @@ func TestSSHDStreamedDownloadKilledLeavesTargetIntactAndResumes(t *testing.T) {
 	cs := &countStreams{FS: sess.FS, wrap: func(_ int32, dst io.Writer) io.Writer {
 		return &afterWriter{w: dst, after: 12 << 20, hit: func() { sess.SSH().Close() }}
 	}}
-	e, _ := newEngine(t, transfer.Options{})
+	// No retries: this is about what a dropped link leaves for a later
+	// run (recover_test.go covers the retries).
+	e, _ := newEngine(t, transfer.Options{Retries: -1})
 	run(t, e, transfer.Request{Src: cs, Dst: localFS(), Policy: transfer.Overwrite, Items: []transfer.Item{{Src: src, Dst: target}}})
 	j := jobFor(t, e, src)
 	t.Logf("job after the link dropped: %v %v", j.State, j.Err)

@@ -300,7 +300,15 @@ func (s *session) follow(ctx context.Context, eng *transfer.Engine, name string)
 				switch {
 				case ev.State == transfer.Failed:
 					failed = append(failed, oneLine(ev.Err))
-					lost = lost || errors.Is(ev.Err, transfer.ErrNotRestored)
+					if !lost && errors.Is(ev.Err, transfer.ErrNotRestored) {
+						// Every other file needs that connection too:
+						// stop rather than wait through more rounds of
+						// reconnect attempts, and exit 255 as ssh does.
+						lost = true
+						bar.clear()
+						fmt.Fprintln(s.stderr, "ferry "+name+": the connection could not be restored; stopping")
+						eng.CancelAll()
+					}
 				case refused[ev.Job] != nil:
 					failed = append(failed, errText(&fs.PathError{Op: "copy", Path: ev.Path, Err: refused[ev.Job]}))
 				}
@@ -317,7 +325,7 @@ func (s *session) follow(ctx context.Context, eng *transfer.Engine, name string)
 	bar.clear()
 	snap := eng.Snapshot()
 	elapsed := time.Since(start)
-	files, skipped := 0, 0
+	files, skipped, cancelled := 0, 0, 0
 	for _, j := range eng.Jobs(0, snap.Jobs) {
 		switch {
 		case j.Kind != transfer.KindFile:
@@ -325,6 +333,8 @@ func (s *session) follow(ctx context.Context, eng *transfer.Engine, name string)
 			files++
 		case j.State == transfer.Skipped:
 			skipped++
+		case j.State == transfer.Cancelled:
+			cancelled++
 		}
 	}
 	// The bytes that really moved, failed and retried files included.
@@ -332,6 +342,9 @@ func (s *session) follow(ctx context.Context, eng *transfer.Engine, name string)
 	fmt.Fprintf(s.stderr, "ferry %s: %d file(s), %s moved in %s (%s/s)", name, files, humanBytes(moved), elapsed.Round(time.Millisecond), humanBytes(int64(float64(moved)/max(elapsed.Seconds(), 0.001))))
 	if skipped > 0 {
 		fmt.Fprintf(s.stderr, ", %d skipped", skipped)
+	}
+	if cancelled > 0 {
+		fmt.Fprintf(s.stderr, ", %d not copied", cancelled)
 	}
 	if len(failed) > 0 {
 		fmt.Fprintf(s.stderr, ", %d failed:\n", len(failed))
