@@ -168,10 +168,16 @@ func (d *Dialer) dialLink(ctx context.Context, h config.Host) (*link, error) {
 		c.Close()
 		return nil, fmt.Errorf("start sftp subsystem: %w", err)
 	}
+	var pool *channelPool // extra channels for byte ranges
+	if rangesBroken(string(c.ServerVersion())) {
+		d.logf("%s: byte ranges off: %q breaks on parallel writes to one file", h.Alias, c.ServerVersion())
+	} else {
+		pool = &channelPool{ssh: c.Client, opts: opts}
+	}
 	return &link{
 		ssh:     c.Client,
 		sftp:    sc,
-		pool:    &channelPool{ssh: c.Client, opts: opts},
+		pool:    pool,
 		streams: &streamPool{ssh: c.Client, chunk: chunk, depth: depth},
 		closers: c.closers,
 		dead:    make(chan struct{}),

@@ -3,11 +3,23 @@ package remote
 import (
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/pkg/sftp"
 )
 
 var openSSHVersion = regexp.MustCompile(`^SSH-2\.0-OpenSSH_(\d+)\.(\d+)`)
+
+// rangesBroken reports whether a server that identified itself as
+// serverVersion is known to break when one file is written over several
+// SFTP channels at once. ProFTPD's mod_sftp (1.3.8, "SSH-2.0-mod_sftp")
+// crashes with a malloc assertion or stops answering on the first ranged
+// upload (remote/servertest, transfer/interop_servers_test.go), so large
+// uploads to it go as one stream from the start instead of after a failure
+// or a 30 s stall.
+func rangesBroken(serverVersion string) bool {
+	return strings.HasPrefix(serverVersion, "SSH-2.0-mod_sftp")
+}
 
 // SFTPOptions returns pkg/sftp client options for a server that identified
 // itself as serverVersion: concurrent reads and writes, with the packet

@@ -5,6 +5,9 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -187,4 +190,64 @@ func TestSSHDReadOnlyLargeFileIsNotRanged(t *testing.T) {
 	if n := sftpSubsystems(t, s) - before; n != 0 {
 		t.Fatalf("%d extra sftp channels opened for a read-only file", n)
 	}
+}
+
+// brokenRanges is a server whose extra channels fail a ranged upload, as
+// ProFTPD's mod_sftp did: the first byte range written over an extra
+// channel fails after 1 MiB.
+type brokenRanges struct{ *remote.FS }
+
+func (f brokenRanges) OpenRangeWriter(ctx context.Context, name string, part int, off int64) (io.WriteCloser, error) {
+	wc, err := f.FS.OpenRangeWriter(ctx, name, part, off)
+	if err != nil {
+		return nil, err
+	}
+	return &brokenRange{wc}, nil
+}
+
+type brokenRange struct{ io.WriteCloser }
+
+func (b *brokenRange) ReadFromWithConcurrency(r io.Reader, _ int) (int64, error) {
+	n, _ := io.CopyN(b.WriteCloser, r, 1<<20)
+	return n, errors.New(`sftp: "Invalid handle" (SSH_FX_FAILURE)`)
+}
+
+// TestSSHDRangedUploadFailureFallsBackToOneStream: a ranged upload that
+// fails turns ranges off for the session, says so once, and the file is
+// sent again as one stream; the next large file goes as one stream too.
+func TestSSHDRangedUploadFailureFallsBackToOneStream(t *testing.T) {
+	s := startSSHD(t)
+	sess := dialSession(t, s)
+	dir := t.TempDir()
+	var items []transfer.Item
+	var datas [][]byte
+	for i := range 2 {
+		data := make([]byte, 40<<20)
+		rand.Read(data)
+		src := filepath.Join(dir, fmt.Sprintf("big%d.bin", i))
+		if err := os.WriteFile(src, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		items = append(items, transfer.Item{Src: src, Dst: path.Join(s.Dir, fmt.Sprintf("big%d.bin", i))})
+		datas = append(datas, data)
+	}
+	e, rec := newEngine(t, transfer.Options{Workers: 1})
+	run(t, e, transfer.Request{Src: localFS(), Dst: brokenRanges{sess.FS}, Items: items})
+	onlyDone(t, e)
+	for i, it := range items {
+		got, err := os.ReadFile(it.Dst)
+		if err != nil || sha256.Sum256(got) != sha256.Sum256(datas[i]) {
+			t.Fatalf("%s differs (%d bytes, %v)", it.Dst, len(got), err)
+		}
+	}
+	var off int
+	for _, ev := range rec.of(transfer.Notice) {
+		if strings.Contains(ev.Message, "one stream from now on") {
+			off++
+		}
+	}
+	if off != 1 || sess.FS.RangeParts() != 1 {
+		t.Fatalf("%d notices that ranges are off (want 1); RangeParts %d", off, sess.FS.RangeParts())
+	}
+	noTemps(t, s.Dir)
 }
