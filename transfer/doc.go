@@ -50,7 +50,7 @@
 // Files of 8 MiB or more also get ".NAME.ferry-part.meta", recording the
 // source's size and time. A retry, or the Resume policy, continues such a
 // partial copy when the source is unchanged and the 64 KiB before the
-// resume point match; the resume point lies 4 MiB before the partial
+// resume point match; the resume point lies 5 MiB before the partial
 // file's end, because writes with many requests in flight may have left
 // the last ones missing. Anything else restarts the file.
 //

@@ -51,10 +51,14 @@ const (
 	// resumableFile and larger files get a resume record beside their
 	// temporary file; smaller ones simply restart.
 	resumableFile = ResumableSize
-	// resumeRewind is how far before the end of a partial file a resume
-	// starts: concurrent writes may leave the last few requests' worth of
-	// the file unwritten (16 x 255 KiB at most with ferry's options).
-	resumeRewind = 4 << 20
+	// resumeRewind is how far before the end of a partial file (or of
+	// what a range handed to the server) a resume starts: concurrent
+	// writes may leave the last requests' worth unwritten. pkg/sftp's
+	// ReadFromWithConcurrency has at most depth+2 packets read and not
+	// acknowledged (depth in flight, one waiting for a worker, one being
+	// read): 18 x 255 KiB = 4.5 MiB with ferry's options for OpenSSH,
+	// 66 x 32 KiB for other servers.
+	resumeRewind = 5 << 20
 	// tailCheck is how much of the partial file before the resume offset
 	// must match the source.
 	tailCheck = 64 << 10

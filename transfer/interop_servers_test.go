@@ -285,7 +285,7 @@ func interopResumeUpload(t *testing.T, s *servertest.Server, file interopFile) {
 		t.Fatal(err)
 	}
 	// Cancel once half has moved (or the job has ended on its own). A
-	// resume rewinds 4 MiB and checks the 64 KiB before that, in every
+	// resume rewinds 5 MiB and checks the 64 KiB before that, in every
 	// byte range of a ranged upload: with four ranges, each must have got
 	// past that for anything to be kept.
 	deadline := time.Now().Add(interopTimeout)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -300,4 +301,26 @@ func TestListingRetriedAfterLostConnection(t *testing.T) {
 	if n := len(rec.of(transfer.Notice)); n != 2 {
 		t.Errorf("%d notices, want one per retried listing", n)
 	}
+}
+
+func TestRangedRecordOverAShortPartialRestarts(t *testing.T) {
+	t.Parallel()
+	src, data, dst := bigFile(t, 17)
+	// A ranged upload whose server died before the data landed: the
+	// record says the ranges got far, the partial file is empty.
+	tmp := filepath.Join(filepath.Dir(dst), ".copy.ferry-part")
+	writeFile(t, tmp, nil, 0o644, baseTime)
+	fi, err := os.Stat(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := fmt.Sprintf("ferry-part 1\nsize %d\nmtime %d\nrange 0 9000000\nrange 12582912 23000000\n", fi.Size(), fi.ModTime().UnixNano())
+	writeFile(t, tmp+".meta", []byte(rec), 0o600, baseTime)
+	e, _ := newEngine(t, transfer.Options{})
+	run(t, e, transfer.Request{Src: localFS(), Dst: localFS(), Policy: transfer.Resume, Items: []transfer.Item{{Src: src, Dst: dst}}})
+	j := jobFor(t, e, src)
+	if j.State != transfer.Done || j.Resumed != 0 {
+		t.Fatalf("job: %v resumed %d: %v", j.State, j.Resumed, j.Err)
+	}
+	sameCopy(t, dst, data)
 }

@@ -161,6 +161,11 @@ func (w *safeWrite) checkTail(end, start int64) (off int64, ok bool, err error) 
 		return 0, false, fmt.Errorf("read source to check the partial copy: %w", err)
 	}
 	got, err := readRange(w.ctx, w.dfs, w.tmp, off-tailCheck, tailCheck)
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		// Shorter than its record says: what was handed to the server
+		// never arrived (a ranged upload whose server died).
+		return 0, false, nil
+	}
 	if err != nil {
 		return 0, false, fmt.Errorf("read partial copy: %w", err)
 	}

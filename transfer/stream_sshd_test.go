@@ -217,7 +217,7 @@ func TestSSHDStreamedDownloadCancelRetryResumes(t *testing.T) {
 		t.Fatal(err)
 	}
 	wait(t, e)
-	if j, _ = e.Job(j.ID); j.State != transfer.Done || j.Resumed < 8<<20 || j.Resumed != int64(len(part))-4<<20 {
+	if j, _ = e.Job(j.ID); j.State != transfer.Done || j.Resumed < 8<<20 || j.Resumed != int64(len(part))-5<<20 {
 		t.Fatalf("after retry of a %d-byte partial file: %+v", len(part), j)
 	}
 	if offs := cs.offsets(); len(offs) != 2 || offs[0] != 0 || offs[1] != j.Resumed {
@@ -248,7 +248,7 @@ func TestSSHDStreamedDownloadKilledLeavesTargetIntactAndResumes(t *testing.T) {
 	writeFile(t, src, data, 0o640, mtime)
 
 	cs := &countStreams{FS: sess.FS, wrap: func(_ int32, dst io.Writer) io.Writer {
-		return &afterWriter{w: dst, after: 12 << 20, hit: func() { sess.SSH().Close() }}
+		return &afterWriter{w: dst, after: 16 << 20, hit: func() { sess.SSH().Close() }}
 	}}
 	// No retries: this is about what a dropped link leaves for a later
 	// run (recover_test.go covers the retries).
@@ -267,8 +267,8 @@ func TestSSHDStreamedDownloadKilledLeavesTargetIntactAndResumes(t *testing.T) {
 	}
 	tmp := filepath.Join(out, ".target.bin.ferry-part")
 	part, err := os.ReadFile(tmp)
-	if err != nil || len(part) < 12<<20 || len(part) >= len(data) || !bytes.Equal(part, data[:len(part)]) {
-		t.Fatalf("partial download: %d bytes, err %v; want a prefix of at least 12 MiB", len(part), err)
+	if err != nil || len(part) < 16<<20 || len(part) >= len(data) || !bytes.Equal(part, data[:len(part)]) {
+		t.Fatalf("partial download: %d bytes, err %v; want a prefix of at least 16 MiB", len(part), err)
 	}
 	if fi, err := os.Stat(tmp); err != nil || fi.Mode().Perm() != 0o640 {
 		t.Errorf("partial download: %v, %v; want the source's mode 0640 from the start", fi, err)
@@ -282,9 +282,9 @@ func TestSSHDStreamedDownloadKilledLeavesTargetIntactAndResumes(t *testing.T) {
 	e2, _ := newEngine(t, transfer.Options{})
 	run(t, e2, transfer.Request{Src: cs2, Dst: localFS(), Policy: transfer.Resume, Items: []transfer.Item{{Src: src, Dst: target}}})
 	j = jobFor(t, e2, src)
-	// The resume starts 4 MiB (the engine's rewind) before the partial
+	// The resume starts 5 MiB (the engine's rewind) before the partial
 	// file's end.
-	if j.State != transfer.Done || j.Resumed < 8<<20 || j.Resumed != int64(len(part))-4<<20 {
+	if j.State != transfer.Done || j.Resumed < 8<<20 || j.Resumed != int64(len(part))-5<<20 {
 		t.Fatalf("resume of a %d-byte partial file: %+v", len(part), j)
 	}
 	if offs := cs2.offsets(); len(offs) != 1 || offs[0] != j.Resumed || cs2.handled.Load() != 1 {
