@@ -132,7 +132,8 @@ func (e *Engine) waitToRetry(j *job, failure, cause error) error {
 		cancel()
 	}
 	e.mu.Unlock()
-	e.notice(j.b, j.dst, fmt.Sprintf("%s: %v; trying again (%d of %d)", j.src, oneLine(failure), attempt, e.opts.Retries))
+	// failure names the source already ("copy SRC: ...").
+	e.notice(j.b, j.dst, fmt.Sprintf("%v; trying again (%d of %d)", oneLine(failure), attempt, e.opts.Retries))
 
 	werr := waitOnline(ctx, j.b.req.Src, j.b.req.Dst)
 
