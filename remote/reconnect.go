@@ -43,12 +43,14 @@ func DefaultBackoff(attempt int) time.Duration {
 // ReconnectError says that a lost connection could not be restored.
 // errors.As finds the cause through it: a *HostKeyChangedError, a
 // *HostKeyRevokedError, a *HostKeyUnknownError or an *AuthError (each of
-// which ends the attempts at once), or the last dial error.
+// which ends the attempts at once), the last dial error, or
+// ErrReconnectStopped when the user stopped the attempts (StopReconnect).
 type ReconnectError struct {
 	// Host is the label of the session's host (its alias).
 	Host string
 	// Attempts is how many attempts were made; 0 when the file system
-	// cannot reconnect at all (one made by NewFS).
+	// cannot reconnect at all (one made by NewFS), or when the user
+	// stopped the attempts before the first.
 	Attempts int
 	// Err is the last attempt's error, or why the connection was lost
 	// when no attempt was made.
@@ -57,6 +59,9 @@ type ReconnectError struct {
 
 // Error says the connection was lost and why it could not be restored.
 func (e *ReconnectError) Error() string {
+	if errors.Is(e.Err, ErrReconnectStopped) {
+		return stoppedText(e)
+	}
 	if e.Attempts == 0 {
 		return fmt.Sprintf("connection to %s lost and cannot be restored: %v", e.Host, e.Err)
 	}
@@ -106,6 +111,7 @@ type outage struct {
 	done   chan struct{} // closed when the round ends
 	err    error         // nil when a link is back; set before done closes
 	exited chan struct{} // closed when the loop has returned
+	dials  atomic.Int32  // attempts begun (dials started) in this round
 }
 
 // newConnector returns a connector; logf may be nil.
@@ -188,6 +194,7 @@ func (c *connector) run(o *outage) {
 		if !sleep(o.ctx, wait) {
 			return
 		}
+		o.dials.Store(int32(attempt))
 		l, err := c.redial(o.ctx)
 		if o.ctx.Err() != nil {
 			if err == nil {
