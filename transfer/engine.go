@@ -24,10 +24,6 @@ const (
 	DefaultEventBuffer = 256
 	// MaxDepth is how deep below a source directory the walk goes.
 	MaxDepth = 64
-	// ResumableSize is the smallest file whose partial copy is kept, with
-	// a resume record, when its transfer is interrupted; smaller ones are
-	// removed and start over.
-	ResumableSize = 8 << 20
 	// DefaultRetries is how often a file is tried again after its
 	// connection dropped or its data stalled, unless Options say otherwise.
 	DefaultRetries = 3
@@ -50,7 +46,7 @@ const (
 	largeFile = 4 << 20
 	// resumableFile and larger files get a resume record beside their
 	// temporary file; smaller ones simply restart.
-	resumableFile = ResumableSize
+	resumableFile = 8 << 20
 	// resumeRewind is how far before the end of a partial file (or of
 	// what a range handed to the server) a resume starts: concurrent
 	// writes may leave the last requests' worth unwritten. pkg/sftp's

@@ -279,6 +279,9 @@ func (w *safeWrite) checkSize(want int64) error {
 func (w *safeWrite) abandon(err error) error {
 	full := isNoSpace(err)
 	if w.metaMade && !full {
+		w.e.mu.Lock()
+		w.j.partial = w.tmp
+		w.e.mu.Unlock()
 		return err
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(w.ctx), 30*time.Second)

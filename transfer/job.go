@@ -31,6 +31,7 @@ type job struct {
 	decided   bool
 	resume    bool // retried: continue from a partial file
 	resumed   int64
+	partial   string // the temporary file a failed try kept for a resume
 	cancel    context.CancelFunc
 	cancelReq bool
 	attempt   int       // tries of the current run after the first
@@ -72,6 +73,7 @@ func (j *job) status(t time.Time) JobStatus {
 		Err:      j.err,
 		ETA:      -1,
 		Attempt:  j.attempt,
+		Partial:  j.partial,
 		Waiting:  j.waiting,
 	}
 	if j.conflict != nil {

@@ -188,6 +188,9 @@ func TestCancelUnblocksACallOnASilentServer(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(filepath.Dir(dst), ".copy.ferry-part.meta")); err != nil {
 		t.Errorf("the partial copy's resume record is gone: %v", err)
 	}
+	if want := filepath.Join(filepath.Dir(dst), ".copy.ferry-part"); j.Partial != want {
+		t.Errorf("JobStatus.Partial = %q, want %q", j.Partial, want)
+	}
 }
 
 func TestLostConnectionIsRetriedOnceBack(t *testing.T) {

@@ -58,6 +58,9 @@ func (e *Engine) run(j *job) {
 	}
 	j.cancelReq = false
 	j.err = out.err
+	if out.state == Done || out.state == Skipped {
+		j.partial = ""
+	}
 	if out.conflict != nil {
 		e.park(j, out.conflict)
 		return

@@ -136,4 +136,8 @@ type JobStatus struct {
 	// Waiting is set while a running job waits for its connection to
 	// come back before it tries again.
 	Waiting bool
+	// Partial is the temporary file an interrupted or failed copy of a
+	// large file kept, with its resume record, for a later resume ("" if
+	// none).
+	Partial string
 }
