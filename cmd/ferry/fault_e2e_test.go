@@ -179,7 +179,8 @@ func TestE2ESSHDCpInterruptedOnFrozenServerStops(t *testing.T) {
 	if got, _ := os.ReadFile(target); string(got) != "the old file" {
 		t.Fatalf("the old target changed: %q", got)
 	}
-	if !strings.Contains(errb.String(), "interrupted") || !strings.Contains(errb.String(), "untouched") {
+	if !strings.Contains(errb.String(), "interrupted") || !strings.Contains(errb.String(), "untouched") ||
+		!strings.Contains(errb.String(), filepath.Join(srv.Dir, ".big.ferry-part")) {
 		t.Errorf("stderr does not say what happened and what is left:\n%s", errb)
 	}
 }

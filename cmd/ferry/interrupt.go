@@ -68,8 +68,8 @@ func (s *session) interrupted(eng *transfer.Engine, name string) {
 		case j.Kind != transfer.KindFile:
 		case j.State == transfer.Done:
 			done++
-		case j.State == transfer.Cancelled && j.Size >= transfer.ResumableSize && j.Done > 0:
-			kept = append(kept, tui.Sanitize(j.Dst))
+		case j.Partial != "":
+			kept = append(kept, tui.Sanitize(j.Partial))
 		}
 	}
 	fmt.Fprintf(s.stderr, "ferry %s: interrupted: %d file(s) copied, %s moved; files not finished were left untouched at their targets", name, done, humanBytes(snap.MovedBytes))
@@ -77,7 +77,7 @@ func (s *session) interrupted(eng *transfer.Engine, name string) {
 		fmt.Fprintln(s.stderr, ", and no partial copies were kept")
 		return
 	}
-	fmt.Fprintf(s.stderr, "; partial copies kept for --resume (as .NAME.ferry-part beside each):\n")
+	fmt.Fprintf(s.stderr, "; partial copies kept for --resume:\n")
 	for _, k := range kept {
 		fmt.Fprintln(s.stderr, "  "+k)
 	}
