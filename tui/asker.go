@@ -50,6 +50,11 @@ type askRequest struct {
 	echo                   bool   // askText only
 	host, keyType, keyHash string // askHostKey only
 	reply                  chan askReply
+	// from names the host a background question is asked for (raw).
+	from string
+	// gone is the asking context's Done: closed once nobody waits for
+	// the answer any more.
+	gone <-chan struct{}
 }
 
 // askReply is the user's answer.
@@ -65,11 +70,14 @@ type askMsg struct {
 	req     askRequest
 }
 
-// chanAsker implements Asker over a channel read by listenAsk. done is the
-// attempt's context: when it ends, every pending question returns.
+// chanAsker implements Asker over a channel read by listenAsk (a connect
+// attempt's) or listenQuestions (a BackgroundAsker's). When done closes,
+// every pending question returns ErrCancelled. from, when set, names the
+// host the questions are asked for.
 type chanAsker struct {
 	reqs chan askRequest
 	done <-chan struct{}
+	from string
 }
 
 // newChanAsker returns an Asker whose questions end when attempt ends.
@@ -80,6 +88,10 @@ func newChanAsker(attempt context.Context) *chanAsker {
 // ask sends req and waits for the answer.
 func (a *chanAsker) ask(ctx context.Context, req askRequest) (askReply, error) {
 	req.reply = make(chan askReply, 1) // the model never blocks on it
+	req.from, req.gone = a.from, ctx.Done()
+	if isClosed(a.done) {
+		return askReply{}, ErrCancelled // no one will read it
+	}
 	select {
 	case a.reqs <- req:
 	case <-ctx.Done():
@@ -124,7 +136,7 @@ func (a *chanAsker) AskHostKey(ctx context.Context, host, keyType, fingerprint s
 // Warn queues msg for the status line, dropping it when the queue is full.
 func (a *chanAsker) Warn(msg string) {
 	select {
-	case a.reqs <- askRequest{kind: askWarn, prompt: msg}:
+	case a.reqs <- askRequest{kind: askWarn, prompt: msg, from: a.from}:
 	default:
 	}
 }

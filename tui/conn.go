@@ -61,6 +61,9 @@ type ConnState struct {
 	// attempt failed (ConnReconnecting), or why reconnecting was given up
 	// (ConnFailed).
 	Err error
+	// Stopped says that the user stopped the attempts (ConnFailed), with
+	// the StopReconnect key of a file system that is a ReconnectStopper.
+	Stopped bool
 }
 
 // ConnWatcher is implemented by a file system whose connection can drop
@@ -378,7 +381,7 @@ func (c connMsg) fit(width int) string {
 const minReason = 8
 
 // connMsg describes w's state, as in "reconnecting to web1, attempt 3 of
-// 6, next in 4 s".
+// 6, next in 4 s; esc stops".
 func (m *Model) connMsg(w *connWatch) connMsg {
 	host, st := w.host(), w.state
 	if w.retrying {
@@ -390,7 +393,7 @@ func (m *Model) connMsg(w *connWatch) connMsg {
 	}
 	switch st.Status {
 	case ConnLost:
-		c := connMsg{head: "connection to " + host + " lost", why: why, tail: "; reconnecting" + ellipsis}
+		c := connMsg{head: "connection to " + host + " lost", why: why, tail: "; reconnecting" + ellipsis + m.stopHint(w)}
 		if why != "" {
 			c.pre = ": "
 		}
@@ -405,9 +408,12 @@ func (m *Model) connMsg(w *connWatch) connMsg {
 		if why != "" {
 			c.pre, c.why, c.post = " (last attempt: ", why, ")"
 		}
+		c.tail = m.stopHint(w)
 		return c
 	case ConnFailed:
-		if st.Attempt > 0 {
+		if st.Stopped {
+			why = "reconnecting stopped"
+		} else if st.Attempt > 0 {
 			why = strings.TrimSuffix("gave up after "+plural(st.Attempt, "attempt")+": "+why, ": ")
 		}
 		c := connMsg{head: "connection to " + host + " lost", why: why, tail: "; " + m.keys.Refresh.Help().Key + " tries again"}

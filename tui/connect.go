@@ -197,15 +197,25 @@ func (m *Model) handleAsk(msg askMsg) tea.Cmd {
 	}
 	next := listenAsk(c.asker, c.id)
 	req := msg.req
-	switch req.kind {
-	case askWarn:
+	if req.kind == askWarn {
 		c.warnings = append(c.warnings, Sanitize(req.prompt))
 		return next
-	case askYesNo:
-		lines := promptLines(req.prompt)
-		m.overlay = &confirmDialog{kind: confirmAsk, title: lines[0], lines: lines[1:], ask: &req, under: c}
-		return next
 	}
+	switch d := m.askDialog(&req, "").(type) {
+	case *confirmDialog:
+		d.under = c
+		m.overlay = d
+	case *inputDialog:
+		d.under = c
+		m.overlay = d
+	}
+	return next
+}
+
+// askDialog returns the dialog that asks req: a yes-or-no confirmation or
+// an input, masked for secrets. Its title is title, or when that is empty
+// the question's first line.
+func (m *Model) askDialog(req *askRequest, title string) boxOverlay {
 	lines := promptLines(req.prompt)
 	if req.kind == askHostKey {
 		lines = []string{
@@ -216,13 +226,18 @@ func (m *Model) handleAsk(msg askMsg) tea.Cmd {
 			"Type yes, no, or paste the fingerprint.",
 		}
 	}
-	d := m.newInput(inputAsk, lines[0], "")
-	d.lines, d.ask, d.under = lines[1:], &req, c
+	if title == "" {
+		title, lines = lines[0], lines[1:]
+	}
+	if req.kind == askYesNo {
+		return &confirmDialog{kind: confirmAsk, title: title, lines: lines, ask: req}
+	}
+	d := m.newInput(inputAsk, title, "")
+	d.lines, d.ask = lines, req
 	if req.kind == askSecret || req.kind == askText && !req.echo {
 		d.input.mask = true
 	}
-	m.overlay = d
-	return next
+	return d
 }
 
 // promptLines splits a prompt from a server into sanitised lines, dropping
@@ -240,10 +255,22 @@ func promptLines(prompt string) []string {
 	return out
 }
 
-// submitAsk answers a question from an Asker. A host key question takes
-// yes, no, or the fingerprint itself.
+// submitAsk answers a question from an Asker.
 func (m *Model) submitAsk(d *inputDialog) tea.Cmd {
-	reply := askReply{text: d.input.Value()}
+	reply, ok := askAnswer(d)
+	if !ok {
+		return nil
+	}
+	m.overlay = d.under
+	m.answerAsk(d.ask, reply)
+	return nil
+}
+
+// askAnswer is the answer typed in d. A host key question takes yes, no,
+// or the fingerprint itself; anything else is refused (ok false) with the
+// reason in d.err.
+func askAnswer(d *inputDialog) (reply askReply, ok bool) {
+	reply = askReply{text: d.input.Value()}
 	if d.ask.kind == askHostKey {
 		v := strings.TrimSpace(reply.text)
 		switch {
@@ -252,12 +279,10 @@ func (m *Model) submitAsk(d *inputDialog) tea.Cmd {
 		case strings.EqualFold(v, "no"):
 		default:
 			d.err = "please type yes, no, or the fingerprint"
-			return nil
+			return reply, false
 		}
 	}
-	m.overlay = d.under
-	m.answerAsk(d.ask, reply)
-	return nil
+	return reply, true
 }
 
 // answerAsk sends the answer back to the waiting Asker. The reply channel

@@ -34,6 +34,9 @@ type KeyMap struct {
 	SelectAll key.Binding
 	// ClearSelection deselects everything (or clears a kept filter).
 	ClearSelection key.Binding
+	// StopReconnect stops the reconnect attempts of the hosts that are
+	// reconnecting; while none is, the same key clears the selection.
+	StopReconnect key.Binding
 
 	// Copy copies the selection to the other pane.
 	Copy key.Binding
@@ -158,6 +161,7 @@ func DefaultKeyMap() KeyMap {
 		InvertSelection: b(k("*"), "*", "invert"),
 		SelectAll:       b(k("ctrl+a"), "^a", "select all"),
 		ClearSelection:  b(k("esc"), "esc", "unselect"),
+		StopReconnect:   b(k("esc"), "esc", "stop reconnecting"),
 
 		Copy:   b(k("f5", "c"), "F5/c", "copy"),
 		Move:   b(k("f6", "m"), "F6/m", "move"),

@@ -45,6 +45,8 @@ type Model struct {
 	owned       []transfer.FS // opened by Connect; closed once unused
 	conns       []*connWatch  // file systems whose connection is watched
 	connTicking bool          // a countdown tick is on its way
+	question    *question     // background question on top of everything
+	queued      []askRequest  // background questions waiting their turn
 
 	width, height int
 }
@@ -79,7 +81,7 @@ func New(opts Options) *Model {
 // Init asks the terminal for its background colour, starts listing both
 // panes' start directories and, when there is no right-hand file system,
 // opens the host picker for it. The engine's events are read from the
-// first copy on.
+// first copy on; background questions (Options.Questions) from the start.
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{
 		tea.RequestBackgroundColor,
@@ -89,7 +91,7 @@ func (m *Model) Init() tea.Cmd {
 	if m.opts.Right == nil {
 		cmds = append(cmds, m.openPicker(rightSide))
 	}
-	cmds = append(cmds, m.syncConnWatches())
+	cmds = append(cmds, m.syncConnWatches(), listenQuestions(m.ctx, m.opts.Questions))
 	return tea.Batch(cmds...)
 }
 
@@ -144,6 +146,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.handleConnState(msg)
 	case connTickMsg:
 		return m.handleConnTick()
+	case questionMsg:
+		return m.handleQuestion(msg)
+	case questionGoneMsg:
+		return m.handleQuestionGone(msg)
 	default:
 		return m.updateTransfers(msg)
 	}
@@ -195,6 +201,11 @@ func (m *Model) layout() {
 	m.filterInput.SetWidth(max(m.width-2, 1))
 	if r, ok := m.overlay.(interface{ resize(int) }); ok {
 		r.resize(m.width)
+	}
+	if m.question != nil {
+		if d, ok := m.question.dialog.(*inputDialog); ok {
+			d.resize(m.width)
+		}
 	}
 }
 
@@ -264,6 +275,7 @@ func (m *Model) quit() tea.Cmd {
 		m.xfer.engine.CancelAll()
 	}
 	m.stopConnWatches()
+	m.cancelQuestions()
 	m.cancel()
 	return tea.Quit
 }

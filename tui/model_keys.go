@@ -10,13 +10,16 @@ import (
 )
 
 // handleKey sends a key to whatever has the keys: ctrl+c quits from
-// anywhere; otherwise the open overlay, the filter input or the file list.
-// Any key clears the status line.
+// anywhere; otherwise a background question, the open overlay, the filter
+// input or the file list. Any key clears the status line.
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, m.keys.ForceQuit) {
 		return m.quit()
 	}
 	m.status.clear()
+	if m.question != nil {
+		return m.handleQuestionKey(msg)
+	}
 	switch o := m.overlay.(type) {
 	case *inputDialog:
 		return m.handleInputKey(o, msg)
@@ -76,6 +79,8 @@ func (m *Model) handleListKey(msg tea.KeyPressMsg) tea.Cmd {
 		p.invertSelection()
 	case key.Matches(msg, k.SelectAll):
 		p.selectAll()
+	case key.Matches(msg, k.StopReconnect) && m.canStopReconnect():
+		m.stopReconnects()
 	case key.Matches(msg, k.ClearSelection):
 		m.handleEscape(p)
 	case key.Matches(msg, k.Hidden):
@@ -201,6 +206,10 @@ func (m *Model) endFilter() {
 
 // handlePaste sends pasted text to the input that has the keys.
 func (m *Model) handlePaste(msg tea.PasteMsg) tea.Cmd {
+	if m.question != nil {
+		m.handleQuestionPaste(msg)
+		return nil
+	}
 	switch o := m.overlay.(type) {
 	case *inputDialog:
 		o.input.Update(msg)

@@ -22,7 +22,7 @@ type click struct {
 // paneAt returns the pane under cell (x, y) and the row index of the entry
 // there (-1 on the header or below the last row).
 func (m *Model) paneAt(x, y int) (side, int, bool) {
-	if m.overlay != nil || y < 0 || y >= m.bodyHeight() {
+	if m.overlay != nil || m.question != nil || y < 0 || y >= m.bodyHeight() {
 		return 0, 0, false
 	}
 	lw := m.panes[leftSide].width
@@ -81,6 +81,9 @@ func (m *Model) handleWheel(msg tea.MouseWheelMsg) {
 	case tea.MouseWheelDown:
 		delta = wheelRows
 	default:
+		return
+	}
+	if m.question != nil {
 		return
 	}
 	if v, ok := m.overlay.(*viewer); ok {

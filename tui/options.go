@@ -53,6 +53,11 @@ type Options struct {
 	Engine *transfer.Engine
 	// Edit edits a file in the user's editor (F4).
 	Edit EditFunc
+	// Questions carries the questions asked at any time while the program
+	// runs, outside a Connect: a reconnecting session's password, say.
+	// The model reads it from Init on and shows each question in a dialog
+	// over whatever is on screen. Nil: there are none.
+	Questions *BackgroundAsker
 }
 
 // HostEntry is one host the picker offers.

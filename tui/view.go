@@ -80,6 +80,10 @@ func (m *Model) bodyLines() []string {
 		box := bo.box(&m.styles, max(m.width-2, 1))
 		lines = spliceBox(lines, box, m.width)
 	}
+	if m.question != nil { // over everything, dialogs included
+		box := m.question.dialog.box(&m.styles, max(m.width-2, 1))
+		lines = spliceBox(lines, box, m.width)
+	}
 	return lines
 }
 
@@ -114,6 +118,8 @@ func (m *Model) statusLine() string {
 func (m *Model) helpBar() []string {
 	var text string
 	switch {
+	case m.question != nil:
+		text = m.shortHelp(m.question.dialog.keys(&m.keys).ShortHelp())
 	case m.overlay != nil:
 		text = m.shortHelp(m.overlay.keys(&m.keys).ShortHelp())
 	case m.filtering:
