@@ -26,14 +26,16 @@ func openTUI(ctx context.Context, s *session, d *remote.Dialer, h *config.Host) 
 	opts.Left = local.New()
 	opts.LeftDir = cwd()
 	var sess *remote.Session
-	gate := &uiGate{p: remote.NoPrompter{}, stderr: s.stderr, log: s.log}
+	gate := &uiGate{stderr: s.stderr, log: s.log}
+	gate.set(remote.NoPrompter{})
 	if h != nil {
 		// The session dials again by itself when its connection drops,
-		// while the UI owns the terminal: from then on its questions are
-		// refused and a ProxyCommand's stderr goes to the debug log.
+		// while the UI owns the terminal: from then on its questions
+		// open the UI's dialogs and a ProxyCommand's stderr goes to the
+		// debug log.
 		gd := *d
 		if gd.Prompter != nil {
-			gate.p = gd.Prompter
+			gate.set(gd.Prompter)
 		}
 		gd.Prompter, gd.KnownHosts, gd.Stderr = gate, remote.NewKnownHosts(gate), gate
 		var err error
@@ -50,8 +52,12 @@ func openTUI(ctx context.Context, s *session, d *remote.Dialer, h *config.Host) 
 	engine := transfer.New(transfer.Options{})
 	opts.Engine = engine
 	p := tea.NewProgram(tui.New(opts), tea.WithContext(ctx))
-	gate.ui.Store(true)
+	if h != nil {
+		gate.toUI(hooks.reconnectPrompter(h.Alias))
+	}
 	_, err := p.Run()
+	// A reconnect's question can no longer be answered.
+	hooks.questions.Close()
 	// The process never outlives its UI: the engine stops its transfers
 	// (closing connections that do not answer within 1 s), then the
 	// sessions close; whatever still hangs after stopDeadline is left to
@@ -78,12 +84,13 @@ func openTUI(ctx context.Context, s *session, d *remote.Dialer, h *config.Host) 
 }
 
 // uiGate stands between a session dialled before the UI started and the
-// terminal. Until ui is set it passes questions to p and writes to stderr;
-// once the UI owns the terminal, a reconnect that needs an answer (a
-// password, an unknown host key) is refused, and what would have gone to
-// the terminal goes to the debug log.
+// terminal. Until toUI it passes questions to the Prompter set (the
+// terminal's) and writes to stderr; once the UI owns the terminal, a
+// reconnect's questions (a password, a one-time code, an unknown host key)
+// go to the Prompter toUI was given, the UI's dialogs, and what would have
+// gone to the terminal goes to the debug log.
 type uiGate struct {
-	p      remote.Prompter
+	promptSwitch
 	stderr io.Writer
 	log    io.Writer // nil discards
 	ui     atomic.Bool
@@ -91,33 +98,11 @@ type uiGate struct {
 
 var _ remote.Prompter = (*uiGate)(nil)
 
-func (g *uiGate) Secret(ctx context.Context, prompt string) (string, error) {
-	if g.ui.Load() {
-		return "", remote.ErrNoPrompt
-	}
-	return g.p.Secret(ctx, prompt)
-}
-
-func (g *uiGate) KeyboardInteractive(ctx context.Context, name, instruction string, qs []remote.Challenge) ([]string, error) {
-	if g.ui.Load() {
-		return nil, remote.ErrNoPrompt
-	}
-	return g.p.KeyboardInteractive(ctx, name, instruction, qs)
-}
-
-func (g *uiGate) ConfirmHostKey(ctx context.Context, q remote.HostKeyQuestion) (bool, error) {
-	if g.ui.Load() {
-		return false, remote.ErrNoPrompt
-	}
-	return g.p.ConfirmHostKey(ctx, q)
-}
-
-func (g *uiGate) Warn(msg string) {
-	if g.ui.Load() {
-		fmt.Fprintln(g, "warning:", msg)
-		return
-	}
-	g.p.Warn(msg)
+// toUI hands the session's questions to p and its output to the debug
+// log.
+func (g *uiGate) toUI(p remote.Prompter) {
+	g.set(p)
+	g.ui.Store(true)
 }
 
 // Write sends p to stderr before the UI starts, to the debug log after.

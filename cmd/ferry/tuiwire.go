@@ -18,6 +18,9 @@ import (
 // session the UI opened so they can be closed when it ends.
 type tuiHooks struct {
 	s *session
+	// questions carries the questions of reconnects to the UI's dialogs;
+	// options makes it. The caller closes it once the UI has ended.
+	questions *tui.BackgroundAsker
 
 	mu       sync.Mutex
 	sessions []*remote.Session
@@ -25,13 +28,24 @@ type tuiHooks struct {
 
 // options fills the UI's hooks; the caller sets the panes.
 func (w *tuiHooks) options() tui.Options {
+	w.questions = tui.NewBackgroundAsker()
 	return tui.Options{
-		Local:   local.New(),
-		NoColor: w.s.getenv("NO_COLOR") != "",
-		Hosts:   w.hosts,
-		Connect: w.connect,
-		Edit:    w.edit,
+		Local:     local.New(),
+		NoColor:   w.s.getenv("NO_COLOR") != "",
+		Hosts:     w.hosts,
+		Connect:   w.connect,
+		Edit:      w.edit,
+		Questions: w.questions,
 	}
+}
+
+// reconnectPrompter is where a session's questions go once the UI runs:
+// the UI's dialogs, titled with host, whenever they come.
+func (w *tuiHooks) reconnectPrompter(host string) remote.Prompter {
+	if w.questions == nil {
+		return remote.NoPrompter{}
+	}
+	return askerPrompter{w.questions.Reconnecting(host)}
 }
 
 // hosts lists the aliases of the user's ssh config for the picker.
@@ -59,12 +73,17 @@ func (w *tuiHooks) connect(ctx context.Context, alias string, ask tui.Asker) (tr
 	}
 	// Questions go to the UI's dialogs (the terminal belongs to the UI),
 	// and a ProxyCommand's stderr to the debug log, not onto the screen.
-	p := askerPrompter{ask}
+	// The connecting screen's dialogs end with this attempt; the
+	// session's reconnects ask through the dialogs the UI opens at any
+	// time.
+	p := &promptSwitch{}
+	p.set(askerPrompter{ask})
 	d := w.s.dialerWith(p, remote.NewKnownHosts(p), w.s.log)
 	sess, err := d.Dial(ctx, h)
 	if err != nil {
 		return nil, err
 	}
+	p.set(w.reconnectPrompter(h.Alias))
 	w.mu.Lock()
 	w.sessions = append(w.sessions, sess)
 	w.mu.Unlock()
@@ -87,8 +106,10 @@ type liveFS struct{ *remote.FS }
 
 var (
 	_ tui.ConnWatcher      = (*liveFS)(nil)
+	_ tui.ReconnectStopper = (*liveFS)(nil) // Esc: remote.FS.StopReconnect
 	_ transfer.Reconnector = (*liveFS)(nil)
 	_ tui.ConnWatcher      = (*sessionFS)(nil)
+	_ tui.ReconnectStopper = (*sessionFS)(nil)
 	_ transfer.Reconnector = (*sessionFS)(nil)
 )
 
@@ -122,7 +143,8 @@ func watchConn(f *remote.FS) (<-chan tui.ConnState, func()) {
 }
 
 // connState turns a session's event into the UI's. When the session gave
-// up, Err is the last attempt's error and Attempt how many were made.
+// up, Err is the last attempt's error and Attempt how many were made;
+// Stopped says the user stopped them.
 func connState(ev remote.ConnEvent) tui.ConnState {
 	st := tui.ConnState{Host: ev.Host, Attempt: ev.Attempt, MaxAttempts: ev.MaxAttempts, At: ev.At, Err: ev.Err}
 	switch ev.Status {
@@ -138,6 +160,7 @@ func connState(ev remote.ConnEvent) tui.ConnState {
 		if errors.As(ev.Err, &re) && re.Err != nil {
 			st.Err, st.Attempt = re.Err, re.Attempts
 		}
+		st.Stopped = errors.Is(ev.Err, remote.ErrReconnectStopped)
 	case remote.ConnBack:
 		st.Status = tui.ConnBack
 	case remote.ConnClosed:
@@ -160,6 +183,47 @@ func (f *sessionFS) Close() error {
 	f.once.Do(func() { err = f.sess.Close() })
 	return err
 }
+
+// promptSwitch is the Prompter of a session that outlives the moment it
+// was dialled. It passes each question to the Prompter set last: the one
+// that dialled (the terminal, the picker's connecting screen) until the
+// session is up, then the UI's dialogs for its reconnects. The reconnect
+// goroutine asks while the UI's goroutine switches, hence the lock, which
+// is never held while a question waits.
+type promptSwitch struct {
+	mu sync.Mutex
+	p  remote.Prompter
+}
+
+var _ remote.Prompter = (*promptSwitch)(nil)
+
+// set makes p answer the questions from now on.
+func (s *promptSwitch) set(p remote.Prompter) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.p = p
+}
+
+// current returns the Prompter set last.
+func (s *promptSwitch) current() remote.Prompter {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.p
+}
+
+func (s *promptSwitch) Secret(ctx context.Context, prompt string) (string, error) {
+	return s.current().Secret(ctx, prompt)
+}
+
+func (s *promptSwitch) KeyboardInteractive(ctx context.Context, name, instruction string, qs []remote.Challenge) ([]string, error) {
+	return s.current().KeyboardInteractive(ctx, name, instruction, qs)
+}
+
+func (s *promptSwitch) ConfirmHostKey(ctx context.Context, q remote.HostKeyQuestion) (bool, error) {
+	return s.current().ConfirmHostKey(ctx, q)
+}
+
+func (s *promptSwitch) Warn(msg string) { s.current().Warn(msg) }
 
 // askerPrompter asks remote's questions through the UI's dialogs.
 type askerPrompter struct{ ask tui.Asker }
