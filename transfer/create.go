@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"sync"
+	"time"
 )
 
 // createModes remembers, per destination directory, the permission bits a
@@ -51,8 +52,7 @@ func (b *batch) createExcl(ctx context.Context, dfs FS, name string, mode fs.Fil
 	hm, ok := f.(handleModer)
 	if !ok {
 		f.Close()
-		_ = dfs.Remove(ctx, name)
-		return nil, fmt.Errorf("create %s: %w: the writer cannot change its permissions", name, errors.ErrUnsupported)
+		return nil, removeNew(ctx, dfs, name, fmt.Errorf("create %s: %w: the writer cannot change its permissions", name, errors.ErrUnsupported))
 	}
 	if !known {
 		fi, err := hm.Stat()
@@ -66,8 +66,35 @@ func (b *batch) createExcl(ctx context.Context, dfs FS, name string, mode fs.Fil
 	}
 	if err := hm.Chmod(mode.Perm()); err != nil {
 		f.Close()
-		_ = dfs.Remove(ctx, name)
-		return nil, fmt.Errorf("set permissions of %s: %w", name, explain(dfs, "chmod", name, err))
+		return nil, removeNew(ctx, dfs, name, fmt.Errorf("set permissions of %s: %w", name, explain(dfs, "chmod", name, err)))
 	}
 	return f, nil
+}
+
+// removeNew removes the file name that createExcl made before failing
+// with err. When it cannot, the error says the file was left behind.
+func removeNew(ctx context.Context, dfs FS, name string, err error) error {
+	cctx, cancel := cleanupContext(ctx)
+	defer cancel()
+	if rerr := dfs.Remove(cctx, name); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
+		return &leftBehindError{err: err}
+	}
+	return err
+}
+
+// leftBehindError is a failure that left a new temporary file behind.
+type leftBehindError struct{ err error }
+
+func (e *leftBehindError) Error() string { return e.err.Error() }
+func (e *leftBehindError) Unwrap() error { return e.err }
+
+// cleanupContext returns a context for removing what a failed try left:
+// not ctx itself, which may be cancelled, but bounded by cancelCleanup
+// after a cancel (stopping stays within its 2 s) and by 30 s otherwise.
+func cleanupContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	limit := 30 * time.Second
+	if ctx.Err() != nil {
+		limit = cancelCleanup
+	}
+	return context.WithTimeout(context.WithoutCancel(ctx), limit)
 }

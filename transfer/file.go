@@ -150,7 +150,7 @@ func (w *safeWrite) run(p plan) outcome {
 // offset to continue from. Anything else left at the temporary name is
 // removed first.
 func (w *safeWrite) openTemp(resume bool) (io.WriteCloser, error) {
-	f, err := w.j.b.createExcl(w.ctx, w.dfs, w.tmp, w.mode)
+	f, err := w.createTemp()
 	if err == nil {
 		return f, nil
 	}
@@ -175,11 +175,22 @@ func (w *safeWrite) openTemp(resume bool) (io.WriteCloser, error) {
 		}
 	}
 	w.discard()
-	f, err = w.j.b.createExcl(w.ctx, w.dfs, w.tmp, w.mode)
+	f, err = w.createTemp()
 	if err != nil {
 		return nil, fmt.Errorf("create temporary file: %w", err)
 	}
 	return f, nil
+}
+
+// createTemp creates the temporary file, noting when a failure left it
+// behind.
+func (w *safeWrite) createTemp() (io.WriteCloser, error) {
+	f, err := w.j.b.createExcl(w.ctx, w.dfs, w.tmp, w.mode)
+	var lb *leftBehindError
+	if errors.As(err, &lb) {
+		w.leftBehind()
+	}
+	return f, err
 }
 
 // reopen opens the partial temporary file for writing at off. ranges,
@@ -275,29 +286,45 @@ func (w *safeWrite) checkSize(want int64) error {
 // so that a retry can continue, unless the destination is full: a partial
 // copy that cannot be finished there would only keep it full. Anything
 // else is removed. The job's context may be cancelled, so cleanup does not
-// use it.
+// use it; after a cancel it gets cancelCleanup, not a reconnect's worth of
+// waiting, so that stopping stays within its 2 s. A temporary file that
+// could not be removed is named in JobStatus.Partial.
 func (w *safeWrite) abandon(err error) error {
 	full := isNoSpace(err)
 	if w.metaMade && !full {
-		w.e.mu.Lock()
-		w.j.partial = w.tmp
-		w.e.mu.Unlock()
+		w.leftBehind()
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(w.ctx), 30*time.Second)
+	ctx, cancel := cleanupContext(w.ctx)
 	defer cancel()
 	rerr := w.dfs.Remove(ctx, w.tmp)
+	if errors.Is(rerr, fs.ErrNotExist) {
+		rerr = nil
+	}
 	if w.metaMade {
 		_ = w.dfs.Remove(ctx, w.meta)
 		w.metaMade = false
 	}
+	if rerr != nil {
+		w.leftBehind()
+	}
 	if full {
-		if rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
+		if rerr != nil {
 			return fmt.Errorf("%w (%w, and its partial copy %s could not be removed: %v)", err, ErrNoSpace, w.tmp, rerr)
 		}
 		return &noSpace{err: err}
 	}
 	return err
+}
+
+// cancelCleanup bounds the removal of a temporary file after a cancel.
+const cancelCleanup = 500 * time.Millisecond
+
+// leftBehind records that the temporary file stays.
+func (w *safeWrite) leftBehind() {
+	w.e.mu.Lock()
+	w.j.partial = w.tmp
+	w.e.mu.Unlock()
 }
 
 // discard removes what sits at the temporary name and its resume record.

@@ -136,8 +136,9 @@ type JobStatus struct {
 	// Waiting is set while a running job waits for its connection to
 	// come back before it tries again.
 	Waiting bool
-	// Partial is the temporary file an interrupted or failed copy of a
-	// large file kept, with its resume record, for a later resume ("" if
-	// none).
+	// Partial is the temporary file an interrupted or failed copy left
+	// behind ("" if none): a large file's, kept with its resume record
+	// for a later resume, or one that could not be removed. A later copy
+	// to the same target continues or replaces it.
 	Partial string
 }

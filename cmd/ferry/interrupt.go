@@ -74,10 +74,10 @@ func (s *session) interrupted(eng *transfer.Engine, name string) {
 	}
 	fmt.Fprintf(s.stderr, "ferry %s: interrupted: %d file(s) copied, %s moved; files not finished were left untouched at their targets", name, done, humanBytes(snap.MovedBytes))
 	if len(kept) == 0 {
-		fmt.Fprintln(s.stderr, ", and no partial copies were kept")
+		fmt.Fprintln(s.stderr, ", and no partial copies were left behind")
 		return
 	}
-	fmt.Fprintf(s.stderr, "; partial copies kept for --resume:\n")
+	fmt.Fprintf(s.stderr, "; partial copies left behind (--resume continues those of 8 MiB or more; any later copy to the same target replaces them):\n")
 	for _, k := range kept {
 		fmt.Fprintln(s.stderr, "  "+k)
 	}
