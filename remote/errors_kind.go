@@ -9,3 +9,8 @@ func (e *StatusError) SFTPStatus() uint32 { return e.Code }
 func (e *StatusError) ConnectionLost() bool {
 	return e.Code == codeNoConnection || e.Code == codeConnectionLost
 }
+
+// NotRestored reports that the connection was lost and the session could
+// not restore it: trying the same work again at once would only start
+// another round of attempts. The transfer engine reads it.
+func (e *ReconnectError) NotRestored() bool { return true }

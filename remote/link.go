@@ -22,6 +22,7 @@ type link struct {
 	pool    *channelPool  // extra channels for byte ranges; nil when none
 	streams *streamPool   // channels for large downloads; nil when none
 	closers []io.Closer   // what the connection runs over (jump hosts)
+	rx      *rxConn       // when the server last sent anything; nil for NewFS
 	owner   *connector    // told when the link dies; nil until installed
 	dead    chan struct{} // closed when the link has ended
 

@@ -180,6 +180,7 @@ func (d *Dialer) dialLink(ctx context.Context, h config.Host) (*link, error) {
 		pool:    pool,
 		streams: &streamPool{ssh: c.Client, chunk: chunk, depth: depth},
 		closers: c.closers,
+		rx:      c.rx,
 		dead:    make(chan struct{}),
 	}, nil
 }
@@ -189,6 +190,7 @@ func (d *Dialer) dialLink(ctx context.Context, h config.Host) (*link, error) {
 type sshConn struct {
 	*ssh.Client
 	closers []io.Closer
+	rx      *rxConn // the connection's bytes from the server, timed
 }
 
 // Close closes the client and then every hop beneath it.
@@ -282,13 +284,14 @@ func (d *Dialer) dialSSH(ctx context.Context, h config.Host, seen []string, pre 
 		conn = ic
 		defer ic.arm() // only once connected: prompts may take their time
 	}
-	c, err := d.handshake(ctx, h, addr, conn)
+	rx := &rxConn{Conn: conn}
+	c, err := d.handshake(ctx, h, addr, rx)
 	if err != nil {
 		conn.Close()
 		closeAll(closers)
 		return nil, err
 	}
-	return &sshConn{Client: c, closers: closers}, nil
+	return &sshConn{Client: c, closers: closers, rx: rx}, nil
 }
 
 // handshake runs the SSH handshake and authentication over conn, bounded by

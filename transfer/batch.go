@@ -24,14 +24,16 @@ type batch struct {
 	roots   map[string]*rootRef // by directory; guarded by rootsMu
 	modes   createModes         // default permissions of new files, by directory
 
-	policy    Policy // the batch's policy; a "for all" answer replaces Ask
-	pending   int    // jobs not terminal
-	walks     int    // walks under way
-	walkStops []context.CancelFunc
-	cancelled bool
-	parked    map[*job]struct{} // jobs waiting for an answer
-	dirs      []*dirFix         // directories to finish when the batch is done
-	noticed   map[string]bool   // notices given once per batch
+	policy Policy // the batch's policy; a "for all" answer replaces Ask
+	// answeredAll is set once a "for all" answer replaced the policy.
+	answeredAll bool
+	pending     int // jobs not terminal
+	walks       int // walks under way
+	walkStops   []context.CancelFunc
+	cancelled   bool
+	parked      map[*job]struct{} // jobs waiting for an answer
+	dirs        []*dirFix         // directories to finish when the batch is done
+	noticed     map[string]bool   // notices given once per batch
 }
 
 // dirFix is a directory the walk created, whose final permissions and
@@ -69,6 +71,7 @@ func (e *Engine) Submit(req Request) (BatchID, error) {
 	if e.closed {
 		return 0, ErrClosed
 	}
+	e.lost = nil // a new copy gets fresh attempts to connect
 	b := &batch{
 		id:       BatchID(len(e.batches) + 1),
 		req:      req,

@@ -112,6 +112,7 @@ func (e *Engine) retry(j *job) error {
 	if e.closed {
 		return ErrClosed
 	}
+	e.lost = nil // the user asks for another try: connections may be back
 	j.b.cancelled = false
 	switch j.kind {
 	case KindDir:
@@ -152,6 +153,7 @@ func (e *Engine) Answer(id JobID, a Answer) error {
 	e.release(j, a.Choice)
 	if a.ForAll {
 		j.b.policy = a.Choice
+		j.b.answeredAll = true
 		for p := range j.b.parked {
 			e.release(p, a.Choice)
 		}

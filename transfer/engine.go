@@ -119,6 +119,7 @@ type Engine struct {
 	live         int // worker goroutines alive
 	idle         chan struct{}
 	meter        meter
+	lost         map[Reconnector]error // connections that could not be restored (noteLost)
 }
 
 // New starts an engine with opts' workers, idle until Submit.

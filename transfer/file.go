@@ -128,7 +128,10 @@ func (w *safeWrite) run(p plan) outcome {
 	if err != nil {
 		return fail(fmt.Errorf("copy %s: %w", j.src, err))
 	}
-	if err := w.finish(dstFile, w.off+n); err != nil {
+	w.setFinishing(true)
+	err = w.finish(dstFile, w.off+n)
+	w.setFinishing(false)
+	if err != nil {
 		return failed(w.abandon(err))
 	}
 	if got := w.off + n; got != size {
@@ -319,6 +322,15 @@ func (w *safeWrite) abandon(err error) error {
 
 // cancelCleanup bounds the removal of a temporary file after a cancel.
 const cancelCleanup = 500 * time.Millisecond
+
+// setFinishing tells the stall watchdog that the file is being flushed
+// and closed, which moves no bytes (an fsync of a large file on a slow
+// disk can take long) and is not a stall.
+func (w *safeWrite) setFinishing(on bool) {
+	w.e.mu.Lock()
+	w.j.finishing = on
+	w.e.mu.Unlock()
+}
 
 // leftBehind records that the temporary file stays.
 func (w *safeWrite) leftBehind() {

@@ -42,6 +42,7 @@ type job struct {
 	// failed; the next try goes as one stream.
 	rangesFailed bool
 	waiting      bool      // waiting for a connection to come back
+	finishing    bool      // flushing and closing: moves no bytes, not a stall
 	lastDone     int64     // the watchdog's last look at done
 	still        time.Time // since when done has not moved
 	gen          uint64    // bumped on every enqueue; stale queue entries differ

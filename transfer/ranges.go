@@ -40,13 +40,17 @@ func (w *safeWrite) rangesFailed(err error) {
 	w.e.mu.Lock()
 	cancelled := w.j.cancelReq || w.e.closed
 	stalled := w.j.stalled
+	gens := w.j.gens
 	w.e.mu.Unlock()
-	if cancelled {
+	// A cancel, a dropped connection or a full disk says nothing about
+	// the server's ranges: the retry (if any) resumes every range.
+	if cancelled || (!stalled && (isNoSpace(err) || connDropped(gens, err))) {
 		return
 	}
 	if stalled {
 		err = ErrStalled
 	}
+	err = explain(w.dfs, "write", w.tmp, err)
 	w.j.rangesFailed = true
 	d, ok := w.dfs.(rangeDisabler)
 	if ok && d.DisableRanges(oneLine(err)) {
@@ -122,8 +126,13 @@ func (w *safeWrite) rangedUpload(rw RangeWriter, dst concurrentReaderFrom, src *
 	}
 	rec := newRangeRecord(marks)
 	if w.metaMade {
+		// A record that does not list the ranges would make a resume
+		// continue after holes: without one, no ranges.
 		if err := w.writeMeta(w.ctx, rec.marks()); err != nil {
-			w.e.notice(w.j.b, w.dst, fmt.Sprintf("cannot record resume data (%v); an interruption will restart this file", err))
+			closeAll()
+			w.e.notice(w.j.b, w.dst, fmt.Sprintf("sending %s as one stream: cannot record the progress of parallel ranges (%v)", w.j.src, err))
+			w.singleStream()
+			return 0, false, nil
 		}
 	}
 	ctx, cancel := context.WithCancel(w.ctx)

@@ -8,10 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -250,4 +252,54 @@ func TestSSHDRangedUploadFailureFallsBackToOneStream(t *testing.T) {
 		t.Fatalf("%d notices that ranges are off (want 1); RangeParts %d", off, sess.FS.RangeParts())
 	}
 	noTemps(t, s.Dir)
+}
+
+// stuckRecord is a server where a resume record, once written, can be
+// neither removed nor written again (an upload-only account, say).
+type stuckRecord struct {
+	*remote.FS
+	creates atomic.Int32
+}
+
+func (f *stuckRecord) CreateExcl(ctx context.Context, name string, perm fs.FileMode) (io.WriteCloser, error) {
+	if strings.HasSuffix(name, ".meta") && f.creates.Add(1) > 1 {
+		return nil, &fs.PathError{Op: "create", Path: name, Err: fs.ErrPermission}
+	}
+	return f.FS.CreateExcl(ctx, name, perm)
+}
+
+func (f *stuckRecord) Remove(ctx context.Context, name string) error {
+	if strings.HasSuffix(name, ".meta") {
+		return &fs.PathError{Op: "remove", Path: name, Err: fs.ErrPermission}
+	}
+	return f.FS.Remove(ctx, name)
+}
+
+// TestSSHDNoRangesWithoutARecordOfThem: when the record of the ranges
+// cannot be written, the file goes as one stream, so that the plain record
+// left behind never makes a resume continue after holes.
+func TestSSHDNoRangesWithoutARecordOfThem(t *testing.T) {
+	s := startSSHD(t)
+	sess := dialSession(t, s)
+	data := make([]byte, 40<<20)
+	rand.Read(data)
+	src := filepath.Join(t.TempDir(), "big.bin")
+	if err := os.WriteFile(src, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e, rec := newEngine(t, transfer.Options{})
+	dst := path.Join(s.Dir, "big.bin")
+	run(t, e, transfer.Request{Src: localFS(), Dst: &stuckRecord{FS: sess.FS}, Items: []transfer.Item{{Src: src, Dst: dst}}})
+	onlyDone(t, e)
+	got, err := os.ReadFile(dst)
+	if err != nil || sha256.Sum256(got) != sha256.Sum256(data) {
+		t.Fatalf("uploaded file differs (%d bytes, %v)", len(got), err)
+	}
+	found := false
+	for _, ev := range rec.of(transfer.Notice) {
+		found = found || strings.Contains(ev.Message, "cannot record the progress of parallel ranges")
+	}
+	if !found {
+		t.Error("no notice says why the file went as one stream")
+	}
 }

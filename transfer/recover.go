@@ -36,6 +36,7 @@ func (e *Engine) startTry(j *job) (context.Context, context.CancelFunc) {
 	j.gens = gens
 	j.stalled = false
 	j.still = time.Time{}
+	j.partial = ""
 	if j.cancelReq || e.closed {
 		cancel()
 	}
@@ -66,6 +67,9 @@ func (e *Engine) retryCause(j *job, out outcome) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if j.cancelReq || e.closed || j.attempt >= e.opts.Retries {
+		return nil
+	}
+	if notRestored(out.err) {
 		return nil
 	}
 	if j.stalled {
@@ -110,6 +114,70 @@ func waitOnline(ctx context.Context, fss ...FS) error {
 	return nil
 }
 
+// notRestoredError is implemented by errors that say a connection was
+// lost and could not be restored (remote.ReconnectError): the work that
+// met it is not tried again at once, which would only start another round
+// of attempts.
+type notRestoredError interface{ NotRestored() bool }
+
+// notRestored reports whether err says a connection could not be restored.
+func notRestored(err error) bool {
+	var nr notRestoredError
+	return errors.Is(err, ErrNotRestored) || (errors.As(err, &nr) && nr.NotRestored())
+}
+
+// lostForGood marks err, which says a connection could not be restored,
+// with ErrNotRestored.
+func lostForGood(err error) error {
+	if errors.Is(err, ErrNotRestored) {
+		return err
+	}
+	return &notRestoredErr{err}
+}
+
+// notRestoredErr is an error marked with ErrNotRestored; its text is the
+// cause's.
+type notRestoredErr struct{ err error }
+
+func (e *notRestoredErr) Error() string   { return e.err.Error() }
+func (e *notRestoredErr) Unwrap() []error { return []error{e.err, ErrNotRestored} }
+
+// noteLost remembers, for the file systems j ran on that are down, that
+// their connection could not be restored (err), so that the files queued
+// behind j fail at once instead of each waiting through another round of
+// reconnect attempts. Retry, RetryFailed and Submit forget it.
+func (e *Engine) noteLost(j *job, err error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, g := range j.gens {
+		if _, up := g.r.ConnState(); !up {
+			if e.lost == nil {
+				e.lost = make(map[Reconnector]error)
+			}
+			e.lost[g.r] = err
+		}
+	}
+}
+
+// lostBefore returns the error of a connection j needs that could not be
+// restored and is still down, or nil.
+func (e *Engine) lostBefore(j *job) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, f := range []FS{j.b.req.Src, j.b.req.Dst} {
+		r, ok := f.(Reconnector)
+		if !ok || e.lost[r] == nil {
+			continue
+		}
+		if _, up := r.ConnState(); up {
+			delete(e.lost, r)
+			continue
+		}
+		return lostForGood(fmt.Errorf("copy %s: not tried: %w", j.src, e.lost[r]))
+	}
+	return nil
+}
+
 // errRangesFailed is the retry cause of a try whose parallel ranges
 // failed: the next goes as one stream.
 var errRangesFailed = errors.New("parallel ranges failed")
@@ -145,12 +213,15 @@ func (e *Engine) waitToRetry(j *job, failure, cause error) error {
 		if ctx.Err() != nil {
 			return context.Canceled
 		}
-		return fmt.Errorf("%w; %w: %w", failure, ErrNotRestored, werr)
+		return lostForGood(fmt.Errorf("%w; %w", failure, werr))
 	}
 	// The next try continues the partial copy; its bytes count afresh.
 	e.doneBytes.Add(-j.done.Swap(0))
 	j.resumed = 0
 	j.resume = true
+	// The destination may have changed (a try under Rename has its own
+	// name now): the next try looks at it again.
+	j.dstKnown, j.dstInfo = false, nil
 	return nil
 }
 
@@ -164,26 +235,64 @@ func oneLine(err error) string {
 
 // abortLater closes the connections j's current try runs on if the try
 // has not ended abortGrace from now, so that a call blocked on a silent
-// server returns. A connection already replaced is left alone. Called
-// with e.mu held.
+// server returns. A connection already replaced is left alone, and so is
+// one that is still receiving (a slow link draining the requests in
+// flight, which ends by itself): it is looked at again every abortGrace,
+// for at most maxDrain. Called with e.mu held.
 func (e *Engine) abortLater(j *job, cause error) {
 	seq, gens := j.runSeq, j.gens
 	if len(gens) == 0 {
 		return
 	}
-	time.AfterFunc(abortGrace, func() {
+	start := time.Now()
+	var check func()
+	check = func() {
 		e.mu.Lock()
 		still := j.state == Running && j.runSeq == seq && !j.waiting && j.gens != nil
 		e.mu.Unlock()
 		if !still {
 			return
 		}
+		now := time.Now()
 		for _, g := range gens {
-			if gen, up := g.r.ConnState(); up && gen == g.gen {
-				g.r.Abort(fmt.Errorf("%s did not stop within %v: %w", j.src, abortGrace, cause))
+			if rx, ok := g.r.(receiver); ok && now.Sub(start) < maxDrain &&
+				rx.LastReceived(g.gen).After(now.Add(-abortGrace)) {
+				time.AfterFunc(abortGrace, check)
+				return
 			}
 		}
-	})
+		for _, g := range gens {
+			abortGen(g, fmt.Errorf("%s did not stop within %v: %w", j.src, now.Sub(start).Round(time.Millisecond), cause))
+		}
+	}
+	time.AfterFunc(abortGrace, check)
+}
+
+// maxDrain bounds how long a cancelled try may keep a connection that is
+// still receiving before it is closed all the same.
+const maxDrain = 15 * time.Second
+
+// receiver is implemented by file systems that know when their server
+// last sent anything on connection gen (remote.FS).
+type receiver interface {
+	LastReceived(gen uint64) time.Time
+}
+
+// genAborter is implemented by file systems that can close one connection
+// of theirs by its generation only (remote.FS).
+type genAborter interface {
+	AbortGen(gen uint64, cause error)
+}
+
+// abortGen closes connection g if it is still the current one.
+func abortGen(g connGen, cause error) {
+	if a, ok := g.r.(genAborter); ok {
+		a.AbortGen(g.gen, cause)
+		return
+	}
+	if gen, up := g.r.ConnState(); up && gen == g.gen {
+		g.r.Abort(cause)
+	}
 }
 
 // watchStalls looks at the running files about once a second and stops a
@@ -211,7 +320,7 @@ func (e *Engine) checkStalls(now time.Time) {
 	defer e.mu.Unlock()
 	for j := range e.running {
 		done := j.done.Load()
-		if paused || j.waiting || j.cancel == nil || j.still.IsZero() || done != j.lastDone {
+		if paused || j.waiting || j.finishing || j.cancel == nil || j.still.IsZero() || done != j.lastDone {
 			j.lastDone, j.still = done, now
 			continue
 		}

@@ -42,6 +42,8 @@ type flakyFS struct {
 	reached chan struct{} // closed when the first bad reader stops
 	aborts  atomic.Int32
 	waitErr error // what WaitOnline returns
+	waits   atomic.Int32
+	down    bool // ConnState reports the connection down
 }
 
 var _ transfer.Reconnector = (*flakyFS)(nil)
@@ -53,10 +55,11 @@ func newFlaky(fsys transfer.FS, name string, after int64, mode string, bad int) 
 func (f *flakyFS) ConnState() (uint64, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.gen, true
+	return f.gen, !f.down
 }
 
 func (f *flakyFS) WaitOnline(ctx context.Context) error {
+	f.waits.Add(1)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.waitErr
@@ -73,7 +76,7 @@ func (f *flakyFS) Abort(error) {
 
 func (f *flakyFS) Open(ctx context.Context, name string) (io.ReadCloser, error) {
 	rc, err := f.FS.Open(ctx, name)
-	if err != nil || name != f.name {
+	if err != nil || (name != f.name && f.name != "*") {
 		return rc, err
 	}
 	f.mu.Lock()
@@ -82,7 +85,7 @@ func (f *flakyFS) Open(ctx context.Context, name string) (io.ReadCloser, error) 
 	if f.opens > f.bad {
 		return rc, nil
 	}
-	return &flakyReader{rc: rc, f: f, left: f.after, abort: f.abort, first: f.opens == 1}, nil
+	return &flakyReader{rc: rc, f: f, left: f.after, abort: f.abort, first: f.opens == 1 && f.reached != nil}, nil
 }
 
 type flakyReader struct {
@@ -236,7 +239,7 @@ func TestConnectionNotRestoredFailsTheFile(t *testing.T) {
 	e, _ := newEngine(t, transfer.Options{})
 	run(t, e, transfer.Request{Src: flaky, Dst: localFS(), Items: []transfer.Item{{Src: src, Dst: dst}}})
 	j := jobFor(t, e, src)
-	if j.State != transfer.Failed || !strings.Contains(j.Err.Error(), "could not be restored: host key changed") {
+	if j.State != transfer.Failed || !errors.Is(j.Err, transfer.ErrNotRestored) || !strings.Contains(j.Err.Error(), "host key changed") {
 		t.Fatalf("job: %v: %v", j.State, j.Err)
 	}
 }
@@ -326,4 +329,130 @@ func TestRangedRecordOverAShortPartialRestarts(t *testing.T) {
 		t.Fatalf("job: %v resumed %d: %v", j.State, j.Resumed, j.Err)
 	}
 	sameCopy(t, dst, data)
+}
+
+// errGaveUp is what a session that could not reconnect returns.
+type errGaveUp struct{}
+
+func (errGaveUp) Error() string {
+	return "connection to box lost; reconnecting failed after 6 attempt(s)"
+}
+func (errGaveUp) NotRestored() bool { return true }
+
+func TestDeadHostFailsQueuedFilesAtOnce(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	var items []transfer.Item
+	for i := range 4 {
+		src := filepath.Join(dir, fmt.Sprintf("f%d", i))
+		writeFile(t, src, randBytes(uint64(30+i), 2<<20), 0o644, baseTime)
+		items = append(items, transfer.Item{Src: src, Dst: filepath.Join(dir, fmt.Sprintf("copy%d", i))})
+	}
+	flaky := newFlaky(localFS(), "*", 1<<20, "drop", 100)
+	flaky.reached = nil
+	flaky.down, flaky.waitErr = true, errGaveUp{}
+	e, _ := newEngine(t, transfer.Options{Workers: 1})
+	run(t, e, transfer.Request{Src: flaky, Dst: localFS(), Items: items})
+	for _, it := range items {
+		j := jobFor(t, e, it.Src)
+		if j.State != transfer.Failed || !errors.Is(j.Err, transfer.ErrNotRestored) {
+			t.Errorf("%s: %v: %v", it.Src, j.State, j.Err)
+		}
+	}
+	if n := flaky.waits.Load(); n != 1 {
+		t.Errorf("%d waits for the connection, want 1: the files behind the first must not each wait through another round", n)
+	}
+	// Retrying asks the connection again.
+	e.RetryFailed()
+	wait(t, e)
+	if n := flaky.waits.Load(); n != 2 {
+		t.Errorf("after RetryFailed: %d waits, want 2", n)
+	}
+}
+
+func TestRetryUnderRenameKeepsItsName(t *testing.T) {
+	t.Parallel()
+	src, data, dst := bigFile(t, 18)
+	writeFile(t, dst, []byte("old"), 0o644, baseTime)
+	flaky := newFlaky(localFS(), src, 16<<20, "drop", 1)
+	e, _ := newEngine(t, transfer.Options{})
+	run(t, e, transfer.Request{Src: flaky, Dst: localFS(), Policy: transfer.Rename, Items: []transfer.Item{{Src: src, Dst: dst}}})
+	j := jobFor(t, e, src)
+	want := filepath.Join(filepath.Dir(dst), "copy (1)")
+	if j.State != transfer.Done || j.Dst != want || j.Resumed == 0 {
+		t.Fatalf("job: %v to %s resumed %d: %v", j.State, j.Dst, j.Resumed, j.Err)
+	}
+	sameCopy(t, want, data)
+	if b, _ := os.ReadFile(dst); string(b) != "old" {
+		t.Errorf("the original changed")
+	}
+}
+
+func TestSkipForAllKeepsOtherPartials(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	var items []transfer.Item
+	for i := range 2 {
+		src := filepath.Join(dir, fmt.Sprintf("big%d", i))
+		writeFile(t, src, randBytes(uint64(40+i), 12<<20), 0o644, baseTime)
+		dst := filepath.Join(dir, fmt.Sprintf("copy%d", i))
+		tmp := filepath.Join(dir, fmt.Sprintf(".copy%d.ferry-part", i))
+		writeFile(t, tmp, randBytes(9, 1<<20), 0o644, baseTime)
+		items = append(items, transfer.Item{Src: src, Dst: dst})
+	}
+	e, rec := newEngine(t, transfer.Options{Workers: 1})
+	if _, err := e.Submit(transfer.Request{Src: localFS(), Dst: localFS(), Items: items}); err != nil {
+		t.Fatal(err)
+	}
+	ev := rec.waitFor(t, "a conflict", func(ev transfer.Event) bool { return ev.Kind == transfer.JobConflict })
+	if err := e.Answer(ev.Job, transfer.Answer{Choice: transfer.Skip, ForAll: true}); err != nil {
+		t.Fatal(err)
+	}
+	wait(t, e)
+	for i, it := range items {
+		j := jobFor(t, e, it.Src)
+		if j.State != transfer.Skipped {
+			t.Errorf("%s: %v: %v", it.Src, j.State, j.Err)
+		}
+		if fi, err := os.Stat(filepath.Join(dir, fmt.Sprintf(".copy%d.ferry-part", i))); err != nil || fi.Size() != 1<<20 {
+			t.Errorf("partial %d: %v, %v", i, fi, err)
+		}
+	}
+}
+
+// busyFS is a flakyFS whose server keeps sending until quietAt.
+type busyFS struct {
+	*flakyFS
+	quietAt time.Time
+}
+
+func (b *busyFS) LastReceived(uint64) time.Time {
+	if now := time.Now(); now.Before(b.quietAt) {
+		return now
+	}
+	return b.quietAt
+}
+
+func TestCancelDoesNotCloseAConnectionStillReceiving(t *testing.T) {
+	t.Parallel()
+	src, _, dst := bigFile(t, 19)
+	b := &busyFS{flakyFS: newFlaky(localFS(), src, 16<<20, "stall", 1)}
+	e, _ := newEngine(t, transfer.Options{StallTimeout: -1})
+	if _, err := e.Submit(transfer.Request{Src: b, Dst: localFS(), Items: []transfer.Item{{Src: src, Dst: dst}}}); err != nil {
+		t.Fatal(err)
+	}
+	<-b.reached
+	// A slow link: the server goes on sending for 2.5 s after the cancel.
+	b.quietAt = time.Now().Add(2500 * time.Millisecond)
+	j := jobFor(t, e, src)
+	if err := e.Cancel(j.ID); err != nil {
+		t.Fatal(err)
+	}
+	wait(t, e)
+	if n := b.aborts.Load(); n != 1 {
+		t.Fatalf("%d aborts, want 1 once the link fell silent", n)
+	}
+	if time.Now().Before(b.quietAt) {
+		t.Fatal("the connection was closed while it was still receiving")
+	}
 }

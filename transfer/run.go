@@ -31,17 +31,28 @@ func (e *Engine) run(j *job) {
 		interrupted bool // the last try's context ended before it did
 	)
 	for {
+		if err := e.lostBefore(j); err != nil {
+			out = failed(err)
+			break
+		}
 		ctx, cancel := e.startTry(j)
 		out = e.runOnce(ctx, j)
 		interrupted = ctx.Err() != nil
 		cancel()
 		out = e.stallOutcome(j, out)
+		if out.state == Failed && notRestored(out.err) {
+			out.err = lostForGood(out.err)
+			e.noteLost(j, out.err)
+		}
 		cause := e.retryCause(j, out)
 		if cause == nil {
 			break
 		}
 		if err := e.waitToRetry(j, out.err, cause); err != nil {
 			out = failed(err)
+			if notRestored(err) {
+				e.noteLost(j, err)
+			}
 			break
 		}
 	}
@@ -184,16 +195,21 @@ func (e *Engine) decide(ctx context.Context, j *job, dfs FS) plan {
 }
 
 // decideMissing decides for a destination that does not exist. A large
-// file whose temporary file an interrupted copy left behind is not
-// started over without asking (under Ask): the question offers to resume.
-// A Skip answer to that question leaves both alone.
+// file whose temporary file an interrupted copy left behind is never
+// started over unless the policy says Overwrite: under Ask the question
+// offers to resume; a Skip that answered a question (for this file or for
+// all) leaves both alone; anything else continues the partial copy, when
+// it checks out against the source.
 func (e *Engine) decideMissing(ctx context.Context, j *job, dfs FS, pol Policy, p plan) plan {
+	if p.resume || pol == Overwrite || j.size() < resumableFile {
+		return p
+	}
+	fi, err := dfs.Lstat(ctx, tempPath(dfs, p.dst))
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() == 0 {
+		return p
+	}
 	switch {
-	case pol == Ask && !p.resume && j.size() >= resumableFile:
-		fi, err := dfs.Lstat(ctx, tempPath(dfs, p.dst))
-		if err != nil || !fi.Mode().IsRegular() || fi.Size() == 0 {
-			return p
-		}
+	case pol == Ask:
 		o := ask(&Conflict{
 			Src: j.src, Dst: p.dst, Partial: true,
 			SrcSize: j.info.Size(), DstSize: fi.Size(),
@@ -203,16 +219,18 @@ func (e *Engine) decideMissing(ctx context.Context, j *job, dfs FS, pol Policy, 
 	case pol == Skip && e.answered(j):
 		o := skipped(&fs.PathError{Op: "copy", Path: p.dst, Err: errPartialKept})
 		p.out = &o
+	default:
+		p.resume = true
 	}
 	return p
 }
 
-// answered reports whether j's policy came from an answer to its own
-// question.
+// answered reports whether j's policy came from an answer: to its own
+// question, or "for all" to another of its batch.
 func (e *Engine) answered(j *job) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return j.decided
+	return j.decided || j.b.answeredAll
 }
 
 // errPartialKept is why a file whose partial copy the user chose to keep

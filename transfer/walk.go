@@ -136,12 +136,15 @@ func (w *walker) planRetrying(j *job, up *ancestor) ([]*job, error) {
 	for attempt := 0; ; attempt++ {
 		gens := connGens(src, dst)
 		subdirs, err := w.plan(j, up)
+		if notRestored(err) {
+			return nil, lostForGood(err)
+		}
 		if err == nil || w.ctx.Err() != nil || attempt >= w.e.opts.Retries || !connDropped(gens, err) {
 			return subdirs, err
 		}
 		w.e.notice(w.b, j.dst, fmt.Sprintf("%v; trying again (%d of %d)", err, attempt+1, w.e.opts.Retries))
 		if werr := waitOnline(w.ctx, src, dst); werr != nil {
-			return nil, fmt.Errorf("%w; %w: %w", err, ErrNotRestored, werr)
+			return nil, lostForGood(fmt.Errorf("%w; %w", err, werr))
 		}
 	}
 }
