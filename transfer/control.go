@@ -125,7 +125,7 @@ func (e *Engine) retry(j *job) error {
 		}
 		j.err = nil
 		j.resume = true
-		j.attempt = 0
+		j.attempt, j.retryErr = 0, nil
 		e.setState(j, Queued)
 		e.enqueue(j)
 	default:

@@ -32,6 +32,7 @@ type job struct {
 	resume    bool // retried: continue from a partial file
 	resumed   int64
 	partial   string // the temporary file a failed try kept for a resume
+	retryErr  error  // why the job is being tried again
 	cancel    context.CancelFunc
 	cancelReq bool
 	attempt   int       // tries of the current run after the first
@@ -75,6 +76,7 @@ func (j *job) status(t time.Time) JobStatus {
 		ETA:      -1,
 		Attempt:  j.attempt,
 		Partial:  j.partial,
+		RetryErr: j.retryErr,
 		Waiting:  j.waiting,
 	}
 	if j.conflict != nil {

@@ -194,6 +194,7 @@ func (e *Engine) waitToRetry(j *job, failure, cause error) error {
 	e.mu.Lock()
 	j.attempt++
 	attempt := j.attempt
+	j.retryErr = failure
 	j.waiting = true
 	j.cancel = cancel
 	if j.cancelReq {

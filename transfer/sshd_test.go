@@ -236,3 +236,58 @@ func TestSSHDErrorsNameOperationAndPath(t *testing.T) {
 		t.Errorf("job %v: %v", j.State, j.Err)
 	}
 }
+
+// TestSSHDRepairInterruptedReplace: without posix-rename, a replace
+// interrupted between its two renames leaves ".NAME.ferry-old"; the next
+// copy to that target puts the old file back when the target is missing,
+// or removes the leftover when the target exists, and says which. The
+// fallback notice comes once per batch, not once per file.
+func TestSSHDRepairInterruptedReplace(t *testing.T) {
+	t.Parallel()
+	s := startSSHD(t)
+	rfs, _ := dialFS(t, s)
+	fsys := noPosixRename{rfs}
+	srcDir := t.TempDir()
+	var items []transfer.Item
+	for _, name := range []string{"missing", "complete", "plain1", "plain2"} {
+		src := filepath.Join(srcDir, name)
+		writeFile(t, src, []byte("new "+name), 0o644, baseTime.Add(time.Hour))
+		items = append(items, transfer.Item{Src: src, Dst: path.Join(s.Dir, name)})
+	}
+	// "missing": the old file was moved aside and the new one never
+	// arrived. "complete": the new file arrived, the backup stayed.
+	writeFile(t, filepath.Join(s.Dir, ".missing.ferry-old"), []byte("old missing"), 0o644, baseTime)
+	writeFile(t, filepath.Join(s.Dir, "complete"), []byte("done complete"), 0o644, baseTime)
+	writeFile(t, filepath.Join(s.Dir, ".complete.ferry-old"), []byte("old complete"), 0o644, baseTime)
+	writeFile(t, filepath.Join(s.Dir, "plain1"), []byte("old plain1"), 0o644, baseTime)
+	writeFile(t, filepath.Join(s.Dir, "plain2"), []byte("old plain2"), 0o644, baseTime)
+
+	e, rec := newEngine(t, transfer.Options{})
+	run(t, e, transfer.Request{Src: localFS(), Dst: fsys, Policy: transfer.Skip, Items: items[:2]})
+	if b, _ := os.ReadFile(filepath.Join(s.Dir, "missing")); string(b) != "old missing" {
+		t.Errorf("missing = %q, want the old file put back (and then skipped)", b)
+	}
+	if b, _ := os.ReadFile(filepath.Join(s.Dir, "complete")); string(b) != "done complete" {
+		t.Errorf("complete = %q", b)
+	}
+	var restored, removed int
+	for _, ev := range rec.of(transfer.Notice) {
+		restored += strings.Count(ev.Message, "put the old")
+		removed += strings.Count(ev.Message, "removed ")
+	}
+	if restored != 1 || removed != 1 {
+		t.Errorf("%d notices of a restore and %d of a removal, want 1 and 1", restored, removed)
+	}
+
+	e2, rec2 := newEngine(t, transfer.Options{})
+	run(t, e2, transfer.Request{Src: localFS(), Dst: fsys, Policy: transfer.Overwrite, Items: items})
+	onlyDone(t, e2)
+	fallback := 0
+	for _, ev := range rec2.of(transfer.Notice) {
+		fallback += strings.Count(ev.Message, "does not support posix-rename")
+	}
+	if fallback != 1 {
+		t.Errorf("%d fallback notices for 4 replaced files, want 1", fallback)
+	}
+	noTemps(t, s.Dir)
+}

@@ -136,6 +136,9 @@ type JobStatus struct {
 	// Waiting is set while a running job waits for its connection to
 	// come back before it tries again.
 	Waiting bool
+	// RetryErr is why the job's latest try failed when it was tried again
+	// (Attempt > 0); nil otherwise.
+	RetryErr error
 	// Partial is the temporary file an interrupted or failed copy left
 	// behind ("" if none): a large file's, kept with its resume record
 	// for a later resume, or one that could not be removed. A later copy

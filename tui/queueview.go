@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -116,8 +117,13 @@ func (q *queueView) screen(st *Styles, width, height int) string {
 // queueRow renders one job as plain text exactly width cells wide.
 func queueRow(j *transfer.JobStatus, txt jobText, width int) string {
 	state := j.State.String()
-	if j.Conflict != nil {
+	switch {
+	case j.Conflict != nil:
 		state = "asking"
+	case j.State == transfer.Running && j.Waiting:
+		state = "waiting"
+	case j.State == transfer.Running && j.Attempt > 0:
+		state = "retry " + strconv.Itoa(j.Attempt)
 	}
 	name := txt.name
 	if j.Kind == transfer.KindDir {
@@ -151,6 +157,12 @@ func (m *Model) describeJob(j *transfer.JobStatus) jobText {
 	}
 	t := jobText{name: Sanitize(name),
 		detail: "  " + Sanitize(j.SrcLabel+":"+j.Src) + " → " + Sanitize(j.DstLabel+":"+j.Dst)}
+	if j.RetryErr != nil && j.State == transfer.Running {
+		t.detail = "  " + Sanitize(fmt.Sprintf("try %d after: %v", j.Attempt+1, j.RetryErr))
+		if j.Waiting {
+			t.detail = "  waiting for the connection; " + strings.TrimPrefix(t.detail, "  ")
+		}
+	}
 	if j.Err != nil && (j.State == transfer.Failed || j.State == transfer.Skipped) {
 		msg := j.Err.Error()
 		t.detail = "  " + Sanitize(msg)

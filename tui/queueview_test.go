@@ -221,6 +221,10 @@ func TestQueueRow(t *testing.T) {
 	asking := transfer.JobStatus{ID: 3, Kind: transfer.KindFile, Src: "/a.txt", Size: 3, State: transfer.Queued,
 		Conflict: &transfer.Conflict{}}
 	dir := transfer.JobStatus{ID: 4, Kind: transfer.KindDir, Src: "/srv/tree", State: transfer.Done}
+	waiting := transfer.JobStatus{ID: 5, Kind: transfer.KindFile, Src: "/b.bin", Size: 10, State: transfer.Running,
+		Attempt: 1, Waiting: true, RetryErr: errors.New("copy /b.bin: connection lost (SFTP status 7)")}
+	retry := waiting
+	retry.Waiting, retry.Attempt = false, 2
 	m := New(Options{})
 	t.Cleanup(func() { m.quit() })
 	for _, tt := range []struct {
@@ -234,8 +238,16 @@ func TestQueueRow(t *testing.T) {
 		{failed, 100, []string{"failed    /srv/evil\\x1b[31m.txt open /srv/evil\\x1b[31m.txt: permission denied"}, []string{"\x1b"}},
 		{asking, 80, []string{"asking    /a.txt "}, nil},
 		{dir, 80, []string{"done      /srv/tree/ ", " dir"}, nil},
+		{waiting, 80, []string{"waiting   /b.bin "}, nil},
+		{retry, 80, []string{"retry 2   /b.bin "}, nil},
 	} {
 		row := queueRow(&tt.j, m.describeJob(&tt.j), tt.width)
+		if tt.j.RetryErr != nil {
+			if d := m.describeJob(&tt.j).detail; !strings.Contains(d, "after: copy /b.bin: connection lost") ||
+				strings.Contains(d, "waiting for the connection") != tt.j.Waiting {
+				t.Errorf("detail %q does not say why it is tried again", d)
+			}
+		}
 		if w := len([]rune(row)); w != tt.width {
 			t.Errorf("row %q is %d cells", row, w)
 		}
