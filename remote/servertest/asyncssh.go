@@ -115,7 +115,7 @@ func (b *asyncsshBackend) launch() error {
 	if err != nil {
 		return err
 	}
-	b.d, s.PID = d, d.pid
+	b.d, s.PID = d, d.PID
 	return nil
 }
 
@@ -125,9 +125,9 @@ func (b *asyncsshBackend) stop() { b.d.stop() }
 // killSessions has the server abort all its connections (SIGUSR1) and
 // waits until it says it has.
 func (b *asyncsshBackend) killSessions() bool {
-	_ = b.d.cmd.Process.Signal(syscall.SIGCONT) // a stopped server could not answer
-	if err := b.d.cmd.Process.Signal(syscall.SIGUSR1); err != nil {
-		b.s.tb.Errorf("servertest: signal %v (process %d): %v", b.s.Kind, b.d.pid, err)
+	_ = b.d.Cmd.Process.Signal(syscall.SIGCONT) // a stopped server could not answer
+	if err := b.d.Cmd.Process.Signal(syscall.SIGUSR1); err != nil {
+		b.s.tb.Errorf("servertest: signal %v (process %d): %v", b.s.Kind, b.d.PID, err)
 		return false
 	}
 	timeout := time.After(stopTimeout)
@@ -155,5 +155,5 @@ func (b *asyncsshBackend) signalSessions(stop bool) bool {
 	if stop {
 		sig = syscall.SIGSTOP
 	}
-	return b.d.cmd.Process.Signal(sig) == nil
+	return b.d.Cmd.Process.Signal(sig) == nil
 }

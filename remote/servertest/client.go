@@ -1,11 +1,10 @@
 package servertest
 
 import (
-	"os"
-	"path/filepath"
-	"strings"
+	"fmt"
 	"testing"
 
+	"github.com/ferry-tui/ferry/remote/internal/testhost"
 	"github.com/pkg/sftp"
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
@@ -35,27 +34,16 @@ func (s *Server) ClientConfig(t testing.TB) *ssh.ClientConfig {
 // quoting the server's log.
 func (s *Server) Dial(t testing.TB) (*ssh.Client, *sftp.Client) {
 	t.Helper()
-	c, err := ssh.Dial("tcp", s.Addr, s.ClientConfig(t))
-	if err != nil {
-		t.Fatalf("servertest: dial %v on %s: %v\n%s", s.Kind, s.Addr, err, s.LogTail())
-	}
-	sc, err := sftp.NewClient(c)
-	if err != nil {
-		c.Close()
-		t.Fatalf("servertest: start sftp on %v at %s: %v\n%s", s.Kind, s.Addr, err, s.LogTail())
-	}
-	t.Cleanup(func() {
-		sc.Close()
-		c.Close()
-	})
-	return c, sc
+	return testhost.DialSFTP(t, s.Addr, s.ClientConfig(t),
+		fmt.Sprintf("servertest: dial %v on %s", s.Kind, s.Addr),
+		fmt.Sprintf("servertest: start sftp on %v at %s", s.Kind, s.Addr), s.LogTail)
 }
 
 // KnownHostsLine returns key as a known_hosts line for the server's
 // address, in OpenSSH's form "[127.0.0.1]:PORT TYPE BASE64", without a
 // trailing newline.
 func (s *Server) KnownHostsLine(key ssh.PublicKey) string {
-	return knownhosts.Line([]string{knownhosts.Normalize(s.Addr)}, key)
+	return testhost.KnownHostsLine(s.Addr, key)
 }
 
 // WriteKnownHosts writes a known_hosts file listing keys (all of HostKeys
@@ -66,13 +54,5 @@ func (s *Server) WriteKnownHosts(t testing.TB, keys ...ssh.PublicKey) string {
 	if len(keys) == 0 {
 		keys = s.HostKeys
 	}
-	var b strings.Builder
-	for _, k := range keys {
-		b.WriteString(s.KnownHostsLine(k) + "\n")
-	}
-	path := filepath.Join(t.TempDir(), "known_hosts")
-	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
-		t.Fatalf("servertest: %v", err)
-	}
-	return path
+	return testhost.WriteKnownHosts(t, "servertest", s.Addr, keys)
 }

@@ -196,7 +196,7 @@ func (b *dropbearBackend) launch() error {
 		}
 		return err
 	}
-	b.d, s.PID = d, d.pid
+	b.d, s.PID = d, d.PID
 	return nil
 }
 

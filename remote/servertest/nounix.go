@@ -25,15 +25,6 @@ func newDropbear(t testing.TB, _ *Server) backend {
 	return nil
 }
 
-// killTree reports false: without signals and /proc, sshd's connection
+// signalTree reports false: without signals and /proc, the connection
 // processes cannot be found.
-func killTree(int) bool { return false }
-
-// signalTree reports false, as killTree does.
 func signalTree(int, bool) bool { return false }
-
-// descendants returns nil: processes cannot be found here.
-func descendants(int) []procInfo { return nil }
-
-// alive returns false: processes cannot be found here.
-func alive(procInfo) bool { return false }

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"testing"
 
+	"github.com/ferry-tui/ferry/remote/internal/proctree"
 	"github.com/ferry-tui/ferry/remote/sshdtest"
 )
 
@@ -80,7 +81,7 @@ func (b *opensshBackend) newHostKeys() error {
 func (b *opensshBackend) stop() { b.ss.Stop() }
 
 // killSessions kills sshd's connection processes.
-func (b *opensshBackend) killSessions() bool { return killTree(b.ss.PID) }
+func (b *opensshBackend) killSessions() bool { return proctree.KillTree(b.ss.PID, stopTimeout) }
 
 // signalSessions stops or continues sshd's connection processes.
 func (b *opensshBackend) signalSessions(stop bool) bool { return signalTree(b.ss.PID, stop) }

@@ -6,21 +6,21 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/exec"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/ferry-tui/ferry/remote/internal/proctree"
+	"github.com/ferry-tui/ferry/remote/internal/testhost"
 )
 
-// daemon is a server process this package started.
+// daemon is a server process this package started, with its log.
 type daemon struct {
-	cmd      *exec.Cmd
-	pid      int
-	done     chan struct{} // closed when cmd.Wait has returned
-	lines    chan string   // standard output by line, if asked for; closed at its end
+	*proctree.Daemon
+	lines    chan string // standard output by line, if asked for; closed at its end
 	logPath  string
 	logStart int64 // the size of the log before this process wrote to it
 }
@@ -43,8 +43,7 @@ func spawn(logPath, dir string, env []string, lines bool, argv ...string) (*daem
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), env...)
 	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr = sysProcAttr()
-	d := &daemon{cmd: cmd, done: make(chan struct{}), logPath: logPath, logStart: start}
+	d := &daemon{logPath: logPath, logStart: start}
 	var pr, pw *os.File
 	if lines {
 		if pr, pw, err = os.Pipe(); err != nil {
@@ -53,7 +52,7 @@ func spawn(logPath, dir string, env []string, lines bool, argv ...string) (*daem
 		cmd.Stdout = pw
 		d.lines = make(chan string, 16)
 	}
-	err = cmd.Start()
+	d.Daemon, err = proctree.Start(cmd)
 	if pw != nil {
 		pw.Close()
 	}
@@ -63,14 +62,9 @@ func spawn(logPath, dir string, env []string, lines bool, argv ...string) (*daem
 		}
 		return nil, err
 	}
-	d.pid = cmd.Process.Pid
 	if lines {
 		go d.readLines(pr)
 	}
-	go func() {
-		_ = cmd.Wait()
-		close(d.done)
-	}()
 	return d, nil
 }
 
@@ -92,22 +86,12 @@ func (d *daemon) readLines(r io.ReadCloser) {
 	}
 }
 
-// exited reports whether the process has ended.
-func (d *daemon) exited() bool {
-	select {
-	case <-d.done:
-		return true
-	default:
-		return false
-	}
-}
-
 // exitCode returns the exit status of an ended process, or -1.
 func (d *daemon) exitCode() int {
-	if !d.exited() || d.cmd.ProcessState == nil {
+	if !d.Exited() || d.Cmd.ProcessState == nil {
 		return -1
 	}
-	return d.cmd.ProcessState.ExitCode()
+	return d.Cmd.ProcessState.ExitCode()
 }
 
 // newLog returns what the process has written to the log so far.
@@ -119,12 +103,6 @@ func (d *daemon) newLog() string {
 	return string(b[d.logStart:])
 }
 
-// kill ends the process at once and waits for it.
-func (d *daemon) kill() {
-	_ = d.cmd.Process.Kill()
-	<-d.done
-}
-
 // waitReady waits until the process answers on addr with an SSH banner
 // starting with bannerPrefix and, if pidFile is not "", has written its
 // id there; ready, if not nil, is a further condition checked first. If
@@ -134,18 +112,18 @@ func (d *daemon) waitReady(addr, pidFile, bannerPrefix string, ready func() erro
 	deadline := time.Now().Add(readyTimeout)
 	var lastErr error
 	for {
-		if d.exited() {
+		if d.Exited() {
 			if portTaken(d.newLog()) {
 				return errPortTaken
 			}
-			return fmt.Errorf("the server exited before it was ready: %v", d.cmd.ProcessState)
+			return fmt.Errorf("the server exited before it was ready: %v", d.Cmd.ProcessState)
 		}
 		lastErr = nil
 		if ready != nil {
 			lastErr = ready()
 		}
 		if lastErr == nil && pidFile != "" {
-			lastErr = pidFileSays(pidFile, d.pid)
+			lastErr = pidFileSays(pidFile, d.PID)
 		}
 		if lastErr == nil {
 			lastErr = probeBanner(addr, bannerPrefix)
@@ -153,14 +131,14 @@ func (d *daemon) waitReady(addr, pidFile, bannerPrefix string, ready func() erro
 		if lastErr == nil {
 			// The probe's connection process must be gone before
 			// a test counts sessions.
-			settle(d.pid, deadline)
-			if !d.exited() {
+			proctree.Settle(d.PID, deadline)
+			if !d.Exited() {
 				return nil
 			}
 			continue
 		}
 		if time.Now().After(deadline) {
-			d.kill()
+			d.Kill()
 			return fmt.Errorf("not ready on %s after %v: %v", addr, readyTimeout, lastErr)
 		}
 		time.Sleep(pollInterval)
@@ -192,15 +170,9 @@ func portTaken(log string) bool {
 // probeBanner connects to addr and reads the server's SSH version line,
 // which must start with prefix.
 func probeBanner(addr, prefix string) error {
-	conn, err := net.DialTimeout("tcp", addr, time.Second)
+	line, err := testhost.ReadBanner(addr)
 	if err != nil {
 		return err
-	}
-	defer conn.Close()
-	_ = conn.SetDeadline(time.Now().Add(2 * time.Second))
-	line, err := bufio.NewReader(conn).ReadString('\n')
-	if err != nil {
-		return fmt.Errorf("read SSH banner: %w", err)
 	}
 	if !strings.HasPrefix(line, prefix) {
 		return fmt.Errorf("banner %q, want one starting with %q", strings.TrimSpace(line), prefix)
@@ -208,148 +180,30 @@ func probeBanner(addr, prefix string) error {
 	return nil
 }
 
-// settle waits until pid has no processes below it left, not even
-// unreaped ones, or until deadline.
-func settle(pid int, deadline time.Time) {
-	for len(descendants(pid)) > 0 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-// waitGone waits up to d for the processes to end and returns those that
-// have not.
-func waitGone(procs []procInfo, d time.Duration) []procInfo {
-	deadline := time.Now().Add(d)
-	for {
-		var left []procInfo
-		for _, p := range procs {
-			if alive(p) {
-				left = append(left, p)
-			}
-		}
-		if len(left) == 0 || time.Now().After(deadline) {
-			return left
-		}
-		procs = left
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-// waitReaped waits up to d until the processes have not only ended but
-// been reaped, so that their ids are gone from /proc.
-func waitReaped(procs []procInfo, d time.Duration) {
-	deadline := time.Now().Add(d)
-	for time.Now().Before(deadline) {
-		left := false
-		for _, p := range procs {
-			if _, start, ok := readStat(p.pid); ok && start == p.start {
-				left = true
-				break
-			}
-		}
-		if !left {
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-// signalProc sends sig to p if it is still the process it was.
-func signalProc(p procInfo, sig syscall.Signal) {
-	if alive(p) {
-		_ = syscall.Kill(p.pid, sig)
-	}
-}
-
-// stop ends the server's connection processes and then the server: those
-// below it get SIGCONT (after a SIGSTOP) and half a second to end on their
-// own, as they do when their clients have just closed; then its direct
-// children get SIGTERM and whatever is left after stopTimeout SIGKILL.
-// The connection processes go first, while the server is still there to
-// reap them: once they are orphans, a PID 1 that does not reap (as in some
-// containers) would keep them as zombies. Then the server gets SIGTERM,
-// and SIGKILL if it is still there after stopTimeout.
-func (d *daemon) stop() {
-	kids := descendants(d.pid)
-	if d.exited() && len(kids) == 0 {
-		return
-	}
-	_ = d.cmd.Process.Signal(syscall.SIGCONT)
-	for _, k := range kids {
-		signalProc(k, syscall.SIGCONT)
-	}
-	kids = waitGone(kids, 500*time.Millisecond)
-	for _, k := range kids {
-		if k.parent == d.pid {
-			signalProc(k, syscall.SIGTERM)
-		}
-	}
-	for _, k := range waitGone(kids, stopTimeout) {
-		signalProc(k, syscall.SIGKILL)
-	}
-	settle(d.pid, time.Now().Add(time.Second))
-	_ = d.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-d.done:
-	case <-time.After(stopTimeout):
-		d.kill()
-	}
-}
+// stop ends the server's connection processes and then the server, which
+// gets SIGCONT first (after a SIGSTOP); see proctree.Daemon.Stop.
+func (d *daemon) stop() { d.Stop(syscall.SIGCONT, stopTimeout) }
 
 // killSessions sends SIGKILL to every process below the server; see
-// killTree.
-func (d *daemon) killSessions() bool { return killTree(d.pid) }
+// proctree.KillTree.
+func (d *daemon) killSessions() bool { return proctree.KillTree(d.PID, stopTimeout) }
 
 // signalSessions sends SIGSTOP (stop) or SIGCONT to every process below
 // the server; see signalTree.
-func (d *daemon) signalSessions(stop bool) bool { return signalTree(d.pid, stop) }
-
-// killTree sends SIGKILL to every process below pid and waits until they
-// are gone and reaped. It goes from the deepest processes up, one level at
-// a time, and waits for each level to be reaped by its parents before it
-// kills those: a process killed before it reaps its children would leave
-// them to PID 1 as zombies, which some containers' PID 1 never reaps. It
-// reports false where processes cannot be found (outside Linux).
-func killTree(pid int) bool {
-	if descendantsUnsupported() {
-		return false
-	}
-	kids := descendants(pid)
-	for _, k := range kids { // a stopped parent could not reap
-		signalProc(k, syscall.SIGCONT)
-	}
-	depth := map[int]int{pid: 0}
-	maxDepth := 0
-	for _, k := range kids { // parents come before their children
-		depth[k.pid] = depth[k.parent] + 1
-		maxDepth = max(maxDepth, depth[k.pid])
-	}
-	for level := maxDepth; level >= 1; level-- {
-		var these []procInfo
-		for _, k := range kids {
-			if depth[k.pid] == level {
-				these = append(these, k)
-				signalProc(k, syscall.SIGKILL)
-			}
-		}
-		waitReaped(these, stopTimeout)
-	}
-	settle(pid, time.Now().Add(stopTimeout))
-	return true
-}
+func (d *daemon) signalSessions(stop bool) bool { return signalTree(d.PID, stop) }
 
 // signalTree sends SIGSTOP (stop) or SIGCONT to every process below pid.
 // It reports false where processes cannot be found.
 func signalTree(pid int, stop bool) bool {
-	if descendantsUnsupported() {
+	if !proctree.Supported() {
 		return false
 	}
 	sig := syscall.SIGCONT
 	if stop {
 		sig = syscall.SIGSTOP
 	}
-	for _, k := range descendants(pid) {
-		signalProc(k, sig)
+	for _, k := range proctree.Descendants(pid) {
+		proctree.Signal(k, sig)
 	}
 	return true
 }

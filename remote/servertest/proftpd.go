@@ -41,7 +41,7 @@ func newProFTPD(t testing.TB, s *Server) *proftpdBackend {
 		s:       s,
 		bin:     findBinary(t, "proftpd", "proftpd-core", proftpdBin),
 		hostKey: filepath.Join(s.base, "ssh_host_ed25519_key"),
-		pidPath: filepath.Join(s.base, "proftpd.pid"),
+		pidPath: filepath.Join(s.base, "proftpd.PID"),
 	}
 	b.moduleDir = findModSFTP(t, b.bin)
 	u, err := user.Current()
@@ -169,7 +169,7 @@ func (b *proftpdBackend) launch() error {
 	if err := d.waitReady(b.s.Addr, b.pidPath, "SSH-2.0-mod_sftp", nil); err != nil {
 		return err
 	}
-	b.d, b.s.PID = d, d.pid
+	b.d, b.s.PID = d, d.PID
 	return nil
 }
 

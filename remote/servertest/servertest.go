@@ -25,7 +25,6 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"os/user"
 	"path/filepath"
 	"strconv"
@@ -34,6 +33,7 @@ import (
 	"testing"
 
 	"github.com/ferry-tui/ferry/remote/demo"
+	"github.com/ferry-tui/ferry/remote/internal/testhost"
 	"golang.org/x/crypto/ssh"
 )
 
@@ -205,7 +205,7 @@ func Start(t testing.TB, kind Kind, opts ...Option) *Server {
 		t.Fatalf("servertest: unknown kind %v", kind)
 	}
 	for attempt := 1; ; attempt++ {
-		port, err := freePort()
+		port, err := testhost.FreePort()
 		if err != nil {
 			t.Fatalf("servertest: find a free port: %v", err)
 		}
@@ -328,27 +328,18 @@ func (s *Server) Restart(t testing.TB, keys KeyChoice) {
 // LogTail returns the last lines of the server's log under a heading
 // naming the file, for failure messages.
 func (s *Server) LogTail() string {
-	const n = 40
 	b, err := os.ReadFile(s.LogPath)
 	if err != nil {
 		return fmt.Sprintf("--- (cannot read %s: %v) ---", s.LogPath, err)
 	}
-	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return fmt.Sprintf("--- last lines of %s ---\n%s", s.LogPath, strings.Join(lines, "\n"))
+	return testhost.Tail(s.LogPath, string(b))
 }
 
 // missing skips t because a server is not installed or cannot run here,
 // or fails it if FERRY_REQUIRE_SERVERS=1.
 func missing(t testing.TB, msg string) {
 	t.Helper()
-	msg = "servertest: " + msg
-	if os.Getenv(RequireEnv) == "1" {
-		t.Fatal(msg + "; " + RequireEnv + "=1 requires it")
-	}
-	t.Skip(msg + "; set " + RequireEnv + "=1 to fail instead of skipping")
+	testhost.SkipOrFail(t, RequireEnv, "servertest: "+msg)
 }
 
 // findBinary returns the first of paths that exists, else name looked up on
@@ -356,16 +347,8 @@ func missing(t testing.TB, msg string) {
 // that installs it.
 func findBinary(t testing.TB, name, pkg string, paths ...string) string {
 	t.Helper()
-	for _, p := range paths {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	found, err := exec.LookPath(name)
-	if err == nil {
-		found, err = filepath.Abs(found)
-	}
-	if err != nil {
+	found, ok := testhost.FindBinary(name, paths...)
+	if !ok {
 		missing(t, fmt.Sprintf("%s not found at %s or on PATH (install %s)", name, strings.Join(paths, ", "), pkg))
 		return ""
 	}
@@ -376,25 +359,6 @@ func findBinary(t testing.TB, name, pkg string, paths ...string) string {
 // t if a server's configuration could not carry it.
 func realDir(t testing.TB, dir string) string {
 	t.Helper()
-	abs, err := filepath.Abs(dir)
-	if err == nil {
-		abs, err = filepath.EvalSymlinks(abs)
-	}
-	if err != nil {
-		t.Fatalf("servertest: %v", err)
-	}
-	if strings.ContainsAny(abs, " \t\r\n\"'\\%$`") {
-		t.Fatalf("servertest: path %q contains white space, a quote, a backslash, '%%', '$' or '`', which a server's configuration or shell would interpret", abs)
-	}
-	return abs
-}
-
-// freePort returns a port on 127.0.0.1 that was free a moment ago.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	return testhost.RealDir(t, "servertest", dir, " \t\r\n\"'\\%$`",
+		"white space, a quote, a backslash, '%', '$' or '`', which a server's configuration or shell would interpret")
 }

@@ -3,7 +3,6 @@ package servertest
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"os"
@@ -14,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ferry-tui/ferry/remote/internal/proctree"
+	"github.com/ferry-tui/ferry/remote/internal/testhost"
 	"github.com/pkg/sftp"
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
@@ -92,29 +93,8 @@ func checkFields(t *testing.T, s *Server) {
 // verifying the host against KnownHostsPath, and lists and writes in Dir.
 func checkSFTP(t *testing.T, s *Server) (*ssh.Client, *sftp.Client) {
 	t.Helper()
-	want := "hello over sftp\n"
-	if err := os.WriteFile(filepath.Join(s.Dir, "hello.txt"), []byte(want), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	c, sc := s.Dial(t)
-	wd, err := sc.RealPath(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if wd != s.Dir {
-		t.Errorf("RealPath(\".\") = %q, want Dir %q", wd, s.Dir)
-	}
-	infos, err := sc.ReadDir(s.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, fi := range infos {
-		names = append(names, fi.Name())
-	}
-	if len(infos) != 1 || infos[0].Name() != "hello.txt" || infos[0].Size() != int64(len(want)) {
-		t.Fatalf("ReadDir(Dir) = %v, want just hello.txt of %d bytes", names, len(want))
-	}
+	testhost.CheckServesDir(t, sc, s.Dir, s.Dir)
 	f, err := sc.Create(s.Dir + "/up.txt")
 	if err != nil {
 		t.Fatal(err)
@@ -265,9 +245,9 @@ func checkStop(t *testing.T, s *Server) {
 	}
 	defer sc.Close()
 	own := s.PID == os.Getpid() // Demo
-	var kids []procInfo
+	var kids []proctree.Proc
 	if !own {
-		kids = descendantsOf(t, s.PID)
+		kids = proctree.Descendants(s.PID)
 	}
 	if !own && len(kids) == 0 && s.Kind != AsyncSSH && runtime.GOOS == "linux" {
 		t.Fatalf("no connection processes below %v (process %d)", s.Kind, s.PID)
@@ -277,8 +257,8 @@ func checkStop(t *testing.T, s *Server) {
 		t.Errorf("%v (process %d) still exists after Stop", s.Kind, s.PID)
 	}
 	for _, k := range kids {
-		if alive(k) {
-			t.Errorf("connection process %d still runs after Stop", k.pid)
+		if proctree.Alive(k) {
+			t.Errorf("connection process %d still runs after Stop", k.PID)
 		}
 	}
 	waited := make(chan error, 1)
@@ -295,57 +275,12 @@ func checkStop(t *testing.T, s *Server) {
 	s.Stop()
 }
 
-// recordingTB records Skip and Fatal, which end the goroutine as the real
-// ones do.
-type recordingTB struct {
-	testing.TB
-	skipped, failed string
-}
-
-func (r *recordingTB) Helper() {}
-
-func (r *recordingTB) Skip(args ...any) {
-	r.skipped = fmt.Sprint(args...)
-	runtime.Goexit()
-}
-
-func (r *recordingTB) Fatal(args ...any) {
-	r.failed = fmt.Sprint(args...)
-	runtime.Goexit()
-}
-
 func TestServertestMissingServerSkipsUnlessRequired(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
 	missingPath := filepath.Join(t.TempDir(), "no-such-server")
-	for _, tc := range []struct {
-		env               string
-		wantSkip, wantErr bool
-	}{
-		{env: "", wantSkip: true},
-		{env: "0", wantSkip: true},
-		{env: "1", wantErr: true},
-	} {
-		t.Setenv(RequireEnv, tc.env)
-		r := &recordingTB{TB: t}
-		done := make(chan string)
-		go func() {
-			defer close(done)
-			done <- findBinary(r, "no-such-server", "no-such-package", missingPath)
-		}()
-		if path, ok := <-done; ok {
-			t.Errorf("%s=%q: findBinary returned %q for a missing server", RequireEnv, tc.env, path)
-		}
-		if (r.skipped != "") != tc.wantSkip || (r.failed != "") != tc.wantErr {
-			t.Errorf("%s=%q: skipped %q, failed %q; want skip %v, fail %v",
-				RequireEnv, tc.env, r.skipped, r.failed, tc.wantSkip, tc.wantErr)
-		}
-		msg := r.skipped + r.failed
-		for _, w := range []string{missingPath, RequireEnv, "no-such-package"} {
-			if !strings.Contains(msg, w) {
-				t.Errorf("message %q should name %s", msg, w)
-			}
-		}
-	}
+	testhost.CheckSkipOrFail(t, RequireEnv,
+		func(tb testing.TB) string { return findBinary(tb, "no-such-server", "no-such-package", missingPath) },
+		missingPath, RequireEnv, "no-such-package")
 	if got := findBinary(t, "x", "y", os.Args[0]); got != os.Args[0] {
 		t.Errorf("findBinary with an existing path = %q, want %q", got, os.Args[0])
 	}

@@ -14,13 +14,6 @@ const (
 	pollInterval = 20 * time.Millisecond
 )
 
-// procInfo is a process found below a server, with its start time so that
-// a later signal does not hit another process that reused the id.
-type procInfo struct {
-	pid, parent int
-	start       string
-}
-
 // retryBusyPort calls launch until it succeeds, fails for another reason
 // than a taken port, or the port has stayed taken for readyTimeout: a
 // server just stopped frees its port at once (servers listen with

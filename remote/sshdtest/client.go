@@ -4,14 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"net"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
+	"github.com/ferry-tui/ferry/remote/internal/testhost"
 	"github.com/pkg/sftp"
 	"golang.org/x/crypto/ssh"
-	"golang.org/x/crypto/ssh/knownhosts"
 )
 
 // ClientConfig returns a new client configuration that logs in as User with
@@ -38,27 +35,15 @@ func (s *Server) ClientConfig() *ssh.ClientConfig {
 // the connection. Both are closed when t ends; a failure fails t.
 func (s *Server) Dial(t testing.TB) (*ssh.Client, *sftp.Client) {
 	t.Helper()
-	c, err := ssh.Dial("tcp", s.Addr, s.ClientConfig())
-	if err != nil {
-		t.Fatalf("sshdtest: dial %s: %v\n%s", s.Addr, err, s.logTail(s.readLog()))
-	}
-	sc, err := sftp.NewClient(c)
-	if err != nil {
-		c.Close()
-		t.Fatalf("sshdtest: start sftp on %s: %v\n%s", s.Addr, err, s.logTail(s.readLog()))
-	}
-	t.Cleanup(func() {
-		sc.Close()
-		c.Close()
-	})
-	return c, sc
+	return testhost.DialSFTP(t, s.Addr, s.ClientConfig(), "sshdtest: dial "+s.Addr, "sshdtest: start sftp on "+s.Addr,
+		func() string { return s.logTail(s.readLog()) })
 }
 
 // KnownHostsLine returns key as a known_hosts line for the server's
 // address, in OpenSSH's form "[127.0.0.1]:PORT TYPE BASE64", without a
 // trailing newline.
 func (s *Server) KnownHostsLine(key ssh.PublicKey) string {
-	return knownhosts.Line([]string{knownhosts.Normalize(s.Addr)}, key)
+	return testhost.KnownHostsLine(s.Addr, key)
 }
 
 // WriteKnownHosts writes a known_hosts file listing keys (all of HostKeys
@@ -69,13 +54,5 @@ func (s *Server) WriteKnownHosts(t testing.TB, keys ...ssh.PublicKey) string {
 	if len(keys) == 0 {
 		keys = s.HostKeys.All()
 	}
-	var b strings.Builder
-	for _, k := range keys {
-		b.WriteString(s.KnownHostsLine(k) + "\n")
-	}
-	path := filepath.Join(t.TempDir(), "known_hosts")
-	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
-		t.Fatalf("sshdtest: %v", err)
-	}
-	return path
+	return testhost.WriteKnownHosts(t, "sshdtest", s.Addr, keys)
 }

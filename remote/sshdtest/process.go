@@ -1,16 +1,16 @@
 package sshdtest
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/ferry-tui/ferry/remote/internal/proctree"
+	"github.com/ferry-tui/ferry/remote/internal/testhost"
 )
 
 const (
@@ -19,13 +19,6 @@ const (
 	// stopTimeout is how long Stop waits after SIGTERM before SIGKILL.
 	stopTimeout = 5 * time.Second
 )
-
-// proc is a process found below sshd, with its start time so that a later
-// signal does not hit another process that reused the id.
-type proc struct {
-	pid, parent int
-	start       string
-}
 
 // launch starts sshd with the config at cfgPath and waits until it is
 // ready; if it does not become ready, launch kills it and says why.
@@ -39,21 +32,14 @@ func (s *Server) launch(bin, cfgPath string) error {
 	}
 	cmd := exec.Command(bin, "-D", "-f", cfgPath, "-E", s.LogPath)
 	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr = sysProcAttr()
-	err = cmd.Start()
+	d, err := proctree.Start(cmd)
 	logf.Close()
 	if err != nil {
 		return err
 	}
-	done := make(chan struct{})
-	go func() {
-		_ = cmd.Wait()
-		close(done)
-	}()
-	s.cmd, s.done, s.PID = cmd, done, cmd.Process.Pid
+	s.sshd, s.PID = d, d.PID
 	if err := s.waitReady(); err != nil {
-		_ = cmd.Process.Kill()
-		<-done
+		d.Kill()
 		return err
 	}
 	return nil
@@ -65,8 +51,8 @@ func (s *Server) waitReady() error {
 	deadline := time.Now().Add(readyTimeout)
 	lastErr := errors.New("no PidFile yet")
 	for {
-		if s.exited() {
-			return fmt.Errorf("sshd exited before it was ready: %v", s.cmd.ProcessState)
+		if s.sshd.Exited() {
+			return fmt.Errorf("sshd exited before it was ready: %v", s.sshd.Cmd.ProcessState)
 		}
 		if b, err := os.ReadFile(s.pidPath); err == nil && len(strings.TrimSpace(string(b))) > 0 {
 			pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
@@ -74,10 +60,10 @@ func (s *Server) waitReady() error {
 				return fmt.Errorf("PidFile %s says %q, but sshd is process %d", s.pidPath, b, s.PID)
 			}
 			lastErr = probeBanner(s.Addr)
-			if lastErr == nil && !s.exited() {
+			if lastErr == nil && !s.sshd.Exited() {
 				// The probe's connection process must not count
 				// against a test's MaxStartups.
-				s.settle(deadline)
+				proctree.Settle(s.PID, deadline)
 				return nil
 			}
 		}
@@ -90,39 +76,14 @@ func (s *Server) waitReady() error {
 
 // probeBanner connects to addr and reads the server's SSH version line.
 func probeBanner(addr string) error {
-	conn, err := net.DialTimeout("tcp", addr, time.Second)
+	line, err := testhost.ReadBanner(addr)
 	if err != nil {
 		return err
-	}
-	defer conn.Close()
-	_ = conn.SetDeadline(time.Now().Add(2 * time.Second))
-	line, err := bufio.NewReader(conn).ReadString('\n')
-	if err != nil {
-		return fmt.Errorf("read SSH banner: %w", err)
 	}
 	if !strings.HasPrefix(line, "SSH-2.0-") {
 		return fmt.Errorf("not an SSH banner: %q", line)
 	}
 	return nil
-}
-
-// settle waits until sshd has no connection processes left, not even
-// unreaped ones, or until deadline. Where descendants cannot see them, it
-// returns at once.
-func (s *Server) settle(deadline time.Time) {
-	for len(descendants(s.PID)) > 0 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-// exited reports whether the sshd process has ended.
-func (s *Server) exited() bool {
-	select {
-	case <-s.done:
-		return true
-	default:
-		return false
-	}
 }
 
 // Stop stops sshd and the processes serving its connections: SIGTERM
@@ -134,58 +95,10 @@ func (s *Server) Stop() {
 	s.stopOnce.Do(s.stop)
 }
 
-// stop is Stop without the once. The connection processes go first, while
-// sshd is still there to reap them: once they are orphans, a PID 1 that
-// does not reap (as in some containers) would keep them as zombies.
+// stop is Stop without the once; see proctree.Daemon.Stop.
 func (s *Server) stop() {
-	kids := descendants(s.PID)
-	if s.exited() && len(kids) == 0 {
-		return
-	}
-	if r := resumeSignal(); r != nil { // after a SIGSTOP
-		_ = s.cmd.Process.Signal(r)
-		for _, k := range kids {
-			signalPID(k.pid, r)
-		}
-	}
-	// Clients closed by their cleanups just before are usually gone
-	// within milliseconds.
-	kids = waitGone(kids, 500*time.Millisecond)
-	for _, k := range kids {
-		if k.parent == s.PID { // each reaps and ends its own children
-			signalPID(k.pid, syscall.SIGTERM)
-		}
-	}
-	for _, k := range waitGone(kids, stopTimeout) {
-		signalPID(k.pid, os.Kill)
-	}
-	s.settle(time.Now().Add(time.Second)) // until sshd has reaped them
-	_ = s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-s.done:
-	case <-time.After(stopTimeout):
+	if s.sshd.Stop(proctree.ResumeSignal(), stopTimeout) {
 		s.tb.Logf("sshdtest: sshd (process %d) outlived SIGTERM by %v; killing it", s.PID, stopTimeout)
-		_ = s.cmd.Process.Kill()
-		<-s.done
-	}
-}
-
-// waitGone waits up to d for the processes to end and returns those that
-// have not.
-func waitGone(procs []proc, d time.Duration) []proc {
-	deadline := time.Now().Add(d)
-	for {
-		var alive []proc
-		for _, p := range procs {
-			if sameProcess(p) {
-				alive = append(alive, p)
-			}
-		}
-		if len(alive) == 0 || time.Now().After(deadline) {
-			return alive
-		}
-		procs = alive
-		time.Sleep(10 * time.Millisecond)
 	}
 }
 
@@ -196,17 +109,10 @@ func waitGone(procs []proc, d time.Duration) []proc {
 func (s *Server) Signal(sig os.Signal) {
 	// The listener first, so that it forks no connection process that
 	// the search below would miss.
-	if err := s.cmd.Process.Signal(sig); err != nil {
+	if err := s.sshd.Cmd.Process.Signal(sig); err != nil {
 		s.tb.Errorf("sshdtest: signal sshd (process %d): %v", s.PID, err)
 	}
-	for _, k := range descendants(s.PID) {
-		signalPID(k.pid, sig)
-	}
-}
-
-// signalPID sends sig to process pid, ignoring a process that has gone.
-func signalPID(pid int, sig os.Signal) {
-	if p, err := os.FindProcess(pid); err == nil {
-		_ = p.Signal(sig)
+	for _, k := range proctree.Descendants(s.PID) {
+		proctree.Signal(k, sig)
 	}
 }

@@ -1,6 +1,10 @@
 package sshdtest
 
-import "os"
+import (
+	"os"
+
+	"github.com/ferry-tui/ferry/remote/internal/proctree"
+)
 
 // SignalSessions sends sig to the processes serving sshd's connections
 // (where they can be found: Linux), but not to sshd itself, which goes on
@@ -9,9 +13,9 @@ import "os"
 // how many processes it signalled; 0 means none were found, and a test
 // that needs them should skip.
 func (s *Server) SignalSessions(sig os.Signal) int {
-	kids := descendants(s.PID)
+	kids := proctree.Descendants(s.PID)
 	for _, k := range kids {
-		signalPID(k.pid, sig)
+		proctree.Signal(k, sig)
 	}
 	return len(kids)
 }
@@ -24,11 +28,11 @@ func (s *Server) SignalSessions(sig os.Signal) int {
 // test that needs them should skip. A process still there after five
 // seconds fails the test.
 func (s *Server) KillSessions() int {
-	kids := descendants(s.PID)
+	kids := proctree.Descendants(s.PID)
 	for _, k := range kids {
-		signalPID(k.pid, os.Kill)
+		proctree.Signal(k, os.Kill)
 	}
-	if left := waitGone(kids, stopTimeout); len(left) > 0 {
+	if left := proctree.WaitGone(kids, stopTimeout); len(left) > 0 {
 		s.tb.Errorf("sshdtest: %d connection processes outlived SIGKILL by %v", len(left), stopTimeout)
 	}
 	return len(kids)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ferry-tui/ferry/remote/internal/proctree"
 	"golang.org/x/crypto/ssh"
 )
 
@@ -44,7 +45,7 @@ func TestSSHDStopEndsServerAndConnections(t *testing.T) {
 	s := Start(t)
 	c, _ := s.Dial(t)
 	s.Signal(syscall.SIGSTOP) // Stop must cope with a stopped server
-	kids := descendants(s.PID)
+	kids := proctree.Descendants(s.PID)
 	if len(kids) == 0 {
 		t.Fatal("no connection processes found below sshd")
 	}
@@ -53,8 +54,8 @@ func TestSSHDStopEndsServerAndConnections(t *testing.T) {
 		t.Errorf("sshd process %d still exists after Stop (kill 0: %v)", s.PID, err)
 	}
 	for _, k := range kids {
-		if sameProcess(k) {
-			t.Errorf("connection process %d still runs after Stop", k.pid)
+		if proctree.Alive(k) {
+			t.Errorf("connection process %d still runs after Stop", k.PID)
 		}
 	}
 	if _, err := os.Stat(s.pidPath); !errors.Is(err, os.ErrNotExist) {

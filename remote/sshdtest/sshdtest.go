@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"os/user"
 	"path/filepath"
 	"strconv"
@@ -23,6 +22,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/ferry-tui/ferry/remote/internal/proctree"
+	"github.com/ferry-tui/ferry/remote/internal/testhost"
 	"golang.org/x/crypto/ssh"
 )
 
@@ -70,8 +71,7 @@ type Server struct {
 	tb       testing.TB
 	base     string // the private directory with keys, config and log
 	pidPath  string
-	cmd      *exec.Cmd
-	done     chan struct{} // closed when cmd.Wait has returned
+	sshd     *proctree.Daemon
 	stopOnce sync.Once
 }
 
@@ -110,7 +110,7 @@ func Start(t testing.TB, opts ...Option) *Server {
 	cfgPath := filepath.Join(base, "sshd_config")
 	madePrivsep := false
 	for attempt := 1; ; attempt++ {
-		port, err := freePort()
+		port, err := testhost.FreePort()
 		if err != nil {
 			t.Fatalf("sshdtest: find a free port: %v", err)
 		}
@@ -150,19 +150,10 @@ func Start(t testing.TB, opts ...Option) *Server {
 // skips t, or fails it if FERRY_REQUIRE_SSHD=1.
 func findSSHD(t testing.TB, path string) string {
 	t.Helper()
-	if _, err := os.Stat(path); err == nil {
-		return path
-	}
-	found, err := exec.LookPath("sshd")
-	if err == nil {
-		found, err = filepath.Abs(found)
-	}
-	if err != nil {
-		msg := fmt.Sprintf("sshdtest: OpenSSH sshd not found at %s or on PATH (install openssh-server)", path)
-		if os.Getenv(requireEnv) == "1" {
-			t.Fatal(msg + "; " + requireEnv + "=1 requires it")
-		}
-		t.Skip(msg + "; set " + requireEnv + "=1 to fail instead of skipping")
+	found, ok := testhost.FindBinary("sshd", path)
+	if !ok {
+		testhost.SkipOrFail(t, requireEnv,
+			fmt.Sprintf("sshdtest: OpenSSH sshd not found at %s or on PATH (install openssh-server)", path))
 	}
 	return found
 }
@@ -171,17 +162,8 @@ func findSSHD(t testing.TB, path string) string {
 // t if sshd_config could not carry it.
 func realDir(t testing.TB, dir string) string {
 	t.Helper()
-	abs, err := filepath.Abs(dir)
-	if err == nil {
-		abs, err = filepath.EvalSymlinks(abs)
-	}
-	if err != nil {
-		t.Fatalf("sshdtest: %v", err)
-	}
-	if strings.ContainsAny(abs, " \t\r\n\"'\\%") {
-		t.Fatalf("sshdtest: path %q contains white space, a quote, a backslash or '%%', which sshd_config would interpret", abs)
-	}
-	return abs
+	return testhost.RealDir(t, "sshdtest", dir, " \t\r\n\"'\\%",
+		"white space, a quote, a backslash or '%', which sshd_config would interpret")
 }
 
 // writeKeys writes the host keys of the given types, the client key and
@@ -270,16 +252,6 @@ func (s *Server) config(hostKeyPaths, extra []string) string {
 	return strings.Join(lines, "\n") + "\n"
 }
 
-// freePort returns a port on 127.0.0.1 that was free a moment ago.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
 // bindFailed reports whether sshd's log says it could not listen.
 func bindFailed(log string) bool {
 	return strings.Contains(log, "Address already in use") ||
@@ -307,11 +279,4 @@ func (s *Server) readLog() string {
 }
 
 // logTail returns the last lines of log under a heading naming the file.
-func (s *Server) logTail(log string) string {
-	const n = 40
-	lines := strings.Split(strings.TrimRight(log, "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return fmt.Sprintf("--- last lines of %s ---\n%s", s.LogPath, strings.Join(lines, "\n"))
-}
+func (s *Server) logTail(log string) string { return testhost.Tail(s.LogPath, log) }

@@ -4,16 +4,15 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/ferry-tui/ferry/remote/internal/testhost"
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
 )
@@ -30,30 +29,9 @@ func TestSSHDStartServesSFTPInDir(t *testing.T) {
 	if fi, err := os.Stat(s.ClientKeyPath); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("client key %s: mode %v, err %v; want 0600", s.ClientKeyPath, fi.Mode().Perm(), err)
 	}
-	want := "hello over sftp\n"
-	if err := os.WriteFile(filepath.Join(s.Dir, "hello.txt"), []byte(want), 0o644); err != nil {
-		t.Fatal(err)
-	}
 
 	_, sc := s.Dial(t)
-	wd, err := sc.RealPath(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if wd != s.Dir {
-		t.Errorf("RealPath(\".\") = %q, want Dir %q", wd, s.Dir)
-	}
-	infos, err := sc.ReadDir(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, fi := range infos {
-		names = append(names, fi.Name())
-	}
-	if len(infos) != 1 || infos[0].Name() != "hello.txt" || infos[0].Size() != int64(len(want)) {
-		t.Fatalf("ReadDir(\".\") = %v, want just hello.txt of %d bytes", names, len(want))
-	}
+	want := testhost.CheckServesDir(t, sc, s.Dir, ".")
 	f, err := sc.Open("hello.txt")
 	if err != nil {
 		t.Fatal(err)
@@ -192,54 +170,11 @@ func TestSSHDWithDirAndConfig(t *testing.T) {
 	}
 }
 
-// recordingTB records Skip and Fatal, which end the goroutine as the real
-// ones do.
-type recordingTB struct {
-	testing.TB
-	skipped, failed string
-}
-
-func (r *recordingTB) Helper() {}
-
-func (r *recordingTB) Skip(args ...any) {
-	r.skipped = fmt.Sprint(args...)
-	runtime.Goexit()
-}
-
-func (r *recordingTB) Fatal(args ...any) {
-	r.failed = fmt.Sprint(args...)
-	runtime.Goexit()
-}
-
 func TestMissingSSHDSkipsUnlessRequired(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
 	missing := filepath.Join(t.TempDir(), "sshd")
-	for _, tc := range []struct {
-		env               string
-		wantSkip, wantErr bool
-	}{
-		{env: "", wantSkip: true},
-		{env: "0", wantSkip: true},
-		{env: "1", wantErr: true},
-	} {
-		t.Setenv(requireEnv, tc.env)
-		r := &recordingTB{TB: t}
-		done := make(chan string)
-		go func() {
-			defer close(done)
-			done <- findSSHD(r, missing)
-		}()
-		if path, ok := <-done; ok {
-			t.Errorf("%s=%q: findSSHD returned %q for a missing sshd", requireEnv, tc.env, path)
-		}
-		if (r.skipped != "") != tc.wantSkip || (r.failed != "") != tc.wantErr {
-			t.Errorf("%s=%q: skipped %q, failed %q; want skip %v, fail %v",
-				requireEnv, tc.env, r.skipped, r.failed, tc.wantSkip, tc.wantErr)
-		}
-		if msg := r.skipped + r.failed; !strings.Contains(msg, missing) || !strings.Contains(msg, requireEnv) {
-			t.Errorf("message %q should name %s and %s", msg, missing, requireEnv)
-		}
-	}
+	testhost.CheckSkipOrFail(t, requireEnv, func(tb testing.TB) string { return findSSHD(tb, missing) },
+		missing, requireEnv)
 	if got := findSSHD(t, os.Args[0]); got != os.Args[0] {
 		t.Errorf("findSSHD with an existing path = %q, want %q", got, os.Args[0])
 	}

@@ -1,4 +1,4 @@
-package sshdtest
+package proctree
 
 import (
 	"os"
@@ -8,22 +8,25 @@ import (
 	"syscall"
 )
 
-// sysProcAttr has the kernel kill sshd if the test binary dies without
+// SysProcAttr has the kernel kill a server if the test binary dies without
 // running its cleanups (a panic or a -timeout kill).
-func sysProcAttr() *syscall.SysProcAttr {
+func SysProcAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 }
 
-// resumeSignal returns the signal sent after SIGTERM so that a stopped sshd
-// can act on it.
-func resumeSignal() os.Signal { return syscall.SIGCONT }
+// ResumeSignal returns SIGCONT, which a stopped process needs before it can
+// act on SIGTERM.
+func ResumeSignal() os.Signal { return syscall.SIGCONT }
 
-// descendants returns the processes below pid, read from /proc: sshd's
-// per-connection processes, which put themselves in sessions of their own
-// and so are not in sshd's process group.
-func descendants(pid int) []proc {
+// Supported reports that processes can be found here.
+func Supported() bool { return true }
+
+// Descendants returns the processes below pid, read from /proc, parents
+// before their children: a server's per-connection processes and whatever
+// they started.
+func Descendants(pid int) []Proc {
 	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
-	children := make(map[int][]proc)
+	children := make(map[int][]Proc)
 	for _, f := range stats {
 		self, err := strconv.Atoi(filepath.Base(filepath.Dir(f)))
 		if err != nil {
@@ -31,30 +34,36 @@ func descendants(pid int) []proc {
 		}
 		parent, start, ok := readStat(self)
 		if ok {
-			children[parent] = append(children[parent], proc{pid: self, parent: parent, start: start})
+			children[parent] = append(children[parent], Proc{PID: self, Parent: parent, Start: start})
 		}
 	}
-	var out []proc
+	var out []Proc
 	queue := children[pid]
 	for len(queue) > 0 {
 		p := queue[0]
 		queue = queue[1:]
 		out = append(out, p)
-		queue = append(queue, children[p.pid]...)
+		queue = append(queue, children[p.PID]...)
 	}
 	return out
 }
 
-// sameProcess reports whether p is still running as the process it was when
-// descendants found it, and not as a new process that reused its id or a
+// Alive reports whether p is still running as the process it was when
+// Descendants found it, and not as a new process that reused its id or a
 // zombie nobody has reaped yet.
-func sameProcess(p proc) bool {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(p.pid) + "/stat")
+func Alive(p Proc) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(p.PID) + "/stat")
 	if err != nil {
 		return false
 	}
 	fields, ok := statFields(b)
-	return ok && fields[19] == p.start && fields[0] != "Z"
+	return ok && fields[19] == p.Start && fields[0] != "Z"
+}
+
+// present reports whether p is still in /proc, running or a zombie.
+func present(p Proc) bool {
+	_, start, ok := readStat(p.PID)
+	return ok && start == p.Start
 }
 
 // readStat returns the parent id and start time of process pid.
