@@ -200,10 +200,14 @@ func (e *Engine) waitToRetry(j *job, failure, cause error) error {
 	if j.cancelReq {
 		cancel()
 	}
+	gens := j.gens
 	e.mu.Unlock()
 	// failure names the source already ("copy SRC: ...").
 	e.notice(j.b, j.dst, fmt.Sprintf("%v; trying again (%d of %d)", oneLine(failure), attempt, e.opts.Retries))
 
+	if cause == errConnLost {
+		awaitDrop(ctx, gens)
+	}
 	werr := waitOnline(ctx, j.b.req.Src, j.b.req.Dst)
 
 	e.mu.Lock()
@@ -224,6 +228,35 @@ func (e *Engine) waitToRetry(j *job, failure, cause error) error {
 	// name now): the next try looks at it again.
 	j.dstKnown, j.dstInfo = false, nil
 	return nil
+}
+
+// dropNotice is how long a connection that failed a call with "connection
+// lost" may go on looking up before it is taken for dead.
+const dropNotice = 2 * time.Second
+
+// awaitDrop waits until each connection of gens that failed a try is seen
+// down or replaced. A call can fail with "connection lost" a moment
+// before its session notices; a retry in that moment would find the dying
+// connection still "up" and fail again at once, spending the retries in
+// milliseconds. One still looking up after dropNotice is closed.
+func awaitDrop(ctx context.Context, gens []connGen) {
+	deadline := time.Now().Add(dropNotice)
+	for _, g := range gens {
+		for {
+			if gen, up := g.r.ConnState(); gen != g.gen || !up {
+				break
+			}
+			if time.Now().After(deadline) {
+				abortGen(g, errConnLost)
+				break
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}
 }
 
 // oneLine returns err's text, or "failed" for nil.
