@@ -67,7 +67,7 @@ func (f *connFlags) register(fset *flag.FlagSet) {
 	fset.Var(&f.identities, "i", "identity (private key) `file` (repeatable)")
 	fset.StringVar(&f.jump, "J", "", "connect through these jump `hosts` (ProxyJump)")
 	fset.IntVar(&f.port, "P", 0, "remote `port`")
-	fset.BoolVar(&f.verbose, "v", false, "write a debug log (never secrets) to "+filepath.Join(os.TempDir(), "ferry-debug.log"))
+	fset.BoolVar(&f.verbose, "v", false, "debug output, never secrets: on stderr, or for the UI in $XDG_STATE_HOME/ferry/debug.log")
 }
 
 // multiFlag collects a repeatable string flag.
@@ -88,23 +88,88 @@ type session struct {
 	knownHosts *remote.KnownHosts // shared by every connection of the command
 }
 
-// newSession opens the debug log when -v was given.
+// newSession prepares a headless command. With -v its debug lines go to
+// standard error, as ssh -v's do.
 func (a *app) newSession(f connFlags) (*session, error) {
 	s := &session{app: a, flags: f, close: func() {}}
 	if p, err := exec.LookPath("ssh"); err == nil {
 		s.sshPath = p // for ssh -G on configs ferry cannot apply itself
 	}
 	if f.verbose {
-		p := filepath.Join(os.TempDir(), "ferry-debug.log")
-		lf, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
-		if err != nil {
-			return nil, fmt.Errorf("debug log: %w", err)
-		}
-		fmt.Fprintf(a.stderr, "ferry: debug log in %s\n", p)
-		s.log = lf
-		s.close = func() { lf.Close() }
+		s.log = a.stderr
 	}
 	return s, nil
+}
+
+// newUISession prepares the UI, which owns the terminal: with -v its debug
+// lines go to a private file in the user's state directory instead.
+func (a *app) newUISession(f connFlags) (*session, error) {
+	verbose := f.verbose
+	f.verbose = false
+	s, err := a.newSession(f)
+	if err != nil || !verbose {
+		return s, err
+	}
+	dir := a.stateDir()
+	if dir == "" {
+		return nil, errors.New("debug log: no state directory: set XDG_STATE_HOME or HOME")
+	}
+	lf, p, err := openDebugLog(dir)
+	if err != nil {
+		return nil, fmt.Errorf("debug log: %w", err)
+	}
+	fmt.Fprintf(a.stderr, "ferry: debug log in %s\n", p)
+	s.log = lf
+	s.close = func() { lf.Close() }
+	return s, nil
+}
+
+// stateDir is $XDG_STATE_HOME/ferry, else ~/.local/state/ferry; "" when
+// neither is known.
+func (a *app) stateDir() string {
+	if d := a.getenv("XDG_STATE_HOME"); filepath.IsAbs(d) {
+		return filepath.Join(d, "ferry")
+	}
+	if a.home == "" {
+		return ""
+	}
+	return filepath.Join(a.home, ".local", "state", "ferry")
+}
+
+// openDebugLog opens dir/debug.log for appending: dir is created 0700 if
+// missing and must be a real directory of ours, not a symbolic link; the
+// file is created 0600 and opened through an os.Root, so a symbolic link
+// planted at its name cannot send the log elsewhere.
+func openDebugLog(dir string) (*os.File, string, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, "", err
+	}
+	fi, err := os.Lstat(dir)
+	if err != nil {
+		return nil, "", err
+	}
+	if !fi.IsDir() {
+		return nil, "", fmt.Errorf("%s is not a directory", dir)
+	}
+	if fi.Mode().Perm()&0o077 != 0 {
+		if err := os.Chmod(dir, 0o700); err != nil {
+			return nil, "", err
+		}
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, "", err
+	}
+	defer root.Close()
+	const name = "debug.log"
+	if li, err := root.Lstat(name); err == nil && !li.Mode().IsRegular() {
+		return nil, "", fmt.Errorf("%s is not a regular file", filepath.Join(dir, name))
+	}
+	f, err := root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, "", err
+	}
+	return f, filepath.Join(dir, name), nil
 }
 
 // configOptions builds config.Options from the flags and the process.

@@ -107,27 +107,79 @@ func TestSSHDLsHashedKnownHostsAndEncryptedKeyRefusedInBatch(t *testing.T) {
 	}
 }
 
-// TestSSHDVerboseWritesDebugLog checks -v: a debug log appears in TMPDIR,
-// private, tracing resolution and connection.
+// TestSSHDVerboseWritesDebugLog checks -v on a headless command: debug
+// lines on stderr, as ssh -v writes them, and no file in TMPDIR.
 func TestSSHDVerboseWritesDebugLog(t *testing.T) {
 	srv := sshdtest.Start(t)
 	cfg := sshConfigFor(t, "", map[string]*sshdtest.Server{"box": srv})
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
-	if code, _, errs := ferry(t, "ls", "-v", "-F", cfg, "box:"); code != 0 {
+	code, _, errs := ferry(t, "ls", "-v", "-F", cfg, "box:")
+	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	p := filepath.Join(tmp, "ferry-debug.log")
-	b, err := os.ReadFile(p)
+	for _, want := range []string{"debug1: ", "debug: connecting to 127.0.0.1:", "authenticated"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errs)
+		}
+	}
+	if ents, _ := os.ReadDir(tmp); len(ents) != 0 {
+		t.Errorf("-v left files in TMPDIR: %v", ents)
+	}
+}
+
+// TestDebugLogIsPrivate checks the UI's debug log: a 0700 directory, a
+// 0600 file, and a symbolic link planted at its name is not followed.
+func TestDebugLogIsPrivate(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "state", "ferry")
+	f, p, err := openDebugLog(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"debug1: ", "debug: connecting to 127.0.0.1:", "authenticated"} {
-		if !strings.Contains(string(b), want) {
-			t.Errorf("debug log lacks %q:\n%s", want, b)
-		}
+	fmt.Fprintln(f, "line")
+	f.Close()
+	if p != filepath.Join(dir, "debug.log") {
+		t.Errorf("path %s", p)
+	}
+	if fi, _ := os.Stat(dir); fi.Mode().Perm() != 0o700 {
+		t.Errorf("directory mode %v", fi.Mode().Perm())
 	}
 	if fi, _ := os.Stat(p); fi.Mode().Perm() != 0o600 {
-		t.Errorf("debug log mode %v, want 0600", fi.Mode().Perm())
+		t.Errorf("file mode %v", fi.Mode().Perm())
+	}
+	victim := filepath.Join(t.TempDir(), "victim")
+	if err := os.WriteFile(victim, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(p)
+	if err := os.Symlink(victim, p); err != nil {
+		t.Fatal(err)
+	}
+	if f, _, err := openDebugLog(dir); err == nil {
+		f.Close()
+		t.Fatal("opened a debug log through a planted symbolic link")
+	}
+	if b, _ := os.ReadFile(victim); len(b) != 0 {
+		t.Fatal("wrote through the link")
+	}
+}
+
+func TestUIDebugLogInStateDir(t *testing.T) {
+	a, _, errb := testApp(t)
+	state := t.TempDir()
+	a.getenv = func(k string) string {
+		if k == "XDG_STATE_HOME" {
+			return state
+		}
+		return ""
+	}
+	s, err := a.newUISession(connFlags{verbose: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.close()
+	want := filepath.Join(state, "ferry", "debug.log")
+	if _, err := os.Stat(want); err != nil || !strings.Contains(errb.String(), want) {
+		t.Fatalf("no debug log at %s (%v); stderr %q", want, err, errb)
 	}
 }

@@ -17,7 +17,7 @@ func (a *app) runOpen(ctx context.Context, args []string) int {
 		fmt.Fprint(a.stderr, usage)
 		return exitUsage
 	}
-	s, err := a.newSession(cf)
+	s, err := a.newUISession(cf)
 	if err != nil {
 		fmt.Fprintln(a.stderr, "ferry:", err)
 		return exitFailed

@@ -77,7 +77,7 @@ Usage:
 Flags shared by every command that connects, as in ssh and scp:
   -F file   ssh config file     -o Key=Value   ssh option (repeatable)
   -i file   identity file       -J jumps       ProxyJump
-  -P port   remote port         -v             debug log (never secrets)
+  -P port   remote port         -v             debug output (never secrets)
 
 Existing files are never overwritten silently: cp asks on the terminal, or
 without one refuses the file, unless -f, -n, --newer or --resume says what to do.
