@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -61,17 +62,7 @@ func (s *session) interrupted(eng *transfer.Engine, name string) {
 	defer cancel()
 	_ = eng.Wait(ctx)
 	snap := eng.Snapshot()
-	done := 0
-	var kept []string
-	for _, j := range eng.Jobs(0, snap.Jobs) {
-		switch {
-		case j.Kind != transfer.KindFile:
-		case j.State == transfer.Done:
-			done++
-		case j.Partial != "":
-			kept = append(kept, tui.Sanitize(j.Partial))
-		}
-	}
+	done, _, kept := unfinished(eng)
 	fmt.Fprintf(s.stderr, "ferry %s: interrupted: %d file(s) copied, %s moved; files not finished were left untouched at their targets", name, done, humanBytes(snap.MovedBytes))
 	if len(kept) == 0 {
 		fmt.Fprintln(s.stderr, ", and no partial copies were left behind")
@@ -80,5 +71,42 @@ func (s *session) interrupted(eng *transfer.Engine, name string) {
 	fmt.Fprintf(s.stderr, "; partial copies left behind (--resume continues those of 8 MiB or more; any later copy to the same target replaces them):\n")
 	for _, k := range kept {
 		fmt.Fprintln(s.stderr, "  "+k)
+	}
+}
+
+// unfinished counts eng's files done and those cancelled or failed, and
+// lists the partial copies left behind, sanitised for the terminal.
+func unfinished(eng *transfer.Engine) (done, notDone int, kept []string) {
+	for _, j := range eng.Jobs(0, 0) {
+		if j.Kind != transfer.KindFile {
+			continue
+		}
+		switch j.State {
+		case transfer.Done:
+			done++
+		case transfer.Cancelled, transfer.Failed:
+			notDone++
+		}
+		if j.Partial != "" {
+			kept = append(kept, tui.Sanitize(j.Partial))
+		}
+	}
+	return done, notDone, kept
+}
+
+// quitSummary says, after the UI ends, which transfers it cancelled and
+// which partial copies remain, and how to continue them; nothing when
+// every copy had finished.
+func quitSummary(w io.Writer, eng *transfer.Engine) {
+	_, notDone, kept := unfinished(eng)
+	if notDone == 0 && len(kept) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "ferry: %d file(s) not copied (cancelled or failed); their targets are as they were.\n", notDone)
+	if len(kept) > 0 {
+		fmt.Fprintln(w, "Partial copies left behind; copy the same files again to continue them (ferry asks to resume, or use ferry cp --resume):")
+		for _, k := range kept {
+			fmt.Fprintln(w, "  "+k)
+		}
 	}
 }

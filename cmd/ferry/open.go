@@ -73,6 +73,7 @@ func openTUI(ctx context.Context, s *session, d *remote.Dialer, h *config.Host) 
 	}()
 	select {
 	case <-stopped:
+		quitSummary(s.stderr, engine)
 	case <-time.After(stopDeadline):
 		fmt.Fprintf(s.stderr, "ferry: a server did not answer within %v of quitting; exiting anyway. Copies not finished are in .NAME.ferry-part files beside their targets; the targets are as they were.\n", stopDeadline)
 	}

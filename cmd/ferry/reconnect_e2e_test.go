@@ -88,6 +88,9 @@ func TestE2ESSHDQuitWhileServerFrozen(t *testing.T) {
 	if d := time.Since(start); d > 4*time.Second {
 		t.Errorf("ferry took %v to exit after quitting", d)
 	}
+	if !strings.Contains(s.stderr(), "1 file(s) not copied") {
+		t.Errorf("quitting did not say what it cancelled; stderr: %s", s.stderr())
+	}
 }
 
 // TestE2ESSHDEscStopsReconnecting stops the server so that reconnecting
