@@ -33,6 +33,9 @@ type app struct {
 	isTerminal bool
 	// openTTY opens the controlling terminal for questions; nil: none.
 	openTTY func() (io.ReadWriteCloser, error)
+	// uiTerminal reports whether standard input and output are a terminal
+	// the UI can run on; nil: assume they are.
+	uiTerminal func() bool
 }
 
 // newApp describes the running process.
@@ -42,6 +45,7 @@ func newApp(stdout, stderr io.Writer) *app {
 		a.isTerminal = term.IsTerminal(int(f.Fd()))
 	}
 	a.openTTY = func() (io.ReadWriteCloser, error) { return os.OpenFile("/dev/tty", os.O_RDWR, 0) }
+	a.uiTerminal = func() bool { return term.IsTerminal(int(os.Stdin.Fd())) && term.IsTerminal(int(os.Stdout.Fd())) }
 	a.home, _ = os.UserHomeDir()
 	if u, err := user.Current(); err == nil {
 		a.user = u.Username

@@ -199,3 +199,14 @@ func leftovers(t *testing.T, dir string) {
 		return nil
 	})
 }
+
+func TestE2EUIWithoutTerminalSaysSo(t *testing.T) {
+	t.Parallel()
+	cmd := exec.Command(ferryBinary(t), "somehost")
+	cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
+	out, err := cmd.CombinedOutput()
+	ee, ok := err.(*exec.ExitError)
+	if !ok || ee.ExitCode() != 1 || !strings.Contains(string(out), "needs a terminal") || strings.Contains(string(out), "TTY") {
+		t.Fatalf("exit %v, output %q", err, out)
+	}
+}

@@ -17,6 +17,10 @@ func (a *app) runOpen(ctx context.Context, args []string) int {
 		fmt.Fprint(a.stderr, usage)
 		return exitUsage
 	}
+	if a.uiTerminal != nil && !a.uiTerminal() {
+		fmt.Fprintln(a.stderr, "ferry: the dual-pane UI needs a terminal on standard input and output; in scripts use the headless commands: ferry cp, get, put, ls, mkdir, rmdir, rm, rename (ferry help)")
+		return exitFailed
+	}
 	s, err := a.newUISession(cf)
 	if err != nil {
 		fmt.Fprintln(a.stderr, "ferry:", err)
