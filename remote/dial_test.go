@@ -27,6 +27,7 @@ func resolver(known map[string]config.Host) func(config.Host) ([]config.Host, er
 			if !ok {
 				return nil, fmt.Errorf("unknown hop %q", n)
 			}
+			hop.Alias = n // config.ResolveJumps names each hop as written
 			hop.ProxyJump = strings.Join(names[:i], ",")
 			hops = append(hops, hop)
 		}
@@ -212,4 +213,22 @@ func TestSSHDProxyJumpLoopRefused(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "loop") {
 		t.Fatalf("err = %v, want a jump host loop error", err)
 	}
+}
+
+// TestSSHDProxyJumpSameAddressTwice: two aliases that reach the same sshd,
+// one jumping through the other, are a valid chain (sftp accepts it), not
+// a loop.
+func TestSSHDProxyJumpSameAddressTwice(t *testing.T) {
+	srv := sshdtest.Start(t)
+	acc := hostFor(t, srv)
+	acc.Alias = "acc"
+	d := remote.Dialer{Jumps: func(config.Host) ([]config.Host, error) { return []config.Host{acc}, nil }}
+	h := hostFor(t, srv)
+	h.Alias = "accjump"
+	h.ProxyJump = "acc"
+	s, err := d.Dial(context.Background(), h)
+	if err != nil {
+		t.Fatalf("accjump via acc: %v", err)
+	}
+	s.Close()
 }

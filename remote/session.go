@@ -219,7 +219,14 @@ func (d *Dialer) dialSSH(ctx context.Context, h config.Host, seen []string, pre 
 		h.Port = 22
 	}
 	addr := net.JoinHostPort(h.HostName, strconv.Itoa(h.Port))
-	id := h.User + "@" + addr
+	// A loop is the chain coming back to a host it is already resolving,
+	// by name, as OpenSSH sees it. The same address is not a loop: dialled
+	// from another hop it can be another machine, or the same one reached
+	// twice on purpose.
+	id := h.Alias
+	if id == "" {
+		id = h.User + "@" + addr
+	}
 	for _, s := range seen {
 		if s == id {
 			return nil, fmt.Errorf("jump host loop via %s", h.Alias)
