@@ -159,6 +159,11 @@ func (w *safeWrite) openTemp(resume bool) (io.WriteCloser, error) {
 	}
 	fi, lerr := w.dfs.Lstat(w.ctx, w.tmp)
 	if lerr != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			// Name what the user named, not the temporary file.
+			dir := w.dfs.Dir(w.dst)
+			return nil, &fs.PathError{Op: "copy to", Path: w.dst, Err: fmt.Errorf("directory %s does not exist: %w", dir, fs.ErrNotExist)}
+		}
 		return nil, fmt.Errorf("create temporary file: %w", err)
 	}
 	if resume {

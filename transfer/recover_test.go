@@ -456,3 +456,18 @@ func TestCancelDoesNotCloseAConnectionStillReceiving(t *testing.T) {
 		t.Fatal("the connection was closed while it was still receiving")
 	}
 }
+
+func TestMissingParentNamedByTheDestination(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	src := filepath.Join(dir, "f")
+	writeFile(t, src, []byte("x"), 0o644, baseTime)
+	dst := filepath.Join(dir, "no", "such", "f")
+	e, _ := newEngine(t, transfer.Options{})
+	run(t, e, transfer.Request{Src: localFS(), Dst: localFS(), Items: []transfer.Item{{Src: src, Dst: dst}}})
+	j := jobFor(t, e, src)
+	if j.State != transfer.Failed || !errors.Is(j.Err, fs.ErrNotExist) || strings.Contains(j.Err.Error(), "ferry-part") ||
+		!strings.Contains(j.Err.Error(), filepath.Join(dir, "no", "such")) {
+		t.Fatalf("job: %v: %v", j.State, j.Err)
+	}
+}

@@ -154,6 +154,10 @@ func (a *app) runCopy(ctx context.Context, name string, args []string) int {
 	if code != exitOK {
 		return code
 	}
+	if err := mustBeDir(ctx, dstFS, dstPath, dst.path); err != nil {
+		fmt.Fprintln(a.stderr, "ferry "+name+":", errText(err))
+		return exitFailed
+	}
 	items, err := s.plan(ctx, srcFS, srcPaths, dstFS, dstPath, f.recursive)
 	if err != nil {
 		fmt.Fprintln(a.stderr, "ferry "+name+":", errText(err))
@@ -393,6 +397,25 @@ func humanBytes(n int64) string {
 		exp++
 	}
 	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
+
+// mustBeDir checks, as cp and scp do, that a destination written with a
+// trailing slash (typed as typed) is an existing directory: "newdir/"
+// must never become a file named newdir.
+func mustBeDir(ctx context.Context, fsys transfer.FS, p, typed string) error {
+	if !strings.HasSuffix(typed, "/") && !strings.HasSuffix(typed, string(filepath.Separator)) {
+		return nil
+	}
+	fi, err := fsys.Stat(ctx, p)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return &fs.PathError{Op: "copy to", Path: typed, Err: errors.New("no such directory (a destination ending in / must be an existing directory)")}
+	case err != nil:
+		return err
+	case !fi.IsDir():
+		return &fs.PathError{Op: "copy to", Path: typed, Err: errors.New("not a directory (a destination ending in / must be an existing directory)")}
+	}
+	return nil
 }
 
 // homeRelative turns scp's "~" and "~/x" into paths relative to the login
