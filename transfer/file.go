@@ -325,8 +325,9 @@ func (w *safeWrite) abandon(err error) error {
 	return err
 }
 
-// cancelCleanup bounds the removal of a temporary file after a cancel.
-const cancelCleanup = 500 * time.Millisecond
+// cancelCleanup bounds the removal of a temporary file after a cancel:
+// with abortGrace it must leave room in the 2 s a stop may take.
+const cancelCleanup = 200 * time.Millisecond
 
 // setFinishing tells the stall watchdog that the file is being flushed
 // and closed, which moves no bytes (an fsync of a large file on a slow

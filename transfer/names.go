@@ -36,8 +36,11 @@ func hiddenName(name, suffix string) string {
 	return ".ferry-" + hex.EncodeToString(sum[:12]) + suffix
 }
 
-// tempPath is where dst is written before it is renamed into place:
-// ".NAME.ferry-part" in the same directory.
+// TempPath is where a copy to dst on fsys is written before it is renamed
+// into place: ".NAME.ferry-part" in the same directory.
+func TempPath(fsys FS, dst string) string { return tempPath(fsys, dst) }
+
+// tempPath is TempPath.
 func tempPath(fsys FS, dst string) string {
 	return fsys.Join(fsys.Dir(dst), hiddenName(fsys.Base(dst), partSuffix))
 }

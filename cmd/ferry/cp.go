@@ -169,7 +169,7 @@ func (a *app) runCopy(ctx context.Context, name string, args []string) int {
 		fmt.Fprintln(a.stderr, "ferry "+name+":", errText(err))
 		return exitFailed
 	}
-	return s.follow(ctx, eng, name)
+	return s.follow(ctx, eng, name, dstFS)
 }
 
 // copyOperands checks the operands: every source on one side, and the
@@ -276,7 +276,7 @@ func (s *session) plan(ctx context.Context, src transfer.FS, paths []string, dst
 // follow waits for the engine, drawing progress on a terminal and
 // answering conflicts, then prints the summary. It returns the exit
 // status: 1 when any file failed or was refused.
-func (s *session) follow(ctx context.Context, eng *transfer.Engine, name string) int {
+func (s *session) follow(ctx context.Context, eng *transfer.Engine, name string, dstFS transfer.FS) int {
 	start := time.Now()
 	bar := newProgressBar(s.stderr, s.isTerminal)
 	tick := time.NewTicker(100 * time.Millisecond)
@@ -288,7 +288,7 @@ func (s *session) follow(ctx context.Context, eng *transfer.Engine, name string)
 		select {
 		case <-ctx.Done():
 			bar.clear()
-			s.interrupted(eng, name)
+			s.interrupted(eng, name, dstFS)
 			return exitFailed
 		case ev := <-eng.Events():
 			switch ev.Kind {

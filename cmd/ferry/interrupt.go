@@ -54,15 +54,21 @@ func interruptContext() (context.Context, func()) {
 
 // interrupted stops eng after Ctrl-C: every job is cancelled, and a job
 // still blocked on a silent server has its connection closed by the
-// engine. It waits for that (bounded: the process exits at stopDeadline
-// anyway) and says what was done and what is left behind.
-func (s *session) interrupted(eng *transfer.Engine, name string) {
+// engine. It waits for that, bounded (the process exits at stopDeadline
+// anyway), and says what was done and what is left behind on dstFS: the
+// partial copies, and the temporary files of copies still stopping.
+func (s *session) interrupted(eng *transfer.Engine, name string, dstFS transfer.FS) {
 	eng.CancelAll()
-	ctx, cancel := context.WithTimeout(context.Background(), stopDeadline-300*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), stopDeadline-150*time.Millisecond)
 	defer cancel()
 	_ = eng.Wait(ctx)
 	snap := eng.Snapshot()
 	done, _, kept := unfinished(eng)
+	for _, j := range snap.Active {
+		if j.Kind == transfer.KindFile {
+			kept = append(kept, tui.Sanitize(transfer.TempPath(dstFS, j.Dst))+" (if it was made: the copy was still stopping)")
+		}
+	}
 	fmt.Fprintf(s.stderr, "ferry %s: interrupted: %d file(s) copied, %s moved; files not finished were left untouched at their targets", name, done, humanBytes(snap.MovedBytes))
 	if len(kept) == 0 {
 		fmt.Fprintln(s.stderr, ", and no partial copies were left behind")
