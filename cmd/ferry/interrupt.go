@@ -14,9 +14,10 @@ import (
 )
 
 // stopDeadline is how long the process may take to stop after Ctrl-C or
-// SIGTERM. The engine closes a connection whose calls have not returned
-// 1 s after the cancel; past this the process exits regardless.
-const stopDeadline = 2 * time.Second
+// SIGTERM (or quitting the UI). The engine closes a connection whose calls
+// have not returned 1 s after the cancel; past this the process exits
+// regardless, so that with the exit itself it is gone within 2 s.
+const stopDeadline = 1900 * time.Millisecond
 
 // interruptContext returns a context cancelled by the first SIGINT or
 // SIGTERM. A second signal exits at once; so does a process that has not
