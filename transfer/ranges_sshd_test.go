@@ -57,12 +57,7 @@ func TestSSHDRangedUpload(t *testing.T) {
 	if sess.FS.RangeParts() < 2 {
 		t.Fatal("a dialled session offers no byte ranges")
 	}
-	data := make([]byte, 40<<20+12345)
-	rand.Read(data)
-	src := filepath.Join(t.TempDir(), "big.bin")
-	if err := os.WriteFile(src, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	src, data := randomSource(t, 40<<20+12345)
 	before := sftpSubsystems(t, s)
 	e, _ := newEngine(t, transfer.Options{})
 	dst := path.Join(s.Dir, "big.bin")
@@ -87,12 +82,7 @@ func TestSSHDRangedUpload(t *testing.T) {
 func TestSSHDRangedUploadInterruptedResumes(t *testing.T) {
 	s := startSSHD(t)
 	sess := dialSession(t, s)
-	data := make([]byte, 64<<20)
-	rand.Read(data)
-	src := filepath.Join(t.TempDir(), "big.bin")
-	if err := os.WriteFile(src, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	src, data := randomSource(t, 64<<20)
 	dst := path.Join(s.Dir, "big.bin")
 	if err := os.WriteFile(dst, []byte("old contents"), 0o644); err != nil {
 		t.Fatal(err)
@@ -147,12 +137,7 @@ func TestSSHDRangedUploadInterruptedResumes(t *testing.T) {
 func TestSSHDRangedUploadFallsBackWhenChannelsRefused(t *testing.T) {
 	s := sshdtest.Start(t, sshdtest.WithConfig("MaxSessions 1"))
 	sess := dialSession(t, s)
-	data := make([]byte, 40<<20)
-	rand.Read(data)
-	src := filepath.Join(t.TempDir(), "big.bin")
-	if err := os.WriteFile(src, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	src, data := randomSource(t, 40<<20)
 	e, _ := newEngine(t, transfer.Options{})
 	dst := path.Join(s.Dir, "big.bin")
 	run(t, e, transfer.Request{Src: localFS(), Dst: sess.FS, Items: []transfer.Item{{Src: src, Dst: dst}}})
@@ -281,12 +266,7 @@ func (f *stuckRecord) Remove(ctx context.Context, name string) error {
 func TestSSHDNoRangesWithoutARecordOfThem(t *testing.T) {
 	s := startSSHD(t)
 	sess := dialSession(t, s)
-	data := make([]byte, 40<<20)
-	rand.Read(data)
-	src := filepath.Join(t.TempDir(), "big.bin")
-	if err := os.WriteFile(src, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	src, data := randomSource(t, 40<<20)
 	e, rec := newEngine(t, transfer.Options{})
 	dst := path.Join(s.Dir, "big.bin")
 	run(t, e, transfer.Request{Src: localFS(), Dst: &stuckRecord{FS: sess.FS}, Items: []transfer.Item{{Src: src, Dst: dst}}})
@@ -302,4 +282,17 @@ func TestSSHDNoRangesWithoutARecordOfThem(t *testing.T) {
 	if !found {
 		t.Error("no notice says why the file went as one stream")
 	}
+}
+
+// randomSource writes size random bytes to a new local file "big.bin"
+// and returns its path and data.
+func randomSource(t *testing.T, size int) (string, []byte) {
+	t.Helper()
+	data := make([]byte, size)
+	rand.Read(data)
+	src := filepath.Join(t.TempDir(), "big.bin")
+	if err := os.WriteFile(src, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return src, data
 }
