@@ -64,3 +64,14 @@ func sameSecond(a, b time.Time) bool { return a.Unix() == b.Unix() }
 
 // newerThan reports whether src is newer than dst, in whole seconds.
 func newerThan(src, dst fs.FileInfo) bool { return src.ModTime().Unix() > dst.ModTime().Unix() }
+
+// ParsePolicy returns the policy whose String is name; ok is false for a
+// name that is none of them.
+func ParsePolicy(name string) (p Policy, ok bool) {
+	for p := Ask; p <= Rename; p++ {
+		if p.String() == name {
+			return p, true
+		}
+	}
+	return Ask, false
+}

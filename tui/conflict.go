@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
 )
 
@@ -76,17 +77,17 @@ func (d *conflictDialog) box(st *Styles, maxWidth int) []string {
 	const indent = "            "
 	plain := []string{
 		"",
-		"copy from   " + fitLeft(d.cur.srcLabel+":"+Sanitize(c.Src), inner-len(indent)),
+		"copy from   " + fitLeft(d.cur.srcLabel+":"+text.Sanitize(c.Src), inner-len(indent)),
 		indent + conflictSide(c.SrcSize, c.SrcTime, d.loc) + srcNewer,
-		"over        " + fitLeft(d.cur.dstLabel+":"+Sanitize(c.Dst), inner-len(indent)),
+		"over        " + fitLeft(d.cur.dstLabel+":"+text.Sanitize(c.Dst), inner-len(indent)),
 		indent + conflictSide(c.DstSize, c.DstTime, d.loc) + dstNewer,
 		"",
 	}
-	title := Sanitize(baseName(c.Dst)) + " already exists"
+	title := text.Sanitize(baseName(c.Dst)) + " already exists"
 	if c.Partial {
-		plain[3] = "partial     " + fitLeft(d.cur.dstLabel+":"+Sanitize(c.Dst), inner-len(indent))
+		plain[3] = "partial     " + fitLeft(d.cur.dstLabel+":"+text.Sanitize(c.Dst), inner-len(indent))
 		plain[4] = indent + conflictSide(c.DstSize, c.DstTime, d.loc) + " copied before it was interrupted"
-		title = Sanitize(baseName(c.Dst)) + ": a partial copy exists"
+		title = text.Sanitize(baseName(c.Dst)) + ": a partial copy exists"
 	}
 	var ones, alls []string
 	for _, ch := range d.km.choices() {
@@ -104,16 +105,16 @@ func (d *conflictDialog) box(st *Styles, maxWidth int) []string {
 		body = append(body, fit(l, inner))
 	}
 	if d.more > 0 {
-		body = append(body, st.Hint.Render(fit(plural(d.more, "more conflict")+" waiting", inner)))
+		body = append(body, st.Hint.Render(fit(text.Plural(d.more, "more conflict")+" waiting", inner)))
 	}
 	return frame(st, body, inner)
 }
 
 // conflictSide describes one side: its size and modification time.
 func conflictSide(size int64, t time.Time, loc *time.Location) string {
-	s := humanBytes(size)
+	s := text.Bytes(size)
 	if size >= 1024 {
-		s += " (" + plural(int(size), "byte") + ")"
+		s += " (" + text.Plural(int(size), "byte") + ")"
 	}
 	if !t.IsZero() {
 		if loc != nil {

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
 )
 
@@ -94,9 +95,9 @@ type connWatch struct {
 // host names the watched host, sanitised.
 func (w *connWatch) host() string {
 	if w.state.Host != "" {
-		return Sanitize(w.state.Host)
+		return text.Sanitize(w.state.Host)
 	}
-	return Sanitize(w.fs.Label())
+	return text.Sanitize(w.fs.Label())
 }
 
 // down reports whether the watched connection is not usable now.
@@ -389,7 +390,7 @@ func (m *Model) connMsg(w *connWatch) connMsg {
 	}
 	why := ""
 	if st.Err != nil {
-		why = Sanitize(st.Err.Error())
+		why = text.Sanitize(st.Err.Error())
 	}
 	switch st.Status {
 	case ConnLost:
@@ -414,7 +415,7 @@ func (m *Model) connMsg(w *connWatch) connMsg {
 		if st.Stopped {
 			why = "reconnecting stopped"
 		} else if st.Attempt > 0 {
-			why = strings.TrimSuffix("gave up after "+plural(st.Attempt, "attempt")+": "+why, ": ")
+			why = strings.TrimSuffix("gave up after "+text.Plural(st.Attempt, "attempt")+": "+why, ": ")
 		}
 		c := connMsg{head: "connection to " + host + " lost", why: why, tail: "; " + m.keys.Refresh.Help().Key + " tries again"}
 		if why != "" {

@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
 )
 
@@ -128,7 +129,7 @@ func (m *Model) handleConnectDone(msg connectDoneMsg) tea.Cmd {
 	if msg.err != nil || msg.fs == nil {
 		reason := "no file system"
 		if msg.err != nil {
-			reason = Sanitize(msg.err.Error())
+			reason = text.Sanitize(msg.err.Error())
 		}
 		c.picker.err = "cannot connect to " + c.alias + ": " + reason
 		m.overlay = c.picker
@@ -198,7 +199,7 @@ func (m *Model) handleAsk(msg askMsg) tea.Cmd {
 	next := listenAsk(c.asker, c.id)
 	req := msg.req
 	if req.kind == askWarn {
-		c.warnings = append(c.warnings, Sanitize(req.prompt))
+		c.warnings = append(c.warnings, text.Sanitize(req.prompt))
 		return next
 	}
 	switch d := m.askDialog(&req, "").(type) {
@@ -219,9 +220,9 @@ func (m *Model) askDialog(req *askRequest, title string) boxOverlay {
 	lines := promptLines(req.prompt)
 	if req.kind == askHostKey {
 		lines = []string{
-			"The authenticity of host " + Sanitize(req.host) + " can't be established.",
-			Sanitize(req.keyType) + " key fingerprint is",
-			Sanitize(req.keyHash),
+			"The authenticity of host " + text.Sanitize(req.host) + " can't be established.",
+			text.Sanitize(req.keyType) + " key fingerprint is",
+			text.Sanitize(req.keyHash),
 			"Are you sure you want to continue connecting?",
 			"Type yes, no, or paste the fingerprint.",
 		}
@@ -246,7 +247,7 @@ func promptLines(prompt string) []string {
 	var out []string
 	for _, l := range strings.Split(prompt, "\n") {
 		if l = strings.TrimRight(l, "\r"); strings.TrimSpace(l) != "" {
-			out = append(out, Sanitize(l))
+			out = append(out, text.Sanitize(l))
 		}
 	}
 	if len(out) == 0 {

@@ -9,6 +9,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
 )
 
@@ -60,7 +61,7 @@ func (m *Model) startCopy(move bool) tea.Cmd {
 	if move {
 		title = "Move "
 	}
-	title += describe(targets) + " to " + Sanitize(dst.fs.Label()) + ":" + Sanitize(dst.path) + "?"
+	title += describe(targets) + " to " + text.Sanitize(dst.fs.Label()) + ":" + text.Sanitize(dst.path) + "?"
 	d := m.newInput(inputCopy, title, dst.path)
 	d.side, d.names, d.move = m.focus, rawNames(targets), move
 	for _, e := range targets {
@@ -68,7 +69,7 @@ func (m *Model) startCopy(move bool) tea.Cmd {
 			d.dirLinks = append(d.dirLinks, e.name)
 		}
 	}
-	d.lines = []string{"to this directory on " + Sanitize(dst.fs.Label()) + ":"}
+	d.lines = []string{"to this directory on " + text.Sanitize(dst.fs.Label()) + ":"}
 	m.overlay = d
 	return nil
 }
@@ -91,7 +92,7 @@ func (m *Model) submitCopy(d *inputDialog) tea.Cmd {
 	for _, n := range d.dirLinks {
 		plan.dirLinks = append(plan.dirLinks, src.fs.Join(src.path, n))
 	}
-	plan.dstLabel = Sanitize(plan.dst.Label()) + ":" + Sanitize(plan.dstPath)
+	plan.dstLabel = text.Sanitize(plan.dst.Label()) + ":" + text.Sanitize(plan.dstPath)
 	src.clearSelection()
 	return prepareCopy(m.ctx, plan)
 }
@@ -161,7 +162,7 @@ func (m *Model) handleCopyPrepared(msg copyPreparedMsg) tea.Cmd {
 		return tea.Batch(cmds...)
 	}
 	if len(msg.items) == 0 {
-		m.status.setInfo("moved " + plural(len(msg.renamed), "entry") + " to " + plan.dstLabel)
+		m.status.setInfo("moved " + text.Plural(len(msg.renamed), "entry") + " to " + plan.dstLabel)
 		return tea.Batch(cmds...)
 	}
 	id, err := x.engine.Submit(transfer.Request{Src: plan.src, Dst: plan.dst, Items: msg.items, Policy: transfer.Ask})
@@ -178,6 +179,6 @@ func (m *Model) handleCopyPrepared(msg copyPreparedMsg) tea.Cmd {
 	if plan.move {
 		verbing = "moving "
 	}
-	m.status.setInfo(verbing + plural(len(msg.items), "entry") + " to " + plan.dstLabel + " (w shows the queue)")
+	m.status.setInfo(verbing + text.Plural(len(msg.items), "entry") + " to " + plan.dstLabel + " (w shows the queue)")
 	return tea.Batch(append(cmds, m.listen(), m.pollTransfers())...)
 }

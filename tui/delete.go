@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
 )
 
@@ -73,11 +74,11 @@ func (m *Model) startDelete() tea.Cmd {
 
 // summary says what a delete removes: "12 files and 3 directories, 4.5M".
 func (d *confirmDialog) summary() string {
-	s := plural(int(d.files), "file")
+	s := text.Plural(int(d.files), "file")
 	if d.dirs > 0 {
-		s += " and " + plural(int(d.dirs), "directory")
+		s += " and " + text.Plural(int(d.dirs), "directory")
 	}
-	return s + ", " + humanBytes(d.bytes) + " in all. This cannot be undone."
+	return s + ", " + text.Bytes(d.bytes) + " in all. This cannot be undone."
 }
 
 // handleCounted fills in the delete confirmation once counting is done.
@@ -122,12 +123,12 @@ func (m *Model) handleDeleted(msg deletedMsg) tea.Cmd {
 		m.overlay = nil
 	}
 	done := opDoneMsg{fs: msg.fs, dir: msg.dir, side: msg.side, clearSel: msg.err == nil,
-		info: "deleted " + plural(int(msg.removed), "entry")}
+		info: "deleted " + text.Plural(int(msg.removed), "entry")}
 	switch {
 	case errors.Is(msg.err, context.Canceled):
-		done.info = fmt.Sprintf("delete stopped after removing %s", plural(int(msg.removed), "entry"))
+		done.info = fmt.Sprintf("delete stopped after removing %s", text.Plural(int(msg.removed), "entry"))
 	case msg.err != nil:
-		done.err = fmt.Errorf("delete stopped after removing %s: %w", plural(int(msg.removed), "entry"), msg.err)
+		done.err = fmt.Errorf("delete stopped after removing %s: %w", text.Plural(int(msg.removed), "entry"), msg.err)
 	}
 	return m.handleOpDone(done)
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/ferry-tui/ferry/text"
 )
 
 // startEdit hands the file under the cursor to the injected EditFunc.
@@ -32,7 +34,7 @@ func (m *Model) handleEditDone(msg EditDoneMsg) tea.Cmd {
 	if msg.Question != "" {
 		lines := strings.Split(msg.Question, "\n")
 		for i, l := range lines {
-			lines[i] = Sanitize(l)
+			lines[i] = text.Sanitize(l)
 		}
 		m.overlay = &confirmDialog{kind: confirmEdit, title: lines[0], lines: lines[1:], onYes: msg.OnYes, onNo: msg.OnNo}
 		return nil

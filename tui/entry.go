@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/ferry-tui/ferry/text"
 )
 
 // entry is one row of a listing. The raw name builds paths; only the
@@ -14,9 +16,9 @@ import (
 // while the model keeps using them.
 type entry struct {
 	name    string // as the file system returned it
-	display string // Sanitize(name)
+	display string // text.Sanitize(name)
 	lower   string // strings.ToLower(display), for the filter
-	target  string // Sanitize(link target); empty unless a symbolic link
+	target  string // text.Sanitize(link target); empty unless a symbolic link
 	size    int64
 	mtime   int64 // Unix nanoseconds; 0 when unknown
 	width   int32 // cells taken by display
@@ -26,13 +28,13 @@ type entry struct {
 
 // newEntry describes fi for display.
 func newEntry(fi fs.FileInfo) entry {
-	display := Sanitize(fi.Name())
+	display := text.Sanitize(fi.Name())
 	var mtime int64
 	if t := fi.ModTime(); !t.IsZero() {
 		mtime = t.UnixNano()
 	}
 	width := len(display) // one cell per byte for printable ASCII
-	if !isPlainASCII(display) {
+	if !text.PlainASCII(display) {
 		width = ansi.StringWidth(display)
 	}
 	return entry{

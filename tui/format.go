@@ -14,7 +14,6 @@ const ellipsis = "…"
 
 // Column widths of a pane row.
 const (
-	sizeWidth = 5  // "1023K", "9.9M", "<DIR>"
 	timeWidth = 12 // "Jan 02 15:04", "Jan 02  2006"
 )
 
@@ -23,29 +22,6 @@ const (
 	layoutThisYear  = "Jan 02 15:04"
 	layoutOtherYear = "Jan 02  2006"
 )
-
-// formatSize renders a byte count the way ls -h does: plain bytes under 1K,
-// then one decimal under ten units and whole units above (1.2K, 10M).
-func formatSize(n int64) string {
-	if n < 1024 {
-		return strconv.FormatInt(n, 10)
-	}
-	const units = "KMGTPE"
-	v := float64(n)
-	i := -1
-	for v >= 1024 && i < len(units)-1 {
-		v /= 1024
-		i++
-	}
-	if v < 9.95 {
-		return strconv.FormatFloat(v, 'f', 1, 64) + units[i:i+1]
-	}
-	s := strconv.FormatFloat(v, 'f', 0, 64)
-	if s == "1024" && i < len(units)-1 {
-		return "1.0" + units[i+1:i+2]
-	}
-	return s + units[i:i+1]
-}
 
 // formatTime renders a modification time in now's location: the clock for
 // times in now's year, the year otherwise. The zero time renders empty.
@@ -149,12 +125,4 @@ func formatMode(m fs.FileMode) string {
 	special(6, m&fs.ModeSetgid != 0, 's', 'S')
 	special(9, m&fs.ModeSticky != 0, 't', 'T')
 	return string(b[:])
-}
-
-// humanBytes is formatSize for prose: "5 bytes", "1 byte", "1.2K".
-func humanBytes(n int64) string {
-	if n < 1024 {
-		return plural(int(n), "byte")
-	}
-	return formatSize(n)
 }

@@ -8,36 +8,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-func TestFormatSize(t *testing.T) {
-	tests := []struct {
-		in   int64
-		want string
-	}{
-		{0, "0"},
-		{1, "1"},
-		{1023, "1023"},
-		{1024, "1.0K"},
-		{1234, "1.2K"},
-		{10 * 1024, "10K"},
-		{1023 * 1024, "1023K"},
-		{1024*1024 - 1, "1.0M"},
-		{10 << 20, "10M"},
-		{123456789, "118M"},
-		{5 << 30, "5.0G"},
-		{1 << 40, "1.0T"},
-		{1<<63 - 1, "8.0E"},
-	}
-	for _, tt := range tests {
-		got := formatSize(tt.in)
-		if got != tt.want {
-			t.Errorf("formatSize(%d) = %q, want %q", tt.in, got, tt.want)
-		}
-		if len(got) > sizeWidth {
-			t.Errorf("formatSize(%d) = %q is wider than the column", tt.in, got)
-		}
-	}
-}
-
 func TestFormatTime(t *testing.T) {
 	now := time.Date(2025, time.June, 15, 12, 0, 0, 0, time.UTC)
 	tests := []struct {

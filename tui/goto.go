@@ -9,6 +9,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
 )
 
@@ -128,18 +129,18 @@ func (m *Model) handleCompletion(msg completionMsg) {
 	}
 	d.hints, d.err = nil, ""
 	if msg.err != nil {
-		d.err = Sanitize(msg.err.Error())
+		d.err = text.Sanitize(msg.err.Error())
 		return
 	}
 	sep := transfer.Separator(m.panes[d.side].fs)
 	dirPart := msg.typed[:strings.LastIndex(msg.typed, sep)+1]
 	var safe []string
 	for _, n := range msg.names {
-		if Sanitize(n) == n {
+		if text.Sanitize(n) == n {
 			safe = append(safe, n)
 		}
 		if len(d.hints) < maxHints {
-			d.hints = append(d.hints, Sanitize(n)+sep)
+			d.hints = append(d.hints, text.Sanitize(n)+sep)
 		}
 	}
 	switch {

@@ -7,6 +7,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/ferry-tui/ferry/text"
 )
 
 // inputKind says what an input dialog's answer is for.
@@ -48,7 +50,7 @@ type inputDialog struct {
 
 // newInput returns a focused input dialog prefilled with raw.
 func (m *Model) newInput(kind inputKind, title, raw string) *inputDialog {
-	d := &inputDialog{kind: kind, title: title, rawPrefill: raw, prefill: Sanitize(raw)}
+	d := &inputDialog{kind: kind, title: title, rawPrefill: raw, prefill: text.Sanitize(raw)}
 	d.input.prompt = "> "
 	d.resize(m.width)
 	d.input.SetValue(d.prefill)

@@ -1,6 +1,10 @@
 package tui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"charm.land/bubbles/v2/key"
+
+	"github.com/ferry-tui/ferry/text"
+)
 
 // KeyMap holds every key binding of the file manager. The help bar is
 // generated from it, so a binding's keys and its help text live in one
@@ -203,16 +207,16 @@ func DefaultKeyMap() KeyMap {
 		QueueFewerWorkers: b(k("-"), "-", "fewer workers"),
 		QueueClose:        b(k("w", "esc", "q"), "w/esc", "back"),
 
-		ConflictOverwrite:    b(k("o"), "o", "overwrite"),
-		ConflictOverwriteAll: b(k("O"), "O", "overwrite all"),
-		ConflictSkip:         b(k("s", "esc"), "s/esc", "skip"),
-		ConflictSkipAll:      b(k("S"), "S", "skip all"),
-		ConflictResume:       b(k("r"), "r", "resume"),
-		ConflictResumeAll:    b(k("R"), "R", "resume all"),
-		ConflictRename:       b(k("b"), "b", "keep both"),
-		ConflictRenameAll:    b(k("B"), "B", "keep both for all"),
-		ConflictNewer:        b(k("u"), "u", "if newer"),
-		ConflictNewerAll:     b(k("U"), "U", "if newer for all"),
+		ConflictOverwrite:    conflictKey("overwrite", false),
+		ConflictOverwriteAll: conflictKey("overwrite", true),
+		ConflictSkip:         conflictKey("skip", false),
+		ConflictSkipAll:      conflictKey("skip", true),
+		ConflictResume:       conflictKey("resume", false),
+		ConflictResumeAll:    conflictKey("resume", true),
+		ConflictRename:       conflictKey("rename", false),
+		ConflictRenameAll:    conflictKey("rename", true),
+		ConflictNewer:        conflictKey("newer", false),
+		ConflictNewerAll:     conflictKey("newer", true),
 		ConflictForAll:       b(k("a"), "a", "for all"),
 	}
 }
@@ -243,3 +247,21 @@ func (b bindings) ShortHelp() []key.Binding { return b }
 
 // FullHelp returns the list as one column.
 func (b bindings) FullHelp() [][]key.Binding { return [][]key.Binding{b} }
+
+// conflictKey is the binding of text.Choices' answer for policy: its Key
+// (and esc, for skip) or, with all, its AllKey. The UI and the headless
+// commands' prompt so share one table of conflict keys.
+func conflictKey(policy string, all bool) key.Binding {
+	for _, c := range text.Choices() {
+		switch {
+		case c.Policy != policy:
+		case all:
+			return key.NewBinding(key.WithKeys(c.AllKey), key.WithHelp(c.AllKey, c.AllLabel))
+		case policy == "skip":
+			return key.NewBinding(key.WithKeys(c.Key, "esc"), key.WithHelp(c.Key+"/esc", c.Label))
+		default:
+			return key.NewBinding(key.WithKeys(c.Key), key.WithHelp(c.Key, c.Label))
+		}
+	}
+	return key.NewBinding(key.WithDisabled())
+}

@@ -7,6 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
 )
 
@@ -114,7 +115,7 @@ func loadDir(ctx context.Context, fsys transfer.FS, sd side, reqID uint64, path 
 // directory. A link that cannot be read or followed keeps what Lstat said.
 func resolveLink(ctx context.Context, fsys transfer.FS, full string, e *entry) {
 	if target, err := fsys.Readlink(ctx, full); err == nil {
-		e.target = Sanitize(target)
+		e.target = text.Sanitize(target)
 	}
 	fi, err := fsys.Stat(ctx, full)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
 )
 
@@ -236,7 +237,7 @@ func (m *Model) handleMoveSwept(msg moveSweptMsg) tea.Cmd {
 	case msg.err != nil:
 		m.status.setError(fmt.Errorf("move: source not removed: %w", msg.err))
 	case msg.kept > 0 && !m.status.isErr:
-		m.status.setInfo("move to " + b.dstLabel + ": kept " + plural(msg.kept, "source directory") +
+		m.status.setInfo("move to " + b.dstLabel + ": kept " + text.Plural(msg.kept, "source directory") +
 			" that still hold entries not moved")
 	}
 	m.markBatchDirty(b)

@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
 )
 
@@ -117,7 +118,7 @@ func (m *Model) submitRename(d *inputDialog) tea.Cmd {
 	}
 	p := &m.panes[d.side]
 	if p.hasName(name) {
-		d.err = Sanitize(name) + " already exists"
+		d.err = text.Sanitize(name) + " already exists"
 		return nil
 	}
 	m.overlay = nil
@@ -260,20 +261,9 @@ func describe(es []*entry) string {
 	}
 	switch {
 	case dirs == 0:
-		return plural(len(es), "file")
+		return text.Plural(len(es), "file")
 	case dirs == len(es):
-		return plural(len(es), "directory")
+		return text.Plural(len(es), "directory")
 	}
-	return plural(len(es), "entry")
-}
-
-// plural is "1 file", "3 files", "2 directories".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	if strings.HasSuffix(noun, "y") {
-		return strconv.Itoa(n) + " " + noun[:len(noun)-1] + "ies"
-	}
-	return strconv.Itoa(n) + " " + noun + "s"
+	return text.Plural(len(es), "entry")
 }

@@ -5,6 +5,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
 )
 
@@ -243,5 +244,5 @@ func (p *pane) label() string {
 	if p.fs == nil {
 		return "?"
 	}
-	return Sanitize(p.fs.Label()) + ":" + Sanitize(p.path)
+	return text.Sanitize(p.fs.Label()) + ":" + text.Sanitize(p.path)
 }

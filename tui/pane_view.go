@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/ferry-tui/ferry/text"
 )
 
 // View renders the pane as exactly height lines of exactly width cells.
@@ -64,21 +66,21 @@ func (p *pane) hint() string {
 // headerView renders "label:/path", cutting the start of long paths, and on
 // the right the filter, the selection and the sort order, as far as they fit.
 func (p *pane) headerView(st *Styles) string {
-	text := p.label()
+	title := p.label()
 	if p.loading && p.loaded {
-		text += " " + ellipsis
+		title += " " + ellipsis
 	}
 	var info []string
 	if p.conn != "" {
 		info = append(info, p.conn)
 	}
 	if p.filter != "" {
-		info = append(info, "/"+Sanitize(p.filter))
+		info = append(info, "/"+text.Sanitize(p.filter))
 	}
 	if p.nSel > 0 {
 		sel := itoa(p.nSel) + " sel"
 		if n := p.selectedSize(); n > 0 {
-			sel += " " + formatSize(n)
+			sel += " " + text.Size(n)
 		}
 		info = append(info, sel)
 	}
@@ -91,7 +93,7 @@ func (p *pane) headerView(st *Styles) string {
 		style = st.HeaderFocused
 	}
 	if p.width < 3 {
-		return style.Render(fit(text, p.width))
+		return style.Render(fit(title, p.width))
 	}
 	inner := p.width - 2
 	right := strings.Join(info, "  ")
@@ -102,10 +104,10 @@ func (p *pane) headerView(st *Styles) string {
 		right = strings.Join(info, "  ")
 	}
 	if right == "" {
-		return style.Render(" " + fitLeft(text, inner) + " ")
+		return style.Render(" " + fitLeft(title, inner) + " ")
 	}
 	rw := ansi.StringWidth(right)
-	return style.Render(" " + fitLeft(text, inner-rw-2) + "  " + right + " ")
+	return style.Render(" " + fitLeft(title, inner-rw-2) + "  " + right + " ")
 }
 
 // columns is the layout of a row: a name column and which of the size,
@@ -126,7 +128,7 @@ const (
 // " name  size  time  perms ".
 func layoutColumns(width int) columns {
 	base := width - 2
-	size, tm, perm := 2+sizeWidth, 2+timeWidth, 2+permWidth
+	size, tm, perm := 2+text.SizeWidth, 2+timeWidth, 2+permWidth
 	switch {
 	case base-size-tm-perm >= minName:
 		return columns{name: base - size - tm - perm, size: true, time: true, perms: true}
@@ -149,7 +151,7 @@ func (p *pane) rowView(st *Styles, cols columns, e *entry, isCursor, isSel bool,
 	var meta strings.Builder
 	if cols.size {
 		meta.WriteString("  ")
-		meta.WriteString(alignRight(sizeCell(e), sizeWidth))
+		meta.WriteString(alignRight(sizeCell(e), text.SizeWidth))
 	}
 	if cols.time {
 		meta.WriteString("  ")
@@ -205,5 +207,5 @@ func sizeCell(e *entry) string {
 	if e.opens() {
 		return "<DIR>"
 	}
-	return formatSize(e.size)
+	return text.Size(e.size)
 }

@@ -7,6 +7,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/ferry-tui/ferry/text"
 )
 
 // hostsLoadedMsg carries the hosts the picker offers.
@@ -82,7 +84,7 @@ func (m *Model) handleHostsLoaded(msg hostsLoadedMsg) {
 	pk.loading = false
 	pk.hosts = msg.hosts
 	if msg.err != nil {
-		pk.err = "cannot read the hosts: " + Sanitize(msg.err.Error())
+		pk.err = "cannot read the hosts: " + text.Sanitize(msg.err.Error())
 	}
 	pk.refilter()
 }
@@ -111,7 +113,7 @@ func (pk *hostPicker) refilter() {
 	var fuzzy []pickItem
 	exact := q == "local" && pk.local
 	for _, h := range pk.hosts {
-		item := pickItem{alias: h.Alias, label: Sanitize(h.Alias), detail: hostDetail(h)}
+		item := pickItem{alias: h.Alias, label: text.Sanitize(h.Alias), detail: hostDetail(h)}
 		alias := strings.ToLower(h.Alias)
 		exact = exact || alias == q
 		switch {
@@ -123,16 +125,16 @@ func (pk *hostPicker) refilter() {
 	}
 	pk.items = append(pk.items, fuzzy...)
 	if raw := strings.TrimSpace(pk.input.Value()); raw != "" && !exact {
-		pk.items = append(pk.items, pickItem{alias: raw, label: Sanitize(raw), detail: "connect to this"})
+		pk.items = append(pk.items, pickItem{alias: raw, label: text.Sanitize(raw), detail: "connect to this"})
 	}
 	pk.cursor = max(min(pk.cursor, len(pk.items)-1), 0)
 }
 
 // hostDetail is "user@hostname", "hostname" or "".
 func hostDetail(h HostEntry) string {
-	d := Sanitize(h.HostName)
+	d := text.Sanitize(h.HostName)
 	if h.User != "" {
-		d = Sanitize(h.User) + "@" + d
+		d = text.Sanitize(h.User) + "@" + d
 	}
 	return d
 }

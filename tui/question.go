@@ -6,6 +6,8 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/ferry-tui/ferry/text"
 )
 
 // BackgroundAsker carries questions that come at any time while the UI
@@ -125,7 +127,7 @@ func (m *Model) nextQuestion() tea.Cmd {
 		}
 		title := ""
 		if req.from != "" {
-			title = "Reconnecting to " + Sanitize(req.from)
+			title = "Reconnecting to " + text.Sanitize(req.from)
 		}
 		q := &question{id: m.newID(), req: &req, answered: make(chan struct{})}
 		q.dialog = m.askDialog(q.req, title)

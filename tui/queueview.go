@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
 )
 
@@ -80,7 +81,7 @@ func (q *queueView) current() (transfer.JobStatus, bool) {
 // screen renders a title line, the jobs, and a line about the job under
 // the cursor: its error in full, or where it goes.
 func (q *queueView) screen(st *Styles, width, height int) string {
-	title := " Transfer queue · " + plural(q.snap.Jobs, "job") + " · " + plural(q.snap.Workers, "worker")
+	title := " Transfer queue · " + text.Plural(q.snap.Jobs, "job") + " · " + text.Plural(q.snap.Workers, "worker")
 	if q.snap.Paused {
 		title += " · paused"
 	}
@@ -155,21 +156,21 @@ func (m *Model) describeJob(j *transfer.JobStatus) jobText {
 			name = rel
 		}
 	}
-	t := jobText{name: Sanitize(name),
-		detail: "  " + Sanitize(j.SrcLabel+":"+j.Src) + " → " + Sanitize(j.DstLabel+":"+j.Dst)}
+	t := jobText{name: text.Sanitize(name),
+		detail: "  " + text.Sanitize(j.SrcLabel+":"+j.Src) + " → " + text.Sanitize(j.DstLabel+":"+j.Dst)}
 	if j.RetryErr != nil && j.State == transfer.Running {
-		t.detail = "  " + Sanitize(fmt.Sprintf("try %d after: %v", j.Attempt+1, j.RetryErr))
+		t.detail = "  " + text.Sanitize(fmt.Sprintf("try %d after: %v", j.Attempt+1, j.RetryErr))
 		if j.Waiting {
 			t.detail = "  waiting for the connection; " + strings.TrimPrefix(t.detail, "  ")
 		}
 	}
 	if j.Err != nil && (j.State == transfer.Failed || j.State == transfer.Skipped) {
 		msg := j.Err.Error()
-		t.detail = "  " + Sanitize(msg)
+		t.detail = "  " + text.Sanitize(msg)
 		if name != j.Src {
 			msg = strings.ReplaceAll(msg, j.Src, name)
 		}
-		t.err = Sanitize(msg)
+		t.err = text.Sanitize(msg)
 	}
 	return t
 }
@@ -185,14 +186,14 @@ func fileProgress(j *transfer.JobStatus, wide bool) string {
 	if size > 0 {
 		pct = int(min(done, size) * 100 / size)
 	}
-	bytes := alignRight(formatSize(done)+"/"+formatSize(size), queueBytesWidth)
+	bytes := alignRight(text.Size(done)+"/"+text.Size(size), queueBytesWidth)
 	s := fmt.Sprintf("%3d%% %s", pct, bytes)
 	if !wide {
 		return s
 	}
 	speed := ""
 	if j.State == transfer.Running && j.Speed > 0 {
-		speed = formatSize(int64(j.Speed)) + "/s"
+		speed = text.Size(int64(j.Speed)) + "/s"
 	}
 	return bar(min(max(pct, 0), 100)*queueBarWidth/100, queueBarWidth) + " " + s + " " + alignRight(speed, queueSpeedWidth)
 }
@@ -307,7 +308,7 @@ func (m *Model) retryFailed() {
 			b.open, b.hasFail = true, false
 		}
 	}
-	m.status.setInfo("retrying " + plural(n, "job"))
+	m.status.setInfo("retrying " + text.Plural(n, "job"))
 }
 
 // reportErr shows err in the status line, if any.

@@ -355,7 +355,4 @@ func TestStripText(t *testing.T) {
 	if got := stripText(s); !strings.HasSuffix(got, " · paused") || strings.Contains(got, "/s") {
 		t.Errorf("paused: %q", got)
 	}
-	if got := FormatETA(2*time.Hour + 3*time.Minute + 4*time.Second); got != "2:03:04" {
-		t.Errorf("FormatETA = %q", got)
-	}
 }

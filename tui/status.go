@@ -1,5 +1,7 @@
 package tui
 
+import "github.com/ferry-tui/ferry/text"
+
 // status is the one-line message area below the panes. Messages and errors
 // stay until the next key press.
 type status struct {
@@ -9,12 +11,12 @@ type status struct {
 
 // setError shows err in the error style.
 func (s *status) setError(err error) {
-	s.text, s.isErr = Sanitize(err.Error()), true
+	s.text, s.isErr = text.Sanitize(err.Error()), true
 }
 
 // setInfo shows an informational message; msg is sanitised.
 func (s *status) setInfo(msg string) {
-	s.text, s.isErr = Sanitize(msg), false
+	s.text, s.isErr = text.Sanitize(msg), false
 }
 
 // clear empties the status line.

@@ -1,10 +1,9 @@
 package tui
 
 import (
-	"fmt"
 	"strings"
-	"time"
 
+	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
 )
 
@@ -14,18 +13,18 @@ import (
 func stripText(s transfer.Snapshot) string {
 	st := s.States
 	parts := []string{
-		plural(st[transfer.Running], "active job"),
+		text.Plural(st[transfer.Running], "active job"),
 		itoa(st[transfer.Done]+st[transfer.Skipped]) + "/" + itoa(s.Jobs) + " files",
 	}
-	total := formatSize(s.TotalBytes)
+	total := text.Size(s.TotalBytes)
 	if s.Counting {
 		total = "counting…"
 	}
-	parts = append(parts, formatSize(s.DoneBytes)+"/"+total)
+	parts = append(parts, text.Size(s.DoneBytes)+"/"+total)
 	if st[transfer.Running] > 0 && !s.Paused {
-		parts = append(parts, formatSize(int64(s.Speed))+"/s")
+		parts = append(parts, text.Size(int64(s.Speed))+"/s")
 		if s.ETA >= 0 && !s.Counting {
-			parts = append(parts, "ETA "+FormatETA(s.ETA))
+			parts = append(parts, "ETA "+text.ETA(s.ETA))
 		}
 	}
 	if n := st[transfer.Failed]; n > 0 {
@@ -44,16 +43,6 @@ func stripText(s transfer.Snapshot) string {
 		parts = append(parts, "idle")
 	}
 	return " " + strings.Join(parts, " · ")
-}
-
-// FormatETA renders a duration as m:ss, or h:mm:ss from an hour on.
-func FormatETA(d time.Duration) string {
-	secs := int64(d.Round(time.Second) / time.Second)
-	h, m, s := secs/3600, secs/60%60, secs%60
-	if h > 0 {
-		return fmt.Sprintf("%d:%02d:%02d", h, m, s)
-	}
-	return fmt.Sprintf("%d:%02d", m, s)
 }
 
 // stripLine renders the transfer strip, exactly width cells wide.

@@ -6,6 +6,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
 )
 
@@ -223,7 +224,7 @@ func (m *Model) finishBatch(b *batchInfo) tea.Cmd {
 	}
 	if b.failed > 0 {
 		m.status.setError(fmt.Errorf("%s to %s: %s failed (w shows the queue): %w",
-			verb, b.dstLabel, plural(b.failed, "entry"), b.firstErr))
+			verb, b.dstLabel, text.Plural(b.failed, "entry"), b.firstErr))
 	} else {
 		m.status.setInfo(verb + " to " + b.dstLabel + " finished")
 	}
@@ -241,7 +242,7 @@ func (m *Model) finishBatch(b *batchInfo) tea.Cmd {
 func (x *transfers) addConflict(ev transfer.Event, b *batchInfo) {
 	pc := pendingConflict{job: ev.Job, batch: ev.Batch, c: *ev.Conflict, srcLabel: "source", dstLabel: "destination"}
 	if b != nil {
-		pc.srcLabel, pc.dstLabel = Sanitize(b.src.Label()), Sanitize(b.dst.Label())
+		pc.srcLabel, pc.dstLabel = text.Sanitize(b.src.Label()), text.Sanitize(b.dst.Label())
 	}
 	for _, c := range x.conflicts {
 		if c.job == pc.job {

@@ -13,6 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
 )
 
@@ -60,7 +61,7 @@ func (m *Model) startView() tea.Cmd {
 		return nil
 	}
 	full := p.fs.Join(p.path, e.name)
-	v := &viewer{id: m.newID(), title: Sanitize(p.fs.Label()) + ":" + Sanitize(full), size: e.size, loading: true}
+	v := &viewer{id: m.newID(), title: text.Sanitize(p.fs.Label()) + ":" + text.Sanitize(full), size: e.size, loading: true}
 	m.overlay = v
 	return readHead(m.ctx, p.fs, full, v.id)
 }
@@ -184,9 +185,9 @@ func (v *viewer) screen(st *Styles, width, height int) string {
 	if v.hex {
 		mode = "hex"
 	}
-	head := v.title + "  " + humanBytes(v.size) + "  " + mode
+	head := v.title + "  " + text.Bytes(v.size) + "  " + mode
 	if v.truncated {
-		head += "  first " + formatSize(viewLimit) + " shown"
+		head += "  first " + text.Size(viewLimit) + " shown"
 	}
 	lines = append(lines, st.HeaderFocused.Render(" "+fitLeft(head, max(width-2, 0))+" "))
 	rows := height - 1
@@ -219,7 +220,7 @@ func (v *viewer) line(i, width int) string {
 			end = v.starts[i+1]
 		}
 		raw := bytes.TrimRight(v.data[v.starts[i]:end], "\r\n")
-		s = Sanitize(expandTabs(string(raw)))
+		s = text.Sanitize(expandTabs(string(raw)))
 	}
 	return ansi.Cut(s, v.left, v.left+width)
 }

@@ -15,7 +15,7 @@ import (
 
 	"github.com/ferry-tui/ferry/config"
 	"github.com/ferry-tui/ferry/remote"
-	"github.com/ferry-tui/ferry/tui"
+	"github.com/ferry-tui/ferry/text"
 	"golang.org/x/term"
 )
 
@@ -283,12 +283,12 @@ func errText(err error) string {
 	msg := err.Error()
 	for _, p := range errPaths(err) {
 		if strings.ContainsAny(p, "\n\r") {
-			msg = strings.ReplaceAll(msg, p, tui.Sanitize(p))
+			msg = strings.ReplaceAll(msg, p, text.Sanitize(p))
 		}
 	}
 	lines := strings.Split(msg, "\n")
 	for i, l := range lines {
-		lines[i] = tui.Sanitize(l)
+		lines[i] = text.Sanitize(l)
 	}
 	return strings.Join(lines, "\n")
 }
@@ -296,7 +296,7 @@ func errText(err error) string {
 // oneLine is err's message on one line, every control character escaped:
 // for a job's failure or notice, which names server paths anywhere in its
 // text and is never meant to span lines.
-func oneLine(err error) string { return tui.Sanitize(err.Error()) }
+func oneLine(err error) string { return text.Sanitize(err.Error()) }
 
 // errPaths returns the paths named by the *fs.PathError and *os.LinkError
 // values in err's tree.

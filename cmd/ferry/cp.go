@@ -12,8 +12,8 @@ import (
 
 	"github.com/ferry-tui/ferry/config"
 	"github.com/ferry-tui/ferry/local"
+	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
-	"github.com/ferry-tui/ferry/tui"
 )
 
 // cpFlags are ferry cp's own flags.
@@ -318,7 +318,7 @@ func (s *session) follow(ctx context.Context, eng *transfer.Engine, name string,
 				}
 			case transfer.Notice:
 				bar.clear()
-				fmt.Fprintln(s.stderr, "ferry:", tui.Sanitize(ev.Message))
+				fmt.Fprintln(s.stderr, "ferry:", text.Sanitize(ev.Message))
 			case transfer.BatchFinished:
 				done = true
 			}
@@ -343,7 +343,7 @@ func (s *session) follow(ctx context.Context, eng *transfer.Engine, name string,
 	}
 	// The bytes that really moved, failed and retried files included.
 	moved := snap.MovedBytes
-	fmt.Fprintf(s.stderr, "ferry %s: %d file(s), %s moved in %s (%s/s)", name, files, humanBytes(moved), elapsed.Round(time.Millisecond), humanBytes(int64(float64(moved)/max(elapsed.Seconds(), 0.001))))
+	fmt.Fprintf(s.stderr, "ferry %s: %d file(s), %s moved in %s (%s/s)", name, files, text.Bytes(moved), elapsed.Round(time.Millisecond), text.Bytes(int64(float64(moved)/max(elapsed.Seconds(), 0.001))))
 	if skipped > 0 {
 		fmt.Fprintf(s.stderr, ", %d skipped", skipped)
 	}
@@ -383,20 +383,6 @@ func (s *session) answerConflict(ctx context.Context, eng *transfer.Engine, ev t
 	}
 	_ = eng.Answer(ev.Job, ans)
 	return true
-}
-
-// humanBytes formats n as 1.2 MiB.
-func humanBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }
 
 // mustBeDir checks, as cp and scp do, that a destination written with a

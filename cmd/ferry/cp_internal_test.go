@@ -29,8 +29,9 @@ func TestAskConflictOn(t *testing.T) {
 	}{
 		{"o\n", transfer.Answer{Choice: transfer.Overwrite}},
 		{"S\n", transfer.Answer{Choice: transfer.Skip, ForAll: true}},
-		{"what\nk\n", transfer.Answer{Choice: transfer.Rename}},
-		{"N\n", transfer.Answer{Choice: transfer.Newer, ForAll: true}},
+		{"what\nb\n", transfer.Answer{Choice: transfer.Rename}},
+		{"k\n u \n", transfer.Answer{Choice: transfer.Newer}}, // keys of the old prompt are no answer
+		{"U\n", transfer.Answer{Choice: transfer.Newer, ForAll: true}},
 		{"r\n", transfer.Answer{Choice: transfer.Resume}},
 	}
 	for _, tc := range cases {
@@ -38,6 +39,9 @@ func TestAskConflictOn(t *testing.T) {
 		got, err := askConflictOn(context.Background(), strings.NewReader(tc.in), &out, c)
 		if err != nil || got != tc.want {
 			t.Errorf("%q: %+v, %v; want %+v", tc.in, got, err, tc.want)
+		}
+		if !strings.Contains(out.String(), "b keep both, u if newer") {
+			t.Errorf("the question does not offer the UI's keys: %q", out.String())
 		}
 		if strings.ContainsRune(out.String(), 0x1b) {
 			t.Errorf("raw escape in the question: %q", out.String())

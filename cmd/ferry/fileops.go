@@ -10,8 +10,8 @@ import (
 
 	"github.com/ferry-tui/ferry/config"
 	"github.com/ferry-tui/ferry/remote"
+	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
-	"github.com/ferry-tui/ferry/tui"
 )
 
 // remoteOp is one headless command on remote paths.
@@ -143,7 +143,7 @@ func opLs(ctx context.Context, o *opRun) error {
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
 	for _, e := range entries {
-		name := tui.Sanitize(e.Name())
+		name := text.Sanitize(e.Name())
 		if e.IsDir() {
 			name += "/"
 		}

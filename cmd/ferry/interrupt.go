@@ -9,8 +9,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
-	"github.com/ferry-tui/ferry/tui"
 )
 
 // stopDeadline is how long the process may take to stop after Ctrl-C or
@@ -67,10 +67,10 @@ func (s *session) interrupted(eng *transfer.Engine, name string, dstFS transfer.
 	done, _, kept := unfinished(eng)
 	for _, j := range snap.Active {
 		if j.Kind == transfer.KindFile {
-			kept = append(kept, tui.Sanitize(transfer.TempPath(dstFS, j.Dst))+" (if it was made: the copy was still stopping)")
+			kept = append(kept, text.Sanitize(transfer.TempPath(dstFS, j.Dst))+" (if it was made: the copy was still stopping)")
 		}
 	}
-	fmt.Fprintf(s.stderr, "ferry %s: interrupted: %d file(s) copied, %s moved; files not finished were left untouched at their targets", name, done, humanBytes(snap.MovedBytes))
+	fmt.Fprintf(s.stderr, "ferry %s: interrupted: %d file(s) copied, %s moved; files not finished were left untouched at their targets", name, done, text.Bytes(snap.MovedBytes))
 	if len(kept) == 0 {
 		fmt.Fprintln(s.stderr, ", and no partial copies were left behind")
 		return
@@ -95,7 +95,7 @@ func unfinished(eng *transfer.Engine) (done, notDone int, kept []string) {
 			notDone++
 		}
 		if j.Partial != "" {
-			kept = append(kept, tui.Sanitize(j.Partial))
+			kept = append(kept, text.Sanitize(j.Partial))
 		}
 	}
 	return done, notDone, kept

@@ -9,8 +9,8 @@ import (
 	"strings"
 
 	"github.com/ferry-tui/ferry/remote"
+	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
-	"github.com/ferry-tui/ferry/tui"
 )
 
 // progressBar draws one line of transfer progress on a terminal: total
@@ -51,20 +51,20 @@ func progressLine(snap transfer.Snapshot, width int) string {
 		pct = float64(snap.DoneBytes) / float64(snap.TotalBytes)
 	}
 	filled := int(pct * barWidth)
-	total := humanBytes(snap.TotalBytes)
+	total := text.Bytes(snap.TotalBytes)
 	if snap.Counting {
 		total += " (counting…)"
 	}
 	eta := "--:--"
 	if snap.ETA >= 0 && !snap.Counting {
-		eta = tui.FormatETA(snap.ETA)
+		eta = text.ETA(snap.ETA)
 	}
 	line := fmt.Sprintf("[%s%s] %3.0f%% %s/%s %s/s ETA %s",
 		strings.Repeat("#", filled), strings.Repeat(" ", barWidth-filled), pct*100,
-		humanBytes(snap.DoneBytes), total, humanBytes(int64(snap.Speed)), eta)
+		text.Bytes(snap.DoneBytes), total, text.Bytes(int64(snap.Speed)), eta)
 	if len(snap.Active) > 0 {
 		j := snap.Active[0]
-		name := tui.Sanitize(baseName(j.Src))
+		name := text.Sanitize(baseName(j.Src))
 		filePct := 100.0
 		if j.Size > 0 {
 			filePct = float64(j.Done) / float64(j.Size) * 100
@@ -85,8 +85,8 @@ func baseName(p string) string {
 }
 
 // askConflict asks on the terminal what to do with an existing file.
-// Lowercase answers apply to this file, uppercase to every conflict of
-// the batch. Without a terminal it returns remote.ErrNoPrompt.
+// The keys are the UI's (text.Choices): lowercase answers apply to this
+// file, uppercase to every conflict of the batch. Without a terminal it returns remote.ErrNoPrompt.
 func (s *session) askConflict(ctx context.Context, c *transfer.Conflict) (transfer.Answer, error) {
 	if s.openTTY == nil {
 		return transfer.Answer{}, remote.ErrNoPrompt
@@ -109,7 +109,7 @@ func askConflictOn(ctx context.Context, in io.Reader, out io.Writer, c *transfer
 		what = "does not exist, but an interrupted copy left a partial file of it"
 	}
 	fmt.Fprintf(out, "%s %s (%s, %s); the source is %s, %s.\n",
-		tui.Sanitize(c.Dst), what, humanBytes(c.DstSize), c.DstTime.Local().Format(layout), humanBytes(c.SrcSize), c.SrcTime.Local().Format(layout))
+		text.Sanitize(c.Dst), what, text.Bytes(c.DstSize), c.DstTime.Local().Format(layout), text.Bytes(c.SrcSize), c.SrcTime.Local().Format(layout))
 	type answer struct {
 		line string
 		err  error
@@ -130,7 +130,7 @@ func askConflictOn(ctx context.Context, in io.Reader, out io.Writer, c *transfer
 		}
 	}()
 	for {
-		fmt.Fprint(out, "[o]verwrite, [s]kip, [r]esume, [k]eep both, [n]ewer only (capital letter: for all)? ")
+		fmt.Fprint(out, text.ChoicePrompt())
 		next <- struct{}{}
 		var got answer
 		select {
@@ -142,11 +142,11 @@ func askConflictOn(ctx context.Context, in io.Reader, out io.Writer, c *transfer
 			return transfer.Answer{}, ctx.Err()
 		case got = <-lines:
 		}
-		a := strings.TrimSpace(got.line)
-		choice, ok := map[string]transfer.Policy{"o": transfer.Overwrite, "s": transfer.Skip, "r": transfer.Resume, "k": transfer.Rename, "n": transfer.Newer}[strings.ToLower(a)]
+		c, forAll, ok := text.ParseChoice(got.line)
+		choice, known := transfer.ParsePolicy(c.Policy)
 		switch {
-		case ok:
-			return transfer.Answer{Choice: choice, ForAll: a != strings.ToLower(a)}, nil
+		case ok && known:
+			return transfer.Answer{Choice: choice, ForAll: forAll}, nil
 		case got.err != nil:
 			// The input ended without an answer.
 			return transfer.Answer{}, errors.Join(remote.ErrNoPrompt, got.err)

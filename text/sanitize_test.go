@@ -1,4 +1,4 @@
-package tui
+package text
 
 import (
 	"strings"
@@ -92,4 +92,14 @@ func FuzzSanitize(f *testing.F) {
 			t.Errorf("Sanitize is not idempotent on %q", s)
 		}
 	})
+}
+
+func TestSanitizeLinesKeepsLineFeedsAndTabs(t *testing.T) {
+	in := "line one\n\tline two\x1b[2J\r\u202e"
+	if got, want := SanitizeLines(in), "line one\n\tline two\\x1b[2J\\x0d\\u202e"; got != want {
+		t.Errorf("SanitizeLines = %q, want %q", got, want)
+	}
+	if got, want := Sanitize(in), `line one\x0a\x09line two\x1b[2J\x0d\u202e`; got != want {
+		t.Errorf("Sanitize = %q, want %q", got, want)
+	}
 }

@@ -1,4 +1,4 @@
-package tui
+package text
 
 import (
 	"strconv"
@@ -22,7 +22,18 @@ import (
 // are not escaped, so Windows paths stay readable; the escapes are for showing,
 // never for parsing back.
 func Sanitize(s string) string {
-	if isPlainASCII(s) {
+	return sanitize(s, false)
+}
+
+// SanitizeLines is Sanitize for text of several lines, such as a server's
+// banner or a multi-line prompt: line feeds and tabs stay as they are.
+func SanitizeLines(s string) string {
+	return sanitize(s, true)
+}
+
+// sanitize is Sanitize, keeping line feeds and tabs with keepLines.
+func sanitize(s string, keepLines bool) string {
+	if PlainASCII(s) {
 		return s
 	}
 	var b strings.Builder
@@ -32,6 +43,8 @@ func Sanitize(s string) string {
 		switch {
 		case r == utf8.RuneError && size <= 1:
 			writeByteEscape(&b, s[i])
+		case keepLines && (r == '\n' || r == '\t'):
+			b.WriteByte(byte(r))
 		case r < 0x20 || r == 0x7f:
 			writeByteEscape(&b, byte(r))
 		case mustEscapeRune(r):
@@ -44,9 +57,9 @@ func Sanitize(s string) string {
 	return b.String()
 }
 
-// isPlainASCII reports whether s holds printable ASCII only, the common case
-// that needs no copy.
-func isPlainASCII(s string) bool {
+// PlainASCII reports whether s holds printable ASCII only: the common case,
+// which Sanitize returns as it is and which takes one cell per byte.
+func PlainASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c >= 0x7f {
 			return false
