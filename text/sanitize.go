@@ -18,9 +18,10 @@ import (
 //     category Cf, such as zero-width spaces and joiners) and the line and
 //     paragraph separators as \uNNNN or \UNNNNNNNN.
 //
-// Printable text, including wide characters, is returned unchanged. Backslashes
-// are not escaped, so Windows paths stay readable; the escapes are for showing,
-// never for parsing back.
+// The backslash itself is shown as \\, so that a name that really holds the
+// four characters \xff never looks like the invalid byte 0xff. Other printable
+// text, including wide characters, is returned unchanged. The escapes are for
+// showing, never for parsing back.
 func Sanitize(s string) string {
 	return sanitize(s, false)
 }
@@ -43,6 +44,8 @@ func sanitize(s string, keepLines bool) string {
 		switch {
 		case r == utf8.RuneError && size <= 1:
 			writeByteEscape(&b, s[i])
+		case r == '\\':
+			b.WriteString(`\\`)
 		case keepLines && (r == '\n' || r == '\t'):
 			b.WriteByte(byte(r))
 		case r < 0x20 || r == 0x7f:
@@ -57,11 +60,12 @@ func sanitize(s string, keepLines bool) string {
 	return b.String()
 }
 
-// PlainASCII reports whether s holds printable ASCII only: the common case,
-// which Sanitize returns as it is and which takes one cell per byte.
+// PlainASCII reports whether s holds printable ASCII other than the
+// backslash only: the common case, which Sanitize returns as it is and which
+// takes one cell per byte.
 func PlainASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '\\' {
 			return false
 		}
 	}

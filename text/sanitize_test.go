@@ -1,6 +1,8 @@
 package text
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -16,10 +18,11 @@ func TestSanitize(t *testing.T) {
 	}{
 		{"plain ASCII", "report 01.csv", "report 01.csv", 13},
 		{"empty", "", "", 0},
-		{"backslash kept", `C:\Users\me`, `C:\Users\me`, 11},
+		{"backslash escaped", `C:\Users\me`, `C:\\Users\\me`, 13},
+		{"escape look-alike", `bad\xff` + "\xff", `bad\\xff\xff`, 12},
 		{"SGR colour", "evil\x1b[31mred", `evil\x1b[31mred`, 15},
 		{"OSC title", "a\x1b]0;pwned\x07b", `a\x1b]0;pwned\x07b`, 18},
-		{"OSC 8 hyperlink", "\x1b]8;;http://x\x1b\\y", `\x1b]8;;http://x\x1b\y`, 22},
+		{"OSC 8 hyperlink", "\x1b]8;;http://x\x1b\\y", `\x1b]8;;http://x\x1b\\y`, 23},
 		{"clear screen", "\x1b[2J\x1b[H", `\x1b[2J\x1b[H`, 13},
 		{"newline tab CR", "a\nb\tc\rd", `a\x0ab\x09c\x0dd`, 16},
 		{"NUL and DEL", "\x00\x7f", `\x00\x7f`, 8},
@@ -82,16 +85,52 @@ func TestSanitizePlainASCIIIsNotCopied(t *testing.T) {
 }
 
 func FuzzSanitize(f *testing.F) {
-	for _, s := range []string{"", "a", "\x1b[31m", "\u202e", "\xff", "日本", "\u009b", "a\u200db", "\xed\xa0\x80"} {
+	for _, s := range []string{"", "a", "\x1b[31m", "\u202e", "\xff", "日本", "\u009b", "a\u200db", "\xed\xa0\x80", `bad\xff`, `C:\dir`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		got := Sanitize(s)
 		assertSafe(t, got)
-		if Sanitize(got) != got {
-			t.Errorf("Sanitize is not idempotent on %q", s)
+		// Unambiguous: the escapes read back give exactly the input, so no
+		// two names ever look the same.
+		if back, err := unescape(got); err != nil || back != s {
+			t.Errorf("Sanitize(%q) = %q reads back as %q (%v)", s, got, back, err)
 		}
 	})
+}
+
+// unescape reads Sanitize's escapes back: \\, \xNN, \uNNNN, \UNNNNNNNN.
+func unescape(s string) (string, error) {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' {
+			b.WriteByte(s[i])
+			continue
+		}
+		if i+1 >= len(s) {
+			return "", fmt.Errorf("lone backslash at %d", i)
+		}
+		digits := map[byte]int{'x': 2, 'u': 4, 'U': 8}[s[i+1]]
+		if s[i+1] == '\\' {
+			b.WriteByte('\\')
+			i++
+			continue
+		}
+		if digits == 0 || i+2+digits > len(s) {
+			return "", fmt.Errorf("bad escape at %d", i)
+		}
+		n, err := strconv.ParseUint(s[i+2:i+2+digits], 16, 32)
+		if err != nil {
+			return "", err
+		}
+		if digits == 2 {
+			b.WriteByte(byte(n))
+		} else {
+			b.WriteRune(rune(n))
+		}
+		i += 1 + digits
+	}
+	return b.String(), nil
 }
 
 func TestSanitizeLinesKeepsLineFeedsAndTabs(t *testing.T) {
