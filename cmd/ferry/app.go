@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/ferry-tui/ferry/config"
@@ -278,17 +279,30 @@ func usageErr(format string, args ...any) error {
 // through the display sanitiser, so a multi-line message (OpenSSH's host
 // key warning) keeps its lines while control characters from a server
 // are shown escaped. A path in the error (a server's file name) is escaped
-// whole first, so a line break inside a name cannot start a new line.
+// whole, so a line break inside a name cannot start a new line; every part
+// of the message is escaped exactly once.
 func errText(err error) string {
 	msg := err.Error()
-	for _, p := range errPaths(err) {
-		if strings.ContainsAny(p, "\n\r") {
-			msg = strings.ReplaceAll(msg, p, text.Sanitize(p))
+	var names []string // paths holding a line break, marked as NUL index NUL
+	if !strings.Contains(msg, "\x00") {
+		for _, p := range errPaths(err) {
+			if strings.ContainsAny(p, "\n\r") && strings.Contains(msg, p) {
+				msg = strings.ReplaceAll(msg, p, "\x00"+strconv.Itoa(len(names))+"\x00")
+				names = append(names, p)
+			}
 		}
 	}
 	lines := strings.Split(msg, "\n")
 	for i, l := range lines {
-		lines[i] = text.Sanitize(l)
+		parts := strings.Split(l, "\x00")
+		for j, part := range parts {
+			if n, err := strconv.Atoi(part); j%2 == 1 && err == nil && n < len(names) {
+				parts[j] = text.Sanitize(names[n])
+			} else {
+				parts[j] = text.Sanitize(part)
+			}
+		}
+		lines[i] = strings.Join(parts, "")
 	}
 	return strings.Join(lines, "\n")
 }

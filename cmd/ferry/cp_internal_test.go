@@ -97,4 +97,10 @@ func TestErrTextEscapesLineBreaksInPaths(t *testing.T) {
 	if lines[1] != "second" || lines[2] != "line" {
 		t.Fatalf("our own lines: %q", lines[1:])
 	}
+	// A backslash is escaped once, in the name and around it alike.
+	name = `/srv/a\b` + "\n"
+	got = errText(&fs.PathError{Op: `read \`, Path: name, Err: errors.New("failure")})
+	if want := `read \\ /srv/a\\b\x0a: failure`; got != want {
+		t.Fatalf("errText = %q, want %q", got, want)
+	}
 }
