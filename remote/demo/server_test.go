@@ -203,3 +203,34 @@ func TestWriteClientFilesAndCommand(t *testing.T) {
 		t.Fatalf("command %q", cmd)
 	}
 }
+
+func TestStartInStartsSessionsThere(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "home", "demo"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "home", "demo", "here.txt"), []byte("here"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := StartIn(dir, "/home/demo/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	sc := dialSFTP(t, s)
+	if wd, err := sc.RealPath("."); err != nil || wd != "/home/demo" {
+		t.Fatalf("RealPath(\".\") = %q, %v; want /home/demo", wd, err)
+	}
+	if fi, err := sc.Stat("here.txt"); err != nil || fi.Size() != 4 {
+		t.Fatalf("a relative path is not relative to the start directory: %v, %v", fi, err)
+	}
+	if fis, err := sc.ReadDir("../../.."); err != nil || len(fis) != 1 || fis[0].Name() != "home" {
+		t.Fatalf("ReadDir(\"../../..\") = %v, %v; want the served directory", fis, err)
+	}
+	for _, start := range []string{"home", "/missing", "/home/demo/here.txt"} {
+		if s, err := StartIn(dir, start); err == nil {
+			s.Close()
+			t.Errorf("StartIn(dir, %q) succeeded", start)
+		}
+	}
+}
