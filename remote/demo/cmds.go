@@ -22,26 +22,18 @@ func (h handlers) Filecmd(r *sftp.Request) error {
 	case "Remove":
 		return h.remove("remove", r.Filepath, false)
 	case "Mkdir":
-		p, err := h.j.resolve("mkdir", r.Filepath, false)
-		if err != nil {
-			return err
-		}
-		return wrapIf("mkdir", r.Filepath, h.j.root.Mkdir(p, newDirMode))
+		return wrapIf("mkdir", r.Filepath, h.j.at("mkdir", r.Filepath, false, func(p string) error {
+			return h.j.root.Mkdir(p, newDirMode)
+		}))
 	case "Link":
-		oldp, newp, err := h.pair("link", r.Filepath, r.Target)
-		if err != nil {
-			return err
-		}
-		return wrapIf("link", r.Target, h.j.root.Link(oldp, newp))
+		return wrapIf("link", r.Target, h.j.at2("link", r.Filepath, r.Target, h.j.root.Link))
 	case "Symlink":
 		// r.Filepath is the link's target, as the client sent it: it is
 		// stored as given, relative or absolute, and the jail confines
 		// whoever follows it.
-		p, err := h.j.resolve("symlink", r.Target, false)
-		if err != nil {
-			return err
-		}
-		return wrapIf("symlink", r.Target, h.j.root.Symlink(r.Filepath, p))
+		return wrapIf("symlink", r.Target, h.j.at("symlink", r.Target, false, func(p string) error {
+			return h.j.root.Symlink(r.Filepath, p)
+		}))
 	}
 	return sftp.ErrSSHFxOpUnsupported
 }
@@ -49,11 +41,7 @@ func (h handlers) Filecmd(r *sftp.Request) error {
 // PosixRename renames r.Filepath to r.Target, replacing a file there
 // atomically, as posix-rename@openssh.com promises.
 func (h handlers) PosixRename(r *sftp.Request) error {
-	oldp, newp, err := h.pair("rename", r.Filepath, r.Target)
-	if err != nil {
-		return err
-	}
-	return wrapIf("rename", r.Filepath, h.j.root.Rename(oldp, newp))
+	return wrapIf("rename", r.Filepath, h.j.at2("rename", r.Filepath, r.Target, h.j.root.Rename))
 }
 
 // rename is SSH_FXP_RENAME as OpenSSH's sftp-server does it: it never
@@ -62,29 +50,27 @@ func (h handlers) PosixRename(r *sftp.Request) error {
 // if the new name exists; where the file system has no hard links, and for
 // anything else, the new name is checked first.
 func (h handlers) rename(oldname, newname string) error {
-	oldp, newp, err := h.pair("rename", oldname, newname)
-	if err != nil {
-		return err
-	}
-	fi, err := h.j.root.Lstat(oldp)
-	if err != nil {
-		return pathErr("rename", oldname, err)
-	}
-	if fi.Mode().IsRegular() {
-		err := h.j.root.Link(oldp, newp)
-		if err == nil {
-			return wrapIf("rename", oldname, h.j.root.Remove(oldp))
+	return h.j.at2("rename", oldname, newname, func(oldp, newp string) error {
+		fi, err := h.j.root.Lstat(oldp)
+		if err != nil {
+			return pathErr("rename", oldname, err)
 		}
-		if !linkUnsupported(err) {
+		if fi.Mode().IsRegular() {
+			err := h.j.root.Link(oldp, newp)
+			if err == nil {
+				return wrapIf("rename", oldname, h.j.root.Remove(oldp))
+			}
+			if !linkUnsupported(err) {
+				return pathErr("rename", newname, err)
+			}
+		}
+		if _, err := h.j.root.Lstat(newp); err == nil {
+			return &fs.PathError{Op: "rename", Path: newname, Err: syscall.EEXIST}
+		} else if !errors.Is(err, fs.ErrNotExist) {
 			return pathErr("rename", newname, err)
 		}
-	}
-	if _, err := h.j.root.Lstat(newp); err == nil {
-		return &fs.PathError{Op: "rename", Path: newname, Err: syscall.EEXIST}
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return pathErr("rename", newname, err)
-	}
-	return wrapIf("rename", oldname, h.j.root.Rename(oldp, newp))
+		return wrapIf("rename", oldname, h.j.root.Rename(oldp, newp))
+	})
 }
 
 // linkUnsupported reports whether err, from a hard link, says that the
@@ -94,67 +80,51 @@ func linkUnsupported(err error) bool {
 		errors.Is(err, syscall.EXDEV) || errors.Is(err, syscall.EPERM)
 }
 
-// pair resolves the two paths of a rename or a link; neither last
-// component is followed.
-func (h handlers) pair(op, oldname, newname string) (oldp, newp string, err error) {
-	if oldp, err = h.j.resolve(op, oldname, false); err != nil {
-		return "", "", err
-	}
-	if newp, err = h.j.resolve(op, newname, false); err != nil {
-		return "", "", err
-	}
-	return oldp, newp, nil
-}
-
 // remove removes name, which must be a directory when dir is set and must
 // not be one otherwise, as rmdir(2) and unlink(2) insist.
 func (h handlers) remove(op, name string, dir bool) error {
-	p, err := h.j.resolve(op, name, false)
-	if err != nil {
-		return err
-	}
-	fi, err := h.j.root.Lstat(p)
-	if err != nil {
-		return pathErr(op, name, err)
-	}
-	switch {
-	case dir && !fi.IsDir():
-		return &fs.PathError{Op: op, Path: name, Err: syscall.ENOTDIR}
-	case !dir && fi.IsDir():
-		return &fs.PathError{Op: op, Path: name, Err: syscall.EISDIR}
-	}
-	return wrapIf(op, name, h.j.root.Remove(p))
+	return wrapIf(op, name, h.j.at(op, name, false, func(p string) error {
+		fi, err := h.j.root.Lstat(p)
+		if err != nil {
+			return err
+		}
+		switch {
+		case dir && !fi.IsDir():
+			return &fs.PathError{Op: op, Path: name, Err: syscall.ENOTDIR}
+		case !dir && fi.IsDir():
+			return &fs.PathError{Op: op, Path: name, Err: syscall.EISDIR}
+		}
+		return h.j.root.Remove(p)
+	}))
 }
 
 // setstat applies the attributes of r to r.Filepath, following a symbolic
 // link in the last component: size, permissions, owner, times.
 func (h handlers) setstat(r *sftp.Request) error {
-	p, err := h.j.resolve("setstat", r.Filepath, true)
-	if err != nil {
-		return err
-	}
 	flags, a := r.AttrFlags(), r.Attributes()
-	if flags.Size {
-		if err := h.truncate(p, r.Filepath, int64(a.Size)); err != nil {
-			return err
+	return h.j.at("setstat", r.Filepath, true, func(p string) error {
+		if flags.Size {
+			if err := h.truncate(p, r.Filepath, int64(a.Size)); err != nil {
+				return err
+			}
 		}
-	}
-	if flags.Permissions {
-		if err := h.j.root.Chmod(p, a.FileMode()); err != nil {
-			return pathErr("chmod", r.Filepath, err)
+		if flags.Permissions {
+			if err := h.j.root.Chmod(p, a.FileMode()); err != nil {
+				return pathErr("chmod", r.Filepath, err)
+			}
 		}
-	}
-	if flags.UidGid {
-		if err := h.j.root.Chown(p, int(a.UID), int(a.GID)); err != nil {
-			return pathErr("chown", r.Filepath, err)
+		if flags.UidGid {
+			if err := h.j.root.Chown(p, int(a.UID), int(a.GID)); err != nil {
+				return pathErr("chown", r.Filepath, err)
+			}
 		}
-	}
-	if flags.Acmodtime {
-		if err := h.j.root.Chtimes(p, a.AccessTime(), a.ModTime()); err != nil {
-			return pathErr("chtimes", r.Filepath, err)
+		if flags.Acmodtime {
+			if err := h.j.root.Chtimes(p, a.AccessTime(), a.ModTime()); err != nil {
+				return pathErr("chtimes", r.Filepath, err)
+			}
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // truncate sets the size of the regular file p (root-relative; name is the

@@ -94,11 +94,11 @@ func (h handlers) open(r *sftp.Request) (*os.File, error) {
 	if pf.Excl {
 		flag |= os.O_EXCL
 	}
-	p, err := h.j.resolve("open", r.Filepath, !(pf.Creat && pf.Excl))
-	if err != nil {
-		return nil, err
-	}
-	f, err := h.j.root.OpenFile(p, flag, newFileMode)
+	var f *os.File
+	err := h.j.at("open", r.Filepath, !(pf.Creat && pf.Excl), func(p string) (err error) {
+		f, err = h.j.root.OpenFile(p, flag, newFileMode)
+		return err
+	})
 	if err != nil {
 		return nil, pathErr("open", r.Filepath, err)
 	}
@@ -108,11 +108,11 @@ func (h handlers) open(r *sftp.Request) (*os.File, error) {
 // StatVFS answers statvfs@openssh.com for the file system holding
 // r.Filepath.
 func (h handlers) StatVFS(r *sftp.Request) (*sftp.StatVFS, error) {
-	p, err := h.j.resolve("statvfs", r.Filepath, true)
-	if err != nil {
-		return nil, err
-	}
-	f, err := h.j.root.Open(p)
+	var f *os.File
+	err := h.j.at("statvfs", r.Filepath, true, func(p string) (err error) {
+		f, err = h.j.root.Open(p)
+		return err
+	})
 	if err != nil {
 		return nil, pathErr("statvfs", r.Filepath, err)
 	}
@@ -129,11 +129,11 @@ func (h handlers) StatVFS(r *sftp.Request) (*sftp.StatVFS, error) {
 func (h handlers) Filelist(r *sftp.Request) (sftp.ListerAt, error) {
 	switch r.Method {
 	case "List":
-		p, err := h.j.resolve("opendir", r.Filepath, true)
-		if err != nil {
-			return nil, err
-		}
-		f, err := h.j.root.Open(p)
+		var f *os.File
+		err := h.j.at("opendir", r.Filepath, true, func(p string) (err error) {
+			f, err = h.j.root.Open(p)
+			return err
+		})
 		if err != nil {
 			return nil, pathErr("opendir", r.Filepath, err)
 		}
@@ -146,11 +146,11 @@ func (h handlers) Filelist(r *sftp.Request) (sftp.ListerAt, error) {
 		}
 		return dirLister{f}, nil
 	case "Stat":
-		p, err := h.j.resolve("stat", r.Filepath, true)
-		if err != nil {
-			return nil, err
-		}
-		fi, err := h.j.root.Stat(p)
+		var fi fs.FileInfo
+		err := h.j.at("stat", r.Filepath, true, func(p string) (err error) {
+			fi, err = h.j.root.Stat(p)
+			return err
+		})
 		if err != nil {
 			return nil, pathErr("stat", r.Filepath, err)
 		}
@@ -162,11 +162,11 @@ func (h handlers) Filelist(r *sftp.Request) (sftp.ListerAt, error) {
 // Lstat answers SSH_FXP_LSTAT: a symbolic link in the last component is
 // described, not followed.
 func (h handlers) Lstat(r *sftp.Request) (sftp.ListerAt, error) {
-	p, err := h.j.resolve("lstat", r.Filepath, false)
-	if err != nil {
-		return nil, err
-	}
-	fi, err := h.j.root.Lstat(p)
+	var fi fs.FileInfo
+	err := h.j.at("lstat", r.Filepath, false, func(p string) (err error) {
+		fi, err = h.j.root.Lstat(p)
+		return err
+	})
 	if err != nil {
 		return nil, pathErr("lstat", r.Filepath, err)
 	}
@@ -175,11 +175,11 @@ func (h handlers) Lstat(r *sftp.Request) (sftp.ListerAt, error) {
 
 // Readlink returns the target of the symbolic link name as it is stored.
 func (h handlers) Readlink(name string) (string, error) {
-	p, err := h.j.resolve("readlink", name, false)
-	if err != nil {
-		return "", err
-	}
-	target, err := h.j.root.Readlink(p)
+	var target string
+	err := h.j.at("readlink", name, false, func(p string) (err error) {
+		target, err = h.j.root.Readlink(p)
+		return err
+	})
 	if err != nil {
 		return "", pathErr("readlink", name, err)
 	}
