@@ -26,8 +26,9 @@ func TestE2EDemoInTmux(t *testing.T) {
 	s := startTmux(t, 120, 30, []string{"HOME=" + t.TempDir(), "TERM=xterm-256color"},
 		"sh", "-c", "cd "+shq(cwd)+" && exec "+shq(bin)+" demo "+shq(dir))
 	scr := s.waitFor("only-in-demo-dir.txt")
-	if !strings.Contains(scr, "demo:"+dir) {
-		t.Fatalf("right pane header should read demo:%s; screen:\n%s", dir, scr)
+	// DIR is the demo's "/" (issue 11): the pane shows "/", not DIR's path.
+	if !strings.Contains(scr, "demo:/ ") || strings.Contains(scr, "demo:"+dir) {
+		t.Fatalf("right pane header should read demo:/; screen:\n%s", scr)
 	}
 	// Focus the right pane, walk to "sub dir" (directories first) and open it.
 	s.keys("Tab", "Enter")

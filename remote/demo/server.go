@@ -2,6 +2,11 @@
 // process, on 127.0.0.1 only, so that ferry can be tried with nothing else
 // installed. Its host key and the one client key it accepts are generated
 // afresh for every server and never written anywhere the caller did not ask.
+//
+// The served directory is the client's "/", as under OpenSSH's
+// ChrootDirectory: sessions start there, ".." goes no higher, symbolic
+// links are followed inside it, and nothing outside it can be read,
+// written, listed or changed.
 package demo
 
 import (
@@ -14,6 +19,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"path"
 	"path/filepath"
 	"strconv"
 	"sync"
@@ -28,7 +34,7 @@ const User = "demo"
 
 // Server is a running demo SSH/SFTP server.
 type Server struct {
-	// Dir is the directory served; SFTP sessions start in it.
+	// Dir is the directory served, absolute. SFTP clients see it as "/".
 	Dir string
 	// Addr is the listening address, always on 127.0.0.1.
 	Addr string
@@ -40,6 +46,8 @@ type Server struct {
 	ClientSigner ssh.Signer
 
 	clientPEM []byte
+	root      *os.Root
+	start     string
 	ln        net.Listener
 	config    *ssh.ServerConfig
 
@@ -50,7 +58,16 @@ type Server struct {
 }
 
 // Start serves dir on a free port of 127.0.0.1 until Close is called.
+// Clients see dir as "/", and their sessions start there.
 func Start(dir string) (*Server, error) {
+	return StartIn(dir, "/")
+}
+
+// StartIn is Start with sessions starting in start, a client path (so
+// "/" is dir itself): what realpath "." answers and what relative paths
+// are relative to. Tests that need the client's paths to be the
+// machine's own serve "/" and start in their directory.
+func StartIn(dir, start string) (*Server, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, err
@@ -60,6 +77,10 @@ func Start(dir string) (*Server, error) {
 	} else if !fi.IsDir() {
 		return nil, fmt.Errorf("demo: %s is not a directory", abs)
 	}
+	if !path.IsAbs(start) {
+		return nil, fmt.Errorf("demo: start directory %q is not absolute", start)
+	}
+	start = path.Clean(start)
 	_, hostPriv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		return nil, err
@@ -80,8 +101,19 @@ func Start(dir string) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	root, err := os.OpenRoot(abs)
+	if err != nil {
+		return nil, err
+	}
+	j := &jail{root}
+	if err := j.checkDir(start); err != nil {
+		root.Close()
+		return nil, fmt.Errorf("demo: start directory: %w", err)
+	}
 	s := &Server{
 		Dir:          abs,
+		root:         root,
+		start:        start,
 		HostKey:      hostSigner.PublicKey(),
 		ClientSigner: clientSigner,
 		clientPEM:    pem.EncodeToMemory(block),
@@ -100,6 +132,7 @@ func Start(dir string) (*Server, error) {
 	s.config.AddHostKey(hostSigner)
 	s.ln, err = net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
+		root.Close()
 		return nil, err
 	}
 	s.Addr = s.ln.Addr().String()
@@ -112,6 +145,10 @@ func Start(dir string) (*Server, error) {
 // Close stops listening, drops every connection and waits for them to end.
 func (s *Server) Close() error {
 	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
 	s.closed = true
 	for c := range s.conns {
 		c.Close()
@@ -119,6 +156,9 @@ func (s *Server) Close() error {
 	s.mu.Unlock()
 	err := s.ln.Close()
 	s.wg.Wait()
+	if rerr := s.root.Close(); err == nil {
+		err = rerr
+	}
 	return err
 }
 
@@ -213,7 +253,7 @@ func (s *Server) serveConn(c net.Conn) {
 }
 
 // serveSession answers a session channel: only the sftp subsystem is
-// offered, no shell and no commands.
+// offered, no shell and no commands, and it is confined to Dir.
 func (s *Server) serveSession(ch ssh.Channel, reqs <-chan *ssh.Request) {
 	defer ch.Close()
 	for req := range reqs {
@@ -223,10 +263,8 @@ func (s *Server) serveSession(ch ssh.Channel, reqs <-chan *ssh.Request) {
 		}
 		_ = req.Reply(true, nil)
 		go ssh.DiscardRequests(reqs)
-		srv, err := sftp.NewServer(ch, sftp.WithServerWorkingDirectory(s.Dir))
-		if err != nil {
-			return
-		}
+		srv := sftp.NewRequestServer(ch, handlers{&jail{s.root}}.sftpHandlers(),
+			sftp.WithStartDirectory(s.start))
 		if err := srv.Serve(); err != nil && !errors.Is(err, io.EOF) {
 			_ = srv.Close()
 			return

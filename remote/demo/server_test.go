@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -63,12 +64,13 @@ func TestListPutGet(t *testing.T) {
 	s := startSeeded(t)
 	sc := dialSFTP(t, s)
 
+	// The served directory is the client's "/", and sessions start there.
 	wd, err := sc.RealPath(".")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if wd != s.Dir {
-		t.Fatalf("start directory %q, want %q", wd, s.Dir)
+	if wd != "/" {
+		t.Fatalf("start directory %q, want \"/\"", wd)
 	}
 	fis, err := sc.ReadDir(wd)
 	if err != nil {
@@ -84,14 +86,14 @@ func TestListPutGet(t *testing.T) {
 	if strings.Join(names, "|") != strings.Join(want, "|") {
 		t.Fatalf("listing = %q, want %q", names, want)
 	}
-	big, err := sc.Stat(filepath.Join(wd, "big", "10MiB.bin"))
+	big, err := sc.Stat(path.Join(wd, "big", "10MiB.bin"))
 	if err != nil || big.Size() != BigFileSize {
 		t.Fatalf("big file: %v, %v", big, err)
 	}
 
 	// put
 	payload := bytes.Repeat([]byte("ferry\n"), 100_000)
-	f, err := sc.Create(filepath.Join(wd, "uploaded.bin"))
+	f, err := sc.Create(path.Join(wd, "uploaded.bin"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +109,7 @@ func TestListPutGet(t *testing.T) {
 	}
 
 	// get
-	r, err := sc.Open(filepath.Join(wd, "Ünïcødé", "日本語のファイル.txt"))
+	r, err := sc.Open(path.Join(wd, "Ünïcødé", "日本語のファイル.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +173,7 @@ func TestCloseDropsConnections(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := sc.ReadDir(s.Dir); err == nil {
+	if _, err := sc.ReadDir("/"); err == nil {
 		t.Fatal("connection still works after Close")
 	}
 }
@@ -199,5 +201,36 @@ func TestWriteClientFilesAndCommand(t *testing.T) {
 	cmd := s.SFTPCommand(key, kh)
 	if !strings.HasPrefix(cmd, "sftp -P ") || !strings.Contains(cmd, "StrictHostKeyChecking=yes") {
 		t.Fatalf("command %q", cmd)
+	}
+}
+
+func TestStartInStartsSessionsThere(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "home", "demo"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "home", "demo", "here.txt"), []byte("here"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := StartIn(dir, "/home/demo/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	sc := dialSFTP(t, s)
+	if wd, err := sc.RealPath("."); err != nil || wd != "/home/demo" {
+		t.Fatalf("RealPath(\".\") = %q, %v; want /home/demo", wd, err)
+	}
+	if fi, err := sc.Stat("here.txt"); err != nil || fi.Size() != 4 {
+		t.Fatalf("a relative path is not relative to the start directory: %v, %v", fi, err)
+	}
+	if fis, err := sc.ReadDir("../../.."); err != nil || len(fis) != 1 || fis[0].Name() != "home" {
+		t.Fatalf("ReadDir(\"../../..\") = %v, %v; want the served directory", fis, err)
+	}
+	for _, start := range []string{"home", "/missing", "/home/demo/here.txt"} {
+		if s, err := StartIn(dir, start); err == nil {
+			s.Close()
+			t.Errorf("StartIn(dir, %q) succeeded", start)
+		}
 	}
 }

@@ -46,9 +46,11 @@ func (b *demoBackend) launch() error {
 		}
 		b.px = px
 	}
-	ds, err := demo.Start(s.Dir)
+	// The demo serves its directory as the client's "/"; serving "/" and
+	// starting in Dir keeps Dir's path the same for the client as on disk.
+	ds, err := demo.StartIn("/", s.Dir)
 	if err != nil {
-		return fmt.Errorf("demo.Start: %w", err)
+		return fmt.Errorf("demo.StartIn: %w", err)
 	}
 	if err := os.MkdirAll(b.clientDir, 0o700); err != nil {
 		ds.Close()
