@@ -65,7 +65,7 @@ func (e *Engine) Submit(req Request) (BatchID, error) {
 	for i, it := range req.Items {
 		itemDsts[i] = req.Dst.Join(it.Dst)
 	}
-	dstSep := Separator(req.Dst)
+	dstSep := req.Dst.Separator()
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.closed {

@@ -52,7 +52,7 @@ func (r *Request) validate() error {
 		return fmt.Errorf("transfer: unknown policy %d", int(r.Policy))
 	}
 	same := r.Src.Label() == r.Dst.Label()
-	sep := Separator(r.Src)
+	sep := r.Src.Separator()
 	seen := make(map[string]bool, len(r.Items))
 	for _, it := range r.Items {
 		if !isAbs(r.Src, it.Src) || !isAbs(r.Dst, it.Dst) {
@@ -101,7 +101,7 @@ func Targets(ctx context.Context, src FS, sources []string, dst FS, dstPath stri
 
 // isAbs reports whether p is an absolute path of fsys.
 func isAbs(fsys FS, p string) bool {
-	if Separator(fsys) == `\` {
+	if fsys.Separator() == `\` {
 		return filepath.IsAbs(p)
 	}
 	return strings.HasPrefix(p, "/")

@@ -107,7 +107,7 @@ func prepareCopy(ctx context.Context, plan copyPlan) tea.Cmd {
 		}
 		same := sameLocation(plan.src, plan.dst)
 		if same {
-			sep := transfer.Separator(plan.src)
+			sep := plan.src.Separator()
 			for _, it := range items {
 				if transfer.Within(it.Src, it.Dst, sep) {
 					return copyPreparedMsg{plan: plan, err: &fs.PathError{Op: "copy", Path: it.Src,
