@@ -167,6 +167,7 @@ func (e *Engine) progress(j *job, n int) {
 	j.done.Add(int64(n))
 	e.doneBytes.Add(int64(n))
 	e.moved.Add(int64(n))
+	j.b.carried.Add(int64(n))
 }
 
 // resumed records that j continues from off: those bytes count as done

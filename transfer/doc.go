@@ -6,16 +6,21 @@
 //
 // New starts an Engine; Submit queues a Request (two file systems, a list
 // of Items mapping each source to its exact destination, a conflict Policy)
-// and returns at once. Targets maps sources to destinations the way cp and
-// scp do. The TUI and `ferry cp` both drive the same engine:
+// and returns at once with the Batch's handle. Targets maps sources to
+// destinations the way cp and scp do. The TUI and `ferry cp` both drive
+// the same engine:
 //
 //	e := transfer.New(transfer.Options{Workers: 16})
 //	defer e.Close()
 //	items, err := transfer.Targets(ctx, src, paths, dst, dir)
-//	id, err := e.Submit(transfer.Request{Src: src, Dst: dst, Items: items, Policy: transfer.Ask})
-//	for ev := range e.Events() { ... }   // lifecycle: started, finished, conflicts, notices
+//	b, err := e.Submit(transfer.Request{Src: src, Dst: dst, Items: items, Policy: transfer.Ask})
+//	sub := b.Subscribe()                  // this batch's events, as often as wanted
+//	for ev := range sub.Events() { ... }  // lifecycle: started, finished, conflicts, notices
 //	s := e.Snapshot()                     // bytes, speed, ETA: poll ~10 times a second
-//	err = e.Wait(ctx)                     // until nothing is left to do
+//	sum, err := b.Wait(ctx)               // until the batch is done: counts and failures
+//
+// Engine.Events carries the events of every batch to one reader (the
+// TUI's queue view), and Engine.Wait waits until nothing is left to do.
 //
 // Jobs can be cancelled (Cancel, CancelBatch, CancelAll), retried (Retry,
 // RetryFailed), and the queue paused (Pause, Resume) or resized

@@ -99,6 +99,7 @@ func (e *Engine) addJob(j *job, st State) {
 		panic("transfer: job without destination")
 	}
 	e.jobs = append(e.jobs, j)
+	j.b.jobs = append(j.b.jobs, j)
 	j.large = j.kind == KindFile && j.size() >= largeFile
 	j.state = st
 	e.counts[st]++
@@ -117,7 +118,7 @@ func (e *Engine) addJob(j *job, st State) {
 		e.enqueue(j)
 	}
 	if st.Terminal() {
-		e.emit(Event{Kind: JobFinished, Batch: j.b.id, Job: j.id, State: st, Path: j.dst, Err: j.err})
+		e.emit(j.b, Event{Kind: JobFinished, Batch: j.b.id, Job: j.id, State: st, Path: j.dst, Err: j.err})
 	}
 }
 
@@ -165,7 +166,7 @@ func (e *Engine) setState(j *job, st State) {
 	switch {
 	case !old.Terminal() && st.Terminal():
 		j.b.pending--
-		e.emit(Event{Kind: JobFinished, Batch: j.b.id, Job: j.id, State: st, Path: j.dst, Err: j.err})
+		e.emit(j.b, Event{Kind: JobFinished, Batch: j.b.id, Job: j.id, State: st, Path: j.dst, Err: j.err})
 		e.maybeFinishBatch(j.b)
 	case old.Terminal() && !st.Terminal():
 		j.b.pending++

@@ -164,11 +164,12 @@ func (m *Model) handleCopyPrepared(msg copyPreparedMsg) tea.Cmd {
 		m.status.setInfo("moved " + plural(len(msg.renamed), "entry") + " to " + plan.dstLabel)
 		return tea.Batch(cmds...)
 	}
-	id, err := x.engine.Submit(transfer.Request{Src: plan.src, Dst: plan.dst, Items: msg.items, Policy: transfer.Ask})
+	batch, err := x.engine.Submit(transfer.Request{Src: plan.src, Dst: plan.dst, Items: msg.items, Policy: transfer.Ask})
 	if err != nil {
 		m.status.setError(fmt.Errorf("%s: %w", verb, err))
 		return tea.Batch(cmds...)
 	}
+	id := batch.ID()
 	if x.batches == nil {
 		x.batches = make(map[transfer.BatchID]*batchInfo)
 	}
