@@ -26,6 +26,8 @@ type batch struct {
 	itemDsts []string
 	dstSep   string
 
+	sweepMu sync.Mutex // held by a move's sweep (sweepMove)
+
 	rootsMu sync.Mutex
 	roots   map[string]*rootRef // by directory; guarded by rootsMu
 	modes   createModes         // default permissions of new files, by directory
@@ -144,8 +146,9 @@ func (e *Engine) startWalk(b *batch, walk func(*walker)) {
 }
 
 // maybeFinishBatch finishes b when its walks are over and every job is
-// terminal: directories get their final permissions and times, then
-// BatchFinished is emitted. Called with e.mu held.
+// terminal: directories get their final permissions and times, a move
+// removes the source directories it emptied, then BatchFinished is
+// emitted. Called with e.mu held.
 func (e *Engine) maybeFinishBatch(b *batch) {
 	if b.walks > 0 || b.pending > 0 {
 		return
@@ -158,6 +161,9 @@ func (e *Engine) maybeFinishBatch(b *batch) {
 	go func() {
 		defer e.wg.Done()
 		e.fixDirs(b, dirs)
+		if b.req.Move {
+			e.sweepMove(b)
+		}
 		e.mu.Lock()
 		e.busy--
 		b.finishers--

@@ -59,6 +59,23 @@
 // file's end, because writes with many requests in flight may have left
 // the last ones missing. Anything else restarts the file.
 //
+// # Moving
+//
+// A Request with Move set removes each source once its copy is safely in
+// place. A file (or symbolic link) goes right after its copy was renamed
+// into place, and only if it is still what was copied: same size and
+// time, and on the local disk the same inode; otherwise it stays and a
+// SourceKept event says so. A source whose copy failed, was skipped or was
+// cancelled is never touched. Directories go when the batch ends, deepest
+// first, and only if they are empty by then. A source that is a symbolic
+// link to a directory was copied through the link, so only the link goes,
+// once everything below it arrived. Within one file system (Src and Dst
+// the same value) an item whose destination does not exist is renamed
+// instead; a conflict or a rename that fails (another device) falls back
+// to copying and removing. SourceRemoved and SourceKept events, the
+// JobStatus fields and the Summary's counts say what became of the
+// sources.
+//
 // # Speed
 //
 // Uploads use (*sftp.File).ReadFromWithConcurrency explicitly and

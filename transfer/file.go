@@ -145,6 +145,9 @@ func (w *safeWrite) run(p plan) outcome {
 			w.e.notice(j.b, w.meta, fmt.Sprintf("could not remove resume record: %v", err))
 		}
 	}
+	if j.b.req.Move {
+		w.e.removeSource(w.ctx, j, w.off+n)
+	}
 	return done()
 }
 

@@ -125,6 +125,10 @@ type Summary struct {
 	MovedBytes int64
 	// Failed lists the failed jobs, in planning order.
 	Failed []JobStatus
+	// Removed counts the sources a move removed (or renamed away), and
+	// Kept those it kept although their copy is done (JobStatus.SourceErr
+	// says why).
+	Removed, Kept int
 }
 
 // Err returns nil when no job failed, else a *BatchError.
@@ -186,6 +190,12 @@ func (e *Engine) summary(b *batch) Summary {
 		}
 		if j.state == Failed {
 			s.Failed = append(s.Failed, j.status(t))
+		}
+		if j.srcRemoved {
+			s.Removed++
+		}
+		if j.srcErr != nil {
+			s.Kept++
 		}
 	}
 	return s

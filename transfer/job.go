@@ -42,12 +42,21 @@ type job struct {
 	// rangesFailed is set by the worker when a try's parallel ranges
 	// failed; the next try goes as one stream.
 	rangesFailed bool
-	waiting      bool      // waiting for a connection to come back
-	finishing    bool      // flushing and closing: moves no bytes, not a stall
-	lastDone     int64     // the watchdog's last look at done
-	still        time.Time // since when done has not moved
-	gen          uint64    // bumped on every enqueue; stale queue entries differ
-	meter        meter
+	// A move's state (Request.Move): link is the source item, a symbolic
+	// link to a directory, that the job was found through ("" if none);
+	// renamed is set when one rename moved the item; srcRemoved when the
+	// source is gone, and srcErr says why it stays.
+	link       string
+	renamed    bool
+	srcRemoved bool
+	srcErr     error
+
+	waiting   bool      // waiting for a connection to come back
+	finishing bool      // flushing and closing: moves no bytes, not a stall
+	lastDone  int64     // the watchdog's last look at done
+	still     time.Time // since when done has not moved
+	gen       uint64    // bumped on every enqueue; stale queue entries differ
+	meter     meter
 }
 
 // size returns the listed source size of a file job, else 0.
@@ -78,6 +87,10 @@ func (j *job) status(t time.Time) JobStatus {
 		Partial:  j.partial,
 		RetryErr: j.retryErr,
 		Waiting:  j.waiting,
+
+		Renamed:       j.renamed,
+		SourceRemoved: j.srcRemoved,
+		SourceErr:     j.srcErr,
 	}
 	if j.conflict != nil {
 		c := *j.conflict
@@ -118,6 +131,9 @@ func (e *Engine) addJob(j *job, st State) {
 		e.enqueue(j)
 	}
 	if st.Terminal() {
+		if j.srcRemoved {
+			e.emit(j.b, Event{Kind: SourceRemoved, Batch: j.b.id, Job: j.id, State: st, Path: j.src})
+		}
 		e.emit(j.b, Event{Kind: JobFinished, Batch: j.b.id, Job: j.id, State: st, Path: j.dst, Err: j.err})
 	}
 }

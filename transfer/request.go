@@ -37,6 +37,14 @@ type Request struct {
 	// and sticky bits never are, and local destinations also apply the
 	// process umask.
 	NoPreserve bool
+	// Move removes each source once its copy is safely in place, as mv
+	// does (see the package documentation's "Moving"): a file right after
+	// its copy was committed, if it did not change meanwhile; directories
+	// when the batch ends, if they are empty by then. Sources whose copy
+	// failed, was skipped or was cancelled stay. SourceRemoved and
+	// SourceKept events, and JobStatus.SourceRemoved and SourceErr, say
+	// what became of each.
+	Move bool
 }
 
 // validate checks r without any I/O: both file systems given, every item
