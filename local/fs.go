@@ -25,6 +25,9 @@ func (*FS) Home(context.Context) (string, error) { return os.Getwd() }
 // Join joins elements with the operating system's separator.
 func (*FS) Join(elem ...string) string { return filepath.Join(elem...) }
 
+// Separator returns the operating system's path separator.
+func (*FS) Separator() string { return string(filepath.Separator) }
+
 // Dir returns the parent of name.
 func (*FS) Dir(name string) string { return filepath.Dir(name) }
 

@@ -6,19 +6,27 @@ import (
 	"io/fs"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
 // batch is one Submit call. Fields after mu are guarded by Engine.mu
 // unless noted.
 type batch struct {
-	id  BatchID
-	req Request
+	id     BatchID
+	req    Request
+	handle *Batch   // what Submit returned
+	log    eventLog // the batch's events, for subscriptions
+	// carried counts the bytes carried for this batch, as Engine.moved does
+	// for all; lock-free.
+	carried atomic.Int64
 
 	// itemDsts are the items' destinations as Dst joins them, and dstSep
 	// Dst's separator; set once at Submit for rootFor.
 	itemDsts []string
 	dstSep   string
+
+	sweepMu sync.Mutex // held by a move's sweep (sweepMove)
 
 	rootsMu sync.Mutex
 	roots   map[string]*rootRef // by directory; guarded by rootsMu
@@ -34,6 +42,24 @@ type batch struct {
 	parked      map[*job]struct{} // jobs waiting for an answer
 	dirs        []*dirFix         // directories to finish when the batch is done
 	noticed     map[string]bool   // notices given once per batch
+	jobs        []*job            // the batch's jobs, in planning order
+	finishers   int               // finishing steps under way (maybeFinishBatch)
+	idle        chan struct{}     // closed when the batch is finished; made by waiters
+}
+
+// finished reports whether every job of b is terminal and its finishing
+// steps are over. Called with Engine.mu held.
+func (b *batch) finished() bool {
+	return b.walks == 0 && b.pending == 0 && b.finishers == 0
+}
+
+// checkIdle wakes the batch's Wait callers once it is finished. Called
+// with Engine.mu held.
+func (b *batch) checkIdle() {
+	if b.idle != nil && b.finished() {
+		close(b.idle)
+		b.idle = nil
+	}
 }
 
 // dirFix is a directory the walk created, whose final permissions and
@@ -54,22 +80,23 @@ type rootRef struct {
 }
 
 // Submit plans req and queues its jobs. It validates req before any I/O
-// (a directory copied into itself is refused here) and returns at once:
-// a goroutine walks the sources while workers already copy what it found.
-func (e *Engine) Submit(req Request) (BatchID, error) {
+// (a directory copied into itself is refused here) and returns at once
+// with the batch's handle: a goroutine walks the sources while workers
+// already copy what it found.
+func (e *Engine) Submit(req Request) (*Batch, error) {
 	if err := req.validate(); err != nil {
-		return 0, err
+		return nil, err
 	}
 	req.Items = slices.Clone(req.Items)
 	itemDsts := make([]string, len(req.Items))
 	for i, it := range req.Items {
 		itemDsts[i] = req.Dst.Join(it.Dst)
 	}
-	dstSep := Separator(req.Dst)
+	dstSep := req.Dst.Separator()
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.closed {
-		return 0, ErrClosed
+		return nil, ErrClosed
 	}
 	e.lost = nil // a new copy gets fresh attempts to connect
 	b := &batch{
@@ -81,13 +108,15 @@ func (e *Engine) Submit(req Request) (BatchID, error) {
 		policy:   req.Policy,
 		parked:   make(map[*job]struct{}),
 	}
+	b.handle = &Batch{e: e, b: b}
+	b.log.init(e.opts.EventBuffer)
 	e.batches = append(e.batches, b)
 	e.startWalk(b, func(w *walker) {
 		for _, it := range req.Items {
 			w.item(it)
 		}
 	})
-	return b.id, nil
+	return b.handle, nil
 }
 
 // startWalk runs walk in a goroutine counted as the batch's work. Called
@@ -108,7 +137,7 @@ func (e *Engine) startWalk(b *batch, walk func(*walker)) {
 		b.walks--
 		e.busy--
 		if b.walks == 0 {
-			e.emit(Event{Kind: BatchPlanned, Batch: b.id})
+			e.emit(b, Event{Kind: BatchPlanned, Batch: b.id})
 		}
 		e.maybeFinishBatch(b)
 		e.checkIdle()
@@ -117,8 +146,9 @@ func (e *Engine) startWalk(b *batch, walk func(*walker)) {
 }
 
 // maybeFinishBatch finishes b when its walks are over and every job is
-// terminal: directories get their final permissions and times, then
-// BatchFinished is emitted. Called with e.mu held.
+// terminal: directories get their final permissions and times, a move
+// removes the source directories it emptied, then BatchFinished is
+// emitted. Called with e.mu held.
 func (e *Engine) maybeFinishBatch(b *batch) {
 	if b.walks > 0 || b.pending > 0 {
 		return
@@ -126,13 +156,19 @@ func (e *Engine) maybeFinishBatch(b *batch) {
 	dirs := b.dirs
 	b.dirs = nil
 	e.busy++
+	b.finishers++
 	e.wg.Add(1)
 	go func() {
 		defer e.wg.Done()
 		e.fixDirs(b, dirs)
+		if b.req.Move {
+			e.sweepMove(b)
+		}
 		e.mu.Lock()
 		e.busy--
-		e.emit(Event{Kind: BatchFinished, Batch: b.id})
+		b.finishers--
+		e.emit(b, Event{Kind: BatchFinished, Batch: b.id})
+		b.checkIdle()
 		e.checkIdle()
 		e.mu.Unlock()
 	}()

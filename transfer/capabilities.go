@@ -8,9 +8,12 @@ import (
 	"os"
 )
 
-// The interfaces below are optional capabilities of an FS. The engine
-// type-asserts them; like FS itself they use standard library types only,
-// so local.FS and remote.FS implement them without importing this package.
+// The interfaces below are optional capabilities of an FS, and of the
+// files its methods return. The engine type-asserts them, and every fast
+// path or shortcut it takes is decided by one of them; like FS itself they
+// use standard library types only, so local.FS and remote.FS implement
+// them without importing this package (both check that they do, at
+// compile time).
 
 // Extensioner is implemented by file systems that speak SFTP: HasExtension
 // reports whether the server advertised the protocol extension name (such
@@ -69,6 +72,42 @@ type Streamer interface {
 	StreamFile(ctx context.Context, name string, off int64, dst io.Writer) (n int64, handled bool, err error)
 }
 
+// LocalFile is an open file of the machine ferry runs on: an *os.File, as
+// local.FS and the os.Root below a local destination open them. Reading
+// it costs no round trip, so the engine wraps it in a counting reader
+// (which costs nothing), reads it at several offsets at once to upload it
+// as parallel byte ranges (RangeWriter), and prefers its Read to its
+// WriteTo. Fd, which a server's file lacks, tells it apart.
+type LocalFile interface {
+	io.Reader
+	io.ReaderAt
+	Stat() (fs.FileInfo, error)
+	Fd() uintptr
+}
+
+// ConcurrentReaderFrom is an open file on a server that writes what it
+// reads from r with many write requests in flight (*sftp.File). Uploads to
+// it go through ReadFromWithConcurrency with a counting reader around the
+// source, which costs no concurrency (plain ReadFrom falls back to one
+// request at a time when it cannot tell the reader's size).
+type ConcurrentReaderFrom interface {
+	ReadFromWithConcurrency(r io.Reader, concurrency int) (int64, error)
+}
+
+// RemoteFile is an open file on an SFTP server (*sftp.File, as remote.FS
+// opens and creates them). Its WriteTo reads with many requests in
+// flight, so a download from it goes through WriteTo into a counting
+// writer around the local file, and a copy between two servers pipes one
+// file's WriteTo into the other's ReadFromWithConcurrency. The server
+// acknowledges every write with a status of its own, so a new file whose
+// writes, flush and Close all succeeded holds exactly what was written:
+// the engine skips the size check, a round trip, for it. (An *os.File has
+// a WriteTo too, but no ReadFromWithConcurrency.)
+type RemoteFile interface {
+	io.WriterTo
+	ConcurrentReaderFrom
+}
+
 // explain names op and path in err, an error from fsys's open file path,
 // unless it already names a path.
 func explain(fsys FS, op, path string, err error) error {
@@ -82,10 +121,20 @@ func explain(fsys FS, op, path string, err error) error {
 	return &fs.PathError{Op: op, Path: path, Err: err}
 }
 
-// handleModer is what the engine needs of a writer from DefaultCreator.
-type handleModer interface {
+// HandleModer is what the engine needs of a writer from DefaultCreator
+// (*sftp.File): the permission bits of the open file, and a way to change
+// them, without a path lookup.
+type HandleModer interface {
 	Stat() (fs.FileInfo, error)
 	Chmod(mode fs.FileMode) error
+}
+
+// Syncer is an open file that can be flushed to stable storage (*os.File;
+// *sftp.File, through fsync@openssh.com). Unless Options.NoSync says
+// otherwise, the engine syncs a finished temporary file before it renames
+// it into place, where its file system can (see Extensioner).
+type Syncer interface {
+	Sync() error
 }
 
 // Extension names the engine looks for.

@@ -27,7 +27,7 @@ func (e *Engine) cancelJob(j *job) {
 		if j.conflict != nil {
 			j.conflict = nil
 			delete(j.b.parked, j)
-			e.emit(Event{Kind: ConflictResolved, Batch: j.b.id, Job: j.id, State: Cancelled, Path: j.dst})
+			e.emit(j.b, Event{Kind: ConflictResolved, Batch: j.b.id, Job: j.id, State: Cancelled, Path: j.dst})
 		}
 		j.err = errCancelled
 		e.setState(j, Cancelled)
@@ -62,10 +62,8 @@ func (e *Engine) cancelBatch(b *batch) {
 		stop()
 	}
 	b.walkStops = nil
-	for _, j := range e.jobs {
-		if j.b == b {
-			e.cancelJob(j)
-		}
+	for _, j := range b.jobs {
+		e.cancelJob(j)
 	}
 }
 
@@ -166,7 +164,7 @@ func (e *Engine) release(j *job, choice Policy) {
 	j.conflict = nil
 	delete(j.b.parked, j)
 	j.decision, j.decided = choice, true
-	e.emit(Event{Kind: ConflictResolved, Batch: j.b.id, Job: j.id, State: Queued, Path: j.dst})
+	e.emit(j.b, Event{Kind: ConflictResolved, Batch: j.b.id, Job: j.id, State: Queued, Path: j.dst})
 	e.enqueue(j)
 }
 

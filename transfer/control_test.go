@@ -269,10 +269,11 @@ func TestEventsNeverBlockWorkers(t *testing.T) {
 	// Nobody reads the events of this engine.
 	e := transfer.New(transfer.Options{EventBuffer: 1})
 	defer e.Close()
-	id, err := e.Submit(transfer.Request{Src: localFS(), Dst: localFS(), Items: []transfer.Item{{Src: src, Dst: filepath.Join(dir, "dst")}}})
+	b, err := e.Submit(transfer.Request{Src: localFS(), Dst: localFS(), Items: []transfer.Item{{Src: src, Dst: filepath.Join(dir, "dst")}}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	id := b.ID()
 	wait(t, e)
 	onlyDone(t, e)
 	// The essential events are all there, in order, once someone reads.

@@ -49,7 +49,7 @@ func (b *batch) createExcl(ctx context.Context, dfs FS, name string, mode fs.Fil
 	if err != nil {
 		return nil, err
 	}
-	hm, ok := f.(handleModer)
+	hm, ok := f.(HandleModer)
 	if !ok {
 		f.Close()
 		return nil, removeNew(ctx, dfs, name, fmt.Errorf("create %s: %w: the writer cannot change its permissions", name, errors.ErrUnsupported))

@@ -4,17 +4,8 @@ import (
 	"context"
 	"errors"
 	"io"
-	"os"
 	"sync"
 )
-
-// concurrentReaderFrom is the upload fast path of *sftp.File: it writes
-// with many requests in flight however the reader is wrapped. (Plain
-// ReadFrom falls back to one request at a time when it cannot tell the
-// reader's size.)
-type concurrentReaderFrom interface {
-	ReadFromWithConcurrency(r io.Reader, concurrency int) (int64, error)
-}
 
 // copyBufSize is the buffer for copies that have no fast path.
 const copyBufSize = 1 << 20
@@ -22,31 +13,33 @@ const copyBufSize = 1 << 20
 // copyData moves src to dst along the fastest path the pair allows,
 // counting bytes on the client's side only, where counting costs nothing:
 //
-//   - to a remote file: dst.ReadFromWithConcurrency over a counting
-//     reader (many writes in flight);
-//   - remote to remote: src.WriteTo (many reads in flight) into a pipe that
-//     dst.ReadFromWithConcurrency drains, with no temporary file;
-//   - from a remote file: src.WriteTo a counting writer around the local
+//   - to a ConcurrentReaderFrom: dst.ReadFromWithConcurrency over a
+//     counting reader (many writes in flight), from a LocalFile in
+//     parallel byte ranges where the destination offers them;
+//   - RemoteFile to ConcurrentReaderFrom: src.WriteTo (many reads in
+//     flight) into a pipe that dst.ReadFromWithConcurrency drains, with no
+//     temporary file;
+//   - from a RemoteFile: src.WriteTo a counting writer around the local
 //     file (a counting reader around the *sftp.File would cost 3x);
 //   - otherwise a plain buffered copy.
 func (w *safeWrite) copyData(dst io.Writer, src io.Reader) (int64, error) {
-	_, srcLocal := src.(*os.File)
-	srcWT, srcRemote := src.(io.WriterTo)
-	srcRemote = srcRemote && !srcLocal
+	srcLocal, isLocal := src.(LocalFile)
+	srcRemote, isRemote := src.(RemoteFile)
 	p := &progress{ctx: w.ctx, e: w.e, j: w.j}
-	if _, ok := dst.(concurrentReaderFrom); !ok || !srcLocal {
+	rf, remoteDst := dst.(ConcurrentReaderFrom)
+	if !remoteDst || !isLocal {
 		w.singleStream() // a ranged partial goes on as one stream here
 	}
-	if rf, ok := dst.(concurrentReaderFrom); ok {
-		if srcRemote {
-			n, rerr, werr := pipeCopy(rf, srcWT, p)
+	if remoteDst {
+		if isRemote {
+			n, rerr, werr := pipeCopy(rf, srcRemote, p)
 			if rerr != nil {
 				return n, explain(w.sfs, "read", w.j.src, rerr)
 			}
 			return n, explain(w.dfs, "write", w.tmp, werr)
 		}
-		if f, ok := src.(*os.File); ok {
-			if n, done, err := w.tryRanges(rf, f); done {
+		if isLocal {
+			if n, done, err := w.tryRanges(rf, srcLocal); done {
 				return n, err
 			}
 		}
@@ -54,8 +47,8 @@ func (w *safeWrite) copyData(dst io.Writer, src io.Reader) (int64, error) {
 		return n, explain(w.dfs, "write", w.tmp, err)
 	}
 	cw := &countingWriter{w: dst, p: p}
-	if srcRemote {
-		n, err := srcWT.WriteTo(cw)
+	if isRemote {
+		n, err := srcRemote.WriteTo(cw)
 		return n, explain(w.sfs, "read", w.j.src, err)
 	}
 	return io.CopyBuffer(cw, struct{ io.Reader }{src}, make([]byte, copyBufSize))
@@ -64,7 +57,7 @@ func (w *safeWrite) copyData(dst io.Writer, src io.Reader) (int64, error) {
 // pipeCopy streams a remote source into a remote destination through the
 // client: both sides keep their requests in flight. It returns the bytes
 // written and the errors of each side.
-func pipeCopy(dst concurrentReaderFrom, src io.WriterTo, p *progress) (n int64, readErr, writeErr error) {
+func pipeCopy(dst ConcurrentReaderFrom, src io.WriterTo, p *progress) (n int64, readErr, writeErr error) {
 	pr, pw := io.Pipe()
 	var wg sync.WaitGroup
 	wg.Go(func() {
@@ -174,6 +167,7 @@ func (e *Engine) progress(j *job, n int) {
 	j.done.Add(int64(n))
 	e.doneBytes.Add(int64(n))
 	e.moved.Add(int64(n))
+	j.b.carried.Add(int64(n))
 }
 
 // resumed records that j continues from off: those bytes count as done
@@ -195,7 +189,7 @@ const streamMin = 8 << 20
 // is tried before the source is opened); done reports whether it did.
 func (w *safeWrite) tryStream(dst io.Writer) (n int64, done bool, err error) {
 	st, ok := w.sfs.(Streamer)
-	if _, remoteDst := dst.(concurrentReaderFrom); !ok || remoteDst || w.j.info.Size()-w.off < streamMin {
+	if _, remoteDst := dst.(ConcurrentReaderFrom); !ok || remoteDst || w.j.info.Size()-w.off < streamMin {
 		return 0, false, nil
 	}
 	cw := &countingWriter{w: dst, p: &progress{ctx: w.ctx, e: w.e, j: w.j}}
@@ -218,7 +212,7 @@ func (w *safeWrite) tryStream(dst io.Writer) (n int64, done bool, err error) {
 // stream. A file whose mode has no owner write bit goes as one stream:
 // the extra channels reopen the temporary file for writing, which its
 // mode, set before the data, would refuse.
-func (w *safeWrite) tryRanges(dst concurrentReaderFrom, src *os.File) (n int64, done bool, err error) {
+func (w *safeWrite) tryRanges(dst ConcurrentReaderFrom, src LocalFile) (n int64, done bool, err error) {
 	rw, ok := w.dfs.(RangeWriter)
 	ok = ok && !w.e.opts.NoRanges && w.mode&0o200 != 0
 	fi, err := src.Stat()

@@ -6,16 +6,21 @@
 //
 // New starts an Engine; Submit queues a Request (two file systems, a list
 // of Items mapping each source to its exact destination, a conflict Policy)
-// and returns at once. Targets maps sources to destinations the way cp and
-// scp do. The TUI and `ferry cp` both drive the same engine:
+// and returns at once with the Batch's handle. Targets maps sources to
+// destinations the way cp and scp do. The TUI and `ferry cp` both drive
+// the same engine:
 //
 //	e := transfer.New(transfer.Options{Workers: 16})
 //	defer e.Close()
 //	items, err := transfer.Targets(ctx, src, paths, dst, dir)
-//	id, err := e.Submit(transfer.Request{Src: src, Dst: dst, Items: items, Policy: transfer.Ask})
-//	for ev := range e.Events() { ... }   // lifecycle: started, finished, conflicts, notices
+//	b, err := e.Submit(transfer.Request{Src: src, Dst: dst, Items: items, Policy: transfer.Ask})
+//	sub := b.Subscribe()                  // this batch's events, as often as wanted
+//	for ev := range sub.Events() { ... }  // lifecycle: started, finished, conflicts, notices
 //	s := e.Snapshot()                     // bytes, speed, ETA: poll ~10 times a second
-//	err = e.Wait(ctx)                     // until nothing is left to do
+//	sum, err := b.Wait(ctx)               // until the batch is done: counts and failures
+//
+// Engine.Events carries the events of every batch to one reader (the
+// TUI's queue view), and Engine.Wait waits until nothing is left to do.
 //
 // Jobs can be cancelled (Cancel, CancelBatch, CancelAll), retried (Retry,
 // RetryFailed), and the queue paused (Pause, Resume) or resized
@@ -53,6 +58,23 @@
 // resume point match; the resume point lies 5 MiB before the partial
 // file's end, because writes with many requests in flight may have left
 // the last ones missing. Anything else restarts the file.
+//
+// # Moving
+//
+// A Request with Move set removes each source once its copy is safely in
+// place. A file (or symbolic link) goes right after its copy was renamed
+// into place, and only if it is still what was copied: same size and
+// time, and on the local disk the same inode; otherwise it stays and a
+// SourceKept event says so. A source whose copy failed, was skipped or was
+// cancelled is never touched. Directories go when the batch ends, deepest
+// first, and only if they are empty by then. A source that is a symbolic
+// link to a directory was copied through the link, so only the link goes,
+// once everything below it arrived. Within one file system (Src and Dst
+// the same value) an item whose destination does not exist is renamed
+// instead; a conflict or a rename that fails (another device) falls back
+// to copying and removing. SourceRemoved and SourceKept events, the
+// JobStatus fields and the Summary's counts say what became of the
+// sources.
 //
 // # Speed
 //

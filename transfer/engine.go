@@ -2,6 +2,7 @@ package transfer
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -164,8 +165,9 @@ func New(opts Options) *Engine {
 func (e *Engine) Events() <-chan Event { return e.events.out }
 
 // Close cancels every job and walk, waits for the workers to stop and
-// closes the Events channel. Interrupted large files keep their temporary
-// file and resume record, so a later engine can resume them.
+// closes the Events channel and every batch's subscriptions. Interrupted
+// large files keep their temporary file and resume record, so a later
+// engine can resume them.
 func (e *Engine) Close() error {
 	e.mu.Lock()
 	if e.closed {
@@ -188,6 +190,12 @@ func (e *Engine) Close() error {
 	e.gate.set(false)
 	e.wg.Wait()
 	e.events.close()
+	e.mu.Lock()
+	batches := slices.Clone(e.batches)
+	e.mu.Unlock()
+	for _, b := range batches {
+		b.log.close()
+	}
 	return nil
 }
 
@@ -228,10 +236,11 @@ func (e *Engine) checkIdle() {
 	}
 }
 
-// emit queues an event; it never blocks.
-func (e *Engine) emit(ev Event) { e.events.push(ev) }
+// emit queues an event of batch b for the Events channel and for b's
+// subscriptions, in the same order for all; it never blocks.
+func (e *Engine) emit(b *batch, ev Event) { b.log.publish(ev, e.events) }
 
 // notice emits a Notice about path.
 func (e *Engine) notice(b *batch, path, msg string) {
-	e.emit(Event{Kind: Notice, Batch: b.id, Path: path, Message: msg})
+	e.emit(b, Event{Kind: Notice, Batch: b.id, Path: path, Message: msg})
 }

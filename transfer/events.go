@@ -29,6 +29,14 @@ const (
 	BatchPlanned
 	// BatchFinished: every job of the batch is terminal.
 	BatchFinished
+	// SourceRemoved: a move removed the source at Path (a file or link
+	// whose copy is done, an emptied directory, or an item one rename
+	// moved).
+	SourceRemoved
+	// SourceKept: a move kept the source at Path although its copy is
+	// done; Err says why (errors.Is ErrSourceChanged, ErrSourceNotEmpty,
+	// or the removal's error).
+	SourceKept
 )
 
 // String returns the kind's name.
@@ -48,6 +56,10 @@ func (k EventKind) String() string {
 		return "batch-planned"
 	case BatchFinished:
 		return "batch-finished"
+	case SourceRemoved:
+		return "source-removed"
+	case SourceKept:
+		return "source-kept"
 	}
 	return "unknown"
 }
@@ -63,9 +75,11 @@ type Event struct {
 	Job JobID
 	// State is the job's state after the event.
 	State State
-	// Path is the job's destination path (or the path a notice is about).
+	// Path is the job's destination path (or the path a notice is
+	// about); for SourceRemoved and SourceKept, the source path.
 	Path string
-	// Err is the job's error for JobFinished, else nil.
+	// Err is the job's error for JobFinished, why the source stays for
+	// SourceKept, else nil.
 	Err error
 	// Message is the text of a Notice.
 	Message string
@@ -74,11 +88,11 @@ type Event struct {
 }
 
 // essential reports whether ev must reach the consumer however far behind
-// it is: everything but routine starts and successes, which Snapshot and
-// Jobs also show.
+// it is: everything but routine starts, successes and removed sources,
+// which Snapshot and Jobs also show.
 func (ev Event) essential() bool {
 	switch ev.Kind {
-	case JobStarted:
+	case JobStarted, SourceRemoved:
 		return false
 	case JobFinished:
 		return ev.Err != nil || ev.State == Failed

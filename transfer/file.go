@@ -145,6 +145,9 @@ func (w *safeWrite) run(p plan) outcome {
 			w.e.notice(j.b, w.meta, fmt.Sprintf("could not remove resume record: %v", err))
 		}
 	}
+	if j.b.req.Move {
+		w.e.removeSource(w.ctx, j, w.off+n)
+	}
 	return done()
 }
 
@@ -255,7 +258,7 @@ func (w *safeWrite) finish(f io.WriteCloser, want int64) error {
 		go func() { ch <- w.dfs.Chtimes(w.ctx, w.tmp, mt, mt) }()
 	}
 	var err error
-	if s, ok := f.(interface{ Sync() error }); ok && !w.e.opts.NoSync && canSync(w.dfs) {
+	if s, ok := f.(Syncer); ok && !w.e.opts.NoSync && canSync(w.dfs) {
 		err = explain(w.dfs, "fsync", w.tmp, s.Sync())
 	}
 	if cerr := f.Close(); cerr != nil && err == nil {
@@ -269,14 +272,16 @@ func (w *safeWrite) finish(f io.WriteCloser, want int64) error {
 	if err != nil {
 		return err
 	}
-	return w.checkSize(want)
+	_, acked := f.(RemoteFile)
+	return w.checkSize(want, acked)
 }
 
-// checkSize checks that the temporary file holds want bytes. On a remote
-// file system the acknowledged writes already prove it for a fresh file,
-// and a round trip is saved; a resumed file or a local one is looked at.
-func (w *safeWrite) checkSize(want int64) error {
-	if _, remote := w.dfs.(Extensioner); remote && w.off == 0 {
+// checkSize checks that the temporary file holds want bytes. When acked
+// (the file was a RemoteFile) the server's acknowledgement of every write
+// already proves it for a fresh file, and a round trip is saved; a
+// resumed file or a local one is looked at.
+func (w *safeWrite) checkSize(want int64, acked bool) error {
+	if acked && w.off == 0 {
 		return nil
 	}
 	fi, err := w.dfs.Lstat(w.ctx, w.tmp)

@@ -8,7 +8,8 @@ import (
 )
 
 // FS is a file system ferry can browse and copy to and from. Paths are
-// absolute and use the file system's own separator rules (see Join).
+// absolute and use the file system's own separator rules (see Join and
+// Separator).
 //
 // local.FS and remote.FS satisfy FS without importing this package: every
 // method uses standard library types only.
@@ -20,6 +21,9 @@ type FS interface {
 	Home(ctx context.Context) (string, error)
 	// Join joins path elements with the file system's separator.
 	Join(elem ...string) string
+	// Separator returns the separator Join puts between elements: "/"
+	// remotely, the operating system's locally.
+	Separator() string
 	// Dir returns all but the last element of name.
 	Dir(name string) string
 	// Base returns the last element of name.

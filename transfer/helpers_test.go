@@ -96,12 +96,12 @@ func (r *recorder) of(k transfer.EventKind) []transfer.Event {
 // run submits req and waits until the engine is idle.
 func run(t *testing.T, e *transfer.Engine, req transfer.Request) transfer.BatchID {
 	t.Helper()
-	id, err := e.Submit(req)
+	b, err := e.Submit(req)
 	if err != nil {
 		t.Fatalf("Submit: %v", err)
 	}
 	wait(t, e)
-	return id
+	return b.ID()
 }
 
 // wait waits until e is idle.

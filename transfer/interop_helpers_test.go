@@ -70,11 +70,11 @@ func within(t *testing.T, what string, fn func(ctx context.Context) error) error
 // jobs that were not done, and returns false.
 func transferWithin(t *testing.T, e *transfer.Engine, what string, req transfer.Request) (transfer.BatchID, bool) {
 	t.Helper()
-	id, err := e.Submit(req)
+	b, err := e.Submit(req)
 	if err != nil {
 		t.Fatalf("%s: Submit: %v", what, err)
 	}
-	return id, waitWithin(t, e, what)
+	return b.ID(), waitWithin(t, e, what)
 }
 
 // waitWithin waits until e is idle, for at most interopTimeout; after

@@ -300,7 +300,7 @@ func interopResumeUpload(t *testing.T, s *servertest.Server, file interopFile) {
 		}
 		time.Sleep(2 * time.Millisecond)
 	}
-	if err := e.CancelBatch(first); err != nil {
+	if err := e.CancelBatch(first.ID()); err != nil {
 		t.Fatal(err)
 	}
 	if !waitWithin(t, e, "cancelled upload") {

@@ -42,12 +42,21 @@ type job struct {
 	// rangesFailed is set by the worker when a try's parallel ranges
 	// failed; the next try goes as one stream.
 	rangesFailed bool
-	waiting      bool      // waiting for a connection to come back
-	finishing    bool      // flushing and closing: moves no bytes, not a stall
-	lastDone     int64     // the watchdog's last look at done
-	still        time.Time // since when done has not moved
-	gen          uint64    // bumped on every enqueue; stale queue entries differ
-	meter        meter
+	// A move's state (Request.Move): link is the source item, a symbolic
+	// link to a directory, that the job was found through ("" if none);
+	// renamed is set when one rename moved the item; srcRemoved when the
+	// source is gone, and srcErr says why it stays.
+	link       string
+	renamed    bool
+	srcRemoved bool
+	srcErr     error
+
+	waiting   bool      // waiting for a connection to come back
+	finishing bool      // flushing and closing: moves no bytes, not a stall
+	lastDone  int64     // the watchdog's last look at done
+	still     time.Time // since when done has not moved
+	gen       uint64    // bumped on every enqueue; stale queue entries differ
+	meter     meter
 }
 
 // size returns the listed source size of a file job, else 0.
@@ -78,6 +87,10 @@ func (j *job) status(t time.Time) JobStatus {
 		Partial:  j.partial,
 		RetryErr: j.retryErr,
 		Waiting:  j.waiting,
+
+		Renamed:       j.renamed,
+		SourceRemoved: j.srcRemoved,
+		SourceErr:     j.srcErr,
 	}
 	if j.conflict != nil {
 		c := *j.conflict
@@ -99,6 +112,7 @@ func (e *Engine) addJob(j *job, st State) {
 		panic("transfer: job without destination")
 	}
 	e.jobs = append(e.jobs, j)
+	j.b.jobs = append(j.b.jobs, j)
 	j.large = j.kind == KindFile && j.size() >= largeFile
 	j.state = st
 	e.counts[st]++
@@ -117,7 +131,10 @@ func (e *Engine) addJob(j *job, st State) {
 		e.enqueue(j)
 	}
 	if st.Terminal() {
-		e.emit(Event{Kind: JobFinished, Batch: j.b.id, Job: j.id, State: st, Path: j.dst, Err: j.err})
+		if j.srcRemoved {
+			e.emit(j.b, Event{Kind: SourceRemoved, Batch: j.b.id, Job: j.id, State: st, Path: j.src})
+		}
+		e.emit(j.b, Event{Kind: JobFinished, Batch: j.b.id, Job: j.id, State: st, Path: j.dst, Err: j.err})
 	}
 }
 
@@ -165,7 +182,7 @@ func (e *Engine) setState(j *job, st State) {
 	switch {
 	case !old.Terminal() && st.Terminal():
 		j.b.pending--
-		e.emit(Event{Kind: JobFinished, Batch: j.b.id, Job: j.id, State: st, Path: j.dst, Err: j.err})
+		e.emit(j.b, Event{Kind: JobFinished, Batch: j.b.id, Job: j.id, State: st, Path: j.dst, Err: j.err})
 		e.maybeFinishBatch(j.b)
 	case old.Terminal() && !st.Terminal():
 		j.b.pending++

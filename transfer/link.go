@@ -40,6 +40,9 @@ func (e *Engine) runLink(ctx context.Context, j *job) outcome {
 		_ = dfs.Remove(context.WithoutCancel(ctx), tmp)
 		return failed(err)
 	}
+	if j.b.req.Move {
+		e.removeSource(ctx, j, 0)
+	}
 	return done()
 }
 

@@ -63,15 +63,6 @@ func numbered(name string, n int) string {
 	return stem + " (" + strconv.Itoa(n) + ")" + ext
 }
 
-// Separator returns the path separator of fsys as its Join uses it.
-func Separator(fsys FS) string {
-	s := strings.TrimSuffix(strings.TrimPrefix(fsys.Join("a", "b"), "a"), "b")
-	if s == "" {
-		return "/"
-	}
-	return s
-}
-
 // Within reports whether child is parent or lies below it; both are clean
 // paths of one file system whose separator is sep.
 func Within(parent, child, sep string) bool {

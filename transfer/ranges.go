@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -25,10 +24,13 @@ type RangeWriter interface {
 	OpenRangeWriter(ctx context.Context, name string, part int, off int64) (io.WriteCloser, error)
 }
 
-// rangeDisabler is implemented by file systems whose byte ranges can be
+// RangeDisabler is implemented by file systems whose byte ranges can be
 // turned off for the rest of the session (remote.FS): DisableRanges
-// returns true the first time.
-type rangeDisabler interface {
+// returns true the first time. After a ranged upload failed for a reason
+// that is not a cancel, a dropped connection or a full disk, the engine
+// turns ranges off, so that a server that mishandles several channels
+// writing one file gets every later large file as one stream.
+type RangeDisabler interface {
 	DisableRanges(reason string) bool
 }
 
@@ -52,7 +54,7 @@ func (w *safeWrite) rangesFailed(err error) {
 	}
 	err = explain(w.dfs, "write", w.tmp, err)
 	w.j.rangesFailed = true
-	d, ok := w.dfs.(rangeDisabler)
+	d, ok := w.dfs.(RangeDisabler)
 	if ok && d.DisableRanges(oneLine(err)) {
 		w.e.notice(w.j.b, w.dst, fmt.Sprintf("%s: large files go as one stream from now on: sending %s in parallel ranges failed (%v)", w.dfs.Label(), w.j.src, oneLine(err)))
 	}
@@ -87,7 +89,7 @@ func rangeParts(rw RangeWriter, size int64) int {
 // done is false when it fell back to the caller's single stream before
 // writing anything. On success n is how far past w.off the file is now
 // complete.
-func (w *safeWrite) rangedUpload(rw RangeWriter, dst concurrentReaderFrom, src *os.File, size int64, marks []rangeMark) (n int64, done bool, err error) {
+func (w *safeWrite) rangedUpload(rw RangeWriter, dst ConcurrentReaderFrom, src LocalFile, size int64, marks []rangeMark) (n int64, done bool, err error) {
 	parts := len(marks)
 	end := func(i int) int64 {
 		if i == parts-1 {
@@ -97,7 +99,7 @@ func (w *safeWrite) rangedUpload(rw RangeWriter, dst concurrentReaderFrom, src *
 	}
 	// Open every extra writer before anything changes, so a server that
 	// refuses more channels costs nothing: the file goes as one stream.
-	writers := make([]concurrentReaderFrom, parts)
+	writers := make([]ConcurrentReaderFrom, parts)
 	closers := make([]io.Closer, parts)
 	closeAll := func() {
 		for _, c := range closers {
@@ -116,7 +118,7 @@ func (w *safeWrite) rangedUpload(rw RangeWriter, dst concurrentReaderFrom, src *
 			return 0, false, nil
 		}
 		closers[i] = wc
-		rf, ok := wc.(concurrentReaderFrom)
+		rf, ok := wc.(ConcurrentReaderFrom)
 		if !ok {
 			closeAll()
 			w.singleStream()

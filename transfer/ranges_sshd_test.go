@@ -98,7 +98,7 @@ func TestSSHDRangedUploadInterruptedResumes(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	e.Pause()
-	if err := e.CancelBatch(b); err != nil {
+	if err := e.CancelBatch(b.ID()); err != nil {
 		t.Fatal(err)
 	}
 	e.Resume()

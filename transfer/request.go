@@ -37,6 +37,14 @@ type Request struct {
 	// and sticky bits never are, and local destinations also apply the
 	// process umask.
 	NoPreserve bool
+	// Move removes each source once its copy is safely in place, as mv
+	// does (see the package documentation's "Moving"): a file right after
+	// its copy was committed, if it did not change meanwhile; directories
+	// when the batch ends, if they are empty by then. Sources whose copy
+	// failed, was skipped or was cancelled stay. SourceRemoved and
+	// SourceKept events, and JobStatus.SourceRemoved and SourceErr, say
+	// what became of each.
+	Move bool
 }
 
 // validate checks r without any I/O: both file systems given, every item
@@ -52,7 +60,7 @@ func (r *Request) validate() error {
 		return fmt.Errorf("transfer: unknown policy %d", int(r.Policy))
 	}
 	same := r.Src.Label() == r.Dst.Label()
-	sep := Separator(r.Src)
+	sep := r.Src.Separator()
 	seen := make(map[string]bool, len(r.Items))
 	for _, it := range r.Items {
 		if !isAbs(r.Src, it.Src) || !isAbs(r.Dst, it.Dst) {
@@ -101,7 +109,7 @@ func Targets(ctx context.Context, src FS, sources []string, dst FS, dstPath stri
 
 // isAbs reports whether p is an absolute path of fsys.
 func isAbs(fsys FS, p string) bool {
-	if Separator(fsys) == `\` {
+	if fsys.Separator() == `\` {
 		return filepath.IsAbs(p)
 	}
 	return strings.HasPrefix(p, "/")

@@ -37,6 +37,7 @@ func (r *rootFS) rel(op, name string) (string, error) {
 func (r *rootFS) Label() string                        { return r.label }
 func (r *rootFS) Home(context.Context) (string, error) { return r.dir, nil }
 func (r *rootFS) Join(elem ...string) string           { return filepath.Join(elem...) }
+func (r *rootFS) Separator() string                    { return string(filepath.Separator) }
 func (r *rootFS) Dir(name string) string               { return filepath.Dir(name) }
 func (r *rootFS) Base(name string) string              { return filepath.Base(name) }
 

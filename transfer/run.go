@@ -25,7 +25,7 @@ func failedf(f string, a ...any) outcome { return failed(fmt.Errorf(f, a...)) }
 // again, continuing the partial copy, once the connection is back (at most
 // Options.Retries times).
 func (e *Engine) run(j *job) {
-	e.emit(Event{Kind: JobStarted, Batch: j.b.id, Job: j.id, State: Running, Path: j.dst})
+	e.emit(j.b, Event{Kind: JobStarted, Batch: j.b.id, Job: j.id, State: Running, Path: j.dst})
 	var (
 		out         outcome
 		interrupted bool // the last try's context ended before it did
@@ -112,7 +112,7 @@ func (e *Engine) park(j *job, c *Conflict) {
 	}
 	j.conflict = c
 	j.b.parked[j] = struct{}{}
-	e.emit(Event{Kind: JobConflict, Batch: j.b.id, Job: j.id, State: Queued, Path: j.dst, Conflict: c})
+	e.emit(j.b, Event{Kind: JobConflict, Batch: j.b.id, Job: j.id, State: Queued, Path: j.dst, Conflict: c})
 }
 
 // policyFor returns the policy deciding j's conflict.

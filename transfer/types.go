@@ -144,4 +144,15 @@ type JobStatus struct {
 	// for a later resume, or one that could not be removed. A later copy
 	// to the same target continues or replaces it.
 	Partial string
+
+	// Renamed is set when a move within one file system moved the item
+	// with one rename, without copying.
+	Renamed bool
+	// SourceRemoved is set when a move removed the job's source (or
+	// renamed it away).
+	SourceRemoved bool
+	// SourceErr says why a move kept the source of a job that is done
+	// (ErrSourceChanged, ErrSourceNotEmpty or the error of the removal);
+	// nil otherwise.
+	SourceErr error
 }

@@ -61,6 +61,9 @@ func (w *walker) finish(j *job, st State, err error) {
 // item plans one item. A top-level symbolic link is followed, as scp
 // does: the user named it.
 func (w *walker) item(it Item) {
+	if w.b.req.Move && w.renameItem(it) {
+		return
+	}
 	src, dst := w.b.req.Src, w.b.req.Dst
 	j := &job{b: w.b, src: it.Src, dst: dst.Join(it.Dst), rootSrc: src.Dir(it.Src), kind: KindFile}
 	fi, err := src.Stat(w.ctx, it.Src)
@@ -76,6 +79,7 @@ func (w *walker) item(it Item) {
 	case fi.IsDir():
 		j.kind = KindDir
 		j.rootSrc = it.Src
+		w.markDirLink(j)
 		w.dir(j, nil)
 	case fi.Mode().IsRegular():
 		w.add(j, Queued)
@@ -194,7 +198,7 @@ func (w *walker) plan(j *job, up *ancestor) ([]*job, error) {
 func (w *walker) child(j *job, fi fs.FileInfo, existing map[string]fs.FileInfo) *job {
 	src, dst := w.b.req.Src, w.b.req.Dst
 	name := fi.Name()
-	c := &job{b: w.b, info: fi, rootSrc: j.rootSrc, depth: j.depth + 1, dstKnown: true}
+	c := &job{b: w.b, info: fi, rootSrc: j.rootSrc, depth: j.depth + 1, dstKnown: true, link: j.link}
 	if !validName(name) {
 		// Build nothing from the name: report it against the directory.
 		c.kind, c.src, c.dst, c.noRetry = KindFile, j.src, j.dst, true

@@ -27,6 +27,7 @@ type bigFS struct {
 func (b *bigFS) Label() string                        { return "big" }
 func (b *bigFS) Home(context.Context) (string, error) { return "/", nil }
 func (b *bigFS) Join(elem ...string) string           { return path.Join(elem...) }
+func (b *bigFS) Separator() string                    { return "/" }
 func (b *bigFS) Dir(name string) string               { return path.Dir(name) }
 func (b *bigFS) Base(name string) string              { return path.Base(name) }
 func (b *bigFS) ReadDir(context.Context, string) ([]fs.FileInfo, error) {

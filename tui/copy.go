@@ -108,7 +108,7 @@ func prepareCopy(ctx context.Context, plan copyPlan) tea.Cmd {
 		}
 		same := sameLocation(plan.src, plan.dst)
 		if same {
-			sep := transfer.Separator(plan.src)
+			sep := plan.src.Separator()
 			for _, it := range items {
 				if transfer.Within(it.Src, it.Dst, sep) {
 					return copyPreparedMsg{plan: plan, err: &fs.PathError{Op: "copy", Path: it.Src,
@@ -165,11 +165,12 @@ func (m *Model) handleCopyPrepared(msg copyPreparedMsg) tea.Cmd {
 		m.status.setInfo("moved " + text.Plural(len(msg.renamed), "entry") + " to " + plan.dstLabel)
 		return tea.Batch(cmds...)
 	}
-	id, err := x.engine.Submit(transfer.Request{Src: plan.src, Dst: plan.dst, Items: msg.items, Policy: transfer.Ask})
+	batch, err := x.engine.Submit(transfer.Request{Src: plan.src, Dst: plan.dst, Items: msg.items, Policy: transfer.Ask})
 	if err != nil {
 		m.status.setError(fmt.Errorf("%s: %w", verb, err))
 		return tea.Batch(cmds...)
 	}
+	id := batch.ID()
 	if x.batches == nil {
 		x.batches = make(map[transfer.BatchID]*batchInfo)
 	}

@@ -55,7 +55,7 @@ func (m *Model) submitGoto(d *inputDialog) tea.Cmd {
 // "~/x" is under the home directory (once known), absolute paths stay,
 // the rest is relative to the directory shown.
 func (p *pane) resolve(v string) string {
-	sep := transfer.Separator(p.fs)
+	sep := p.fs.Separator()
 	switch {
 	case v == "~":
 		return p.homeDir
@@ -84,7 +84,7 @@ func isAbs(v, sep string) bool {
 func (m *Model) complete(d *inputDialog) tea.Cmd {
 	p := &m.panes[d.side]
 	typed := d.input.Value()
-	sep := transfer.Separator(p.fs)
+	sep := p.fs.Separator()
 	dirPart, prefix := "", typed
 	if i := strings.LastIndex(typed, sep); i >= 0 {
 		dirPart, prefix = typed[:i+1], typed[i+1:]
@@ -132,7 +132,7 @@ func (m *Model) handleCompletion(msg completionMsg) {
 		d.err = text.Sanitize(msg.err.Error())
 		return
 	}
-	sep := transfer.Separator(m.panes[d.side].fs)
+	sep := m.panes[d.side].fs.Separator()
 	dirPart := msg.typed[:strings.LastIndex(msg.typed, sep)+1]
 	var safe []string
 	for _, n := range msg.names {

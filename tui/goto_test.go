@@ -3,8 +3,6 @@ package tui
 import (
 	"strings"
 	"testing"
-
-	"github.com/ferry-tui/ferry/transfer"
 )
 
 // gotoTree has directories to complete and a file that must not be offered.
@@ -160,9 +158,6 @@ func TestResolveAndSeparators(t *testing.T) {
 		if got := p.resolve(in); got != want {
 			t.Errorf("resolve(%q) = %q, want %q", in, got, want)
 		}
-	}
-	if transfer.Separator(&rootedFS{}) != "/" {
-		t.Error("separator")
 	}
 	for v, want := range map[string]bool{`C:\x`: true, `\\srv\s`: true, `x\y`: false, "/x": true} {
 		if got := isAbs(v, `\`); got != want {

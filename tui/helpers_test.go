@@ -139,6 +139,7 @@ func (r *rootedFS) Home(context.Context) (string, error) {
 	return "/", nil
 }
 func (r *rootedFS) Join(elem ...string) string { return path.Join(elem...) }
+func (r *rootedFS) Separator() string          { return "/" }
 func (r *rootedFS) Dir(name string) string     { return path.Dir(name) }
 func (r *rootedFS) Base(name string) string    { return path.Base(name) }
 func (r *rootedFS) ReadDir(ctx context.Context, name string) ([]fs.FileInfo, error) {

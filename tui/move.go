@@ -48,7 +48,7 @@ type moveSweptMsg struct {
 func removeMovedSources(ctx context.Context, e *transfer.Engine, b *batchInfo, ids []transfer.JobID) tea.Cmd {
 	batch, src, dirLinks := b.id, b.src, b.dirLinks
 	return func() tea.Msg {
-		sep := transfer.Separator(src)
+		sep := src.Separator()
 		var (
 			mu    sync.Mutex
 			wg    sync.WaitGroup
@@ -118,7 +118,7 @@ type linkTally struct {
 // everything below which arrived.
 func sweepMove(ctx context.Context, e *transfer.Engine, batch transfer.BatchID, src transfer.FS, dirLinks []string) tea.Cmd {
 	return func() tea.Msg {
-		sep := transfer.Separator(src)
+		sep := src.Separator()
 		tallies := make(map[string]*linkTally, len(dirLinks))
 		for _, l := range dirLinks {
 			tallies[l] = &linkTally{}

@@ -151,7 +151,7 @@ func queueRow(j *transfer.JobStatus, txt jobText, width int) string {
 func (m *Model) describeJob(j *transfer.JobStatus) jobText {
 	name := j.Src
 	if b := m.xfer.batches[j.Batch]; b != nil && b.srcDir != "" {
-		sep := transfer.Separator(b.src)
+		sep := b.src.Separator()
 		if rel, ok := strings.CutPrefix(j.Src, strings.TrimSuffix(b.srcDir, sep)+sep); ok && rel != "" {
 			name = rel
 		}

@@ -283,7 +283,7 @@ func (m *Model) markBatchDirty(b *batchInfo) {
 		}
 		for i := range m.panes {
 			p := &m.panes[i]
-			if p.fs != nil && p.loaded && sameLocation(p.fs, b.dst) && transfer.Within(it.Dst, p.path, transfer.Separator(p.fs)) {
+			if p.fs != nil && p.loaded && sameLocation(p.fs, b.dst) && transfer.Within(it.Dst, p.path, p.fs.Separator()) {
 				m.xfer.dirty[i] = true
 			}
 		}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/ferry-tui/ferry/config"
 	"github.com/ferry-tui/ferry/local"
-	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
 )
 
@@ -110,12 +109,15 @@ func destOf(arg string, d config.Dest) string {
 	return arg[:len(arg)-len(d.Path)-1]
 }
 
-// runCopy is ferry cp, get and put: the same engine, three spellings.
+// runCopy is ferry cp, get, put and mv: the same engine, four spellings.
+// mv is cp with transfer.Request.Move: each source is removed once its
+// copy is safely in place, and, as with mv, directories move without -r.
 func (a *app) runCopy(ctx context.Context, name string, args []string) int {
 	var cf connFlags
 	var f cpFlags
 	synopsis := map[string]string{
 		"cp":  "[flags] [-r] [-j N] [-n|-f|--newer|--resume] [-p|--no-preserve] SRC... DST",
+		"mv":  "[flags] [-j N] [-n|-f|--newer|--resume] [-p|--no-preserve] SRC... DST",
 		"get": "[flags] [-r] [-j N] [-n|-f|--newer|--resume] HOST:PATH... [LOCAL]",
 		"put": "[flags] [-r] [-j N] [-n|-f|--newer|--resume] LOCAL... HOST:[PATH]",
 	}[name]
@@ -158,23 +160,25 @@ func (a *app) runCopy(ctx context.Context, name string, args []string) int {
 		fmt.Fprintln(a.stderr, "ferry "+name+":", errText(err))
 		return exitFailed
 	}
-	items, err := s.plan(ctx, srcFS, srcPaths, dstFS, dstPath, f.recursive)
+	move := name == "mv"
+	items, err := s.plan(ctx, srcFS, srcPaths, dstFS, dstPath, f.recursive || move)
 	if err != nil {
 		fmt.Fprintln(a.stderr, "ferry "+name+":", errText(err))
 		return exitFailed
 	}
 	eng := transfer.New(f.engineOptions())
 	defer eng.Close()
-	if _, err := eng.Submit(transfer.Request{Src: srcFS, Dst: dstFS, Items: items, Policy: policy, NoPreserve: f.noPreserve}); err != nil {
+	b, err := eng.Submit(transfer.Request{Src: srcFS, Dst: dstFS, Items: items, Policy: policy, NoPreserve: f.noPreserve, Move: move})
+	if err != nil {
 		fmt.Fprintln(a.stderr, "ferry "+name+":", errText(err))
 		return exitFailed
 	}
-	return s.follow(ctx, eng, name, dstFS)
+	return s.follow(ctx, eng, b, name, dstFS)
 }
 
 // copyOperands checks the operands: every source on one side, and the
 // destination last. get takes remote sources and a local destination; put
-// the opposite; cp anything.
+// the opposite; cp and mv anything.
 func (a *app) copyOperands(name string, ops []string) ([]operand, operand, error) {
 	var srcs []operand
 	for _, o := range ops[:len(ops)-1] {
@@ -201,13 +205,15 @@ func (a *app) copyOperands(name string, ops []string) ([]operand, operand, error
 }
 
 // openSides connects the hosts the operands name (each once) and makes
-// every path absolute on its file system.
+// every path absolute on its file system. Operands on one host, or both
+// local, share one file system value, so that mv renames within it.
 func (s *session) openSides(ctx context.Context, srcs []operand, dst operand) (transfer.FS, []string, transfer.FS, string, int) {
 	conns := map[string]transfer.FS{}
+	localFS := local.New()
 	side := func(op operand) (transfer.FS, string, error) {
 		if !op.remote {
 			abs, err := filepath.Abs(op.path)
-			return local.New(), abs, err
+			return localFS, abs, err
 		}
 		fsys, ok := conns[op.key]
 		if !ok {
@@ -271,118 +277,6 @@ func (s *session) plan(ctx context.Context, src transfer.FS, paths []string, dst
 		}
 	}
 	return transfer.Targets(ctx, src, paths, dst, dstPath)
-}
-
-// follow waits for the engine, drawing progress on a terminal and
-// answering conflicts, then prints the summary. It returns the exit
-// status: 1 when any file failed or was refused.
-func (s *session) follow(ctx context.Context, eng *transfer.Engine, name string, dstFS transfer.FS) int {
-	start := time.Now()
-	bar := newProgressBar(s.stderr, s.isTerminal)
-	tick := time.NewTicker(100 * time.Millisecond)
-	defer tick.Stop()
-	var failed []string
-	lost := false // a connection could not be restored: exit 255, as ssh
-	refused := map[transfer.JobID]error{}
-	for done := false; !done; {
-		select {
-		case <-ctx.Done():
-			bar.clear()
-			s.interrupted(eng, name, dstFS)
-			return exitFailed
-		case ev := <-eng.Events():
-			switch ev.Kind {
-			case transfer.JobConflict:
-				bar.clear()
-				if !s.answerConflict(ctx, eng, ev) {
-					refused[ev.Job] = errRefused
-					if ev.Conflict.Partial {
-						refused[ev.Job] = errPartialRefused
-					}
-				}
-			case transfer.JobFinished:
-				switch {
-				case ev.State == transfer.Failed:
-					failed = append(failed, oneLine(ev.Err))
-					if !lost && errors.Is(ev.Err, transfer.ErrNotRestored) {
-						// Every other file needs that connection too:
-						// stop rather than wait through more rounds of
-						// reconnect attempts, and exit 255 as ssh does.
-						lost = true
-						bar.clear()
-						fmt.Fprintln(s.stderr, "ferry "+name+": the connection could not be restored; stopping")
-						eng.CancelAll()
-					}
-				case refused[ev.Job] != nil:
-					failed = append(failed, errText(&fs.PathError{Op: "copy", Path: ev.Path, Err: refused[ev.Job]}))
-				}
-			case transfer.Notice:
-				bar.clear()
-				fmt.Fprintln(s.stderr, "ferry:", text.Sanitize(ev.Message))
-			case transfer.BatchFinished:
-				done = true
-			}
-		case <-tick.C:
-			bar.draw(eng.Snapshot())
-		}
-	}
-	bar.clear()
-	snap := eng.Snapshot()
-	elapsed := time.Since(start)
-	files, skipped, cancelled := 0, 0, 0
-	for _, j := range eng.Jobs(0, snap.Jobs) {
-		switch {
-		case j.Kind != transfer.KindFile:
-		case j.State == transfer.Done:
-			files++
-		case j.State == transfer.Skipped:
-			skipped++
-		case j.State == transfer.Cancelled:
-			cancelled++
-		}
-	}
-	// The bytes that really moved, failed and retried files included.
-	moved := snap.MovedBytes
-	fmt.Fprintf(s.stderr, "ferry %s: %d file(s), %s moved in %s (%s/s)", name, files, text.Bytes(moved), elapsed.Round(time.Millisecond), text.Bytes(int64(float64(moved)/max(elapsed.Seconds(), 0.001))))
-	if skipped > 0 {
-		fmt.Fprintf(s.stderr, ", %d skipped", skipped)
-	}
-	if cancelled > 0 {
-		fmt.Fprintf(s.stderr, ", %d not copied", cancelled)
-	}
-	if len(failed) > 0 {
-		fmt.Fprintf(s.stderr, ", %d failed:\n", len(failed))
-		for _, f := range failed {
-			fmt.Fprintln(s.stderr, "  "+f)
-		}
-		if lost {
-			return exitConnFail
-		}
-		return exitFailed
-	}
-	fmt.Fprintln(s.stderr)
-	return exitOK
-}
-
-// errRefused marks a conflict refused because nobody could be asked.
-var errRefused = errors.New("exists; use -f to overwrite, -n to skip, --newer or --resume")
-
-// errPartialRefused marks a file not copied because an interrupted copy
-// left a partial file and nobody could be asked whether to continue it.
-var errPartialRefused = errors.New("a partial copy from an interrupted transfer exists; use --resume to continue it or -f to start over")
-
-// answerConflict asks on the terminal what to do with an existing
-// destination. Without a terminal the file is skipped, and it returns
-// false so the file is reported as failed: never a silent overwrite, never
-// a silent skip.
-func (s *session) answerConflict(ctx context.Context, eng *transfer.Engine, ev transfer.Event) bool {
-	ans, err := s.askConflict(ctx, ev.Conflict)
-	if err != nil {
-		_ = eng.Answer(ev.Job, transfer.Answer{Choice: transfer.Skip})
-		return false
-	}
-	_ = eng.Answer(ev.Job, ans)
-	return true
 }
 
 // mustBeDir checks, as cp and scp do, that a destination written with a

@@ -53,24 +53,27 @@ func interruptContext() (context.Context, func()) {
 	}
 }
 
-// interrupted stops eng after Ctrl-C: every job is cancelled, and a job
-// still blocked on a silent server has its connection closed by the
-// engine. It waits for that, bounded (the process exits at stopDeadline
-// anyway), and says what was done and what is left behind on dstFS: the
-// partial copies, and the temporary files of copies still stopping.
-func (s *session) interrupted(eng *transfer.Engine, name string, dstFS transfer.FS) {
-	eng.CancelAll()
+// interrupted stops batch b of eng after Ctrl-C: every job is cancelled,
+// and a job still blocked on a silent server has its connection closed by
+// the engine. It waits for that, bounded (the process exits at
+// stopDeadline anyway), and says what was done and what is left behind on
+// dstFS: the partial copies, and the temporary files of copies still
+// stopping.
+func (s *session) interrupted(eng *transfer.Engine, b *transfer.Batch, name string, dstFS transfer.FS) {
+	b.Cancel()
 	ctx, cancel := context.WithTimeout(context.Background(), stopDeadline-150*time.Millisecond)
 	defer cancel()
-	_ = eng.Wait(ctx)
-	snap := eng.Snapshot()
-	done, _, kept := unfinished(eng)
-	for _, j := range snap.Active {
-		if j.Kind == transfer.KindFile {
+	sum, _ := b.Wait(ctx)
+	done, _, kept := unfinished(b.Jobs())
+	for _, j := range eng.Snapshot().Active {
+		if j.Kind == transfer.KindFile && j.Batch == b.ID() {
 			kept = append(kept, text.Sanitize(transfer.TempPath(dstFS, j.Dst))+" (if it was made: the copy was still stopping)")
 		}
 	}
-	fmt.Fprintf(s.stderr, "ferry %s: interrupted: %d file(s) copied, %s moved; files not finished were left untouched at their targets", name, done, text.Bytes(snap.MovedBytes))
+	fmt.Fprintf(s.stderr, "ferry %s: interrupted: %d file(s) copied, %s moved; files not finished were left untouched at their targets", name, done, text.Bytes(sum.MovedBytes))
+	if b.Request().Move {
+		fmt.Fprintf(s.stderr, " and their sources where they were (%d source(s) removed)", sum.Removed)
+	}
 	if len(kept) == 0 {
 		fmt.Fprintln(s.stderr, ", and no partial copies were left behind")
 		return
@@ -81,10 +84,10 @@ func (s *session) interrupted(eng *transfer.Engine, name string, dstFS transfer.
 	}
 }
 
-// unfinished counts eng's files done and those cancelled or failed, and
-// lists the partial copies left behind, sanitised for the terminal.
-func unfinished(eng *transfer.Engine) (done, notDone int, kept []string) {
-	for _, j := range eng.Jobs(0, 0) {
+// unfinished counts the files of jobs done and those cancelled or failed,
+// and lists the partial copies left behind, sanitised for the terminal.
+func unfinished(jobs []transfer.JobStatus) (done, notDone int, kept []string) {
+	for _, j := range jobs {
 		if j.Kind != transfer.KindFile {
 			continue
 		}
@@ -105,7 +108,7 @@ func unfinished(eng *transfer.Engine) (done, notDone int, kept []string) {
 // which partial copies remain, and how to continue them; nothing when
 // every copy had finished.
 func quitSummary(w io.Writer, eng *transfer.Engine) {
-	_, notDone, kept := unfinished(eng)
+	_, notDone, kept := unfinished(eng.Jobs(0, 0))
 	if notDone == 0 && len(kept) == 0 {
 		return
 	}

@@ -4,6 +4,7 @@
 //
 //	ferry [flags] [HOST]       open HOST (an ssh_config alias, user@host[:path] or sftp://...)
 //	ferry demo [--serve] [DIR] try ferry against an embedded SFTP server
+//	ferry cp|get|put|mv ...    copy or move files headless, scp-like
 //	ferry resolve DEST         print the resolved settings, like ssh -G
 //	ferry ls|mkdir|rmdir|rm|rename ...   headless file operations
 //	ferry version              print the version
@@ -38,7 +39,7 @@ func run(ctx context.Context, a *app, args []string) int {
 			return a.runRemoteOp(ctx, op, args[1:])
 		}
 		switch args[0] {
-		case "cp", "get", "put":
+		case "cp", "get", "put", "mv":
 			return a.runCopy(ctx, args[0], args[1:])
 		case "resolve":
 			return a.runResolve(ctx, args[1:])
@@ -66,6 +67,9 @@ Usage:
   ferry cp [-r] [-j N] [-n|-f|--newer|--resume] [--no-preserve] SRC... DST
                                copy files, scp-like: each operand local or HOST:PATH
   ferry get HOST:PATH... [LOCAL]   ferry put LOCAL... HOST:[PATH]
+  ferry mv [-j N] [-n|-f|--newer|--resume] [--no-preserve] SRC... DST
+                               move files and directories, like cp then removing each
+                               source once its copy is safely in place
   ferry resolve [flags] DEST   print the resolved settings, like ssh -G
   ferry ls [-l] DEST:[PATH]    list a remote directory
   ferry mkdir [-p] DEST:PATH...
@@ -79,8 +83,9 @@ Flags shared by every command that connects, as in ssh and scp:
   -i file   identity file       -J jumps       ProxyJump
   -P port   remote port         -v             debug output (never secrets)
 
-Existing files are never overwritten silently: cp asks on the terminal, or
-without one refuses the file, unless -f, -n, --newer or --resume says what to do.
+Existing files are never overwritten silently: cp and mv ask on the terminal,
+or without one refuse the file, unless -f, -n, --newer or --resume says what to do.
+mv never removes a source whose copy failed, was skipped or changed meanwhile.
 
 Exit status: 0 success, 1 an operation (or any file) failed, 2 usage error,
 255 connection or authentication failed.

@@ -48,9 +48,10 @@ func openTUI(ctx context.Context, s *session, d *remote.Dialer, h *config.Host) 
 		opts.Right = &liveFS{sess.FS}
 		opts.RightDir = h.Path
 	}
-	// Only the UI reads the engine's events.
+	// Only the UI reads the engine's events; edits upload through it too.
 	engine := transfer.New(transfer.Options{})
 	opts.Engine = engine
+	hooks.engine = engine
 	p := tea.NewProgram(tui.New(opts), tea.WithContext(ctx))
 	if h != nil {
 		gate.toUI(hooks.reconnectPrompter(h.Alias))

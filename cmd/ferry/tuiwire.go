@@ -21,6 +21,9 @@ type tuiHooks struct {
 	// questions carries the questions of reconnects to the UI's dialogs;
 	// options makes it. The caller closes it once the UI has ended.
 	questions *tui.BackgroundAsker
+	// engine is the UI's transfer engine; edits upload through it. The
+	// caller sets it before the UI runs.
+	engine *transfer.Engine
 
 	mu       sync.Mutex
 	sessions []*remote.Session
