@@ -103,7 +103,7 @@ func TestSSHDCopyUpDownAndBetweenHosts(t *testing.T) {
 		t.Fatalf("get: exit %d: %s", code, errs)
 	}
 	sameTree(t, src, filepath.Join(down, "copied"))
-	if !strings.Contains(errs, "ferry get: 3 file(s)") {
+	if !strings.Contains(errs, "ferry get: 3 files copied (") {
 		t.Errorf("summary line missing: %q", errs)
 	}
 	for _, dir := range []string{a.Dir, b.Dir, down} {
@@ -138,6 +138,10 @@ func TestSSHDCopyConflictsNeverSilent(t *testing.T) {
 	code, _, errs := ferry(t, "put", "-F", cfg, local, "box:")
 	if code != 1 || !strings.Contains(errs, "exists; use -f to overwrite") || read() != "old" {
 		t.Fatalf("no flag: exit %d, content %q, stderr %q", code, read(), errs)
+	}
+	// One file, counted once: refused is a failure, not also a skip.
+	if !strings.Contains(errs, "ferry put: 0 files copied (") || !strings.Contains(errs, "), 1 failed:") || strings.Contains(errs, "skipped") {
+		t.Fatalf("no flag: summary counts the file twice or not in words: %q", errs)
 	}
 	// -n skips quietly, exit 0.
 	reset()

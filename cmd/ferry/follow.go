@@ -74,12 +74,14 @@ func (s *session) report(b *transfer.Batch, name string, refused map[transfer.Jo
 	sum := b.Summary()
 	var failed, kept []string
 	keptFails := false
+	refusedSkips := 0 // skipped because nobody could be asked: failures
 	for _, j := range b.Jobs() {
 		switch {
 		case j.State == transfer.Failed:
 			failed = append(failed, oneLine(j.Err))
 		case j.State == transfer.Skipped && refused[j.ID] != nil:
 			failed = append(failed, errText(&fs.PathError{Op: "copy", Path: j.Dst, Err: refused[j.ID]}))
+			refusedSkips++
 		}
 		if j.SourceErr != nil {
 			kept = append(kept, oneLine(j.SourceErr))
@@ -90,11 +92,18 @@ func (s *session) report(b *transfer.Batch, name string, refused map[transfer.Jo
 	}
 	// The bytes that really moved, failed and retried files included.
 	moved := sum.MovedBytes
-	fmt.Fprintf(s.stderr, "ferry %s: %d file(s), %s moved in %s (%s/s)", name, sum.Files[transfer.Done], text.Bytes(moved), elapsed.Round(time.Millisecond), text.Bytes(int64(float64(moved)/max(elapsed.Seconds(), 0.001))))
+	verb := "copied"
 	if b.Request().Move {
-		fmt.Fprintf(s.stderr, ", %d source(s) removed", sum.Removed)
+		verb = "moved"
 	}
-	if n := sum.Files[transfer.Skipped]; n > 0 {
+	fmt.Fprintf(s.stderr, "ferry %s: %s %s (%s in %s, %s/s)", name, text.Plural(sum.Files[transfer.Done], "file"), verb,
+		text.Bytes(moved), elapsed.Round(time.Millisecond), text.Size(int64(float64(moved)/max(elapsed.Seconds(), 0.001))))
+	if b.Request().Move {
+		fmt.Fprintf(s.stderr, ", %s removed", text.Plural(sum.Removed, "source"))
+	}
+	// A conflict refused for want of a terminal is a failure, listed
+	// below; each file is counted once.
+	if n := sum.Files[transfer.Skipped] - refusedSkips; n > 0 {
 		fmt.Fprintf(s.stderr, ", %d skipped", n)
 	}
 	if n := sum.Files[transfer.Cancelled]; n > 0 {
@@ -109,7 +118,7 @@ func (s *session) report(b *transfer.Batch, name string, refused map[transfer.Jo
 		fmt.Fprintln(s.stderr)
 	}
 	if len(kept) > 0 {
-		fmt.Fprintf(s.stderr, "ferry %s: %d source(s) not removed:\n", name, len(kept))
+		fmt.Fprintf(s.stderr, "ferry %s: %s not removed:\n", name, text.Plural(len(kept), "source"))
 		for _, k := range kept {
 			fmt.Fprintln(s.stderr, "  "+k)
 		}

@@ -70,9 +70,9 @@ func (s *session) interrupted(eng *transfer.Engine, b *transfer.Batch, name stri
 			kept = append(kept, text.Sanitize(transfer.TempPath(dstFS, j.Dst))+" (if it was made: the copy was still stopping)")
 		}
 	}
-	fmt.Fprintf(s.stderr, "ferry %s: interrupted: %d file(s) copied, %s moved; files not finished were left untouched at their targets", name, done, text.Bytes(sum.MovedBytes))
+	fmt.Fprintf(s.stderr, "ferry %s: interrupted: %s copied, %s moved; files not finished were left untouched at their targets", name, text.Plural(done, "file"), text.Bytes(sum.MovedBytes))
 	if b.Request().Move {
-		fmt.Fprintf(s.stderr, " and their sources where they were (%d source(s) removed)", sum.Removed)
+		fmt.Fprintf(s.stderr, " and their sources where they were (%s removed)", text.Plural(sum.Removed, "source"))
 	}
 	if len(kept) == 0 {
 		fmt.Fprintln(s.stderr, ", and no partial copies were left behind")
@@ -112,7 +112,7 @@ func quitSummary(w io.Writer, eng *transfer.Engine) {
 	if notDone == 0 && len(kept) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "ferry: %d file(s) not copied (cancelled or failed); their targets are as they were.\n", notDone)
+	fmt.Fprintf(w, "ferry: %s not copied (cancelled or failed); their targets are as they were.\n", text.Plural(notDone, "file"))
 	if len(kept) > 0 {
 		fmt.Fprintln(w, "Partial copies left behind; copy the same files again to continue them (ferry asks to resume, or use ferry cp --resume):")
 		for _, k := range kept {

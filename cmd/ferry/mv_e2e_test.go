@@ -77,7 +77,7 @@ func TestE2ESSHDMoveUpAndDown(t *testing.T) {
 	if _, err := os.Lstat(src); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the local source is still there (%v)", err)
 	}
-	if !strings.Contains(errs, "ferry mv: 3 file(s)") || !strings.Contains(errs, "7 source(s) removed") {
+	if !strings.Contains(errs, "ferry mv: 3 files moved (") || !strings.Contains(errs, "7 sources removed") {
 		t.Errorf("summary: %q", errs)
 	}
 
@@ -104,7 +104,7 @@ func TestE2ESSHDMoveUpAndDown(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("mv onto a directory in the way: exit %d, want 1: %s", code, errs)
 	}
-	if !strings.Contains(errs, "1 failed") || !strings.Contains(errs, "a.txt") || !strings.Contains(errs, "source(s) not removed") {
+	if !strings.Contains(errs, "1 failed") || !strings.Contains(errs, "a.txt") || !strings.Contains(errs, "not removed:") {
 		t.Errorf("stderr does not name the failure and the kept directory: %q", errs)
 	}
 	if b, err := os.ReadFile(filepath.Join(moved, "a.txt")); err != nil || string(b) != "alpha\n" {

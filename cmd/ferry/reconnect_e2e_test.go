@@ -88,7 +88,7 @@ func TestE2ESSHDQuitWhileServerFrozen(t *testing.T) {
 	if d := time.Since(start); d > 4*time.Second {
 		t.Errorf("ferry took %v to exit after quitting", d)
 	}
-	if !strings.Contains(s.stderr(), "1 file(s) not copied") {
+	if !strings.Contains(s.stderr(), "1 file not copied") {
 		t.Errorf("quitting did not say what it cancelled; stderr: %s", s.stderr())
 	}
 }
