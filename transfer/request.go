@@ -45,6 +45,13 @@ type Request struct {
 	// SourceKept events, and JobStatus.SourceRemoved and SourceErr, say
 	// what became of each.
 	Move bool
+	// FollowLinks copies what the symbolic links below the items point
+	// to instead of recreating the links (scp -r, rsync -L, cp -L): a link
+	// to a file becomes a file, a link to a directory a directory. A link
+	// that points nowhere fails; a link to a directory that contains it is
+	// refused as a loop. It cannot be combined with Move, whose sources
+	// are the links themselves.
+	FollowLinks bool
 }
 
 // validate checks r without any I/O: both file systems given, every item
@@ -55,6 +62,9 @@ func (r *Request) validate() error {
 	}
 	if len(r.Items) == 0 {
 		return errors.New("transfer: request has no items")
+	}
+	if r.Move && r.FollowLinks {
+		return errors.New("transfer: a move cannot follow symbolic links")
 	}
 	if r.Policy < Ask || r.Policy > Rename {
 		return fmt.Errorf("transfer: unknown policy %d", int(r.Policy))

@@ -208,6 +208,15 @@ func (w *walker) child(j *job, fi fs.FileInfo, existing map[string]fs.FileInfo) 
 	}
 	c.src, c.dst = src.Join(j.src, name), dst.Join(j.dst, name)
 	c.dstInfo = existing[name]
+	if fi.Mode()&fs.ModeSymlink != 0 && w.b.req.FollowLinks {
+		target, err := w.follow(j, c)
+		if err != nil {
+			c.kind, c.err = KindFile, err
+			w.add(c, Failed)
+			return c
+		}
+		fi, c.info = target, target
+	}
 	mode := fi.Mode()
 	switch {
 	case mode.IsDir():

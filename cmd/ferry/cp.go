@@ -28,6 +28,7 @@ type cpFlags struct {
 	retries    int
 	stall      time.Duration
 	noRanges   bool
+	copyLinks  bool
 }
 
 func (f *cpFlags) register(fset *flag.FlagSet) {
@@ -42,6 +43,8 @@ func (f *cpFlags) register(fset *flag.FlagSet) {
 	fset.IntVar(&f.retries, "retries", transfer.DefaultRetries, "how often a file is tried again after the connection dropped or stalled (0: never)")
 	fset.DurationVar(&f.stall, "stall-timeout", transfer.DefaultStallTimeout, "a file that moves no bytes for this `duration` counts as stalled and is tried again (0: never)")
 	fset.BoolVar(&f.noRanges, "no-ranges", false, "send each large file as one stream, never in parallel ranges over several channels")
+	fset.BoolVar(&f.copyLinks, "L", false, "copy what symbolic links point to instead of the links (as scp -r and rsync -L)")
+	fset.BoolVar(&f.copyLinks, "copy-links", false, "same as -L")
 }
 
 // engineOptions are the transfer engine's options from the flags.
@@ -116,10 +119,10 @@ func (a *app) runCopy(ctx context.Context, name string, args []string) int {
 	var cf connFlags
 	var f cpFlags
 	synopsis := map[string]string{
-		"cp":  "[flags] [-r] [-j N] [-n|-f|--newer|--resume] [-p|--no-preserve] SRC... DST",
+		"cp":  "[flags] [-r] [-L] [-j N] [-n|-f|--newer|--resume] [-p|--no-preserve] SRC... DST",
 		"mv":  "[flags] [-j N] [-n|-f|--newer|--resume] [-p|--no-preserve] SRC... DST",
-		"get": "[flags] [-r] [-j N] [-n|-f|--newer|--resume] HOST:PATH... [LOCAL]",
-		"put": "[flags] [-r] [-j N] [-n|-f|--newer|--resume] LOCAL... HOST:[PATH]",
+		"get": "[flags] [-r] [-L] [-j N] [-n|-f|--newer|--resume] HOST:PATH... [LOCAL]",
+		"put": "[flags] [-r] [-L] [-j N] [-n|-f|--newer|--resume] LOCAL... HOST:[PATH]",
 	}[name]
 	fset := newFlagSet(name, synopsis, a.stderr)
 	cf.register(fset)
@@ -128,6 +131,9 @@ func (a *app) runCopy(ctx context.Context, name string, args []string) int {
 		return exitUsage
 	}
 	policy, err := f.policy()
+	if err == nil && name == "mv" && f.copyLinks {
+		err = usageErr("-L cannot be used with mv: a move removes the links themselves")
+	}
 	if err != nil {
 		fmt.Fprintln(a.stderr, "ferry "+name+":", err)
 		return exitUsage
@@ -168,7 +174,7 @@ func (a *app) runCopy(ctx context.Context, name string, args []string) int {
 	}
 	eng := transfer.New(f.engineOptions())
 	defer eng.Close()
-	b, err := eng.Submit(transfer.Request{Src: srcFS, Dst: dstFS, Items: items, Policy: policy, NoPreserve: f.noPreserve, Move: move})
+	b, err := eng.Submit(transfer.Request{Src: srcFS, Dst: dstFS, Items: items, Policy: policy, NoPreserve: f.noPreserve, Move: move, FollowLinks: f.copyLinks})
 	if err != nil {
 		fmt.Fprintln(a.stderr, "ferry "+name+":", errText(err))
 		return exitFailed

@@ -72,9 +72,10 @@ func (s *session) follow(ctx context.Context, eng *transfer.Engine, b *transfer.
 // status. refused are the conflicts skipped because nobody could be asked.
 func (s *session) report(b *transfer.Batch, name string, refused map[transfer.JobID]error, lost bool, elapsed time.Duration) int {
 	sum := b.Summary()
-	var failed, kept []string
+	var failed, kept, passed []string
 	keptFails := false
 	refusedSkips := 0 // skipped because nobody could be asked: failures
+	otherSkips := 0
 	for _, j := range b.Jobs() {
 		switch {
 		case j.State == transfer.Failed:
@@ -82,6 +83,13 @@ func (s *session) report(b *transfer.Batch, name string, refused map[transfer.Jo
 		case j.State == transfer.Skipped && refused[j.ID] != nil:
 			failed = append(failed, errText(&fs.PathError{Op: "copy", Path: j.Dst, Err: refused[j.ID]}))
 			refusedSkips++
+		case j.State == transfer.Skipped && errors.Is(j.Err, transfer.ErrLinkOutside):
+			passed = append(passed, oneLine(j.Err)+" (-L copies what it points to)")
+		case j.State == transfer.Skipped && errors.Is(j.Err, transfer.ErrSpecial):
+			passed = append(passed, oneLine(j.Err))
+		}
+		if j.State == transfer.Skipped && j.Kind != transfer.KindFile {
+			otherSkips++ // links and special files: Summary counts files
 		}
 		if j.SourceErr != nil {
 			kept = append(kept, oneLine(j.SourceErr))
@@ -103,7 +111,7 @@ func (s *session) report(b *transfer.Batch, name string, refused map[transfer.Jo
 	}
 	// A conflict refused for want of a terminal is a failure, listed
 	// below; each file is counted once.
-	if n := sum.Files[transfer.Skipped] - refusedSkips; n > 0 {
+	if n := sum.Files[transfer.Skipped] - refusedSkips + otherSkips; n > 0 {
 		fmt.Fprintf(s.stderr, ", %d skipped", n)
 	}
 	if n := sum.Files[transfer.Cancelled]; n > 0 {
@@ -116,6 +124,12 @@ func (s *session) report(b *transfer.Batch, name string, refused map[transfer.Jo
 		}
 	} else {
 		fmt.Fprintln(s.stderr)
+	}
+	if len(passed) > 0 {
+		fmt.Fprintf(s.stderr, "ferry %s: skipped:\n", name)
+		for _, p := range passed {
+			fmt.Fprintln(s.stderr, "  "+p)
+		}
 	}
 	if len(kept) > 0 {
 		fmt.Fprintf(s.stderr, "ferry %s: %s not removed:\n", name, text.Plural(len(kept), "source"))
