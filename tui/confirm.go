@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"github.com/ferry-tui/ferry/tui/common"
+
 	"context"
 
 	"charm.land/bubbles/v2/help"
@@ -40,21 +42,21 @@ type confirmDialog struct {
 }
 
 // keys returns the dialog's bindings for the help bar.
-func (d *confirmDialog) keys(k *KeyMap) help.KeyMap { return bindings{k.Confirm, k.Deny} }
+func (d *confirmDialog) keys(k *KeyMap) help.KeyMap { return common.Bindings{k.Confirm, k.Deny} }
 
 // box renders the dialog.
 func (d *confirmDialog) box(st *Styles, maxWidth int) []string {
-	inner := dialogInner(maxWidth + 2)
-	body := []string{st.DialogTitle.Render(fit(d.title, inner))}
+	inner := common.DialogInner(maxWidth + 2)
+	body := []string{st.DialogTitle.Render(common.Fit(d.title, inner))}
 	for _, l := range d.lines {
-		body = append(body, fit(l, inner))
+		body = append(body, common.Fit(l, inner))
 	}
 	hint := "y/Enter: yes   n/Esc: no"
 	if d.busy {
 		hint = "counting… Esc: cancel"
 	}
-	body = append(body, st.Hint.Render(fit(hint, inner)))
-	return frame(st, body, inner)
+	body = append(body, st.Hint.Render(common.Fit(hint, inner)))
+	return common.Frame(st, body, inner)
 }
 
 // handleConfirmKey answers a confirmation.

@@ -1,13 +1,14 @@
 package tui
 
 import (
+	"github.com/ferry-tui/ferry/tui/common"
+
 	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
@@ -43,7 +44,7 @@ type choice struct {
 }
 
 // choices lists the answers in the order shown.
-func (k *KeyMap) choices() []choice {
+func choices(k *KeyMap) []choice {
 	return []choice{
 		{k.ConflictOverwrite, k.ConflictOverwriteAll, transfer.Overwrite},
 		{k.ConflictSkip, k.ConflictSkipAll, transfer.Skip},
@@ -55,8 +56,8 @@ func (k *KeyMap) choices() []choice {
 
 // keys returns the dialog's bindings for the help bar.
 func (d *conflictDialog) keys(k *KeyMap) help.KeyMap {
-	b := bindings{}
-	for _, c := range k.choices() {
+	b := common.Bindings{}
+	for _, c := range choices(k) {
 		b = append(b, c.one)
 	}
 	return append(b, k.ConflictForAll)
@@ -65,7 +66,7 @@ func (d *conflictDialog) keys(k *KeyMap) help.KeyMap {
 // box renders the question with both sides and the choices from the
 // key map.
 func (d *conflictDialog) box(st *Styles, maxWidth int) []string {
-	inner := dialogInner(maxWidth + 2)
+	inner := common.DialogInner(maxWidth + 2)
 	c := &d.cur.c
 	srcNewer, dstNewer := "", ""
 	switch {
@@ -77,37 +78,37 @@ func (d *conflictDialog) box(st *Styles, maxWidth int) []string {
 	const indent = "            "
 	plain := []string{
 		"",
-		"copy from   " + fitLeft(d.cur.srcLabel+":"+text.Sanitize(c.Src), inner-len(indent)),
+		"copy from   " + common.FitLeft(d.cur.srcLabel+":"+text.Sanitize(c.Src), inner-len(indent)),
 		indent + conflictSide(c.SrcSize, c.SrcTime, d.loc) + srcNewer,
-		"over        " + fitLeft(d.cur.dstLabel+":"+text.Sanitize(c.Dst), inner-len(indent)),
+		"over        " + common.FitLeft(d.cur.dstLabel+":"+text.Sanitize(c.Dst), inner-len(indent)),
 		indent + conflictSide(c.DstSize, c.DstTime, d.loc) + dstNewer,
 		"",
 	}
 	title := text.Sanitize(baseName(c.Dst)) + " already exists"
 	if c.Partial {
-		plain[3] = "partial     " + fitLeft(d.cur.dstLabel+":"+text.Sanitize(c.Dst), inner-len(indent))
+		plain[3] = "partial     " + common.FitLeft(d.cur.dstLabel+":"+text.Sanitize(c.Dst), inner-len(indent))
 		plain[4] = indent + conflictSide(c.DstSize, c.DstTime, d.loc) + " copied before it was interrupted"
 		title = text.Sanitize(baseName(c.Dst)) + ": a partial copy exists"
 	}
 	var ones, alls []string
-	for _, ch := range d.km.choices() {
+	for _, ch := range choices(d.km) {
 		ones = append(ones, ch.one.Help().Key+" "+ch.one.Help().Desc)
 		alls = append(alls, ch.all.Help().Key)
 	}
-	plain = append(plain, wrapWords(ones, "   ", inner)...)
+	plain = append(plain, common.WrapWords(ones, "   ", inner)...)
 	check := "[ ]"
 	if d.forAll {
 		check = "[x]"
 	}
 	plain = append(plain, check+" "+d.km.ConflictForAll.Help().Key+": for all conflicts of this copy (or "+strings.Join(alls, " ")+")")
-	body := []string{st.DialogTitle.Render(fit(title, inner))}
+	body := []string{st.DialogTitle.Render(common.Fit(title, inner))}
 	for _, l := range plain {
-		body = append(body, fit(l, inner))
+		body = append(body, common.Fit(l, inner))
 	}
 	if d.more > 0 {
-		body = append(body, st.Hint.Render(fit(text.Plural(d.more, "more conflict")+" waiting", inner)))
+		body = append(body, st.Hint.Render(common.Fit(text.Plural(d.more, "more conflict")+" waiting", inner)))
 	}
-	return frame(st, body, inner)
+	return common.Frame(st, body, inner)
 }
 
 // conflictSide describes one side: its size and modification time.
@@ -123,27 +124,6 @@ func conflictSide(size int64, t time.Time, loc *time.Location) string {
 		s += ", " + t.Format(conflictTimeLayout)
 	}
 	return s
-}
-
-// wrapWords joins words with sep into lines at most width cells wide.
-func wrapWords(words []string, sep string, width int) []string {
-	var lines []string
-	cur := ""
-	for _, w := range words {
-		switch {
-		case cur == "":
-			cur = w
-		case ansi.StringWidth(cur+sep+w) <= width:
-			cur += sep + w
-		default:
-			lines = append(lines, cur)
-			cur = w
-		}
-	}
-	if cur != "" {
-		lines = append(lines, cur)
-	}
-	return lines
 }
 
 // baseName is the last element of a path with either separator.
@@ -215,7 +195,7 @@ func (m *Model) handleConflictKey(d *conflictDialog, msg tea.KeyPressMsg) tea.Cm
 		d.forAll = !d.forAll
 		return nil
 	}
-	for _, c := range m.keys.choices() {
+	for _, c := range choices(&m.keys) {
 		switch {
 		case key.Matches(msg, c.one):
 			return m.answerConflict(d, c.policy, d.forAll)

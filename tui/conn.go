@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"github.com/ferry-tui/ferry/tui/common"
+
 	"errors"
 	"strconv"
 	"strings"
@@ -260,7 +262,7 @@ func (m *Model) markPanesConn() {
 		case w.state.Status == ConnFailed && !w.retrying:
 			p.conn = "offline"
 		default:
-			p.conn = "reconnecting" + ellipsis
+			p.conn = "reconnecting" + common.Ellipsis
 		}
 	}
 }
@@ -375,7 +377,7 @@ func (c connMsg) fit(width int) string {
 	if room < minReason {
 		return c.head + c.tail
 	}
-	return c.head + c.pre + ansi.Truncate(c.why, room, ellipsis) + c.post + c.tail
+	return c.head + c.pre + ansi.Truncate(c.why, room, common.Ellipsis) + c.post + c.tail
 }
 
 // minReason is the fewest cells worth showing of a reason.
@@ -386,7 +388,7 @@ const minReason = 8
 func (m *Model) connMsg(w *connWatch) connMsg {
 	host, st := w.host(), w.state
 	if w.retrying {
-		return connMsg{head: "reconnecting to " + host + ellipsis}
+		return connMsg{head: "reconnecting to " + host + common.Ellipsis}
 	}
 	why := ""
 	if st.Err != nil {
@@ -394,7 +396,7 @@ func (m *Model) connMsg(w *connWatch) connMsg {
 	}
 	switch st.Status {
 	case ConnLost:
-		c := connMsg{head: "connection to " + host + " lost", why: why, tail: "; reconnecting" + ellipsis + m.stopHint(w)}
+		c := connMsg{head: "connection to " + host + " lost", why: why, tail: "; reconnecting" + common.Ellipsis + m.stopHint(w)}
 		if why != "" {
 			c.pre = ": "
 		}
@@ -404,7 +406,7 @@ func (m *Model) connMsg(w *connWatch) connMsg {
 		if left := st.At.Sub(m.now()); left > 0 {
 			c.head += ", next in " + strconv.Itoa(ceilSeconds(left)) + " s"
 		} else {
-			c.head += ellipsis
+			c.head += common.Ellipsis
 		}
 		if why != "" {
 			c.pre, c.why, c.post = " (last attempt: ", why, ")"

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"github.com/ferry-tui/ferry/tui/common"
+
 	"context"
 	"io"
 	"reflect"
@@ -39,18 +41,18 @@ type connecting struct {
 }
 
 // keys returns the screen's bindings for the help bar.
-func (c *connecting) keys(k *KeyMap) help.KeyMap { return bindings{k.Cancel} }
+func (c *connecting) keys(k *KeyMap) help.KeyMap { return common.Bindings{k.Cancel} }
 
 // screen renders "connecting to ALIAS…" and any warnings.
 func (c *connecting) screen(st *Styles, width, height int) string {
-	lines := []string{st.HeaderFocused.Render(fit(" Open a host in the "+c.side.String()+" pane", width)), ""}
-	lines = append(lines, fit("  connecting to "+c.alias+"…", width))
+	lines := []string{st.HeaderFocused.Render(common.Fit(" Open a host in the "+c.side.String()+" pane", width)), ""}
+	lines = append(lines, common.Fit("  connecting to "+c.alias+"…", width))
 	for _, w := range c.warnings {
-		lines = append(lines, st.Hint.Render(fit("  "+w, width)))
+		lines = append(lines, st.Hint.Render(common.Fit("  "+w, width)))
 	}
 	blank := strings.Repeat(" ", width)
 	for i := range lines {
-		lines[i] = fitStyled(lines[i], width)
+		lines[i] = common.FitStyled(lines[i], width)
 	}
 	for len(lines) < height {
 		lines = append(lines, blank)
@@ -153,7 +155,7 @@ func (m *Model) replaceFS(s side, fsys transfer.FS, owned bool) tea.Cmd {
 	}
 	cmd := tea.Batch(p.setFS(fsys), m.syncConnWatches())
 	m.setFocus(s)
-	if old == nil || sameFS(old, fsys) || sameFS(m.panes[s.other()].fs, old) {
+	if old == nil || sameFS(old, fsys) || sameFS(m.panes[s.Other()].fs, old) {
 		return cmd
 	}
 	for i, o := range m.owned {
@@ -236,7 +238,7 @@ func (m *Model) askDialog(req *askRequest, title string) boxOverlay {
 	d := m.newInput(inputAsk, title, "")
 	d.lines, d.ask = lines, req
 	if req.kind == askSecret || req.kind == askText && !req.echo {
-		d.input.mask = true
+		d.input.Mask = true
 	}
 	return d
 }

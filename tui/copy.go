@@ -48,7 +48,7 @@ func (m *Model) startCopy(move bool) tea.Cmd {
 	if !ok {
 		return nil
 	}
-	dst := &m.panes[m.focus.other()]
+	dst := &m.panes[m.focus.Other()]
 	if dst.fs == nil || !dst.loaded {
 		m.status.setInfo("open a host in the other pane first (o)")
 		return nil
@@ -77,7 +77,7 @@ func (m *Model) startCopy(move bool) tea.Cmd {
 // submitCopy works out the destinations in a Cmd; handleCopyPrepared then
 // hands them to the engine.
 func (m *Model) submitCopy(d *inputDialog) tea.Cmd {
-	dst := &m.panes[d.side.other()]
+	dst := &m.panes[d.side.Other()]
 	dir := strings.TrimSpace(d.value())
 	if dir == "" {
 		d.err = "a destination directory is needed"

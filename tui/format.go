@@ -3,14 +3,8 @@ package tui
 import (
 	"io/fs"
 	"strconv"
-	"strings"
 	"time"
-
-	"github.com/charmbracelet/x/ansi"
 )
-
-// ellipsis marks text that was cut to fit.
-const ellipsis = "…"
 
 // Column widths of a pane row.
 const (
@@ -34,48 +28,6 @@ func formatTime(t, now time.Time) string {
 		return t.Format(layoutThisYear)
 	}
 	return t.Format(layoutOtherYear)
-}
-
-// fit cuts s to at most w cells, ending it with an ellipsis when cut, and
-// pads it with spaces to exactly w cells. s must be sanitised plain text.
-func fit(s string, w int) string {
-	if w <= 0 {
-		return ""
-	}
-	sw := ansi.StringWidth(s)
-	if sw > w {
-		s = ansi.Truncate(s, w, ellipsis)
-		sw = ansi.StringWidth(s)
-	}
-	return s + strings.Repeat(" ", w-sw)
-}
-
-// fitLeft is fit for paths: it keeps the end of s and cuts the start.
-func fitLeft(s string, w int) string {
-	if w <= 0 {
-		return ""
-	}
-	sw := ansi.StringWidth(s)
-	if sw <= w {
-		return s + strings.Repeat(" ", w-sw)
-	}
-	// Wide characters can make TruncateLeft keep one cell too many; drop
-	// more until it fits.
-	for n := sw - w + 1; n <= sw; n++ {
-		cut := ansi.TruncateLeft(s, n, ellipsis)
-		if cw := ansi.StringWidth(cut); cw <= w && strings.HasPrefix(cut, ellipsis) {
-			return cut + strings.Repeat(" ", w-cw)
-		}
-	}
-	return fit(ellipsis, w)
-}
-
-// alignRight pads s on the left to w cells; s must already fit.
-func alignRight(s string, w int) string {
-	if sw := ansi.StringWidth(s); sw < w {
-		return strings.Repeat(" ", w-sw) + s
-	}
-	return s
 }
 
 // itoa formats n in decimal.

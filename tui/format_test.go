@@ -4,8 +4,6 @@ import (
 	"io/fs"
 	"testing"
 	"time"
-
-	"github.com/charmbracelet/x/ansi"
 )
 
 func TestFormatTime(t *testing.T) {
@@ -28,54 +26,6 @@ func TestFormatTime(t *testing.T) {
 		}
 		if len(got) != 0 && len(got) != timeWidth {
 			t.Errorf("formatTime(%v) = %q is not %d wide", tt.in, got, timeWidth)
-		}
-	}
-}
-
-func TestFit(t *testing.T) {
-	tests := []struct {
-		in   string
-		w    int
-		want string
-	}{
-		{"abc", 5, "abc  "},
-		{"abcdef", 5, "abcd…"},
-		{"日本語日本語", 5, "日本…"},
-		{"日本語日本語", 4, "日… "},
-		{"日本", 4, "日本"},
-		{"abc", 0, ""},
-		{"abc", 1, "…"},
-	}
-	for _, tt := range tests {
-		got := fit(tt.in, tt.w)
-		if got != tt.want {
-			t.Errorf("fit(%q, %d) = %q, want %q", tt.in, tt.w, got, tt.want)
-		}
-		if w := ansi.StringWidth(got); w != tt.w {
-			t.Errorf("fit(%q, %d) is %d wide", tt.in, tt.w, w)
-		}
-	}
-}
-
-func TestFitLeft(t *testing.T) {
-	tests := []struct {
-		in   string
-		w    int
-		want string
-	}{
-		{"local:/srv", 12, "local:/srv  "},
-		{"local:/home/user/projects", 12, "…er/projects"},
-		{"web1:/日本語/日本語", 6, "…本語 "},
-		{"web1:/日本語/日本語", 5, "…本語"},
-		{"日本語", 1, "…"},
-	}
-	for _, tt := range tests {
-		got := fitLeft(tt.in, tt.w)
-		if got != tt.want {
-			t.Errorf("fitLeft(%q, %d) = %q, want %q", tt.in, tt.w, got, tt.want)
-		}
-		if w := ansi.StringWidth(got); w != tt.w {
-			t.Errorf("fitLeft(%q, %d) is %d wide", tt.in, tt.w, w)
 		}
 	}
 }

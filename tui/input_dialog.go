@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"github.com/ferry-tui/ferry/tui/common"
+
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -38,7 +40,7 @@ type inputDialog struct {
 	// submitting it unchanged means rawPrefill, so a name with control
 	// characters survives a dialog it was not edited in.
 	prefill, rawPrefill string
-	input               lineInput
+	input               common.LineInput
 
 	err     string   // why the last answer was refused, sanitised
 	hints   []string // completion candidates, sanitised
@@ -51,7 +53,7 @@ type inputDialog struct {
 // newInput returns a focused input dialog prefilled with raw.
 func (m *Model) newInput(kind inputKind, title, raw string) *inputDialog {
 	d := &inputDialog{kind: kind, title: title, rawPrefill: raw, prefill: text.Sanitize(raw)}
-	d.input.prompt = "> "
+	d.input.Prompt = "> "
 	d.resize(m.width)
 	d.input.SetValue(d.prefill)
 	return d
@@ -59,7 +61,7 @@ func (m *Model) newInput(kind inputKind, title, raw string) *inputDialog {
 
 // resize fits the input to a window width cells wide.
 func (d *inputDialog) resize(width int) {
-	d.input.SetWidth(max(dialogInner(width)-ansi.StringWidth(d.input.prompt)-1, 1))
+	d.input.SetWidth(max(common.DialogInner(width)-ansi.StringWidth(d.input.Prompt)-1, 1))
 }
 
 // value is the answer: the raw prefill when it was left unchanged.
@@ -73,26 +75,26 @@ func (d *inputDialog) value() string {
 // keys returns the dialog's bindings for the help bar.
 func (d *inputDialog) keys(k *KeyMap) help.KeyMap {
 	if d.kind == inputGoto {
-		return bindings{k.Submit, k.Complete, k.Cancel}
+		return common.Bindings{k.Submit, k.Complete, k.Cancel}
 	}
-	return bindings{k.Submit, k.Cancel}
+	return common.Bindings{k.Submit, k.Cancel}
 }
 
 // box renders the dialog.
 func (d *inputDialog) box(st *Styles, maxWidth int) []string {
-	inner := dialogInner(maxWidth + 2)
-	body := []string{st.DialogTitle.Render(fit(d.title, inner))}
+	inner := common.DialogInner(maxWidth + 2)
+	body := []string{st.DialogTitle.Render(common.Fit(d.title, inner))}
 	for _, l := range d.lines {
-		body = append(body, fit(l, inner))
+		body = append(body, common.Fit(l, inner))
 	}
-	body = append(body, fitStyled(d.input.View(&st.Input), inner))
+	body = append(body, common.FitStyled(d.input.View(&st.Input), inner))
 	if d.err != "" {
-		body = append(body, st.DialogError.Render(fit(d.err, inner)))
+		body = append(body, st.DialogError.Render(common.Fit(d.err, inner)))
 	}
 	if len(d.hints) > 0 {
-		body = append(body, st.Hint.Render(fit(strings.Join(d.hints, "  "), inner)))
+		body = append(body, st.Hint.Render(common.Fit(strings.Join(d.hints, "  "), inner)))
 	}
-	return frame(st, body, inner)
+	return common.Frame(st, body, inner)
 }
 
 // handleInputKey edits an input dialog: Enter submits, Esc cancels, Tab

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"charm.land/bubbles/v2/key"
+
+	"github.com/ferry-tui/ferry/tui/common"
 )
 
 // allBindings returns every binding of k by field name.
@@ -19,7 +21,7 @@ func allBindings(k KeyMap) map[string]key.Binding {
 }
 
 func TestKeyMapComplete(t *testing.T) {
-	for name, b := range allBindings(DefaultKeyMap()) {
+	for name, b := range allBindings(common.DefaultKeyMap()) {
 		if len(b.Keys()) == 0 || b.Help().Key == "" || b.Help().Desc == "" {
 			t.Errorf("%s: keys %q help %+v", name, b.Keys(), b.Help())
 		}
@@ -35,7 +37,7 @@ func TestFunctionKeysHaveLetterTwins(t *testing.T) {
 	want := map[string]string{
 		"f1": "?", "f2": "r", "f3": "v", "f4": "e", "f5": "c", "f6": "m", "f7": "n", "f8": "d", "f10": "q",
 	}
-	k := DefaultKeyMap()
+	k := common.DefaultKeyMap()
 	for _, b := range []key.Binding{k.Help, k.Rename, k.View, k.Edit, k.Copy, k.Move, k.Mkdir, k.Delete, k.Quit} {
 		keys := b.Keys()
 		f := keys[0]
@@ -53,7 +55,7 @@ func TestFunctionKeysHaveLetterTwins(t *testing.T) {
 }
 
 func TestMainKeysDoNotClash(t *testing.T) {
-	k := DefaultKeyMap()
+	k := common.DefaultKeyMap()
 	main := []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown, k.Open, k.Parent, k.SwitchPane,
 		k.Select, k.InvertSelection, k.SelectAll, k.ClearSelection, k.Copy, k.Move, k.Rename, k.Mkdir, k.Delete,
 		k.View, k.Edit, k.Chmod, k.Filter, k.GoTo, k.Home, k.Hidden, k.Sort, k.Reverse, k.Refresh, k.Hosts,
@@ -89,7 +91,7 @@ func TestHelpBarIsGeneratedFromKeyMap(t *testing.T) {
 }
 
 func TestQueueAndConflictKeysDoNotClash(t *testing.T) {
-	k := DefaultKeyMap()
+	k := common.DefaultKeyMap()
 	groups := map[string][]key.Binding{
 		"queue": {k.QueueCancel, k.QueueCancelAll, k.QueueRetry, k.QueueRetryAll, k.QueuePause,
 			k.QueueMoreWorkers, k.QueueFewerWorkers, k.QueueClose, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.ForceQuit},

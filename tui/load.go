@@ -11,28 +11,6 @@ import (
 	"github.com/ferry-tui/ferry/transfer"
 )
 
-// side names a pane: the left one or the right one.
-type side int
-
-const (
-	leftSide side = iota
-	rightSide
-)
-
-// other returns the opposite side.
-func (s side) other() side { return 1 - s }
-
-// String returns "left" or "right".
-func (s side) String() string {
-	if s == leftSide {
-		return "left"
-	}
-	return "right"
-}
-
-// valid reports whether s names a pane.
-func (s side) valid() bool { return s == leftSide || s == rightSide }
-
 // dirLoadedMsg carries the result of listing a directory back to the pane
 // that asked for it. A pane drops it when reqID is not its latest request.
 type dirLoadedMsg struct {

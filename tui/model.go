@@ -10,6 +10,8 @@
 package tui
 
 import (
+	"github.com/ferry-tui/ferry/tui/common"
+
 	"context"
 	"time"
 
@@ -38,7 +40,7 @@ type Model struct {
 
 	overlay     overlay // dialog, viewer, picker...; nil shows the panes
 	filtering   bool    // the live filter input has the keys
-	filterInput lineInput
+	filterInput common.LineInput
 	xfer        transfers // the transfer engine's state as last seen
 	nextID      uint64    // ids of dialog, viewer, delete and connect requests
 	lastClick   click
@@ -60,7 +62,7 @@ func New(opts Options) *Model {
 		cancel:    cancel,
 		opts:      opts,
 		focus:     leftSide,
-		keys:      DefaultKeyMap(),
+		keys:      common.DefaultKeyMap(),
 		help:      help.New(),
 		helpLines: 1,
 		now:       opts.Now,
@@ -70,7 +72,7 @@ func New(opts Options) *Model {
 		m.now = time.Now
 	}
 	m.help.FullSeparator = "  "
-	m.filterInput.prompt = "/"
+	m.filterInput.Prompt = "/"
 	m.panes[leftSide] = newPane(ctx, opts.Left, leftSide)
 	m.panes[rightSide] = newPane(ctx, opts.Right, rightSide)
 	m.panes[leftSide].setFocused(true)
@@ -191,7 +193,7 @@ func (m *Model) layout() {
 	m.help.SetWidth(m.width)
 	m.helpLines = 1
 	if m.help.ShowAll {
-		m.helpLines = countLines(m.help.FullHelpView(m.keys.FullHelp()))
+		m.helpLines = common.CountLines(m.help.FullHelpView(m.keys.FullHelp()))
 	}
 	bodyHeight := max(m.height-m.footerLines(), 0)
 	leftWidth := max(m.width-1, 0) / 2
@@ -230,9 +232,9 @@ func (m *Model) handleBackgroundColor(msg tea.BackgroundColorMsg) {
 // colourless ones when NoColor is set.
 func (m *Model) stylesFor(isDark bool) Styles {
 	if m.opts.NoColor {
-		return MonoStyles()
+		return common.MonoStyles()
 	}
-	return DefaultStyles(isDark)
+	return common.DefaultStyles(isDark)
 }
 
 // handleDirLoaded routes a listing to the pane that asked for it and shows
@@ -241,7 +243,7 @@ func (m *Model) stylesFor(isDark bool) Styles {
 // to the connection line, and the pane is listed again when the
 // connection is back.
 func (m *Model) handleDirLoaded(msg dirLoadedMsg) tea.Cmd {
-	if !msg.side.valid() {
+	if !msg.side.Valid() {
 		return nil
 	}
 	p := &m.panes[msg.side]
@@ -261,7 +263,7 @@ func (m *Model) handleDirLoaded(msg dirLoadedMsg) tea.Cmd {
 
 // handleSorted routes a new order to its pane.
 func (m *Model) handleSorted(msg sortedMsg) {
-	if msg.side.valid() {
+	if msg.side.Valid() {
 		m.panes[msg.side].handleSorted(msg)
 	}
 }

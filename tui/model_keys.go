@@ -56,7 +56,7 @@ func (m *Model) handleListKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.help.ShowAll = !m.help.ShowAll
 		m.layout()
 	case key.Matches(msg, k.SwitchPane):
-		m.setFocus(m.focus.other())
+		m.setFocus(m.focus.Other())
 	case key.Matches(msg, k.Up):
 		p.moveCursor(-1)
 	case key.Matches(msg, k.Down):

@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ferry-tui/ferry/local"
+	"github.com/ferry-tui/ferry/tui/common"
 )
 
 // navTree is a small tree for navigation tests.
@@ -436,8 +437,8 @@ func TestCursorAndFocusedHeaderStyled(t *testing.T) {
 func TestBackgroundColorRebuildsStyles(t *testing.T) {
 	m := New(Options{Left: local.New(), Right: local.New()})
 	t.Cleanup(func() { m.quit() })
-	dark := NewTheme(true).Accent
-	light := NewTheme(false).Accent
+	dark := common.NewTheme(true).Accent
+	light := common.NewTheme(false).Accent
 	if dark == light {
 		t.Fatal("the themes do not differ")
 	}
@@ -448,7 +449,7 @@ func TestBackgroundColorRebuildsStyles(t *testing.T) {
 	if got := m.styles.HeaderFocused.GetBackground(); got != light {
 		t.Errorf("after a white background accent %v, want the light %v", got, light)
 	}
-	if m.help.Styles.ShortKey.GetForeground() != NewTheme(false).Text {
+	if m.help.Styles.ShortKey.GetForeground() != common.NewTheme(false).Text {
 		t.Error("help styles not rebuilt")
 	}
 	m.Update(tea.BackgroundColorMsg{Color: color.Black})

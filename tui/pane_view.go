@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"github.com/ferry-tui/ferry/tui/common"
+
 	"strings"
 	"time"
 
@@ -25,7 +27,7 @@ func (p *pane) View(st *Styles, now time.Time) string {
 	case !p.loaded || len(p.rows) == 0:
 		if rows > 0 {
 			b.WriteByte('\n')
-			b.WriteString(st.Hint.Render(fit(" "+p.hint(), p.width)))
+			b.WriteString(st.Hint.Render(common.Fit(" "+p.hint(), p.width)))
 			n++
 		}
 	default:
@@ -68,7 +70,7 @@ func (p *pane) hint() string {
 func (p *pane) headerView(st *Styles) string {
 	title := p.label()
 	if p.loading && p.loaded {
-		title += " " + ellipsis
+		title += " " + common.Ellipsis
 	}
 	var info []string
 	if p.conn != "" {
@@ -93,7 +95,7 @@ func (p *pane) headerView(st *Styles) string {
 		style = st.HeaderFocused
 	}
 	if p.width < 3 {
-		return style.Render(fit(title, p.width))
+		return style.Render(common.Fit(title, p.width))
 	}
 	inner := p.width - 2
 	right := strings.Join(info, "  ")
@@ -104,10 +106,10 @@ func (p *pane) headerView(st *Styles) string {
 		right = strings.Join(info, "  ")
 	}
 	if right == "" {
-		return style.Render(" " + fitLeft(title, inner) + " ")
+		return style.Render(" " + common.FitLeft(title, inner) + " ")
 	}
 	rw := ansi.StringWidth(right)
-	return style.Render(" " + fitLeft(title, inner-rw-2) + "  " + right + " ")
+	return style.Render(" " + common.FitLeft(title, inner-rw-2) + "  " + right + " ")
 }
 
 // columns is the layout of a row: a name column and which of the size,
@@ -151,11 +153,11 @@ func (p *pane) rowView(st *Styles, cols columns, e *entry, isCursor, isSel bool,
 	var meta strings.Builder
 	if cols.size {
 		meta.WriteString("  ")
-		meta.WriteString(alignRight(sizeCell(e), text.SizeWidth))
+		meta.WriteString(common.AlignRight(sizeCell(e), text.SizeWidth))
 	}
 	if cols.time {
 		meta.WriteString("  ")
-		meta.WriteString(fit(formatTime(e.modTime(), now), timeWidth))
+		meta.WriteString(common.Fit(formatTime(e.modTime(), now), timeWidth))
 	}
 	if cols.perms {
 		meta.WriteString("  ")
@@ -190,15 +192,15 @@ func nameCell(e *entry, w int) string {
 	if e.isLink() && e.target != "" {
 		const arrow = " -> "
 		if int(e.width)+len(arrow)+1 <= w {
-			return fit(e.display+arrow+e.target, w)
+			return common.Fit(e.display+arrow+e.target, w)
 		}
 	}
 	marker := e.marker()
 	name := e.display
 	if int(e.width)+len(marker) > w {
-		name = ansi.Truncate(name, max(w-len(marker), 0), ellipsis)
+		name = ansi.Truncate(name, max(w-len(marker), 0), common.Ellipsis)
 	}
-	return fit(name+marker, w)
+	return common.Fit(name+marker, w)
 }
 
 // sizeCell is the size column: <DIR> for directories and links to them, a

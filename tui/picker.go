@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"github.com/ferry-tui/ferry/tui/common"
+
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -31,7 +33,7 @@ type pickItem struct {
 type hostPicker struct {
 	id      uint64
 	side    side
-	input   lineInput
+	input   common.LineInput
 	hosts   []HostEntry
 	local   bool // offer "local"
 	loading bool
@@ -42,7 +44,7 @@ type hostPicker struct {
 
 // keys returns the picker's bindings for the help bar.
 func (pk *hostPicker) keys(k *KeyMap) help.KeyMap {
-	return bindings{
+	return common.Bindings{
 		key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "choose")),
 		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "connect")),
 		k.Cancel,
@@ -51,15 +53,15 @@ func (pk *hostPicker) keys(k *KeyMap) help.KeyMap {
 
 // resize fits the input to a window width cells wide.
 func (pk *hostPicker) resize(width int) {
-	pk.input.SetWidth(max(width-ansi.StringWidth(pk.input.prompt)-3, 1))
+	pk.input.SetWidth(max(width-ansi.StringWidth(pk.input.Prompt)-3, 1))
 }
 
 // openPicker shows the host picker for the pane on side s and reads the
 // hosts in a Cmd.
 func (m *Model) openPicker(s side) tea.Cmd {
 	pk := &hostPicker{id: m.newID(), side: s, local: m.opts.Local != nil}
-	pk.input.prompt = "host: "
-	pk.input.placeholder = "type to filter, or an alias or user@host"
+	pk.input.Prompt = "host: "
+	pk.input.Placeholder = "type to filter, or an alias or user@host"
 	pk.resize(m.width)
 	m.overlay = pk
 	if m.opts.Hosts == nil {
@@ -192,13 +194,13 @@ func (m *Model) pick(pk *hostPicker) tea.Cmd {
 // screen renders the picker: a title, the filter input and the hosts.
 func (pk *hostPicker) screen(st *Styles, width, height int) string {
 	lines := make([]string, 0, height)
-	lines = append(lines, st.HeaderFocused.Render(fit(" Open a host in the "+pk.side.String()+" pane", width)))
-	lines = append(lines, fitStyled(" "+pk.input.View(&st.Input), width))
+	lines = append(lines, st.HeaderFocused.Render(common.Fit(" Open a host in the "+pk.side.String()+" pane", width)))
+	lines = append(lines, common.FitStyled(" "+pk.input.View(&st.Input), width))
 	if pk.err != "" {
-		lines = append(lines, st.StatusError.Render(fit(" "+pk.err, width)))
+		lines = append(lines, st.StatusError.Render(common.Fit(" "+pk.err, width)))
 	}
 	if pk.loading {
-		lines = append(lines, st.Hint.Render(fit(" reading the hosts…", width)))
+		lines = append(lines, st.Hint.Render(common.Fit(" reading the hosts…", width)))
 	}
 	rows := height - len(lines)
 	if rows > 0 {
@@ -211,15 +213,15 @@ func (pk *hostPicker) screen(st *Styles, width, height int) string {
 		end := min(offset+rows, len(pk.items))
 		for i := offset; i < end; i++ {
 			it := pk.items[i]
-			text := " " + fit(it.label, labelW) + "  " + it.detail
+			text := " " + common.Fit(it.label, labelW) + "  " + it.detail
 			if i == pk.cursor {
-				lines = append(lines, st.Cursor.Render(fit(text, width)))
+				lines = append(lines, st.Cursor.Render(common.Fit(text, width)))
 			} else {
-				lines = append(lines, st.File.Render(fit(" "+fit(it.label, labelW), labelW+1))+st.Meta.Render(fit("  "+it.detail, width-labelW-1)))
+				lines = append(lines, st.File.Render(common.Fit(" "+common.Fit(it.label, labelW), labelW+1))+st.Meta.Render(common.Fit("  "+it.detail, width-labelW-1)))
 			}
 		}
 		if len(pk.items) == 0 && !pk.loading {
-			lines = append(lines, st.Hint.Render(fit(" no host matches", width)))
+			lines = append(lines, st.Hint.Render(common.Fit(" no host matches", width)))
 		}
 	}
 	blank := strings.Repeat(" ", width)

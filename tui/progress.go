@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"github.com/ferry-tui/ferry/tui/common"
+
 	"context"
 	"fmt"
 	"sync/atomic"
@@ -30,19 +32,19 @@ type progressDialog struct {
 }
 
 // keys returns the dialog's bindings for the help bar.
-func (d *progressDialog) keys(k *KeyMap) help.KeyMap { return bindings{k.Cancel} }
+func (d *progressDialog) keys(k *KeyMap) help.KeyMap { return common.Bindings{k.Cancel} }
 
 // box renders the dialog.
 func (d *progressDialog) box(st *Styles, maxWidth int) []string {
-	inner := dialogInner(maxWidth + 2)
+	inner := common.DialogInner(maxWidth + 2)
 	done := d.prog.done.Load()
 	line := fmt.Sprintf("removed %d of %d", done, d.total)
 	meter := ""
 	if d.total > 0 {
-		meter = bar(int(int64(inner)*min(done, d.total)/d.total), inner)
+		meter = common.Bar(int(int64(inner)*min(done, d.total)/d.total), inner)
 	}
-	return frame(st, []string{st.DialogTitle.Render(fit(d.title, inner)), fit(line, inner), meter,
-		st.Hint.Render(fit("Esc: stop", inner))}, inner)
+	return common.Frame(st, []string{st.DialogTitle.Render(common.Fit(d.title, inner)), common.Fit(line, inner), meter,
+		st.Hint.Render(common.Fit("Esc: stop", inner))}, inner)
 }
 
 // handleProgressKey stops the delete on Esc.

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"github.com/ferry-tui/ferry/tui/common"
+
 	"fmt"
 	"strconv"
 	"strings"
@@ -44,7 +46,7 @@ type jobText struct {
 
 // keys returns the queue view's bindings for the help bar.
 func (q *queueView) keys(k *KeyMap) help.KeyMap {
-	return bindings{k.QueueClose, k.QueueCancel, k.QueueRetry, k.QueuePause, k.QueueMoreWorkers,
+	return common.Bindings{k.QueueClose, k.QueueCancel, k.QueueRetry, k.QueuePause, k.QueueMoreWorkers,
 		k.QueueFewerWorkers, k.QueueCancelAll, k.QueueRetryAll, k.Up, k.Down, k.PageUp, k.PageDown}
 }
 
@@ -85,9 +87,9 @@ func (q *queueView) screen(st *Styles, width, height int) string {
 	if q.snap.Paused {
 		title += " · paused"
 	}
-	lines := []string{st.HeaderFocused.Render(fit(title, width))}
+	lines := []string{st.HeaderFocused.Render(common.Fit(title, width))}
 	if q.snap.Jobs == 0 {
-		lines = append(lines, st.Hint.Render(fit("  no transfers yet: F5 copies, F6 moves", width)))
+		lines = append(lines, st.Hint.Render(common.Fit("  no transfers yet: F5 copies, F6 moves", width)))
 	}
 	detail := ""
 	for i := range q.jobs {
@@ -111,7 +113,7 @@ func (q *queueView) screen(st *Styles, width, height int) string {
 	for len(lines) < height-1 {
 		lines = append(lines, blank)
 	}
-	lines = append(lines, st.Hint.Render(fit(detail, width)))
+	lines = append(lines, st.Hint.Render(common.Fit(detail, width)))
 	return strings.Join(lines[:height], "\n")
 }
 
@@ -136,14 +138,14 @@ func queueRow(j *transfer.JobStatus, txt jobText, width int) string {
 		// The error gets two thirds of what the name and it share.
 		rest := max(width-queueStateWidth-2, 0)
 		nameW := min(ansi.StringWidth(name), max(rest/3, min(rest, 12)))
-		return fit(fit(state, queueStateWidth)+" "+fitLeft(name, nameW)+" "+txt.err, width)
+		return common.Fit(common.Fit(state, queueStateWidth)+" "+common.FitLeft(name, nameW)+" "+txt.err, width)
 	case j.Kind == transfer.KindFile:
 		right = fileProgress(j, width >= queueWideFrom)
 	default:
 		right = j.Kind.String()
 	}
 	nameW := max(width-queueStateWidth-ansi.StringWidth(right)-3, 1)
-	return fit(fit(state, queueStateWidth)+" "+fitLeft(name, nameW)+" "+right, width)
+	return common.Fit(common.Fit(state, queueStateWidth)+" "+common.FitLeft(name, nameW)+" "+right, width)
 }
 
 // describeJob names j for the queue view: below the directory its batch
@@ -186,7 +188,7 @@ func fileProgress(j *transfer.JobStatus, wide bool) string {
 	if size > 0 {
 		pct = int(min(done, size) * 100 / size)
 	}
-	bytes := alignRight(text.Size(done)+"/"+text.Size(size), queueBytesWidth)
+	bytes := common.AlignRight(text.Size(done)+"/"+text.Size(size), queueBytesWidth)
 	s := fmt.Sprintf("%3d%% %s", pct, bytes)
 	if !wide {
 		return s
@@ -195,12 +197,7 @@ func fileProgress(j *transfer.JobStatus, wide bool) string {
 	if j.State == transfer.Running && j.Speed > 0 {
 		speed = text.Size(int64(j.Speed)) + "/s"
 	}
-	return bar(min(max(pct, 0), 100)*queueBarWidth/100, queueBarWidth) + " " + s + " " + alignRight(speed, queueSpeedWidth)
-}
-
-// bar draws a bar of width cells, the first filled of them full.
-func bar(filled, width int) string {
-	return strings.Repeat("█", filled) + strings.Repeat("░", width-filled)
+	return common.Bar(min(max(pct, 0), 100)*queueBarWidth/100, queueBarWidth) + " " + s + " " + common.AlignRight(speed, queueSpeedWidth)
 }
 
 // openQueue shows the queue view, or says why it cannot.

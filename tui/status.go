@@ -1,6 +1,9 @@
 package tui
 
-import "github.com/ferry-tui/ferry/text"
+import (
+	"github.com/ferry-tui/ferry/text"
+	"github.com/ferry-tui/ferry/tui/common"
+)
 
 // status is the one-line message area below the panes. Messages and errors
 // stay until the next key press.
@@ -28,5 +31,5 @@ func (s status) View(st *Styles, width int) string {
 	if s.isErr {
 		style = st.StatusError
 	}
-	return style.Render(fit(s.text, width))
+	return style.Render(common.Fit(s.text, width))
 }

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"github.com/ferry-tui/ferry/tui/common"
+
 	"strings"
 
 	"github.com/ferry-tui/ferry/text"
@@ -47,5 +49,5 @@ func stripText(s transfer.Snapshot) string {
 
 // stripLine renders the transfer strip, exactly width cells wide.
 func (m *Model) stripLine() string {
-	return m.styles.Strip.Render(fit(stripText(m.xfer.snap), m.width))
+	return m.styles.Strip.Render(common.Fit(stripText(m.xfer.snap), m.width))
 }

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"github.com/ferry-tui/ferry/tui/common"
+
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -78,11 +80,11 @@ func (m *Model) bodyLines() []string {
 	}
 	if bo, ok := m.overlay.(boxOverlay); ok {
 		box := bo.box(&m.styles, max(m.width-2, 1))
-		lines = spliceBox(lines, box, m.width)
+		lines = common.SpliceBox(lines, box, m.width)
 	}
 	if m.question != nil { // over everything, dialogs included
 		box := m.question.dialog.box(&m.styles, max(m.width-2, 1))
-		lines = spliceBox(lines, box, m.width)
+		lines = common.SpliceBox(lines, box, m.width)
 	}
 	return lines
 }
@@ -95,7 +97,7 @@ func (m *Model) paneLines(h int) []string {
 	sep := m.styles.Separator.Render("│")
 	lines := make([]string, h)
 	for i := range h {
-		lines[i] = lineAt(left, i) + sep + lineAt(right, i)
+		lines[i] = common.LineAt(left, i) + sep + common.LineAt(right, i)
 	}
 	return lines
 }
@@ -104,11 +106,11 @@ func (m *Model) paneLines(h int) []string {
 // else what is wrong with a connection.
 func (m *Model) statusLine() string {
 	if m.filtering {
-		return fitStyled(m.filterInput.View(&m.styles.Input), m.width)
+		return common.FitStyled(m.filterInput.View(&m.styles.Input), m.width)
 	}
 	if m.status.text == "" {
 		if line := m.connLine(m.width); line != "" {
-			return m.styles.StatusError.Render(fit(line, m.width))
+			return m.styles.StatusError.Render(common.Fit(line, m.width))
 		}
 	}
 	return m.status.View(&m.styles, m.width)
@@ -132,7 +134,7 @@ func (m *Model) helpBar() []string {
 	lines := strings.Split(text, "\n")
 	out := make([]string, m.helpLines)
 	for i := range out {
-		out[i] = fitStyled(lineAt(lines, i), m.width)
+		out[i] = common.FitStyled(common.LineAt(lines, i), m.width)
 	}
 	return out
 }
@@ -167,41 +169,6 @@ func (m *Model) shortHelp(bs []key.Binding) string {
 	return s
 }
 
-// spliceBox draws box centred over lines, which are each width cells wide.
-func spliceBox(lines, box []string, width int) []string {
-	if len(box) == 0 || len(lines) == 0 {
-		return lines
-	}
-	bw := 0
-	for _, l := range box {
-		bw = max(bw, ansi.StringWidth(l))
-	}
-	bw = min(bw, width)
-	x := (width - bw) / 2
-	y := max((len(lines)-len(box))/2, 0)
-	for i, l := range box {
-		if y+i >= len(lines) {
-			break
-		}
-		bg := lines[y+i]
-		// A wide character cut in half leaves a gap: fill it with spaces.
-		left, right := ansi.Cut(bg, 0, x), ansi.Cut(bg, x+bw, width)
-		left += strings.Repeat(" ", max(x-ansi.StringWidth(left), 0))
-		right = strings.Repeat(" ", max(width-x-bw-ansi.StringWidth(right), 0)) + right
-		lines[y+i] = left + "\x1b[m" + fitStyled(l, bw) + "\x1b[m" + right
-	}
-	return lines
-}
-
-// fitStyled cuts or pads styled text to exactly w cells.
-func fitStyled(s string, w int) string {
-	s = ansi.Truncate(s, w, "")
-	if sw := ansi.StringWidth(s); sw < w {
-		s += strings.Repeat(" ", w-sw)
-	}
-	return s
-}
-
 // windowTitle names the focused pane's location.
 func (m *Model) windowTitle() string {
 	p := m.focused()
@@ -210,14 +177,3 @@ func (m *Model) windowTitle() string {
 	}
 	return "ferry " + p.label()
 }
-
-// lineAt returns lines[i], or "" past the end.
-func lineAt(lines []string, i int) string {
-	if i < len(lines) {
-		return lines[i]
-	}
-	return ""
-}
-
-// countLines is how many lines s has.
-func countLines(s string) int { return strings.Count(s, "\n") + 1 }

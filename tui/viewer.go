@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"github.com/ferry-tui/ferry/tui/common"
+
 	"bytes"
 	"context"
 	"fmt"
@@ -46,7 +48,7 @@ type viewer struct {
 
 // keys returns the viewer's bindings for the help bar.
 func (v *viewer) keys(k *KeyMap) help.KeyMap {
-	return bindings{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.ScrollLeft, k.ScrollRight, k.CloseViewer}
+	return common.Bindings{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.ScrollLeft, k.ScrollRight, k.CloseViewer}
 }
 
 // startView opens the file under the cursor in the viewer.
@@ -189,17 +191,17 @@ func (v *viewer) screen(st *Styles, width, height int) string {
 	if v.truncated {
 		head += "  first " + text.Size(viewLimit) + " shown"
 	}
-	lines = append(lines, st.HeaderFocused.Render(" "+fitLeft(head, max(width-2, 0))+" "))
+	lines = append(lines, st.HeaderFocused.Render(" "+common.FitLeft(head, max(width-2, 0))+" "))
 	rows := height - 1
 	switch {
 	case v.loading:
-		lines = append(lines, st.Hint.Render(fit(" loading…", width)))
+		lines = append(lines, st.Hint.Render(common.Fit(" loading…", width)))
 	case v.lineCount() == 0:
-		lines = append(lines, st.Hint.Render(fit(" empty file", width)))
+		lines = append(lines, st.Hint.Render(common.Fit(" empty file", width)))
 	default:
 		end := min(v.top+rows, v.lineCount())
 		for i := v.top; i < end; i++ {
-			lines = append(lines, fit(v.line(i, width), width))
+			lines = append(lines, common.Fit(v.line(i, width), width))
 		}
 	}
 	blank := strings.Repeat(" ", width)

@@ -1,4 +1,4 @@
-package tui
+package common
 
 import (
 	"strings"
@@ -8,37 +8,41 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// lineInput is a one-line text input: a prompt, the text, a cursor. Only
+// LineInput is a one-line text input: a prompt, the text, a cursor. Only
 // printable runes can be typed or pasted, so its text is always safe to
-// draw. With mask set every rune shows as a bullet, for secrets.
-type lineInput struct {
-	prompt      string
-	placeholder string
-	mask        bool
-	value       []rune
-	pos         int // cursor, in runes
-	offset      int // first rune shown, so the cursor stays visible
-	width       int // cells for the text; 0 means unlimited
+// draw. With Mask set every rune shows as a bullet, for secrets.
+type LineInput struct {
+	// Prompt is drawn before the text, such as "> ".
+	Prompt string
+	// Placeholder is shown while the text is empty.
+	Placeholder string
+	// Mask shows every rune as a bullet, for secrets.
+	Mask bool
+
+	value  []rune
+	pos    int // cursor, in runes
+	offset int // first rune shown, so the cursor stays visible
+	width  int // cells for the text; 0 means unlimited
 }
 
 // SetValue replaces the text, dropping what cannot be shown, and puts the
 // cursor at the end.
-func (in *lineInput) SetValue(s string) {
+func (in *LineInput) SetValue(s string) {
 	in.value = in.value[:0]
 	in.insert(s)
 }
 
 // Value returns the text.
-func (in *lineInput) Value() string { return string(in.value) }
+func (in *LineInput) Value() string { return string(in.value) }
 
 // SetWidth sets how many cells the text may take.
-func (in *lineInput) SetWidth(w int) {
+func (in *LineInput) SetWidth(w int) {
 	in.width = max(w, 1)
 	in.follow()
 }
 
 // insert adds the printable runes of s at the cursor.
-func (in *lineInput) insert(s string) {
+func (in *LineInput) insert(s string) {
 	var add []rune
 	for _, r := range s {
 		switch {
@@ -56,7 +60,7 @@ func (in *lineInput) insert(s string) {
 }
 
 // Update edits the text for a key press or a paste.
-func (in *lineInput) Update(msg tea.Msg) {
+func (in *LineInput) Update(msg tea.Msg) {
 	switch msg := msg.(type) {
 	case tea.PasteMsg:
 		in.insert(msg.Content)
@@ -66,7 +70,7 @@ func (in *lineInput) Update(msg tea.Msg) {
 }
 
 // handleKey applies one editing key, or types the key's text.
-func (in *lineInput) handleKey(msg tea.KeyPressMsg) {
+func (in *LineInput) handleKey(msg tea.KeyPressMsg) {
 	switch msg.String() {
 	case "left", "ctrl+b":
 		in.pos = max(in.pos-1, 0)
@@ -109,7 +113,7 @@ func (in *lineInput) handleKey(msg tea.KeyPressMsg) {
 }
 
 // follow scrolls the text so the cursor is visible.
-func (in *lineInput) follow() {
+func (in *LineInput) follow() {
 	in.pos = max(min(in.pos, len(in.value)), 0)
 	if in.pos < in.offset {
 		in.offset = in.pos
@@ -124,29 +128,29 @@ func (in *lineInput) follow() {
 }
 
 // cells is the width of value[from:to] as shown.
-func (in *lineInput) cells(from, to int) int {
-	if in.mask {
+func (in *LineInput) cells(from, to int) int {
+	if in.Mask {
 		return to - from
 	}
 	return ansi.StringWidth(string(in.value[from:to]))
 }
 
 // shown returns value[from:to] as drawn.
-func (in *lineInput) shown(from, to int) string {
-	if in.mask {
+func (in *LineInput) shown(from, to int) string {
+	if in.Mask {
 		return strings.Repeat("•", to-from)
 	}
 	return string(in.value[from:to])
 }
 
 // View renders the prompt, the visible text and the cursor.
-func (in *lineInput) View(st *InputStyles) string {
+func (in *LineInput) View(st *InputStyles) string {
 	var b strings.Builder
-	b.WriteString(st.Prompt.Render(in.prompt))
+	b.WriteString(st.Prompt.Render(in.Prompt))
 	if len(in.value) == 0 {
 		b.WriteString(st.Cursor.Render(" "))
-		if in.placeholder != "" {
-			b.WriteString(st.Placeholder.Render(in.placeholder))
+		if in.Placeholder != "" {
+			b.WriteString(st.Placeholder.Render(in.Placeholder))
 		}
 		return b.String()
 	}

@@ -1,4 +1,4 @@
-package tui
+package common
 
 import (
 	"charm.land/bubbles/v2/key"
@@ -238,15 +238,15 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	}
 }
 
-// bindings is a help.KeyMap over a fixed list, for the help bar of dialogs
+// Bindings is a help.KeyMap over a fixed list, for the help bar of dialogs
 // and viewers.
-type bindings []key.Binding
+type Bindings []key.Binding
 
 // ShortHelp returns the list.
-func (b bindings) ShortHelp() []key.Binding { return b }
+func (b Bindings) ShortHelp() []key.Binding { return b }
 
 // FullHelp returns the list as one column.
-func (b bindings) FullHelp() [][]key.Binding { return [][]key.Binding{b} }
+func (b Bindings) FullHelp() [][]key.Binding { return [][]key.Binding{b} }
 
 // conflictKey is the binding of text.Choices' answer for policy: its Key
 // (and esc, for skip) or, with all, its AllKey. The UI and the headless

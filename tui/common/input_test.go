@@ -1,4 +1,4 @@
-package tui
+package common
 
 import (
 	"strings"
@@ -6,10 +6,12 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/ferry-tui/ferry/tui/internal/tuitest"
 )
 
 func TestLineInputEditing(t *testing.T) {
-	var in lineInput
+	var in LineInput
 	in.SetValue("hello world")
 	steps := []struct {
 		key  string
@@ -26,14 +28,14 @@ func TestLineInputEditing(t *testing.T) {
 		{"ctrl+k", "", 0},
 	}
 	for i, s := range steps {
-		in.Update(keyMsg(s.key))
+		in.Update(tuitest.Key(s.key))
 		if in.Value() != s.want || in.pos != s.pos {
 			t.Fatalf("step %d %s: %q at %d, want %q at %d", i, s.key, in.Value(), in.pos, s.want, s.pos)
 		}
 	}
 	in.SetValue("abc")
-	in.Update(keyMsg("left"))
-	in.Update(keyMsg("ctrl+u"))
+	in.Update(tuitest.Key("left"))
+	in.Update(tuitest.Key("ctrl+u"))
 	if in.Value() != "c" || in.pos != 0 {
 		t.Errorf("ctrl+u: %q at %d", in.Value(), in.pos)
 	}
@@ -45,7 +47,7 @@ func TestLineInputEditing(t *testing.T) {
 }
 
 func TestLineInputDropsControls(t *testing.T) {
-	var in lineInput
+	var in LineInput
 	in.Update(tea.PasteMsg{Content: "a\x1b[2Jb\tc\u202ed\ne\x07"})
 	if got := in.Value(); got != "a[2Jb cd e" {
 		t.Errorf("pasted %q", got)
@@ -58,20 +60,20 @@ func TestLineInputDropsControls(t *testing.T) {
 
 func TestLineInputViewScrollsAndMasks(t *testing.T) {
 	st := MonoStyles().Input
-	in := lineInput{prompt: "> "}
+	in := LineInput{Prompt: "> "}
 	in.SetWidth(10)
 	in.SetValue("0123456789abcdefghij")
 	v := ansi.Strip(in.View(&st))
 	if ansi.StringWidth(v) > 2+10 || !strings.HasSuffix(v, "j ") {
 		t.Errorf("at the end: %q", v)
 	}
-	in.Update(keyMsg("home"))
+	in.Update(tuitest.Key("home"))
 	if v := ansi.Strip(in.View(&st)); !strings.HasPrefix(v, "> 0123") || ansi.StringWidth(v) > 12 {
 		t.Errorf("at the start: %q", v)
 	}
-	in = lineInput{mask: true, placeholder: "secret"}
+	in = LineInput{Mask: true, Placeholder: "secret"}
 	if v := ansi.Strip(in.View(&st)); v != " secret" {
-		t.Errorf("placeholder: %q", v)
+		t.Errorf("Placeholder: %q", v)
 	}
 	in.SetValue("pässword")
 	if v := ansi.Strip(in.View(&st)); v != "•••••••• " {
