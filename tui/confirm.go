@@ -35,8 +35,7 @@ type confirmDialog struct {
 	dirs   int64
 	bytes  int64
 
-	ask   *askRequest // confirmAsk: the question
-	under *connecting // confirmAsk: the screen behind, back on close
+	ask *askRequest // confirmAsk: the question
 
 	onYes, onNo tea.Cmd // confirmEdit: what each answer runs
 }
@@ -63,7 +62,6 @@ func (d *confirmDialog) box(st *Styles, maxWidth int) []string {
 func (m *Model) handleConfirmKey(d *confirmDialog, msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case d.kind == confirmAsk && key.Matches(msg, m.keys.Cancel):
-		m.overlay = d.under
 		m.answerAsk(d.ask, askReply{err: ErrCancelled})
 		return m.cancelConnecting()
 	case key.Matches(msg, m.keys.Deny):
@@ -76,13 +74,11 @@ func (m *Model) handleConfirmKey(d *confirmDialog, msg tea.KeyPressMsg) tea.Cmd 
 
 // closeConfirm closes d and acts on the answer.
 func (m *Model) closeConfirm(d *confirmDialog, yes bool) tea.Cmd {
-	m.overlay = nil
-	if d.under != nil {
-		m.overlay = d.under
-	}
+	m.closeOverlay(d)
 	if d.cancel != nil {
 		d.cancel()
 	}
+	var cmd tea.Cmd
 	switch d.kind {
 	case confirmQuit:
 		if yes {
@@ -90,15 +86,15 @@ func (m *Model) closeConfirm(d *confirmDialog, yes bool) tea.Cmd {
 		}
 	case confirmDelete:
 		if yes {
-			return m.runDelete(d)
+			cmd = m.runDelete(d)
 		}
 	case confirmAsk:
 		m.answerAsk(d.ask, askReply{yes: yes})
 	case confirmEdit:
+		cmd = d.onNo
 		if yes {
-			return d.onYes
+			cmd = d.onYes
 		}
-		return d.onNo
 	}
-	return nil
+	return tea.Batch(cmd, m.offerConflict())
 }

@@ -30,7 +30,6 @@ type conflictDialog struct {
 	ready  bool           // the grace period is over
 	id     uint64         // of the grace tick
 	loc    *time.Location // times are shown in it
-	under  *queueView     // the screen behind, back on close; nil for the panes
 	km     *KeyMap        // the model's keys, for the choices shown
 }
 
@@ -138,15 +137,16 @@ func baseName(p string) string {
 	return trimmed
 }
 
-// syncConflict keeps the conflict dialog in step with the waiting
+// offerConflict keeps the conflict dialog in step with the waiting
 // conflicts: it shows the first, closes when none is left, and pops up
 // over the panes or the queue view when a conflict arrives. Other
-// dialogs are left alone; the conflict waits until they close.
-func (m *Model) syncConflict() tea.Cmd {
+// overlays are left alone; the conflict waits until they close. It is
+// called where the conflicts change and where an overlay closes.
+func (m *Model) offerConflict() tea.Cmd {
 	x := &m.xfer
-	if d, ok := m.overlay.(*conflictDialog); ok {
+	if d, ok := findOverlay[*conflictDialog](m); ok {
 		if len(x.conflicts) == 0 {
-			m.closeConflict(d)
+			m.closeOverlay(d)
 			return nil
 		}
 		d.cur, d.more = x.conflicts[0], len(x.conflicts)-1
@@ -155,33 +155,21 @@ func (m *Model) syncConflict() tea.Cmd {
 	if len(x.conflicts) == 0 || m.filtering {
 		return nil
 	}
-	var under *queueView
-	switch o := m.overlay.(type) {
-	case nil:
-	case *queueView:
-		under = o
+	switch m.top().(type) {
+	case nil, *queueView:
 	default:
 		return nil
 	}
 	d := &conflictDialog{cur: x.conflicts[0], more: len(x.conflicts) - 1, id: m.newID(),
-		loc: m.now().Location(), under: under, km: &m.keys}
-	m.overlay = d
+		loc: m.now().Location(), km: &m.keys}
+	m.push(d)
 	id := d.id
 	return tea.Tick(conflictGrace, func(time.Time) tea.Msg { return conflictReadyMsg{id: id} })
 }
 
-// closeConflict puts back what the dialog covered.
-func (m *Model) closeConflict(d *conflictDialog) {
-	if d.under != nil {
-		m.overlay = d.under
-		return
-	}
-	m.overlay = nil
-}
-
 // handleConflictReady lets the dialog take keys.
 func (m *Model) handleConflictReady(msg conflictReadyMsg) {
-	if d, ok := m.overlay.(*conflictDialog); ok && d.id == msg.id {
+	if d, ok := findOverlay[*conflictDialog](m); ok && d.id == msg.id {
 		d.ready = true
 	}
 }
@@ -218,5 +206,5 @@ func (m *Model) answerConflict(d *conflictDialog, p transfer.Policy, forAll bool
 	if err != nil {
 		m.status.setError(err)
 	}
-	return m.pollTransfers()
+	return tea.Batch(m.pollTransfers(), m.offerConflict())
 }

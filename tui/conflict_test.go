@@ -15,7 +15,7 @@ func waitConflict(r *runner) *conflictDialog {
 	r.t.Helper()
 	var d *conflictDialog
 	r.waitFor("a conflict dialog ready for keys", func() bool {
-		d, _ = r.m.overlay.(*conflictDialog)
+		d, _ = r.m.top().(*conflictDialog)
 		return d != nil && d.ready
 	})
 	return d
@@ -45,8 +45,8 @@ func TestConflictAnswersOneByOne(t *testing.T) {
 	copyAll(t, r)
 
 	// The dialog ignores keys for a moment after it pops up.
-	r.waitFor("the conflict dialog", func() bool { _, ok := m.overlay.(*conflictDialog); return ok })
-	d := m.overlay.(*conflictDialog)
+	r.waitFor("the conflict dialog", func() bool { _, ok := m.top().(*conflictDialog); return ok })
+	d := m.top().(*conflictDialog)
 	if d.ready {
 		t.Fatal("the dialog took keys at once")
 	}
@@ -88,8 +88,8 @@ func TestConflictAnswersOneByOne(t *testing.T) {
 			t.Errorf("%s = %q, want %q", rel, got, want)
 		}
 	}
-	if m.overlay != nil || len(m.xfer.conflicts) != 0 {
-		t.Errorf("overlay %T, %d conflicts left", m.overlay, len(m.xfer.conflicts))
+	if m.top() != nil || len(m.xfer.conflicts) != 0 {
+		t.Errorf("overlay %T, %d conflicts left", m.top(), len(m.xfer.conflicts))
 	}
 }
 
@@ -127,7 +127,7 @@ func TestConflictForAll(t *testing.T) {
 					t.Errorf("%s = %q, want %q", rel, got, want)
 				}
 			}
-			if _, ok := m.overlay.(*conflictDialog); ok || len(m.xfer.conflicts) != 0 {
+			if _, ok := m.top().(*conflictDialog); ok || len(m.xfer.conflicts) != 0 {
 				t.Errorf("still asking: %d conflicts", len(m.xfer.conflicts))
 			}
 		})
@@ -145,15 +145,15 @@ func TestConflictOverQueueViewAndAfterDialogs(t *testing.T) {
 	r.press("w")
 	e.Resume()
 	d := waitConflict(r)
-	if d.under == nil {
-		t.Fatal("the dialog did not remember the queue view")
+	if len(m.stack) != 2 || m.stack[0] != overlay(&m.xfer.queue) || m.stack[1] != overlay(d) {
+		t.Fatalf("the dialog is not over the queue view: stack %v", m.stack)
 	}
 	if out := screen(m); !strings.Contains(out, "Transfer queue") || !strings.Contains(out, "a.txt already exists") {
 		t.Errorf("dialog over the queue view:\n%s", out)
 	}
 	r.press("o")
-	if _, ok := m.overlay.(*queueView); !ok {
-		t.Errorf("back to %T, want the queue view", m.overlay)
+	if _, ok := m.top().(*queueView); !ok {
+		t.Errorf("back to %T, want the queue view", m.top())
 	}
 	waitSettled(r)
 

@@ -36,7 +36,7 @@ type connecting struct {
 	ctx      context.Context // the attempt; cancelled when it ends
 	cancel   context.CancelFunc
 	asker    *chanAsker
-	picker   *hostPicker // back to it on failure
+	picker   *hostPicker // under it on the stack: back to it on failure
 	warnings []string    // sanitised
 }
 
@@ -74,7 +74,7 @@ func (m *Model) startConnect(pk *hostPicker, item pickItem) tea.Cmd {
 		asker:  newChanAsker(ctx),
 		picker: pk,
 	}
-	m.overlay = c
+	m.push(c)
 	connect, alias, asker, id := m.opts.Connect, item.alias, c.asker, c.id
 	return tea.Batch(func() tea.Msg {
 		defer cancel() // ends the listener and any pending question
@@ -86,15 +86,8 @@ func (m *Model) startConnect(pk *hostPicker, item pickItem) tea.Cmd {
 // currentConnecting returns the running attempt, also while one of its
 // questions is on screen.
 func (m *Model) currentConnecting() *connecting {
-	switch o := m.overlay.(type) {
-	case *connecting:
-		return o
-	case *inputDialog:
-		return o.under
-	case *confirmDialog:
-		return o.under
-	}
-	return nil
+	c, _ := findOverlay[*connecting](m)
+	return c
 }
 
 // handleConnectingKey gives up on Esc.
@@ -113,7 +106,7 @@ func (m *Model) cancelConnecting() tea.Cmd {
 	}
 	c.cancel()
 	c.picker.err = "connection to " + c.alias + " cancelled"
-	m.overlay = c.picker
+	m.closeOverlay(c)
 	return nil
 }
 
@@ -134,14 +127,14 @@ func (m *Model) handleConnectDone(msg connectDoneMsg) tea.Cmd {
 			reason = text.Sanitize(msg.err.Error())
 		}
 		c.picker.err = "cannot connect to " + c.alias + ": " + reason
-		m.overlay = c.picker
+		m.closeOverlay(c)
 		return nil
 	}
-	m.overlay = nil
+	m.closeOverlay(c.picker)
 	if len(c.warnings) > 0 {
 		m.status.setInfo(c.warnings[len(c.warnings)-1])
 	}
-	return m.replaceFS(c.side, msg.fs, true)
+	return tea.Batch(m.replaceFS(c.side, msg.fs, true), m.offerConflict())
 }
 
 // replaceFS shows fsys in the pane on side s and gives it the focus. owned
@@ -204,14 +197,8 @@ func (m *Model) handleAsk(msg askMsg) tea.Cmd {
 		c.warnings = append(c.warnings, text.Sanitize(req.prompt))
 		return next
 	}
-	switch d := m.askDialog(&req, "").(type) {
-	case *confirmDialog:
-		d.under = c
-		m.overlay = d
-	case *inputDialog:
-		d.under = c
-		m.overlay = d
-	}
+	m.closeAbove(c) // an earlier question of the attempt
+	m.push(m.askDialog(&req, ""))
 	return next
 }
 
@@ -264,7 +251,7 @@ func (m *Model) submitAsk(d *inputDialog) tea.Cmd {
 	if !ok {
 		return nil
 	}
-	m.overlay = d.under
+	m.closeOverlay(d)
 	m.answerAsk(d.ask, reply)
 	return nil
 }

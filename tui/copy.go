@@ -70,7 +70,7 @@ func (m *Model) startCopy(move bool) tea.Cmd {
 		}
 	}
 	d.lines = []string{"to this directory on " + text.Sanitize(dst.fs.Label()) + ":"}
-	m.overlay = d
+	m.push(d)
 	return nil
 }
 
@@ -83,7 +83,7 @@ func (m *Model) submitCopy(d *inputDialog) tea.Cmd {
 		d.err = "a destination directory is needed"
 		return nil
 	}
-	m.overlay = nil
+	m.closeOverlay(d)
 	src := &m.panes[d.side]
 	plan := copyPlan{move: d.move, src: src.fs, dst: dst.fs, srcDir: src.path, dstPath: dst.resolve(dir)}
 	for _, n := range d.names {
@@ -94,7 +94,7 @@ func (m *Model) submitCopy(d *inputDialog) tea.Cmd {
 	}
 	plan.dstLabel = text.Sanitize(plan.dst.Label()) + ":" + text.Sanitize(plan.dstPath)
 	src.clearSelection()
-	return prepareCopy(m.ctx, plan)
+	return tea.Batch(prepareCopy(m.ctx, plan), m.offerConflict())
 }
 
 // prepareCopy maps the plan's sources to destinations the way cp does

@@ -47,7 +47,7 @@ func (m *Model) startDelete() tea.Cmd {
 		names: rawNames(targets),
 		reqID: m.newID(),
 	}
-	m.overlay = d
+	m.push(d)
 	hasDir := false
 	for _, e := range targets {
 		if e.isDir() {
@@ -82,19 +82,19 @@ func (d *confirmDialog) summary() string {
 }
 
 // handleCounted fills in the delete confirmation once counting is done.
-func (m *Model) handleCounted(msg countedMsg) {
-	d, ok := m.overlay.(*confirmDialog)
+func (m *Model) handleCounted(msg countedMsg) tea.Cmd {
+	d, ok := topIs[*confirmDialog](m)
 	if !ok || d.kind != confirmDelete || d.reqID != msg.id {
-		return
+		return nil
 	}
 	d.busy = false
 	if msg.err != nil {
-		m.overlay = nil
 		m.status.setError(fmt.Errorf("cannot count what to delete: %w", msg.err))
-		return
+		return m.closed(d)
 	}
 	d.files, d.dirs, d.bytes = msg.files, msg.dirs, msg.bytes
 	d.lines = []string{d.summary()}
+	return nil
 }
 
 // runDelete starts removing what d confirmed, showing progress.
@@ -108,7 +108,7 @@ func (m *Model) runDelete(d *confirmDialog) tea.Cmd {
 		prog:   &progress{},
 		cancel: cancel,
 	}
-	m.overlay = pd
+	m.push(pd)
 	fsys, dir, names, sd, prog, id := p.fs, p.path, d.names, d.side, pd.prog, pd.id
 	return tea.Batch(func() tea.Msg {
 		defer cancel()
@@ -119,8 +119,9 @@ func (m *Model) runDelete(d *confirmDialog) tea.Cmd {
 
 // handleDeleted closes the progress dialog, reports and lists again.
 func (m *Model) handleDeleted(msg deletedMsg) tea.Cmd {
-	if pd, ok := m.overlay.(*progressDialog); ok && pd.id == msg.id {
-		m.overlay = nil
+	var cmd tea.Cmd
+	if pd, ok := topIs[*progressDialog](m); ok && pd.id == msg.id {
+		cmd = m.closed(pd)
 	}
 	done := opDoneMsg{fs: msg.fs, dir: msg.dir, side: msg.side, clearSel: msg.err == nil,
 		info: "deleted " + text.Plural(int(msg.removed), "entry")}
@@ -130,7 +131,7 @@ func (m *Model) handleDeleted(msg deletedMsg) tea.Cmd {
 	case msg.err != nil:
 		done.err = fmt.Errorf("delete stopped after removing %s: %w", text.Plural(int(msg.removed), "entry"), msg.err)
 	}
-	return m.handleOpDone(done)
+	return tea.Batch(cmd, m.handleOpDone(done))
 }
 
 // countTree counts the files, directories and bytes under names in dir,

@@ -33,7 +33,7 @@ func (m *Model) startGoto() tea.Cmd {
 	}
 	d := m.newInput(inputGoto, "Go to (relative to "+p.label()+", ~ is home)", "")
 	d.side = m.focus
-	m.overlay = d
+	m.push(d)
 	return nil
 }
 
@@ -41,14 +41,14 @@ func (m *Model) startGoto() tea.Cmd {
 func (m *Model) submitGoto(d *inputDialog) tea.Cmd {
 	p := &m.panes[d.side]
 	v := strings.TrimSpace(d.value())
-	m.overlay = nil
-	if v == "" {
-		return nil
+	cmd := m.closed(d)
+	switch v {
+	case "":
+		return cmd
+	case "~":
+		return tea.Batch(cmd, p.home())
 	}
-	if v == "~" {
-		return p.home()
-	}
-	return p.load(p.resolve(v), "")
+	return tea.Batch(cmd, p.load(p.resolve(v), ""))
 }
 
 // resolve turns what the user typed into a path on the pane's file system:
@@ -123,7 +123,7 @@ func listDirNames(ctx context.Context, fsys transfer.FS, dir, prefix string) ([]
 // lists them when several remain. Names that would not show as typed
 // (control characters and the like) are listed but never inserted.
 func (m *Model) handleCompletion(msg completionMsg) {
-	d, ok := m.overlay.(*inputDialog)
+	d, ok := topIs[*inputDialog](m)
 	if !ok || d.compReq != msg.id || d.input.Value() != msg.typed {
 		return
 	}

@@ -33,8 +33,8 @@ func TestGotoRelativeAbsoluteAndHome(t *testing.T) {
 	inputOpen(t, m, inputGoto)
 	typeText(t, m, "projects/alpha")
 	settle(t, m, press(t, m, "enter"))
-	if p.path != "/projects/alpha" || m.overlay != nil {
-		t.Fatalf("relative: path %q overlay %T", p.path, m.overlay)
+	if p.path != "/projects/alpha" || m.top() != nil {
+		t.Fatalf("relative: path %q overlay %T", p.path, m.top())
 	}
 	press(t, m, ":")
 	typeText(t, m, "../beta")
@@ -69,7 +69,7 @@ func TestGotoRelativeAbsoluteAndHome(t *testing.T) {
 	press(t, m, ":")
 	typeText(t, m, "photos")
 	press(t, m, "esc")
-	if m.overlay != nil || p.path != "/" {
+	if m.top() != nil || p.path != "/" {
 		t.Error("esc did not cancel")
 	}
 }

@@ -25,9 +25,9 @@ func TestViewText(t *testing.T) {
 			root := makeTree(t, file{name: "notes.txt", content: text.String()})
 			m := localPair(t, root, root, 80, 24)
 			settle(t, m, press(t, m, k))
-			v, ok := m.overlay.(*viewer)
+			v, ok := m.top().(*viewer)
 			if !ok || v.hex {
-				t.Fatalf("overlay %T, hex %v", m.overlay, ok && v.hex)
+				t.Fatalf("overlay %T, hex %v", m.top(), ok && v.hex)
 			}
 			out := screen(m)
 			if !strings.Contains(out, `first   line \x1b]0;title\x07`) {
@@ -68,13 +68,13 @@ func TestViewText(t *testing.T) {
 				t.Errorf("left: left %d", v.left)
 			}
 			press(t, m, "q")
-			if m.overlay != nil {
+			if m.top() != nil {
 				t.Error("q did not close the viewer")
 			}
 			for _, c := range []string{"esc", "f3", "v", "f10"} {
 				settle(t, m, press(t, m, k))
 				press(t, m, c)
-				if m.overlay != nil {
+				if m.top() != nil {
 					t.Errorf("%s did not close the viewer", c)
 				}
 			}
@@ -87,7 +87,7 @@ func TestViewBinaryAsHex(t *testing.T) {
 	root := makeTree(t, file{name: "prog.bin", content: string(data)})
 	m := localPair(t, root, root, 100, 24)
 	settle(t, m, press(t, m, "v"))
-	v := m.overlay.(*viewer)
+	v := m.top().(*viewer)
 	if !v.hex {
 		t.Fatal("binary data shown as text")
 	}
@@ -128,7 +128,7 @@ func TestViewReadsOnlyTheFirstMiB(t *testing.T) {
 	root := makeTree(t, file{name: "big.txt", content: string(big)})
 	m := localPair(t, root, root, 100, 24)
 	settle(t, m, press(t, m, "v"))
-	v := m.overlay.(*viewer)
+	v := m.top().(*viewer)
 	if len(v.data) != viewLimit || !v.truncated || !strings.Contains(screen(m), "first 1.0M shown") {
 		t.Errorf("read %d bytes, truncated %v", len(v.data), v.truncated)
 	}
@@ -138,16 +138,16 @@ func TestViewErrors(t *testing.T) {
 	root := makeTree(t, file{name: "gone.txt", content: "x"}, file{name: "dir/"})
 	m := localPair(t, root, root, 100, 24)
 	press(t, m, "v")
-	if m.overlay != nil || !strings.Contains(m.status.text, "choose a file") {
-		t.Errorf("viewing a directory: %T %q", m.overlay, m.status.text)
+	if m.top() != nil || !strings.Contains(m.status.text, "choose a file") {
+		t.Errorf("viewing a directory: %T %q", m.top(), m.status.text)
 	}
 	press(t, m, "j")
 	if err := os.Remove(filepath.Join(root, "gone.txt")); err != nil {
 		t.Fatal(err)
 	}
 	settle(t, m, press(t, m, "v"))
-	if m.overlay != nil || !m.status.isErr || !strings.Contains(m.status.text, "gone.txt") {
-		t.Errorf("viewing a missing file: %T %q", m.overlay, m.status.text)
+	if m.top() != nil || !m.status.isErr || !strings.Contains(m.status.text, "gone.txt") {
+		t.Errorf("viewing a missing file: %T %q", m.top(), m.status.text)
 	}
 }
 

@@ -46,8 +46,7 @@ type inputDialog struct {
 	hints   []string // completion candidates, sanitised
 	compReq uint64   // latest completion request
 
-	ask   *askRequest // inputAsk: the question
-	under *connecting // inputAsk: the screen behind, back on close
+	ask *askRequest // inputAsk: the question
 }
 
 // newInput returns a focused input dialog prefilled with raw.
@@ -115,13 +114,11 @@ func (m *Model) handleInputKey(d *inputDialog, msg tea.KeyPressMsg) tea.Cmd {
 
 // cancelInput closes d without acting.
 func (m *Model) cancelInput(d *inputDialog) tea.Cmd {
-	m.overlay = nil
 	if d.kind == inputAsk {
-		m.overlay = d.under
 		m.answerAsk(d.ask, askReply{err: ErrCancelled})
 		return m.cancelConnecting()
 	}
-	return nil
+	return m.closed(d)
 }
 
 // submitInput acts on the answer; a refused answer keeps the dialog open

@@ -38,8 +38,8 @@ type Model struct {
 	status    status
 	now       func() time.Time
 
-	overlay     overlay // dialog, viewer, picker...; nil shows the panes
-	filtering   bool    // the live filter input has the keys
+	stack       []overlay // dialogs, viewer, picker... over the panes, bottom first
+	filtering   bool      // the live filter input has the keys
 	filterInput common.LineInput
 	xfer        transfers // the transfer engine's state as last seen
 	nextID      uint64    // ids of dialog, viewer, delete and connect requests
@@ -97,12 +97,9 @@ func (m *Model) Init() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// Update handles one message and returns the next Cmd to run. Whatever
-// the message, a conflict waiting for an answer then gets its dialog when
-// nothing else is in the way.
+// Update handles one message and returns the next Cmd to run.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	cmd := m.update(msg)
-	return m, tea.Batch(cmd, m.syncConflict())
+	return m, m.update(msg)
 }
 
 // update routes msg to its handler.
@@ -127,13 +124,13 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case opDoneMsg:
 		return m.handleOpDone(msg)
 	case countedMsg:
-		m.handleCounted(msg)
+		return m.handleCounted(msg)
 	case deletedMsg:
 		return m.handleDeleted(msg)
 	case progressTickMsg:
 		return m.handleProgressTick(msg)
 	case viewerLoadedMsg:
-		m.handleViewerLoaded(msg)
+		return m.handleViewerLoaded(msg)
 	case completionMsg:
 		m.handleCompletion(msg)
 	case hostsLoadedMsg:
@@ -201,8 +198,10 @@ func (m *Model) layout() {
 	m.panes[leftSide].setSize(leftWidth, bodyHeight)
 	m.panes[rightSide].setSize(rightWidth, bodyHeight)
 	m.filterInput.SetWidth(max(m.width-2, 1))
-	if r, ok := m.overlay.(interface{ resize(int) }); ok {
-		r.resize(m.width)
+	for _, o := range m.stack {
+		if r, ok := o.(interface{ resize(int) }); ok {
+			r.resize(m.width)
+		}
 	}
 	if m.question != nil {
 		if d, ok := m.question.dialog.(*inputDialog); ok {

@@ -20,7 +20,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.question != nil {
 		return m.handleQuestionKey(msg)
 	}
-	switch o := m.overlay.(type) {
+	switch o := m.top().(type) {
 	case *inputDialog:
 		return m.handleInputKey(o, msg)
 	case *confirmDialog:
@@ -29,8 +29,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.handleProgressKey(o, msg)
 		return nil
 	case *viewer:
-		m.handleViewerKey(o, msg)
-		return nil
+		return m.handleViewerKey(o, msg)
 	case *hostPicker:
 		return m.handlePickerKey(o, msg)
 	case *connecting:
@@ -159,7 +158,7 @@ func (m *Model) askQuit() tea.Cmd {
 		}
 		line = strconv.Itoa(n) + noun + " still queued or running and will be cancelled."
 	}
-	m.overlay = &confirmDialog{kind: confirmQuit, title: "Quit ferry?", lines: []string{line}}
+	m.push(&confirmDialog{kind: confirmQuit, title: "Quit ferry?", lines: []string{line}})
 	return nil
 }
 
@@ -180,13 +179,11 @@ func (m *Model) handleFilterKey(msg tea.KeyPressMsg) tea.Cmd {
 	p := m.focused()
 	switch {
 	case key.Matches(msg, m.keys.Submit):
-		m.endFilter()
 		p.top()
-		return nil
+		return m.endFilter()
 	case key.Matches(msg, m.keys.Cancel):
-		m.endFilter()
 		p.clearFilter()
-		return nil
+		return m.endFilter()
 	case msg.Code == tea.KeyUp:
 		p.moveCursor(-1)
 		return nil
@@ -199,9 +196,11 @@ func (m *Model) handleFilterKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// endFilter closes the filter input.
-func (m *Model) endFilter() {
+// endFilter closes the filter input and offers a waiting conflict the
+// panes.
+func (m *Model) endFilter() tea.Cmd {
 	m.filtering = false
+	return m.offerConflict()
 }
 
 // handlePaste sends pasted text to the input that has the keys.
@@ -210,7 +209,7 @@ func (m *Model) handlePaste(msg tea.PasteMsg) tea.Cmd {
 		m.handleQuestionPaste(msg)
 		return nil
 	}
-	switch o := m.overlay.(type) {
+	switch o := m.top().(type) {
 	case *inputDialog:
 		o.input.Update(msg)
 	case *hostPicker:

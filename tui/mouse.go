@@ -22,7 +22,7 @@ type click struct {
 // paneAt returns the pane under cell (x, y) and the row index of the entry
 // there (-1 on the header or below the last row).
 func (m *Model) paneAt(x, y int) (side, int, bool) {
-	if m.overlay != nil || m.question != nil || y < 0 || y >= m.bodyHeight() {
+	if m.top() != nil || m.question != nil || y < 0 || y >= m.bodyHeight() {
 		return 0, 0, false
 	}
 	lw := m.panes[leftSide].width
@@ -86,11 +86,11 @@ func (m *Model) handleWheel(msg tea.MouseWheelMsg) {
 	if m.question != nil {
 		return
 	}
-	if v, ok := m.overlay.(*viewer); ok {
+	if v, ok := topIs[*viewer](m); ok {
 		v.scroll(delta, max(m.bodyHeight()-1, 1))
 		return
 	}
-	if q, ok := m.overlay.(*queueView); ok {
+	if q, ok := topIs[*queueView](m); ok {
 		q.cursor += delta
 		m.refreshQueueView()
 		return

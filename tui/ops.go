@@ -63,7 +63,7 @@ func (m *Model) startMkdir() tea.Cmd {
 	}
 	d := m.newInput(inputMkdir, "New directory in "+p.label(), "")
 	d.side = m.focus
-	m.overlay = d
+	m.push(d)
 	return nil
 }
 
@@ -74,13 +74,12 @@ func (m *Model) submitMkdir(d *inputDialog) tea.Cmd {
 		d.err = err.Error()
 		return nil
 	}
-	m.overlay = nil
 	p := &m.panes[d.side]
 	fsys, dir, ctx := p.fs, p.path, m.ctx
-	return func() tea.Msg {
+	return tea.Batch(m.closed(d), func() tea.Msg {
 		err := fsys.Mkdir(ctx, fsys.Join(dir, name), 0o755)
 		return opDoneMsg{fs: fsys, dir: dir, side: d.side, err: err, selectName: name}
-	}
+	})
 }
 
 // startRename asks for the new name of the entry under the cursor, or of
@@ -101,7 +100,7 @@ func (m *Model) startRename() tea.Cmd {
 	e := targets[0]
 	d := m.newInput(inputRename, "Rename "+e.display+" to", e.name)
 	d.side, d.names = m.focus, []string{e.name}
-	m.overlay = d
+	m.push(d)
 	return nil
 }
 
@@ -109,8 +108,7 @@ func (m *Model) startRename() tea.Cmd {
 func (m *Model) submitRename(d *inputDialog) tea.Cmd {
 	old, name := d.names[0], d.value()
 	if name == old {
-		m.overlay = nil
-		return nil
+		return m.closed(d)
 	}
 	if err := validateName(name); err != nil {
 		d.err = err.Error()
@@ -121,13 +119,12 @@ func (m *Model) submitRename(d *inputDialog) tea.Cmd {
 		d.err = text.Sanitize(name) + " already exists"
 		return nil
 	}
-	m.overlay = nil
 	fsys, dir, ctx := p.fs, p.path, m.ctx
-	return func() tea.Msg {
+	return tea.Batch(m.closed(d), func() tea.Msg {
 		from, to := fsys.Join(dir, old), fsys.Join(dir, name)
 		err := transfer.RenameNoReplace(ctx, fsys, from, to)
 		return opDoneMsg{fs: fsys, dir: dir, side: d.side, err: err, selectName: name}
-	}
+	})
 }
 
 // hasName reports whether the listing holds an entry named name.
@@ -153,7 +150,7 @@ func (m *Model) startChmod() tea.Cmd {
 	}
 	d := m.newInput(inputChmod, "Permissions (octal) for "+describe(targets), octalMode(targets[0].mode))
 	d.side, d.names = m.focus, rawNames(targets)
-	m.overlay = d
+	m.push(d)
 	return nil
 }
 
@@ -164,17 +161,16 @@ func (m *Model) submitChmod(d *inputDialog) tea.Cmd {
 		d.err = err.Error()
 		return nil
 	}
-	m.overlay = nil
 	p := &m.panes[d.side]
 	fsys, dir, ctx, targets := p.fs, p.path, m.ctx, d.names
-	return func() tea.Msg {
+	return tea.Batch(m.closed(d), func() tea.Msg {
 		for _, n := range targets {
 			if err := fsys.Chmod(ctx, fsys.Join(dir, n), mode); err != nil {
 				return opDoneMsg{fs: fsys, dir: dir, side: d.side, err: err}
 			}
 		}
 		return opDoneMsg{fs: fsys, dir: dir, side: d.side, clearSel: true}
-	}
+	})
 }
 
 // octalMode renders the permission bits of m as chmod takes them.

@@ -63,7 +63,7 @@ func (m *Model) openPicker(s side) tea.Cmd {
 	pk.input.Prompt = "host: "
 	pk.input.Placeholder = "type to filter, or an alias or user@host"
 	pk.resize(m.width)
-	m.overlay = pk
+	m.push(pk)
 	if m.opts.Hosts == nil {
 		pk.refilter()
 		return nil
@@ -94,13 +94,8 @@ func (m *Model) handleHostsLoaded(msg hostsLoadedMsg) {
 // currentPicker returns the open picker, also while it waits behind a
 // connection attempt.
 func (m *Model) currentPicker() *hostPicker {
-	if pk, ok := m.overlay.(*hostPicker); ok {
-		return pk
-	}
-	if c := m.currentConnecting(); c != nil {
-		return c.picker
-	}
-	return nil
+	pk, _ := findOverlay[*hostPicker](m)
+	return pk
 }
 
 // refilter rebuilds the items from the typed text: substring matches on
@@ -158,8 +153,7 @@ func subsequence(s, q string) bool {
 func (m *Model) handlePickerKey(pk *hostPicker, msg tea.KeyPressMsg) tea.Cmd {
 	switch s := msg.String(); {
 	case key.Matches(msg, m.keys.Cancel):
-		m.overlay = nil
-		return nil
+		return m.closed(pk)
 	case key.Matches(msg, m.keys.Submit):
 		return m.pick(pk)
 	case s == "up" || s == "ctrl+p":
@@ -181,8 +175,8 @@ func (m *Model) pick(pk *hostPicker) tea.Cmd {
 	}
 	item := pk.items[pk.cursor]
 	if item.local {
-		m.overlay = nil
-		return m.replaceFS(pk.side, m.opts.Local, false)
+		m.closeOverlay(pk)
+		return tea.Batch(m.replaceFS(pk.side, m.opts.Local, false), m.offerConflict())
 	}
 	if m.opts.Connect == nil {
 		pk.err = "connecting is not available"

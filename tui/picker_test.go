@@ -43,9 +43,9 @@ func pickerModel(t *testing.T, connect ConnectFunc) *Model {
 // picker returns the open host picker.
 func picker(t *testing.T, m *Model) *hostPicker {
 	t.Helper()
-	pk, ok := m.overlay.(*hostPicker)
+	pk, ok := m.top().(*hostPicker)
 	if !ok {
-		t.Fatalf("overlay = %T, want the host picker; screen:\n%s", m.overlay, screen(m))
+		t.Fatalf("overlay = %T, want the host picker; screen:\n%s", m.top(), screen(m))
 	}
 	return pk
 }
@@ -102,8 +102,8 @@ func TestPickerLocalEntry(t *testing.T) {
 	m := pickerModel(t, nil)
 	settle(t, m, press(t, m, "enter"))
 	p := &m.panes[rightSide]
-	if m.overlay != nil || p.fs == nil || p.fs.Label() != "local" || !p.loaded || m.focus != rightSide {
-		t.Fatalf("overlay %T, right pane %v loaded %v, focus %v", m.overlay, p.fs, p.loaded, m.focus)
+	if m.top() != nil || p.fs == nil || p.fs.Label() != "local" || !p.loaded || m.focus != rightSide {
+		t.Fatalf("overlay %T, right pane %v loaded %v, focus %v", m.top(), p.fs, p.loaded, m.focus)
 	}
 }
 
@@ -116,7 +116,7 @@ func TestPickerKeyAndEscape(t *testing.T) {
 		t.Errorf("picker for %v, want the focused right pane", pk.side)
 	}
 	press(t, m, "esc")
-	if m.overlay != nil {
+	if m.top() != nil {
 		t.Error("esc did not close the picker")
 	}
 }
@@ -126,8 +126,8 @@ func TestPickerWithoutConnectOrHosts(t *testing.T) {
 	pk := picker(t, m)
 	typeText(t, m, "web1")
 	press(t, m, "enter")
-	if pk.err != "connecting is not available" || m.overlay != pk {
-		t.Errorf("err %q overlay %T", pk.err, m.overlay)
+	if pk.err != "connecting is not available" || m.top() != pk {
+		t.Errorf("err %q overlay %T", pk.err, m.top())
 	}
 }
 
@@ -154,18 +154,18 @@ func TestConnectSuccessAndFailure(t *testing.T) {
 	pk := picker(t, m)
 	press(t, m, "down", "down") // db
 	cmd := press(t, m, "enter")
-	if _, ok := m.overlay.(*connecting); !ok || !strings.Contains(screen(m), "connecting to db…") {
+	if _, ok := m.top().(*connecting); !ok || !strings.Contains(screen(m), "connecting to db…") {
 		t.Fatalf("no connecting view:\n%s", screen(m))
 	}
 	settle(t, m, cmd)
-	if m.overlay != pk || !strings.Contains(screen(m), "cannot connect to db: dial tcp 10.0.0.5:22: connection refused") {
+	if m.top() != pk || !strings.Contains(screen(m), "cannot connect to db: dial tcp 10.0.0.5:22: connection refused") {
 		t.Fatalf("failure not shown in the picker:\n%s", screen(m))
 	}
 	press(t, m, "up") // web1
 	settle(t, m, press(t, m, "enter"))
 	p := &m.panes[rightSide]
-	if m.overlay != nil || p.fs == nil || p.fs.Label() != "web1" || !slices.Equal(names(p), []string{"remote file.txt"}) {
-		t.Fatalf("after connecting: overlay %T, pane %q", m.overlay, names(p))
+	if m.top() != nil || p.fs == nil || p.fs.Label() != "web1" || !slices.Equal(names(p), []string{"remote file.txt"}) {
+		t.Fatalf("after connecting: overlay %T, pane %q", m.top(), names(p))
 	}
 	if !strings.Contains(screen(m), "web1:/") {
 		t.Error("header does not name web1")
@@ -206,7 +206,7 @@ func TestAskSecret(t *testing.T) {
 	r := newRunner(t, m)
 	r.press("down", "enter") // web1
 	r.waitFor("the password dialog", func() bool {
-		d, ok := m.overlay.(*inputDialog)
+		d, ok := m.top().(*inputDialog)
 		return ok && d.kind == inputAsk
 	})
 	out := screen(m)
@@ -218,7 +218,7 @@ func TestAskSecret(t *testing.T) {
 		t.Errorf("secret not masked:\n%s", screen(m))
 	}
 	r.press("enter")
-	r.waitFor("the connection", func() bool { return m.overlay == nil && m.panes[rightSide].loaded })
+	r.waitFor("the connection", func() bool { return m.top() == nil && m.panes[rightSide].loaded })
 	if err := <-got; err != nil || secret != "hunter2" {
 		t.Errorf("AskSecret = %q, %v", secret, err)
 	}
@@ -251,7 +251,7 @@ func TestAskHostKey(t *testing.T) {
 			}))
 			r := newRunner(t, m)
 			r.press("down", "enter")
-			r.waitFor("the host key dialog", func() bool { _, ok := m.overlay.(*inputDialog); return ok })
+			r.waitFor("the host key dialog", func() bool { _, ok := m.top().(*inputDialog); return ok })
 			for _, want := range []string{"authenticity of host web1.example.com", "ssh-ed25519 key fingerprint is", fp, "yes, no, or paste the fingerprint"} {
 				if !strings.Contains(screen(m), want) {
 					t.Errorf("dialog lacks %q:\n%s", want, screen(m))
@@ -261,7 +261,7 @@ func TestAskHostKey(t *testing.T) {
 				r.typeText(a)
 				r.press("enter")
 				if i < len(tt.answers)-1 {
-					d, isDialog := m.overlay.(*inputDialog)
+					d, isDialog := m.top().(*inputDialog)
 					if !isDialog || !strings.Contains(d.err, "yes, no, or the fingerprint") {
 						t.Fatalf("%q was not refused", a)
 					}
@@ -275,7 +275,7 @@ func TestAskHostKey(t *testing.T) {
 			if tt.want {
 				r.waitFor("the connection", func() bool { return m.panes[rightSide].loaded })
 			} else {
-				r.waitFor("the picker", func() bool { _, ok := m.overlay.(*hostPicker); return ok })
+				r.waitFor("the picker", func() bool { _, ok := m.top().(*hostPicker); return ok })
 				if !strings.Contains(screen(m), "host key not accepted") {
 					t.Errorf("reason not shown:\n%s", screen(m))
 				}
@@ -303,12 +303,12 @@ func TestAskYesNoAndText(t *testing.T) {
 			}))
 			r := newRunner(t, m)
 			r.press("down", "enter")
-			r.waitFor("the question", func() bool { _, ok := m.overlay.(*confirmDialog); return ok })
+			r.waitFor("the question", func() bool { _, ok := m.top().(*confirmDialog); return ok })
 			if !strings.Contains(screen(m), "Use the agent?") || !strings.Contains(screen(m), "It holds 2 keys") {
 				t.Errorf("question:\n%s", screen(m))
 			}
 			r.press(tt.key)
-			r.waitFor("the text question", func() bool { _, ok := m.overlay.(*inputDialog); return ok })
+			r.waitFor("the text question", func() bool { _, ok := m.top().(*inputDialog); return ok })
 			r.typeText("123456")
 			if !strings.Contains(screen(m), "123456") {
 				t.Error("an echoed answer is masked")
@@ -339,15 +339,15 @@ func TestAskCancel(t *testing.T) {
 			r := newRunner(t, m)
 			r.press("down", "enter")
 			r.waitFor("the question", func() bool {
-				_, in := m.overlay.(*inputDialog)
-				_, conf := m.overlay.(*confirmDialog)
+				_, in := m.top().(*inputDialog)
+				_, conf := m.top().(*confirmDialog)
 				return in || conf
 			})
 			r.press("esc")
 			if err := <-got; !errors.Is(err, ErrCancelled) && !errors.Is(err, context.Canceled) {
 				t.Errorf("question returned %v, want a cancellation", err)
 			}
-			r.waitFor("the picker", func() bool { _, ok := m.overlay.(*hostPicker); return ok })
+			r.waitFor("the picker", func() bool { _, ok := m.top().(*hostPicker); return ok })
 			if !strings.Contains(screen(m), "connection to web1 cancelled") {
 				t.Errorf("screen:\n%s", screen(m))
 			}
@@ -373,16 +373,15 @@ func TestConnectingEscapeCancelsContext(t *testing.T) {
 	if err := <-ctxErr; !errors.Is(err, context.Canceled) {
 		t.Errorf("Connect's context: %v", err)
 	}
-	if _, ok := m.overlay.(*hostPicker); !ok {
-		t.Fatalf("overlay %T", m.overlay)
+	if _, ok := m.top().(*hostPicker); !ok {
+		t.Fatalf("overlay %T", m.top())
 	}
 }
 
 func TestAbandonedConnectionIsClosed(t *testing.T) {
 	var closed atomic.Int32
 	m := pickerModel(t, nil)
-	m.overlay = &connecting{id: 99}
-	m.overlay = nil
+	m.stack = nil // the attempt, id 99, was abandoned with its picker
 	settle(t, m, func() tea.Msg {
 		return connectDoneMsg{id: 99, fs: closingFS{&rootedFS{}, &closed}}
 	})

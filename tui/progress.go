@@ -61,7 +61,7 @@ func tickProgress(id uint64) tea.Cmd {
 
 // handleProgressTick keeps ticking while request id is on screen.
 func (m *Model) handleProgressTick(msg progressTickMsg) tea.Cmd {
-	switch d := m.overlay.(type) {
+	switch d := m.top().(type) {
 	case *progressDialog:
 		if d.id == msg.id {
 			return tickProgress(msg.id)

@@ -141,9 +141,9 @@ func TestBackgroundQuestionOverADialog(t *testing.T) {
 	m, r, bg := questionModel(t, 100, 24)
 	r.press("n") // mkdir
 	r.typeText("new")
-	mk, ok := m.overlay.(*inputDialog)
+	mk, ok := m.top().(*inputDialog)
 	if !ok {
-		t.Fatalf("overlay %T", m.overlay)
+		t.Fatalf("overlay %T", m.top())
 	}
 	ch := askInBackground(func() (string, bool, error) {
 		s, err := bg.Reconnecting("web1").AskText(context.Background(), "Verification code: ", true)
@@ -161,8 +161,8 @@ func TestBackgroundQuestionOverADialog(t *testing.T) {
 	if a := got(t, ch); a.err != nil || a.text != "123456" {
 		t.Fatalf("AskText = %q, %v", a.text, a.err)
 	}
-	if m.overlay != mk || mk.input.Value() != "new" {
-		t.Fatalf("the mkdir dialog changed: overlay %T, value %q", m.overlay, mk.input.Value())
+	if m.top() != mk || mk.input.Value() != "new" {
+		t.Fatalf("the mkdir dialog changed: overlay %T, value %q", m.top(), mk.input.Value())
 	}
 }
 

@@ -206,20 +206,15 @@ func (m *Model) openQueue() tea.Cmd {
 		m.status.setInfo("the transfer queue needs the transfer engine")
 		return nil
 	}
-	m.overlay = &m.xfer.queue
+	m.push(&m.xfer.queue)
 	return m.pollTransfers()
 }
 
 // queueShown returns the queue view when it is on screen, also behind a
 // conflict dialog.
 func (m *Model) queueShown() *queueView {
-	switch o := m.overlay.(type) {
-	case *queueView:
-		return o
-	case *conflictDialog:
-		return o.under
-	}
-	return nil
+	q, _ := findOverlay[*queueView](m)
+	return q
 }
 
 // refreshQueueView fetches the jobs the queue view shows, when it is on
@@ -236,8 +231,7 @@ func (m *Model) handleQueueKey(q *queueView, msg tea.KeyPressMsg) tea.Cmd {
 	page := max(q.height-1, 1)
 	switch {
 	case key.Matches(msg, k.QueueClose):
-		m.overlay = nil
-		return nil
+		return m.closed(q)
 	case key.Matches(msg, k.Up):
 		q.cursor--
 	case key.Matches(msg, k.Down):

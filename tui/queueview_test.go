@@ -28,9 +28,9 @@ func numberedFiles(t *testing.T, n int) string {
 // queueOpen returns the open queue view, failing the test if there is none.
 func queueOpen(t *testing.T, m *Model) *queueView {
 	t.Helper()
-	q, ok := m.overlay.(*queueView)
+	q, ok := m.top().(*queueView)
 	if !ok {
-		t.Fatalf("overlay = %T, want the queue view", m.overlay)
+		t.Fatalf("overlay = %T, want the queue view", m.top())
 	}
 	return q
 }
@@ -99,7 +99,7 @@ func TestQueueViewListsAndScrolls(t *testing.T) {
 	}
 	for _, k := range []string{"w", "esc", "q"} {
 		r.press(k)
-		if m.overlay != nil {
+		if m.top() != nil {
 			t.Errorf("%s did not close the queue view", k)
 		}
 		r.press("w")

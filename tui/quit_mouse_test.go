@@ -127,7 +127,7 @@ func TestMouseWheelScrolls(t *testing.T) {
 	m = localPair(t, root, root, 80, 12)
 	settle(t, m, press(t, m, "v"))
 	m.Update(tea.MouseWheelMsg{X: 5, Y: 5, Button: tea.MouseWheelDown})
-	if v := m.overlay.(*viewer); v.top != 3 {
+	if v := m.top().(*viewer); v.top != 3 {
 		t.Errorf("viewer top %d", v.top)
 	}
 }

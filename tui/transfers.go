@@ -177,7 +177,7 @@ func (m *Model) handleTransferEvents(msg transferEventsMsg) tea.Cmd {
 	} else {
 		cmds = append(cmds, m.listen())
 	}
-	cmds = append(cmds, m.pollTransfers(), m.scheduleRefresh())
+	cmds = append(cmds, m.pollTransfers(), m.scheduleRefresh(), m.offerConflict())
 	return tea.Batch(cmds...)
 }
 

@@ -207,16 +207,16 @@ func TestCopyWithoutEngine(t *testing.T) {
 	root := opsTree(t)
 	m := localPair(t, root, root, 100, 24)
 	press(t, m, "c")
-	if m.overlay != nil || m.status.text != "copying needs the transfer engine" {
-		t.Errorf("c: overlay %T status %q", m.overlay, m.status.text)
+	if m.top() != nil || m.status.text != "copying needs the transfer engine" {
+		t.Errorf("c: overlay %T status %q", m.top(), m.status.text)
 	}
 	press(t, m, "f6")
-	if m.overlay != nil || m.status.text != "moving needs the transfer engine" {
-		t.Errorf("f6: overlay %T status %q", m.overlay, m.status.text)
+	if m.top() != nil || m.status.text != "moving needs the transfer engine" {
+		t.Errorf("f6: overlay %T status %q", m.top(), m.status.text)
 	}
 	press(t, m, "w")
-	if m.overlay != nil || !strings.Contains(m.status.text, "transfer engine") {
-		t.Errorf("w: overlay %T status %q", m.overlay, m.status.text)
+	if m.top() != nil || !strings.Contains(m.status.text, "transfer engine") {
+		t.Errorf("w: overlay %T status %q", m.top(), m.status.text)
 	}
 }
 
@@ -226,8 +226,8 @@ func TestCopyNeedsOtherPane(t *testing.T) {
 	m := start(t, Options{Left: local.New(), LeftDir: opsTree(t), Engine: e}, 100, 24)
 	press(t, m, "esc") // the start picker
 	press(t, m, "c")
-	if m.overlay != nil || !strings.Contains(m.status.text, "other pane") {
-		t.Errorf("overlay %T status %q", m.overlay, m.status.text)
+	if m.top() != nil || !strings.Contains(m.status.text, "other pane") {
+		t.Errorf("overlay %T status %q", m.top(), m.status.text)
 	}
 }
 
@@ -360,11 +360,11 @@ func TestQuitAsksWhenTransfersRun(t *testing.T) {
 			if !strings.Contains(screen(m), "2 transfers are still queued or running and will be cancelled.") {
 				t.Fatalf("no question:\n%s", screen(m))
 			}
-			if isQuit(press(t, m, "n")) || m.overlay != nil {
+			if isQuit(press(t, m, "n")) || m.top() != nil {
 				t.Fatal("n did not keep ferry running")
 			}
 			press(t, m, k)
-			if isQuit(press(t, m, "esc")) || m.overlay != nil {
+			if isQuit(press(t, m, "esc")) || m.top() != nil {
 				t.Fatal("esc did not keep ferry running")
 			}
 			if n := e.Snapshot().States[transfer.Queued]; n != 2 {

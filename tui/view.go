@@ -68,19 +68,23 @@ func (m *Model) bodyLines() []string {
 	if h == 0 {
 		return nil
 	}
+	// The topmost screen, or the panes, with the boxes above it on top.
+	base := -1
+	for i, o := range m.stack {
+		if _, ok := o.(screenOverlay); ok {
+			base = i
+		}
+	}
 	var lines []string
-	if so, ok := m.overlay.(screenOverlay); ok {
-		lines = strings.Split(so.screen(&m.styles, m.width, h), "\n")
-	} else if c := m.currentConnecting(); c != nil {
-		lines = strings.Split(c.screen(&m.styles, m.width, h), "\n") // behind a question
-	} else if q := m.queueShown(); q != nil {
-		lines = strings.Split(q.screen(&m.styles, m.width, h), "\n") // behind a conflict
+	if base >= 0 {
+		lines = strings.Split(m.stack[base].(screenOverlay).screen(&m.styles, m.width, h), "\n")
 	} else {
 		lines = m.paneLines(h)
 	}
-	if bo, ok := m.overlay.(boxOverlay); ok {
-		box := bo.box(&m.styles, max(m.width-2, 1))
-		lines = common.SpliceBox(lines, box, m.width)
+	for _, o := range m.stack[base+1:] {
+		if bo, ok := o.(boxOverlay); ok {
+			lines = common.SpliceBox(lines, bo.box(&m.styles, max(m.width-2, 1)), m.width)
+		}
 	}
 	if m.question != nil { // over everything, dialogs included
 		box := m.question.dialog.box(&m.styles, max(m.width-2, 1))
@@ -122,8 +126,8 @@ func (m *Model) helpBar() []string {
 	switch {
 	case m.question != nil:
 		text = m.shortHelp(m.question.dialog.keys(&m.keys).ShortHelp())
-	case m.overlay != nil:
-		text = m.shortHelp(m.overlay.keys(&m.keys).ShortHelp())
+	case m.top() != nil:
+		text = m.shortHelp(m.top().keys(&m.keys).ShortHelp())
 	case m.filtering:
 		text = m.shortHelp([]key.Binding{m.keys.Submit, m.keys.Cancel, m.keys.Up, m.keys.Down})
 	case m.help.ShowAll:

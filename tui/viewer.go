@@ -64,7 +64,7 @@ func (m *Model) startView() tea.Cmd {
 	}
 	full := p.fs.Join(p.path, e.name)
 	v := &viewer{id: m.newID(), title: text.Sanitize(p.fs.Label()) + ":" + text.Sanitize(full), size: e.size, loading: true}
-	m.overlay = v
+	m.push(v)
 	return readHead(m.ctx, p.fs, full, v.id)
 }
 
@@ -89,22 +89,22 @@ func readHead(ctx context.Context, fsys transfer.FS, name string, id uint64) tea
 }
 
 // handleViewerLoaded shows the data, or closes the viewer with the error.
-func (m *Model) handleViewerLoaded(msg viewerLoadedMsg) {
-	v, ok := m.overlay.(*viewer)
+func (m *Model) handleViewerLoaded(msg viewerLoadedMsg) tea.Cmd {
+	v, ok := topIs[*viewer](m)
 	if !ok || v.id != msg.id {
-		return
+		return nil
 	}
 	v.loading = false
 	if msg.err != nil {
-		m.overlay = nil
 		m.status.setError(msg.err)
-		return
+		return m.closed(v)
 	}
 	v.data, v.truncated = msg.data, msg.truncated
 	v.hex = isBinary(msg.data)
 	if !v.hex {
 		v.starts = lineStarts(msg.data)
 	}
+	return nil
 }
 
 // isBinary reports whether data looks like anything but text: a NUL byte,
@@ -149,13 +149,13 @@ func (v *viewer) lineCount() int {
 }
 
 // handleViewerKey scrolls or closes the viewer.
-func (m *Model) handleViewerKey(v *viewer, msg tea.KeyPressMsg) {
+func (m *Model) handleViewerKey(v *viewer, msg tea.KeyPressMsg) tea.Cmd {
 	k := &m.keys
 	rows := max(m.bodyHeight()-1, 1) // below the header
 	page := max(rows-1, 1)
 	switch {
 	case key.Matches(msg, k.CloseViewer):
-		m.overlay = nil
+		return m.closed(v)
 	case key.Matches(msg, k.Up):
 		v.scroll(-1, rows)
 	case key.Matches(msg, k.Down):
@@ -173,6 +173,7 @@ func (m *Model) handleViewerKey(v *viewer, msg tea.KeyPressMsg) {
 	case key.Matches(msg, k.ScrollRight):
 		v.left += 8
 	}
+	return nil
 }
 
 // scroll moves the view by delta lines with rows lines on screen.

@@ -1,0 +1,75 @@
+package tui
+
+import tea "charm.land/bubbletea/v2"
+
+// The overlays over the panes form an explicit stack, bottom first: the
+// host picker under its connection attempt under a question of that
+// attempt, say, or the queue view under a conflict dialog. Keys go to the
+// top of the stack (the panes when it is empty); the screen drawn is the
+// topmost full-screen overlay (or the panes), with every dialog box above
+// it laid over it in order. Closing an overlay shows what it covered and
+// lets a conflict that waited for it in.
+
+// top returns the overlay that has the keys, or nil.
+func (m *Model) top() overlay {
+	if len(m.stack) == 0 {
+		return nil
+	}
+	return m.stack[len(m.stack)-1]
+}
+
+// push puts o on top of the stack.
+func (m *Model) push(o overlay) {
+	if r, ok := o.(interface{ resize(int) }); ok {
+		r.resize(m.width)
+	}
+	m.stack = append(m.stack, o)
+}
+
+// closeOverlay takes o, and whatever lies above it, off the stack. It does
+// nothing when o is not on the stack. The caller then offers a waiting
+// conflict what was uncovered (offerConflict), once it has pushed
+// whatever replaces o.
+func (m *Model) closeOverlay(o overlay) {
+	for i := len(m.stack) - 1; i >= 0; i-- {
+		if m.stack[i] == o {
+			clear(m.stack[i:])
+			m.stack = m.stack[:i]
+			return
+		}
+	}
+}
+
+// closeAbove takes whatever lies above o off the stack.
+func (m *Model) closeAbove(o overlay) {
+	for i := len(m.stack) - 1; i >= 0; i-- {
+		if m.stack[i] == o {
+			clear(m.stack[i+1:])
+			m.stack = m.stack[:i+1]
+			return
+		}
+	}
+}
+
+// closed closes o and offers a waiting conflict what o covered.
+func (m *Model) closed(o overlay) tea.Cmd {
+	m.closeOverlay(o)
+	return m.offerConflict()
+}
+
+// findOverlay returns the topmost overlay of type T on m's stack.
+func findOverlay[T overlay](m *Model) (T, bool) {
+	for i := len(m.stack) - 1; i >= 0; i-- {
+		if o, ok := m.stack[i].(T); ok {
+			return o, true
+		}
+	}
+	var zero T
+	return zero, false
+}
+
+// topIs returns the top of the stack as a T.
+func topIs[T overlay](m *Model) (T, bool) {
+	o, ok := m.top().(T)
+	return o, ok
+}
