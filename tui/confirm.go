@@ -1,13 +1,13 @@
 package tui
 
 import (
-	"github.com/ferry-tui/ferry/tui/common"
-
 	"context"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/ferry-tui/ferry/tui/common"
 )
 
 // confirmKind says what a confirmation is for.
@@ -22,6 +22,7 @@ const (
 
 // confirmDialog asks yes or no.
 type confirmDialog struct {
+	km    *KeyMap
 	kind  confirmKind
 	title string   // sanitised
 	lines []string // sanitised
@@ -40,11 +41,13 @@ type confirmDialog struct {
 	onYes, onNo tea.Cmd // confirmEdit: what each answer runs
 }
 
-// keys returns the dialog's bindings for the help bar.
-func (d *confirmDialog) keys(k *KeyMap) help.KeyMap { return common.Bindings{k.Confirm, k.Deny} }
+// Help returns the dialog's bindings for the help bar.
+func (d *confirmDialog) Help() help.KeyMap {
+	return common.Bindings{d.km.Confirm, d.km.Deny}
+}
 
-// box renders the dialog.
-func (d *confirmDialog) box(st *Styles, maxWidth int) []string {
+// Box renders the dialog.
+func (d *confirmDialog) Box(st *Styles, maxWidth int) []string {
 	inner := common.DialogInner(maxWidth + 2)
 	body := []string{st.DialogTitle.Render(common.Fit(d.title, inner))}
 	for _, l := range d.lines {

@@ -1,8 +1,6 @@
 package tui
 
 import (
-	"github.com/ferry-tui/ferry/tui/common"
-
 	"strings"
 	"time"
 
@@ -12,6 +10,7 @@ import (
 
 	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/common"
 )
 
 // conflictGrace is how long a conflict dialog that popped up ignores
@@ -53,8 +52,9 @@ func choices(k *KeyMap) []choice {
 	}
 }
 
-// keys returns the dialog's bindings for the help bar.
-func (d *conflictDialog) keys(k *KeyMap) help.KeyMap {
+// Help returns the dialog's bindings for the help bar.
+func (d *conflictDialog) Help() help.KeyMap {
+	k := d.km
 	b := common.Bindings{}
 	for _, c := range choices(k) {
 		b = append(b, c.one)
@@ -62,9 +62,9 @@ func (d *conflictDialog) keys(k *KeyMap) help.KeyMap {
 	return append(b, k.ConflictForAll)
 }
 
-// box renders the question with both sides and the choices from the
+// Box renders the question with both sides and the choices from the
 // key map.
-func (d *conflictDialog) box(st *Styles, maxWidth int) []string {
+func (d *conflictDialog) Box(st *Styles, maxWidth int) []string {
 	inner := common.DialogInner(maxWidth + 2)
 	c := &d.cur.c
 	srcNewer, dstNewer := "", ""

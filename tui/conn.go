@@ -1,8 +1,6 @@
 package tui
 
 import (
-	"github.com/ferry-tui/ferry/tui/common"
-
 	"errors"
 	"strconv"
 	"strings"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/common"
 )
 
 // ConnStatus is the state of a file system's connection.

@@ -1,8 +1,6 @@
 package tui
 
 import (
-	"github.com/ferry-tui/ferry/tui/common"
-
 	"context"
 	"io"
 	"reflect"
@@ -14,6 +12,7 @@ import (
 
 	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/common"
 )
 
 // connectDoneMsg reports the end of a connection attempt.
@@ -30,6 +29,7 @@ type fsClosedMsg struct{}
 // connecting is the screen shown while a ConnectFunc runs. Questions from
 // its Asker appear as dialogs over it.
 type connecting struct {
+	km       *KeyMap
 	id       uint64
 	alias    string // sanitised
 	side     side
@@ -40,11 +40,13 @@ type connecting struct {
 	warnings []string    // sanitised
 }
 
-// keys returns the screen's bindings for the help bar.
-func (c *connecting) keys(k *KeyMap) help.KeyMap { return common.Bindings{k.Cancel} }
+// Help returns the screen's bindings for the help bar.
+func (c *connecting) Help() help.KeyMap {
+	return common.Bindings{c.km.Cancel}
+}
 
-// screen renders "connecting to ALIAS…" and any warnings.
-func (c *connecting) screen(st *Styles, width, height int) string {
+// Screen renders "connecting to ALIAS…" and any warnings.
+func (c *connecting) Screen(st *Styles, width, height int) string {
 	lines := []string{st.HeaderFocused.Render(common.Fit(" Open a host in the "+c.side.String()+" pane", width)), ""}
 	lines = append(lines, common.Fit("  connecting to "+c.alias+"…", width))
 	for _, w := range c.warnings {
@@ -66,6 +68,7 @@ func (m *Model) startConnect(pk *hostPicker, item pickItem) tea.Cmd {
 	pk.err = ""
 	ctx, cancel := context.WithCancel(m.ctx)
 	c := &connecting{
+		km:     &m.keys,
 		id:     m.newID(),
 		alias:  item.label,
 		side:   pk.side,
@@ -220,7 +223,7 @@ func (m *Model) askDialog(req *askRequest, title string) boxOverlay {
 		title, lines = lines[0], lines[1:]
 	}
 	if req.kind == askYesNo {
-		return &confirmDialog{kind: confirmAsk, title: title, lines: lines, ask: req}
+		return &confirmDialog{km: &m.keys, kind: confirmAsk, title: title, lines: lines, ask: req}
 	}
 	d := m.newInput(inputAsk, title, "")
 	d.lines, d.ask = lines, req

@@ -41,6 +41,7 @@ func (m *Model) startDelete() tea.Cmd {
 		return nil
 	}
 	d := &confirmDialog{
+		km:    &m.keys,
 		kind:  confirmDelete,
 		title: "Delete " + describe(targets) + " from " + p.label() + "?",
 		side:  m.focus,
@@ -102,6 +103,7 @@ func (m *Model) runDelete(d *confirmDialog) tea.Cmd {
 	p := &m.panes[d.side]
 	ctx, cancel := context.WithCancel(m.ctx)
 	pd := &progressDialog{
+		km:     &m.keys,
 		id:     m.newID(),
 		title:  "Deleting from " + p.label(),
 		total:  d.files + d.dirs,

@@ -36,7 +36,7 @@ func (m *Model) handleEditDone(msg EditDoneMsg) tea.Cmd {
 		for i, l := range lines {
 			lines[i] = text.Sanitize(l)
 		}
-		m.push(&confirmDialog{kind: confirmEdit, title: lines[0], lines: lines[1:], onYes: msg.OnYes, onNo: msg.OnNo})
+		m.push(&confirmDialog{km: &m.keys, kind: confirmEdit, title: lines[0], lines: lines[1:], onYes: msg.OnYes, onNo: msg.OnNo})
 		return nil
 	}
 	switch {

@@ -1,8 +1,6 @@
 package tui
 
 import (
-	"github.com/ferry-tui/ferry/tui/common"
-
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -11,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ferry-tui/ferry/text"
+	"github.com/ferry-tui/ferry/tui/common"
 )
 
 // inputKind says what an input dialog's answer is for.
@@ -27,6 +26,7 @@ const (
 
 // inputDialog asks for one line of text.
 type inputDialog struct {
+	km    *KeyMap
 	kind  inputKind
 	title string   // sanitised
 	lines []string // sanitised text above the input
@@ -51,15 +51,15 @@ type inputDialog struct {
 
 // newInput returns a focused input dialog prefilled with raw.
 func (m *Model) newInput(kind inputKind, title, raw string) *inputDialog {
-	d := &inputDialog{kind: kind, title: title, rawPrefill: raw, prefill: text.Sanitize(raw)}
+	d := &inputDialog{km: &m.keys, kind: kind, title: title, rawPrefill: raw, prefill: text.Sanitize(raw)}
 	d.input.Prompt = "> "
-	d.resize(m.width)
+	d.SetSize(m.width, 0)
 	d.input.SetValue(d.prefill)
 	return d
 }
 
 // resize fits the input to a window width cells wide.
-func (d *inputDialog) resize(width int) {
+func (d *inputDialog) SetSize(width, _ int) {
 	d.input.SetWidth(max(common.DialogInner(width)-ansi.StringWidth(d.input.Prompt)-1, 1))
 }
 
@@ -71,16 +71,17 @@ func (d *inputDialog) value() string {
 	return d.rawPrefill
 }
 
-// keys returns the dialog's bindings for the help bar.
-func (d *inputDialog) keys(k *KeyMap) help.KeyMap {
+// Help returns the dialog's bindings for the help bar.
+func (d *inputDialog) Help() help.KeyMap {
+	k := d.km
 	if d.kind == inputGoto {
 		return common.Bindings{k.Submit, k.Complete, k.Cancel}
 	}
 	return common.Bindings{k.Submit, k.Cancel}
 }
 
-// box renders the dialog.
-func (d *inputDialog) box(st *Styles, maxWidth int) []string {
+// Box renders the dialog.
+func (d *inputDialog) Box(st *Styles, maxWidth int) []string {
 	inner := common.DialogInner(maxWidth + 2)
 	body := []string{st.DialogTitle.Render(common.Fit(d.title, inner))}
 	for _, l := range d.lines {

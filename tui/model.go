@@ -10,8 +10,6 @@
 package tui
 
 import (
-	"github.com/ferry-tui/ferry/tui/common"
-
 	"context"
 	"time"
 
@@ -19,6 +17,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/common"
+	"github.com/ferry-tui/ferry/tui/viewer"
 )
 
 // Model is the root Bubble Tea model of the file manager. Create it with New;
@@ -68,6 +68,7 @@ func New(opts Options) *Model {
 		now:       opts.Now,
 	}
 	m.xfer.engine = opts.Engine
+	m.xfer.queue.km = &m.keys
 	if m.now == nil {
 		m.now = time.Now
 	}
@@ -129,8 +130,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.handleDeleted(msg)
 	case progressTickMsg:
 		return m.handleProgressTick(msg)
-	case viewerLoadedMsg:
+	case viewer.LoadedMsg:
 		return m.handleViewerLoaded(msg)
+	case viewer.CloseMsg:
+		return m.handleViewerClosed(msg)
 	case completionMsg:
 		m.handleCompletion(msg)
 	case hostsLoadedMsg:
@@ -199,13 +202,13 @@ func (m *Model) layout() {
 	m.panes[rightSide].setSize(rightWidth, bodyHeight)
 	m.filterInput.SetWidth(max(m.width-2, 1))
 	for _, o := range m.stack {
-		if r, ok := o.(interface{ resize(int) }); ok {
-			r.resize(m.width)
+		if s, ok := o.(sizer); ok {
+			s.SetSize(m.width, bodyHeight)
 		}
 	}
 	if m.question != nil {
 		if d, ok := m.question.dialog.(*inputDialog); ok {
-			d.resize(m.width)
+			d.SetSize(m.width, bodyHeight)
 		}
 	}
 }

@@ -21,6 +21,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.handleQuestionKey(msg)
 	}
 	switch o := m.top().(type) {
+	case component:
+		return m.update(o.Update(msg))
 	case *inputDialog:
 		return m.handleInputKey(o, msg)
 	case *confirmDialog:
@@ -28,8 +30,6 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case *progressDialog:
 		m.handleProgressKey(o, msg)
 		return nil
-	case *viewer:
-		return m.handleViewerKey(o, msg)
 	case *hostPicker:
 		return m.handlePickerKey(o, msg)
 	case *connecting:
@@ -158,7 +158,7 @@ func (m *Model) askQuit() tea.Cmd {
 		}
 		line = strconv.Itoa(n) + noun + " still queued or running and will be cancelled."
 	}
-	m.push(&confirmDialog{kind: confirmQuit, title: "Quit ferry?", lines: []string{line}})
+	m.push(&confirmDialog{km: &m.keys, kind: confirmQuit, title: "Quit ferry?", lines: []string{line}})
 	return nil
 }
 

@@ -86,8 +86,8 @@ func (m *Model) handleWheel(msg tea.MouseWheelMsg) {
 	if m.question != nil {
 		return
 	}
-	if v, ok := topIs[*viewer](m); ok {
-		v.scroll(delta, max(m.bodyHeight()-1, 1))
+	if c, ok := topIs[component](m); ok {
+		m.update(c.Update(msg))
 		return
 	}
 	if q, ok := topIs[*queueView](m); ok {

@@ -1,14 +1,13 @@
 package tui
 
 import (
-	"github.com/ferry-tui/ferry/tui/common"
-
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ferry-tui/ferry/text"
+	"github.com/ferry-tui/ferry/tui/common"
 )
 
 // View renders the pane as exactly height lines of exactly width cells.

@@ -1,8 +1,6 @@
 package tui
 
 import (
-	"github.com/ferry-tui/ferry/tui/common"
-
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -11,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ferry-tui/ferry/text"
+	"github.com/ferry-tui/ferry/tui/common"
 )
 
 // hostsLoadedMsg carries the hosts the picker offers.
@@ -31,6 +30,7 @@ type pickItem struct {
 // hostPicker lists "local" and the configured hosts, filtered by typing,
 // and opens the chosen one in a pane.
 type hostPicker struct {
+	km      *KeyMap
 	id      uint64
 	side    side
 	input   common.LineInput
@@ -42,8 +42,9 @@ type hostPicker struct {
 	cursor  int
 }
 
-// keys returns the picker's bindings for the help bar.
-func (pk *hostPicker) keys(k *KeyMap) help.KeyMap {
+// Help returns the picker's bindings for the help bar.
+func (pk *hostPicker) Help() help.KeyMap {
+	k := pk.km
 	return common.Bindings{
 		key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "choose")),
 		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "connect")),
@@ -52,17 +53,17 @@ func (pk *hostPicker) keys(k *KeyMap) help.KeyMap {
 }
 
 // resize fits the input to a window width cells wide.
-func (pk *hostPicker) resize(width int) {
+func (pk *hostPicker) SetSize(width, _ int) {
 	pk.input.SetWidth(max(width-ansi.StringWidth(pk.input.Prompt)-3, 1))
 }
 
 // openPicker shows the host picker for the pane on side s and reads the
 // hosts in a Cmd.
 func (m *Model) openPicker(s side) tea.Cmd {
-	pk := &hostPicker{id: m.newID(), side: s, local: m.opts.Local != nil}
+	pk := &hostPicker{km: &m.keys, id: m.newID(), side: s, local: m.opts.Local != nil}
 	pk.input.Prompt = "host: "
 	pk.input.Placeholder = "type to filter, or an alias or user@host"
-	pk.resize(m.width)
+	pk.SetSize(m.width, 0)
 	m.push(pk)
 	if m.opts.Hosts == nil {
 		pk.refilter()
@@ -185,8 +186,8 @@ func (m *Model) pick(pk *hostPicker) tea.Cmd {
 	return m.startConnect(pk, item)
 }
 
-// screen renders the picker: a title, the filter input and the hosts.
-func (pk *hostPicker) screen(st *Styles, width, height int) string {
+// Screen renders the picker: a title, the filter input and the hosts.
+func (pk *hostPicker) Screen(st *Styles, width, height int) string {
 	lines := make([]string, 0, height)
 	lines = append(lines, st.HeaderFocused.Render(common.Fit(" Open a host in the "+pk.side.String()+" pane", width)))
 	lines = append(lines, common.FitStyled(" "+pk.input.View(&st.Input), width))

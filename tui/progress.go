@@ -1,8 +1,6 @@
 package tui
 
 import (
-	"github.com/ferry-tui/ferry/tui/common"
-
 	"context"
 	"fmt"
 	"sync/atomic"
@@ -11,6 +9,8 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/ferry-tui/ferry/tui/common"
 )
 
 // progressInterval is how often running work is polled for the screen.
@@ -24,6 +24,7 @@ type progress struct{ done atomic.Int64 }
 
 // progressDialog shows a running delete; Esc stops it.
 type progressDialog struct {
+	km     *KeyMap
 	id     uint64
 	title  string
 	total  int64
@@ -31,11 +32,13 @@ type progressDialog struct {
 	cancel context.CancelFunc
 }
 
-// keys returns the dialog's bindings for the help bar.
-func (d *progressDialog) keys(k *KeyMap) help.KeyMap { return common.Bindings{k.Cancel} }
+// Help returns the dialog's bindings for the help bar.
+func (d *progressDialog) Help() help.KeyMap {
+	return common.Bindings{d.km.Cancel}
+}
 
-// box renders the dialog.
-func (d *progressDialog) box(st *Styles, maxWidth int) []string {
+// Box renders the dialog.
+func (d *progressDialog) Box(st *Styles, maxWidth int) []string {
 	inner := common.DialogInner(maxWidth + 2)
 	done := d.prog.done.Load()
 	line := fmt.Sprintf("removed %d of %d", done, d.total)

@@ -132,7 +132,7 @@ func (m *Model) nextQuestion() tea.Cmd {
 		q := &question{id: m.newID(), req: &req, answered: make(chan struct{})}
 		q.dialog = m.askDialog(q.req, title)
 		if d, ok := q.dialog.(*inputDialog); ok {
-			d.resize(m.width)
+			d.SetSize(m.width, 0)
 		}
 		m.question = q
 		return watchQuestion(q.id, req.gone, q.answered)

@@ -1,8 +1,6 @@
 package tui
 
 import (
-	"github.com/ferry-tui/ferry/tui/common"
-
 	"fmt"
 	"strconv"
 	"strings"
@@ -14,6 +12,7 @@ import (
 
 	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/common"
 )
 
 // Widths of the queue view's columns.
@@ -29,6 +28,7 @@ const (
 // progress, bytes, speed, error. It holds only the jobs on screen, fetched
 // by the model in Update; the view itself does no I/O.
 type queueView struct {
+	km     *KeyMap
 	cursor int                  // index of the job under the cursor
 	offset int                  // index of the first job shown
 	height int                  // how many jobs fit
@@ -44,8 +44,9 @@ type jobText struct {
 	name, err, detail string
 }
 
-// keys returns the queue view's bindings for the help bar.
-func (q *queueView) keys(k *KeyMap) help.KeyMap {
+// Help returns the queue view's bindings for the help bar.
+func (q *queueView) Help() help.KeyMap {
+	k := q.km
 	return common.Bindings{k.QueueClose, k.QueueCancel, k.QueueRetry, k.QueuePause, k.QueueMoreWorkers,
 		k.QueueFewerWorkers, k.QueueCancelAll, k.QueueRetryAll, k.Up, k.Down, k.PageUp, k.PageDown}
 }
@@ -80,9 +81,9 @@ func (q *queueView) current() (transfer.JobStatus, bool) {
 	return q.jobs[i], true
 }
 
-// screen renders a title line, the jobs, and a line about the job under
+// Screen renders a title line, the jobs, and a line about the job under
 // the cursor: its error in full, or where it goes.
-func (q *queueView) screen(st *Styles, width, height int) string {
+func (q *queueView) Screen(st *Styles, width, height int) string {
 	title := " Transfer queue · " + text.Plural(q.snap.Jobs, "job") + " · " + text.Plural(q.snap.Workers, "worker")
 	if q.snap.Paused {
 		title += " · paused"

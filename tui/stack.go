@@ -20,8 +20,8 @@ func (m *Model) top() overlay {
 
 // push puts o on top of the stack.
 func (m *Model) push(o overlay) {
-	if r, ok := o.(interface{ resize(int) }); ok {
-		r.resize(m.width)
+	if s, ok := o.(sizer); ok {
+		s.SetSize(m.width, m.bodyHeight())
 	}
 	m.stack = append(m.stack, o)
 }

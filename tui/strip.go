@@ -1,12 +1,11 @@
 package tui
 
 import (
-	"github.com/ferry-tui/ferry/tui/common"
-
 	"strings"
 
 	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/common"
 )
 
 // stripText is the transfer strip's one line for s: active jobs, files

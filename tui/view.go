@@ -1,35 +1,50 @@
 package tui
 
 import (
-	"github.com/ferry-tui/ferry/tui/common"
-
 	"strings"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/ferry-tui/ferry/tui/common"
 )
 
-// overlay is whatever covers the panes: a dialog box drawn over them, or a
-// screen (viewer, host picker, queue) drawn instead of them.
+// overlay is a component on the stack over the panes: a dialog box drawn
+// over what is below, or a screen (viewer, host picker, queue) drawn
+// instead of it.
 type overlay interface {
-	// keys returns the bindings the help bar shows while it is open.
-	keys(k *KeyMap) help.KeyMap
+	// Help returns the bindings the help bar shows while it has the keys.
+	Help() help.KeyMap
 }
 
 // boxOverlay is a dialog drawn in a box centred over the panes.
 type boxOverlay interface {
 	overlay
-	// box renders the dialog's lines, at most maxWidth cells wide each.
-	box(st *Styles, maxWidth int) []string
+	// Box renders the dialog's lines, at most maxWidth cells wide each.
+	Box(st *Styles, maxWidth int) []string
 }
 
 // screenOverlay replaces the panes.
 type screenOverlay interface {
 	overlay
-	// screen renders exactly height lines of exactly width cells.
-	screen(st *Styles, width, height int) string
+	// Screen renders exactly height lines of exactly width cells.
+	Screen(st *Styles, width, height int) string
+}
+
+// component is an overlay with an Update of its own: it takes key
+// presses, pastes and wheel events and returns its typed result message
+// for the root to route (nil when there is none).
+type component interface {
+	overlay
+	Update(msg tea.Msg) tea.Msg
+}
+
+// sizer is an overlay that wants the window width and the height of the
+// body.
+type sizer interface {
+	SetSize(width, height int)
 }
 
 // View renders the whole screen in the alternate screen buffer with mouse
@@ -77,17 +92,17 @@ func (m *Model) bodyLines() []string {
 	}
 	var lines []string
 	if base >= 0 {
-		lines = strings.Split(m.stack[base].(screenOverlay).screen(&m.styles, m.width, h), "\n")
+		lines = strings.Split(m.stack[base].(screenOverlay).Screen(&m.styles, m.width, h), "\n")
 	} else {
 		lines = m.paneLines(h)
 	}
 	for _, o := range m.stack[base+1:] {
 		if bo, ok := o.(boxOverlay); ok {
-			lines = common.SpliceBox(lines, bo.box(&m.styles, max(m.width-2, 1)), m.width)
+			lines = common.SpliceBox(lines, bo.Box(&m.styles, max(m.width-2, 1)), m.width)
 		}
 	}
 	if m.question != nil { // over everything, dialogs included
-		box := m.question.dialog.box(&m.styles, max(m.width-2, 1))
+		box := m.question.dialog.Box(&m.styles, max(m.width-2, 1))
 		lines = common.SpliceBox(lines, box, m.width)
 	}
 	return lines
@@ -125,9 +140,9 @@ func (m *Model) helpBar() []string {
 	var text string
 	switch {
 	case m.question != nil:
-		text = m.shortHelp(m.question.dialog.keys(&m.keys).ShortHelp())
+		text = m.shortHelp(m.question.dialog.Help().ShortHelp())
 	case m.top() != nil:
-		text = m.shortHelp(m.top().keys(&m.keys).ShortHelp())
+		text = m.shortHelp(m.top().Help().ShortHelp())
 	case m.filtering:
 		text = m.shortHelp([]key.Binding{m.keys.Submit, m.keys.Cancel, m.keys.Up, m.keys.Down})
 	case m.help.ShowAll:
