@@ -1,18 +1,14 @@
 package tui
 
 import (
-	"context"
 	"io"
 	"reflect"
 	"strings"
 
-	"charm.land/bubbles/v2/help"
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
-	"github.com/ferry-tui/ferry/tui/common"
 )
 
 // connectDoneMsg reports the end of a connection attempt.
@@ -25,120 +21,6 @@ type connectDoneMsg struct {
 
 // fsClosedMsg reports that a file system no pane shows was closed.
 type fsClosedMsg struct{}
-
-// connecting is the screen shown while a ConnectFunc runs. Questions from
-// its Asker appear as dialogs over it.
-type connecting struct {
-	km       *KeyMap
-	id       uint64
-	alias    string // sanitised
-	side     side
-	ctx      context.Context // the attempt; cancelled when it ends
-	cancel   context.CancelFunc
-	asker    *chanAsker
-	picker   *hostPicker // under it on the stack: back to it on failure
-	warnings []string    // sanitised
-}
-
-// Help returns the screen's bindings for the help bar.
-func (c *connecting) Help() help.KeyMap {
-	return common.Bindings{c.km.Cancel}
-}
-
-// Screen renders "connecting to ALIAS…" and any warnings.
-func (c *connecting) Screen(st *Styles, width, height int) string {
-	lines := []string{st.HeaderFocused.Render(common.Fit(" Open a host in the "+c.side.String()+" pane", width)), ""}
-	lines = append(lines, common.Fit("  connecting to "+c.alias+"…", width))
-	for _, w := range c.warnings {
-		lines = append(lines, st.Hint.Render(common.Fit("  "+w, width)))
-	}
-	blank := strings.Repeat(" ", width)
-	for i := range lines {
-		lines[i] = common.FitStyled(lines[i], width)
-	}
-	for len(lines) < height {
-		lines = append(lines, blank)
-	}
-	return strings.Join(lines[:height], "\n")
-}
-
-// startConnect runs the ConnectFunc for item in a Cmd, with a listener for
-// the questions it asks.
-func (m *Model) startConnect(pk *hostPicker, item pickItem) tea.Cmd {
-	pk.err = ""
-	ctx, cancel := context.WithCancel(m.ctx)
-	c := &connecting{
-		km:     &m.keys,
-		id:     m.newID(),
-		alias:  item.label,
-		side:   pk.side,
-		ctx:    ctx,
-		cancel: cancel,
-		asker:  newChanAsker(ctx),
-		picker: pk,
-	}
-	m.push(c)
-	connect, alias, asker, id := m.opts.Connect, item.alias, c.asker, c.id
-	return tea.Batch(func() tea.Msg {
-		defer cancel() // ends the listener and any pending question
-		fsys, err := connect(ctx, alias, asker)
-		return connectDoneMsg{id: id, alias: alias, fs: fsys, err: err}
-	}, listenAsk(asker, id))
-}
-
-// currentConnecting returns the running attempt, also while one of its
-// questions is on screen.
-func (m *Model) currentConnecting() *connecting {
-	c, _ := findOverlay[*connecting](m)
-	return c
-}
-
-// handleConnectingKey gives up on Esc.
-func (m *Model) handleConnectingKey(c *connecting, msg tea.KeyPressMsg) tea.Cmd {
-	if key.Matches(msg, m.keys.Cancel) {
-		return m.cancelConnecting()
-	}
-	return nil
-}
-
-// cancelConnecting stops the running attempt and returns to the picker.
-func (m *Model) cancelConnecting() tea.Cmd {
-	c := m.currentConnecting()
-	if c == nil {
-		return nil
-	}
-	c.cancel()
-	c.picker.err = "connection to " + c.alias + " cancelled"
-	m.closeOverlay(c)
-	return nil
-}
-
-// handleConnectDone shows the new file system in its pane, or returns to
-// the picker with the reason. A late result of an abandoned attempt is
-// closed.
-func (m *Model) handleConnectDone(msg connectDoneMsg) tea.Cmd {
-	c := m.currentConnecting()
-	if c == nil || c.id != msg.id {
-		if msg.err == nil {
-			return closeFS(msg.fs)
-		}
-		return nil
-	}
-	if msg.err != nil || msg.fs == nil {
-		reason := "no file system"
-		if msg.err != nil {
-			reason = text.Sanitize(msg.err.Error())
-		}
-		c.picker.err = "cannot connect to " + c.alias + ": " + reason
-		m.closeOverlay(c)
-		return nil
-	}
-	m.closeOverlay(c.picker)
-	if len(c.warnings) > 0 {
-		m.status.setInfo(c.warnings[len(c.warnings)-1])
-	}
-	return tea.Batch(m.replaceFS(c.side, msg.fs, true), m.offerConflict())
-}
 
 // replaceFS shows fsys in the pane on side s and gives it the focus. owned
 // marks a file system opened by Connect: it is closed once no pane shows
@@ -190,14 +72,14 @@ func closeFS(fsys transfer.FS) tea.Cmd {
 // the next one.
 func (m *Model) handleAsk(msg askMsg) tea.Cmd {
 	c := m.currentConnecting()
-	if c == nil || c.id != msg.attempt {
+	if c == nil || c.ID() != msg.attempt {
 		m.answerAsk(&msg.req, askReply{err: ErrCancelled})
 		return nil
 	}
-	next := listenAsk(c.asker, c.id)
+	next := listenAsk(c.asker, c.ID())
 	req := msg.req
 	if req.kind == askWarn {
-		c.warnings = append(c.warnings, text.Sanitize(req.prompt))
+		c.Warn(text.Sanitize(req.prompt))
 		return next
 	}
 	m.closeAbove(c) // an earlier question of the attempt

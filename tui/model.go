@@ -18,6 +18,7 @@ import (
 
 	"github.com/ferry-tui/ferry/transfer"
 	"github.com/ferry-tui/ferry/tui/common"
+	"github.com/ferry-tui/ferry/tui/picker"
 	"github.com/ferry-tui/ferry/tui/viewer"
 )
 
@@ -136,8 +137,14 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.handleViewerClosed(msg)
 	case completionMsg:
 		m.handleCompletion(msg)
-	case hostsLoadedMsg:
+	case picker.HostsMsg:
 		m.handleHostsLoaded(msg)
+	case picker.PickMsg:
+		return m.handlePick(msg)
+	case picker.CloseMsg:
+		return m.handlePickerClosed(msg)
+	case picker.CancelMsg:
+		return m.handleConnectCancel(msg)
 	case connectDoneMsg:
 		return m.handleConnectDone(msg)
 	case askMsg:

@@ -30,10 +30,6 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case *progressDialog:
 		m.handleProgressKey(o, msg)
 		return nil
-	case *hostPicker:
-		return m.handlePickerKey(o, msg)
-	case *connecting:
-		return m.handleConnectingKey(o, msg)
 	case *queueView:
 		return m.handleQueueKey(o, msg)
 	case *conflictDialog:
@@ -212,9 +208,8 @@ func (m *Model) handlePaste(msg tea.PasteMsg) tea.Cmd {
 	switch o := m.top().(type) {
 	case *inputDialog:
 		o.input.Update(msg)
-	case *hostPicker:
-		o.input.Update(msg)
-		o.refilter()
+	case component:
+		return m.update(o.Update(msg))
 	case nil:
 		if m.filtering {
 			m.filterInput.Update(msg)

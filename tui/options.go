@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/picker"
 )
 
 // Options configures a Model. Everything that needs the operating system
@@ -60,15 +61,8 @@ type Options struct {
 	Questions *BackgroundAsker
 }
 
-// HostEntry is one host the picker offers.
-type HostEntry struct {
-	// Alias is the name to connect to, as written after Host in ssh_config.
-	Alias string
-	// HostName is the real host name, shown beside the alias.
-	HostName string
-	// User is the login name, shown beside the alias.
-	User string
-}
+// HostEntry is one host the picker offers: its Alias, HostName and User.
+type HostEntry = picker.Host
 
 // ConnectFunc opens the host alias and returns its file system, asking the
 // user through ask when it needs a secret or a decision.

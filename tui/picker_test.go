@@ -12,6 +12,7 @@ import (
 
 	"github.com/ferry-tui/ferry/local"
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/picker"
 )
 
 // testHosts is what the fake ssh config lists.
@@ -41,31 +42,22 @@ func pickerModel(t *testing.T, connect ConnectFunc) *Model {
 }
 
 // picker returns the open host picker.
-func picker(t *testing.T, m *Model) *hostPicker {
+func openPicker(t *testing.T, m *Model) *picker.Model {
 	t.Helper()
-	pk, ok := m.top().(*hostPicker)
+	pk, ok := m.top().(*picker.Model)
 	if !ok {
 		t.Fatalf("overlay = %T, want the host picker; screen:\n%s", m.top(), screen(m))
 	}
 	return pk
 }
 
-// labels returns the picker's item labels.
-func labels(pk *hostPicker) []string {
-	var out []string
-	for _, it := range pk.items {
-		out = append(out, it.label)
-	}
-	return out
-}
-
 func TestPickerAtStartListsAndFilters(t *testing.T) {
 	m := pickerModel(t, nil)
-	pk := picker(t, m)
-	if pk.side != rightSide || pk.loading {
-		t.Fatalf("side %v loading %v", pk.side, pk.loading)
+	pk := openPicker(t, m)
+	if pk.Side() != rightSide || pk.Loading() {
+		t.Fatalf("side %v loading %v", pk.Side(), pk.Loading())
 	}
-	if got := labels(pk); !slices.Equal(got, []string{"local", "web1", "db", `backup\x1b[31m`}) {
+	if got := pk.Labels(); !slices.Equal(got, []string{"local", "web1", "db", `backup\x1b[31m`}) {
 		t.Fatalf("items %q", got)
 	}
 	out := screen(m)
@@ -78,22 +70,22 @@ func TestPickerAtStartListsAndFilters(t *testing.T) {
 		t.Error("raw alias on screen")
 	}
 	typeText(t, m, "EXAMPLE")
-	if got := labels(pk); !slices.Equal(got, []string{"web1", "EXAMPLE"}) {
+	if got := pk.Labels(); !slices.Equal(got, []string{"web1", "EXAMPLE"}) {
 		t.Errorf("host name filter: %q", got)
 	}
 	press(t, m, "ctrl+u")
 	typeText(t, m, "wb")
-	if got := labels(pk); !slices.Equal(got, []string{"web1", "wb"}) {
+	if got := pk.Labels(); !slices.Equal(got, []string{"web1", "wb"}) {
 		t.Errorf("fuzzy filter: %q", got)
 	}
 	press(t, m, "ctrl+u")
 	typeText(t, m, "db")
-	if got := labels(pk); !slices.Equal(got, []string{"db"}) {
+	if got := pk.Labels(); !slices.Equal(got, []string{"db"}) {
 		t.Errorf("exact alias: %q (no typed entry expected)", got)
 	}
 	press(t, m, "ctrl+u")
 	typeText(t, m, "loc")
-	if got := labels(pk); !slices.Equal(got, []string{"local", "loc"}) {
+	if got := pk.Labels(); !slices.Equal(got, []string{"local", "loc"}) {
 		t.Errorf("local: %q", got)
 	}
 }
@@ -111,9 +103,9 @@ func TestPickerKeyAndEscape(t *testing.T) {
 	m := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: t.TempDir(), RightDir: t.TempDir(), Local: local.New()}, 100, 24)
 	press(t, m, "tab")
 	settle(t, m, press(t, m, "o"))
-	pk := picker(t, m)
-	if pk.side != rightSide {
-		t.Errorf("picker for %v, want the focused right pane", pk.side)
+	pk := openPicker(t, m)
+	if pk.Side() != rightSide {
+		t.Errorf("picker for %v, want the focused right pane", pk.Side())
 	}
 	press(t, m, "esc")
 	if m.top() != nil {
@@ -123,11 +115,11 @@ func TestPickerKeyAndEscape(t *testing.T) {
 
 func TestPickerWithoutConnectOrHosts(t *testing.T) {
 	m := start(t, Options{Left: local.New(), LeftDir: t.TempDir()}, 100, 24)
-	pk := picker(t, m)
+	pk := openPicker(t, m)
 	typeText(t, m, "web1")
 	press(t, m, "enter")
-	if pk.err != "connecting is not available" || m.top() != pk {
-		t.Errorf("err %q overlay %T", pk.err, m.top())
+	if pk.Err() != "connecting is not available" || m.top() != overlay(pk) {
+		t.Errorf("err %q overlay %T", pk.Err(), m.top())
 	}
 }
 
@@ -151,14 +143,14 @@ func TestConnectSuccessAndFailure(t *testing.T) {
 		return closingFS{&rootedFS{label: alias, base: root}, &closed}, nil
 	}
 	m := pickerModel(t, connect)
-	pk := picker(t, m)
+	pk := openPicker(t, m)
 	press(t, m, "down", "down") // db
 	cmd := press(t, m, "enter")
 	if _, ok := m.top().(*connecting); !ok || !strings.Contains(screen(m), "connecting to db…") {
 		t.Fatalf("no connecting view:\n%s", screen(m))
 	}
 	settle(t, m, cmd)
-	if m.top() != pk || !strings.Contains(screen(m), "cannot connect to db: dial tcp 10.0.0.5:22: connection refused") {
+	if m.top() != overlay(pk) || !strings.Contains(screen(m), "cannot connect to db: dial tcp 10.0.0.5:22: connection refused") {
 		t.Fatalf("failure not shown in the picker:\n%s", screen(m))
 	}
 	press(t, m, "up") // web1
@@ -275,7 +267,7 @@ func TestAskHostKey(t *testing.T) {
 			if tt.want {
 				r.waitFor("the connection", func() bool { return m.panes[rightSide].loaded })
 			} else {
-				r.waitFor("the picker", func() bool { _, ok := m.top().(*hostPicker); return ok })
+				r.waitFor("the picker", func() bool { _, ok := m.top().(*picker.Model); return ok })
 				if !strings.Contains(screen(m), "host key not accepted") {
 					t.Errorf("reason not shown:\n%s", screen(m))
 				}
@@ -347,7 +339,7 @@ func TestAskCancel(t *testing.T) {
 			if err := <-got; !errors.Is(err, ErrCancelled) && !errors.Is(err, context.Canceled) {
 				t.Errorf("question returned %v, want a cancellation", err)
 			}
-			r.waitFor("the picker", func() bool { _, ok := m.top().(*hostPicker); return ok })
+			r.waitFor("the picker", func() bool { _, ok := m.top().(*picker.Model); return ok })
 			if !strings.Contains(screen(m), "connection to web1 cancelled") {
 				t.Errorf("screen:\n%s", screen(m))
 			}
@@ -373,7 +365,7 @@ func TestConnectingEscapeCancelsContext(t *testing.T) {
 	if err := <-ctxErr; !errors.Is(err, context.Canceled) {
 		t.Errorf("Connect's context: %v", err)
 	}
-	if _, ok := m.top().(*hostPicker); !ok {
+	if _, ok := m.top().(*picker.Model); !ok {
 		t.Fatalf("overlay %T", m.top())
 	}
 }
