@@ -8,6 +8,7 @@ import (
 
 	"github.com/ferry-tui/ferry/local"
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/dialog"
 )
 
 // waitConflict waits until the conflict dialog is open and takes keys.
@@ -16,7 +17,7 @@ func waitConflict(r *runner) *conflictDialog {
 	var d *conflictDialog
 	r.waitFor("a conflict dialog ready for keys", func() bool {
 		d, _ = r.m.top().(*conflictDialog)
-		return d != nil && d.ready
+		return d != nil && d.IsReady()
 	})
 	return d
 }
@@ -47,7 +48,7 @@ func TestConflictAnswersOneByOne(t *testing.T) {
 	// The dialog ignores keys for a moment after it pops up.
 	r.waitFor("the conflict dialog", func() bool { _, ok := m.top().(*conflictDialog); return ok })
 	d := m.top().(*conflictDialog)
-	if d.ready {
+	if d.IsReady() {
 		t.Fatal("the dialog took keys at once")
 	}
 	r.press("o")
@@ -58,7 +59,7 @@ func TestConflictAnswersOneByOne(t *testing.T) {
 	answers := map[string]string{"a.txt": "o", "b.txt": "s", "c.txt": "b", "d.txt": "esc"}
 	for range len(answers) {
 		d := waitConflict(r)
-		name := baseName(d.cur.c.Dst)
+		name := dialog.BaseName(d.cur.c.Dst)
 		k, ok := answers[name]
 		if !ok {
 			t.Fatalf("asked twice about %s", name)
@@ -175,7 +176,7 @@ func TestConflictOverQueueViewAndAfterDialogs(t *testing.T) {
 	r.press("n") // mkdir dialog
 	e.Resume()
 	r.waitFor("the conflict event", func() bool { return len(m.xfer.conflicts) == 1 })
-	inputOpen(t, m, inputMkdir)
+	inputOpen(t, m, "New directory")
 	r.press("esc")
 	waitConflict(r)
 	r.press("s")

@@ -90,7 +90,7 @@ func (m *Model) handleAsk(msg askMsg) tea.Cmd {
 // askDialog returns the dialog that asks req: a yes-or-no confirmation or
 // an input, masked for secrets. Its title is title, or when that is empty
 // the question's first line.
-func (m *Model) askDialog(req *askRequest, title string) boxOverlay {
+func (m *Model) askDialog(req *askRequest, title string) dialogBox {
 	lines := promptLines(req.prompt)
 	if req.kind == askHostKey {
 		lines = []string{
@@ -105,12 +105,19 @@ func (m *Model) askDialog(req *askRequest, title string) boxOverlay {
 		title, lines = lines[0], lines[1:]
 	}
 	if req.kind == askYesNo {
-		return &confirmDialog{km: &m.keys, kind: confirmAsk, title: title, lines: lines, ask: req}
+		d := m.newConfirm(title, lines, func(yes bool) tea.Cmd {
+			m.answerAsk(req, askReply{yes: yes})
+			return nil
+		})
+		d.ask = req
+		d.Cancellable()
+		return d
 	}
-	d := m.newInput(inputAsk, title, "")
-	d.lines, d.ask = lines, req
+	d := m.newInput(title, "", m.submitAsk)
+	d.ask = req
+	d.SetLines(lines)
 	if req.kind == askSecret || req.kind == askText && !req.echo {
-		d.input.Mask = true
+		d.Mask()
 	}
 	return d
 }
@@ -131,8 +138,8 @@ func promptLines(prompt string) []string {
 }
 
 // submitAsk answers a question from an Asker.
-func (m *Model) submitAsk(d *inputDialog) tea.Cmd {
-	reply, ok := askAnswer(d)
+func (m *Model) submitAsk(d *inputDialog, value string) tea.Cmd {
+	reply, ok := askAnswer(d, value)
 	if !ok {
 		return nil
 	}
@@ -141,11 +148,11 @@ func (m *Model) submitAsk(d *inputDialog) tea.Cmd {
 	return nil
 }
 
-// askAnswer is the answer typed in d. A host key question takes yes, no,
-// or the fingerprint itself; anything else is refused (ok false) with the
-// reason in d.err.
-func askAnswer(d *inputDialog) (reply askReply, ok bool) {
-	reply = askReply{text: d.input.Value()}
+// askAnswer is the answer value given in d. A host key question takes
+// yes, no, or the fingerprint itself; anything else is refused (ok false)
+// with the reason shown in d.
+func askAnswer(d *inputDialog, value string) (reply askReply, ok bool) {
+	reply = askReply{text: value}
 	if d.ask.kind == askHostKey {
 		v := strings.TrimSpace(reply.text)
 		switch {
@@ -153,7 +160,7 @@ func askAnswer(d *inputDialog) (reply askReply, ok bool) {
 			reply.yes = true
 		case strings.EqualFold(v, "no"):
 		default:
-			d.err = "please type yes, no, or the fingerprint"
+			d.SetErr("please type yes, no, or the fingerprint")
 			return reply, false
 		}
 	}

@@ -62,25 +62,25 @@ func (m *Model) startCopy(move bool) tea.Cmd {
 		title = "Move "
 	}
 	title += describe(targets) + " to " + text.Sanitize(dst.fs.Label()) + ":" + text.Sanitize(dst.path) + "?"
-	d := m.newInput(inputCopy, title, dst.path)
-	d.side, d.names, d.move = m.focus, rawNames(targets), move
+	d := m.newInput(title, dst.path, m.submitCopy)
+	d.names, d.move = rawNames(targets), move
 	for _, e := range targets {
 		if e.isLink() && e.linkDir {
 			d.dirLinks = append(d.dirLinks, e.name)
 		}
 	}
-	d.lines = []string{"to this directory on " + text.Sanitize(dst.fs.Label()) + ":"}
+	d.SetLines([]string{"to this directory on " + text.Sanitize(dst.fs.Label()) + ":"})
 	m.push(d)
 	return nil
 }
 
 // submitCopy works out the destinations in a Cmd; handleCopyPrepared then
 // hands them to the engine.
-func (m *Model) submitCopy(d *inputDialog) tea.Cmd {
+func (m *Model) submitCopy(d *inputDialog, value string) tea.Cmd {
 	dst := &m.panes[d.side.Other()]
-	dir := strings.TrimSpace(d.value())
+	dir := strings.TrimSpace(value)
 	if dir == "" {
-		d.err = "a destination directory is needed"
+		d.SetErr("a destination directory is needed")
 		return nil
 	}
 	m.closeOverlay(d)

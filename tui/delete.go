@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"sync/atomic"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/dialog"
 )
 
 // countedMsg reports what a recursive delete would remove.
@@ -40,14 +42,8 @@ func (m *Model) startDelete() tea.Cmd {
 	if len(targets) == 0 {
 		return nil
 	}
-	d := &confirmDialog{
-		km:    &m.keys,
-		kind:  confirmDelete,
-		title: "Delete " + describe(targets) + " from " + p.label() + "?",
-		side:  m.focus,
-		names: rawNames(targets),
-		reqID: m.newID(),
-	}
+	title := "Delete " + describe(targets) + " from " + p.label() + "?"
+	d := &deleteDialog{Confirm: dialog.NewConfirm(m.newID(), title, nil, &m.keys), side: m.focus, names: rawNames(targets)}
 	m.push(d)
 	hasDir := false
 	for _, e := range targets {
@@ -59,14 +55,14 @@ func (m *Model) startDelete() tea.Cmd {
 		}
 	}
 	if !hasDir {
-		d.lines = []string{d.summary()}
+		d.SetLines([]string{d.summary()})
 		return nil
 	}
-	d.busy = true
-	d.lines = []string{"counting…"}
+	d.SetBusy(true)
+	d.SetLines([]string{"counting…"})
 	ctx, cancel := context.WithCancel(m.ctx)
-	d.cancel = cancel
-	fsys, dir, names, id := p.fs, p.path, d.names, d.reqID
+	d.stop = cancel
+	fsys, dir, names, id := p.fs, p.path, d.names, d.ID()
 	return tea.Batch(func() tea.Msg {
 		files, dirs, bytes, err := countTree(ctx, fsys, dir, names)
 		return countedMsg{id: id, files: files, dirs: dirs, bytes: bytes, err: err}
@@ -74,7 +70,7 @@ func (m *Model) startDelete() tea.Cmd {
 }
 
 // summary says what a delete removes: "12 files and 3 directories, 4.5M".
-func (d *confirmDialog) summary() string {
+func (d *deleteDialog) summary() string {
 	s := text.Plural(int(d.files), "file")
 	if d.dirs > 0 {
 		s += " and " + text.Plural(int(d.dirs), "directory")
@@ -84,45 +80,39 @@ func (d *confirmDialog) summary() string {
 
 // handleCounted fills in the delete confirmation once counting is done.
 func (m *Model) handleCounted(msg countedMsg) tea.Cmd {
-	d, ok := topIs[*confirmDialog](m)
-	if !ok || d.kind != confirmDelete || d.reqID != msg.id {
+	d, ok := topIs[*deleteDialog](m)
+	if !ok || d.ID() != msg.id {
 		return nil
 	}
-	d.busy = false
+	d.SetBusy(false)
 	if msg.err != nil {
 		m.status.setError(fmt.Errorf("cannot count what to delete: %w", msg.err))
 		return m.closed(d)
 	}
 	d.files, d.dirs, d.bytes = msg.files, msg.dirs, msg.bytes
-	d.lines = []string{d.summary()}
+	d.SetLines([]string{d.summary()})
 	return nil
 }
 
 // runDelete starts removing what d confirmed, showing progress.
-func (m *Model) runDelete(d *confirmDialog) tea.Cmd {
+func (m *Model) runDelete(d *deleteDialog) tea.Cmd {
 	p := &m.panes[d.side]
 	ctx, cancel := context.WithCancel(m.ctx)
-	pd := &progressDialog{
-		km:     &m.keys,
-		id:     m.newID(),
-		title:  "Deleting from " + p.label(),
-		total:  d.files + d.dirs,
-		prog:   &progress{},
-		cancel: cancel,
-	}
+	done := &atomic.Int64{}
+	pd := &progressDialog{Progress: dialog.NewProgress(m.newID(), "Deleting from "+p.label(), d.files+d.dirs, done, &m.keys), cancel: cancel}
 	m.push(pd)
-	fsys, dir, names, sd, prog, id := p.fs, p.path, d.names, d.side, pd.prog, pd.id
+	fsys, dir, names, sd, id := p.fs, p.path, d.names, d.side, pd.ID()
 	return tea.Batch(func() tea.Msg {
 		defer cancel()
-		err := deleteAll(ctx, fsys, dir, names, prog)
-		return deletedMsg{id: id, fs: fsys, dir: dir, side: sd, removed: prog.done.Load(), err: err}
+		err := deleteAll(ctx, fsys, dir, names, done)
+		return deletedMsg{id: id, fs: fsys, dir: dir, side: sd, removed: done.Load(), err: err}
 	}, tickProgress(id))
 }
 
 // handleDeleted closes the progress dialog, reports and lists again.
 func (m *Model) handleDeleted(msg deletedMsg) tea.Cmd {
 	var cmd tea.Cmd
-	if pd, ok := topIs[*progressDialog](m); ok && pd.id == msg.id {
+	if pd, ok := topIs[*progressDialog](m); ok && pd.ID() == msg.id {
 		cmd = m.closed(pd)
 	}
 	done := opDoneMsg{fs: msg.fs, dir: msg.dir, side: msg.side, clearSel: msg.err == nil,
@@ -158,10 +148,10 @@ func countTree(ctx context.Context, fsys transfer.FS, dir string, names []string
 
 // deleteAll removes names in dir, directories with everything in them,
 // never following symbolic links. It stops at the first error or when ctx
-// ends, counting removals in prog.
-func deleteAll(ctx context.Context, fsys transfer.FS, dir string, names []string, prog *progress) error {
+// ends, counting removals in done.
+func deleteAll(ctx context.Context, fsys transfer.FS, dir string, names []string, done *atomic.Int64) error {
 	for _, n := range names {
-		if err := transfer.RemoveAll(ctx, fsys, fsys.Join(dir, n), func(string, fs.FileInfo) { prog.done.Add(1) }); err != nil {
+		if err := transfer.RemoveAll(ctx, fsys, fsys.Join(dir, n), func(string, fs.FileInfo) { done.Add(1) }); err != nil {
 			return err
 		}
 	}

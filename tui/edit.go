@@ -36,7 +36,12 @@ func (m *Model) handleEditDone(msg EditDoneMsg) tea.Cmd {
 		for i, l := range lines {
 			lines[i] = text.Sanitize(l)
 		}
-		m.push(&confirmDialog{km: &m.keys, kind: confirmEdit, title: lines[0], lines: lines[1:], onYes: msg.OnYes, onNo: msg.OnNo})
+		m.push(m.newConfirm(lines[0], lines[1:], func(yes bool) tea.Cmd {
+			if yes {
+				return msg.OnYes
+			}
+			return msg.OnNo
+		}))
 		return nil
 	}
 	switch {

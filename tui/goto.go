@@ -11,6 +11,7 @@ import (
 
 	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/dialog"
 )
 
 // maxHints is how many completion candidates the go-to dialog lists.
@@ -31,16 +32,16 @@ func (m *Model) startGoto() tea.Cmd {
 		m.status.setInfo("no file system in this pane: press o to open a host")
 		return nil
 	}
-	d := m.newInput(inputGoto, "Go to (relative to "+p.label()+", ~ is home)", "")
-	d.side = m.focus
+	d := m.newInput("Go to (relative to "+p.label()+", ~ is home)", "", m.submitGoto)
+	d.Completion()
 	m.push(d)
 	return nil
 }
 
 // submitGoto lists the typed path.
-func (m *Model) submitGoto(d *inputDialog) tea.Cmd {
+func (m *Model) submitGoto(d *inputDialog, value string) tea.Cmd {
 	p := &m.panes[d.side]
-	v := strings.TrimSpace(d.value())
+	v := strings.TrimSpace(value)
 	cmd := m.closed(d)
 	switch v {
 	case "":
@@ -81,9 +82,13 @@ func isAbs(v, sep string) bool {
 
 // complete lists the directory the typed path is in, in a Cmd, to complete
 // its last element.
-func (m *Model) complete(d *inputDialog) tea.Cmd {
+func (m *Model) complete(msg dialog.CompleteMsg) tea.Cmd {
+	d, ok := topIs[*inputDialog](m)
+	if !ok || d.ID() != msg.ID {
+		return nil
+	}
 	p := &m.panes[d.side]
-	typed := d.input.Value()
+	typed := msg.Typed
 	sep := transfer.Separator(p.fs)
 	dirPart, prefix := "", typed
 	if i := strings.LastIndex(typed, sep); i >= 0 {
@@ -124,33 +129,35 @@ func listDirNames(ctx context.Context, fsys transfer.FS, dir, prefix string) ([]
 // (control characters and the like) are listed but never inserted.
 func (m *Model) handleCompletion(msg completionMsg) {
 	d, ok := topIs[*inputDialog](m)
-	if !ok || d.compReq != msg.id || d.input.Value() != msg.typed {
-		return
+	if !ok || d.compReq != msg.id || d.Typed() != msg.typed {
+		return // stale: the dialog closed, or the text changed
 	}
-	d.hints, d.err = nil, ""
+	d.SetErr("")
 	if msg.err != nil {
-		d.err = text.Sanitize(msg.err.Error())
+		d.SetHints(nil)
+		d.SetErr(text.Sanitize(msg.err.Error()))
 		return
 	}
 	sep := transfer.Separator(m.panes[d.side].fs)
 	dirPart := msg.typed[:strings.LastIndex(msg.typed, sep)+1]
-	var safe []string
+	var safe, hints []string
 	for _, n := range msg.names {
 		if text.Sanitize(n) == n {
 			safe = append(safe, n)
 		}
-		if len(d.hints) < maxHints {
-			d.hints = append(d.hints, text.Sanitize(n)+sep)
+		if len(hints) < maxHints {
+			hints = append(hints, text.Sanitize(n)+sep)
 		}
 	}
+	d.SetHints(hints)
 	switch {
 	case len(msg.names) == 0:
-		d.err = "no directory matches"
+		d.SetErr("no directory matches")
 	case len(safe) == 1 && len(msg.names) == 1:
-		d.hints = nil
-		d.input.SetValue(dirPart + safe[0] + sep)
+		d.SetHints(nil)
+		d.SetTyped(dirPart + safe[0] + sep)
 	case len(safe) > 0:
-		d.input.SetValue(dirPart + commonPrefix(safe))
+		d.SetTyped(dirPart + commonPrefix(safe))
 	}
 }
 

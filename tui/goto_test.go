@@ -30,7 +30,7 @@ func gotoModel(t *testing.T) (*Model, *pane) {
 func TestGotoRelativeAbsoluteAndHome(t *testing.T) {
 	m, p := gotoModel(t)
 	press(t, m, ":")
-	inputOpen(t, m, inputGoto)
+	inputOpen(t, m, "Go to")
 	typeText(t, m, "projects/alpha")
 	settle(t, m, press(t, m, "enter"))
 	if p.path != "/projects/alpha" || m.top() != nil {
@@ -77,7 +77,7 @@ func TestGotoRelativeAbsoluteAndHome(t *testing.T) {
 func TestGotoCompletion(t *testing.T) {
 	m, p := gotoModel(t)
 	press(t, m, ":")
-	d := inputOpen(t, m, inputGoto)
+	d := inputOpen(t, m, "Go to")
 	steps := []struct {
 		typed, want string
 		hints       []string
@@ -95,14 +95,14 @@ func TestGotoCompletion(t *testing.T) {
 			t.Fatalf("step %d: tab returned no Cmd: completion must list in a Cmd", i)
 		}
 		settle(t, m, cmd)
-		if got := d.input.Value(); got != s.want {
+		if got := d.Typed(); got != s.want {
 			t.Errorf("step %d: value %q, want %q", i, got, s.want)
 		}
-		if strings.Join(d.hints, " ") != strings.Join(s.hints, " ") {
-			t.Errorf("step %d: hints %q, want %q", i, d.hints, s.hints)
+		if strings.Join(d.Hints(), " ") != strings.Join(s.hints, " ") {
+			t.Errorf("step %d: hints %q, want %q", i, d.Hints(), s.hints)
 		}
-		if (d.err != "") != s.err {
-			t.Errorf("step %d: err %q", i, d.err)
+		if (d.Err() != "") != s.err {
+			t.Errorf("step %d: err %q", i, d.Err())
 		}
 		for _, h := range s.hints {
 			if !strings.Contains(screen(m), h) {
@@ -113,8 +113,8 @@ func TestGotoCompletion(t *testing.T) {
 	press(t, m, "ctrl+u")
 	typeText(t, m, "/ü")
 	settle(t, m, press(t, m, "tab"))
-	if d.input.Value() != "/ünïcödé dir/" {
-		t.Errorf("absolute non-ASCII completion: %q", d.input.Value())
+	if d.Typed() != "/ünïcödé dir/" {
+		t.Errorf("absolute non-ASCII completion: %q", d.Typed())
 	}
 	settle(t, m, press(t, m, "enter"))
 	if p.path != "/ünïcödé dir" {
@@ -125,14 +125,14 @@ func TestGotoCompletion(t *testing.T) {
 func TestGotoCompletionNeverInsertsControlCharacters(t *testing.T) {
 	m, _ := gotoModel(t)
 	press(t, m, ":")
-	d := inputOpen(t, m, inputGoto)
+	d := inputOpen(t, m, "Go to")
 	typeText(t, m, "es")
 	settle(t, m, press(t, m, "tab"))
-	if d.input.Value() != "es" {
-		t.Errorf("value %q: an unsafe name was inserted", d.input.Value())
+	if d.Typed() != "es" {
+		t.Errorf("value %q: an unsafe name was inserted", d.Typed())
 	}
-	if len(d.hints) != 1 || d.hints[0] != `esc\x1b[1mdir/` {
-		t.Errorf("hints %q", d.hints)
+	if len(d.Hints()) != 1 || d.Hints()[0] != `esc\x1b[1mdir/` {
+		t.Errorf("hints %q", d.Hints())
 	}
 	if strings.Contains(m.View().Content, "\x1b[1mdir") {
 		t.Error("raw name on screen")
@@ -142,13 +142,13 @@ func TestGotoCompletionNeverInsertsControlCharacters(t *testing.T) {
 func TestStaleCompletionIsDropped(t *testing.T) {
 	m, _ := gotoModel(t)
 	press(t, m, ":")
-	d := inputOpen(t, m, inputGoto)
+	d := inputOpen(t, m, "Go to")
 	typeText(t, m, "pro")
 	msgs := drain(press(t, m, "tab"))
 	typeText(t, m, "x") // typed on before the listing came back
 	m.Update(msgs[0])
-	if d.input.Value() != "prox" {
-		t.Errorf("value %q: a stale completion was applied", d.input.Value())
+	if d.Typed() != "prox" {
+		t.Errorf("value %q: a stale completion was applied", d.Typed())
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 
 	"github.com/ferry-tui/ferry/transfer"
 	"github.com/ferry-tui/ferry/tui/common"
+	"github.com/ferry-tui/ferry/tui/dialog"
 	"github.com/ferry-tui/ferry/tui/picker"
 	"github.com/ferry-tui/ferry/tui/viewer"
 )
@@ -137,6 +138,16 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.handleViewerClosed(msg)
 	case completionMsg:
 		m.handleCompletion(msg)
+	case dialog.SubmitMsg:
+		return m.handleSubmit(msg)
+	case dialog.CancelMsg:
+		return m.handleCancel(msg)
+	case dialog.CompleteMsg:
+		return m.complete(msg)
+	case dialog.ConfirmedMsg:
+		return m.handleConfirmed(msg)
+	case dialog.StopMsg:
+		m.handleStop(msg)
 	case picker.HostsMsg:
 		m.handleHostsLoaded(msg)
 	case picker.PickMsg:
@@ -180,8 +191,10 @@ func (m *Model) updateTransfers(msg tea.Msg) tea.Cmd {
 		return m.handleSourcesRemoved(msg)
 	case moveSweptMsg:
 		return m.handleMoveSwept(msg)
-	case conflictReadyMsg:
+	case dialog.ReadyMsg:
 		m.handleConflictReady(msg)
+	case dialog.ConflictAnsweredMsg:
+		return m.handleConflictAnswered(msg)
 	}
 	return nil
 }
@@ -214,7 +227,7 @@ func (m *Model) layout() {
 		}
 	}
 	if m.question != nil {
-		if d, ok := m.question.dialog.(*inputDialog); ok {
+		if d, ok := m.question.dialog.(sizer); ok {
 			d.SetSize(m.width, bodyHeight)
 		}
 	}

@@ -23,17 +23,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch o := m.top().(type) {
 	case component:
 		return m.update(o.Update(msg))
-	case *inputDialog:
-		return m.handleInputKey(o, msg)
-	case *confirmDialog:
-		return m.handleConfirmKey(o, msg)
-	case *progressDialog:
-		m.handleProgressKey(o, msg)
-		return nil
 	case *queueView:
 		return m.handleQueueKey(o, msg)
-	case *conflictDialog:
-		return m.handleConflictKey(o, msg)
 	}
 	if m.filtering {
 		return m.handleFilterKey(msg)
@@ -154,7 +145,12 @@ func (m *Model) askQuit() tea.Cmd {
 		}
 		line = strconv.Itoa(n) + noun + " still queued or running and will be cancelled."
 	}
-	m.push(&confirmDialog{km: &m.keys, kind: confirmQuit, title: "Quit ferry?", lines: []string{line}})
+	m.push(m.newConfirm("Quit ferry?", []string{line}, func(yes bool) tea.Cmd {
+		if yes {
+			return m.quit()
+		}
+		return nil
+	}))
 	return nil
 }
 
@@ -202,12 +198,9 @@ func (m *Model) endFilter() tea.Cmd {
 // handlePaste sends pasted text to the input that has the keys.
 func (m *Model) handlePaste(msg tea.PasteMsg) tea.Cmd {
 	if m.question != nil {
-		m.handleQuestionPaste(msg)
-		return nil
+		return m.handleQuestionKey(msg)
 	}
 	switch o := m.top().(type) {
-	case *inputDialog:
-		o.input.Update(msg)
 	case component:
 		return m.update(o.Update(msg))
 	case nil:

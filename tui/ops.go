@@ -61,17 +61,16 @@ func (m *Model) startMkdir() tea.Cmd {
 	if !ok {
 		return nil
 	}
-	d := m.newInput(inputMkdir, "New directory in "+p.label(), "")
-	d.side = m.focus
+	d := m.newInput("New directory in "+p.label(), "", m.submitMkdir)
 	m.push(d)
 	return nil
 }
 
 // submitMkdir creates the directory.
-func (m *Model) submitMkdir(d *inputDialog) tea.Cmd {
-	name := d.value()
+func (m *Model) submitMkdir(d *inputDialog, value string) tea.Cmd {
+	name := value
 	if err := validateName(name); err != nil {
-		d.err = err.Error()
+		d.SetErr(err.Error())
 		return nil
 	}
 	p := &m.panes[d.side]
@@ -98,25 +97,25 @@ func (m *Model) startRename() tea.Cmd {
 		return nil
 	}
 	e := targets[0]
-	d := m.newInput(inputRename, "Rename "+e.display+" to", e.name)
-	d.side, d.names = m.focus, []string{e.name}
+	d := m.newInput("Rename "+e.display+" to", e.name, m.submitRename)
+	d.names = []string{e.name}
 	m.push(d)
 	return nil
 }
 
 // submitRename renames the entry, refusing bad names and names in use.
-func (m *Model) submitRename(d *inputDialog) tea.Cmd {
-	old, name := d.names[0], d.value()
+func (m *Model) submitRename(d *inputDialog, value string) tea.Cmd {
+	old, name := d.names[0], value
 	if name == old {
 		return m.closed(d)
 	}
 	if err := validateName(name); err != nil {
-		d.err = err.Error()
+		d.SetErr(err.Error())
 		return nil
 	}
 	p := &m.panes[d.side]
 	if p.hasName(name) {
-		d.err = text.Sanitize(name) + " already exists"
+		d.SetErr(text.Sanitize(name) + " already exists")
 		return nil
 	}
 	fsys, dir, ctx := p.fs, p.path, m.ctx
@@ -148,17 +147,17 @@ func (m *Model) startChmod() tea.Cmd {
 	if len(targets) == 0 {
 		return nil
 	}
-	d := m.newInput(inputChmod, "Permissions (octal) for "+describe(targets), octalMode(targets[0].mode))
-	d.side, d.names = m.focus, rawNames(targets)
+	d := m.newInput("Permissions (octal) for "+describe(targets), octalMode(targets[0].mode), m.submitChmod)
+	d.names = rawNames(targets)
 	m.push(d)
 	return nil
 }
 
 // submitChmod changes the permission bits of every target.
-func (m *Model) submitChmod(d *inputDialog) tea.Cmd {
-	mode, err := parseOctalMode(d.value())
+func (m *Model) submitChmod(d *inputDialog, value string) tea.Cmd {
+	mode, err := parseOctalMode(value)
 	if err != nil {
-		d.err = err.Error()
+		d.SetErr(err.Error())
 		return nil
 	}
 	p := &m.panes[d.side]

@@ -32,13 +32,13 @@ func opsTree(t *testing.T) string {
 	)
 }
 
-// inputOpen returns the open input dialog of kind, failing the test if
-// there is none.
-func inputOpen(t *testing.T, m *Model, kind inputKind) *inputDialog {
+// inputOpen returns the open input dialog whose title starts with
+// title, failing the test if there is none.
+func inputOpen(t *testing.T, m *Model, title string) *inputDialog {
 	t.Helper()
 	d, ok := m.top().(*inputDialog)
-	if !ok || d.kind != kind {
-		t.Fatalf("overlay = %T %+v, want an input dialog of kind %d", m.top(), m.top(), kind)
+	if !ok || !strings.HasPrefix(d.Title(), title) {
+		t.Fatalf("overlay = %T %+v, want an input dialog titled %q…", m.top(), m.top(), title)
 	}
 	return d
 }
@@ -54,7 +54,7 @@ func TestMkdir(t *testing.T) {
 			if cmd := press(t, m, k); cmd != nil {
 				t.Fatal("opening the dialog returned a Cmd")
 			}
-			inputOpen(t, m, inputMkdir)
+			inputOpen(t, m, "New directory")
 			typeText(t, m, "new dir ü")
 			settle(t, m, press(t, m, "enter"))
 			if m.top() != nil {
@@ -104,11 +104,11 @@ func TestNameValidation(t *testing.T) {
 				if cmd := press(t, m, "enter"); cmd != nil {
 					t.Fatalf("%q was accepted", bad)
 				}
-				if m.top() != d || d.err == "" {
+				if m.top() != d || d.Err() == "" {
 					t.Fatalf("%q: dialog closed or no reason given", bad)
 				}
-				if !strings.Contains(screen(m), d.err) {
-					t.Errorf("%q: reason %q not on screen", bad, d.err)
+				if !strings.Contains(screen(m), d.Err()) {
+					t.Errorf("%q: reason %q not on screen", bad, d.Err())
 				}
 				press(t, m, "esc")
 				if m.top() != nil {
@@ -127,9 +127,9 @@ func TestRename(t *testing.T) {
 			p := &m.panes[leftSide]
 			p.cursor = p.rowOf("name with spaces.txt")
 			press(t, m, k)
-			d := inputOpen(t, m, inputRename)
-			if d.input.Value() != "name with spaces.txt" {
-				t.Errorf("prefilled with %q", d.input.Value())
+			d := inputOpen(t, m, "Rename")
+			if d.Typed() != "name with spaces.txt" {
+				t.Errorf("prefilled with %q", d.Typed())
 			}
 			clearInput(t, m)
 			typeText(t, m, "renamed ü.txt")
@@ -150,9 +150,9 @@ func TestRenameKeepsRawNameWhenUnchanged(t *testing.T) {
 	p := &m.panes[leftSide]
 	p.cursor = p.rowOf("esc\x1b[7mape.txt")
 	press(t, m, "r")
-	d := inputOpen(t, m, inputRename)
-	if d.input.Value() != `esc\x1b[7mape.txt` {
-		t.Errorf("prefilled with %q, want the sanitised name", d.input.Value())
+	d := inputOpen(t, m, "Rename")
+	if d.Typed() != `esc\x1b[7mape.txt` {
+		t.Errorf("prefilled with %q, want the sanitised name", d.Typed())
 	}
 	if strings.Contains(m.View().Content, "\x1b[7mape") {
 		t.Error("the raw name reached the screen")
@@ -182,8 +182,8 @@ func TestRenameRefusesExistingNames(t *testing.T) {
 	if cmd := press(t, m, "enter"); cmd != nil {
 		t.Fatal("renaming onto an existing name was accepted")
 	}
-	if d := m.top().(*inputDialog); !strings.Contains(d.err, "already exists") {
-		t.Errorf("reason %q", d.err)
+	if d := m.top().(*inputDialog); !strings.Contains(d.Err(), "already exists") {
+		t.Errorf("reason %q", d.Err())
 	}
 	// A name that appeared after the listing is refused by the Cmd.
 	press(t, m, "ctrl+u")
@@ -212,7 +212,7 @@ func TestRenameWithSelection(t *testing.T) {
 	}
 	press(t, m, "esc", "g", "space") // one selected: keep
 	press(t, m, "G", "r")
-	d := inputOpen(t, m, inputRename)
+	d := inputOpen(t, m, "Rename")
 	if d.names[0] != "keep" {
 		t.Errorf("renaming %q, want the selected keep", d.names[0])
 	}
@@ -224,14 +224,14 @@ func TestChmod(t *testing.T) {
 	p := &m.panes[leftSide]
 	p.cursor = p.rowOf("ünïcödé.txt")
 	press(t, m, "p")
-	d := inputOpen(t, m, inputChmod)
-	if d.input.Value() != "644" {
-		t.Errorf("prefilled with %q, want 644", d.input.Value())
+	d := inputOpen(t, m, "Permissions")
+	if d.Typed() != "644" {
+		t.Errorf("prefilled with %q, want 644", d.Typed())
 	}
 	for _, bad := range []string{"", "9", "abc", "77777", "-1"} {
 		clearInput(t, m)
 		typeText(t, m, bad)
-		if cmd := press(t, m, "enter"); cmd != nil || d.err == "" {
+		if cmd := press(t, m, "enter"); cmd != nil || d.Err() == "" {
 			t.Errorf("%q accepted", bad)
 		}
 	}
@@ -281,8 +281,8 @@ func TestDeleteFileConfirmKeys(t *testing.T) {
 				if cmd := press(t, m, k); cmd != nil {
 					t.Fatal("a file needs no count")
 				}
-				d := m.top().(*confirmDialog)
-				if d.busy || !strings.Contains(screen(m), "1 file, 5 bytes") {
+				d := m.top().(*deleteDialog)
+				if d.Busy() || !strings.Contains(screen(m), "1 file, 5 bytes") {
 					t.Fatalf("confirmation:\n%s", screen(m))
 				}
 				settle(t, m, press(t, m, yes))
@@ -325,8 +325,8 @@ func TestDeleteRecursiveCountsAndRemoves(t *testing.T) {
 	m := localPair(t, root, root, 100, 20)
 	press(t, m, "j") // tree
 	cmd := press(t, m, "d")
-	d := m.top().(*confirmDialog)
-	if !d.busy || !strings.Contains(screen(m), "counting") {
+	d := m.top().(*deleteDialog)
+	if !d.Busy() || !strings.Contains(screen(m), "counting") {
 		t.Fatalf("not counting:\n%s", screen(m))
 	}
 	if c := press(t, m, "y"); c != nil || m.top() != d {
@@ -404,7 +404,7 @@ func TestDeleteProgressAndCancel(t *testing.T) {
 	r := newRunner(t, m)
 	r.press("y")
 	pd, ok := m.top().(*progressDialog)
-	if !ok || pd.total != 5 {
+	if !ok || pd.Total() != 5 {
 		t.Fatalf("overlay %T %+v", m.top(), m.top())
 	}
 	bfs.gate <- struct{}{}
@@ -478,7 +478,7 @@ func TestDeleteRefusesDotDotFromServer(t *testing.T) {
 	defer cancel()
 	// The sandbox is the tree itself: leaving it fails.
 	sandbox := evilFS{FS: local.New(), root: filepath.Join(root, "tree"), escaped: &atomic.Bool{}}
-	err := deleteAll(ctx, sandbox, root, []string{"tree"}, &progress{})
+	err := deleteAll(ctx, sandbox, root, []string{"tree"}, &atomic.Int64{})
 	if err == nil || !strings.Contains(err.Error(), "invalid name") {
 		t.Fatalf("err = %v", err)
 	}

@@ -199,7 +199,7 @@ func TestAskSecret(t *testing.T) {
 	r.press("down", "enter") // web1
 	r.waitFor("the password dialog", func() bool {
 		d, ok := m.top().(*inputDialog)
-		return ok && d.kind == inputAsk
+		return ok && d.ask != nil
 	})
 	out := screen(m)
 	if !strings.Contains(out, "deploy@web1's password:") || !strings.Contains(out, "connecting to web1") {
@@ -254,7 +254,7 @@ func TestAskHostKey(t *testing.T) {
 				r.press("enter")
 				if i < len(tt.answers)-1 {
 					d, isDialog := m.top().(*inputDialog)
-					if !isDialog || !strings.Contains(d.err, "yes, no, or the fingerprint") {
+					if !isDialog || !strings.Contains(d.Err(), "yes, no, or the fingerprint") {
 						t.Fatalf("%q was not refused", a)
 					}
 					r.press("ctrl+u")

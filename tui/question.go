@@ -4,10 +4,10 @@ import (
 	"context"
 	"sync"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ferry-tui/ferry/text"
+	"github.com/ferry-tui/ferry/tui/dialog"
 )
 
 // BackgroundAsker carries questions that come at any time while the UI
@@ -53,7 +53,7 @@ func (b *BackgroundAsker) Close() {
 type question struct {
 	id       uint64
 	req      *askRequest
-	dialog   boxOverlay    // *inputDialog or *confirmDialog
+	dialog   dialogBox     // *inputDialog or *confirmDialog
 	answered chan struct{} // closed when the model lets go of it
 }
 
@@ -131,8 +131,8 @@ func (m *Model) nextQuestion() tea.Cmd {
 		}
 		q := &question{id: m.newID(), req: &req, answered: make(chan struct{})}
 		q.dialog = m.askDialog(q.req, title)
-		if d, ok := q.dialog.(*inputDialog); ok {
-			d.SetSize(m.width, 0)
+		if d, ok := q.dialog.(sizer); ok {
+			d.SetSize(m.width, m.bodyHeight())
 		}
 		m.question = q
 		return watchQuestion(q.id, req.gone, q.answered)
@@ -152,30 +152,16 @@ func isClosed(ch <-chan struct{}) bool {
 
 // handleQuestionKey answers the background question on screen: Enter
 // (or y and n for a yes-or-no question) answers, Esc answers
-// ErrCancelled; other keys edit the answer.
-func (m *Model) handleQuestionKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := &m.keys
-	switch d := m.question.dialog.(type) {
-	case *inputDialog:
-		switch {
-		case key.Matches(msg, k.Cancel):
-			return m.answerQuestion(askReply{err: ErrCancelled})
-		case key.Matches(msg, k.Submit):
-			d.err = ""
-			if r, ok := askAnswer(d); ok {
-				return m.answerQuestion(r)
-			}
-			return nil
-		}
-		d.input.Update(msg)
-	case *confirmDialog:
-		switch {
-		case key.Matches(msg, k.Cancel):
-			return m.answerQuestion(askReply{err: ErrCancelled})
-		case key.Matches(msg, k.Deny):
-			return m.answerQuestion(askReply{})
-		case key.Matches(msg, k.Confirm):
-			return m.answerQuestion(askReply{yes: true})
+// ErrCancelled; other keys, and pastes, edit the answer.
+func (m *Model) handleQuestionKey(msg tea.Msg) tea.Cmd {
+	switch res := m.question.dialog.Update(msg).(type) {
+	case dialog.CancelMsg:
+		return m.answerQuestion(askReply{err: ErrCancelled})
+	case dialog.ConfirmedMsg:
+		return m.answerQuestion(askReply{yes: res.Yes})
+	case dialog.SubmitMsg:
+		if r, ok := askAnswer(m.question.dialog.(*inputDialog), res.Value); ok {
+			return m.answerQuestion(r)
 		}
 	}
 	return nil
@@ -217,11 +203,4 @@ func (m *Model) cancelQuestions() {
 		m.answerAsk(&m.queued[i], askReply{err: ErrCancelled})
 	}
 	m.queued = nil
-}
-
-// handleQuestionPaste pastes into the answer of the question on screen.
-func (m *Model) handleQuestionPaste(msg tea.PasteMsg) {
-	if d, ok := m.question.dialog.(*inputDialog); ok {
-		d.input.Update(msg)
-	}
 }

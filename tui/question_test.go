@@ -161,8 +161,8 @@ func TestBackgroundQuestionOverADialog(t *testing.T) {
 	if a := got(t, ch); a.err != nil || a.text != "123456" {
 		t.Fatalf("AskText = %q, %v", a.text, a.err)
 	}
-	if m.top() != mk || mk.input.Value() != "new" {
-		t.Fatalf("the mkdir dialog changed: overlay %T, value %q", m.top(), mk.input.Value())
+	if m.top() != mk || mk.Typed() != "new" {
+		t.Fatalf("the mkdir dialog changed: overlay %T, value %q", m.top(), mk.Typed())
 	}
 }
 

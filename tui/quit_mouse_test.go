@@ -35,8 +35,8 @@ func TestDialogsTakeKeys(t *testing.T) {
 	if m.panes[leftSide].cursor != 0 {
 		t.Error("j reached the pane")
 	}
-	if d := inputOpen(t, m, inputMkdir); d.input.Value() != "jq" {
-		t.Errorf("typed %q", d.input.Value())
+	if d := inputOpen(t, m, "New directory"); d.Typed() != "jq" {
+		t.Errorf("typed %q", d.Typed())
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ferry-tui/ferry/local"
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/dialog"
 )
 
 // flakyFS is the local file system under another label, so that copies
@@ -71,7 +72,9 @@ func selectNames(t *testing.T, r *runner, names ...string) {
 // destination.
 func submit(t *testing.T, r *runner, dst string) {
 	t.Helper()
-	inputOpen(t, r.m, inputCopy)
+	if d, ok := r.m.top().(*inputDialog); !ok || !strings.HasPrefix(d.Title(), "Copy ") && !strings.HasPrefix(d.Title(), "Move ") {
+		t.Fatalf("overlay = %T %+v, want the copy or move dialog", r.m.top(), r.m.top())
+	}
 	if dst != "" {
 		r.press("ctrl+u")
 		r.typeText(dst)
@@ -333,7 +336,7 @@ func TestMoveOntoExistingAsksAndKeepsSkipped(t *testing.T) {
 	r.press("f6")
 	submit(t, r, "")
 	d := waitConflict(r)
-	if baseName(d.cur.c.Dst) != "a.txt" {
+	if dialog.BaseName(d.cur.c.Dst) != "a.txt" {
 		t.Fatalf("conflict about %s", d.cur.c.Dst)
 	}
 	r.press("s")

@@ -33,6 +33,12 @@ type screenOverlay interface {
 	Screen(st *Styles, width, height int) string
 }
 
+// dialogBox is a dialog box with an Update of its own.
+type dialogBox interface {
+	boxOverlay
+	Update(msg tea.Msg) tea.Msg
+}
+
 // component is an overlay with an Update of its own: it takes key
 // presses, pastes and wheel events and returns its typed result message
 // for the root to route (nil when there is none).
