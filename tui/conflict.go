@@ -5,6 +5,7 @@ import (
 
 	"github.com/ferry-tui/ferry/transfer"
 	"github.com/ferry-tui/ferry/tui/dialog"
+	"github.com/ferry-tui/ferry/tui/queue"
 )
 
 // conflictDialog is the conflict dialog and the conflict it shows.
@@ -38,7 +39,7 @@ func (m *Model) offerConflict() tea.Cmd {
 		return nil
 	}
 	switch m.top().(type) {
-	case nil, *queueView:
+	case nil, *queue.Model:
 	default:
 		return nil
 	}

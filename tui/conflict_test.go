@@ -9,6 +9,7 @@ import (
 	"github.com/ferry-tui/ferry/local"
 	"github.com/ferry-tui/ferry/transfer"
 	"github.com/ferry-tui/ferry/tui/dialog"
+	"github.com/ferry-tui/ferry/tui/queue"
 )
 
 // waitConflict waits until the conflict dialog is open and takes keys.
@@ -146,14 +147,14 @@ func TestConflictOverQueueViewAndAfterDialogs(t *testing.T) {
 	r.press("w")
 	e.Resume()
 	d := waitConflict(r)
-	if len(m.stack) != 2 || m.stack[0] != overlay(&m.xfer.queue) || m.stack[1] != overlay(d) {
+	if len(m.stack) != 2 || m.stack[0] != overlay(m.xfer.queue) || m.stack[1] != overlay(d) {
 		t.Fatalf("the dialog is not over the queue view: stack %v", m.stack)
 	}
 	if out := screen(m); !strings.Contains(out, "Transfer queue") || !strings.Contains(out, "a.txt already exists") {
 		t.Errorf("dialog over the queue view:\n%s", out)
 	}
 	r.press("o")
-	if _, ok := m.top().(*queueView); !ok {
+	if _, ok := m.top().(*queue.Model); !ok {
 		t.Errorf("back to %T, want the queue view", m.top())
 	}
 	waitSettled(r)

@@ -20,6 +20,7 @@ import (
 	"github.com/ferry-tui/ferry/tui/common"
 	"github.com/ferry-tui/ferry/tui/dialog"
 	"github.com/ferry-tui/ferry/tui/picker"
+	"github.com/ferry-tui/ferry/tui/queue"
 	"github.com/ferry-tui/ferry/tui/viewer"
 )
 
@@ -70,7 +71,7 @@ func New(opts Options) *Model {
 		now:       opts.Now,
 	}
 	m.xfer.engine = opts.Engine
-	m.xfer.queue.km = &m.keys
+	m.xfer.queue = queue.New(&m.keys)
 	if m.now == nil {
 		m.now = time.Now
 	}
@@ -119,7 +120,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case tea.MouseClickMsg:
 		return m.handleClick(msg)
 	case tea.MouseWheelMsg:
-		m.handleWheel(msg)
+		return m.handleWheel(msg)
 	case dirLoadedMsg:
 		return m.handleDirLoaded(msg)
 	case sortedMsg:

@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/queue"
 )
 
 // handleKey sends a key to whatever has the keys: ctrl+c quits from
@@ -20,11 +21,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.question != nil {
 		return m.handleQuestionKey(msg)
 	}
-	switch o := m.top().(type) {
-	case component:
-		return m.update(o.Update(msg))
-	case *queueView:
-		return m.handleQueueKey(o, msg)
+	if cmd, ok := m.toTop(msg); ok {
+		return cmd
 	}
 	if m.filtering {
 		return m.handleFilterKey(msg)
@@ -134,7 +132,7 @@ func (m *Model) askQuit() tea.Cmd {
 		return m.quit()
 	}
 	snap := m.xfer.engine.Snapshot()
-	if !busy(snap) {
+	if !queue.Busy(snap) {
 		return m.quit()
 	}
 	line := "A copy is still being planned; it will be cancelled."
@@ -200,14 +198,12 @@ func (m *Model) handlePaste(msg tea.PasteMsg) tea.Cmd {
 	if m.question != nil {
 		return m.handleQuestionKey(msg)
 	}
-	switch o := m.top().(type) {
-	case component:
-		return m.update(o.Update(msg))
-	case nil:
-		if m.filtering {
-			m.filterInput.Update(msg)
-			m.focused().setFilter(m.filterInput.Value())
-		}
+	if cmd, ok := m.toTop(msg); ok {
+		return cmd
+	}
+	if m.filtering {
+		m.filterInput.Update(msg)
+		m.focused().setFilter(m.filterInput.Value())
 	}
 	return nil
 }

@@ -73,7 +73,7 @@ func (m *Model) handleClick(msg tea.MouseClickMsg) tea.Cmd {
 
 // handleWheel scrolls the pane under the pointer, the viewer, or the
 // queue view.
-func (m *Model) handleWheel(msg tea.MouseWheelMsg) {
+func (m *Model) handleWheel(msg tea.MouseWheelMsg) tea.Cmd {
 	delta := 0
 	switch msg.Button {
 	case tea.MouseWheelUp:
@@ -81,21 +81,16 @@ func (m *Model) handleWheel(msg tea.MouseWheelMsg) {
 	case tea.MouseWheelDown:
 		delta = wheelRows
 	default:
-		return
+		return nil
 	}
 	if m.question != nil {
-		return
+		return nil
 	}
-	if c, ok := topIs[component](m); ok {
-		m.update(c.Update(msg))
-		return
-	}
-	if q, ok := topIs[*queueView](m); ok {
-		q.cursor += delta
-		m.refreshQueueView()
-		return
+	if cmd, ok := m.toTop(msg); ok {
+		return cmd
 	}
 	if s, _, ok := m.paneAt(msg.X, msg.Y); ok {
 		m.panes[s].scroll(delta)
 	}
+	return nil
 }

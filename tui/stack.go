@@ -1,6 +1,10 @@
 package tui
 
-import tea "charm.land/bubbletea/v2"
+import (
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ferry-tui/ferry/tui/queue"
+)
 
 // The overlays over the panes form an explicit stack, bottom first: the
 // host picker under its connection attempt under a question of that
@@ -55,6 +59,20 @@ func (m *Model) closeAbove(o overlay) {
 func (m *Model) closed(o overlay) tea.Cmd {
 	m.closeOverlay(o)
 	return m.offerConflict()
+}
+
+// toTop sends msg (a key, a paste, the wheel) to the overlay on top and
+// routes the result it returns; ok is false when the stack is empty.
+func (m *Model) toTop(msg tea.Msg) (cmd tea.Cmd, ok bool) {
+	switch o := m.top().(type) {
+	case nil:
+		return nil, false
+	case *queue.Model:
+		return m.handleQueueInput(o, msg), true
+	case component:
+		return m.update(o.Update(msg)), true
+	}
+	return nil, true
 }
 
 // findOverlay returns the topmost overlay of type T on m's stack.

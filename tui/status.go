@@ -22,6 +22,13 @@ func (s *status) setInfo(msg string) {
 	s.text, s.isErr = text.Sanitize(msg), false
 }
 
+// report shows err, if any.
+func (s *status) report(err error) {
+	if err != nil {
+		s.setError(err)
+	}
+}
+
 // clear empties the status line.
 func (s *status) clear() { *s = status{} }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/queue"
 )
 
 // Polling and refresh intervals.
@@ -35,7 +36,7 @@ type transfers struct {
 
 	batches   map[transfer.BatchID]*batchInfo
 	conflicts []pendingConflict
-	queue     queueView // the queue view, kept between openings
+	queue     *queue.Model // the queue view, kept between openings
 
 	dirty        [2]bool // panes to list again
 	refreshArmed bool    // a refresh tick is on its way
@@ -123,11 +124,6 @@ func active(s transfer.Snapshot) bool {
 		return false
 	}
 	return s.States[transfer.Running] > 0 || s.States[transfer.Queued] > s.Asking
-}
-
-// busy reports whether s has unfinished work: quitting then asks.
-func busy(s transfer.Snapshot) bool {
-	return s.Counting || s.States[transfer.Queued]+s.States[transfer.Running] > 0
 }
 
 // pollTransfers takes a snapshot of the engine for the strip and the

@@ -15,6 +15,7 @@ import (
 	"github.com/ferry-tui/ferry/local"
 	"github.com/ferry-tui/ferry/transfer"
 	"github.com/ferry-tui/ferry/tui/dialog"
+	"github.com/ferry-tui/ferry/tui/queue"
 )
 
 // flakyFS is the local file system under another label, so that copies
@@ -85,7 +86,7 @@ func submit(t *testing.T, r *runner, dst string) {
 // settled reports whether every batch the model submitted has finished,
 // moves included, and the engine is idle.
 func settled(m *Model) bool {
-	if m.xfer.engine == nil || busy(m.xfer.engine.Snapshot()) {
+	if m.xfer.engine == nil || queue.Busy(m.xfer.engine.Snapshot()) {
 		return false
 	}
 	for _, b := range m.xfer.batches {

@@ -1,21 +1,26 @@
-package tui
+package queue
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
-	"github.com/ferry-tui/ferry/tui/common"
 )
 
-// stripText is the transfer strip's one line for s: active jobs, files
+// Busy reports whether s has unfinished work: quitting then asks.
+func Busy(s transfer.Snapshot) bool {
+	return s.Counting || s.States[transfer.Queued]+s.States[transfer.Running] > 0
+}
+
+// StripText is the transfer strip's one line for s: active jobs, files
 // done of all, bytes done of all ("counting…" while a walk goes on), the
 // smoothed speed, the time left, and what failed or waits.
-func stripText(s transfer.Snapshot) string {
+func StripText(s transfer.Snapshot) string {
 	st := s.States
 	parts := []string{
 		text.Plural(st[transfer.Running], "active job"),
-		itoa(st[transfer.Done]+st[transfer.Skipped]) + "/" + itoa(s.Jobs) + " files",
+		strconv.Itoa(st[transfer.Done]+st[transfer.Skipped]) + "/" + strconv.Itoa(s.Jobs) + " files",
 	}
 	total := text.Size(s.TotalBytes)
 	if s.Counting {
@@ -29,24 +34,19 @@ func stripText(s transfer.Snapshot) string {
 		}
 	}
 	if n := st[transfer.Failed]; n > 0 {
-		parts = append(parts, itoa(n)+" failed")
+		parts = append(parts, strconv.Itoa(n)+" failed")
 	}
 	if n := st[transfer.Cancelled]; n > 0 {
-		parts = append(parts, itoa(n)+" cancelled")
+		parts = append(parts, strconv.Itoa(n)+" cancelled")
 	}
 	if s.Asking > 0 {
-		parts = append(parts, itoa(s.Asking)+" waiting for an answer")
+		parts = append(parts, strconv.Itoa(s.Asking)+" waiting for an answer")
 	}
 	switch {
 	case s.Paused:
 		parts = append(parts, "paused")
-	case !busy(s):
+	case !Busy(s):
 		parts = append(parts, "idle")
 	}
 	return " " + strings.Join(parts, " · ")
-}
-
-// stripLine renders the transfer strip, exactly width cells wide.
-func (m *Model) stripLine() string {
-	return m.styles.Strip.Render(common.Fit(stripText(m.xfer.snap), m.width))
 }
