@@ -50,7 +50,7 @@ func (m *Model) startCopy(move bool) tea.Cmd {
 	}
 	dst := &m.panes[m.focus.Other()]
 	if dst.fs == nil || !dst.loaded {
-		m.status.setInfo("open a host in the other pane first (o)")
+		m.status.setInfo("open a host in the other pane first (" + m.keys.Hosts.Help().Key + ")")
 		return nil
 	}
 	targets := p.targets()
@@ -179,6 +179,6 @@ func (m *Model) handleCopyPrepared(msg copyPreparedMsg) tea.Cmd {
 	if plan.move {
 		verbing = "moving "
 	}
-	m.status.setInfo(verbing + text.Plural(len(msg.items), "entry") + " to " + plan.dstLabel + " (w shows the queue)")
+	m.status.setInfo(verbing + text.Plural(len(msg.items), "entry") + " to " + plan.dstLabel + " (" + m.keys.Queue.Help().Key + " shows the queue)")
 	return tea.Batch(append(cmds, m.listen(), m.pollTransfers())...)
 }

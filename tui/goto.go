@@ -29,7 +29,7 @@ type completionMsg struct {
 func (m *Model) startGoto() tea.Cmd {
 	p := m.focused()
 	if p.fs == nil {
-		m.status.setInfo("no file system in this pane: press o to open a host")
+		m.status.setInfo("no file system in this pane: press " + m.keys.Hosts.Help().Key + " to open a host")
 		return nil
 	}
 	d := m.newInput("Go to (relative to "+p.label()+", ~ is home)", "", m.submitGoto)

@@ -75,10 +75,13 @@ func New(opts Options) *Model {
 	if m.now == nil {
 		m.now = time.Now
 	}
+	if opts.KeyMap != nil {
+		m.keys = *opts.KeyMap
+	}
 	m.help.FullSeparator = "  "
 	m.filterInput.Prompt = "/"
-	m.panes[leftSide] = newPane(ctx, opts.Left, leftSide)
-	m.panes[rightSide] = newPane(ctx, opts.Right, rightSide)
+	m.panes[leftSide] = newPane(ctx, opts.Left, leftSide, &m.keys)
+	m.panes[rightSide] = newPane(ctx, opts.Right, rightSide, &m.keys)
 	m.panes[leftSide].setFocused(true)
 	m.setStyles(m.stylesFor(true)) // until the terminal tells us its background
 	return m
@@ -254,8 +257,11 @@ func (m *Model) handleBackgroundColor(msg tea.BackgroundColorMsg) {
 // stylesFor returns the styles for a dark or light background, or the
 // colourless ones when NoColor is set.
 func (m *Model) stylesFor(isDark bool) Styles {
-	if m.opts.NoColor {
+	switch {
+	case m.opts.NoColor:
 		return common.MonoStyles()
+	case m.opts.Theme != nil:
+		return common.NewStyles(*m.opts.Theme)
 	}
 	return common.DefaultStyles(isDark)
 }

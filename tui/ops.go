@@ -93,7 +93,7 @@ func (m *Model) startRename() tea.Cmd {
 	case len(targets) == 0:
 		return nil
 	case len(targets) > 1:
-		m.status.setInfo("rename works on one entry: clear the selection with Esc")
+		m.status.setInfo("rename works on one entry: clear the selection with " + m.keys.ClearSelection.Help().Key)
 		return nil
 	}
 	e := targets[0]

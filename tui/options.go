@@ -33,8 +33,15 @@ type Options struct {
 	// double-clicks. Nil means time.Now. Tests inject a fixed clock.
 	Now func() time.Time
 	// NoColor draws without colours (attributes such as reverse video
-	// only); cmd sets it when NO_COLOR is set.
+	// only); cmd sets it when NO_COLOR is set. It wins over Theme.
 	NoColor bool
+	// KeyMap replaces the default key bindings (common.DefaultKeyMap);
+	// nil keeps them. The help bar and every message that names a key
+	// follow it.
+	KeyMap *KeyMap
+	// Theme replaces ferry's colours, whatever the terminal's background;
+	// nil picks the default theme for a dark or a light background.
+	Theme *Theme
 
 	// Hosts lists the hosts the picker offers, typically the ssh config's
 	// Host entries without wildcard patterns. It is called in a Cmd.

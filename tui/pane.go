@@ -15,6 +15,7 @@ import (
 type pane struct {
 	fs   transfer.FS
 	side side
+	keys *KeyMap // for the hints that name keys
 
 	path     string  // directory shown; "" until the first listing arrives
 	homeDir  string  // the file system's home, once a listing found it
@@ -53,8 +54,8 @@ type pane struct {
 }
 
 // newPane returns a pane over fsys; nothing is listed until load.
-func newPane(ctx context.Context, fsys transfer.FS, sd side) pane {
-	return pane{fs: fsys, side: sd, ctx: ctx, showHidden: true}
+func newPane(ctx context.Context, fsys transfer.FS, sd side, keys *KeyMap) pane {
+	return pane{fs: fsys, side: sd, keys: keys, ctx: ctx, showHidden: true}
 }
 
 // handleLoaded applies a listing if it answers the latest request and
@@ -170,7 +171,7 @@ func (p *pane) retry() tea.Cmd {
 // setFS shows another file system, starting in its home directory.
 func (p *pane) setFS(fsys transfer.FS) tea.Cmd {
 	p.close()
-	*p = pane{fs: fsys, side: p.side, ctx: p.ctx, showHidden: p.showHidden,
+	*p = pane{fs: fsys, side: p.side, keys: p.keys, ctx: p.ctx, showHidden: p.showHidden,
 		width: p.width, height: p.height, focused: p.focused, reqID: p.reqID,
 		spec: p.spec, wantSpec: p.wantSpec, gen: p.gen + 1}
 	return p.load("", "")

@@ -51,11 +51,11 @@ func (p *pane) View(st *Styles, now time.Time) string {
 func (p *pane) hint() string {
 	switch {
 	case p.fs == nil:
-		return "no file system: press o to open a host"
+		return "no file system: press " + p.keys.Hosts.Help().Key + " to open a host"
 	case p.loaded && p.filter != "":
 		return "nothing matches the filter"
 	case p.loaded && len(p.entries) > 0:
-		return "only hidden files: press . to show them"
+		return "only hidden files: press " + p.keys.Hidden.Help().Key + " to show them"
 	case p.loaded:
 		return "empty directory"
 	case p.loading:

@@ -219,8 +219,8 @@ func (m *Model) finishBatch(b *batchInfo) tea.Cmd {
 		verb = "move"
 	}
 	if b.failed > 0 {
-		m.status.setError(fmt.Errorf("%s to %s: %s failed (w shows the queue): %w",
-			verb, b.dstLabel, text.Plural(b.failed, "entry"), b.firstErr))
+		m.status.setError(fmt.Errorf("%s to %s: %s failed (%s shows the queue): %w",
+			verb, b.dstLabel, text.Plural(b.failed, "entry"), m.keys.Queue.Help().Key, b.firstErr))
 	} else {
 		m.status.setInfo(verb + " to " + b.dstLabel + " finished")
 	}

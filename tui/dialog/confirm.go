@@ -77,9 +77,9 @@ func (d *Confirm) Box(st *common.Styles, maxWidth int) []string {
 	for _, l := range d.lines {
 		body = append(body, common.Fit(l, inner))
 	}
-	hint := "y/Enter: yes   n/Esc: no"
+	hint := d.keys.Confirm.Help().Key + ": yes   " + d.keys.Deny.Help().Key + ": no"
 	if d.busy {
-		hint = "counting… Esc: cancel"
+		hint = "counting… " + d.keys.Cancel.Help().Key + ": cancel"
 	}
 	body = append(body, st.Hint.Render(common.Fit(hint, inner)))
 	return common.Frame(st, body, inner)

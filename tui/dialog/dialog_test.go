@@ -108,7 +108,7 @@ func TestConfirmAnswers(t *testing.T) {
 	if res := press(d, "y"); res != nil {
 		t.Errorf("yes while busy: %#v", res)
 	}
-	if box := ansi.Strip(strings.Join(d.Box(&common.Styles{}, 78), "\n")); !strings.Contains(box, "counting… Esc: cancel") {
+	if box := ansi.Strip(strings.Join(d.Box(&common.Styles{}, 78), "\n")); !strings.Contains(box, "counting… esc: cancel") {
 		t.Errorf("busy box:\n%s", box)
 	}
 	d.SetBusy(false)

@@ -60,5 +60,5 @@ func (d *Progress) Box(st *common.Styles, maxWidth int) []string {
 		meter = common.Bar(int(int64(inner)*min(done, d.total)/d.total), inner)
 	}
 	return common.Frame(st, []string{st.DialogTitle.Render(common.Fit(d.title, inner)), common.Fit(line, inner), meter,
-		st.Hint.Render(common.Fit("Esc: stop", inner))}, inner)
+		st.Hint.Render(common.Fit(d.keys.Cancel.Help().Key+": stop", inner))}, inner)
 }

@@ -30,7 +30,7 @@ func (q *Model) Screen(st *common.Styles, width, height int) string {
 	}
 	lines := []string{st.HeaderFocused.Render(common.Fit(title, width))}
 	if q.snap.Jobs == 0 {
-		lines = append(lines, st.Hint.Render(common.Fit("  no transfers yet: F5 copies, F6 moves", width)))
+		lines = append(lines, st.Hint.Render(common.Fit("  no transfers yet: "+q.keys.Copy.Help().Key+" copies, "+q.keys.Move.Help().Key+" moves", width)))
 	}
 	detail := ""
 	for i := range q.jobs {
