@@ -12,6 +12,7 @@ import (
 	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
 	"github.com/ferry-tui/ferry/tui/common"
+	"github.com/ferry-tui/ferry/tui/pane"
 )
 
 // ConnStatus is the state of a file system's connection.
@@ -138,7 +139,7 @@ func (m *Model) syncConnWatches() tea.Cmd {
 	m.conns = kept
 	var cmds []tea.Cmd
 	for i := range m.panes {
-		fsys := m.panes[i].fs
+		fsys := m.panes[i].FS()
 		cw, ok := fsys.(ConnWatcher)
 		if !ok || m.watchOf(fsys) != nil {
 			continue
@@ -154,7 +155,7 @@ func (m *Model) syncConnWatches() tea.Cmd {
 
 // shown reports whether a pane shows fsys.
 func (m *Model) shown(fsys transfer.FS) bool {
-	return sameFS(m.panes[leftSide].fs, fsys) || sameFS(m.panes[rightSide].fs, fsys)
+	return sameFS(m.panes[leftSide].FS(), fsys) || sameFS(m.panes[rightSide].FS(), fsys)
 }
 
 // watchOf returns the watch of fsys, or nil.
@@ -231,10 +232,10 @@ func (m *Model) relistFS(fsys transfer.FS) tea.Cmd {
 	var cmds []tea.Cmd
 	for i := range m.panes {
 		p := &m.panes[i]
-		if !sameFS(p.fs, fsys) || p.loading {
+		if !sameFS(p.FS(), fsys) || p.Loading() {
 			continue
 		}
-		cmds = append(cmds, p.retry())
+		cmds = append(cmds, p.Retry())
 	}
 	return tea.Batch(cmds...)
 }
@@ -242,26 +243,26 @@ func (m *Model) relistFS(fsys transfer.FS) tea.Cmd {
 // refreshPane lists the pane's directory again (the Refresh key). When its
 // connection was given up, the listing makes it dial again: the pane says
 // so until the connection reports back.
-func (m *Model) refreshPane(p *pane) tea.Cmd {
-	if w := m.watchOf(p.fs); w != nil && w.state.Status == ConnFailed {
+func (m *Model) refreshPane(p *pane.Model) tea.Cmd {
+	if w := m.watchOf(p.FS()); w != nil && w.state.Status == ConnFailed {
 		w.retrying = true
 		m.markPanesConn()
 	}
-	return p.retry()
+	return p.Retry()
 }
 
 // markPanesConn tells each pane whether its connection is down.
 func (m *Model) markPanesConn() {
 	for i := range m.panes {
 		p := &m.panes[i]
-		p.conn = ""
-		w := m.watchOf(p.fs)
+		p.SetConn("")
+		w := m.watchOf(p.FS())
 		switch {
 		case w == nil || !w.down():
 		case w.state.Status == ConnFailed && !w.retrying:
-			p.conn = "offline"
+			p.SetConn("offline")
 		default:
-			p.conn = "reconnecting" + common.Ellipsis
+			p.SetConn("reconnecting" + common.Ellipsis)
 		}
 	}
 }
@@ -279,8 +280,8 @@ func connLost(err error) bool {
 // connExplains reports whether the failure of p's latest listing is told
 // by the connection line: p's file system reports its connection, and the
 // connection is down.
-func (m *Model) connExplains(p *pane) bool {
-	w := m.watchOf(p.fs)
+func (m *Model) connExplains(p *pane.Model) bool {
+	w := m.watchOf(p.FS())
 	return w != nil && w.down()
 }
 

@@ -49,8 +49,8 @@ func TestEscStopsReconnectingThenClearsSelection(t *testing.T) {
 	if n := w.stops.Load(); n != 1 {
 		t.Fatalf("StopReconnect called %d times, want 1", n)
 	}
-	if p := &m.panes[rightSide]; p.nSel != 1 {
-		t.Errorf("esc stopped reconnecting and cleared the selection too (%d selected)", p.nSel)
+	if p := &m.panes[rightSide]; p.NSel() != 1 {
+		t.Errorf("esc stopped reconnecting and cleared the selection too (%d selected)", p.NSel())
 	}
 	waitStatus(r, "connection to web1 lost: reconnecting stopped; ^r tries again")
 	if h := header(m, rightSide); !strings.Contains(h, "offline") {
@@ -59,8 +59,8 @@ func TestEscStopsReconnectingThenClearsSelection(t *testing.T) {
 
 	// With no host reconnecting, esc means what it meant before.
 	r.press("esc")
-	if n, p := w.stops.Load(), &m.panes[rightSide]; n != 1 || p.nSel != 0 {
-		t.Errorf("second esc: %d stops, %d selected; want 1 and 0", n, p.nSel)
+	if n, p := w.stops.Load(), &m.panes[rightSide]; n != 1 || p.NSel() != 0 {
+		t.Errorf("second esc: %d stops, %d selected; want 1 and 0", n, p.NSel())
 	}
 }
 
@@ -139,7 +139,7 @@ func TestEscStopsEveryReconnectingHost(t *testing.T) {
 	plain.send(reconnectingAt("web3"))
 	waitStatus(r2, "reconnecting to web3, attempt 3 of 6, next in 4 s")
 	r2.press("esc")
-	if p := &m2.panes[rightSide]; p.nSel != 0 {
+	if p := &m2.panes[rightSide]; p.NSel() != 0 {
 		t.Error("esc did not clear the selection beside a host that cannot stop")
 	}
 }

@@ -133,7 +133,7 @@ func startWatched(t *testing.T, opts Options, width, height int) (*Model, *runne
 	r.send(tea.WindowSizeMsg{Width: width, Height: height})
 	r.run(m.Init())
 	r.waitFor("the first listings", func() bool {
-		return (opts.Left == nil || m.panes[leftSide].loaded) && (opts.Right == nil || m.panes[rightSide].loaded)
+		return (opts.Left == nil || m.panes[leftSide].Loaded()) && (opts.Right == nil || m.panes[rightSide].Loaded())
 	})
 	return m, r
 }
@@ -142,7 +142,7 @@ func startWatched(t *testing.T, opts Options, width, height int) (*Model, *runne
 func statusText(m *Model) string { return strings.TrimRight(ansi.Strip(m.statusLine()), " ") }
 
 // header is the header line of the pane on side s, without styles.
-func header(m *Model, s side) string { return ansi.Strip(m.panes[s].headerView(&m.styles)) }
+func header(m *Model, s side) string { return ansi.Strip(m.panes[s].HeaderView(&m.styles)) }
 
 // waitStatus waits until the status line reads want.
 func waitStatus(r *runner, want string) {
@@ -279,7 +279,7 @@ func TestConnBackRelistsKeepingPlace(t *testing.T) {
 	cursorTo(t, m, "sub")
 	r.press("enter")
 	p := &m.panes[rightSide]
-	r.waitFor("sub listed", func() bool { return p.path == "/sub" && !p.loading })
+	r.waitFor("sub listed", func() bool { return p.Path() == "/sub" && !p.Loading() })
 	selectNames(t, r, "b.txt", "d.txt")
 	cursorTo(t, m, "c.txt")
 
@@ -295,12 +295,12 @@ func TestConnBackRelistsKeepingPlace(t *testing.T) {
 	}
 	before := w.listing.Load()
 	w.send(ConnState{Status: ConnBack, Host: "web1"})
-	r.waitFor("the pane listed again", func() bool { return listed(m, rightSide, "new.txt") && !p.loading })
+	r.waitFor("the pane listed again", func() bool { return listed(m, rightSide, "new.txt") && !p.Loading() })
 	if n := w.listing.Load() - before; n != 1 {
 		t.Errorf("%d listings after the connection came back, want 1", n)
 	}
-	if p.path != "/sub" || cursorName(p) != "c.txt" || !slices.Equal(selectedNames(p), []string{"d.txt"}) || p.nSel != 1 {
-		t.Errorf("after relisting: path %q, cursor %q, selection %q (%d)", p.path, cursorName(p), selectedNames(p), p.nSel)
+	if p.Path() != "/sub" || cursorName(p) != "c.txt" || !slices.Equal(selectedNames(p), []string{"d.txt"}) || p.NSel() != 1 {
+		t.Errorf("after relisting: path %q, cursor %q, selection %q (%d)", p.Path(), cursorName(p), selectedNames(p), p.NSel())
 	}
 	if got := statusText(m); got != "reconnected to web1" {
 		t.Errorf("status %q", got)
@@ -342,7 +342,7 @@ func TestConnRefreshWhileOfflineDialsAgain(t *testing.T) {
 	w.setOffline()
 	before := w.listing.Load()
 	r.press("tab", "ctrl+r")
-	if !p.loading {
+	if !p.Loading() {
 		t.Fatal("ctrl+r started no listing")
 	}
 	waitStatus(r, "reconnecting to web1…")
@@ -352,7 +352,7 @@ func TestConnRefreshWhileOfflineDialsAgain(t *testing.T) {
 	r.waitFor("the listing to wait", func() bool { return w.listing.Load() == before+1 })
 	w.send(ConnState{Status: ConnReconnecting, Host: "web1", Attempt: 1, MaxAttempts: 6, At: fixedNow.Add(time.Second)})
 	waitStatus(r, "reconnecting to web1, attempt 1 of 6, next in 1 s")
-	if !p.loading || !listed(m, rightSide, "a.txt") {
+	if !p.Loading() || !listed(m, rightSide, "a.txt") {
 		t.Fatal("the old listing went away while the host is down")
 	}
 
@@ -361,7 +361,7 @@ func TestConnRefreshWhileOfflineDialsAgain(t *testing.T) {
 	}
 	w.setOnline()
 	w.send(ConnState{Status: ConnBack, Host: "web1"})
-	r.waitFor("the new listing", func() bool { return listed(m, rightSide, "new.txt") && !p.loading })
+	r.waitFor("the new listing", func() bool { return listed(m, rightSide, "new.txt") && !p.Loading() })
 	waitStatus(r, "reconnected to web1")
 	if h := header(m, rightSide); strings.Contains(h, "reconnecting") || strings.Contains(h, "offline") {
 		t.Errorf("header %q after the connection is back", h)
@@ -398,7 +398,7 @@ func TestConnListingLostIsAskedAgainOnce(t *testing.T) {
 	w.send(ConnState{Status: ConnLost, Host: "web1", Err: errors.New("EOF")})
 	waitStatus(r, "connection to web1 lost: EOF; reconnecting…")
 	r.press("ctrl+r")
-	r.waitFor("both listings", func() bool { return w.listing.Load() == 6 && !m.panes[rightSide].loading })
+	r.waitFor("both listings", func() bool { return w.listing.Load() == 6 && !m.panes[rightSide].Loading() })
 	if got := statusText(m); got != "connection to web1 lost: EOF; reconnecting…" {
 		t.Errorf("status %q", got)
 	}

@@ -27,13 +27,13 @@ type fsClosedMsg struct{}
 // it.
 func (m *Model) replaceFS(s side, fsys transfer.FS, owned bool) tea.Cmd {
 	p := &m.panes[s]
-	old := p.fs
+	old := p.FS()
 	if owned {
 		m.owned = append(m.owned, fsys)
 	}
-	cmd := tea.Batch(p.setFS(fsys), m.syncConnWatches())
+	cmd := tea.Batch(p.SetFS(fsys), m.syncConnWatches())
 	m.setFocus(s)
-	if old == nil || sameFS(old, fsys) || sameFS(m.panes[s.Other()].fs, old) {
+	if old == nil || sameFS(old, fsys) || sameFS(m.panes[s.Other()].FS(), old) {
 		return cmd
 	}
 	for i, o := range m.owned {

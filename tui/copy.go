@@ -11,6 +11,7 @@ import (
 
 	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/pane"
 )
 
 // copyPlan is a copy or move the user confirmed, on its way to the engine.
@@ -49,11 +50,11 @@ func (m *Model) startCopy(move bool) tea.Cmd {
 		return nil
 	}
 	dst := &m.panes[m.focus.Other()]
-	if dst.fs == nil || !dst.loaded {
+	if dst.FS() == nil || !dst.Loaded() {
 		m.status.setInfo("open a host in the other pane first (" + m.keys.Hosts.Help().Key + ")")
 		return nil
 	}
-	targets := p.targets()
+	targets := p.Targets()
 	if len(targets) == 0 {
 		return nil
 	}
@@ -61,15 +62,15 @@ func (m *Model) startCopy(move bool) tea.Cmd {
 	if move {
 		title = "Move "
 	}
-	title += describe(targets) + " to " + text.Sanitize(dst.fs.Label()) + ":" + text.Sanitize(dst.path) + "?"
-	d := m.newInput(title, dst.path, m.submitCopy)
-	d.names, d.move = rawNames(targets), move
+	title += pane.Describe(targets) + " to " + text.Sanitize(dst.FS().Label()) + ":" + text.Sanitize(dst.Path()) + "?"
+	d := m.newInput(title, dst.Path(), m.submitCopy)
+	d.names, d.move = pane.RawNames(targets), move
 	for _, e := range targets {
-		if e.isLink() && e.linkDir {
-			d.dirLinks = append(d.dirLinks, e.name)
+		if e.IsLink() && e.LinkDir() {
+			d.dirLinks = append(d.dirLinks, e.Name())
 		}
 	}
-	d.SetLines([]string{"to this directory on " + text.Sanitize(dst.fs.Label()) + ":"})
+	d.SetLines([]string{"to this directory on " + text.Sanitize(dst.FS().Label()) + ":"})
 	m.push(d)
 	return nil
 }
@@ -85,15 +86,15 @@ func (m *Model) submitCopy(d *inputDialog, value string) tea.Cmd {
 	}
 	m.closeOverlay(d)
 	src := &m.panes[d.side]
-	plan := copyPlan{move: d.move, src: src.fs, dst: dst.fs, srcDir: src.path, dstPath: dst.resolve(dir)}
+	plan := copyPlan{move: d.move, src: src.FS(), dst: dst.FS(), srcDir: src.Path(), dstPath: dst.Resolve(dir)}
 	for _, n := range d.names {
-		plan.sources = append(plan.sources, src.fs.Join(src.path, n))
+		plan.sources = append(plan.sources, src.FS().Join(src.Path(), n))
 	}
 	for _, n := range d.dirLinks {
-		plan.dirLinks = append(plan.dirLinks, src.fs.Join(src.path, n))
+		plan.dirLinks = append(plan.dirLinks, src.FS().Join(src.Path(), n))
 	}
 	plan.dstLabel = text.Sanitize(plan.dst.Label()) + ":" + text.Sanitize(plan.dstPath)
-	src.clearSelection()
+	src.ClearSelection()
 	return tea.Batch(prepareCopy(m.ctx, plan), m.offerConflict())
 }
 

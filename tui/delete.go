@@ -12,6 +12,7 @@ import (
 	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
 	"github.com/ferry-tui/ferry/tui/dialog"
+	"github.com/ferry-tui/ferry/tui/pane"
 )
 
 // countedMsg reports what a recursive delete would remove.
@@ -38,20 +39,20 @@ func (m *Model) startDelete() tea.Cmd {
 	if !ok {
 		return nil
 	}
-	targets := p.targets()
+	targets := p.Targets()
 	if len(targets) == 0 {
 		return nil
 	}
-	title := "Delete " + describe(targets) + " from " + p.label() + "?"
-	d := &deleteDialog{Confirm: dialog.NewConfirm(m.newID(), title, nil, &m.keys), side: m.focus, names: rawNames(targets)}
+	title := "Delete " + pane.Describe(targets) + " from " + p.Label() + "?"
+	d := &deleteDialog{Confirm: dialog.NewConfirm(m.newID(), title, nil, &m.keys), side: m.focus, names: pane.RawNames(targets)}
 	m.push(d)
 	hasDir := false
 	for _, e := range targets {
-		if e.isDir() {
+		if e.IsDir() {
 			hasDir = true
 		} else {
 			d.files++
-			d.bytes += e.size
+			d.bytes += e.Size()
 		}
 	}
 	if !hasDir {
@@ -62,7 +63,7 @@ func (m *Model) startDelete() tea.Cmd {
 	d.SetLines([]string{"counting…"})
 	ctx, cancel := context.WithCancel(m.ctx)
 	d.stop = cancel
-	fsys, dir, names, id := p.fs, p.path, d.names, d.ID()
+	fsys, dir, names, id := p.FS(), p.Path(), d.names, d.ID()
 	return tea.Batch(func() tea.Msg {
 		files, dirs, bytes, err := countTree(ctx, fsys, dir, names)
 		return countedMsg{id: id, files: files, dirs: dirs, bytes: bytes, err: err}
@@ -99,9 +100,9 @@ func (m *Model) runDelete(d *deleteDialog) tea.Cmd {
 	p := &m.panes[d.side]
 	ctx, cancel := context.WithCancel(m.ctx)
 	done := &atomic.Int64{}
-	pd := &progressDialog{Progress: dialog.NewProgress(m.newID(), "Deleting from "+p.label(), d.files+d.dirs, done, &m.keys), cancel: cancel}
+	pd := &progressDialog{Progress: dialog.NewProgress(m.newID(), "Deleting from "+p.Label(), d.files+d.dirs, done, &m.keys), cancel: cancel}
 	m.push(pd)
-	fsys, dir, names, sd, id := p.fs, p.path, d.names, d.side, pd.ID()
+	fsys, dir, names, sd, id := p.FS(), p.Path(), d.names, d.side, pd.ID()
 	return tea.Batch(func() tea.Msg {
 		defer cancel()
 		err := deleteAll(ctx, fsys, dir, names, done)

@@ -18,12 +18,12 @@ func (m *Model) startEdit() tea.Cmd {
 	if !ok {
 		return nil
 	}
-	e, ok := p.current()
-	if !ok || e.opens() {
+	e, ok := p.Current()
+	if !ok || e.Opens() {
 		m.status.setInfo("choose a file to edit")
 		return nil
 	}
-	return m.opts.Edit(p.fs, p.fs.Join(p.path, e.name))
+	return m.opts.Edit(p.FS(), p.FS().Join(p.Path(), e.Name()))
 }
 
 // handleEditDone lists the panes again and reports the outcome.
@@ -57,8 +57,8 @@ func (m *Model) handleEditDone(msg EditDoneMsg) tea.Cmd {
 func (m *Model) refreshAll() tea.Cmd {
 	var cmds []tea.Cmd
 	for i := range m.panes {
-		if p := &m.panes[i]; p.fs != nil && p.loaded {
-			cmds = append(cmds, p.refresh(""))
+		if p := &m.panes[i]; p.FS() != nil && p.Loaded() {
+			cmds = append(cmds, p.Refresh(""))
 		}
 	}
 	return tea.Batch(cmds...)

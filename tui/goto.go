@@ -12,6 +12,7 @@ import (
 	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
 	"github.com/ferry-tui/ferry/tui/dialog"
+	"github.com/ferry-tui/ferry/tui/pane"
 )
 
 // maxHints is how many completion candidates the go-to dialog lists.
@@ -28,11 +29,11 @@ type completionMsg struct {
 // startGoto asks for a path to show in the focused pane.
 func (m *Model) startGoto() tea.Cmd {
 	p := m.focused()
-	if p.fs == nil {
+	if p.FS() == nil {
 		m.status.setInfo("no file system in this pane: press " + m.keys.Hosts.Help().Key + " to open a host")
 		return nil
 	}
-	d := m.newInput("Go to (relative to "+p.label()+", ~ is home)", "", m.submitGoto)
+	d := m.newInput("Go to (relative to "+p.Label()+", ~ is home)", "", m.submitGoto)
 	d.Completion()
 	m.push(d)
 	return nil
@@ -47,37 +48,9 @@ func (m *Model) submitGoto(d *inputDialog, value string) tea.Cmd {
 	case "":
 		return cmd
 	case "~":
-		return tea.Batch(cmd, p.home())
+		return tea.Batch(cmd, p.Home())
 	}
-	return tea.Batch(cmd, p.load(p.resolve(v), ""))
-}
-
-// resolve turns what the user typed into a path on the pane's file system:
-// "~/x" is under the home directory (once known), absolute paths stay,
-// the rest is relative to the directory shown.
-func (p *pane) resolve(v string) string {
-	sep := transfer.Separator(p.fs)
-	switch {
-	case v == "~":
-		return p.homeDir
-	case strings.HasPrefix(v, "~"+sep) && p.homeDir != "":
-		return p.fs.Join(p.homeDir, v[2:])
-	case isAbs(v, sep):
-		return p.fs.Join(v)
-	}
-	return p.fs.Join(p.path, v)
-}
-
-// isAbs reports whether v is an absolute path: it starts with "/", or on a
-// file system with `\` separators with a drive letter or a UNC prefix.
-func isAbs(v, sep string) bool {
-	if strings.HasPrefix(v, "/") {
-		return true
-	}
-	if sep != `\` {
-		return false
-	}
-	return strings.HasPrefix(v, `\\`) || len(v) >= 3 && v[1] == ':' && (v[2] == '\\' || v[2] == '/')
+	return tea.Batch(cmd, p.Load(p.Resolve(v), ""))
 }
 
 // complete lists the directory the typed path is in, in a Cmd, to complete
@@ -89,17 +62,17 @@ func (m *Model) complete(msg dialog.CompleteMsg) tea.Cmd {
 	}
 	p := &m.panes[d.side]
 	typed := msg.Typed
-	sep := transfer.Separator(p.fs)
+	sep := transfer.Separator(p.FS())
 	dirPart, prefix := "", typed
 	if i := strings.LastIndex(typed, sep); i >= 0 {
 		dirPart, prefix = typed[:i+1], typed[i+1:]
 	}
-	dir := p.path
+	dir := p.Path()
 	if dirPart != "" {
-		dir = p.resolve(dirPart)
+		dir = p.Resolve(dirPart)
 	}
 	d.compReq = m.newID()
-	fsys, ctx, id := p.fs, m.ctx, d.compReq
+	fsys, ctx, id := p.FS(), m.ctx, d.compReq
 	return func() tea.Msg {
 		names, err := listDirNames(ctx, fsys, dir, prefix)
 		return completionMsg{id: id, typed: typed, names: names, err: err}
@@ -116,7 +89,7 @@ func listDirNames(ctx context.Context, fsys transfer.FS, dir, prefix string) ([]
 	var out []string
 	for _, fi := range infos {
 		n := fi.Name()
-		if (fi.IsDir() || fi.Mode()&fs.ModeSymlink != 0) && strings.HasPrefix(n, prefix) && validateName(n) == nil {
+		if (fi.IsDir() || fi.Mode()&fs.ModeSymlink != 0) && strings.HasPrefix(n, prefix) && pane.ValidateName(n) == nil {
 			out = append(out, n)
 		}
 	}
@@ -138,7 +111,7 @@ func (m *Model) handleCompletion(msg completionMsg) {
 		d.SetErr(text.Sanitize(msg.err.Error()))
 		return
 	}
-	sep := transfer.Separator(m.panes[d.side].fs)
+	sep := transfer.Separator(m.panes[d.side].FS())
 	dirPart := msg.typed[:strings.LastIndex(msg.typed, sep)+1]
 	var safe, hints []string
 	for _, n := range msg.names {

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/pane"
 )
 
 // gotoTree has directories to complete and a file that must not be offered.
@@ -21,7 +21,7 @@ func gotoTree(t *testing.T) string {
 }
 
 // gotoModel opens the tree as "/" of a remote-looking file system.
-func gotoModel(t *testing.T) (*Model, *pane) {
+func gotoModel(t *testing.T) (*Model, *pane.Model) {
 	root := gotoTree(t)
 	m := start(t, Options{Left: &rootedFS{label: "web1", base: root}, Right: &rootedFS{label: "b", base: root}}, 100, 24)
 	return m, &m.panes[leftSide]
@@ -33,43 +33,43 @@ func TestGotoRelativeAbsoluteAndHome(t *testing.T) {
 	inputOpen(t, m, "Go to")
 	typeText(t, m, "projects/alpha")
 	settle(t, m, press(t, m, "enter"))
-	if p.path != "/projects/alpha" || m.top() != nil {
-		t.Fatalf("relative: path %q overlay %T", p.path, m.top())
+	if p.Path() != "/projects/alpha" || m.top() != nil {
+		t.Fatalf("relative: path %q overlay %T", p.Path(), m.top())
 	}
 	press(t, m, ":")
 	typeText(t, m, "../beta")
 	settle(t, m, press(t, m, "enter"))
-	if p.path != "/projects/beta" {
-		t.Errorf("..: path %q", p.path)
+	if p.Path() != "/projects/beta" {
+		t.Errorf("..: path %q", p.Path())
 	}
 	press(t, m, ":")
 	typeText(t, m, "/photos")
 	settle(t, m, press(t, m, "enter"))
-	if p.path != "/photos" {
-		t.Errorf("absolute: path %q", p.path)
+	if p.Path() != "/photos" {
+		t.Errorf("absolute: path %q", p.Path())
 	}
 	press(t, m, ":")
 	typeText(t, m, "~/projects")
 	settle(t, m, press(t, m, "enter"))
-	if p.path != "/projects" {
-		t.Errorf("~/: path %q", p.path)
+	if p.Path() != "/projects" {
+		t.Errorf("~/: path %q", p.Path())
 	}
 	press(t, m, ":")
 	typeText(t, m, "~")
 	settle(t, m, press(t, m, "enter"))
-	if p.path != "/" {
-		t.Errorf("~: path %q", p.path)
+	if p.Path() != "/" {
+		t.Errorf("~: path %q", p.Path())
 	}
 	press(t, m, ":")
 	typeText(t, m, "nowhere")
 	settle(t, m, press(t, m, "enter"))
-	if p.path != "/" || !m.status.isErr || !strings.Contains(m.status.text, "cannot list /nowhere") {
-		t.Errorf("missing: path %q status %q", p.path, m.status.text)
+	if p.Path() != "/" || !m.status.isErr || !strings.Contains(m.status.text, "cannot list /nowhere") {
+		t.Errorf("missing: path %q status %q", p.Path(), m.status.text)
 	}
 	press(t, m, ":")
 	typeText(t, m, "photos")
 	press(t, m, "esc")
-	if m.top() != nil || p.path != "/" {
+	if m.top() != nil || p.Path() != "/" {
 		t.Error("esc did not cancel")
 	}
 }
@@ -117,8 +117,8 @@ func TestGotoCompletion(t *testing.T) {
 		t.Errorf("absolute non-ASCII completion: %q", d.Typed())
 	}
 	settle(t, m, press(t, m, "enter"))
-	if p.path != "/ünïcödé dir" {
-		t.Errorf("path %q", p.path)
+	if p.Path() != "/ünïcödé dir" {
+		t.Errorf("path %q", p.Path())
 	}
 }
 
@@ -152,26 +152,7 @@ func TestStaleCompletionIsDropped(t *testing.T) {
 	}
 }
 
-func TestResolveAndSeparators(t *testing.T) {
-	p := &pane{fs: &rootedFS{}, path: "/a/b", homeDir: "/home/me"}
-	for in, want := range map[string]string{
-		"c": "/a/b/c", "../c": "/a/c", "/x/./y": "/x/y", "~/d": "/home/me/d", "~": "/home/me", "~x": "/a/b/~x",
-	} {
-		if got := p.resolve(in); got != want {
-			t.Errorf("resolve(%q) = %q, want %q", in, got, want)
-		}
-	}
-	if transfer.Separator(&rootedFS{}) != "/" {
-		t.Error("separator")
-	}
-	for v, want := range map[string]bool{`C:\x`: true, `\\srv\s`: true, `x\y`: false, "/x": true} {
-		if got := isAbs(v, `\`); got != want {
-			t.Errorf("isAbs(%q, \\) = %v", v, got)
-		}
-	}
-	if isAbs(`C:\x`, "/") {
-		t.Error("drive letters are not absolute on / file systems")
-	}
+func TestCommonPrefix(t *testing.T) {
 	if got := commonPrefix([]string{"añb", "añc"}); got != "añ" {
 		t.Errorf("commonPrefix = %q", got)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/ferry-tui/ferry/local"
 	"github.com/ferry-tui/ferry/transfer"
 	"github.com/ferry-tui/ferry/tui/internal/tuitest"
+	"github.com/ferry-tui/ferry/tui/pane"
 )
 
 // fixedNow is the injected clock of every test: mid-June 2025, in UTC so
@@ -206,10 +207,10 @@ func drain(cmd tea.Cmd) []tea.Msg {
 }
 
 // loads runs cmd and returns the listings it produced, in order.
-func loads(cmd tea.Cmd) []dirLoadedMsg {
-	var out []dirLoadedMsg
+func loads(cmd tea.Cmd) []pane.LoadedMsg {
+	var out []pane.LoadedMsg
 	for _, msg := range drain(cmd) {
-		if dl, ok := msg.(dirLoadedMsg); ok {
+		if dl, ok := msg.(pane.LoadedMsg); ok {
 			out = append(out, dl)
 		}
 	}
@@ -273,18 +274,12 @@ func start(t testing.TB, opts Options, width, height int) *Model {
 }
 
 // names returns the raw names of a pane's rows, in the order shown.
-func names(p *pane) []string {
-	out := make([]string, len(p.rows))
-	for r, i := range p.rows {
-		out[r] = p.entries[i].name
-	}
-	return out
-}
+func names(p *pane.Model) []string { return p.Names() }
 
 // cursorName returns the name under a pane's cursor.
-func cursorName(p *pane) string {
-	if e, ok := p.current(); ok {
-		return e.name
+func cursorName(p *pane.Model) string {
+	if e, ok := p.Current(); ok {
+		return e.Name()
 	}
 	return ""
 }
@@ -303,15 +298,7 @@ func typeText(t testing.TB, m *Model, s string) tea.Cmd {
 func screen(m *Model) string { return ansi.Strip(m.View().Content) }
 
 // selectedNames returns the raw names selected in p, in the order shown.
-func selectedNames(p *pane) []string {
-	var out []string
-	for _, i := range p.order {
-		if p.selected[i] {
-			out = append(out, p.entries[i].name)
-		}
-	}
-	return out
-}
+func selectedNames(p *pane.Model) []string { return p.SelectedNames() }
 
 // exists reports whether path exists on disk (without following links).
 func exists(path string) bool {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -21,7 +22,7 @@ func TestViewText(t *testing.T) {
 			var text strings.Builder
 			text.WriteString("first\tline \x1b]0;title\a\r\n")
 			for i := range 100 {
-				text.WriteString("line " + itoa(i) + " ünïcödé\n")
+				text.WriteString("line " + strconv.Itoa(i) + " ünïcödé\n")
 			}
 			root := makeTree(t, file{name: "notes.txt", content: text.String()})
 			m := localPair(t, root, root, 80, 24)
@@ -134,7 +135,7 @@ func TestEdit(t *testing.T) {
 	}
 	for _, k := range []string{"e", "f4"} {
 		settle(t, m, press(t, m, "G", k))
-		if gotPath != filepath.Join(root, "a.txt") || gotFS != m.panes[leftSide].fs {
+		if gotPath != filepath.Join(root, "a.txt") || gotFS != m.panes[leftSide].FS() {
 			t.Errorf("%s: Edit got %q", k, gotPath)
 		}
 		if m.status.text != `uploaded \x1b[31m` {

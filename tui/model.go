@@ -19,6 +19,7 @@ import (
 	"github.com/ferry-tui/ferry/transfer"
 	"github.com/ferry-tui/ferry/tui/common"
 	"github.com/ferry-tui/ferry/tui/dialog"
+	"github.com/ferry-tui/ferry/tui/pane"
 	"github.com/ferry-tui/ferry/tui/picker"
 	"github.com/ferry-tui/ferry/tui/queue"
 	"github.com/ferry-tui/ferry/tui/viewer"
@@ -31,7 +32,7 @@ type Model struct {
 	cancel context.CancelFunc
 	opts   Options
 
-	panes [2]pane
+	panes [2]pane.Model
 	focus side
 
 	keys      KeyMap
@@ -80,9 +81,9 @@ func New(opts Options) *Model {
 	}
 	m.help.FullSeparator = "  "
 	m.filterInput.Prompt = "/"
-	m.panes[leftSide] = newPane(ctx, opts.Left, leftSide, &m.keys)
-	m.panes[rightSide] = newPane(ctx, opts.Right, rightSide, &m.keys)
-	m.panes[leftSide].setFocused(true)
+	m.panes[leftSide] = pane.New(ctx, opts.Left, leftSide, &m.keys)
+	m.panes[rightSide] = pane.New(ctx, opts.Right, rightSide, &m.keys)
+	m.panes[leftSide].SetFocused(true)
 	m.setStyles(m.stylesFor(true)) // until the terminal tells us its background
 	return m
 }
@@ -94,8 +95,8 @@ func New(opts Options) *Model {
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{
 		tea.RequestBackgroundColor,
-		m.panes[leftSide].load(m.opts.LeftDir, ""),
-		m.panes[rightSide].load(m.opts.RightDir, ""),
+		m.panes[leftSide].Load(m.opts.LeftDir, ""),
+		m.panes[rightSide].Load(m.opts.RightDir, ""),
 	}
 	if m.opts.Right == nil {
 		cmds = append(cmds, m.openPicker(rightSide))
@@ -124,9 +125,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.handleClick(msg)
 	case tea.MouseWheelMsg:
 		return m.handleWheel(msg)
-	case dirLoadedMsg:
+	case pane.LoadedMsg:
 		return m.handleDirLoaded(msg)
-	case sortedMsg:
+	case pane.SortedMsg:
 		m.handleSorted(msg)
 	case opDoneMsg:
 		return m.handleOpDone(msg)
@@ -222,8 +223,8 @@ func (m *Model) layout() {
 	bodyHeight := max(m.height-m.footerLines(), 0)
 	leftWidth := max(m.width-1, 0) / 2
 	rightWidth := max(m.width-1-leftWidth, 0)
-	m.panes[leftSide].setSize(leftWidth, bodyHeight)
-	m.panes[rightSide].setSize(rightWidth, bodyHeight)
+	m.panes[leftSide].SetSize(leftWidth, bodyHeight)
+	m.panes[rightSide].SetSize(rightWidth, bodyHeight)
 	m.filterInput.SetWidth(max(m.width-2, 1))
 	for _, o := range m.stack {
 		if s, ok := o.(sizer); ok {
@@ -247,7 +248,7 @@ func (m *Model) footerLines() int {
 }
 
 // bodyHeight is how many lines the panes or a full-screen overlay get.
-func (m *Model) bodyHeight() int { return m.panes[leftSide].height }
+func (m *Model) bodyHeight() int { return m.panes[leftSide].Height() }
 
 // handleBackgroundColor rebuilds the styles for a dark or light terminal.
 func (m *Model) handleBackgroundColor(msg tea.BackgroundColorMsg) {
@@ -271,19 +272,19 @@ func (m *Model) stylesFor(isDark bool) Styles {
 // for again once; one that failed because its connection is down is left
 // to the connection line, and the pane is listed again when the
 // connection is back.
-func (m *Model) handleDirLoaded(msg dirLoadedMsg) tea.Cmd {
-	if !msg.side.Valid() {
+func (m *Model) handleDirLoaded(msg pane.LoadedMsg) tea.Cmd {
+	if !msg.Side().Valid() {
 		return nil
 	}
-	p := &m.panes[msg.side]
-	if msg.reqID == p.reqID && msg.err != nil && connLost(msg.err) && m.watchOf(p.fs) != nil && !p.lostRetried {
+	p := &m.panes[msg.Side()]
+	if p.Latest(msg) && msg.Err() != nil && connLost(msg.Err()) && m.watchOf(p.FS()) != nil {
 		// The connection dropped under the listing: ask again, once.
 		// The new request waits for the session to reconnect.
-		cmd := p.load(p.reqDir, p.pending)
-		p.lostRetried = true
-		return cmd
+		if cmd, ok := p.RetryOnce(); ok {
+			return cmd
+		}
 	}
-	cmd, err := p.handleLoaded(msg)
+	cmd, err := p.HandleLoaded(msg)
 	if err != nil && !m.connExplains(p) {
 		m.status.setError(err)
 	}
@@ -291,16 +292,16 @@ func (m *Model) handleDirLoaded(msg dirLoadedMsg) tea.Cmd {
 }
 
 // handleSorted routes a new order to its pane.
-func (m *Model) handleSorted(msg sortedMsg) {
-	if msg.side.Valid() {
-		m.panes[msg.side].handleSorted(msg)
+func (m *Model) handleSorted(msg pane.SortedMsg) {
+	if msg.Side().Valid() {
+		m.panes[msg.Side()].HandleSorted(msg)
 	}
 }
 
 // quit cancels every running request and transfer and ends the program.
 func (m *Model) quit() tea.Cmd {
 	for i := range m.panes {
-		m.panes[i].close()
+		m.panes[i].Close()
 	}
 	if m.xfer.engine != nil {
 		m.xfer.engine.CancelAll()
@@ -314,12 +315,12 @@ func (m *Model) quit() tea.Cmd {
 // setFocus gives the keys to the pane on side s.
 func (m *Model) setFocus(s side) {
 	m.focus = s
-	m.panes[leftSide].setFocused(s == leftSide)
-	m.panes[rightSide].setFocused(s == rightSide)
+	m.panes[leftSide].SetFocused(s == leftSide)
+	m.panes[rightSide].SetFocused(s == rightSide)
 }
 
 // focused returns the pane with the focus.
-func (m *Model) focused() *pane { return &m.panes[m.focus] }
+func (m *Model) focused() *pane.Model { return &m.panes[m.focus] }
 
 // setStyles installs st everywhere it is used.
 func (m *Model) setStyles(st Styles) {

@@ -30,9 +30,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	return m.handleListKey(msg)
 }
 
-// handleListKey handles a key in the file list of the focused pane.
+// handleListKey handles a key in the file list: the root's own keys
+// first, then the focused pane's, then the keys that open a dialog.
 func (m *Model) handleListKey(msg tea.KeyPressMsg) tea.Cmd {
-	p, k := m.focused(), &m.keys
+	k := &m.keys
 	switch {
 	case key.Matches(msg, k.Quit):
 		return m.askQuit()
@@ -41,43 +42,14 @@ func (m *Model) handleListKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.layout()
 	case key.Matches(msg, k.SwitchPane):
 		m.setFocus(m.focus.Other())
-	case key.Matches(msg, k.Up):
-		p.moveCursor(-1)
-	case key.Matches(msg, k.Down):
-		p.moveCursor(1)
-	case key.Matches(msg, k.Top):
-		p.top()
-	case key.Matches(msg, k.Bottom):
-		p.bottom()
-	case key.Matches(msg, k.PageUp):
-		p.page(-1)
-	case key.Matches(msg, k.PageDown):
-		p.page(1)
-	case key.Matches(msg, k.Open):
-		return p.open()
-	case key.Matches(msg, k.Parent):
-		return p.parent()
-	case key.Matches(msg, k.Select):
-		p.toggleSelect()
-	case key.Matches(msg, k.InvertSelection):
-		p.invertSelection()
-	case key.Matches(msg, k.SelectAll):
-		p.selectAll()
 	case key.Matches(msg, k.StopReconnect) && m.canStopReconnect():
 		m.stopReconnects()
-	case key.Matches(msg, k.ClearSelection):
-		m.handleEscape(p)
-	case key.Matches(msg, k.Hidden):
-		p.toggleHidden()
-	case key.Matches(msg, k.Sort):
-		return p.cycleSort()
-	case key.Matches(msg, k.Reverse):
-		return p.reverseSort()
 	case key.Matches(msg, k.Refresh):
-		return m.refreshPane(p)
-	case key.Matches(msg, k.Home):
-		return p.home()
+		return m.refreshPane(m.focused())
 	default:
+		if cmd, ok := m.focused().Update(msg); ok {
+			return cmd
+		}
 		return m.handleCommandKey(msg)
 	}
 	return nil
@@ -116,16 +88,6 @@ func (m *Model) handleCommandKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// handleEscape clears the selection or, when nothing is selected, a filter
-// that was kept.
-func (m *Model) handleEscape(p *pane) {
-	if p.nSel > 0 {
-		p.clearSelection()
-		return
-	}
-	p.clearFilter()
-}
-
 // askQuit quits, or asks first when transfers are queued or running.
 func (m *Model) askQuit() tea.Cmd {
 	if m.xfer.engine == nil {
@@ -155,11 +117,11 @@ func (m *Model) askQuit() tea.Cmd {
 // startFilter opens the live filter input for the focused pane.
 func (m *Model) startFilter() tea.Cmd {
 	p := m.focused()
-	if !p.loaded {
+	if !p.Loaded() {
 		return nil
 	}
 	m.filtering = true
-	m.filterInput.SetValue(p.filter)
+	m.filterInput.SetValue(p.Filter())
 	return nil
 }
 
@@ -169,20 +131,20 @@ func (m *Model) handleFilterKey(msg tea.KeyPressMsg) tea.Cmd {
 	p := m.focused()
 	switch {
 	case key.Matches(msg, m.keys.Submit):
-		p.top()
+		p.Top()
 		return m.endFilter()
 	case key.Matches(msg, m.keys.Cancel):
-		p.clearFilter()
+		p.ClearFilter()
 		return m.endFilter()
 	case msg.Code == tea.KeyUp:
-		p.moveCursor(-1)
+		p.MoveCursor(-1)
 		return nil
 	case msg.Code == tea.KeyDown:
-		p.moveCursor(1)
+		p.MoveCursor(1)
 		return nil
 	}
 	m.filterInput.Update(msg)
-	p.setFilter(m.filterInput.Value())
+	p.SetFilter(m.filterInput.Value())
 	return nil
 }
 
@@ -203,7 +165,7 @@ func (m *Model) handlePaste(msg tea.PasteMsg) tea.Cmd {
 	}
 	if m.filtering {
 		m.filterInput.Update(msg)
-		m.focused().setFilter(m.filterInput.Value())
+		m.focused().SetFilter(m.filterInput.Value())
 	}
 	return nil
 }

@@ -25,7 +25,7 @@ func (m *Model) paneAt(x, y int) (side, int, bool) {
 	if m.top() != nil || m.question != nil || y < 0 || y >= m.bodyHeight() {
 		return 0, 0, false
 	}
-	lw := m.panes[leftSide].width
+	lw := m.panes[leftSide].Width()
 	s := leftSide
 	switch {
 	case x < lw:
@@ -35,8 +35,8 @@ func (m *Model) paneAt(x, y int) (side, int, bool) {
 		return 0, 0, false // the separator
 	}
 	p := &m.panes[s]
-	row := p.offset + y - 1
-	if y == 0 || row >= len(p.rows) {
+	row := p.Offset() + y - 1
+	if y == 0 || row >= p.Rows() {
 		row = -1
 	}
 	return s, row, true
@@ -59,14 +59,13 @@ func (m *Model) handleClick(msg tea.MouseClickMsg) tea.Cmd {
 		return nil
 	}
 	p := &m.panes[s]
-	p.cursor = row
-	p.clampCursor()
+	p.SetCursor(row)
 	now := m.now()
 	last := m.lastClick
 	m.lastClick = click{side: s, row: row, at: now}
 	if last.row == row && last.side == s && now.Sub(last.at) <= doubleClick {
 		m.lastClick = click{row: -1}
-		return p.open()
+		return p.Open()
 	}
 	return nil
 }
@@ -90,7 +89,7 @@ func (m *Model) handleWheel(msg tea.MouseWheelMsg) tea.Cmd {
 		return cmd
 	}
 	if s, _, ok := m.paneAt(msg.X, msg.Y); ok {
-		m.panes[s].scroll(delta)
+		m.panes[s].Scroll(delta)
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/pane"
 )
 
 // opDoneMsg reports a finished mkdir, rename or chmod.
@@ -23,32 +24,11 @@ type opDoneMsg struct {
 	info       string // status message on success
 }
 
-// nameError is a name the user typed that cannot be used.
-type nameError struct{ reason string }
-
-// Error returns the reason.
-func (e *nameError) Error() string { return e.reason }
-
-// validateName refuses names that are not a single path element.
-func validateName(name string) error {
-	switch {
-	case name == "":
-		return &nameError{"a name cannot be empty"}
-	case name == "." || name == "..":
-		return &nameError{`"` + name + `" is not a name`}
-	case strings.ContainsRune(name, '/'):
-		return &nameError{"a name cannot contain /"}
-	case strings.ContainsRune(name, 0):
-		return &nameError{"a name cannot contain a NUL byte"}
-	}
-	return nil
-}
-
 // actionPane returns the focused pane when it can be acted on; otherwise
 // it says why not in the status line.
-func (m *Model) actionPane() (*pane, bool) {
+func (m *Model) actionPane() (*pane.Model, bool) {
 	p := m.focused()
-	if p.fs == nil || !p.loaded {
+	if p.FS() == nil || !p.Loaded() {
 		m.status.setInfo("nothing to act on here")
 		return nil, false
 	}
@@ -61,7 +41,7 @@ func (m *Model) startMkdir() tea.Cmd {
 	if !ok {
 		return nil
 	}
-	d := m.newInput("New directory in "+p.label(), "", m.submitMkdir)
+	d := m.newInput("New directory in "+p.Label(), "", m.submitMkdir)
 	m.push(d)
 	return nil
 }
@@ -69,12 +49,12 @@ func (m *Model) startMkdir() tea.Cmd {
 // submitMkdir creates the directory.
 func (m *Model) submitMkdir(d *inputDialog, value string) tea.Cmd {
 	name := value
-	if err := validateName(name); err != nil {
+	if err := pane.ValidateName(name); err != nil {
 		d.SetErr(err.Error())
 		return nil
 	}
 	p := &m.panes[d.side]
-	fsys, dir, ctx := p.fs, p.path, m.ctx
+	fsys, dir, ctx := p.FS(), p.Path(), m.ctx
 	return tea.Batch(m.closed(d), func() tea.Msg {
 		err := fsys.Mkdir(ctx, fsys.Join(dir, name), 0o755)
 		return opDoneMsg{fs: fsys, dir: dir, side: d.side, err: err, selectName: name}
@@ -88,7 +68,7 @@ func (m *Model) startRename() tea.Cmd {
 	if !ok {
 		return nil
 	}
-	targets := p.targets()
+	targets := p.Targets()
 	switch {
 	case len(targets) == 0:
 		return nil
@@ -97,8 +77,8 @@ func (m *Model) startRename() tea.Cmd {
 		return nil
 	}
 	e := targets[0]
-	d := m.newInput("Rename "+e.display+" to", e.name, m.submitRename)
-	d.names = []string{e.name}
+	d := m.newInput("Rename "+e.Display()+" to", e.Name(), m.submitRename)
+	d.names = []string{e.Name()}
 	m.push(d)
 	return nil
 }
@@ -109,31 +89,21 @@ func (m *Model) submitRename(d *inputDialog, value string) tea.Cmd {
 	if name == old {
 		return m.closed(d)
 	}
-	if err := validateName(name); err != nil {
+	if err := pane.ValidateName(name); err != nil {
 		d.SetErr(err.Error())
 		return nil
 	}
 	p := &m.panes[d.side]
-	if p.hasName(name) {
+	if p.HasName(name) {
 		d.SetErr(text.Sanitize(name) + " already exists")
 		return nil
 	}
-	fsys, dir, ctx := p.fs, p.path, m.ctx
+	fsys, dir, ctx := p.FS(), p.Path(), m.ctx
 	return tea.Batch(m.closed(d), func() tea.Msg {
 		from, to := fsys.Join(dir, old), fsys.Join(dir, name)
 		err := transfer.RenameNoReplace(ctx, fsys, from, to)
 		return opDoneMsg{fs: fsys, dir: dir, side: d.side, err: err, selectName: name}
 	})
-}
-
-// hasName reports whether the listing holds an entry named name.
-func (p *pane) hasName(name string) bool {
-	for i := range p.entries {
-		if p.entries[i].name == name {
-			return true
-		}
-	}
-	return false
 }
 
 // startChmod asks for octal permission bits for the targets, prefilled
@@ -143,12 +113,12 @@ func (m *Model) startChmod() tea.Cmd {
 	if !ok {
 		return nil
 	}
-	targets := p.targets()
+	targets := p.Targets()
 	if len(targets) == 0 {
 		return nil
 	}
-	d := m.newInput("Permissions (octal) for "+describe(targets), octalMode(targets[0].mode), m.submitChmod)
-	d.names = rawNames(targets)
+	d := m.newInput("Permissions (octal) for "+pane.Describe(targets), octalMode(targets[0].Mode()), m.submitChmod)
+	d.names = pane.RawNames(targets)
 	m.push(d)
 	return nil
 }
@@ -161,7 +131,7 @@ func (m *Model) submitChmod(d *inputDialog, value string) tea.Cmd {
 		return nil
 	}
 	p := &m.panes[d.side]
-	fsys, dir, ctx, targets := p.fs, p.path, m.ctx, d.names
+	fsys, dir, ctx, targets := p.FS(), p.Path(), m.ctx, d.names
 	return tea.Batch(m.closed(d), func() tea.Msg {
 		for _, n := range targets {
 			if err := fsys.Chmod(ctx, fsys.Join(dir, n), mode); err != nil {
@@ -192,7 +162,7 @@ func parseOctalMode(s string) (fs.FileMode, error) {
 	s = strings.TrimSpace(s)
 	v, err := strconv.ParseUint(s, 8, 32)
 	if err != nil || v > 0o7777 || s == "" {
-		return 0, &nameError{"permissions are 3 or 4 octal digits, like 644 or 0755"}
+		return 0, &pane.NameError{Reason: "permissions are 3 or 4 octal digits, like 644 or 0755"}
 	}
 	mode := fs.FileMode(v & 0o777)
 	if v&0o4000 != 0 {
@@ -218,47 +188,17 @@ func (m *Model) handleOpDone(msg opDoneMsg) tea.Cmd {
 	var cmds []tea.Cmd
 	for s := range m.panes {
 		p := &m.panes[s]
-		if !sameFS(p.fs, msg.fs) || p.path != msg.dir || !p.loaded {
+		if !sameFS(p.FS(), msg.fs) || p.Path() != msg.dir || !p.Loaded() {
 			continue
 		}
 		if msg.clearSel && msg.err == nil && side(s) == msg.side {
-			p.clearSelection()
+			p.ClearSelection()
 		}
 		sel := ""
 		if side(s) == msg.side && msg.err == nil {
 			sel = msg.selectName
 		}
-		cmds = append(cmds, p.refresh(sel))
+		cmds = append(cmds, p.Refresh(sel))
 	}
 	return tea.Batch(cmds...)
-}
-
-// rawNames returns the raw names of entries.
-func rawNames(es []*entry) []string {
-	out := make([]string, len(es))
-	for i, e := range es {
-		out[i] = e.name
-	}
-	return out
-}
-
-// describe names what an operation acts on: the entry itself when there is
-// one, else how many.
-func describe(es []*entry) string {
-	if len(es) == 1 {
-		return es[0].display
-	}
-	dirs := 0
-	for _, e := range es {
-		if e.opens() {
-			dirs++
-		}
-	}
-	switch {
-	case dirs == 0:
-		return text.Plural(len(es), "file")
-	case dirs == len(es):
-		return text.Plural(len(es), "directory")
-	}
-	return text.Plural(len(es), "entry")
 }

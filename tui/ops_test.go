@@ -125,7 +125,7 @@ func TestRename(t *testing.T) {
 			root := opsTree(t)
 			m := localPair(t, root, root, 100, 20)
 			p := &m.panes[leftSide]
-			p.cursor = p.rowOf("name with spaces.txt")
+			p.SetCursor(p.RowOf("name with spaces.txt"))
 			press(t, m, k)
 			d := inputOpen(t, m, "Rename")
 			if d.Typed() != "name with spaces.txt" {
@@ -148,7 +148,7 @@ func TestRenameKeepsRawNameWhenUnchanged(t *testing.T) {
 	root := opsTree(t)
 	m := localPair(t, root, root, 100, 20)
 	p := &m.panes[leftSide]
-	p.cursor = p.rowOf("esc\x1b[7mape.txt")
+	p.SetCursor(p.RowOf("esc\x1b[7mape.txt"))
 	press(t, m, "r")
 	d := inputOpen(t, m, "Rename")
 	if d.Typed() != `esc\x1b[7mape.txt` {
@@ -176,7 +176,7 @@ func TestRenameRefusesExistingNames(t *testing.T) {
 	root := opsTree(t)
 	m := localPair(t, root, root, 100, 20)
 	p := &m.panes[leftSide]
-	p.cursor = p.rowOf("ünïcödé.txt")
+	p.SetCursor(p.RowOf("ünïcödé.txt"))
 	press(t, m, "r", "ctrl+u")
 	typeText(t, m, "name with spaces.txt")
 	if cmd := press(t, m, "enter"); cmd != nil {
@@ -222,7 +222,7 @@ func TestChmod(t *testing.T) {
 	root := opsTree(t)
 	m := localPair(t, root, root, 120, 20)
 	p := &m.panes[leftSide]
-	p.cursor = p.rowOf("ünïcödé.txt")
+	p.SetCursor(p.RowOf("ünïcödé.txt"))
 	press(t, m, "p")
 	d := inputOpen(t, m, "Permissions")
 	if d.Typed() != "644" {
@@ -255,7 +255,7 @@ func TestChmod(t *testing.T) {
 			t.Errorf("%s: mode %v, %v", n, fi.Mode(), err)
 		}
 	}
-	if p.nSel != 0 {
+	if p.NSel() != 0 {
 		t.Error("selection kept after chmod")
 	}
 }
@@ -277,7 +277,7 @@ func TestDeleteFileConfirmKeys(t *testing.T) {
 				root := opsTree(t)
 				m := localPair(t, root, root, 100, 20)
 				p := &m.panes[leftSide]
-				p.cursor = p.rowOf("name with spaces.txt")
+				p.SetCursor(p.RowOf("name with spaces.txt"))
 				if cmd := press(t, m, k); cmd != nil {
 					t.Fatal("a file needs no count")
 				}
@@ -356,7 +356,7 @@ func TestDeleteSelection(t *testing.T) {
 	root := opsTree(t)
 	m := localPair(t, root, root, 100, 20)
 	p := &m.panes[leftSide]
-	p.cursor = p.rowOf("name with spaces.txt")
+	p.SetCursor(p.RowOf("name with spaces.txt"))
 	press(t, m, "space", "space") // and ünïcödé
 	settle(t, m, press(t, m, "f8"))
 	if !strings.Contains(screen(m), "Delete 2 files") {
@@ -369,7 +369,7 @@ func TestDeleteSelection(t *testing.T) {
 	if !exists(filepath.Join(root, "esc\x1b[7mape.txt")) {
 		t.Error("the entry under the cursor was deleted too")
 	}
-	if p.nSel != 0 {
+	if p.NSel() != 0 {
 		t.Error("selection kept")
 	}
 }

@@ -94,8 +94,8 @@ func TestPickerLocalEntry(t *testing.T) {
 	m := pickerModel(t, nil)
 	settle(t, m, press(t, m, "enter"))
 	p := &m.panes[rightSide]
-	if m.top() != nil || p.fs == nil || p.fs.Label() != "local" || !p.loaded || m.focus != rightSide {
-		t.Fatalf("overlay %T, right pane %v loaded %v, focus %v", m.top(), p.fs, p.loaded, m.focus)
+	if m.top() != nil || p.FS() == nil || p.FS().Label() != "local" || !p.Loaded() || m.focus != rightSide {
+		t.Fatalf("overlay %T, right pane %v loaded %v, focus %v", m.top(), p.FS(), p.Loaded(), m.focus)
 	}
 }
 
@@ -156,7 +156,7 @@ func TestConnectSuccessAndFailure(t *testing.T) {
 	press(t, m, "up") // web1
 	settle(t, m, press(t, m, "enter"))
 	p := &m.panes[rightSide]
-	if m.top() != nil || p.fs == nil || p.fs.Label() != "web1" || !slices.Equal(names(p), []string{"remote file.txt"}) {
+	if m.top() != nil || p.FS() == nil || p.FS().Label() != "web1" || !slices.Equal(names(p), []string{"remote file.txt"}) {
 		t.Fatalf("after connecting: overlay %T, pane %q", m.top(), names(p))
 	}
 	if !strings.Contains(screen(m), "web1:/") {
@@ -165,8 +165,8 @@ func TestConnectSuccessAndFailure(t *testing.T) {
 	// Replacing it closes it; the local file system is never closed.
 	settle(t, m, press(t, m, "o"))
 	settle(t, m, press(t, m, "enter")) // local
-	if closed.Load() != 1 || m.panes[rightSide].fs.Label() != "local" {
-		t.Errorf("closed %d times; right pane %s", closed.Load(), m.panes[rightSide].fs.Label())
+	if closed.Load() != 1 || m.panes[rightSide].FS().Label() != "local" {
+		t.Errorf("closed %d times; right pane %s", closed.Load(), m.panes[rightSide].FS().Label())
 	}
 	if calls != 2 {
 		t.Errorf("Connect called %d times", calls)
@@ -210,7 +210,7 @@ func TestAskSecret(t *testing.T) {
 		t.Errorf("secret not masked:\n%s", screen(m))
 	}
 	r.press("enter")
-	r.waitFor("the connection", func() bool { return m.top() == nil && m.panes[rightSide].loaded })
+	r.waitFor("the connection", func() bool { return m.top() == nil && m.panes[rightSide].Loaded() })
 	if err := <-got; err != nil || secret != "hunter2" {
 		t.Errorf("AskSecret = %q, %v", secret, err)
 	}
@@ -265,7 +265,7 @@ func TestAskHostKey(t *testing.T) {
 				t.Errorf("answer %v, %v; want %v", ok, err, tt.want)
 			}
 			if tt.want {
-				r.waitFor("the connection", func() bool { return m.panes[rightSide].loaded })
+				r.waitFor("the connection", func() bool { return m.panes[rightSide].Loaded() })
 			} else {
 				r.waitFor("the picker", func() bool { _, ok := m.top().(*picker.Model); return ok })
 				if !strings.Contains(screen(m), "host key not accepted") {
@@ -343,7 +343,7 @@ func TestAskCancel(t *testing.T) {
 			if !strings.Contains(screen(m), "connection to web1 cancelled") {
 				t.Errorf("screen:\n%s", screen(m))
 			}
-			if m.panes[rightSide].fs != nil {
+			if m.panes[rightSide].FS() != nil {
 				t.Error("a file system was installed")
 			}
 		})

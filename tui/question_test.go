@@ -109,7 +109,7 @@ func TestBackgroundQuestionEscCancels(t *testing.T) {
 	if a := got(t, ch); !errors.Is(a.err, ErrCancelled) {
 		t.Fatalf("AskSecret after esc: %v, want ErrCancelled", a.err)
 	}
-	w := m.panes[rightSide].fs.(*stopFS)
+	w := m.panes[rightSide].FS().(*stopFS)
 	if m.question != nil || w.stops.Load() != 0 {
 		t.Errorf("after esc: question %v, %d stops (esc answers the dialog only)", m.question != nil, w.stops.Load())
 	}

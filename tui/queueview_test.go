@@ -246,13 +246,13 @@ func TestStripPollsOnlyWhileActive(t *testing.T) {
 	right := t.TempDir()
 	g := &gateFS{FS: local.New(), release: make(chan struct{})}
 	m, r, e := engineModel(t, g, local.New(), left, right, 100, 24)
-	if m.xfer.shown || m.panes[leftSide].height != 24-2 {
-		t.Fatalf("strip shown before any job (pane height %d)", m.panes[leftSide].height)
+	if m.xfer.shown || m.panes[leftSide].Height() != 24-2 {
+		t.Fatalf("strip shown before any job (pane height %d)", m.panes[leftSide].Height())
 	}
 	copyAll(t, r)
 	r.waitFor("running jobs", func() bool { return m.xfer.snap.States[transfer.Running] == 3 })
-	if !m.xfer.ticking || !m.xfer.shown || m.panes[leftSide].height != 24-3 {
-		t.Errorf("ticking %v, shown %v, pane height %d", m.xfer.ticking, m.xfer.shown, m.panes[leftSide].height)
+	if !m.xfer.ticking || !m.xfer.shown || m.panes[leftSide].Height() != 24-3 {
+		t.Errorf("ticking %v, shown %v, pane height %d", m.xfer.ticking, m.xfer.shown, m.panes[leftSide].Height())
 	}
 	strip := strings.Split(screen(m), "\n")[24-3]
 	if !strings.HasPrefix(strip, " 3 active jobs · 0/3 files · 0/5.9K · ") {

@@ -263,7 +263,7 @@ func (x *transfers) dropConflicts(drop func(pendingConflict) bool) {
 // markDirty marks the panes showing dir on fsys to be listed again.
 func (m *Model) markDirty(fsys transfer.FS, dir string) {
 	for i := range m.panes {
-		if p := &m.panes[i]; p.fs != nil && p.loaded && p.path == dir && sameLocation(p.fs, fsys) {
+		if p := &m.panes[i]; p.FS() != nil && p.Loaded() && p.Path() == dir && sameLocation(p.FS(), fsys) {
 			m.xfer.dirty[i] = true
 		}
 	}
@@ -279,7 +279,7 @@ func (m *Model) markBatchDirty(b *batchInfo) {
 		}
 		for i := range m.panes {
 			p := &m.panes[i]
-			if p.fs != nil && p.loaded && sameLocation(p.fs, b.dst) && transfer.Within(it.Dst, p.path, transfer.Separator(p.fs)) {
+			if p.FS() != nil && p.Loaded() && sameLocation(p.FS(), b.dst) && transfer.Within(it.Dst, p.Path(), transfer.Separator(p.FS())) {
 				m.xfer.dirty[i] = true
 			}
 		}
@@ -311,11 +311,11 @@ func (m *Model) refreshDirty() tea.Cmd {
 		p := &m.panes[i]
 		switch {
 		case !m.xfer.dirty[i]:
-		case p.fs == nil || !p.loaded:
+		case p.FS() == nil || !p.Loaded():
 			m.xfer.dirty[i] = false
-		case !p.loading:
+		case !p.Loading():
 			m.xfer.dirty[i] = false
-			cmds = append(cmds, p.refresh(""))
+			cmds = append(cmds, p.Refresh(""))
 		}
 	}
 	return tea.Batch(cmds...)
@@ -349,7 +349,7 @@ func (m *Model) closeUnused() tea.Cmd {
 		switch {
 		case x.uses(f):
 			kept = append(kept, f)
-		case !sameFS(m.panes[leftSide].fs, f) && !sameFS(m.panes[rightSide].fs, f):
+		case !sameFS(m.panes[leftSide].FS(), f) && !sameFS(m.panes[rightSide].FS(), f):
 			cmds = append(cmds, closeFS(f))
 		}
 	}

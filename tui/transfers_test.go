@@ -55,9 +55,11 @@ func engineModel(t *testing.T, lfs, rfs transfer.FS, left, right string, width, 
 func cursorTo(t *testing.T, m *Model, name string) {
 	t.Helper()
 	p := m.focused()
-	if p.cursor = p.rowOf(name); p.cursor < 0 {
+	row := p.RowOf(name)
+	if row < 0 {
 		t.Fatalf("%q not listed: %q", name, names(p))
 	}
+	p.SetCursor(row)
 }
 
 // selectNames selects names in the focused pane.
@@ -152,7 +154,7 @@ func TestCopyFileAndTree(t *testing.T) {
 			if content(filepath.Join(left, "a.txt")) != "alpha" || !exists(filepath.Join(left, "tree", "x.txt")) {
 				t.Error("a copy touched its sources")
 			}
-			if m.panes[leftSide].nSel != 0 {
+			if m.panes[leftSide].NSel() != 0 {
 				t.Error("selection kept after the copy was submitted")
 			}
 			r.waitFor("the destination pane to list the copies", func() bool {

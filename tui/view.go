@@ -197,8 +197,8 @@ func (m *Model) shortHelp(bs []key.Binding) string {
 // windowTitle names the focused pane's location.
 func (m *Model) windowTitle() string {
 	p := m.focused()
-	if p.fs == nil || p.path == "" {
+	if p.FS() == nil || p.Path() == "" {
 		return "ferry"
 	}
-	return "ferry " + p.label()
+	return "ferry " + p.Label()
 }

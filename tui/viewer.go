@@ -13,15 +13,15 @@ func (m *Model) startView() tea.Cmd {
 	if !ok {
 		return nil
 	}
-	e, ok := p.current()
-	if !ok || e.opens() {
+	e, ok := p.Current()
+	if !ok || e.Opens() {
 		m.status.setInfo("choose a file to view")
 		return nil
 	}
-	full := p.fs.Join(p.path, e.name)
-	v := viewer.New(m.newID(), text.Sanitize(p.fs.Label())+":"+text.Sanitize(full), e.size, &m.keys)
+	full := p.FS().Join(p.Path(), e.Name())
+	v := viewer.New(m.newID(), text.Sanitize(p.FS().Label())+":"+text.Sanitize(full), e.Size(), &m.keys)
 	m.push(v)
-	return viewer.Read(m.ctx, p.fs, full, v.ID())
+	return viewer.Read(m.ctx, p.FS(), full, v.ID())
 }
 
 // handleViewerLoaded shows the data, or closes the viewer with the error.

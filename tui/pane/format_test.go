@@ -1,4 +1,4 @@
-package tui
+package pane
 
 import (
 	"io/fs"

@@ -1,4 +1,4 @@
-package tui
+package pane
 
 import (
 	"cmp"
@@ -47,7 +47,7 @@ func (s sortSpec) label() string {
 // directories (and links to them) first, then files, each group by the key,
 // ties broken by the lower-cased name, then the exact bytes, so the order
 // is total. It only reads entries.
-func sortOrder(entries []entry, spec sortSpec) []int32 {
+func sortOrder(entries []Entry, spec sortSpec) []int32 {
 	order := make([]int32, len(entries))
 	for i := range order {
 		order[i] = int32(i)
@@ -59,8 +59,8 @@ func sortOrder(entries []entry, spec sortSpec) []int32 {
 }
 
 // compareEntries orders a and b for spec.
-func compareEntries(a, b *entry, spec sortSpec) int {
-	if ad, bd := a.opens(), b.opens(); ad != bd {
+func compareEntries(a, b *Entry, spec sortSpec) int {
+	if ad, bd := a.Opens(), b.Opens(); ad != bd {
 		if ad {
 			return -1
 		}

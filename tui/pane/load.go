@@ -1,4 +1,4 @@
-package tui
+package pane
 
 import (
 	"context"
@@ -9,24 +9,25 @@ import (
 
 	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/common"
 )
 
-// dirLoadedMsg carries the result of listing a directory back to the pane
-// that asked for it. A pane drops it when reqID is not its latest request.
-type dirLoadedMsg struct {
-	side    side
+// LoadedMsg carries the result of listing a directory back to the pane
+// that asked for it. A Model drops it when reqID is not its latest request.
+type LoadedMsg struct {
+	side    common.Side
 	reqID   uint64
 	path    string   // the directory listed; resolved when the request had none
 	home    bool     // path is the file system's home directory
-	entries []entry  // in no particular order; nil on error
+	entries []Entry  // in no particular order; nil on error
 	order   []int32  // entries sorted by spec
 	spec    sortSpec // the order the listing was sorted in
 	err     error    // a *listError
 }
 
-// sortedMsg carries a new order of a pane's current listing.
-type sortedMsg struct {
-	side  side
+// SortedMsg carries a new order of a pane's current listing.
+type SortedMsg struct {
+	side  common.Side
 	reqID uint64 // the pane's sort request
 	gen   uint64 // the listing generation that was sorted
 	spec  sortSpec
@@ -59,11 +60,11 @@ func (e *listError) Unwrap() error { return e.err }
 
 // loadDir returns a Cmd that lists path on fsys (its home directory when
 // path is empty), reads the targets of symbolic links, sorts the entries by
-// spec and reports a dirLoadedMsg. It captures everything it needs and
+// spec and reports a LoadedMsg. It captures everything it needs and
 // touches no model state.
-func loadDir(ctx context.Context, fsys transfer.FS, sd side, reqID uint64, path string, spec sortSpec) tea.Cmd {
+func loadDir(ctx context.Context, fsys transfer.FS, sd common.Side, reqID uint64, path string, spec sortSpec) tea.Cmd {
 	return func() tea.Msg {
-		msg := dirLoadedMsg{side: sd, reqID: reqID, path: path, spec: spec}
+		msg := LoadedMsg{side: sd, reqID: reqID, path: path, spec: spec}
 		if path == "" {
 			home, err := fsys.Home(ctx)
 			if err != nil {
@@ -79,7 +80,7 @@ func loadDir(ctx context.Context, fsys transfer.FS, sd side, reqID uint64, path 
 		}
 		entries := newEntries(infos)
 		for i := range entries {
-			if entries[i].isLink() {
+			if entries[i].IsLink() {
 				resolveLink(ctx, fsys, fsys.Join(path, entries[i].name), &entries[i])
 			}
 		}
@@ -91,7 +92,7 @@ func loadDir(ctx context.Context, fsys transfer.FS, sd side, reqID uint64, path 
 
 // resolveLink fills in a symbolic link's target and whether it leads to a
 // directory. A link that cannot be read or followed keeps what Lstat said.
-func resolveLink(ctx context.Context, fsys transfer.FS, full string, e *entry) {
+func resolveLink(ctx context.Context, fsys transfer.FS, full string, e *Entry) {
 	if target, err := fsys.Readlink(ctx, full); err == nil {
 		e.target = text.Sanitize(target)
 	}
@@ -108,8 +109,8 @@ func resolveLink(ctx context.Context, fsys transfer.FS, full string, e *entry) {
 
 // sortCmd returns a Cmd that orders entries by spec off the Update path.
 // entries are only read.
-func sortCmd(entries []entry, sd side, reqID, gen uint64, spec sortSpec) tea.Cmd {
+func sortCmd(entries []Entry, sd common.Side, reqID, gen uint64, spec sortSpec) tea.Cmd {
 	return func() tea.Msg {
-		return sortedMsg{side: sd, reqID: reqID, gen: gen, spec: spec, order: sortOrder(entries, spec)}
+		return SortedMsg{side: sd, reqID: reqID, gen: gen, spec: spec, order: sortOrder(entries, spec)}
 	}
 }

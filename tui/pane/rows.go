@@ -1,11 +1,11 @@
-package tui
+package pane
 
 import "strings"
 
 // rebuildRows recomputes the rows shown from the sorted order, the hidden
 // files setting and the filter. It is linear in the listing and allocates
 // only when rows must grow.
-func (p *pane) rebuildRows() {
+func (p *Model) rebuildRows() {
 	rows := p.rows[:0]
 	if cap(rows) < len(p.order) {
 		rows = make([]int32, 0, len(p.order))
@@ -25,15 +25,15 @@ func (p *pane) rebuildRows() {
 }
 
 // shows reports whether e passes the hidden files setting and the filter.
-func (p *pane) shows(e *entry) bool {
+func (p *Model) shows(e *Entry) bool {
 	if !p.showHidden && e.isHidden() {
 		return false
 	}
 	return p.filter == "" || strings.Contains(e.lower, p.filter)
 }
 
-// current returns the entry under the cursor.
-func (p *pane) current() (*entry, bool) {
+// Current returns the entry under the cursor.
+func (p *Model) Current() (*Entry, bool) {
 	i, ok := p.currentIndex()
 	if !ok {
 		return nil, false
@@ -42,15 +42,15 @@ func (p *pane) current() (*entry, bool) {
 }
 
 // currentIndex returns the index into entries of the row under the cursor.
-func (p *pane) currentIndex() (int32, bool) {
+func (p *Model) currentIndex() (int32, bool) {
 	if p.cursor < 0 || p.cursor >= len(p.rows) {
 		return 0, false
 	}
 	return p.rows[p.cursor], true
 }
 
-// rowOf returns the row showing the entry named name, or -1.
-func (p *pane) rowOf(name string) int {
+// RowOf returns the row showing the entry named name, or -1.
+func (p *Model) RowOf(name string) int {
 	if name == "" {
 		return -1
 	}
@@ -63,7 +63,7 @@ func (p *pane) rowOf(name string) int {
 }
 
 // cursorToIndex puts the cursor on the row of entry i, if shown.
-func (p *pane) cursorToIndex(i int32) {
+func (p *Model) cursorToIndex(i int32) {
 	for r, j := range p.rows {
 		if j == i {
 			p.cursor = r
@@ -73,25 +73,25 @@ func (p *pane) cursorToIndex(i int32) {
 	p.clampCursor()
 }
 
-// moveCursor moves the cursor by delta rows, stopping at either end.
-func (p *pane) moveCursor(delta int) {
+// MoveCursor moves the cursor by delta rows, stopping at either end.
+func (p *Model) MoveCursor(delta int) {
 	p.cursor += delta
 	p.clampCursor()
 }
 
-// top and bottom put the cursor on the first or last row.
-func (p *pane) top() { p.cursor = 0; p.clampCursor() }
+// Top and bottom put the cursor on the first or last row.
+func (p *Model) Top() { p.cursor = 0; p.clampCursor() }
 
-// bottom puts the cursor on the last row.
-func (p *pane) bottom() { p.cursor = len(p.rows) - 1; p.clampCursor() }
+// Bottom puts the cursor on the last row.
+func (p *Model) Bottom() { p.cursor = len(p.rows) - 1; p.clampCursor() }
 
-// page moves the cursor by n screens (negative: up).
-func (p *pane) page(n int) { p.moveCursor(n * max(p.visibleRows()-1, 1)) }
+// Page moves the cursor by n screens (negative: up).
+func (p *Model) Page(n int) { p.MoveCursor(n * max(p.VisibleRows()-1, 1)) }
 
-// scroll moves the viewport by delta rows, dragging the cursor along when it
+// Scroll moves the viewport by delta rows, dragging the cursor along when it
 // would leave the screen, as a mouse wheel does.
-func (p *pane) scroll(delta int) {
-	rows := p.visibleRows()
+func (p *Model) Scroll(delta int) {
+	rows := p.VisibleRows()
 	if rows == 0 {
 		return
 	}
@@ -100,14 +100,14 @@ func (p *pane) scroll(delta int) {
 	p.clampCursor()
 }
 
-// visibleRows is how many entries fit below the header.
-func (p *pane) visibleRows() int { return max(p.height-1, 0) }
+// VisibleRows is how many entries fit below the header.
+func (p *Model) VisibleRows() int { return max(p.height-1, 0) }
 
 // clampCursor keeps the cursor on a row and scrolls the viewport so the
 // cursor row is visible.
-func (p *pane) clampCursor() {
+func (p *Model) clampCursor() {
 	p.cursor = max(min(p.cursor, len(p.rows)-1), 0)
-	rows := p.visibleRows()
+	rows := p.VisibleRows()
 	if rows == 0 {
 		p.offset = p.cursor
 		return
@@ -121,9 +121,9 @@ func (p *pane) clampCursor() {
 	p.offset = max(min(p.offset, len(p.rows)-rows), 0)
 }
 
-// toggleHidden shows or hides dot files, keeping the cursor on its entry
+// ToggleHidden shows or hides dot files, keeping the cursor on its entry
 // when it stays visible.
-func (p *pane) toggleHidden() {
+func (p *Model) ToggleHidden() {
 	cur, ok := p.currentIndex()
 	p.showHidden = !p.showHidden
 	p.rebuildRows()
@@ -132,9 +132,9 @@ func (p *pane) toggleHidden() {
 	}
 }
 
-// setFilter shows only the entries whose name contains q, ignoring case,
+// SetFilter shows only the entries whose name contains q, ignoring case,
 // and puts the cursor on the first match.
-func (p *pane) setFilter(q string) {
+func (p *Model) SetFilter(q string) {
 	q = strings.ToLower(q)
 	if q == p.filter {
 		return
@@ -145,8 +145,8 @@ func (p *pane) setFilter(q string) {
 	p.clampCursor()
 }
 
-// clearFilter shows everything again, keeping the cursor on its entry.
-func (p *pane) clearFilter() {
+// ClearFilter shows everything again, keeping the cursor on its entry.
+func (p *Model) ClearFilter() {
 	if p.filter == "" {
 		return
 	}
@@ -158,19 +158,19 @@ func (p *pane) clearFilter() {
 	}
 }
 
-// toggleSelect selects or deselects the entry under the cursor and moves
+// ToggleSelect selects or deselects the entry under the cursor and moves
 // the cursor down.
-func (p *pane) toggleSelect() {
+func (p *Model) ToggleSelect() {
 	i, ok := p.currentIndex()
 	if !ok {
 		return
 	}
 	p.setSelected(i, !p.selected[i])
-	p.moveCursor(1)
+	p.MoveCursor(1)
 }
 
 // setSelected marks entry i, keeping the count.
-func (p *pane) setSelected(i int32, sel bool) {
+func (p *Model) setSelected(i int32, sel bool) {
 	if p.selected[i] == sel {
 		return
 	}
@@ -184,22 +184,22 @@ func (p *pane) setSelected(i int32, sel bool) {
 	}
 }
 
-// invertSelection flips the selection of every shown row.
-func (p *pane) invertSelection() {
+// InvertSelection flips the selection of every shown row.
+func (p *Model) InvertSelection() {
 	for _, i := range p.rows {
 		p.setSelected(i, !p.selected[i])
 	}
 }
 
-// selectAll selects every shown row.
-func (p *pane) selectAll() {
+// SelectAll selects every shown row.
+func (p *Model) SelectAll() {
 	for _, i := range p.rows {
 		p.setSelected(i, true)
 	}
 }
 
-// clearSelection deselects everything.
-func (p *pane) clearSelection() {
+// ClearSelection deselects everything.
+func (p *Model) ClearSelection() {
 	if p.nSel == 0 {
 		return
 	}
@@ -207,16 +207,16 @@ func (p *pane) clearSelection() {
 	p.nSel, p.selBytes = 0, 0
 }
 
-// targets returns what an operation acts on: the selected entries in the
+// Targets returns what an operation acts on: the selected entries in the
 // order shown, or the entry under the cursor when nothing is selected.
-func (p *pane) targets() []*entry {
+func (p *Model) Targets() []*Entry {
 	if p.nSel == 0 {
-		if e, ok := p.current(); ok {
-			return []*entry{e}
+		if e, ok := p.Current(); ok {
+			return []*Entry{e}
 		}
 		return nil
 	}
-	out := make([]*entry, 0, p.nSel)
+	out := make([]*Entry, 0, p.nSel)
 	for _, i := range p.order {
 		if p.selected[i] {
 			out = append(out, &p.entries[i])
@@ -225,13 +225,13 @@ func (p *pane) targets() []*entry {
 	return out
 }
 
-// selectedSize is the total size of the selected files.
-func (p *pane) selectedSize() int64 { return p.selBytes }
+// SelectedSize is the total size of the selected files.
+func (p *Model) SelectedSize() int64 { return p.selBytes }
 
 // selWeight is what e adds to the selected size: a file's size; nothing
 // for what opens (directories, links to them).
-func (e *entry) selWeight() int64 {
-	if e.opens() {
+func (e *Entry) selWeight() int64 {
+	if e.Opens() {
 		return 0
 	}
 	return e.size

@@ -1,6 +1,7 @@
-package tui
+package pane
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -13,15 +14,15 @@ import (
 // View renders the pane as exactly height lines of exactly width cells.
 // now decides how modification times are shown. Only visible rows are
 // rendered, so the cost does not grow with the listing.
-func (p *pane) View(st *Styles, now time.Time) string {
+func (p *Model) View(st *common.Styles, now time.Time) string {
 	if p.width == 0 || p.height == 0 {
 		return ""
 	}
 	var b strings.Builder
 	b.Grow(p.height * (p.width + 32))
-	b.WriteString(p.headerView(st))
+	b.WriteString(p.HeaderView(st))
 	n := 1
-	rows := p.visibleRows()
+	rows := p.VisibleRows()
 	switch {
 	case !p.loaded || len(p.rows) == 0:
 		if rows > 0 {
@@ -48,7 +49,7 @@ func (p *pane) View(st *Styles, now time.Time) string {
 }
 
 // hint stands in for a listing that is missing or empty.
-func (p *pane) hint() string {
+func (p *Model) hint() string {
 	switch {
 	case p.fs == nil:
 		return "no file system: press " + p.keys.Hosts.Help().Key + " to open a host"
@@ -64,10 +65,10 @@ func (p *pane) hint() string {
 	return "not listed"
 }
 
-// headerView renders "label:/path", cutting the start of long paths, and on
+// HeaderView renders "label:/path", cutting the start of long paths, and on
 // the right the filter, the selection and the sort order, as far as they fit.
-func (p *pane) headerView(st *Styles) string {
-	title := p.label()
+func (p *Model) HeaderView(st *common.Styles) string {
+	title := p.Label()
 	if p.loading && p.loaded {
 		title += " " + common.Ellipsis
 	}
@@ -79,8 +80,8 @@ func (p *pane) headerView(st *Styles) string {
 		info = append(info, "/"+text.Sanitize(p.filter))
 	}
 	if p.nSel > 0 {
-		sel := itoa(p.nSel) + " sel"
-		if n := p.selectedSize(); n > 0 {
+		sel := strconv.Itoa(p.nSel) + " sel"
+		if n := p.SelectedSize(); n > 0 {
 			sel += " " + text.Size(n)
 		}
 		info = append(info, sel)
@@ -143,7 +144,7 @@ func layoutColumns(width int) columns {
 
 // rowView renders one entry. The cursor row is styled as a whole so its
 // background spans the row; a selected row starts with '*'.
-func (p *pane) rowView(st *Styles, cols columns, e *entry, isCursor, isSel bool, now time.Time) string {
+func (p *Model) rowView(st *common.Styles, cols columns, e *Entry, isCursor, isSel bool, now time.Time) string {
 	lead := " "
 	if isSel {
 		lead = "*"
@@ -176,9 +177,9 @@ func (p *pane) rowView(st *Styles, cols columns, e *entry, isCursor, isSel bool,
 	switch {
 	case isSel:
 		nameStyle = st.Selected
-	case e.isDir():
+	case e.IsDir():
 		nameStyle = st.Dir
-	case e.isLink():
+	case e.IsLink():
 		nameStyle = st.Link
 	}
 	return nameStyle.Render(lead+name) + st.Meta.Render(meta.String()+" ")
@@ -187,8 +188,8 @@ func (p *pane) rowView(st *Styles, cols columns, e *entry, isCursor, isSel bool,
 // nameCell renders the name in exactly w cells: directories end in "/",
 // symbolic links read "name -> target". The target is cut before the name,
 // and a directory's marker is never cut.
-func nameCell(e *entry, w int) string {
-	if e.isLink() && e.target != "" {
+func nameCell(e *Entry, w int) string {
+	if e.IsLink() && e.target != "" {
 		const arrow = " -> "
 		if int(e.width)+len(arrow)+1 <= w {
 			return common.Fit(e.display+arrow+e.target, w)
@@ -204,8 +205,8 @@ func nameCell(e *entry, w int) string {
 
 // sizeCell is the size column: <DIR> for directories and links to them, a
 // human size otherwise.
-func sizeCell(e *entry) string {
-	if e.opens() {
+func sizeCell(e *Entry) string {
+	if e.Opens() {
 		return "<DIR>"
 	}
 	return text.Size(e.size)

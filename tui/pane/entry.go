@@ -1,4 +1,4 @@
-package tui
+package pane
 
 import (
 	"io/fs"
@@ -10,11 +10,11 @@ import (
 	"github.com/ferry-tui/ferry/text"
 )
 
-// entry is one row of a listing. The raw name builds paths; only the
+// Entry is one row of a listing. The raw name builds paths; only the
 // sanitised display form is ever measured or drawn. Entries are immutable
 // once a listing has been built, so a sort running in a Cmd may read them
 // while the model keeps using them.
-type entry struct {
+type Entry struct {
 	name    string // as the file system returned it
 	display string // text.Sanitize(name)
 	lower   string // strings.ToLower(display), for the filter
@@ -27,7 +27,7 @@ type entry struct {
 }
 
 // newEntry describes fi for display.
-func newEntry(fi fs.FileInfo) entry {
+func newEntry(fi fs.FileInfo) Entry {
 	display := text.Sanitize(fi.Name())
 	var mtime int64
 	if t := fi.ModTime(); !t.IsZero() {
@@ -37,7 +37,7 @@ func newEntry(fi fs.FileInfo) entry {
 	if !text.PlainASCII(display) {
 		width = ansi.StringWidth(display)
 	}
-	return entry{
+	return Entry{
 		name:    fi.Name(),
 		display: display,
 		lower:   strings.ToLower(display),
@@ -48,21 +48,21 @@ func newEntry(fi fs.FileInfo) entry {
 	}
 }
 
-// isDir reports whether the entry is a directory (not a link to one).
-func (e *entry) isDir() bool { return e.mode.IsDir() }
+// IsDir reports whether the entry is a directory (not a link to one).
+func (e *Entry) IsDir() bool { return e.mode.IsDir() }
 
-// isLink reports whether the entry is a symbolic link.
-func (e *entry) isLink() bool { return e.mode&fs.ModeSymlink != 0 }
+// IsLink reports whether the entry is a symbolic link.
+func (e *Entry) IsLink() bool { return e.mode&fs.ModeSymlink != 0 }
 
-// opens reports whether Enter goes into the entry: a directory or a link
+// Opens reports whether Enter goes into the entry: a directory or a link
 // to one.
-func (e *entry) opens() bool { return e.isDir() || e.linkDir }
+func (e *Entry) Opens() bool { return e.IsDir() || e.linkDir }
 
 // isHidden reports whether the entry is a dot file.
-func (e *entry) isHidden() bool { return strings.HasPrefix(e.name, ".") }
+func (e *Entry) isHidden() bool { return strings.HasPrefix(e.name, ".") }
 
 // modTime returns the modification time; the zero time when unknown.
-func (e *entry) modTime() time.Time {
+func (e *Entry) modTime() time.Time {
 	if e.mtime == 0 {
 		return time.Time{}
 	}
@@ -71,8 +71,8 @@ func (e *entry) modTime() time.Time {
 
 // marker is the suffix drawn after the name: "/" for directories.
 // Symbolic links show their target instead (see nameCell).
-func (e *entry) marker() string {
-	if e.isDir() {
+func (e *Entry) marker() string {
+	if e.IsDir() {
 		return "/"
 	}
 	return ""
@@ -81,10 +81,10 @@ func (e *entry) marker() string {
 // newEntries converts a directory listing, skipping nil infos and names
 // that are not a single path element ("", ".", "..", "a/b"): acting on
 // them would reach outside the directory.
-func newEntries(infos []fs.FileInfo) []entry {
-	entries := make([]entry, 0, len(infos))
+func newEntries(infos []fs.FileInfo) []Entry {
+	entries := make([]Entry, 0, len(infos))
 	for _, fi := range infos {
-		if fi == nil || validateName(fi.Name()) != nil {
+		if fi == nil || ValidateName(fi.Name()) != nil {
 			continue
 		}
 		entries = append(entries, newEntry(fi))

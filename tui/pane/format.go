@@ -1,8 +1,7 @@
-package tui
+package pane
 
 import (
 	"io/fs"
-	"strconv"
 	"time"
 )
 
@@ -29,9 +28,6 @@ func formatTime(t, now time.Time) string {
 	}
 	return t.Format(layoutOtherYear)
 }
-
-// itoa formats n in decimal.
-func itoa(n int) string { return strconv.Itoa(n) }
 
 // formatMode renders permission bits the way ls -l does: a type letter
 // (d directory, l link, p pipe, s socket, c and b devices, - file), then

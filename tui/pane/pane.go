@@ -1,4 +1,10 @@
-package tui
+// Package pane is one side of ferry's file manager: a directory on one
+// file system, its listing sorted and filtered, the selection, a cursor
+// and the viewport that follows it. It lists directories through a
+// transfer.FS inside tea.Cmds (Load returns one; the root routes the
+// LoadedMsg back by Side) and never touches a disk itself. Every name
+// it shows is sanitised before it is measured or drawn.
+package pane
 
 import (
 	"context"
@@ -7,19 +13,20 @@ import (
 
 	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/common"
 )
 
-// pane is one side of the file manager: a directory on one file system, its
+// Model is one side of the file manager: a directory on one file system, its
 // listing, the rows shown (sorted, hidden files and the filter applied), the
 // selection, a cursor and the viewport that follows it.
-type pane struct {
+type Model struct {
 	fs   transfer.FS
-	side side
-	keys *KeyMap // for the hints that name keys
+	side common.Side
+	keys *common.KeyMap // for the hints that name keys
 
 	path     string  // directory shown; "" until the first listing arrives
 	homeDir  string  // the file system's home, once a listing found it
-	entries  []entry // the listing of path; immutable once set
+	entries  []Entry // the listing of path; immutable once set
 	order    []int32 // entries sorted by spec
 	rows     []int32 // order without what is hidden or filtered out
 	selected []bool  // by entry index
@@ -40,7 +47,7 @@ type pane struct {
 	height  int // header included
 	focused bool
 
-	ctx     context.Context    // parent of every listing request
+	ctx     context.Context    // Parent of every listing request
 	reqID   uint64             // latest request; older results are stale
 	cancel  context.CancelFunc // cancels the latest request
 	pending string             // name to put the cursor on when reqID lands
@@ -53,21 +60,22 @@ type pane struct {
 	conn string // "" while the connection is up, else what the header says
 }
 
-// newPane returns a pane over fsys; nothing is listed until load.
-func newPane(ctx context.Context, fsys transfer.FS, sd side, keys *KeyMap) pane {
-	return pane{fs: fsys, side: sd, keys: keys, ctx: ctx, showHidden: true}
+// New returns the pane on side sd over fsys, whose requests are children
+// of ctx; nothing is listed until Load.
+func New(ctx context.Context, fsys transfer.FS, sd common.Side, keys *common.KeyMap) Model {
+	return Model{fs: fsys, side: sd, keys: keys, ctx: ctx, showHidden: true}
 }
 
-// handleLoaded applies a listing if it answers the latest request and
+// HandleLoaded applies a listing if it answers the latest request and
 // returns the error to report, if any, and a Cmd that re-sorts the listing
 // when the order changed while it loaded. On error the previous listing
 // stays.
-func (p *pane) handleLoaded(msg dirLoadedMsg) (tea.Cmd, error) {
+func (p *Model) HandleLoaded(msg LoadedMsg) (tea.Cmd, error) {
 	if msg.reqID != p.reqID {
 		return nil, nil // stale: a newer request superseded it
 	}
 	p.loading = false
-	p.close()
+	p.Close()
 	target := p.pending
 	p.pending = ""
 	if msg.err != nil {
@@ -76,7 +84,7 @@ func (p *pane) handleLoaded(msg dirLoadedMsg) (tea.Cmd, error) {
 	sameDir := p.loaded && msg.path == p.path
 	keep := map[string]bool{}
 	if sameDir {
-		if e, ok := p.current(); ok && target == "" {
+		if e, ok := p.Current(); ok && target == "" {
 			target = e.name // a refresh keeps the cursor on its entry
 		}
 		for i, sel := range p.selected {
@@ -108,7 +116,7 @@ func (p *pane) handleLoaded(msg dirLoadedMsg) (tea.Cmd, error) {
 	}
 	p.rebuildRows()
 	p.cursor = cursor // where it was when the entry is gone
-	if i := p.rowOf(target); i >= 0 {
+	if i := p.RowOf(target); i >= 0 {
 		p.cursor = i
 	}
 	p.clampCursor()
@@ -118,9 +126,9 @@ func (p *pane) handleLoaded(msg dirLoadedMsg) (tea.Cmd, error) {
 	return nil, nil
 }
 
-// handleSorted applies a new order if it answers the latest sort request
+// HandleSorted applies a new order if it answers the latest sort request
 // of the current listing, keeping the cursor on its entry.
-func (p *pane) handleSorted(msg sortedMsg) {
+func (p *Model) HandleSorted(msg SortedMsg) {
 	if msg.reqID != p.sortReq || msg.gen != p.gen {
 		return
 	}
@@ -132,14 +140,14 @@ func (p *pane) handleSorted(msg sortedMsg) {
 	}
 }
 
-// load starts listing dir (the home directory when empty), cancelling any
+// Load starts listing dir (the home directory when empty), cancelling any
 // earlier request; when it lands the cursor goes to the entry named
 // selectName, if present.
-func (p *pane) load(dir, selectName string) tea.Cmd {
+func (p *Model) Load(dir, selectName string) tea.Cmd {
 	if p.fs == nil {
 		return nil
 	}
-	p.close()
+	p.Close()
 	ctx, cancel := context.WithCancel(p.ctx)
 	p.reqID++
 	p.cancel = cancel
@@ -150,45 +158,45 @@ func (p *pane) load(dir, selectName string) tea.Cmd {
 	return loadDir(ctx, p.fs, p.side, p.reqID, dir, p.wantSpec)
 }
 
-// refresh lists the current directory again, keeping the cursor on the
+// Refresh lists the current directory again, keeping the cursor on the
 // entry named selectName or, when empty, on the entry under it.
-func (p *pane) refresh(selectName string) tea.Cmd {
+func (p *Model) Refresh(selectName string) tea.Cmd {
 	if !p.loaded {
-		return p.load("", selectName)
+		return p.Load("", selectName)
 	}
-	return p.load(p.path, selectName)
+	return p.Load(p.path, selectName)
 }
 
-// retry lists the current directory again, or, when nothing was listed
+// Retry lists the current directory again, or, when nothing was listed
 // yet, the directory last asked for.
-func (p *pane) retry() tea.Cmd {
+func (p *Model) Retry() tea.Cmd {
 	if !p.loaded {
-		return p.load(p.reqDir, "")
+		return p.Load(p.reqDir, "")
 	}
-	return p.refresh("")
+	return p.Refresh("")
 }
 
-// setFS shows another file system, starting in its home directory.
-func (p *pane) setFS(fsys transfer.FS) tea.Cmd {
-	p.close()
-	*p = pane{fs: fsys, side: p.side, keys: p.keys, ctx: p.ctx, showHidden: p.showHidden,
+// SetFS shows another file system, starting in its home directory.
+func (p *Model) SetFS(fsys transfer.FS) tea.Cmd {
+	p.Close()
+	*p = Model{fs: fsys, side: p.side, keys: p.keys, ctx: p.ctx, showHidden: p.showHidden,
 		width: p.width, height: p.height, focused: p.focused, reqID: p.reqID,
 		spec: p.spec, wantSpec: p.wantSpec, gen: p.gen + 1}
-	return p.load("", "")
+	return p.Load("", "")
 }
 
-// open enters the directory (or link to one) under the cursor; files are
+// Open enters the directory (or link to one) under the cursor; files are
 // left alone.
-func (p *pane) open() tea.Cmd {
-	e, ok := p.current()
-	if !ok || !e.opens() {
+func (p *Model) Open() tea.Cmd {
+	e, ok := p.Current()
+	if !ok || !e.Opens() {
 		return nil
 	}
-	return p.load(p.fs.Join(p.path, e.name), "")
+	return p.Load(p.fs.Join(p.path, e.name), "")
 }
 
-// parent lists the parent directory, putting the cursor on the one we left.
-func (p *pane) parent() tea.Cmd {
+// Parent lists the parent directory, putting the cursor on the one we left.
+func (p *Model) Parent() tea.Cmd {
 	if !p.loaded {
 		return nil
 	}
@@ -196,52 +204,52 @@ func (p *pane) parent() tea.Cmd {
 	if up == p.path {
 		return nil // at the root
 	}
-	return p.load(up, p.fs.Base(p.path))
+	return p.Load(up, p.fs.Base(p.path))
 }
 
-// home lists the file system's home directory.
-func (p *pane) home() tea.Cmd { return p.load("", "") }
+// Home lists the file system's home directory.
+func (p *Model) Home() tea.Cmd { return p.Load("", "") }
 
-// cycleSort moves to the next sort key; reverseSort flips the direction.
+// CycleSort moves to the next sort key; reverseSort flips the direction.
 // Both sort in a Cmd, so a huge listing never stalls the keyboard.
-func (p *pane) cycleSort() tea.Cmd { return p.resort(p.wantSpec.next()) }
+func (p *Model) CycleSort() tea.Cmd { return p.resort(p.wantSpec.next()) }
 
-// reverseSort flips the sort direction.
-func (p *pane) reverseSort() tea.Cmd {
+// ReverseSort flips the sort direction.
+func (p *Model) ReverseSort() tea.Cmd {
 	s := p.wantSpec
 	s.reverse = !s.reverse
 	return p.resort(s)
 }
 
 // resort asks for the listing in order spec.
-func (p *pane) resort(spec sortSpec) tea.Cmd {
+func (p *Model) resort(spec sortSpec) tea.Cmd {
 	p.wantSpec = spec
 	p.sortReq++
 	if !p.loaded || p.loading {
-		return nil // handleLoaded sorts again when the listing lands
+		return nil // HandleLoaded sorts again when the listing lands
 	}
 	return sortCmd(p.entries, p.side, p.sortReq, p.gen, spec)
 }
 
-// close cancels the running request, if any.
-func (p *pane) close() {
+// Close cancels the running request, if any.
+func (p *Model) Close() {
 	if p.cancel != nil {
 		p.cancel()
 		p.cancel = nil
 	}
 }
 
-// setSize gives the pane its width and height, header included.
-func (p *pane) setSize(width, height int) {
+// SetSize gives the pane its width and height, header included.
+func (p *Model) SetSize(width, height int) {
 	p.width, p.height = max(width, 0), max(height, 0)
 	p.clampCursor()
 }
 
-// setFocused marks the pane as the one receiving keys.
-func (p *pane) setFocused(focused bool) { p.focused = focused }
+// SetFocused marks the pane as the one receiving keys.
+func (p *Model) SetFocused(focused bool) { p.focused = focused }
 
-// label is "label:/path" for headers and dialogs, sanitised.
-func (p *pane) label() string {
+// Label is "label:/path" for headers and dialogs, sanitised.
+func (p *Model) Label() string {
 	if p.fs == nil {
 		return "?"
 	}
