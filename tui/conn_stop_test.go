@@ -151,6 +151,6 @@ func TestGoldenConnStoppable(t *testing.T) {
 	st := reconnectingAt("web1")
 	st.Err = errors.New("dial tcp 192.0.2.1:22: connect: connection refused")
 	w.send(st)
-	r.waitFor("the connection line", func() bool { return strings.HasSuffix(m.connLine(80), "esc stops") })
+	r.waitFor("the connection line", func() bool { return strings.HasSuffix(m.conns.line(80, m.keysToList()), "esc stops") })
 	golden.RequireEqual(t, screen(m))
 }

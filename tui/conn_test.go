@@ -172,10 +172,10 @@ func TestConnReconnectingCountsDown(t *testing.T) {
 	w.send(ConnState{Status: ConnReconnecting, Host: "web1", Attempt: 3, MaxAttempts: 6,
 		At: clk.now().Add(4 * time.Second), Err: errors.New("dial tcp: connection refused")})
 	waitStatus(r, "reconnecting to web1, attempt 3 of 6, next in 4 s (last attempt: dial tcp: connection refused)")
-	if !m.connTicking {
+	if !m.conns.ticking {
 		t.Error("no countdown tick armed while reconnecting")
 	}
-	if d, ok := m.nextConnTick(); !ok || d < time.Second || d > time.Second+50*time.Millisecond {
+	if d, ok := m.conns.nextTick(); !ok || d < time.Second || d > time.Second+50*time.Millisecond {
 		t.Errorf("next tick in %v, %v; want about a second", d, ok)
 	}
 
@@ -184,20 +184,20 @@ func TestConnReconnectingCountsDown(t *testing.T) {
 	r.send(connTickMsg{})
 	r.press("j")
 	waitStatus(r, "reconnecting to web1, attempt 3 of 6, next in 3 s (last attempt: dial tcp: connection refused)")
-	if d, ok := m.nextConnTick(); !ok || d < 500*time.Millisecond || d > 550*time.Millisecond {
+	if d, ok := m.conns.nextTick(); !ok || d < 500*time.Millisecond || d > 550*time.Millisecond {
 		t.Errorf("next tick in %v, %v; want when 3 s turns to 2 s", d, ok)
 	}
 	clk.add(3 * time.Second)
 	r.send(connTickMsg{})
 	waitStatus(r, "reconnecting to web1, attempt 3 of 6… (last attempt: dial tcp: connection refused)")
-	if _, ok := m.nextConnTick(); ok {
+	if _, ok := m.conns.nextTick(); ok {
 		t.Error("a tick is wanted with no countdown on screen")
 	}
 
 	w.send(ConnState{Status: ConnBack, Host: "web1"})
 	waitStatus(r, "reconnected to web1")
 	r.send(connTickMsg{})
-	if m.connTicking {
+	if m.conns.ticking {
 		t.Error("the countdown ticks on after the connection is back")
 	}
 	if h := header(m, rightSide); strings.Contains(h, "reconnecting") || strings.Contains(h, "offline") {
@@ -263,7 +263,7 @@ func TestGoldenConn(t *testing.T) {
 			w := newWatchFS("web1", right)
 			m, r := startWatched(t, Options{Left: &rootedFS{label: "local", base: left, linkTime: mtimeOld}, Right: w}, 80, 24)
 			w.send(tt.state)
-			r.waitFor("the connection line", func() bool { return m.connLine(80) != "" })
+			r.waitFor("the connection line", func() bool { return m.conns.line(80, m.keysToList()) != "" })
 			golden.RequireEqual(t, screen(m))
 		})
 	}
@@ -314,8 +314,8 @@ func TestConnBackRelistsBothPanesOfOneHost(t *testing.T) {
 	root := makeTree(t, file{name: "a.txt"})
 	w := newWatchFS("web1", root)
 	m, r := startWatched(t, Options{Left: w, Right: w}, 100, 24)
-	if len(m.conns) != 1 {
-		t.Fatalf("%d watches for one file system", len(m.conns))
+	if len(m.conns.list) != 1 {
+		t.Fatalf("%d watches for one file system", len(m.conns.list))
 	}
 	w.send(ConnState{Status: ConnLost, Host: "web1"})
 	r.waitFor("lost", func() bool {
@@ -408,22 +408,22 @@ func TestConnWatchesFollowThePanes(t *testing.T) {
 	w := newWatchFS("web1", makeTree(t, file{name: "a.txt"}))
 	other := newWatchFS("web2", makeTree(t, file{name: "b.txt"}))
 	m, r := startWatched(t, Options{Left: &rootedFS{label: "local", base: t.TempDir()}, Right: w}, 100, 24)
-	if len(m.conns) != 1 {
-		t.Fatalf("%d watches", len(m.conns))
+	if len(m.conns.list) != 1 {
+		t.Fatalf("%d watches", len(m.conns.list))
 	}
-	oldID := m.conns[0].id
+	oldID := m.conns.list[0].id
 	r.run(m.replaceFS(rightSide, other, false))
 	r.waitFor("web2 listed", func() bool { return listed(m, rightSide, "b.txt") })
-	if !w.stopped.Load() || len(m.conns) != 1 || m.conns[0].fs != transfer.FS(other) {
-		t.Errorf("after replacing: web1 stopped %v, %d watches", w.stopped.Load(), len(m.conns))
+	if !w.stopped.Load() || len(m.conns.list) != 1 || m.conns.list[0].fs != transfer.FS(other) {
+		t.Errorf("after replacing: web1 stopped %v, %d watches", w.stopped.Load(), len(m.conns.list))
 	}
 	// A late state of the file system no pane shows is dropped.
 	m.Update(connStateMsg{id: oldID, state: ConnState{Status: ConnFailed}})
-	if l := m.connLine(100); l != "" {
+	if l := m.conns.line(100, m.keysToList()); l != "" {
 		t.Errorf("connection line %q for a file system no pane shows", l)
 	}
 	m.quit()
-	if !other.stopped.Load() || len(m.conns) != 0 {
+	if !other.stopped.Load() || len(m.conns.list) != 0 {
 		t.Error("quitting did not stop the watches")
 	}
 }

@@ -31,7 +31,7 @@ func (m *Model) replaceFS(s side, fsys transfer.FS, owned bool) tea.Cmd {
 	if owned {
 		m.owned = append(m.owned, fsys)
 	}
-	cmd := tea.Batch(p.SetFS(fsys), m.syncConnWatches())
+	cmd := tea.Batch(p.SetFS(fsys), m.conns.sync(&m.panes, m.newID))
 	m.setFocus(s)
 	if old == nil || sameFS(old, fsys) || sameFS(m.panes[s.Other()].FS(), old) {
 		return cmd

@@ -49,8 +49,7 @@ type Model struct {
 	nextID      uint64    // ids of dialog, viewer, delete and connect requests
 	lastClick   click
 	owned       []transfer.FS // opened by Connect; closed once unused
-	conns       []*connWatch  // file systems whose connection is watched
-	connTicking bool          // a countdown tick is on its way
+	conns       conns         // the connections of the panes' file systems
 	question    *question     // background question on top of everything
 	queued      []askRequest  // background questions waiting their turn
 
@@ -76,6 +75,7 @@ func New(opts Options) *Model {
 	if m.now == nil {
 		m.now = time.Now
 	}
+	m.conns = conns{now: m.now, keys: &m.keys}
 	if opts.KeyMap != nil {
 		m.keys = *opts.KeyMap
 	}
@@ -101,7 +101,7 @@ func (m *Model) Init() tea.Cmd {
 	if m.opts.Right == nil {
 		cmds = append(cmds, m.openPicker(rightSide))
 	}
-	cmds = append(cmds, m.syncConnWatches(), listenQuestions(m.ctx, m.opts.Questions))
+	cmds = append(cmds, m.conns.sync(&m.panes, m.newID), listenQuestions(m.ctx, m.opts.Questions))
 	return tea.Batch(cmds...)
 }
 
@@ -168,9 +168,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case EditDoneMsg:
 		return m.handleEditDone(msg)
 	case connStateMsg:
-		return m.handleConnState(msg)
+		return m.conns.handle(msg, &m.panes, &m.status)
 	case connTickMsg:
-		return m.handleConnTick()
+		return m.conns.handleTick()
 	case questionMsg:
 		return m.handleQuestion(msg)
 	case questionGoneMsg:
@@ -277,7 +277,7 @@ func (m *Model) handleDirLoaded(msg pane.LoadedMsg) tea.Cmd {
 		return nil
 	}
 	p := &m.panes[msg.Side()]
-	if p.Latest(msg) && msg.Err() != nil && connLost(msg.Err()) && m.watchOf(p.FS()) != nil {
+	if p.Latest(msg) && msg.Err() != nil && connLost(msg.Err()) && m.conns.of(p.FS()) != nil {
 		// The connection dropped under the listing: ask again, once.
 		// The new request waits for the session to reconnect.
 		if cmd, ok := p.RetryOnce(); ok {
@@ -285,7 +285,7 @@ func (m *Model) handleDirLoaded(msg pane.LoadedMsg) tea.Cmd {
 		}
 	}
 	cmd, err := p.HandleLoaded(msg)
-	if err != nil && !m.connExplains(p) {
+	if err != nil && !m.conns.explains(p) {
 		m.status.setError(err)
 	}
 	return cmd
@@ -306,7 +306,7 @@ func (m *Model) quit() tea.Cmd {
 	if m.xfer.engine != nil {
 		m.xfer.engine.CancelAll()
 	}
-	m.stopConnWatches()
+	m.conns.stopAll()
 	m.cancelQuestions()
 	m.cancel()
 	return tea.Quit

@@ -42,10 +42,10 @@ func (m *Model) handleListKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.layout()
 	case key.Matches(msg, k.SwitchPane):
 		m.setFocus(m.focus.Other())
-	case key.Matches(msg, k.StopReconnect) && m.canStopReconnect():
-		m.stopReconnects()
+	case key.Matches(msg, k.StopReconnect) && m.conns.canStop(m.keysToList()):
+		m.conns.stopReconnects()
 	case key.Matches(msg, k.Refresh):
-		return m.refreshPane(m.focused())
+		return m.conns.refresh(m.focused(), &m.panes)
 	default:
 		if cmd, ok := m.focused().Update(msg); ok {
 			return cmd

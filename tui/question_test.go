@@ -313,7 +313,7 @@ func TestGoldenQuestion(t *testing.T) {
 	w.send(ConnState{Status: ConnReconnecting, Host: "web1", Attempt: 1, MaxAttempts: 6, At: fixedNow})
 	ch := askInBackground(secretFrom(bg, "web1", "deploy@10.0.0.5's password: "))
 	waitQuestion(r, "Reconnecting to web1")
-	r.waitFor("the connection line", func() bool { return m.connLine(80) != "" })
+	r.waitFor("the connection line", func() bool { return m.conns.line(80, m.keysToList()) != "" })
 	r.typeText("abc")
 	golden.RequireEqual(t, screen(m))
 	r.press("esc")

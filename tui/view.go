@@ -134,7 +134,7 @@ func (m *Model) statusLine() string {
 		return common.FitStyled(m.filterInput.View(&m.styles.Input), m.width)
 	}
 	if m.status.text == "" {
-		if line := m.connLine(m.width); line != "" {
+		if line := m.conns.line(m.width, m.keysToList()); line != "" {
 			return m.styles.StatusError.Render(common.Fit(line, m.width))
 		}
 	}
