@@ -39,7 +39,7 @@ func (m *Model) replaceFS(s side, fsys transfer.FS, owned bool) tea.Cmd {
 	for i, o := range m.owned {
 		if sameFS(o, old) {
 			m.owned = append(m.owned[:i], m.owned[i+1:]...)
-			return tea.Batch(cmd, m.closeWhenUnused(old))
+			return tea.Batch(cmd, m.xfer.closeWhenUnused(old))
 		}
 	}
 	return cmd

@@ -153,10 +153,10 @@ func (m *Model) handleCopyPrepared(msg copyPreparedMsg) tea.Cmd {
 	var cmds []tea.Cmd
 	if len(msg.renamed) > 0 {
 		for _, it := range msg.renamed {
-			m.markDirty(plan.src, plan.src.Dir(it.Src))
-			m.markDirty(plan.dst, plan.dst.Dir(it.Dst))
+			m.xfer.markDirty(plan.src, plan.src.Dir(it.Src))
+			m.xfer.markDirty(plan.dst, plan.dst.Dir(it.Dst))
 		}
-		cmds = append(cmds, m.refreshDirty())
+		cmds = append(cmds, m.xfer.refreshDirty())
 	}
 	if msg.err != nil {
 		m.status.setError(fmt.Errorf("%s: %w", verb, msg.err))
@@ -181,5 +181,5 @@ func (m *Model) handleCopyPrepared(msg copyPreparedMsg) tea.Cmd {
 		verbing = "moving "
 	}
 	m.status.setInfo(verbing + text.Plural(len(msg.items), "entry") + " to " + plan.dstLabel + " (" + m.keys.Queue.Help().Key + " shows the queue)")
-	return tea.Batch(append(cmds, m.listen(), m.pollTransfers())...)
+	return tea.Batch(append(cmds, m.xfer.listen(), m.pollTransfers())...)
 }

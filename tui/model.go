@@ -70,7 +70,7 @@ func New(opts Options) *Model {
 		helpLines: 1,
 		now:       opts.Now,
 	}
-	m.xfer.engine = opts.Engine
+	m.xfer = transfers{ctx: ctx, panes: &m.panes, status: &m.status, keys: &m.keys, engine: opts.Engine}
 	m.xfer.queue = queue.New(&m.keys)
 	if m.now == nil {
 		m.now = time.Now
@@ -187,15 +187,16 @@ func (m *Model) updateTransfers(msg tea.Msg) tea.Cmd {
 	case copyPreparedMsg:
 		return m.handleCopyPrepared(msg)
 	case transferEventsMsg:
-		return m.handleTransferEvents(msg)
+		return tea.Batch(m.xfer.handleEvents(msg), m.pollTransfers(), m.offerConflict())
 	case stripTickMsg:
-		return m.handleStripTick()
+		m.xfer.ticking = false
+		return m.pollTransfers()
 	case refreshTickMsg:
-		return m.handleRefreshTick()
+		return m.xfer.handleRefreshTick()
 	case sourcesRemovedMsg:
-		return m.handleSourcesRemoved(msg)
+		return m.xfer.handleSourcesRemoved(msg)
 	case moveSweptMsg:
-		return m.handleMoveSwept(msg)
+		return m.xfer.handleMoveSwept(msg)
 	case dialog.ReadyMsg:
 		m.handleConflictReady(msg)
 	case dialog.ConflictAnsweredMsg:

@@ -19,6 +19,17 @@ func (m *Model) openQueue() tea.Cmd {
 	return m.pollTransfers()
 }
 
+// pollTransfers takes a snapshot of the engine for the strip and the
+// queue view and keeps polling while something moves.
+func (m *Model) pollTransfers() tea.Cmd {
+	cmd, appeared := m.xfer.poll()
+	if appeared {
+		m.layout()
+	}
+	m.refreshQueueView()
+	return cmd
+}
+
 // refreshQueueView fetches the jobs the queue view shows, when it is on
 // screen, also behind a conflict dialog.
 func (m *Model) refreshQueueView() {
@@ -38,7 +49,7 @@ func (m *Model) handleQueueInput(q *queue.Model, msg tea.Msg) tea.Cmd {
 	default:
 		m.xfer.act(res, &m.status)
 	}
-	return tea.Batch(m.listen(), m.pollTransfers())
+	return tea.Batch(m.xfer.listen(), m.pollTransfers())
 }
 
 // describeJob names j for the queue view: below the directory its batch
