@@ -43,7 +43,7 @@ func (m *Model) offerConflict() tea.Cmd {
 	default:
 		return nil
 	}
-	d := &conflictDialog{Conflict: dialog.NewConflict(m.newID(), m.now().Location(), &m.keys)}
+	d := &conflictDialog{Conflict: dialog.NewConflict(m.ids.next(), m.now().Location(), &m.keys)}
 	d.show(x.conflicts[0], len(x.conflicts)-1)
 	m.push(d)
 	return dialog.Ready(d.ID())

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/dialog"
 )
 
 // connectDoneMsg reports the end of a connection attempt.
@@ -31,7 +32,7 @@ func (m *Model) replaceFS(s side, fsys transfer.FS, owned bool) tea.Cmd {
 	if owned {
 		m.owned = append(m.owned, fsys)
 	}
-	cmd := tea.Batch(p.SetFS(fsys), m.conns.sync(&m.panes, m.newID))
+	cmd := tea.Batch(p.SetFS(fsys), m.conns.sync(&m.panes, m.ids.next))
 	m.setFocus(s)
 	if old == nil || sameFS(old, fsys) || sameFS(m.panes[s.Other()].FS(), old) {
 		return cmd
@@ -73,7 +74,7 @@ func closeFS(fsys transfer.FS) tea.Cmd {
 func (m *Model) handleAsk(msg askMsg) tea.Cmd {
 	c := m.currentConnecting()
 	if c == nil || c.ID() != msg.attempt {
-		m.answerAsk(&msg.req, askReply{err: ErrCancelled})
+		answerAsk(&msg.req, askReply{err: ErrCancelled})
 		return nil
 	}
 	next := listenAsk(c.asker, c.ID())
@@ -83,14 +84,19 @@ func (m *Model) handleAsk(msg askMsg) tea.Cmd {
 		return next
 	}
 	m.closeAbove(c) // an earlier question of the attempt
-	m.push(m.askDialog(&req, ""))
+	d := askDialog(m.ids.next(), &m.keys, &req, "")
+	if in, ok := d.(*inputDialog); ok {
+		in.submit = m.submitAsk
+	}
+	m.push(d)
 	return next
 }
 
-// askDialog returns the dialog that asks req: a yes-or-no confirmation or
+// askDialog returns dialog id asking req: a yes-or-no confirmation or
 // an input, masked for secrets. Its title is title, or when that is empty
-// the question's first line.
-func (m *Model) askDialog(req *askRequest, title string) dialogBox {
+// the question's first line. A yes-or-no answer goes to the Asker; an
+// input's answer is its owner's (submit).
+func askDialog(id uint64, keys *KeyMap, req *askRequest, title string) dialogBox {
 	lines := promptLines(req.prompt)
 	if req.kind == askHostKey {
 		lines = []string{
@@ -105,16 +111,14 @@ func (m *Model) askDialog(req *askRequest, title string) dialogBox {
 		title, lines = lines[0], lines[1:]
 	}
 	if req.kind == askYesNo {
-		d := m.newConfirm(title, lines, func(yes bool) tea.Cmd {
-			m.answerAsk(req, askReply{yes: yes})
+		d := &confirmDialog{Confirm: dialog.NewConfirm(id, title, lines, keys), ask: req, answer: func(yes bool) tea.Cmd {
+			answerAsk(req, askReply{yes: yes})
 			return nil
-		})
-		d.ask = req
+		}}
 		d.Cancellable()
 		return d
 	}
-	d := m.newInput(title, "", m.submitAsk)
-	d.ask = req
+	d := &inputDialog{Input: dialog.NewInput(id, title, "", keys), ask: req}
 	d.SetLines(lines)
 	if req.kind == askSecret || req.kind == askText && !req.echo {
 		d.Mask()
@@ -144,7 +148,7 @@ func (m *Model) submitAsk(d *inputDialog, value string) tea.Cmd {
 		return nil
 	}
 	m.closeOverlay(d)
-	m.answerAsk(d.ask, reply)
+	answerAsk(d.ask, reply)
 	return nil
 }
 
@@ -169,7 +173,7 @@ func askAnswer(d *inputDialog, value string) (reply askReply, ok bool) {
 
 // answerAsk sends the answer back to the waiting Asker. The reply channel
 // holds one answer, so this never blocks.
-func (m *Model) answerAsk(req *askRequest, r askReply) {
+func answerAsk(req *askRequest, r askReply) {
 	if req == nil || req.reply == nil {
 		return
 	}

@@ -44,7 +44,7 @@ func (m *Model) startDelete() tea.Cmd {
 		return nil
 	}
 	title := "Delete " + pane.Describe(targets) + " from " + p.Label() + "?"
-	d := &deleteDialog{Confirm: dialog.NewConfirm(m.newID(), title, nil, &m.keys), side: m.focus, names: pane.RawNames(targets)}
+	d := &deleteDialog{Confirm: dialog.NewConfirm(m.ids.next(), title, nil, &m.keys), side: m.focus, names: pane.RawNames(targets)}
 	m.push(d)
 	hasDir := false
 	for _, e := range targets {
@@ -100,7 +100,7 @@ func (m *Model) runDelete(d *deleteDialog) tea.Cmd {
 	p := &m.panes[d.side]
 	ctx, cancel := context.WithCancel(m.ctx)
 	done := &atomic.Int64{}
-	pd := &progressDialog{Progress: dialog.NewProgress(m.newID(), "Deleting from "+p.Label(), d.files+d.dirs, done, &m.keys), cancel: cancel}
+	pd := &progressDialog{Progress: dialog.NewProgress(m.ids.next(), "Deleting from "+p.Label(), d.files+d.dirs, done, &m.keys), cancel: cancel}
 	m.push(pd)
 	fsys, dir, names, sd, id := p.FS(), p.Path(), d.names, d.side, pd.ID()
 	return tea.Batch(func() tea.Msg {

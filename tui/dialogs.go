@@ -48,12 +48,12 @@ type progressDialog struct {
 
 // newInput returns an input dialog prefilled with raw that submit answers.
 func (m *Model) newInput(title, raw string, submit func(*inputDialog, string) tea.Cmd) *inputDialog {
-	return &inputDialog{Input: dialog.NewInput(m.newID(), title, raw, &m.keys), side: m.focus, submit: submit}
+	return &inputDialog{Input: dialog.NewInput(m.ids.next(), title, raw, &m.keys), side: m.focus, submit: submit}
 }
 
 // newConfirm returns a yes-or-no question whose answer runs answer.
 func (m *Model) newConfirm(title string, lines []string, answer func(bool) tea.Cmd) *confirmDialog {
-	return &confirmDialog{Confirm: dialog.NewConfirm(m.newID(), title, lines, &m.keys), answer: answer}
+	return &confirmDialog{Confirm: dialog.NewConfirm(m.ids.next(), title, lines, &m.keys), answer: answer}
 }
 
 // handleSubmit acts on the answer of the input dialog on top.
@@ -85,7 +85,7 @@ func (m *Model) handleCancel(msg dialog.CancelMsg) tea.Cmd {
 	default:
 		return nil
 	}
-	m.answerAsk(ask, askReply{err: ErrCancelled})
+	answerAsk(ask, askReply{err: ErrCancelled})
 	return m.cancelConnecting()
 }
 

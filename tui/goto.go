@@ -71,7 +71,7 @@ func (m *Model) complete(msg dialog.CompleteMsg) tea.Cmd {
 	if dirPart != "" {
 		dir = p.Resolve(dirPart)
 	}
-	d.compReq = m.newID()
+	d.compReq = m.ids.next()
 	fsys, ctx, id := p.FS(), m.ctx, d.compReq
 	return func() tea.Msg {
 		names, err := listDirNames(ctx, fsys, dir, prefix)

@@ -46,12 +46,11 @@ type Model struct {
 	filtering   bool      // the live filter input has the keys
 	filterInput common.LineInput
 	xfer        transfers // the transfer engine's state as last seen
-	nextID      uint64    // ids of dialog, viewer, delete and connect requests
+	ids         ids       // of dialog, viewer, delete and connect requests
 	lastClick   click
 	owned       []transfer.FS // opened by Connect; closed once unused
 	conns       conns         // the connections of the panes' file systems
-	question    *question     // background question on top of everything
-	queued      []askRequest  // background questions waiting their turn
+	questions   questions     // background questions, over everything
 
 	width, height int
 }
@@ -76,6 +75,7 @@ func New(opts Options) *Model {
 		m.now = time.Now
 	}
 	m.conns = conns{now: m.now, keys: &m.keys}
+	m.questions = questions{src: opts.Questions, ctx: ctx, status: &m.status, keys: &m.keys, ids: &m.ids}
 	if opts.KeyMap != nil {
 		m.keys = *opts.KeyMap
 	}
@@ -101,7 +101,7 @@ func (m *Model) Init() tea.Cmd {
 	if m.opts.Right == nil {
 		cmds = append(cmds, m.openPicker(rightSide))
 	}
-	cmds = append(cmds, m.conns.sync(&m.panes, m.newID), listenQuestions(m.ctx, m.opts.Questions))
+	cmds = append(cmds, m.conns.sync(&m.panes, m.ids.next), m.questions.listen())
 	return tea.Batch(cmds...)
 }
 
@@ -172,9 +172,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case connTickMsg:
 		return m.conns.handleTick()
 	case questionMsg:
-		return m.handleQuestion(msg)
+		return m.questions.handle(msg)
 	case questionGoneMsg:
-		return m.handleQuestionGone(msg)
+		return m.questions.gone(msg)
 	default:
 		return m.updateTransfers(msg)
 	}
@@ -232,11 +232,7 @@ func (m *Model) layout() {
 			s.SetSize(m.width, bodyHeight)
 		}
 	}
-	if m.question != nil {
-		if d, ok := m.question.dialog.(sizer); ok {
-			d.SetSize(m.width, bodyHeight)
-		}
-	}
+	m.questions.setSize(m.width, bodyHeight)
 }
 
 // footerLines is how many lines sit below the panes.
@@ -308,7 +304,7 @@ func (m *Model) quit() tea.Cmd {
 		m.xfer.engine.CancelAll()
 	}
 	m.conns.stopAll()
-	m.cancelQuestions()
+	m.questions.cancelAll()
 	m.cancel()
 	return tea.Quit
 }
@@ -329,8 +325,11 @@ func (m *Model) setStyles(st Styles) {
 	m.help.Styles = st.Help
 }
 
-// newID returns a fresh request id.
-func (m *Model) newID() uint64 {
-	m.nextID++
-	return m.nextID
+// ids hands out request ids, so that a late result can tell it is stale.
+type ids struct{ last uint64 }
+
+// next returns a fresh id.
+func (g *ids) next() uint64 {
+	g.last++
+	return g.last
 }

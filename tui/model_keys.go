@@ -18,8 +18,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.quit()
 	}
 	m.status.clear()
-	if m.question != nil {
-		return m.handleQuestionKey(msg)
+	if m.questions.cur != nil {
+		return m.questions.update(msg)
 	}
 	if cmd, ok := m.toTop(msg); ok {
 		return cmd
@@ -157,8 +157,8 @@ func (m *Model) endFilter() tea.Cmd {
 
 // handlePaste sends pasted text to the input that has the keys.
 func (m *Model) handlePaste(msg tea.PasteMsg) tea.Cmd {
-	if m.question != nil {
-		return m.handleQuestionKey(msg)
+	if m.questions.cur != nil {
+		return m.questions.update(msg)
 	}
 	if cmd, ok := m.toTop(msg); ok {
 		return cmd

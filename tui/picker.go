@@ -22,7 +22,7 @@ type connecting struct {
 // openPicker shows the host picker for the pane on side s and reads the
 // hosts in a Cmd.
 func (m *Model) openPicker(s side) tea.Cmd {
-	pk := picker.New(m.newID(), s, m.opts.Local != nil, m.opts.Hosts != nil, &m.keys)
+	pk := picker.New(m.ids.next(), s, m.opts.Local != nil, m.opts.Hosts != nil, &m.keys)
 	m.push(pk)
 	if m.opts.Hosts == nil {
 		return nil
@@ -68,7 +68,7 @@ func (m *Model) handlePickerClosed(msg picker.CloseMsg) tea.Cmd {
 func (m *Model) startConnect(pk *picker.Model, msg picker.PickMsg) tea.Cmd {
 	ctx, cancel := context.WithCancel(m.ctx)
 	c := &connecting{
-		Connecting: picker.NewConnecting(m.newID(), msg.Label, msg.Side, &m.keys),
+		Connecting: picker.NewConnecting(m.ids.next(), msg.Label, msg.Side, &m.keys),
 		ctx:        ctx,
 		cancel:     cancel,
 		asker:      newChanAsker(ctx),

@@ -107,8 +107,8 @@ func (m *Model) bodyLines() []string {
 			lines = common.SpliceBox(lines, bo.Box(&m.styles, max(m.width-2, 1)), m.width)
 		}
 	}
-	if m.question != nil { // over everything, dialogs included
-		box := m.question.dialog.Box(&m.styles, max(m.width-2, 1))
+	if m.questions.cur != nil { // over everything, dialogs included
+		box := m.questions.cur.dialog.Box(&m.styles, max(m.width-2, 1))
 		lines = common.SpliceBox(lines, box, m.width)
 	}
 	return lines
@@ -145,8 +145,8 @@ func (m *Model) statusLine() string {
 func (m *Model) helpBar() []string {
 	var text string
 	switch {
-	case m.question != nil:
-		text = m.shortHelp(m.question.dialog.Help().ShortHelp())
+	case m.questions.cur != nil:
+		text = m.shortHelp(m.questions.cur.dialog.Help().ShortHelp())
 	case m.top() != nil:
 		text = m.shortHelp(m.top().Help().ShortHelp())
 	case m.filtering:

@@ -19,7 +19,7 @@ func (m *Model) startView() tea.Cmd {
 		return nil
 	}
 	full := p.FS().Join(p.Path(), e.Name())
-	v := viewer.New(m.newID(), text.Sanitize(p.FS().Label())+":"+text.Sanitize(full), e.Size(), &m.keys)
+	v := viewer.New(m.ids.next(), text.Sanitize(p.FS().Label())+":"+text.Sanitize(full), e.Size(), &m.keys)
 	m.push(v)
 	return viewer.Read(m.ctx, p.FS(), full, v.ID())
 }
