@@ -86,7 +86,7 @@ func (m *Model) handleAsk(msg askMsg) tea.Cmd {
 	m.closeAbove(c) // an earlier question of the attempt
 	d := askDialog(m.ids.next(), &m.keys, &req, "")
 	if in, ok := d.(*inputDialog); ok {
-		in.submit = m.submitAsk
+		in.submit = submitAsk
 	}
 	m.push(d)
 	return next
@@ -141,15 +141,14 @@ func promptLines(prompt string) []string {
 	return out
 }
 
-// submitAsk answers a question from an Asker.
-func (m *Model) submitAsk(d *inputDialog, value string) tea.Cmd {
+// submitAsk answers a question from an Asker; the dialog then closes.
+func submitAsk(d *inputDialog, value string) (tea.Cmd, bool) {
 	reply, ok := askAnswer(d, value)
 	if !ok {
-		return nil
+		return nil, false
 	}
-	m.closeOverlay(d)
 	answerAsk(d.ask, reply)
-	return nil
+	return nil, true
 }
 
 // askAnswer is the answer value given in d. A host key question takes

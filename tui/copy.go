@@ -36,22 +36,22 @@ type copyPreparedMsg struct {
 
 // startCopy asks where to copy (or move) the targets of the focused pane,
 // offering the other pane's directory, as mc does.
-func (m *Model) startCopy(move bool) tea.Cmd {
+func (o *fileOps) startCopy(move bool) tea.Cmd {
 	verb := "copying"
 	if move {
 		verb = "moving"
 	}
-	if m.xfer.engine == nil {
-		m.status.setInfo(verb + " needs the transfer engine")
+	if o.engine == nil {
+		o.status.setInfo(verb + " needs the transfer engine")
 		return nil
 	}
-	p, ok := m.actionPane()
+	p, ok := o.actionPane()
 	if !ok {
 		return nil
 	}
-	dst := &m.panes[m.focus.Other()]
+	dst := &o.panes[o.focus.Other()]
 	if dst.FS() == nil || !dst.Loaded() {
-		m.status.setInfo("open a host in the other pane first (" + m.keys.Hosts.Help().Key + ")")
+		o.status.setInfo("open a host in the other pane first (" + o.keys.Hosts.Help().Key + ")")
 		return nil
 	}
 	targets := p.Targets()
@@ -63,7 +63,7 @@ func (m *Model) startCopy(move bool) tea.Cmd {
 		title = "Move "
 	}
 	title += pane.Describe(targets) + " to " + text.Sanitize(dst.FS().Label()) + ":" + text.Sanitize(dst.Path()) + "?"
-	d := m.newInput(title, dst.Path(), m.submitCopy)
+	d := o.newInput(title, dst.Path(), o.submitCopy)
 	d.names, d.move = pane.RawNames(targets), move
 	for _, e := range targets {
 		if e.IsLink() && e.LinkDir() {
@@ -71,21 +71,20 @@ func (m *Model) startCopy(move bool) tea.Cmd {
 		}
 	}
 	d.SetLines([]string{"to this directory on " + text.Sanitize(dst.FS().Label()) + ":"})
-	m.push(d)
+	o.push(d)
 	return nil
 }
 
 // submitCopy works out the destinations in a Cmd; handleCopyPrepared then
 // hands them to the engine.
-func (m *Model) submitCopy(d *inputDialog, value string) tea.Cmd {
-	dst := &m.panes[d.side.Other()]
+func (o *fileOps) submitCopy(d *inputDialog, value string) (tea.Cmd, bool) {
+	dst := &o.panes[d.side.Other()]
 	dir := strings.TrimSpace(value)
 	if dir == "" {
 		d.SetErr("a destination directory is needed")
-		return nil
+		return nil, false
 	}
-	m.closeOverlay(d)
-	src := &m.panes[d.side]
+	src := &o.panes[d.side]
 	plan := copyPlan{move: d.move, src: src.FS(), dst: dst.FS(), srcDir: src.Path(), dstPath: dst.Resolve(dir)}
 	for _, n := range d.names {
 		plan.sources = append(plan.sources, src.FS().Join(src.Path(), n))
@@ -95,7 +94,7 @@ func (m *Model) submitCopy(d *inputDialog, value string) tea.Cmd {
 	}
 	plan.dstLabel = text.Sanitize(plan.dst.Label()) + ":" + text.Sanitize(plan.dstPath)
 	src.ClearSelection()
-	return tea.Batch(prepareCopy(m.ctx, plan), m.offerConflict())
+	return prepareCopy(o.ctx, plan), true
 }
 
 // prepareCopy maps the plan's sources to destinations the way cp does

@@ -34,8 +34,8 @@ type deletedMsg struct {
 
 // startDelete asks before deleting the targets. With directories among
 // them it first counts what they hold, in a Cmd.
-func (m *Model) startDelete() tea.Cmd {
-	p, ok := m.actionPane()
+func (o *fileOps) startDelete() tea.Cmd {
+	p, ok := o.actionPane()
 	if !ok {
 		return nil
 	}
@@ -44,8 +44,8 @@ func (m *Model) startDelete() tea.Cmd {
 		return nil
 	}
 	title := "Delete " + pane.Describe(targets) + " from " + p.Label() + "?"
-	d := &deleteDialog{Confirm: dialog.NewConfirm(m.ids.next(), title, nil, &m.keys), side: m.focus, names: pane.RawNames(targets)}
-	m.push(d)
+	d := &deleteDialog{Confirm: dialog.NewConfirm(o.ids.next(), title, nil, o.keys), side: *o.focus, names: pane.RawNames(targets)}
+	o.push(d)
 	hasDir := false
 	for _, e := range targets {
 		if e.IsDir() {
@@ -61,7 +61,7 @@ func (m *Model) startDelete() tea.Cmd {
 	}
 	d.SetBusy(true)
 	d.SetLines([]string{"counting…"})
-	ctx, cancel := context.WithCancel(m.ctx)
+	ctx, cancel := context.WithCancel(o.ctx)
 	d.stop = cancel
 	fsys, dir, names, id := p.FS(), p.Path(), d.names, d.ID()
 	return tea.Batch(func() tea.Msg {
@@ -80,15 +80,15 @@ func (d *deleteDialog) summary() string {
 }
 
 // handleCounted fills in the delete confirmation once counting is done.
-func (m *Model) handleCounted(msg countedMsg) tea.Cmd {
-	d, ok := topIs[*deleteDialog](m)
+func (o *fileOps) handleCounted(msg countedMsg) tea.Cmd {
+	d, ok := asOverlay[*deleteDialog](o.top())
 	if !ok || d.ID() != msg.id {
 		return nil
 	}
 	d.SetBusy(false)
 	if msg.err != nil {
-		m.status.setError(fmt.Errorf("cannot count what to delete: %w", msg.err))
-		return m.closed(d)
+		o.status.setError(fmt.Errorf("cannot count what to delete: %w", msg.err))
+		return o.closed(d)
 	}
 	d.files, d.dirs, d.bytes = msg.files, msg.dirs, msg.bytes
 	d.SetLines([]string{d.summary()})
@@ -96,12 +96,12 @@ func (m *Model) handleCounted(msg countedMsg) tea.Cmd {
 }
 
 // runDelete starts removing what d confirmed, showing progress.
-func (m *Model) runDelete(d *deleteDialog) tea.Cmd {
-	p := &m.panes[d.side]
-	ctx, cancel := context.WithCancel(m.ctx)
+func (o *fileOps) runDelete(d *deleteDialog) tea.Cmd {
+	p := &o.panes[d.side]
+	ctx, cancel := context.WithCancel(o.ctx)
 	done := &atomic.Int64{}
-	pd := &progressDialog{Progress: dialog.NewProgress(m.ids.next(), "Deleting from "+p.Label(), d.files+d.dirs, done, &m.keys), cancel: cancel}
-	m.push(pd)
+	pd := &progressDialog{Progress: dialog.NewProgress(o.ids.next(), "Deleting from "+p.Label(), d.files+d.dirs, done, o.keys), cancel: cancel}
+	o.push(pd)
 	fsys, dir, names, sd, id := p.FS(), p.Path(), d.names, d.side, pd.ID()
 	return tea.Batch(func() tea.Msg {
 		defer cancel()
@@ -111,10 +111,10 @@ func (m *Model) runDelete(d *deleteDialog) tea.Cmd {
 }
 
 // handleDeleted closes the progress dialog, reports and lists again.
-func (m *Model) handleDeleted(msg deletedMsg) tea.Cmd {
+func (o *fileOps) handleDeleted(msg deletedMsg) tea.Cmd {
 	var cmd tea.Cmd
-	if pd, ok := topIs[*progressDialog](m); ok && pd.ID() == msg.id {
-		cmd = m.closed(pd)
+	if pd, ok := asOverlay[*progressDialog](o.top()); ok && pd.ID() == msg.id {
+		cmd = o.closed(pd)
 	}
 	done := opDoneMsg{fs: msg.fs, dir: msg.dir, side: msg.side, clearSel: msg.err == nil,
 		info: "deleted " + text.Plural(int(msg.removed), "entry")}
@@ -124,7 +124,7 @@ func (m *Model) handleDeleted(msg deletedMsg) tea.Cmd {
 	case msg.err != nil:
 		done.err = fmt.Errorf("delete stopped after removing %s: %w", text.Plural(int(msg.removed), "entry"), msg.err)
 	}
-	return tea.Batch(cmd, m.handleOpDone(done))
+	return tea.Batch(cmd, o.handleOpDone(done))
 }
 
 // countTree counts the files, directories and bytes under names in dir,

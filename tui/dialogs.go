@@ -20,8 +20,9 @@ type inputDialog struct {
 	dirLinks []string // a copy's sources that are links to directories
 	ask      *askRequest
 	compReq  uint64 // the latest completion request
-	// submit acts on the answer, or refuses it with SetErr.
-	submit func(d *inputDialog, value string) tea.Cmd
+	// submit acts on the answer and says the dialog is done, or refuses
+	// the answer with SetErr and says it is not.
+	submit func(d *inputDialog, value string) (tea.Cmd, bool)
 }
 
 // confirmDialog is a yes-or-no question and what its answer runs.
@@ -47,21 +48,27 @@ type progressDialog struct {
 }
 
 // newInput returns an input dialog prefilled with raw that submit answers.
-func (m *Model) newInput(title, raw string, submit func(*inputDialog, string) tea.Cmd) *inputDialog {
-	return &inputDialog{Input: dialog.NewInput(m.ids.next(), title, raw, &m.keys), side: m.focus, submit: submit}
+func (o *fileOps) newInput(title, raw string, submit func(*inputDialog, string) (tea.Cmd, bool)) *inputDialog {
+	return &inputDialog{Input: dialog.NewInput(o.ids.next(), title, raw, o.keys), side: *o.focus, submit: submit}
 }
 
 // newConfirm returns a yes-or-no question whose answer runs answer.
-func (m *Model) newConfirm(title string, lines []string, answer func(bool) tea.Cmd) *confirmDialog {
-	return &confirmDialog{Confirm: dialog.NewConfirm(m.ids.next(), title, lines, &m.keys), answer: answer}
+func (o *fileOps) newConfirm(title string, lines []string, answer func(bool) tea.Cmd) *confirmDialog {
+	return &confirmDialog{Confirm: dialog.NewConfirm(o.ids.next(), title, lines, o.keys), answer: answer}
 }
 
 // handleSubmit acts on the answer of the input dialog on top.
 func (m *Model) handleSubmit(msg dialog.SubmitMsg) tea.Cmd {
-	if d, ok := topIs[*inputDialog](m); ok && d.ID() == msg.ID {
-		return d.submit(d, msg.Value)
+	d, ok := topIs[*inputDialog](m)
+	if !ok || d.ID() != msg.ID {
+		return nil
 	}
-	return nil
+	cmd, done := d.submit(d, msg.Value)
+	if !done {
+		return cmd
+	}
+	m.closeOverlay(d)
+	return tea.Batch(cmd, m.offerConflict())
 }
 
 // handleCancel closes the dialog on top without acting; a question of a
@@ -108,7 +115,7 @@ func (m *Model) handleConfirmed(msg dialog.ConfirmedMsg) tea.Cmd {
 			d.stop()
 		}
 		if msg.Yes {
-			cmd = m.runDelete(d)
+			cmd = m.ops.runDelete(d)
 		}
 	default:
 		return nil

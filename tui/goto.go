@@ -27,40 +27,39 @@ type completionMsg struct {
 }
 
 // startGoto asks for a path to show in the focused pane.
-func (m *Model) startGoto() tea.Cmd {
-	p := m.focused()
+func (o *fileOps) startGoto() tea.Cmd {
+	p := o.focused()
 	if p.FS() == nil {
-		m.status.setInfo("no file system in this pane: press " + m.keys.Hosts.Help().Key + " to open a host")
+		o.status.setInfo("no file system in this pane: press " + o.keys.Hosts.Help().Key + " to open a host")
 		return nil
 	}
-	d := m.newInput("Go to (relative to "+p.Label()+", ~ is home)", "", m.submitGoto)
+	d := o.newInput("Go to (relative to "+p.Label()+", ~ is home)", "", o.submitGoto)
 	d.Completion()
-	m.push(d)
+	o.push(d)
 	return nil
 }
 
 // submitGoto lists the typed path.
-func (m *Model) submitGoto(d *inputDialog, value string) tea.Cmd {
-	p := &m.panes[d.side]
+func (o *fileOps) submitGoto(d *inputDialog, value string) (tea.Cmd, bool) {
+	p := &o.panes[d.side]
 	v := strings.TrimSpace(value)
-	cmd := m.closed(d)
 	switch v {
 	case "":
-		return cmd
+		return nil, true
 	case "~":
-		return tea.Batch(cmd, p.Home())
+		return p.Home(), true
 	}
-	return tea.Batch(cmd, p.Load(p.Resolve(v), ""))
+	return p.Load(p.Resolve(v), ""), true
 }
 
 // complete lists the directory the typed path is in, in a Cmd, to complete
 // its last element.
-func (m *Model) complete(msg dialog.CompleteMsg) tea.Cmd {
-	d, ok := topIs[*inputDialog](m)
+func (o *fileOps) complete(msg dialog.CompleteMsg) tea.Cmd {
+	d, ok := asOverlay[*inputDialog](o.top())
 	if !ok || d.ID() != msg.ID {
 		return nil
 	}
-	p := &m.panes[d.side]
+	p := &o.panes[d.side]
 	typed := msg.Typed
 	sep := transfer.Separator(p.FS())
 	dirPart, prefix := "", typed
@@ -71,8 +70,8 @@ func (m *Model) complete(msg dialog.CompleteMsg) tea.Cmd {
 	if dirPart != "" {
 		dir = p.Resolve(dirPart)
 	}
-	d.compReq = m.ids.next()
-	fsys, ctx, id := p.FS(), m.ctx, d.compReq
+	d.compReq = o.ids.next()
+	fsys, ctx, id := p.FS(), o.ctx, d.compReq
 	return func() tea.Msg {
 		names, err := listDirNames(ctx, fsys, dir, prefix)
 		return completionMsg{id: id, typed: typed, names: names, err: err}
@@ -100,8 +99,8 @@ func listDirNames(ctx context.Context, fsys transfer.FS, dir, prefix string) ([]
 // handleCompletion completes the input as far as the candidates agree and
 // lists them when several remain. Names that would not show as typed
 // (control characters and the like) are listed but never inserted.
-func (m *Model) handleCompletion(msg completionMsg) {
-	d, ok := topIs[*inputDialog](m)
+func (o *fileOps) handleCompletion(msg completionMsg) {
+	d, ok := asOverlay[*inputDialog](o.top())
 	if !ok || d.compReq != msg.id || d.Typed() != msg.typed {
 		return // stale: the dialog closed, or the text changed
 	}
@@ -111,7 +110,7 @@ func (m *Model) handleCompletion(msg completionMsg) {
 		d.SetErr(text.Sanitize(msg.err.Error()))
 		return
 	}
-	sep := transfer.Separator(m.panes[d.side].FS())
+	sep := transfer.Separator(o.panes[d.side].FS())
 	dirPart := msg.typed[:strings.LastIndex(msg.typed, sep)+1]
 	var safe, hints []string
 	for _, n := range msg.names {

@@ -160,7 +160,7 @@ func TestEditQuestionAsksThenRunsTheAnswer(t *testing.T) {
 		m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 		yes := func() tea.Msg { return EditDoneMsg{Message: "yes"} }
 		no := func() tea.Msg { return EditDoneMsg{Message: "no"} }
-		cmd := m.handleEditDone(EditDoneMsg{Question: "f changed\nUpload \x1b[2J anyway?", OnYes: yes, OnNo: no})
+		cmd := m.ops.handleEditDone(EditDoneMsg{Question: "f changed\nUpload \x1b[2J anyway?", OnYes: yes, OnNo: no})
 		if cmd != nil {
 			t.Fatal("the question ran something before it was answered")
 		}

@@ -49,6 +49,7 @@ type Model struct {
 	ids         ids       // of dialog, viewer, delete and connect requests
 	lastClick   click
 	owned       []transfer.FS // opened by Connect; closed once unused
+	ops         fileOps       // mkdir, rename, chmod, delete, go to, view, edit, copy
 	conns       conns         // the connections of the panes' file systems
 	questions   questions     // background questions, over everything
 
@@ -75,6 +76,8 @@ func New(opts Options) *Model {
 		m.now = time.Now
 	}
 	m.conns = conns{now: m.now, keys: &m.keys}
+	m.ops = fileOps{ctx: ctx, panes: &m.panes, focus: &m.focus, status: &m.status, keys: &m.keys, ids: &m.ids,
+		opts: &m.opts, engine: opts.Engine, push: m.push, closed: m.closed, top: m.top}
 	m.questions = questions{src: opts.Questions, ctx: ctx, status: &m.status, keys: &m.keys, ids: &m.ids}
 	if opts.KeyMap != nil {
 		m.keys = *opts.KeyMap
@@ -130,25 +133,25 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case pane.SortedMsg:
 		m.handleSorted(msg)
 	case opDoneMsg:
-		return m.handleOpDone(msg)
+		return m.ops.handleOpDone(msg)
 	case countedMsg:
-		return m.handleCounted(msg)
+		return m.ops.handleCounted(msg)
 	case deletedMsg:
-		return m.handleDeleted(msg)
+		return m.ops.handleDeleted(msg)
 	case progressTickMsg:
 		return m.handleProgressTick(msg)
 	case viewer.LoadedMsg:
-		return m.handleViewerLoaded(msg)
+		return m.ops.handleViewerLoaded(msg)
 	case viewer.CloseMsg:
-		return m.handleViewerClosed(msg)
+		return m.ops.handleViewerClosed(msg)
 	case completionMsg:
-		m.handleCompletion(msg)
+		m.ops.handleCompletion(msg)
 	case dialog.SubmitMsg:
 		return m.handleSubmit(msg)
 	case dialog.CancelMsg:
 		return m.handleCancel(msg)
 	case dialog.CompleteMsg:
-		return m.complete(msg)
+		return m.ops.complete(msg)
 	case dialog.ConfirmedMsg:
 		return m.handleConfirmed(msg)
 	case dialog.StopMsg:
@@ -166,7 +169,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case askMsg:
 		return m.handleAsk(msg)
 	case EditDoneMsg:
-		return m.handleEditDone(msg)
+		return m.ops.handleEditDone(msg)
 	case connStateMsg:
 		return m.conns.handle(msg, &m.panes, &m.status)
 	case connTickMsg:

@@ -61,25 +61,25 @@ func (m *Model) handleCommandKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := &m.keys
 	switch {
 	case key.Matches(msg, k.Copy):
-		return m.startCopy(false)
+		return m.ops.startCopy(false)
 	case key.Matches(msg, k.Move):
-		return m.startCopy(true)
+		return m.ops.startCopy(true)
 	case key.Matches(msg, k.Rename):
-		return m.startRename()
+		return m.ops.startRename()
 	case key.Matches(msg, k.Mkdir):
-		return m.startMkdir()
+		return m.ops.startMkdir()
 	case key.Matches(msg, k.Delete):
-		return m.startDelete()
+		return m.ops.startDelete()
 	case key.Matches(msg, k.Chmod):
-		return m.startChmod()
+		return m.ops.startChmod()
 	case key.Matches(msg, k.View):
-		return m.startView()
+		return m.ops.startView()
 	case key.Matches(msg, k.Edit):
-		return m.startEdit()
+		return m.ops.startEdit()
 	case key.Matches(msg, k.Filter):
 		return m.startFilter()
 	case key.Matches(msg, k.GoTo):
-		return m.startGoto()
+		return m.ops.startGoto()
 	case key.Matches(msg, k.Hosts):
 		return m.openPicker(m.focus)
 	case key.Matches(msg, k.Queue):
@@ -105,7 +105,7 @@ func (m *Model) askQuit() tea.Cmd {
 		}
 		line = strconv.Itoa(n) + noun + " still queued or running and will be cancelled."
 	}
-	m.push(m.newConfirm("Quit ferry?", []string{line}, func(yes bool) tea.Cmd {
+	m.push(m.ops.newConfirm("Quit ferry?", []string{line}, func(yes bool) tea.Cmd {
 		if yes {
 			return m.quit()
 		}

@@ -26,45 +26,45 @@ type opDoneMsg struct {
 
 // actionPane returns the focused pane when it can be acted on; otherwise
 // it says why not in the status line.
-func (m *Model) actionPane() (*pane.Model, bool) {
-	p := m.focused()
+func (o *fileOps) actionPane() (*pane.Model, bool) {
+	p := o.focused()
 	if p.FS() == nil || !p.Loaded() {
-		m.status.setInfo("nothing to act on here")
+		o.status.setInfo("nothing to act on here")
 		return nil, false
 	}
 	return p, true
 }
 
 // startMkdir asks for the name of a new directory.
-func (m *Model) startMkdir() tea.Cmd {
-	p, ok := m.actionPane()
+func (o *fileOps) startMkdir() tea.Cmd {
+	p, ok := o.actionPane()
 	if !ok {
 		return nil
 	}
-	d := m.newInput("New directory in "+p.Label(), "", m.submitMkdir)
-	m.push(d)
+	d := o.newInput("New directory in "+p.Label(), "", o.submitMkdir)
+	o.push(d)
 	return nil
 }
 
 // submitMkdir creates the directory.
-func (m *Model) submitMkdir(d *inputDialog, value string) tea.Cmd {
+func (o *fileOps) submitMkdir(d *inputDialog, value string) (tea.Cmd, bool) {
 	name := value
 	if err := pane.ValidateName(name); err != nil {
 		d.SetErr(err.Error())
-		return nil
+		return nil, false
 	}
-	p := &m.panes[d.side]
-	fsys, dir, ctx := p.FS(), p.Path(), m.ctx
-	return tea.Batch(m.closed(d), func() tea.Msg {
+	p := &o.panes[d.side]
+	fsys, dir, ctx := p.FS(), p.Path(), o.ctx
+	return func() tea.Msg {
 		err := fsys.Mkdir(ctx, fsys.Join(dir, name), 0o755)
 		return opDoneMsg{fs: fsys, dir: dir, side: d.side, err: err, selectName: name}
-	})
+	}, true
 }
 
 // startRename asks for the new name of the entry under the cursor, or of
 // the one selected entry.
-func (m *Model) startRename() tea.Cmd {
-	p, ok := m.actionPane()
+func (o *fileOps) startRename() tea.Cmd {
+	p, ok := o.actionPane()
 	if !ok {
 		return nil
 	}
@@ -73,43 +73,43 @@ func (m *Model) startRename() tea.Cmd {
 	case len(targets) == 0:
 		return nil
 	case len(targets) > 1:
-		m.status.setInfo("rename works on one entry: clear the selection with " + m.keys.ClearSelection.Help().Key)
+		o.status.setInfo("rename works on one entry: clear the selection with " + o.keys.ClearSelection.Help().Key)
 		return nil
 	}
 	e := targets[0]
-	d := m.newInput("Rename "+e.Display()+" to", e.Name(), m.submitRename)
+	d := o.newInput("Rename "+e.Display()+" to", e.Name(), o.submitRename)
 	d.names = []string{e.Name()}
-	m.push(d)
+	o.push(d)
 	return nil
 }
 
 // submitRename renames the entry, refusing bad names and names in use.
-func (m *Model) submitRename(d *inputDialog, value string) tea.Cmd {
+func (o *fileOps) submitRename(d *inputDialog, value string) (tea.Cmd, bool) {
 	old, name := d.names[0], value
 	if name == old {
-		return m.closed(d)
+		return nil, true
 	}
 	if err := pane.ValidateName(name); err != nil {
 		d.SetErr(err.Error())
-		return nil
+		return nil, false
 	}
-	p := &m.panes[d.side]
+	p := &o.panes[d.side]
 	if p.HasName(name) {
 		d.SetErr(text.Sanitize(name) + " already exists")
-		return nil
+		return nil, false
 	}
-	fsys, dir, ctx := p.FS(), p.Path(), m.ctx
-	return tea.Batch(m.closed(d), func() tea.Msg {
+	fsys, dir, ctx := p.FS(), p.Path(), o.ctx
+	return func() tea.Msg {
 		from, to := fsys.Join(dir, old), fsys.Join(dir, name)
 		err := transfer.RenameNoReplace(ctx, fsys, from, to)
 		return opDoneMsg{fs: fsys, dir: dir, side: d.side, err: err, selectName: name}
-	})
+	}, true
 }
 
 // startChmod asks for octal permission bits for the targets, prefilled
 // with those of the first one.
-func (m *Model) startChmod() tea.Cmd {
-	p, ok := m.actionPane()
+func (o *fileOps) startChmod() tea.Cmd {
+	p, ok := o.actionPane()
 	if !ok {
 		return nil
 	}
@@ -117,29 +117,29 @@ func (m *Model) startChmod() tea.Cmd {
 	if len(targets) == 0 {
 		return nil
 	}
-	d := m.newInput("Permissions (octal) for "+pane.Describe(targets), octalMode(targets[0].Mode()), m.submitChmod)
+	d := o.newInput("Permissions (octal) for "+pane.Describe(targets), octalMode(targets[0].Mode()), o.submitChmod)
 	d.names = pane.RawNames(targets)
-	m.push(d)
+	o.push(d)
 	return nil
 }
 
 // submitChmod changes the permission bits of every target.
-func (m *Model) submitChmod(d *inputDialog, value string) tea.Cmd {
+func (o *fileOps) submitChmod(d *inputDialog, value string) (tea.Cmd, bool) {
 	mode, err := parseOctalMode(value)
 	if err != nil {
 		d.SetErr(err.Error())
-		return nil
+		return nil, false
 	}
-	p := &m.panes[d.side]
-	fsys, dir, ctx, targets := p.FS(), p.Path(), m.ctx, d.names
-	return tea.Batch(m.closed(d), func() tea.Msg {
+	p := &o.panes[d.side]
+	fsys, dir, ctx, targets := p.FS(), p.Path(), o.ctx, d.names
+	return func() tea.Msg {
 		for _, n := range targets {
 			if err := fsys.Chmod(ctx, fsys.Join(dir, n), mode); err != nil {
 				return opDoneMsg{fs: fsys, dir: dir, side: d.side, err: err}
 			}
 		}
 		return opDoneMsg{fs: fsys, dir: dir, side: d.side, clearSel: true}
-	})
+	}, true
 }
 
 // octalMode renders the permission bits of m as chmod takes them.
@@ -179,15 +179,15 @@ func parseOctalMode(s string) (fs.FileMode, error) {
 
 // handleOpDone lists again every pane that shows the directory the
 // operation changed and reports its outcome.
-func (m *Model) handleOpDone(msg opDoneMsg) tea.Cmd {
+func (o *fileOps) handleOpDone(msg opDoneMsg) tea.Cmd {
 	if msg.err != nil {
-		m.status.setError(msg.err)
+		o.status.setError(msg.err)
 	} else if msg.info != "" {
-		m.status.setInfo(msg.info)
+		o.status.setInfo(msg.info)
 	}
 	var cmds []tea.Cmd
-	for s := range m.panes {
-		p := &m.panes[s]
+	for s := range o.panes {
+		p := &o.panes[s]
 		if !sameFS(p.FS(), msg.fs) || p.Path() != msg.dir || !p.Loaded() {
 			continue
 		}
