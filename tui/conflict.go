@@ -27,9 +27,9 @@ func (d *conflictDialog) show(pc pendingConflict, more int) {
 // called where the conflicts change and where an overlay closes.
 func (m *Model) offerConflict() tea.Cmd {
 	x := &m.xfer
-	if d, ok := findOverlay[*conflictDialog](m); ok {
+	if d, ok := findOverlay[*conflictDialog](&m.stack); ok {
 		if len(x.conflicts) == 0 {
-			m.closeOverlay(d)
+			m.stack.remove(d)
 			return nil
 		}
 		d.show(x.conflicts[0], len(x.conflicts)-1)
@@ -38,27 +38,27 @@ func (m *Model) offerConflict() tea.Cmd {
 	if len(x.conflicts) == 0 || m.filtering || m.ctx.Err() != nil {
 		return nil
 	}
-	switch m.top().(type) {
+	switch m.stack.top().(type) {
 	case nil, *queue.Model:
 	default:
 		return nil
 	}
 	d := &conflictDialog{Conflict: dialog.NewConflict(m.ids.next(), m.now().Location(), &m.keys)}
 	d.show(x.conflicts[0], len(x.conflicts)-1)
-	m.push(d)
+	m.stack.push(d)
 	return dialog.Ready(d.ID())
 }
 
 // handleConflictReady lets the dialog take keys.
 func (m *Model) handleConflictReady(msg dialog.ReadyMsg) {
-	if d, ok := findOverlay[*conflictDialog](m); ok {
+	if d, ok := findOverlay[*conflictDialog](&m.stack); ok {
 		d.Update(msg)
 	}
 }
 
 // handleConflictAnswered gives the engine the answer and moves on.
 func (m *Model) handleConflictAnswered(msg dialog.ConflictAnsweredMsg) tea.Cmd {
-	d, ok := topIs[*conflictDialog](m)
+	d, ok := topIs[*conflictDialog](&m.stack)
 	if !ok || d.ID() != msg.ID {
 		return nil
 	}

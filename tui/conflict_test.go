@@ -17,7 +17,7 @@ func waitConflict(r *runner) *conflictDialog {
 	r.t.Helper()
 	var d *conflictDialog
 	r.waitFor("a conflict dialog ready for keys", func() bool {
-		d, _ = r.m.top().(*conflictDialog)
+		d, _ = r.m.stack.top().(*conflictDialog)
 		return d != nil && d.IsReady()
 	})
 	return d
@@ -47,8 +47,8 @@ func TestConflictAnswersOneByOne(t *testing.T) {
 	copyAll(t, r)
 
 	// The dialog ignores keys for a moment after it pops up.
-	r.waitFor("the conflict dialog", func() bool { _, ok := m.top().(*conflictDialog); return ok })
-	d := m.top().(*conflictDialog)
+	r.waitFor("the conflict dialog", func() bool { _, ok := m.stack.top().(*conflictDialog); return ok })
+	d := m.stack.top().(*conflictDialog)
 	if d.IsReady() {
 		t.Fatal("the dialog took keys at once")
 	}
@@ -90,8 +90,8 @@ func TestConflictAnswersOneByOne(t *testing.T) {
 			t.Errorf("%s = %q, want %q", rel, got, want)
 		}
 	}
-	if m.top() != nil || len(m.xfer.conflicts) != 0 {
-		t.Errorf("overlay %T, %d conflicts left", m.top(), len(m.xfer.conflicts))
+	if m.stack.top() != nil || len(m.xfer.conflicts) != 0 {
+		t.Errorf("overlay %T, %d conflicts left", m.stack.top(), len(m.xfer.conflicts))
 	}
 }
 
@@ -129,7 +129,7 @@ func TestConflictForAll(t *testing.T) {
 					t.Errorf("%s = %q, want %q", rel, got, want)
 				}
 			}
-			if _, ok := m.top().(*conflictDialog); ok || len(m.xfer.conflicts) != 0 {
+			if _, ok := m.stack.top().(*conflictDialog); ok || len(m.xfer.conflicts) != 0 {
 				t.Errorf("still asking: %d conflicts", len(m.xfer.conflicts))
 			}
 		})
@@ -147,15 +147,15 @@ func TestConflictOverQueueViewAndAfterDialogs(t *testing.T) {
 	r.press("w")
 	e.Resume()
 	d := waitConflict(r)
-	if len(m.stack) != 2 || m.stack[0] != overlay(m.xfer.queue) || m.stack[1] != overlay(d) {
-		t.Fatalf("the dialog is not over the queue view: stack %v", m.stack)
+	if len(m.stack.items) != 2 || m.stack.items[0] != overlay(m.xfer.queue) || m.stack.items[1] != overlay(d) {
+		t.Fatalf("the dialog is not over the queue view: stack %v", m.stack.items)
 	}
 	if out := screen(m); !strings.Contains(out, "Transfer queue") || !strings.Contains(out, "a.txt already exists") {
 		t.Errorf("dialog over the queue view:\n%s", out)
 	}
 	r.press("o")
-	if _, ok := m.top().(*queue.Model); !ok {
-		t.Errorf("back to %T, want the queue view", m.top())
+	if _, ok := m.stack.top().(*queue.Model); !ok {
+		t.Errorf("back to %T, want the queue view", m.stack.top())
 	}
 	waitSettled(r)
 

@@ -73,15 +73,15 @@ func TestEscStopsReconnectingOnlyWithNothingOnTop(t *testing.T) {
 
 	// A dialog takes esc first, and the line does not offer it meanwhile.
 	r.press("n") // mkdir
-	if _, ok := m.top().(*inputDialog); !ok {
-		t.Fatalf("overlay %T, want the mkdir dialog", m.top())
+	if _, ok := m.stack.top().(*inputDialog); !ok {
+		t.Fatalf("overlay %T, want the mkdir dialog", m.stack.top())
 	}
 	if got := statusText(m); got != "connection to web1 lost: EOF; reconnecting…" {
 		t.Errorf("status under a dialog: %q", got)
 	}
 	r.press("esc")
-	if m.top() != nil || w.stops.Load() != 0 {
-		t.Fatalf("esc on the dialog: overlay %T, %d stops", m.top(), w.stops.Load())
+	if m.stack.top() != nil || w.stops.Load() != 0 {
+		t.Fatalf("esc on the dialog: overlay %T, %d stops", m.stack.top(), w.stops.Load())
 	}
 
 	// So does the filter input.

@@ -83,12 +83,12 @@ func (m *Model) handleAsk(msg askMsg) tea.Cmd {
 		c.Warn(text.Sanitize(req.prompt))
 		return next
 	}
-	m.closeAbove(c) // an earlier question of the attempt
+	m.stack.removeAbove(c) // an earlier question of the attempt
 	d := askDialog(m.ids.next(), &m.keys, &req, "")
 	if in, ok := d.(*inputDialog); ok {
 		in.submit = submitAsk
 	}
-	m.push(d)
+	m.stack.push(d)
 	return next
 }
 

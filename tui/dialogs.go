@@ -59,7 +59,7 @@ func (o *fileOps) newConfirm(title string, lines []string, answer func(bool) tea
 
 // handleSubmit acts on the answer of the input dialog on top.
 func (m *Model) handleSubmit(msg dialog.SubmitMsg) tea.Cmd {
-	d, ok := topIs[*inputDialog](m)
+	d, ok := topIs[*inputDialog](&m.stack)
 	if !ok || d.ID() != msg.ID {
 		return nil
 	}
@@ -67,7 +67,7 @@ func (m *Model) handleSubmit(msg dialog.SubmitMsg) tea.Cmd {
 	if !done {
 		return cmd
 	}
-	m.closeOverlay(d)
+	m.stack.remove(d)
 	return tea.Batch(cmd, m.offerConflict())
 }
 
@@ -75,7 +75,7 @@ func (m *Model) handleSubmit(msg dialog.SubmitMsg) tea.Cmd {
 // connection attempt gives the attempt up.
 func (m *Model) handleCancel(msg dialog.CancelMsg) tea.Cmd {
 	var ask *askRequest
-	switch d := m.top().(type) {
+	switch d := m.stack.top().(type) {
 	case *inputDialog:
 		if d.ID() != msg.ID {
 			return nil
@@ -99,18 +99,18 @@ func (m *Model) handleCancel(msg dialog.CancelMsg) tea.Cmd {
 // handleConfirmed closes the confirmation on top and acts on the answer.
 func (m *Model) handleConfirmed(msg dialog.ConfirmedMsg) tea.Cmd {
 	var cmd tea.Cmd
-	switch d := m.top().(type) {
+	switch d := m.stack.top().(type) {
 	case *confirmDialog:
 		if d.ID() != msg.ID {
 			return nil
 		}
-		m.closeOverlay(d)
+		m.stack.remove(d)
 		cmd = d.answer(msg.Yes)
 	case *deleteDialog:
 		if d.ID() != msg.ID {
 			return nil
 		}
-		m.closeOverlay(d)
+		m.stack.remove(d)
 		if d.stop != nil {
 			d.stop()
 		}
@@ -125,7 +125,7 @@ func (m *Model) handleConfirmed(msg dialog.ConfirmedMsg) tea.Cmd {
 
 // handleStop stops the delete whose progress is on top.
 func (m *Model) handleStop(msg dialog.StopMsg) {
-	if d, ok := topIs[*progressDialog](m); ok && d.ID() == msg.ID {
+	if d, ok := topIs[*progressDialog](&m.stack); ok && d.ID() == msg.ID {
 		d.cancel()
 	}
 }

@@ -33,8 +33,8 @@ func TestGotoRelativeAbsoluteAndHome(t *testing.T) {
 	inputOpen(t, m, "Go to")
 	typeText(t, m, "projects/alpha")
 	settle(t, m, press(t, m, "enter"))
-	if p.Path() != "/projects/alpha" || m.top() != nil {
-		t.Fatalf("relative: path %q overlay %T", p.Path(), m.top())
+	if p.Path() != "/projects/alpha" || m.stack.top() != nil {
+		t.Fatalf("relative: path %q overlay %T", p.Path(), m.stack.top())
 	}
 	press(t, m, ":")
 	typeText(t, m, "../beta")
@@ -69,7 +69,7 @@ func TestGotoRelativeAbsoluteAndHome(t *testing.T) {
 	press(t, m, ":")
 	typeText(t, m, "photos")
 	press(t, m, "esc")
-	if m.top() != nil || p.Path() != "/" {
+	if m.stack.top() != nil || p.Path() != "/" {
 		t.Error("esc did not cancel")
 	}
 }

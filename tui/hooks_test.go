@@ -27,8 +27,8 @@ func TestViewText(t *testing.T) {
 			root := makeTree(t, file{name: "notes.txt", content: text.String()})
 			m := localPair(t, root, root, 80, 24)
 			settle(t, m, press(t, m, k))
-			if _, ok := m.top().(*viewer.Model); !ok {
-				t.Fatalf("overlay %T", m.top())
+			if _, ok := m.stack.top().(*viewer.Model); !ok {
+				t.Fatalf("overlay %T", m.stack.top())
 			}
 			out := screen(m)
 			if !strings.Contains(out, `first   line \x1b]0;title\x07`) || !strings.Contains(out, "  text") {
@@ -47,13 +47,13 @@ func TestViewText(t *testing.T) {
 				t.Errorf("G did not show the last 21 lines:\n%s", out)
 			}
 			press(t, m, "q")
-			if m.top() != nil {
+			if m.stack.top() != nil {
 				t.Error("q did not close the viewer")
 			}
 			for _, c := range []string{"esc", "f3", "v", "f10"} {
 				settle(t, m, press(t, m, k))
 				press(t, m, c)
-				if m.top() != nil {
+				if m.stack.top() != nil {
 					t.Errorf("%s did not close the viewer", c)
 				}
 			}
@@ -66,8 +66,8 @@ func TestViewBinaryAsHex(t *testing.T) {
 	root := makeTree(t, file{name: "prog.bin", content: string(data)})
 	m := localPair(t, root, root, 100, 24)
 	settle(t, m, press(t, m, "v"))
-	if _, ok := m.top().(*viewer.Model); !ok {
-		t.Fatalf("overlay %T", m.top())
+	if _, ok := m.stack.top().(*viewer.Model); !ok {
+		t.Fatalf("overlay %T", m.stack.top())
 	}
 	out := screen(m)
 	for _, want := range []string{
@@ -96,16 +96,16 @@ func TestViewErrors(t *testing.T) {
 	root := makeTree(t, file{name: "gone.txt", content: "x"}, file{name: "dir/"})
 	m := localPair(t, root, root, 100, 24)
 	press(t, m, "v")
-	if m.top() != nil || !strings.Contains(m.status.text, "choose a file") {
-		t.Errorf("viewing a directory: %T %q", m.top(), m.status.text)
+	if m.stack.top() != nil || !strings.Contains(m.status.text, "choose a file") {
+		t.Errorf("viewing a directory: %T %q", m.stack.top(), m.status.text)
 	}
 	press(t, m, "j")
 	if err := os.Remove(filepath.Join(root, "gone.txt")); err != nil {
 		t.Fatal(err)
 	}
 	settle(t, m, press(t, m, "v"))
-	if m.top() != nil || !m.status.isErr || !strings.Contains(m.status.text, "gone.txt") {
-		t.Errorf("viewing a missing file: %T %q", m.top(), m.status.text)
+	if m.stack.top() != nil || !m.status.isErr || !strings.Contains(m.status.text, "gone.txt") {
+		t.Errorf("viewing a missing file: %T %q", m.stack.top(), m.status.text)
 	}
 }
 

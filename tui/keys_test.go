@@ -126,7 +126,7 @@ func TestOptionsKeyMapNamesKeysInMessages(t *testing.T) {
 	km.Queue = key.NewBinding(key.WithKeys("ctrl+q"), key.WithHelp("^q", "queue"))
 	root := makeTree(t, file{name: ".only-hidden"})
 	m := start(t, Options{Left: local.New(), LeftDir: root, KeyMap: &km}, 120, 24)
-	m.stack = nil // the picker for the missing right pane
+	m.stack.items = nil // the picker for the missing right pane
 	press(t, m, "H")
 	if out := screen(m); !strings.Contains(out, "only hidden files: press H to show them") ||
 		!strings.Contains(out, "no file system: press ^o to open a host") {
@@ -141,8 +141,8 @@ func TestOptionsKeyMapNamesKeysInMessages(t *testing.T) {
 		t.Errorf("go to without a file system: status %q", m.status.text)
 	}
 	settle(t, m, press(t, m, "ctrl+o"))
-	if _, ok := m.top().(*picker.Model); !ok {
-		t.Errorf("ctrl+o opened %T, want the picker", m.top())
+	if _, ok := m.stack.top().(*picker.Model); !ok {
+		t.Errorf("ctrl+o opened %T, want the picker", m.stack.top())
 	}
 }
 

@@ -42,8 +42,8 @@ type Model struct {
 	status    status
 	now       func() time.Time
 
-	stack       []overlay // dialogs, viewer, picker... over the panes, bottom first
-	filtering   bool      // the live filter input has the keys
+	stack       stack // dialogs, viewer, picker... over the panes, bottom first
+	filtering   bool  // the live filter input has the keys
 	filterInput common.LineInput
 	xfer        transfers // the transfer engine's state as last seen
 	ids         ids       // of dialog, viewer, delete and connect requests
@@ -77,7 +77,7 @@ func New(opts Options) *Model {
 	}
 	m.conns = conns{now: m.now, keys: &m.keys}
 	m.ops = fileOps{ctx: ctx, panes: &m.panes, focus: &m.focus, status: &m.status, keys: &m.keys, ids: &m.ids,
-		opts: &m.opts, engine: opts.Engine, push: m.push, closed: m.closed, top: m.top}
+		opts: &m.opts, engine: opts.Engine, push: m.stack.push, closed: m.closed, top: m.stack.top}
 	m.questions = questions{src: opts.Questions, ctx: ctx, status: &m.status, keys: &m.keys, ids: &m.ids}
 	if opts.KeyMap != nil {
 		m.keys = *opts.KeyMap
@@ -230,11 +230,7 @@ func (m *Model) layout() {
 	m.panes[leftSide].SetSize(leftWidth, bodyHeight)
 	m.panes[rightSide].SetSize(rightWidth, bodyHeight)
 	m.filterInput.SetWidth(max(m.width-2, 1))
-	for _, o := range m.stack {
-		if s, ok := o.(sizer); ok {
-			s.SetSize(m.width, bodyHeight)
-		}
-	}
+	m.stack.setSize(m.width, bodyHeight)
 	m.questions.setSize(m.width, bodyHeight)
 }
 

@@ -105,7 +105,7 @@ func (m *Model) askQuit() tea.Cmd {
 		}
 		line = strconv.Itoa(n) + noun + " still queued or running and will be cancelled."
 	}
-	m.push(m.ops.newConfirm("Quit ferry?", []string{line}, func(yes bool) tea.Cmd {
+	m.stack.push(m.ops.newConfirm("Quit ferry?", []string{line}, func(yes bool) tea.Cmd {
 		if yes {
 			return m.quit()
 		}

@@ -22,7 +22,7 @@ type click struct {
 // paneAt returns the pane under cell (x, y) and the row index of the entry
 // there (-1 on the header or below the last row).
 func (m *Model) paneAt(x, y int) (side, int, bool) {
-	if m.top() != nil || m.questions.cur != nil || y < 0 || y >= m.bodyHeight() {
+	if m.stack.top() != nil || m.questions.cur != nil || y < 0 || y >= m.bodyHeight() {
 		return 0, 0, false
 	}
 	lw := m.panes[leftSide].Width()

@@ -36,9 +36,9 @@ func opsTree(t *testing.T) string {
 // title, failing the test if there is none.
 func inputOpen(t *testing.T, m *Model, title string) *inputDialog {
 	t.Helper()
-	d, ok := m.top().(*inputDialog)
+	d, ok := m.stack.top().(*inputDialog)
 	if !ok || !strings.HasPrefix(d.Title(), title) {
-		t.Fatalf("overlay = %T %+v, want an input dialog titled %q…", m.top(), m.top(), title)
+		t.Fatalf("overlay = %T %+v, want an input dialog titled %q…", m.stack.top(), m.stack.top(), title)
 	}
 	return d
 }
@@ -57,8 +57,8 @@ func TestMkdir(t *testing.T) {
 			inputOpen(t, m, "New directory")
 			typeText(t, m, "new dir ü")
 			settle(t, m, press(t, m, "enter"))
-			if m.top() != nil {
-				t.Fatalf("dialog still open: %+v", m.top())
+			if m.stack.top() != nil {
+				t.Fatalf("dialog still open: %+v", m.stack.top())
 			}
 			if fi, err := os.Stat(filepath.Join(root, "new dir ü")); err != nil || !fi.IsDir() {
 				t.Fatalf("directory not made: %v", err)
@@ -98,20 +98,20 @@ func TestNameValidation(t *testing.T) {
 				root := opsTree(t)
 				m := localPair(t, root, root, 100, 20)
 				press(t, m, "G", k)
-				d := m.top().(*inputDialog)
+				d := m.stack.top().(*inputDialog)
 				clearInput(t, m)
 				typeText(t, m, bad)
 				if cmd := press(t, m, "enter"); cmd != nil {
 					t.Fatalf("%q was accepted", bad)
 				}
-				if m.top() != d || d.Err() == "" {
+				if m.stack.top() != d || d.Err() == "" {
 					t.Fatalf("%q: dialog closed or no reason given", bad)
 				}
 				if !strings.Contains(screen(m), d.Err()) {
 					t.Errorf("%q: reason %q not on screen", bad, d.Err())
 				}
 				press(t, m, "esc")
-				if m.top() != nil {
+				if m.stack.top() != nil {
 					t.Error("esc did not close the dialog")
 				}
 			})
@@ -157,7 +157,7 @@ func TestRenameKeepsRawNameWhenUnchanged(t *testing.T) {
 	if strings.Contains(m.View().Content, "\x1b[7mape") {
 		t.Error("the raw name reached the screen")
 	}
-	if cmd := press(t, m, "enter"); cmd != nil || m.top() != nil {
+	if cmd := press(t, m, "enter"); cmd != nil || m.stack.top() != nil {
 		t.Fatal("an unchanged name did something")
 	}
 	if !exists(filepath.Join(root, "esc\x1b[7mape.txt")) {
@@ -182,7 +182,7 @@ func TestRenameRefusesExistingNames(t *testing.T) {
 	if cmd := press(t, m, "enter"); cmd != nil {
 		t.Fatal("renaming onto an existing name was accepted")
 	}
-	if d := m.top().(*inputDialog); !strings.Contains(d.Err(), "already exists") {
+	if d := m.stack.top().(*inputDialog); !strings.Contains(d.Err(), "already exists") {
 		t.Errorf("reason %q", d.Err())
 	}
 	// A name that appeared after the listing is refused by the Cmd.
@@ -207,8 +207,8 @@ func TestRenameWithSelection(t *testing.T) {
 	root := opsTree(t)
 	m := localPair(t, root, root, 100, 20)
 	press(t, m, "space", "space", "r")
-	if m.top() != nil || !strings.Contains(m.status.text, "one entry") {
-		t.Errorf("rename with two selected: overlay %T, status %q", m.top(), m.status.text)
+	if m.stack.top() != nil || !strings.Contains(m.status.text, "one entry") {
+		t.Errorf("rename with two selected: overlay %T, status %q", m.stack.top(), m.status.text)
 	}
 	press(t, m, "esc", "g", "space") // one selected: keep
 	press(t, m, "G", "r")
@@ -281,7 +281,7 @@ func TestDeleteFileConfirmKeys(t *testing.T) {
 				if cmd := press(t, m, k); cmd != nil {
 					t.Fatal("a file needs no count")
 				}
-				d := m.top().(*deleteDialog)
+				d := m.stack.top().(*deleteDialog)
 				if d.Busy() || !strings.Contains(screen(m), "1 file, 5 bytes") {
 					t.Fatalf("confirmation:\n%s", screen(m))
 				}
@@ -289,8 +289,8 @@ func TestDeleteFileConfirmKeys(t *testing.T) {
 				if exists(filepath.Join(root, "name with spaces.txt")) {
 					t.Fatal("not deleted")
 				}
-				if m.top() != nil {
-					t.Errorf("overlay %T still open", m.top())
+				if m.stack.top() != nil {
+					t.Errorf("overlay %T still open", m.stack.top())
 				}
 				if got := cursorName(p); got != "ünïcödé.txt" {
 					t.Errorf("cursor on %q, want the next entry", got)
@@ -307,7 +307,7 @@ func TestDeleteCancelKeys(t *testing.T) {
 			m := localPair(t, root, root, 100, 20)
 			press(t, m, "j")               // tree
 			settle(t, m, press(t, m, "d")) // counted
-			if cmd := press(t, m, no); cmd != nil || m.top() != nil {
+			if cmd := press(t, m, no); cmd != nil || m.stack.top() != nil {
 				t.Fatalf("%s did not just close the dialog", no)
 			}
 			if !exists(filepath.Join(root, "tree", "sub", "b.txt")) {
@@ -325,11 +325,11 @@ func TestDeleteRecursiveCountsAndRemoves(t *testing.T) {
 	m := localPair(t, root, root, 100, 20)
 	press(t, m, "j") // tree
 	cmd := press(t, m, "d")
-	d := m.top().(*deleteDialog)
+	d := m.stack.top().(*deleteDialog)
 	if !d.Busy() || !strings.Contains(screen(m), "counting") {
 		t.Fatalf("not counting:\n%s", screen(m))
 	}
-	if c := press(t, m, "y"); c != nil || m.top() != d {
+	if c := press(t, m, "y"); c != nil || m.stack.top() != d {
 		t.Fatal("yes accepted before the count")
 	}
 	settle(t, m, cmd)
@@ -403,15 +403,15 @@ func TestDeleteProgressAndCancel(t *testing.T) {
 	settle(t, m, press(t, m, "f8")) // counted: 5 entries
 	r := newRunner(t, m)
 	r.press("y")
-	pd, ok := m.top().(*progressDialog)
+	pd, ok := m.stack.top().(*progressDialog)
 	if !ok || pd.Total() != 5 {
-		t.Fatalf("overlay %T %+v", m.top(), m.top())
+		t.Fatalf("overlay %T %+v", m.stack.top(), m.stack.top())
 	}
 	bfs.gate <- struct{}{}
 	bfs.gate <- struct{}{}
 	r.waitFor("two removals shown", func() bool { return strings.Contains(screen(m), "removed 2 of 5") })
 	r.press("esc")
-	r.waitFor("the delete to stop", func() bool { return m.top() == nil })
+	r.waitFor("the delete to stop", func() bool { return m.stack.top() == nil })
 	if !strings.Contains(m.status.text, "stopped after removing 2 entries") || m.status.isErr {
 		t.Errorf("status %q (error %v)", m.status.text, m.status.isErr)
 	}

@@ -23,7 +23,7 @@ type connecting struct {
 // hosts in a Cmd.
 func (m *Model) openPicker(s side) tea.Cmd {
 	pk := picker.New(m.ids.next(), s, m.opts.Local != nil, m.opts.Hosts != nil, &m.keys)
-	m.push(pk)
+	m.stack.push(pk)
 	if m.opts.Hosts == nil {
 		return nil
 	}
@@ -32,7 +32,7 @@ func (m *Model) openPicker(s side) tea.Cmd {
 
 // handleHostsLoaded fills the picker that asked for the hosts.
 func (m *Model) handleHostsLoaded(msg picker.HostsMsg) {
-	if pk, ok := findOverlay[*picker.Model](m); ok && pk.ID() == msg.ID {
+	if pk, ok := findOverlay[*picker.Model](&m.stack); ok && pk.ID() == msg.ID {
 		pk.SetHosts(msg)
 	}
 }
@@ -40,12 +40,12 @@ func (m *Model) handleHostsLoaded(msg picker.HostsMsg) {
 // handlePick opens the host the user picked: "local" at once, anything
 // else through the ConnectFunc.
 func (m *Model) handlePick(msg picker.PickMsg) tea.Cmd {
-	pk, ok := topIs[*picker.Model](m)
+	pk, ok := topIs[*picker.Model](&m.stack)
 	if !ok || pk.ID() != msg.ID {
 		return nil
 	}
 	if msg.Local {
-		m.closeOverlay(pk)
+		m.stack.remove(pk)
 		return tea.Batch(m.replaceFS(msg.Side, m.opts.Local, false), m.offerConflict())
 	}
 	if m.opts.Connect == nil {
@@ -57,7 +57,7 @@ func (m *Model) handlePick(msg picker.PickMsg) tea.Cmd {
 
 // handlePickerClosed closes the picker the user left.
 func (m *Model) handlePickerClosed(msg picker.CloseMsg) tea.Cmd {
-	if pk, ok := topIs[*picker.Model](m); ok && pk.ID() == msg.ID {
+	if pk, ok := topIs[*picker.Model](&m.stack); ok && pk.ID() == msg.ID {
 		return m.closed(pk)
 	}
 	return nil
@@ -74,7 +74,7 @@ func (m *Model) startConnect(pk *picker.Model, msg picker.PickMsg) tea.Cmd {
 		asker:      newChanAsker(ctx),
 		picker:     pk,
 	}
-	m.push(c)
+	m.stack.push(c)
 	connect, alias, asker, id := m.opts.Connect, msg.Alias, c.asker, c.ID()
 	return tea.Batch(func() tea.Msg {
 		defer cancel() // ends the listener and any pending question
@@ -86,7 +86,7 @@ func (m *Model) startConnect(pk *picker.Model, msg picker.PickMsg) tea.Cmd {
 // currentConnecting returns the running attempt, also while one of its
 // questions is on screen.
 func (m *Model) currentConnecting() *connecting {
-	c, _ := findOverlay[*connecting](m)
+	c, _ := findOverlay[*connecting](&m.stack)
 	return c
 }
 
@@ -106,7 +106,7 @@ func (m *Model) cancelConnecting() tea.Cmd {
 	}
 	c.cancel()
 	c.picker.SetErr("connection to " + c.Alias() + " cancelled")
-	m.closeOverlay(c)
+	m.stack.remove(c)
 	return nil
 }
 
@@ -127,10 +127,10 @@ func (m *Model) handleConnectDone(msg connectDoneMsg) tea.Cmd {
 			reason = text.Sanitize(msg.err.Error())
 		}
 		c.picker.SetErr("cannot connect to " + c.Alias() + ": " + reason)
-		m.closeOverlay(c)
+		m.stack.remove(c)
 		return nil
 	}
-	m.closeOverlay(c.picker)
+	m.stack.remove(c.picker)
 	if w := c.LastWarning(); w != "" {
 		m.status.setInfo(w)
 	}

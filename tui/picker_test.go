@@ -44,9 +44,9 @@ func pickerModel(t *testing.T, connect ConnectFunc) *Model {
 // picker returns the open host picker.
 func openPicker(t *testing.T, m *Model) *picker.Model {
 	t.Helper()
-	pk, ok := m.top().(*picker.Model)
+	pk, ok := m.stack.top().(*picker.Model)
 	if !ok {
-		t.Fatalf("overlay = %T, want the host picker; screen:\n%s", m.top(), screen(m))
+		t.Fatalf("overlay = %T, want the host picker; screen:\n%s", m.stack.top(), screen(m))
 	}
 	return pk
 }
@@ -94,8 +94,8 @@ func TestPickerLocalEntry(t *testing.T) {
 	m := pickerModel(t, nil)
 	settle(t, m, press(t, m, "enter"))
 	p := &m.panes[rightSide]
-	if m.top() != nil || p.FS() == nil || p.FS().Label() != "local" || !p.Loaded() || m.focus != rightSide {
-		t.Fatalf("overlay %T, right pane %v loaded %v, focus %v", m.top(), p.FS(), p.Loaded(), m.focus)
+	if m.stack.top() != nil || p.FS() == nil || p.FS().Label() != "local" || !p.Loaded() || m.focus != rightSide {
+		t.Fatalf("overlay %T, right pane %v loaded %v, focus %v", m.stack.top(), p.FS(), p.Loaded(), m.focus)
 	}
 }
 
@@ -108,7 +108,7 @@ func TestPickerKeyAndEscape(t *testing.T) {
 		t.Errorf("picker for %v, want the focused right pane", pk.Side())
 	}
 	press(t, m, "esc")
-	if m.top() != nil {
+	if m.stack.top() != nil {
 		t.Error("esc did not close the picker")
 	}
 }
@@ -118,8 +118,8 @@ func TestPickerWithoutConnectOrHosts(t *testing.T) {
 	pk := openPicker(t, m)
 	typeText(t, m, "web1")
 	press(t, m, "enter")
-	if pk.Err() != "connecting is not available" || m.top() != overlay(pk) {
-		t.Errorf("err %q overlay %T", pk.Err(), m.top())
+	if pk.Err() != "connecting is not available" || m.stack.top() != overlay(pk) {
+		t.Errorf("err %q overlay %T", pk.Err(), m.stack.top())
 	}
 }
 
@@ -146,18 +146,18 @@ func TestConnectSuccessAndFailure(t *testing.T) {
 	pk := openPicker(t, m)
 	press(t, m, "down", "down") // db
 	cmd := press(t, m, "enter")
-	if _, ok := m.top().(*connecting); !ok || !strings.Contains(screen(m), "connecting to db…") {
+	if _, ok := m.stack.top().(*connecting); !ok || !strings.Contains(screen(m), "connecting to db…") {
 		t.Fatalf("no connecting view:\n%s", screen(m))
 	}
 	settle(t, m, cmd)
-	if m.top() != overlay(pk) || !strings.Contains(screen(m), "cannot connect to db: dial tcp 10.0.0.5:22: connection refused") {
+	if m.stack.top() != overlay(pk) || !strings.Contains(screen(m), "cannot connect to db: dial tcp 10.0.0.5:22: connection refused") {
 		t.Fatalf("failure not shown in the picker:\n%s", screen(m))
 	}
 	press(t, m, "up") // web1
 	settle(t, m, press(t, m, "enter"))
 	p := &m.panes[rightSide]
-	if m.top() != nil || p.FS() == nil || p.FS().Label() != "web1" || !slices.Equal(names(p), []string{"remote file.txt"}) {
-		t.Fatalf("after connecting: overlay %T, pane %q", m.top(), names(p))
+	if m.stack.top() != nil || p.FS() == nil || p.FS().Label() != "web1" || !slices.Equal(names(p), []string{"remote file.txt"}) {
+		t.Fatalf("after connecting: overlay %T, pane %q", m.stack.top(), names(p))
 	}
 	if !strings.Contains(screen(m), "web1:/") {
 		t.Error("header does not name web1")
@@ -198,7 +198,7 @@ func TestAskSecret(t *testing.T) {
 	r := newRunner(t, m)
 	r.press("down", "enter") // web1
 	r.waitFor("the password dialog", func() bool {
-		d, ok := m.top().(*inputDialog)
+		d, ok := m.stack.top().(*inputDialog)
 		return ok && d.ask != nil
 	})
 	out := screen(m)
@@ -210,7 +210,7 @@ func TestAskSecret(t *testing.T) {
 		t.Errorf("secret not masked:\n%s", screen(m))
 	}
 	r.press("enter")
-	r.waitFor("the connection", func() bool { return m.top() == nil && m.panes[rightSide].Loaded() })
+	r.waitFor("the connection", func() bool { return m.stack.top() == nil && m.panes[rightSide].Loaded() })
 	if err := <-got; err != nil || secret != "hunter2" {
 		t.Errorf("AskSecret = %q, %v", secret, err)
 	}
@@ -243,7 +243,7 @@ func TestAskHostKey(t *testing.T) {
 			}))
 			r := newRunner(t, m)
 			r.press("down", "enter")
-			r.waitFor("the host key dialog", func() bool { _, ok := m.top().(*inputDialog); return ok })
+			r.waitFor("the host key dialog", func() bool { _, ok := m.stack.top().(*inputDialog); return ok })
 			for _, want := range []string{"authenticity of host web1.example.com", "ssh-ed25519 key fingerprint is", fp, "yes, no, or paste the fingerprint"} {
 				if !strings.Contains(screen(m), want) {
 					t.Errorf("dialog lacks %q:\n%s", want, screen(m))
@@ -253,7 +253,7 @@ func TestAskHostKey(t *testing.T) {
 				r.typeText(a)
 				r.press("enter")
 				if i < len(tt.answers)-1 {
-					d, isDialog := m.top().(*inputDialog)
+					d, isDialog := m.stack.top().(*inputDialog)
 					if !isDialog || !strings.Contains(d.Err(), "yes, no, or the fingerprint") {
 						t.Fatalf("%q was not refused", a)
 					}
@@ -267,7 +267,7 @@ func TestAskHostKey(t *testing.T) {
 			if tt.want {
 				r.waitFor("the connection", func() bool { return m.panes[rightSide].Loaded() })
 			} else {
-				r.waitFor("the picker", func() bool { _, ok := m.top().(*picker.Model); return ok })
+				r.waitFor("the picker", func() bool { _, ok := m.stack.top().(*picker.Model); return ok })
 				if !strings.Contains(screen(m), "host key not accepted") {
 					t.Errorf("reason not shown:\n%s", screen(m))
 				}
@@ -295,12 +295,12 @@ func TestAskYesNoAndText(t *testing.T) {
 			}))
 			r := newRunner(t, m)
 			r.press("down", "enter")
-			r.waitFor("the question", func() bool { _, ok := m.top().(*confirmDialog); return ok })
+			r.waitFor("the question", func() bool { _, ok := m.stack.top().(*confirmDialog); return ok })
 			if !strings.Contains(screen(m), "Use the agent?") || !strings.Contains(screen(m), "It holds 2 keys") {
 				t.Errorf("question:\n%s", screen(m))
 			}
 			r.press(tt.key)
-			r.waitFor("the text question", func() bool { _, ok := m.top().(*inputDialog); return ok })
+			r.waitFor("the text question", func() bool { _, ok := m.stack.top().(*inputDialog); return ok })
 			r.typeText("123456")
 			if !strings.Contains(screen(m), "123456") {
 				t.Error("an echoed answer is masked")
@@ -331,15 +331,15 @@ func TestAskCancel(t *testing.T) {
 			r := newRunner(t, m)
 			r.press("down", "enter")
 			r.waitFor("the question", func() bool {
-				_, in := m.top().(*inputDialog)
-				_, conf := m.top().(*confirmDialog)
+				_, in := m.stack.top().(*inputDialog)
+				_, conf := m.stack.top().(*confirmDialog)
 				return in || conf
 			})
 			r.press("esc")
 			if err := <-got; !errors.Is(err, ErrCancelled) && !errors.Is(err, context.Canceled) {
 				t.Errorf("question returned %v, want a cancellation", err)
 			}
-			r.waitFor("the picker", func() bool { _, ok := m.top().(*picker.Model); return ok })
+			r.waitFor("the picker", func() bool { _, ok := m.stack.top().(*picker.Model); return ok })
 			if !strings.Contains(screen(m), "connection to web1 cancelled") {
 				t.Errorf("screen:\n%s", screen(m))
 			}
@@ -365,15 +365,15 @@ func TestConnectingEscapeCancelsContext(t *testing.T) {
 	if err := <-ctxErr; !errors.Is(err, context.Canceled) {
 		t.Errorf("Connect's context: %v", err)
 	}
-	if _, ok := m.top().(*picker.Model); !ok {
-		t.Fatalf("overlay %T", m.top())
+	if _, ok := m.stack.top().(*picker.Model); !ok {
+		t.Fatalf("overlay %T", m.stack.top())
 	}
 }
 
 func TestAbandonedConnectionIsClosed(t *testing.T) {
 	var closed atomic.Int32
 	m := pickerModel(t, nil)
-	m.stack = nil // the attempt, id 99, was abandoned with its picker
+	m.stack.items = nil // the attempt, id 99, was abandoned with its picker
 	settle(t, m, func() tea.Msg {
 		return connectDoneMsg{id: 99, fs: closingFS{&rootedFS{}, &closed}}
 	})

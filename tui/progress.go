@@ -19,7 +19,7 @@ func tickProgress(id uint64) tea.Cmd {
 
 // handleProgressTick keeps ticking while request id is on screen.
 func (m *Model) handleProgressTick(msg progressTickMsg) tea.Cmd {
-	switch d := m.top().(type) {
+	switch d := m.stack.top().(type) {
 	case *progressDialog:
 		if d.ID() == msg.id {
 			return tickProgress(msg.id)

@@ -141,9 +141,9 @@ func TestBackgroundQuestionOverADialog(t *testing.T) {
 	m, r, bg := questionModel(t, 100, 24)
 	r.press("n") // mkdir
 	r.typeText("new")
-	mk, ok := m.top().(*inputDialog)
+	mk, ok := m.stack.top().(*inputDialog)
 	if !ok {
-		t.Fatalf("overlay %T", m.top())
+		t.Fatalf("overlay %T", m.stack.top())
 	}
 	ch := askInBackground(func() (string, bool, error) {
 		s, err := bg.Reconnecting("web1").AskText(context.Background(), "Verification code: ", true)
@@ -161,8 +161,8 @@ func TestBackgroundQuestionOverADialog(t *testing.T) {
 	if a := got(t, ch); a.err != nil || a.text != "123456" {
 		t.Fatalf("AskText = %q, %v", a.text, a.err)
 	}
-	if m.top() != mk || mk.Typed() != "new" {
-		t.Fatalf("the mkdir dialog changed: overlay %T, value %q", m.top(), mk.Typed())
+	if m.stack.top() != mk || mk.Typed() != "new" {
+		t.Fatalf("the mkdir dialog changed: overlay %T, value %q", m.stack.top(), mk.Typed())
 	}
 }
 

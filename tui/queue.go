@@ -15,7 +15,7 @@ func (m *Model) openQueue() tea.Cmd {
 		m.status.setInfo("the transfer queue needs the transfer engine")
 		return nil
 	}
-	m.push(m.xfer.queue)
+	m.stack.push(m.xfer.queue)
 	return m.pollTransfers()
 }
 
@@ -33,7 +33,7 @@ func (m *Model) pollTransfers() tea.Cmd {
 // refreshQueueView fetches the jobs the queue view shows, when it is on
 // screen, also behind a conflict dialog.
 func (m *Model) refreshQueueView() {
-	if q, ok := findOverlay[*queue.Model](m); ok && m.xfer.engine != nil {
+	if q, ok := findOverlay[*queue.Model](&m.stack); ok && m.xfer.engine != nil {
 		q.Refresh(m.xfer.snap, m.bodyHeight(), m.xfer.engine.Jobs, m.xfer.describeJob)
 	}
 }

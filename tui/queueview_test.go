@@ -28,9 +28,9 @@ func numberedFiles(t *testing.T, n int) string {
 // queueOpen returns the open queue view, failing the test if there is none.
 func queueOpen(t *testing.T, m *Model) *queue.Model {
 	t.Helper()
-	q, ok := m.top().(*queue.Model)
+	q, ok := m.stack.top().(*queue.Model)
 	if !ok {
-		t.Fatalf("overlay = %T, want the queue view", m.top())
+		t.Fatalf("overlay = %T, want the queue view", m.stack.top())
 	}
 	return q
 }
@@ -99,7 +99,7 @@ func TestQueueViewListsAndScrolls(t *testing.T) {
 	}
 	for _, k := range []string{"w", "esc", "q"} {
 		r.press(k)
-		if m.top() != nil {
+		if m.stack.top() != nil {
 			t.Errorf("%s did not close the queue view", k)
 		}
 		r.press("w")

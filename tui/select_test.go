@@ -171,7 +171,7 @@ func TestFilterWithNoMatch(t *testing.T) {
 	if cmd := press(t, m, "enter"); cmd != nil {
 		t.Error("enter with nothing shown returned a Cmd")
 	}
-	if cmd := press(t, m, "f8"); cmd != nil || m.top() != nil {
+	if cmd := press(t, m, "f8"); cmd != nil || m.stack.top() != nil {
 		t.Error("delete with nothing shown opened something")
 	}
 }

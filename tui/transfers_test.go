@@ -75,8 +75,8 @@ func selectNames(t *testing.T, r *runner, names ...string) {
 // destination.
 func submit(t *testing.T, r *runner, dst string) {
 	t.Helper()
-	if d, ok := r.m.top().(*inputDialog); !ok || !strings.HasPrefix(d.Title(), "Copy ") && !strings.HasPrefix(d.Title(), "Move ") {
-		t.Fatalf("overlay = %T %+v, want the copy or move dialog", r.m.top(), r.m.top())
+	if d, ok := r.m.stack.top().(*inputDialog); !ok || !strings.HasPrefix(d.Title(), "Copy ") && !strings.HasPrefix(d.Title(), "Move ") {
+		t.Fatalf("overlay = %T %+v, want the copy or move dialog", r.m.stack.top(), r.m.stack.top())
 	}
 	if dst != "" {
 		r.press("ctrl+u")
@@ -213,16 +213,16 @@ func TestCopyWithoutEngine(t *testing.T) {
 	root := opsTree(t)
 	m := localPair(t, root, root, 100, 24)
 	press(t, m, "c")
-	if m.top() != nil || m.status.text != "copying needs the transfer engine" {
-		t.Errorf("c: overlay %T status %q", m.top(), m.status.text)
+	if m.stack.top() != nil || m.status.text != "copying needs the transfer engine" {
+		t.Errorf("c: overlay %T status %q", m.stack.top(), m.status.text)
 	}
 	press(t, m, "f6")
-	if m.top() != nil || m.status.text != "moving needs the transfer engine" {
-		t.Errorf("f6: overlay %T status %q", m.top(), m.status.text)
+	if m.stack.top() != nil || m.status.text != "moving needs the transfer engine" {
+		t.Errorf("f6: overlay %T status %q", m.stack.top(), m.status.text)
 	}
 	press(t, m, "w")
-	if m.top() != nil || !strings.Contains(m.status.text, "transfer engine") {
-		t.Errorf("w: overlay %T status %q", m.top(), m.status.text)
+	if m.stack.top() != nil || !strings.Contains(m.status.text, "transfer engine") {
+		t.Errorf("w: overlay %T status %q", m.stack.top(), m.status.text)
 	}
 }
 
@@ -232,8 +232,8 @@ func TestCopyNeedsOtherPane(t *testing.T) {
 	m := start(t, Options{Left: local.New(), LeftDir: opsTree(t), Engine: e}, 100, 24)
 	press(t, m, "esc") // the start picker
 	press(t, m, "c")
-	if m.top() != nil || !strings.Contains(m.status.text, "other pane") {
-		t.Errorf("overlay %T status %q", m.top(), m.status.text)
+	if m.stack.top() != nil || !strings.Contains(m.status.text, "other pane") {
+		t.Errorf("overlay %T status %q", m.stack.top(), m.status.text)
 	}
 }
 
@@ -366,11 +366,11 @@ func TestQuitAsksWhenTransfersRun(t *testing.T) {
 			if !strings.Contains(screen(m), "2 transfers are still queued or running and will be cancelled.") {
 				t.Fatalf("no question:\n%s", screen(m))
 			}
-			if isQuit(press(t, m, "n")) || m.top() != nil {
+			if isQuit(press(t, m, "n")) || m.stack.top() != nil {
 				t.Fatal("n did not keep ferry running")
 			}
 			press(t, m, k)
-			if isQuit(press(t, m, "esc")) || m.top() != nil {
+			if isQuit(press(t, m, "esc")) || m.stack.top() != nil {
 				t.Fatal("esc did not keep ferry running")
 			}
 			if n := e.Snapshot().States[transfer.Queued]; n != 2 {

@@ -91,18 +91,18 @@ func (m *Model) bodyLines() []string {
 	}
 	// The topmost screen, or the panes, with the boxes above it on top.
 	base := -1
-	for i, o := range m.stack {
+	for i, o := range m.stack.items {
 		if _, ok := o.(screenOverlay); ok {
 			base = i
 		}
 	}
 	var lines []string
 	if base >= 0 {
-		lines = strings.Split(m.stack[base].(screenOverlay).Screen(&m.styles, m.width, h), "\n")
+		lines = strings.Split(m.stack.items[base].(screenOverlay).Screen(&m.styles, m.width, h), "\n")
 	} else {
 		lines = m.paneLines(h)
 	}
-	for _, o := range m.stack[base+1:] {
+	for _, o := range m.stack.items[base+1:] {
 		if bo, ok := o.(boxOverlay); ok {
 			lines = common.SpliceBox(lines, bo.Box(&m.styles, max(m.width-2, 1)), m.width)
 		}
@@ -147,8 +147,8 @@ func (m *Model) helpBar() []string {
 	switch {
 	case m.questions.cur != nil:
 		text = m.shortHelp(m.questions.cur.dialog.Help().ShortHelp())
-	case m.top() != nil:
-		text = m.shortHelp(m.top().Help().ShortHelp())
+	case m.stack.top() != nil:
+		text = m.shortHelp(m.stack.top().Help().ShortHelp())
 	case m.filtering:
 		text = m.shortHelp([]key.Binding{m.keys.Submit, m.keys.Cancel, m.keys.Up, m.keys.Down})
 	case m.help.ShowAll:
