@@ -71,8 +71,8 @@ func closeFS(fsys transfer.FS) tea.Cmd {
 
 // handleAsk shows a question from the running attempt and listens for
 // the next one.
-func (m *Model) handleAsk(msg askMsg) tea.Cmd {
-	c := m.currentConnecting()
+func (h *hosts) handleAsk(msg askMsg) tea.Cmd {
+	c := h.currentConnecting()
 	if c == nil || c.ID() != msg.attempt {
 		answerAsk(&msg.req, askReply{err: ErrCancelled})
 		return nil
@@ -83,12 +83,12 @@ func (m *Model) handleAsk(msg askMsg) tea.Cmd {
 		c.Warn(text.Sanitize(req.prompt))
 		return next
 	}
-	m.stack.removeAbove(c) // an earlier question of the attempt
-	d := askDialog(m.ids.next(), &m.keys, &req, "")
+	h.stack.removeAbove(c) // an earlier question of the attempt
+	d := askDialog(h.ids.next(), h.keys, &req, "")
 	if in, ok := d.(*inputDialog); ok {
 		in.submit = submitAsk
 	}
-	m.stack.push(d)
+	h.stack.push(d)
 	return next
 }
 

@@ -93,7 +93,7 @@ func (m *Model) handleCancel(msg dialog.CancelMsg) tea.Cmd {
 		return nil
 	}
 	answerAsk(ask, askReply{err: ErrCancelled})
-	return m.cancelConnecting()
+	return m.hosts.cancelConnecting()
 }
 
 // handleConfirmed closes the confirmation on top and acts on the answer.

@@ -49,6 +49,7 @@ type Model struct {
 	ids         ids       // of dialog, viewer, delete and connect requests
 	lastClick   click
 	owned       []transfer.FS // opened by Connect; closed once unused
+	hosts       hosts         // the host picker and connection attempts
 	ops         fileOps       // mkdir, rename, chmod, delete, go to, view, edit, copy
 	conns       conns         // the connections of the panes' file systems
 	questions   questions     // background questions, over everything
@@ -78,6 +79,8 @@ func New(opts Options) *Model {
 	m.conns = conns{now: m.now, keys: &m.keys}
 	m.ops = fileOps{ctx: ctx, panes: &m.panes, focus: &m.focus, status: &m.status, keys: &m.keys, ids: &m.ids,
 		opts: &m.opts, engine: opts.Engine, push: m.stack.push, closed: m.closed, top: m.stack.top}
+	m.hosts = hosts{ctx: ctx, ids: &m.ids, keys: &m.keys, opts: &m.opts, status: &m.status, stack: &m.stack,
+		closed: m.closed, offer: m.offerConflict, replaceFS: m.replaceFS}
 	m.questions = questions{src: opts.Questions, ctx: ctx, status: &m.status, keys: &m.keys, ids: &m.ids}
 	if opts.KeyMap != nil {
 		m.keys = *opts.KeyMap
@@ -102,7 +105,7 @@ func (m *Model) Init() tea.Cmd {
 		m.panes[rightSide].Load(m.opts.RightDir, ""),
 	}
 	if m.opts.Right == nil {
-		cmds = append(cmds, m.openPicker(rightSide))
+		cmds = append(cmds, m.hosts.openPicker(rightSide))
 	}
 	cmds = append(cmds, m.conns.sync(&m.panes, m.ids.next), m.questions.listen())
 	return tea.Batch(cmds...)
@@ -157,17 +160,17 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case dialog.StopMsg:
 		m.handleStop(msg)
 	case picker.HostsMsg:
-		m.handleHostsLoaded(msg)
+		m.hosts.handleHostsLoaded(msg)
 	case picker.PickMsg:
-		return m.handlePick(msg)
+		return m.hosts.handlePick(msg)
 	case picker.CloseMsg:
-		return m.handlePickerClosed(msg)
+		return m.hosts.handlePickerClosed(msg)
 	case picker.CancelMsg:
-		return m.handleConnectCancel(msg)
+		return m.hosts.handleConnectCancel(msg)
 	case connectDoneMsg:
-		return m.handleConnectDone(msg)
+		return m.hosts.handleConnectDone(msg)
 	case askMsg:
-		return m.handleAsk(msg)
+		return m.hosts.handleAsk(msg)
 	case EditDoneMsg:
 		return m.ops.handleEditDone(msg)
 	case connStateMsg:

@@ -81,7 +81,7 @@ func (m *Model) handleCommandKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.GoTo):
 		return m.ops.startGoto()
 	case key.Matches(msg, k.Hosts):
-		return m.openPicker(m.focus)
+		return m.hosts.openPicker(m.focus)
 	case key.Matches(msg, k.Queue):
 		return m.openQueue()
 	}

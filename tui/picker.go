@@ -6,8 +6,26 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ferry-tui/ferry/text"
+	"github.com/ferry-tui/ferry/transfer"
 	"github.com/ferry-tui/ferry/tui/picker"
 )
+
+// hosts opens hosts in the panes: the host picker, the connection
+// attempts and the questions they ask. The root lends it its stack and
+// the ways to close an overlay, to offer a waiting conflict and to show a
+// file system in a pane.
+type hosts struct {
+	ctx    context.Context
+	ids    *ids
+	keys   *KeyMap
+	opts   *Options
+	status *status
+	stack  *stack
+
+	closed    func(overlay) tea.Cmd
+	offer     func() tea.Cmd
+	replaceFS func(s side, fsys transfer.FS, owned bool) tea.Cmd
+}
 
 // connecting is a connection attempt: its screen on the stack, over the
 // picker it was started from, and what the root needs to end it.
@@ -21,61 +39,61 @@ type connecting struct {
 
 // openPicker shows the host picker for the pane on side s and reads the
 // hosts in a Cmd.
-func (m *Model) openPicker(s side) tea.Cmd {
-	pk := picker.New(m.ids.next(), s, m.opts.Local != nil, m.opts.Hosts != nil, &m.keys)
-	m.stack.push(pk)
-	if m.opts.Hosts == nil {
+func (h *hosts) openPicker(s side) tea.Cmd {
+	pk := picker.New(h.ids.next(), s, h.opts.Local != nil, h.opts.Hosts != nil, h.keys)
+	h.stack.push(pk)
+	if h.opts.Hosts == nil {
 		return nil
 	}
-	return picker.Load(pk.ID(), m.opts.Hosts)
+	return picker.Load(pk.ID(), h.opts.Hosts)
 }
 
 // handleHostsLoaded fills the picker that asked for the hosts.
-func (m *Model) handleHostsLoaded(msg picker.HostsMsg) {
-	if pk, ok := findOverlay[*picker.Model](&m.stack); ok && pk.ID() == msg.ID {
+func (h *hosts) handleHostsLoaded(msg picker.HostsMsg) {
+	if pk, ok := findOverlay[*picker.Model](h.stack); ok && pk.ID() == msg.ID {
 		pk.SetHosts(msg)
 	}
 }
 
 // handlePick opens the host the user picked: "local" at once, anything
 // else through the ConnectFunc.
-func (m *Model) handlePick(msg picker.PickMsg) tea.Cmd {
-	pk, ok := topIs[*picker.Model](&m.stack)
+func (h *hosts) handlePick(msg picker.PickMsg) tea.Cmd {
+	pk, ok := topIs[*picker.Model](h.stack)
 	if !ok || pk.ID() != msg.ID {
 		return nil
 	}
 	if msg.Local {
-		m.stack.remove(pk)
-		return tea.Batch(m.replaceFS(msg.Side, m.opts.Local, false), m.offerConflict())
+		h.stack.remove(pk)
+		return tea.Batch(h.replaceFS(msg.Side, h.opts.Local, false), h.offer())
 	}
-	if m.opts.Connect == nil {
+	if h.opts.Connect == nil {
 		pk.SetErr("connecting is not available")
 		return nil
 	}
-	return m.startConnect(pk, msg)
+	return h.startConnect(pk, msg)
 }
 
 // handlePickerClosed closes the picker the user left.
-func (m *Model) handlePickerClosed(msg picker.CloseMsg) tea.Cmd {
-	if pk, ok := topIs[*picker.Model](&m.stack); ok && pk.ID() == msg.ID {
-		return m.closed(pk)
+func (h *hosts) handlePickerClosed(msg picker.CloseMsg) tea.Cmd {
+	if pk, ok := topIs[*picker.Model](h.stack); ok && pk.ID() == msg.ID {
+		return h.closed(pk)
 	}
 	return nil
 }
 
 // startConnect runs the ConnectFunc for the host picked in a Cmd, with a
 // listener for the questions it asks.
-func (m *Model) startConnect(pk *picker.Model, msg picker.PickMsg) tea.Cmd {
-	ctx, cancel := context.WithCancel(m.ctx)
+func (h *hosts) startConnect(pk *picker.Model, msg picker.PickMsg) tea.Cmd {
+	ctx, cancel := context.WithCancel(h.ctx)
 	c := &connecting{
-		Connecting: picker.NewConnecting(m.ids.next(), msg.Label, msg.Side, &m.keys),
+		Connecting: picker.NewConnecting(h.ids.next(), msg.Label, msg.Side, h.keys),
 		ctx:        ctx,
 		cancel:     cancel,
 		asker:      newChanAsker(ctx),
 		picker:     pk,
 	}
-	m.stack.push(c)
-	connect, alias, asker, id := m.opts.Connect, msg.Alias, c.asker, c.ID()
+	h.stack.push(c)
+	connect, alias, asker, id := h.opts.Connect, msg.Alias, c.asker, c.ID()
 	return tea.Batch(func() tea.Msg {
 		defer cancel() // ends the listener and any pending question
 		fsys, err := connect(ctx, alias, asker)
@@ -85,36 +103,36 @@ func (m *Model) startConnect(pk *picker.Model, msg picker.PickMsg) tea.Cmd {
 
 // currentConnecting returns the running attempt, also while one of its
 // questions is on screen.
-func (m *Model) currentConnecting() *connecting {
-	c, _ := findOverlay[*connecting](&m.stack)
+func (h *hosts) currentConnecting() *connecting {
+	c, _ := findOverlay[*connecting](h.stack)
 	return c
 }
 
 // handleConnectCancel gives up on the attempt the user cancelled.
-func (m *Model) handleConnectCancel(msg picker.CancelMsg) tea.Cmd {
-	if c := m.currentConnecting(); c != nil && c.ID() == msg.ID {
-		return m.cancelConnecting()
+func (h *hosts) handleConnectCancel(msg picker.CancelMsg) tea.Cmd {
+	if c := h.currentConnecting(); c != nil && c.ID() == msg.ID {
+		return h.cancelConnecting()
 	}
 	return nil
 }
 
 // cancelConnecting stops the running attempt and returns to the picker.
-func (m *Model) cancelConnecting() tea.Cmd {
-	c := m.currentConnecting()
+func (h *hosts) cancelConnecting() tea.Cmd {
+	c := h.currentConnecting()
 	if c == nil {
 		return nil
 	}
 	c.cancel()
 	c.picker.SetErr("connection to " + c.Alias() + " cancelled")
-	m.stack.remove(c)
+	h.stack.remove(c)
 	return nil
 }
 
 // handleConnectDone shows the new file system in its pane, or returns to
 // the picker with the reason. A late result of an abandoned attempt is
 // closed.
-func (m *Model) handleConnectDone(msg connectDoneMsg) tea.Cmd {
-	c := m.currentConnecting()
+func (h *hosts) handleConnectDone(msg connectDoneMsg) tea.Cmd {
+	c := h.currentConnecting()
 	if c == nil || c.ID() != msg.id {
 		if msg.err == nil {
 			return closeFS(msg.fs)
@@ -127,12 +145,12 @@ func (m *Model) handleConnectDone(msg connectDoneMsg) tea.Cmd {
 			reason = text.Sanitize(msg.err.Error())
 		}
 		c.picker.SetErr("cannot connect to " + c.Alias() + ": " + reason)
-		m.stack.remove(c)
+		h.stack.remove(c)
 		return nil
 	}
-	m.stack.remove(c.picker)
+	h.stack.remove(c.picker)
 	if w := c.LastWarning(); w != "" {
-		m.status.setInfo(w)
+		h.status.setInfo(w)
 	}
-	return tea.Batch(m.replaceFS(c.Side(), msg.fs, true), m.offerConflict())
+	return tea.Batch(h.replaceFS(c.Side(), msg.fs, true), h.offer())
 }
