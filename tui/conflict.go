@@ -35,7 +35,7 @@ func (m *Model) offerConflict() tea.Cmd {
 		d.show(x.conflicts[0], len(x.conflicts)-1)
 		return nil
 	}
-	if len(x.conflicts) == 0 || m.filtering || m.ctx.Err() != nil {
+	if len(x.conflicts) == 0 || m.filter.active || m.ctx.Err() != nil {
 		return nil
 	}
 	switch m.stack.top().(type) {

@@ -24,7 +24,7 @@ func (w *connWatch) stoppable() bool {
 // keysToList reports whether a key press reaches the file list: no
 // overlay, filter input or background question is on top.
 func (m *Model) keysToList() bool {
-	return m.stack.top() == nil && !m.filtering && m.questions.cur == nil
+	return m.stack.top() == nil && !m.filter.active && m.questions.cur == nil
 }
 
 // canStop reports whether the StopReconnect key stops a host's reconnect

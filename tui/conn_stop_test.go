@@ -88,8 +88,8 @@ func TestEscStopsReconnectingOnlyWithNothingOnTop(t *testing.T) {
 	r.press("/")
 	r.typeText("a")
 	r.press("esc")
-	if m.filtering || w.stops.Load() != 0 {
-		t.Fatalf("esc in the filter: filtering %v, %d stops", m.filtering, w.stops.Load())
+	if m.filter.active || w.stops.Load() != 0 {
+		t.Fatalf("esc in the filter: filtering %v, %d stops", m.filter.active, w.stops.Load())
 	}
 
 	w.send(reconnectingAt("web1"))

@@ -42,17 +42,16 @@ type Model struct {
 	status    status
 	now       func() time.Time
 
-	stack       stack // dialogs, viewer, picker... over the panes, bottom first
-	filtering   bool  // the live filter input has the keys
-	filterInput common.LineInput
-	xfer        transfers // the transfer engine's state as last seen
-	ids         ids       // of dialog, viewer, delete and connect requests
-	lastClick   click
-	owned       []transfer.FS // opened by Connect; closed once unused
-	hosts       hosts         // the host picker and connection attempts
-	ops         fileOps       // mkdir, rename, chmod, delete, go to, view, edit, copy
-	conns       conns         // the connections of the panes' file systems
-	questions   questions     // background questions, over everything
+	stack     stack     // dialogs, viewer, picker... over the panes, bottom first
+	filter    filter    // the live filter of the focused pane
+	xfer      transfers // the transfer engine's state as last seen
+	ids       ids       // of dialog, viewer, delete and connect requests
+	lastClick click
+	owned     []transfer.FS // opened by Connect; closed once unused
+	hosts     hosts         // the host picker and connection attempts
+	ops       fileOps       // mkdir, rename, chmod, delete, go to, view, edit, copy
+	conns     conns         // the connections of the panes' file systems
+	questions questions     // background questions, over everything
 
 	width, height int
 }
@@ -86,7 +85,8 @@ func New(opts Options) *Model {
 		m.keys = *opts.KeyMap
 	}
 	m.help.FullSeparator = "  "
-	m.filterInput.Prompt = "/"
+	m.filter.input.Prompt = "/"
+	m.filter.keys = &m.keys
 	m.panes[leftSide] = pane.New(ctx, opts.Left, leftSide, &m.keys)
 	m.panes[rightSide] = pane.New(ctx, opts.Right, rightSide, &m.keys)
 	m.panes[leftSide].SetFocused(true)
@@ -232,7 +232,7 @@ func (m *Model) layout() {
 	rightWidth := max(m.width-1-leftWidth, 0)
 	m.panes[leftSide].SetSize(leftWidth, bodyHeight)
 	m.panes[rightSide].SetSize(rightWidth, bodyHeight)
-	m.filterInput.SetWidth(max(m.width-2, 1))
+	m.filter.input.SetWidth(max(m.width-2, 1))
 	m.stack.setSize(m.width, bodyHeight)
 	m.questions.setSize(m.width, bodyHeight)
 }

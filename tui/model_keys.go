@@ -24,8 +24,11 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if cmd, ok := m.toTop(msg); ok {
 		return cmd
 	}
-	if m.filtering {
-		return m.handleFilterKey(msg)
+	if m.filter.active {
+		if m.filter.update(msg, m.focused()) {
+			return m.offerConflict() // the panes are free again
+		}
+		return nil
 	}
 	return m.handleListKey(msg)
 }
@@ -77,7 +80,7 @@ func (m *Model) handleCommandKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Edit):
 		return m.ops.startEdit()
 	case key.Matches(msg, k.Filter):
-		return m.startFilter()
+		m.filter.start(m.focused())
 	case key.Matches(msg, k.GoTo):
 		return m.ops.startGoto()
 	case key.Matches(msg, k.Hosts):
@@ -114,47 +117,6 @@ func (m *Model) askQuit() tea.Cmd {
 	return nil
 }
 
-// startFilter opens the live filter input for the focused pane.
-func (m *Model) startFilter() tea.Cmd {
-	p := m.focused()
-	if !p.Loaded() {
-		return nil
-	}
-	m.filtering = true
-	m.filterInput.SetValue(p.Filter())
-	return nil
-}
-
-// handleFilterKey edits the live filter: Enter keeps it and returns to the
-// list on the first match, Esc clears it, ↑/↓ move the cursor.
-func (m *Model) handleFilterKey(msg tea.KeyPressMsg) tea.Cmd {
-	p := m.focused()
-	switch {
-	case key.Matches(msg, m.keys.Submit):
-		p.Top()
-		return m.endFilter()
-	case key.Matches(msg, m.keys.Cancel):
-		p.ClearFilter()
-		return m.endFilter()
-	case msg.Code == tea.KeyUp:
-		p.MoveCursor(-1)
-		return nil
-	case msg.Code == tea.KeyDown:
-		p.MoveCursor(1)
-		return nil
-	}
-	m.filterInput.Update(msg)
-	p.SetFilter(m.filterInput.Value())
-	return nil
-}
-
-// endFilter closes the filter input and offers a waiting conflict the
-// panes.
-func (m *Model) endFilter() tea.Cmd {
-	m.filtering = false
-	return m.offerConflict()
-}
-
 // handlePaste sends pasted text to the input that has the keys.
 func (m *Model) handlePaste(msg tea.PasteMsg) tea.Cmd {
 	if m.questions.cur != nil {
@@ -163,9 +125,8 @@ func (m *Model) handlePaste(msg tea.PasteMsg) tea.Cmd {
 	if cmd, ok := m.toTop(msg); ok {
 		return cmd
 	}
-	if m.filtering {
-		m.filterInput.Update(msg)
-		m.focused().SetFilter(m.filterInput.Value())
+	if m.filter.active {
+		m.filter.update(msg, m.focused())
 	}
 	return nil
 }

@@ -45,7 +45,7 @@ func (m *Model) paneAt(x, y int) (side, int, bool) {
 // handleClick focuses the pane clicked, puts the cursor on the row clicked,
 // and opens it on a double-click.
 func (m *Model) handleClick(msg tea.MouseClickMsg) tea.Cmd {
-	if msg.Button != tea.MouseLeft || m.filtering {
+	if msg.Button != tea.MouseLeft || m.filter.active {
 		return nil
 	}
 	s, row, ok := m.paneAt(msg.X, msg.Y)

@@ -104,7 +104,7 @@ func TestFilter(t *testing.T) {
 	m := localPair(t, root, root, 100, 20)
 	p := &m.panes[leftSide]
 	press(t, m, "G") // dátil
-	if cmd := press(t, m, "/"); cmd != nil || !m.filtering {
+	if cmd := press(t, m, "/"); cmd != nil || !m.filter.active {
 		t.Fatalf("/ did not start the filter")
 	}
 	typeText(t, m, "AN")
@@ -123,8 +123,8 @@ func TestFilter(t *testing.T) {
 		t.Fatalf("down while filtering: cursor on %q", cursorName(p))
 	}
 	press(t, m, "enter")
-	if m.filtering || p.Filter() != "a" {
-		t.Fatalf("enter: filtering %v, filter %q", m.filtering, p.Filter())
+	if m.filter.active || p.Filter() != "a" {
+		t.Fatalf("enter: filtering %v, filter %q", m.filter.active, p.Filter())
 	}
 	if cursorName(p) != "apple.txt" {
 		t.Errorf("enter left the cursor on %q, want the first match", cursorName(p))
@@ -146,8 +146,8 @@ func TestFilter(t *testing.T) {
 	press(t, m, "/")
 	typeText(t, m, "cherry")
 	press(t, m, "esc")
-	if m.filtering || p.Filter() != "" || len(names(p)) != 6 {
-		t.Errorf("esc while typing: filtering %v, filter %q, %d rows", m.filtering, p.Filter(), len(names(p)))
+	if m.filter.active || p.Filter() != "" || len(names(p)) != 6 {
+		t.Errorf("esc while typing: filtering %v, filter %q, %d rows", m.filter.active, p.Filter(), len(names(p)))
 	}
 
 	// Changing directory clears it.

@@ -130,8 +130,8 @@ func (m *Model) paneLines(h int) []string {
 // statusLine is the filter input while filtering, else the status message,
 // else what is wrong with a connection.
 func (m *Model) statusLine() string {
-	if m.filtering {
-		return common.FitStyled(m.filterInput.View(&m.styles.Input), m.width)
+	if m.filter.active {
+		return common.FitStyled(m.filter.input.View(&m.styles.Input), m.width)
 	}
 	if m.status.text == "" {
 		if line := m.conns.line(m.width, m.keysToList()); line != "" {
@@ -149,7 +149,7 @@ func (m *Model) helpBar() []string {
 		text = m.shortHelp(m.questions.cur.dialog.Help().ShortHelp())
 	case m.stack.top() != nil:
 		text = m.shortHelp(m.stack.top().Help().ShortHelp())
-	case m.filtering:
+	case m.filter.active:
 		text = m.shortHelp([]key.Binding{m.keys.Submit, m.keys.Cancel, m.keys.Up, m.keys.Down})
 	case m.help.ShowAll:
 		text = m.help.FullHelpView(m.keys.FullHelp())
