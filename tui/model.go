@@ -90,7 +90,7 @@ func New(opts Options) *Model {
 	m.panes[leftSide] = pane.New(ctx, opts.Left, leftSide, &m.keys)
 	m.panes[rightSide] = pane.New(ctx, opts.Right, rightSide, &m.keys)
 	m.panes[leftSide].SetFocused(true)
-	m.setStyles(m.stylesFor(true)) // until the terminal tells us its background
+	m.setStyles(stylesFor(&m.opts, true)) // until the terminal tells us its background
 	return m
 }
 
@@ -251,17 +251,18 @@ func (m *Model) bodyHeight() int { return m.panes[leftSide].Height() }
 
 // handleBackgroundColor rebuilds the styles for a dark or light terminal.
 func (m *Model) handleBackgroundColor(msg tea.BackgroundColorMsg) {
-	m.setStyles(m.stylesFor(msg.IsDark()))
+	m.setStyles(stylesFor(&m.opts, msg.IsDark()))
 }
 
-// stylesFor returns the styles for a dark or light background, or the
-// colourless ones when NoColor is set.
-func (m *Model) stylesFor(isDark bool) Styles {
+// stylesFor returns the styles opts asks for on a dark or light
+// background: its Theme, the default theme, or the colourless ones when
+// NoColor is set.
+func stylesFor(opts *Options, isDark bool) Styles {
 	switch {
-	case m.opts.NoColor:
+	case opts.NoColor:
 		return common.MonoStyles()
-	case m.opts.Theme != nil:
-		return common.NewStyles(*m.opts.Theme)
+	case opts.Theme != nil:
+		return common.NewStyles(*opts.Theme)
 	}
 	return common.DefaultStyles(isDark)
 }

@@ -5,7 +5,6 @@ import (
 
 	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
-	"github.com/ferry-tui/ferry/tui/common"
 	"github.com/ferry-tui/ferry/tui/queue"
 )
 
@@ -113,9 +112,4 @@ func (x *transfers) retryFailed(st *status) {
 		}
 	}
 	st.setInfo("retrying " + text.Plural(n, "job"))
-}
-
-// stripLine renders the transfer strip, exactly width cells wide.
-func (m *Model) stripLine() string {
-	return m.styles.Strip.Render(common.Fit(queue.StripText(m.xfer.snap), m.width))
 }

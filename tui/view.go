@@ -2,6 +2,7 @@ package tui
 
 import (
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -9,6 +10,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ferry-tui/ferry/tui/common"
+	"github.com/ferry-tui/ferry/tui/pane"
+	"github.com/ferry-tui/ferry/tui/queue"
 )
 
 // overlay is a component on the stack over the panes: a dialog box drawn
@@ -59,7 +62,7 @@ func (m *Model) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
-	v.WindowTitle = m.windowTitle()
+	v.WindowTitle = windowTitle(m.focused())
 	return v
 }
 
@@ -72,7 +75,7 @@ func (m *Model) render() string {
 	lines := make([]string, 0, m.height)
 	lines = append(lines, m.bodyLines()...)
 	if m.xfer.shown {
-		lines = append(lines, m.stripLine())
+		lines = append(lines, m.styles.Strip.Render(common.Fit(queue.StripText(m.xfer.snap), m.width)))
 	}
 	lines = append(lines, m.statusLine())
 	lines = append(lines, m.helpBar()...)
@@ -100,7 +103,7 @@ func (m *Model) bodyLines() []string {
 	if base >= 0 {
 		lines = strings.Split(m.stack.items[base].(screenOverlay).Screen(&m.styles, m.width, h), "\n")
 	} else {
-		lines = m.paneLines(h)
+		lines = paneLines(&m.panes, &m.styles, m.now(), h)
 	}
 	for _, o := range m.stack.items[base+1:] {
 		if bo, ok := o.(boxOverlay); ok {
@@ -114,12 +117,12 @@ func (m *Model) bodyLines() []string {
 	return lines
 }
 
-// paneLines renders both panes side by side.
-func (m *Model) paneLines(h int) []string {
-	now := m.now()
-	left := strings.Split(m.panes[leftSide].View(&m.styles, now), "\n")
-	right := strings.Split(m.panes[rightSide].View(&m.styles, now), "\n")
-	sep := m.styles.Separator.Render("│")
+// paneLines renders both panes side by side, h lines, with now deciding
+// how times show.
+func paneLines(panes *[2]pane.Model, st *Styles, now time.Time, h int) []string {
+	left := strings.Split(panes[leftSide].View(st, now), "\n")
+	right := strings.Split(panes[rightSide].View(st, now), "\n")
+	sep := st.Separator.Render("│")
 	lines := make([]string, h)
 	for i := range h {
 		lines[i] = common.LineAt(left, i) + sep + common.LineAt(right, i)
@@ -146,15 +149,15 @@ func (m *Model) helpBar() []string {
 	var text string
 	switch {
 	case m.questions.cur != nil:
-		text = m.shortHelp(m.questions.cur.dialog.Help().ShortHelp())
+		text = shortHelp(m.help, m.questions.cur.dialog.Help().ShortHelp(), m.width)
 	case m.stack.top() != nil:
-		text = m.shortHelp(m.stack.top().Help().ShortHelp())
+		text = shortHelp(m.help, m.stack.top().Help().ShortHelp(), m.width)
 	case m.filter.active:
-		text = m.shortHelp([]key.Binding{m.keys.Submit, m.keys.Cancel, m.keys.Up, m.keys.Down})
+		text = shortHelp(m.help, []key.Binding{m.keys.Submit, m.keys.Cancel, m.keys.Up, m.keys.Down}, m.width)
 	case m.help.ShowAll:
 		text = m.help.FullHelpView(m.keys.FullHelp())
 	default:
-		text = m.shortHelp(m.keys.ShortHelp())
+		text = shortHelp(m.help, m.keys.ShortHelp(), m.width)
 	}
 	lines := strings.Split(text, "\n")
 	out := make([]string, m.helpLines)
@@ -166,8 +169,8 @@ func (m *Model) helpBar() []string {
 
 // shortHelp renders as many of bs as fit in one line, ending in "…" when
 // some were left out.
-func (m *Model) shortHelp(bs []key.Binding) string {
-	sepW := ansi.StringWidth(m.help.ShortSeparator)
+func shortHelp(h help.Model, bs []key.Binding, width int) string {
+	sepW := ansi.StringWidth(h.ShortSeparator)
 	ends := make([]int, len(bs)) // width of bs[:i+1]
 	total := 0
 	for i, b := range bs {
@@ -178,25 +181,23 @@ func (m *Model) shortHelp(bs []key.Binding) string {
 		ends[i] = total
 	}
 	n := len(bs)
-	for n > 0 && ends[n-1] > m.width {
+	for n > 0 && ends[n-1] > width {
 		n--
 	}
 	cut := n < len(bs)
-	for cut && n > 0 && ends[n-1]+2 > m.width { // room for " …"
+	for cut && n > 0 && ends[n-1]+2 > width { // room for " …"
 		n--
 	}
-	h := m.help
 	h.SetWidth(0)
 	s := h.ShortHelpView(bs[:n])
 	if cut {
-		s += " " + m.help.Styles.Ellipsis.Render(m.help.Ellipsis)
+		s += " " + h.Styles.Ellipsis.Render(h.Ellipsis)
 	}
 	return s
 }
 
-// windowTitle names the focused pane's location.
-func (m *Model) windowTitle() string {
-	p := m.focused()
+// windowTitle names the location of p, the focused pane.
+func windowTitle(p *pane.Model) string {
 	if p.FS() == nil || p.Path() == "" {
 		return "ferry"
 	}
