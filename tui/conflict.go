@@ -49,13 +49,6 @@ func (m *Model) offerConflict() tea.Cmd {
 	return dialog.Ready(d.ID())
 }
 
-// handleConflictReady lets the dialog take keys.
-func (m *Model) handleConflictReady(msg dialog.ReadyMsg) {
-	if d, ok := findOverlay[*conflictDialog](&m.stack); ok {
-		d.Update(msg)
-	}
-}
-
 // handleConflictAnswered gives the engine the answer and moves on.
 func (m *Model) handleConflictAnswered(msg dialog.ConflictAnsweredMsg) tea.Cmd {
 	d, ok := topIs[*conflictDialog](&m.stack)

@@ -122,10 +122,3 @@ func (m *Model) handleConfirmed(msg dialog.ConfirmedMsg) tea.Cmd {
 	}
 	return tea.Batch(cmd, m.offerConflict())
 }
-
-// handleStop stops the delete whose progress is on top.
-func (m *Model) handleStop(msg dialog.StopMsg) {
-	if d, ok := topIs[*progressDialog](&m.stack); ok && d.ID() == msg.ID {
-		d.cancel()
-	}
-}

@@ -134,7 +134,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case pane.LoadedMsg:
 		return m.handleDirLoaded(msg)
 	case pane.SortedMsg:
-		m.handleSorted(msg)
+		if msg.Side().Valid() {
+			m.panes[msg.Side()].HandleSorted(msg)
+		}
 	case opDoneMsg:
 		return m.ops.handleOpDone(msg)
 	case countedMsg:
@@ -142,7 +144,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case deletedMsg:
 		return m.ops.handleDeleted(msg)
 	case progressTickMsg:
-		return m.handleProgressTick(msg)
+		return progressTick(m.stack.top(), msg)
 	case viewer.LoadedMsg:
 		return m.ops.handleViewerLoaded(msg)
 	case viewer.CloseMsg:
@@ -158,7 +160,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case dialog.ConfirmedMsg:
 		return m.handleConfirmed(msg)
 	case dialog.StopMsg:
-		m.handleStop(msg)
+		if d, ok := topIs[*progressDialog](&m.stack); ok && d.ID() == msg.ID {
+			d.cancel() // the delete stops; its result closes the dialog
+		}
 	case picker.HostsMsg:
 		m.hosts.handleHostsLoaded(msg)
 	case picker.PickMsg:
@@ -204,7 +208,9 @@ func (m *Model) updateTransfers(msg tea.Msg) tea.Cmd {
 	case moveSweptMsg:
 		return m.xfer.handleMoveSwept(msg)
 	case dialog.ReadyMsg:
-		m.handleConflictReady(msg)
+		if d, ok := findOverlay[*conflictDialog](&m.stack); ok {
+			d.Update(msg)
+		}
 	case dialog.ConflictAnsweredMsg:
 		return m.handleConflictAnswered(msg)
 	}
@@ -289,13 +295,6 @@ func (m *Model) handleDirLoaded(msg pane.LoadedMsg) tea.Cmd {
 		m.status.setError(err)
 	}
 	return cmd
-}
-
-// handleSorted routes a new order to its pane.
-func (m *Model) handleSorted(msg pane.SortedMsg) {
-	if msg.Side().Valid() {
-		m.panes[msg.Side()].HandleSorted(msg)
-	}
 }
 
 // quit cancels every running request and transfer and ends the program.

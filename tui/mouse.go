@@ -4,6 +4,8 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/ferry-tui/ferry/tui/pane"
 )
 
 // doubleClick is the longest gap between the clicks of a double-click.
@@ -20,13 +22,14 @@ type click struct {
 }
 
 // paneAt returns the pane under cell (x, y) and the row index of the entry
-// there (-1 on the header or below the last row).
-func (m *Model) paneAt(x, y int) (side, int, bool) {
-	if m.stack.top() != nil || m.questions.cur != nil || y < 0 || y >= m.bodyHeight() {
+// there (-1 on the header or below the last row); ok is false outside the
+// panes.
+func paneAt(panes *[2]pane.Model, x, y int) (s side, row int, ok bool) {
+	if y < 0 || y >= panes[leftSide].Height() {
 		return 0, 0, false
 	}
-	lw := m.panes[leftSide].Width()
-	s := leftSide
+	lw := panes[leftSide].Width()
+	s = leftSide
 	switch {
 	case x < lw:
 	case x > lw:
@@ -34,8 +37,8 @@ func (m *Model) paneAt(x, y int) (side, int, bool) {
 	default:
 		return 0, 0, false // the separator
 	}
-	p := &m.panes[s]
-	row := p.Offset() + y - 1
+	p := &panes[s]
+	row = p.Offset() + y - 1
 	if y == 0 || row >= p.Rows() {
 		row = -1
 	}
@@ -48,8 +51,8 @@ func (m *Model) handleClick(msg tea.MouseClickMsg) tea.Cmd {
 	if msg.Button != tea.MouseLeft || m.filter.active {
 		return nil
 	}
-	s, row, ok := m.paneAt(msg.X, msg.Y)
-	if !ok {
+	s, row, ok := paneAt(&m.panes, msg.X, msg.Y)
+	if !ok || m.stack.top() != nil || m.questions.cur != nil {
 		return nil
 	}
 	m.status.clear()
@@ -88,7 +91,7 @@ func (m *Model) handleWheel(msg tea.MouseWheelMsg) tea.Cmd {
 	if cmd, ok := m.toTop(msg); ok {
 		return cmd
 	}
-	if s, _, ok := m.paneAt(msg.X, msg.Y); ok {
+	if s, _, ok := paneAt(&m.panes, msg.X, msg.Y); ok {
 		m.panes[s].Scroll(delta)
 	}
 	return nil

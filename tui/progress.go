@@ -17,9 +17,9 @@ func tickProgress(id uint64) tea.Cmd {
 	return tea.Tick(progressInterval, func(time.Time) tea.Msg { return progressTickMsg{id: id} })
 }
 
-// handleProgressTick keeps ticking while request id is on screen.
-func (m *Model) handleProgressTick(msg progressTickMsg) tea.Cmd {
-	switch d := m.stack.top().(type) {
+// progressTick keeps ticking while request msg.id is on top.
+func progressTick(top overlay, msg progressTickMsg) tea.Cmd {
+	switch d := top.(type) {
 	case *progressDialog:
 		if d.ID() == msg.id {
 			return tickProgress(msg.id)
