@@ -57,7 +57,7 @@ func (m *Model) handleConflictAnswered(msg dialog.ConflictAnsweredMsg) tea.Cmd {
 	}
 	x := &m.xfer
 	cur := d.cur
-	err := x.engine.Answer(cur.job, transfer.Answer{Choice: msg.Policy, ForAll: msg.ForAll})
+	err := x.answer(cur.job, transfer.Answer{Choice: msg.Policy, ForAll: msg.ForAll})
 	x.dropConflicts(func(c pendingConflict) bool {
 		return c.job == cur.job || msg.ForAll && err == nil && c.batch == cur.batch
 	})

@@ -141,10 +141,10 @@ func renameIfFree(ctx context.Context, fsys transfer.FS, it transfer.Item) bool 
 	return fsys.Rename(ctx, it.Src, it.Dst) == nil
 }
 
-// handleCopyPrepared submits what is left to copy as one batch (conflicts
-// asked) and starts following it.
-func (m *Model) handleCopyPrepared(msg copyPreparedMsg) tea.Cmd {
-	plan, x := msg.plan, &m.xfer
+// handlePrepared submits what is left to copy as one batch (conflicts
+// asked) and starts following it; the model then polls the engine.
+func (x *transfers) handlePrepared(msg copyPreparedMsg) tea.Cmd {
+	plan := msg.plan
 	verb := "copy"
 	if plan.move {
 		verb = "move"
@@ -152,22 +152,22 @@ func (m *Model) handleCopyPrepared(msg copyPreparedMsg) tea.Cmd {
 	var cmds []tea.Cmd
 	if len(msg.renamed) > 0 {
 		for _, it := range msg.renamed {
-			m.xfer.markDirty(plan.src, plan.src.Dir(it.Src))
-			m.xfer.markDirty(plan.dst, plan.dst.Dir(it.Dst))
+			x.markDirty(plan.src, plan.src.Dir(it.Src))
+			x.markDirty(plan.dst, plan.dst.Dir(it.Dst))
 		}
-		cmds = append(cmds, m.xfer.refreshDirty())
+		cmds = append(cmds, x.refreshDirty())
 	}
 	if msg.err != nil {
-		m.status.setError(fmt.Errorf("%s: %w", verb, msg.err))
+		x.status.setError(fmt.Errorf("%s: %w", verb, msg.err))
 		return tea.Batch(cmds...)
 	}
 	if len(msg.items) == 0 {
-		m.status.setInfo("moved " + text.Plural(len(msg.renamed), "entry") + " to " + plan.dstLabel)
+		x.status.setInfo("moved " + text.Plural(len(msg.renamed), "entry") + " to " + plan.dstLabel)
 		return tea.Batch(cmds...)
 	}
-	id, err := x.engine.Submit(transfer.Request{Src: plan.src, Dst: plan.dst, Items: msg.items, Policy: transfer.Ask})
+	id, err := x.submit(transfer.Request{Src: plan.src, Dst: plan.dst, Items: msg.items, Policy: transfer.Ask})
 	if err != nil {
-		m.status.setError(fmt.Errorf("%s: %w", verb, err))
+		x.status.setError(fmt.Errorf("%s: %w", verb, err))
 		return tea.Batch(cmds...)
 	}
 	if x.batches == nil {
@@ -179,6 +179,6 @@ func (m *Model) handleCopyPrepared(msg copyPreparedMsg) tea.Cmd {
 	if plan.move {
 		verbing = "moving "
 	}
-	m.status.setInfo(verbing + text.Plural(len(msg.items), "entry") + " to " + plan.dstLabel + " (" + m.keys.Queue.Help().Key + " shows the queue)")
-	return tea.Batch(append(cmds, m.xfer.listen(), m.pollTransfers())...)
+	x.status.setInfo(verbing + text.Plural(len(msg.items), "entry") + " to " + plan.dstLabel + " (" + x.keys.Queue.Help().Key + " shows the queue)")
+	return tea.Batch(append(cmds, x.listen())...)
 }

@@ -195,7 +195,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 func (m *Model) updateTransfers(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case copyPreparedMsg:
-		return m.handleCopyPrepared(msg)
+		return tea.Batch(m.xfer.handlePrepared(msg), m.pollTransfers())
 	case transferEventsMsg:
 		return tea.Batch(m.xfer.handleEvents(msg), m.pollTransfers(), m.offerConflict())
 	case stripTickMsg:
@@ -302,9 +302,7 @@ func (m *Model) quit() tea.Cmd {
 	for i := range m.panes {
 		m.panes[i].Close()
 	}
-	if m.xfer.engine != nil {
-		m.xfer.engine.CancelAll()
-	}
+	m.xfer.cancelAll()
 	m.conns.stopAll()
 	m.questions.cancelAll()
 	m.cancel()

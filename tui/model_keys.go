@@ -93,11 +93,8 @@ func (m *Model) handleCommandKey(msg tea.KeyPressMsg) tea.Cmd {
 
 // askQuit quits, or asks first when transfers are queued or running.
 func (m *Model) askQuit() tea.Cmd {
-	if m.xfer.engine == nil {
-		return m.quit()
-	}
-	snap := m.xfer.engine.Snapshot()
-	if !queue.Busy(snap) {
+	snap, ok := m.xfer.snapshot()
+	if !ok || !queue.Busy(snap) {
 		return m.quit()
 	}
 	line := "A copy is still being planned; it will be cancelled."

@@ -3,7 +3,6 @@ package tui
 import (
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
 	"github.com/ferry-tui/ferry/tui/queue"
 )
@@ -33,7 +32,7 @@ func (m *Model) pollTransfers() tea.Cmd {
 // screen, also behind a conflict dialog.
 func (m *Model) refreshQueueView() {
 	if q, ok := findOverlay[*queue.Model](&m.stack); ok && m.xfer.engine != nil {
-		q.Refresh(m.xfer.snap, m.bodyHeight(), m.xfer.engine.Jobs, m.xfer.describeJob)
+		q.Refresh(m.xfer.snap, m.bodyHeight(), m.xfer.jobs, m.xfer.describeJob)
 	}
 }
 
@@ -58,58 +57,4 @@ func (x *transfers) describeJob(j *transfer.JobStatus) queue.JobText {
 		return queue.Describe(j, b.srcDir, transfer.Separator(b.src))
 	}
 	return queue.Describe(j, "", "/")
-}
-
-// act applies what the queue view asked for to the engine, saying in st
-// what it did or why it could not.
-func (x *transfers) act(msg tea.Msg, st *status) {
-	e := x.engine
-	switch msg := msg.(type) {
-	case queue.CancelMsg:
-		st.report(e.Cancel(msg.Job))
-	case queue.CancelAllMsg:
-		e.CancelAll()
-	case queue.RetryMsg:
-		x.retryJob(msg.Job, st)
-	case queue.RetryAllMsg:
-		x.retryFailed(st)
-	case queue.PauseMsg:
-		if e.Paused() {
-			e.Resume()
-		} else {
-			e.Pause()
-		}
-	case queue.WorkersMsg:
-		e.SetWorkers(e.Workers() + msg.Delta)
-	}
-}
-
-// retryJob retries j, a failed or cancelled job.
-func (x *transfers) retryJob(j transfer.JobStatus, st *status) {
-	if j.State != transfer.Failed && j.State != transfer.Cancelled {
-		st.setInfo("only failed or cancelled jobs can be retried")
-		return
-	}
-	if err := x.engine.Retry(j.ID); err != nil {
-		st.setError(err)
-		return
-	}
-	if b := x.batches[j.Batch]; b != nil {
-		b.open = true
-	}
-}
-
-// retryFailed retries every failed job.
-func (x *transfers) retryFailed(st *status) {
-	n := x.engine.RetryFailed()
-	if n == 0 {
-		st.setInfo("no failed jobs to retry")
-		return
-	}
-	for _, b := range x.batches {
-		if b.hasFail {
-			b.open, b.hasFail = true, false
-		}
-	}
-	st.setInfo("retrying " + text.Plural(n, "job"))
 }

@@ -88,39 +88,6 @@ type stripTickMsg struct{}
 // refreshTickMsg asks the model to list the panes jobs wrote into.
 type refreshTickMsg struct{}
 
-// listenEvents returns a Cmd that waits for the next engine event and
-// takes whatever else is already waiting, without blocking on it.
-func listenEvents(ch <-chan transfer.Event) tea.Cmd {
-	return func() tea.Msg {
-		ev, ok := <-ch
-		if !ok {
-			return transferEventsMsg{closed: true}
-		}
-		evs := []transfer.Event{ev}
-		for len(evs) < maxEventsPerMsg {
-			select {
-			case ev, ok := <-ch:
-				if !ok {
-					return transferEventsMsg{events: evs, closed: true}
-				}
-				evs = append(evs, ev)
-			default:
-				return transferEventsMsg{events: evs}
-			}
-		}
-		return transferEventsMsg{events: evs}
-	}
-}
-
-// listen starts reading events unless a reader runs already.
-func (x *transfers) listen() tea.Cmd {
-	if x.engine == nil || x.listening || x.closed {
-		return nil
-	}
-	x.listening = true
-	return listenEvents(x.engine.Events())
-}
-
 // active reports whether anything in s is moving or about to: the strip
 // then polls. A paused queue and jobs waiting for answers do not count.
 func active(s transfer.Snapshot) bool {
@@ -131,24 +98,6 @@ func active(s transfer.Snapshot) bool {
 		return false
 	}
 	return s.States[transfer.Running] > 0 || s.States[transfer.Queued] > s.Asking
-}
-
-// poll takes a snapshot of the engine for the strip and the queue view
-// and keeps polling while something moves. appeared says the strip has
-// just appeared: the screen is laid out again.
-func (x *transfers) poll() (cmd tea.Cmd, appeared bool) {
-	if x.engine == nil {
-		return nil, false
-	}
-	x.snap = x.engine.Snapshot()
-	if x.snap.Jobs > 0 && !x.shown {
-		x.shown, appeared = true, true
-	}
-	if x.ticking || !active(x.snap) {
-		return nil, appeared
-	}
-	x.ticking = true
-	return tea.Tick(stripInterval, func(time.Time) tea.Msg { return stripTickMsg{} }), appeared
 }
 
 // handleEvents applies a run of engine events and reads on; the model
