@@ -2,11 +2,28 @@
 // side, a transfer strip, a status line and a help bar, with dialogs, a
 // file viewer and a host picker, built on Bubble Tea v2.
 //
+// The root Model is a router over components: the two panes (tui/pane)
+// and an explicit stack of overlays: the host picker and the connecting
+// screen (tui/picker), the viewer (tui/viewer), the queue view
+// (tui/queue) and the dialogs (tui/dialog). Sizes go to every component;
+// keys go to the background question when one is asked, else to the top
+// of the stack, else to the live filter or the focused pane. A
+// component's Update returns a typed result message (dialog.SubmitMsg,
+// picker.PickMsg, queue.RetryMsg...) that names its owner by id, and the
+// root acts on it; results of Cmds carry their request id and stale ones
+// are dropped. A conflict of a copy waits for the panes or the queue view
+// to be uncovered and is pushed when its event arrives or when what
+// covered it closes. The root's helpers each own one concern with what
+// they are lent: fileOps (mkdir, rename, chmod, delete, go to, view,
+// edit), hosts (picker and connection attempts), transfers (the engine,
+// all of whose calls are in engine.go), conns (reconnecting hosts) and
+// questions (a reconnecting session's questions).
+//
 // The package never touches a disk or the network itself: every listing and
 // every operation goes through a transfer.FS inside a tea.Cmd, everything
 // that needs the operating system is injected through Options, and every
-// string that came from a disk or a server passes through Sanitize before
-// it is measured or drawn.
+// string that came from a disk or a server passes through text.Sanitize
+// before it is measured or drawn.
 package tui
 
 import (
