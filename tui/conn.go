@@ -183,7 +183,7 @@ func (c *conns) stopAll() {
 	c.list = nil
 }
 
-// handleConnState records a state change, says what it means, lists the
+// handle records a state change, says what it means, lists the
 // panes again when the connection is back, and reads on.
 func (c *conns) handle(msg connStateMsg, panes *[2]pane.Model, st *status) tea.Cmd {
 	var w *connWatch
@@ -284,7 +284,7 @@ func connLost(err error) bool {
 	return errors.As(err, &cl) && cl.ConnectionLost()
 }
 
-// connExplains reports whether the failure of p's latest listing is told
+// explains reports whether the failure of p's latest listing is told
 // by the connection line: p's file system reports its connection, and the
 // connection is down.
 func (c *conns) explains(p *pane.Model) bool {

@@ -11,7 +11,7 @@ import (
 )
 
 // handleKey sends a key to whatever has the keys: ctrl+c quits from
-// anywhere; otherwise a background question, the open overlay, the filter
+// anywhere; otherwise a background question, the top of the stack, the filter
 // input or the file list. Any key clears the status line.
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, m.keys.ForceQuit) {

@@ -13,7 +13,8 @@ import (
 )
 
 // LoadedMsg carries the result of listing a directory back to the pane
-// that asked for it. A Model drops it when reqID is not its latest request.
+// that asked for it. The pane drops it when it does not answer its latest
+// request.
 type LoadedMsg struct {
 	side    common.Side
 	reqID   uint64
