@@ -33,7 +33,7 @@ func (b *bigFS) Base(name string) string              { return path.Base(name) }
 func (b *bigFS) ReadDir(context.Context, string) ([]fs.FileInfo, error) {
 	infos := make([]fs.FileInfo, b.n)
 	for i := range infos {
-		infos[i] = fakeInfo{
+		infos[i] = benchInfo{
 			name:  fmt.Sprintf("File-%07d-%x.dat", (i*7919)%b.n, i%4096),
 			size:  int64(i * 37 % 1000003),
 			dir:   i%10 == 0,
@@ -43,11 +43,31 @@ func (b *bigFS) ReadDir(context.Context, string) ([]fs.FileInfo, error) {
 	return infos, nil
 }
 
+// benchInfo is an fs.FileInfo built in memory.
+type benchInfo struct {
+	name  string
+	size  int64
+	dir   bool
+	mtime time.Time
+}
+
+func (f benchInfo) Name() string { return f.name }
+func (f benchInfo) Size() int64  { return f.size }
+func (f benchInfo) Mode() fs.FileMode {
+	if f.dir {
+		return fs.ModeDir | 0o755
+	}
+	return 0o644
+}
+func (f benchInfo) ModTime() time.Time { return f.mtime }
+func (f benchInfo) IsDir() bool        { return f.dir }
+func (f benchInfo) Sys() any           { return nil }
+
 // bigModel returns a 120x40 model whose focused left pane lists
 // bigEntries entries.
 func bigModel(tb testing.TB) *Model {
 	m := start(tb, Options{Left: &bigFS{n: bigEntries}, Right: &bigFS{n: 10}}, 120, 40)
-	if n := len(m.panes[leftSide].rows); n != bigEntries {
+	if n := m.panes[leftSide].Rows(); n != bigEntries {
 		tb.Fatalf("%d rows", n)
 	}
 	return m
@@ -112,30 +132,6 @@ func BenchmarkKeys100k(b *testing.B) {
 	})
 }
 
-// BenchmarkSort100k measures sorting 100,000 entries, which runs in a Cmd.
-func BenchmarkSort100k(b *testing.B) {
-	m := bigModel(b)
-	entries := m.panes[leftSide].entries
-	for _, spec := range []sortSpec{{key: byName}, {key: bySize}, {key: byTime}} {
-		b.Run(spec.label(), func(b *testing.B) {
-			for b.Loop() {
-				sortOrder(entries, spec)
-			}
-		})
-	}
-}
-
-// BenchmarkLoad100k measures turning a listing of 100,000 entries into a
-// sorted pane listing, the work of the listing Cmd after ReadDir.
-func BenchmarkLoad100k(b *testing.B) {
-	infos, _ := (&bigFS{n: bigEntries}).ReadDir(context.Background(), "/")
-	b.ReportAllocs()
-	for b.Loop() {
-		entries := newEntries(infos)
-		sortOrder(entries, sortSpec{})
-	}
-}
-
 // TestMemoryPerEntry measures the heap a listing keeps per entry: the entry
 // itself, its share of the order, rows and selection, and the name's bytes.
 // The names here are 15 to 20 bytes of plain ASCII.
@@ -144,7 +140,7 @@ func TestMemoryPerEntry(t *testing.T) {
 	m := start(t, Options{Left: &bigFS{n: 10}, Right: &bigFS{n: 10}}, 120, 40)
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	cmd := m.panes[leftSide].setFS(&bigFS{n: bigEntries})
+	cmd := m.panes[leftSide].SetFS(&bigFS{n: bigEntries})
 	settle(t, m, cmd)
 	runtime.GC()
 	runtime.ReadMemStats(&after)
@@ -154,7 +150,7 @@ func TestMemoryPerEntry(t *testing.T) {
 	if perEntry > 200 {
 		t.Errorf("%.0f bytes per entry, want at most 200", perEntry)
 	}
-	if n := len(m.panes[leftSide].rows); n != bigEntries {
+	if n := m.panes[leftSide].Rows(); n != bigEntries {
 		t.Fatalf("%d rows", n)
 	}
 }

@@ -1,242 +1,68 @@
 package tui
 
 import (
-	"strings"
-	"time"
-
-	"charm.land/bubbles/v2/help"
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
-	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/dialog"
+	"github.com/ferry-tui/ferry/tui/queue"
 )
 
-// conflictGrace is how long a conflict dialog that popped up ignores
-// keys, so that a key typed for the file list cannot answer it.
-const conflictGrace = 300 * time.Millisecond
-
-// conflictTimeLayout shows modification times to the second.
-const conflictTimeLayout = "2006-01-02 15:04:05"
-
-// conflictDialog asks what to do with a destination that exists. It shows
-// the first waiting conflict; answered ones make way for the next.
+// conflictDialog is the conflict dialog and the conflict it shows.
 type conflictDialog struct {
-	cur    pendingConflict
-	more   int            // conflicts waiting behind this one
-	forAll bool           // the next answer applies to the whole batch
-	ready  bool           // the grace period is over
-	id     uint64         // of the grace tick
-	loc    *time.Location // times are shown in it
-	under  *queueView     // the screen behind, back on close; nil for the panes
-	km     *KeyMap        // the model's keys, for the choices shown
+	*dialog.Conflict
+	cur pendingConflict
 }
 
-// conflictReadyMsg ends the grace period of dialog id.
-type conflictReadyMsg struct{ id uint64 }
-
-// choice is one answer and the bindings that give it.
-type choice struct {
-	one, all key.Binding
-	policy   transfer.Policy
+// show asks about pc, with more conflicts waiting.
+func (d *conflictDialog) show(pc pendingConflict, more int) {
+	d.cur = pc
+	d.Show(pc.c, pc.srcLabel, pc.dstLabel, more)
 }
 
-// choices lists the answers in the order shown.
-func (k *KeyMap) choices() []choice {
-	return []choice{
-		{k.ConflictOverwrite, k.ConflictOverwriteAll, transfer.Overwrite},
-		{k.ConflictSkip, k.ConflictSkipAll, transfer.Skip},
-		{k.ConflictResume, k.ConflictResumeAll, transfer.Resume},
-		{k.ConflictRename, k.ConflictRenameAll, transfer.Rename},
-		{k.ConflictNewer, k.ConflictNewerAll, transfer.Newer},
-	}
-}
-
-// keys returns the dialog's bindings for the help bar.
-func (d *conflictDialog) keys(k *KeyMap) help.KeyMap {
-	b := bindings{}
-	for _, c := range k.choices() {
-		b = append(b, c.one)
-	}
-	return append(b, k.ConflictForAll)
-}
-
-// box renders the question with both sides and the choices from the
-// key map.
-func (d *conflictDialog) box(st *Styles, maxWidth int) []string {
-	inner := dialogInner(maxWidth + 2)
-	c := &d.cur.c
-	srcNewer, dstNewer := "", ""
-	switch {
-	case c.SrcTime.Unix() > c.DstTime.Unix():
-		srcNewer = "  (newer)"
-	case c.DstTime.Unix() > c.SrcTime.Unix():
-		dstNewer = "  (newer)"
-	}
-	const indent = "            "
-	plain := []string{
-		"",
-		"copy from   " + fitLeft(d.cur.srcLabel+":"+text.Sanitize(c.Src), inner-len(indent)),
-		indent + conflictSide(c.SrcSize, c.SrcTime, d.loc) + srcNewer,
-		"over        " + fitLeft(d.cur.dstLabel+":"+text.Sanitize(c.Dst), inner-len(indent)),
-		indent + conflictSide(c.DstSize, c.DstTime, d.loc) + dstNewer,
-		"",
-	}
-	title := text.Sanitize(baseName(c.Dst)) + " already exists"
-	if c.Partial {
-		plain[3] = "partial     " + fitLeft(d.cur.dstLabel+":"+text.Sanitize(c.Dst), inner-len(indent))
-		plain[4] = indent + conflictSide(c.DstSize, c.DstTime, d.loc) + " copied before it was interrupted"
-		title = text.Sanitize(baseName(c.Dst)) + ": a partial copy exists"
-	}
-	var ones, alls []string
-	for _, ch := range d.km.choices() {
-		ones = append(ones, ch.one.Help().Key+" "+ch.one.Help().Desc)
-		alls = append(alls, ch.all.Help().Key)
-	}
-	plain = append(plain, wrapWords(ones, "   ", inner)...)
-	check := "[ ]"
-	if d.forAll {
-		check = "[x]"
-	}
-	plain = append(plain, check+" "+d.km.ConflictForAll.Help().Key+": for all conflicts of this copy (or "+strings.Join(alls, " ")+")")
-	body := []string{st.DialogTitle.Render(fit(title, inner))}
-	for _, l := range plain {
-		body = append(body, fit(l, inner))
-	}
-	if d.more > 0 {
-		body = append(body, st.Hint.Render(fit(text.Plural(d.more, "more conflict")+" waiting", inner)))
-	}
-	return frame(st, body, inner)
-}
-
-// conflictSide describes one side: its size and modification time.
-func conflictSide(size int64, t time.Time, loc *time.Location) string {
-	s := text.Bytes(size)
-	if size >= 1024 {
-		s += " (" + text.Plural(int(size), "byte") + ")"
-	}
-	if !t.IsZero() {
-		if loc != nil {
-			t = t.In(loc)
-		}
-		s += ", " + t.Format(conflictTimeLayout)
-	}
-	return s
-}
-
-// wrapWords joins words with sep into lines at most width cells wide.
-func wrapWords(words []string, sep string, width int) []string {
-	var lines []string
-	cur := ""
-	for _, w := range words {
-		switch {
-		case cur == "":
-			cur = w
-		case ansi.StringWidth(cur+sep+w) <= width:
-			cur += sep + w
-		default:
-			lines = append(lines, cur)
-			cur = w
-		}
-	}
-	if cur != "" {
-		lines = append(lines, cur)
-	}
-	return lines
-}
-
-// baseName is the last element of a path with either separator.
-func baseName(p string) string {
-	trimmed := strings.TrimRight(p, `/\`)
-	if trimmed == "" {
-		return p
-	}
-	if i := strings.LastIndexAny(trimmed, `/\`); i >= 0 {
-		return trimmed[i+1:]
-	}
-	return trimmed
-}
-
-// syncConflict keeps the conflict dialog in step with the waiting
+// offerConflict keeps the conflict dialog in step with the waiting
 // conflicts: it shows the first, closes when none is left, and pops up
 // over the panes or the queue view when a conflict arrives. Other
-// dialogs are left alone; the conflict waits until they close.
-func (m *Model) syncConflict() tea.Cmd {
+// overlays are left alone; the conflict waits until they close. It is
+// called where the conflicts change and where an overlay closes.
+func (m *Model) offerConflict() tea.Cmd {
 	x := &m.xfer
-	if d, ok := m.overlay.(*conflictDialog); ok {
+	if d, ok := findOverlay[*conflictDialog](&m.stack); ok {
 		if len(x.conflicts) == 0 {
-			m.closeConflict(d)
+			m.stack.remove(d)
 			return nil
 		}
-		d.cur, d.more = x.conflicts[0], len(x.conflicts)-1
+		d.show(x.conflicts[0], len(x.conflicts)-1)
 		return nil
 	}
-	if len(x.conflicts) == 0 || m.filtering {
+	if len(x.conflicts) == 0 || m.filter.active || m.ctx.Err() != nil {
 		return nil
 	}
-	var under *queueView
-	switch o := m.overlay.(type) {
-	case nil:
-	case *queueView:
-		under = o
+	switch m.stack.top().(type) {
+	case nil, *queue.Model:
 	default:
 		return nil
 	}
-	d := &conflictDialog{cur: x.conflicts[0], more: len(x.conflicts) - 1, id: m.newID(),
-		loc: m.now().Location(), under: under, km: &m.keys}
-	m.overlay = d
-	id := d.id
-	return tea.Tick(conflictGrace, func(time.Time) tea.Msg { return conflictReadyMsg{id: id} })
+	d := &conflictDialog{Conflict: dialog.NewConflict(m.ids.next(), m.now().Location(), &m.keys)}
+	d.show(x.conflicts[0], len(x.conflicts)-1)
+	m.stack.push(d)
+	return dialog.Ready(d.ID())
 }
 
-// closeConflict puts back what the dialog covered.
-func (m *Model) closeConflict(d *conflictDialog) {
-	if d.under != nil {
-		m.overlay = d.under
-		return
-	}
-	m.overlay = nil
-}
-
-// handleConflictReady lets the dialog take keys.
-func (m *Model) handleConflictReady(msg conflictReadyMsg) {
-	if d, ok := m.overlay.(*conflictDialog); ok && d.id == msg.id {
-		d.ready = true
-	}
-}
-
-// handleConflictKey answers the conflict shown.
-func (m *Model) handleConflictKey(d *conflictDialog, msg tea.KeyPressMsg) tea.Cmd {
-	if !d.ready {
+// handleConflictAnswered gives the engine the answer and moves on.
+func (m *Model) handleConflictAnswered(msg dialog.ConflictAnsweredMsg) tea.Cmd {
+	d, ok := topIs[*conflictDialog](&m.stack)
+	if !ok || d.ID() != msg.ID {
 		return nil
 	}
-	if key.Matches(msg, m.keys.ConflictForAll) {
-		d.forAll = !d.forAll
-		return nil
-	}
-	for _, c := range m.keys.choices() {
-		switch {
-		case key.Matches(msg, c.one):
-			return m.answerConflict(d, c.policy, d.forAll)
-		case key.Matches(msg, c.all):
-			return m.answerConflict(d, c.policy, true)
-		}
-	}
-	return nil
-}
-
-// answerConflict gives the engine the answer and moves on.
-func (m *Model) answerConflict(d *conflictDialog, p transfer.Policy, forAll bool) tea.Cmd {
 	x := &m.xfer
 	cur := d.cur
-	err := x.engine.Answer(cur.job, transfer.Answer{Choice: p, ForAll: forAll})
+	err := x.answer(cur.job, transfer.Answer{Choice: msg.Policy, ForAll: msg.ForAll})
 	x.dropConflicts(func(c pendingConflict) bool {
-		return c.job == cur.job || forAll && err == nil && c.batch == cur.batch
+		return c.job == cur.job || msg.ForAll && err == nil && c.batch == cur.batch
 	})
-	d.forAll = false
 	if err != nil {
 		m.status.setError(err)
 	}
-	return m.pollTransfers()
+	return tea.Batch(m.pollTransfers(), m.offerConflict())
 }

@@ -8,6 +8,8 @@ import (
 
 	"github.com/ferry-tui/ferry/local"
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/dialog"
+	"github.com/ferry-tui/ferry/tui/queue"
 )
 
 // waitConflict waits until the conflict dialog is open and takes keys.
@@ -15,8 +17,8 @@ func waitConflict(r *runner) *conflictDialog {
 	r.t.Helper()
 	var d *conflictDialog
 	r.waitFor("a conflict dialog ready for keys", func() bool {
-		d, _ = r.m.overlay.(*conflictDialog)
-		return d != nil && d.ready
+		d, _ = r.m.stack.top().(*conflictDialog)
+		return d != nil && d.IsReady()
 	})
 	return d
 }
@@ -45,9 +47,9 @@ func TestConflictAnswersOneByOne(t *testing.T) {
 	copyAll(t, r)
 
 	// The dialog ignores keys for a moment after it pops up.
-	r.waitFor("the conflict dialog", func() bool { _, ok := m.overlay.(*conflictDialog); return ok })
-	d := m.overlay.(*conflictDialog)
-	if d.ready {
+	r.waitFor("the conflict dialog", func() bool { _, ok := m.stack.top().(*conflictDialog); return ok })
+	d := m.stack.top().(*conflictDialog)
+	if d.IsReady() {
 		t.Fatal("the dialog took keys at once")
 	}
 	r.press("o")
@@ -58,7 +60,7 @@ func TestConflictAnswersOneByOne(t *testing.T) {
 	answers := map[string]string{"a.txt": "o", "b.txt": "s", "c.txt": "b", "d.txt": "esc"}
 	for range len(answers) {
 		d := waitConflict(r)
-		name := baseName(d.cur.c.Dst)
+		name := dialog.BaseName(d.cur.c.Dst)
 		k, ok := answers[name]
 		if !ok {
 			t.Fatalf("asked twice about %s", name)
@@ -88,8 +90,8 @@ func TestConflictAnswersOneByOne(t *testing.T) {
 			t.Errorf("%s = %q, want %q", rel, got, want)
 		}
 	}
-	if m.overlay != nil || len(m.xfer.conflicts) != 0 {
-		t.Errorf("overlay %T, %d conflicts left", m.overlay, len(m.xfer.conflicts))
+	if m.stack.top() != nil || len(m.xfer.conflicts) != 0 {
+		t.Errorf("overlay %T, %d conflicts left", m.stack.top(), len(m.xfer.conflicts))
 	}
 }
 
@@ -127,7 +129,7 @@ func TestConflictForAll(t *testing.T) {
 					t.Errorf("%s = %q, want %q", rel, got, want)
 				}
 			}
-			if _, ok := m.overlay.(*conflictDialog); ok || len(m.xfer.conflicts) != 0 {
+			if _, ok := m.stack.top().(*conflictDialog); ok || len(m.xfer.conflicts) != 0 {
 				t.Errorf("still asking: %d conflicts", len(m.xfer.conflicts))
 			}
 		})
@@ -145,15 +147,15 @@ func TestConflictOverQueueViewAndAfterDialogs(t *testing.T) {
 	r.press("w")
 	e.Resume()
 	d := waitConflict(r)
-	if d.under == nil {
-		t.Fatal("the dialog did not remember the queue view")
+	if len(m.stack.items) != 2 || m.stack.items[0] != overlay(m.xfer.queue) || m.stack.items[1] != overlay(d) {
+		t.Fatalf("the dialog is not over the queue view: stack %v", m.stack.items)
 	}
 	if out := screen(m); !strings.Contains(out, "Transfer queue") || !strings.Contains(out, "a.txt already exists") {
 		t.Errorf("dialog over the queue view:\n%s", out)
 	}
 	r.press("o")
-	if _, ok := m.overlay.(*queueView); !ok {
-		t.Errorf("back to %T, want the queue view", m.overlay)
+	if _, ok := m.stack.top().(*queue.Model); !ok {
+		t.Errorf("back to %T, want the queue view", m.stack.top())
 	}
 	waitSettled(r)
 
@@ -175,7 +177,7 @@ func TestConflictOverQueueViewAndAfterDialogs(t *testing.T) {
 	r.press("n") // mkdir dialog
 	e.Resume()
 	r.waitFor("the conflict event", func() bool { return len(m.xfer.conflicts) == 1 })
-	inputOpen(t, m, inputMkdir)
+	inputOpen(t, m, "New directory")
 	r.press("esc")
 	waitConflict(r)
 	r.press("s")

@@ -2,15 +2,14 @@ package tui
 
 import (
 	"errors"
-	"strconv"
-	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/common"
+	"github.com/ferry-tui/ferry/tui/pane"
 )
 
 // ConnStatus is the state of a file system's connection.
@@ -121,44 +120,54 @@ func listenConn(id uint64, ch <-chan ConnState) tea.Cmd {
 	}
 }
 
+// conns follows the connections of the file systems the panes show:
+// what the status line says while one is down, the reconnect countdown,
+// and the StopReconnect key.
+type conns struct {
+	list    []*connWatch
+	ticking bool // a countdown tick is on its way
+	now     func() time.Time
+	keys    *KeyMap
+}
+
 // syncConnWatches watches every file system the panes show that can
 // report its connection, and stops watching the ones no pane shows any
 // more. It returns the Cmds that read the new watches.
-func (m *Model) syncConnWatches() tea.Cmd {
-	kept := m.conns[:0]
-	for _, w := range m.conns {
-		if m.shown(w.fs) {
+func (c *conns) sync(panes *[2]pane.Model, newID func() uint64) tea.Cmd {
+	kept := c.list[:0]
+	for _, w := range c.list {
+		if shown(panes, w.fs) {
 			kept = append(kept, w)
 			continue
 		}
 		w.stop()
 	}
-	clear(m.conns[len(kept):])
-	m.conns = kept
+	clear(c.list[len(kept):])
+	c.list = kept
 	var cmds []tea.Cmd
-	for i := range m.panes {
-		fsys := m.panes[i].fs
+	for i := range panes {
+		fsys := panes[i].FS()
 		cw, ok := fsys.(ConnWatcher)
-		if !ok || m.watchOf(fsys) != nil {
+		if !ok || c.of(fsys) != nil {
 			continue
 		}
 		ch, stop := cw.WatchConn()
-		w := &connWatch{id: m.newID(), fs: fsys, ch: ch, stop: stop}
-		m.conns = append(m.conns, w)
+		w := &connWatch{id: newID(), fs: fsys, ch: ch, stop: stop}
+		c.list = append(c.list, w)
 		cmds = append(cmds, listenConn(w.id, ch))
 	}
-	m.markPanesConn()
+	c.mark(panes)
 	return tea.Batch(cmds...)
 }
 
 // shown reports whether a pane shows fsys.
-func (m *Model) shown(fsys transfer.FS) bool {
-	return sameFS(m.panes[leftSide].fs, fsys) || sameFS(m.panes[rightSide].fs, fsys)
+func shown(panes *[2]pane.Model, fsys transfer.FS) bool {
+	return sameFS(panes[leftSide].FS(), fsys) || sameFS(panes[rightSide].FS(), fsys)
 }
 
-// watchOf returns the watch of fsys, or nil.
-func (m *Model) watchOf(fsys transfer.FS) *connWatch {
-	for _, w := range m.conns {
+// of returns the watch of fsys, or nil.
+func (c *conns) of(fsys transfer.FS) *connWatch {
+	for _, w := range c.list {
 		if sameFS(w.fs, fsys) {
 			return w
 		}
@@ -166,28 +175,28 @@ func (m *Model) watchOf(fsys transfer.FS) *connWatch {
 	return nil
 }
 
-// stopConnWatches stops every watch (when the program quits).
-func (m *Model) stopConnWatches() {
-	for _, w := range m.conns {
+// stopAll stops every watch (when the program quits).
+func (c *conns) stopAll() {
+	for _, w := range c.list {
 		w.stop()
 	}
-	m.conns = nil
+	c.list = nil
 }
 
-// handleConnState records a state change, says what it means, lists the
+// handle records a state change, says what it means, lists the
 // panes again when the connection is back, and reads on.
-func (m *Model) handleConnState(msg connStateMsg) tea.Cmd {
+func (c *conns) handle(msg connStateMsg, panes *[2]pane.Model, st *status) tea.Cmd {
 	var w *connWatch
-	for _, c := range m.conns {
-		if c.id == msg.id {
-			w = c
+	for _, cw := range c.list {
+		if cw.id == msg.id {
+			w = cw
 		}
 	}
 	if w == nil {
 		return nil // no pane shows it any more
 	}
 	if msg.closed {
-		m.dropWatch(w)
+		c.drop(w, panes)
 		return nil
 	}
 	prev := w.state
@@ -195,45 +204,45 @@ func (m *Model) handleConnState(msg connStateMsg) tea.Cmd {
 	cmds := []tea.Cmd{listenConn(w.id, w.ch)}
 	switch msg.state.Status {
 	case ConnLost, ConnFailed:
-		m.status.clear() // the newest news about the connection shows
+		st.clear() // the newest news about the connection shows
 	case ConnReconnecting:
 		if prev.Status != ConnReconnecting {
-			m.status.clear()
+			st.clear()
 		}
-		cmds = append(cmds, m.armConnTick())
+		cmds = append(cmds, c.armTick())
 	case ConnBack:
-		m.status.setInfo("reconnected to " + w.host())
-		cmds = append(cmds, m.relistFS(w.fs))
+		st.setInfo("reconnected to " + w.host())
+		cmds = append(cmds, relistFS(panes, w.fs))
 	case ConnClosed:
-		m.dropWatch(w)
+		c.drop(w, panes)
 	}
-	m.markPanesConn()
+	c.mark(panes)
 	return tea.Batch(cmds...)
 }
 
-// dropWatch stops w and forgets it.
-func (m *Model) dropWatch(w *connWatch) {
+// drop stops w and forgets it.
+func (c *conns) drop(w *connWatch, panes *[2]pane.Model) {
 	w.stop()
-	for i, c := range m.conns {
-		if c == w {
-			m.conns = append(m.conns[:i], m.conns[i+1:]...)
+	for i, cw := range c.list {
+		if cw == w {
+			c.list = append(c.list[:i], c.list[i+1:]...)
 			break
 		}
 	}
-	m.markPanesConn()
+	c.mark(panes)
 }
 
 // relistFS lists again every pane showing fsys, keeping its directory,
 // the cursor and the selection by name. A pane still loading is left to
 // its listing, which waited for the connection.
-func (m *Model) relistFS(fsys transfer.FS) tea.Cmd {
+func relistFS(panes *[2]pane.Model, fsys transfer.FS) tea.Cmd {
 	var cmds []tea.Cmd
-	for i := range m.panes {
-		p := &m.panes[i]
-		if !sameFS(p.fs, fsys) || p.loading {
+	for i := range panes {
+		p := &panes[i]
+		if !sameFS(p.FS(), fsys) || p.Loading() {
 			continue
 		}
-		cmds = append(cmds, p.retry())
+		cmds = append(cmds, p.Retry())
 	}
 	return tea.Batch(cmds...)
 }
@@ -241,26 +250,26 @@ func (m *Model) relistFS(fsys transfer.FS) tea.Cmd {
 // refreshPane lists the pane's directory again (the Refresh key). When its
 // connection was given up, the listing makes it dial again: the pane says
 // so until the connection reports back.
-func (m *Model) refreshPane(p *pane) tea.Cmd {
-	if w := m.watchOf(p.fs); w != nil && w.state.Status == ConnFailed {
+func (c *conns) refresh(p *pane.Model, panes *[2]pane.Model) tea.Cmd {
+	if w := c.of(p.FS()); w != nil && w.state.Status == ConnFailed {
 		w.retrying = true
-		m.markPanesConn()
+		c.mark(panes)
 	}
-	return p.retry()
+	return p.Retry()
 }
 
-// markPanesConn tells each pane whether its connection is down.
-func (m *Model) markPanesConn() {
-	for i := range m.panes {
-		p := &m.panes[i]
-		p.conn = ""
-		w := m.watchOf(p.fs)
+// mark tells each pane whether its connection is down.
+func (c *conns) mark(panes *[2]pane.Model) {
+	for i := range panes {
+		p := &panes[i]
+		p.SetConn("")
+		w := c.of(p.FS())
 		switch {
 		case w == nil || !w.down():
 		case w.state.Status == ConnFailed && !w.retrying:
-			p.conn = "offline"
+			p.SetConn("offline")
 		default:
-			p.conn = "reconnecting" + ellipsis
+			p.SetConn("reconnecting" + common.Ellipsis)
 		}
 	}
 }
@@ -275,40 +284,40 @@ func connLost(err error) bool {
 	return errors.As(err, &cl) && cl.ConnectionLost()
 }
 
-// connExplains reports whether the failure of p's latest listing is told
+// explains reports whether the failure of p's latest listing is told
 // by the connection line: p's file system reports its connection, and the
 // connection is down.
-func (m *Model) connExplains(p *pane) bool {
-	w := m.watchOf(p.fs)
+func (c *conns) explains(p *pane.Model) bool {
+	w := c.of(p.FS())
 	return w != nil && w.down()
 }
 
 // armConnTick starts the countdown tick unless it runs: it fires when the
 // next shown number of seconds changes.
-func (m *Model) armConnTick() tea.Cmd {
-	if m.connTicking {
+func (c *conns) armTick() tea.Cmd {
+	if c.ticking {
 		return nil
 	}
-	d, ok := m.nextConnTick()
+	d, ok := c.nextTick()
 	if !ok {
 		return nil
 	}
-	m.connTicking = true
+	c.ticking = true
 	return tea.Tick(d, func(time.Time) tea.Msg { return connTickMsg{} })
 }
 
 // handleConnTick redraws the countdown and ticks again while one runs.
-func (m *Model) handleConnTick() tea.Cmd {
-	m.connTicking = false
-	return m.armConnTick()
+func (c *conns) handleTick() tea.Cmd {
+	c.ticking = false
+	return c.armTick()
 }
 
 // nextConnTick returns how long until a countdown on screen changes, if
 // one runs.
-func (m *Model) nextConnTick() (time.Duration, bool) {
-	now := m.now()
+func (c *conns) nextTick() (time.Duration, bool) {
+	now := c.now()
 	best, ok := time.Duration(0), false
-	for _, w := range m.conns {
+	for _, w := range c.list {
 		if w.state.Status != ConnReconnecting || w.retrying {
 			continue
 		}
@@ -328,100 +337,4 @@ func (m *Model) nextConnTick() (time.Duration, bool) {
 		}
 	}
 	return best, ok
-}
-
-// ceilSeconds is d rounded up to whole seconds.
-func ceilSeconds(d time.Duration) int {
-	return int((d + time.Second - 1) / time.Second)
-}
-
-// connLine describes the connections that are down in width cells, for
-// the status line, with the keys that act on them; "" when every
-// connection is up.
-func (m *Model) connLine(width int) string {
-	var msgs []connMsg
-	for _, w := range m.conns {
-		if w.down() {
-			msgs = append(msgs, m.connMsg(w))
-		}
-	}
-	if len(msgs) == 0 {
-		return ""
-	}
-	const sep = " · "
-	each := (width - len(sep)*(len(msgs)-1)) / len(msgs)
-	parts := make([]string, len(msgs))
-	for i, c := range msgs {
-		parts[i] = c.fit(each)
-	}
-	return strings.Join(parts, sep)
-}
-
-// connMsg is a line about one connection: head and tail always show; the
-// reason (why), with what frames it (pre, post), is shortened or left out
-// to fit.
-type connMsg struct {
-	head, pre, why, post, tail string // sanitised
-}
-
-// fit renders c in at most width cells where it can: the reason gives
-// way first.
-func (c connMsg) fit(width int) string {
-	full := c.head + c.pre + c.why + c.post + c.tail
-	if c.why == "" || ansi.StringWidth(full) <= width {
-		return full
-	}
-	room := width - ansi.StringWidth(c.head+c.pre+c.post+c.tail)
-	if room < minReason {
-		return c.head + c.tail
-	}
-	return c.head + c.pre + ansi.Truncate(c.why, room, ellipsis) + c.post + c.tail
-}
-
-// minReason is the fewest cells worth showing of a reason.
-const minReason = 8
-
-// connMsg describes w's state, as in "reconnecting to web1, attempt 3 of
-// 6, next in 4 s; esc stops".
-func (m *Model) connMsg(w *connWatch) connMsg {
-	host, st := w.host(), w.state
-	if w.retrying {
-		return connMsg{head: "reconnecting to " + host + ellipsis}
-	}
-	why := ""
-	if st.Err != nil {
-		why = text.Sanitize(st.Err.Error())
-	}
-	switch st.Status {
-	case ConnLost:
-		c := connMsg{head: "connection to " + host + " lost", why: why, tail: "; reconnecting" + ellipsis + m.stopHint(w)}
-		if why != "" {
-			c.pre = ": "
-		}
-		return c
-	case ConnReconnecting:
-		c := connMsg{head: "reconnecting to " + host + ", attempt " + strconv.Itoa(st.Attempt) + " of " + strconv.Itoa(st.MaxAttempts)}
-		if left := st.At.Sub(m.now()); left > 0 {
-			c.head += ", next in " + strconv.Itoa(ceilSeconds(left)) + " s"
-		} else {
-			c.head += ellipsis
-		}
-		if why != "" {
-			c.pre, c.why, c.post = " (last attempt: ", why, ")"
-		}
-		c.tail = m.stopHint(w)
-		return c
-	case ConnFailed:
-		if st.Stopped {
-			why = "reconnecting stopped"
-		} else if st.Attempt > 0 {
-			why = strings.TrimSuffix("gave up after "+text.Plural(st.Attempt, "attempt")+": "+why, ": ")
-		}
-		c := connMsg{head: "connection to " + host + " lost", why: why, tail: "; " + m.keys.Refresh.Help().Key + " tries again"}
-		if why != "" {
-			c.pre = ": "
-		}
-		return c
-	}
-	return connMsg{}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ferry-tui/ferry/local"
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/queue"
 )
 
 // downFS is the local disk as a host whose connection the test takes down
@@ -90,7 +91,7 @@ func TestQueueRetriesAfterReconnect(t *testing.T) {
 	copyAll(t, r)
 	r.waitFor("the jobs to fail", func() bool {
 		s := e.Snapshot()
-		return s.States[transfer.Failed] == 3 && !busy(s)
+		return s.States[transfer.Failed] == 3 && !queue.Busy(s)
 	})
 	if j, _ := e.Job(1); !errors.Is(j.Err, transfer.ErrNotRestored) {
 		t.Errorf("job 1 failed with %v, want ErrNotRestored", j.Err)

@@ -24,17 +24,17 @@ func (w *connWatch) stoppable() bool {
 // keysToList reports whether a key press reaches the file list: no
 // overlay, filter input or background question is on top.
 func (m *Model) keysToList() bool {
-	return m.overlay == nil && !m.filtering && m.question == nil
+	return m.stack.top() == nil && !m.filter.active && m.questions.cur == nil
 }
 
-// canStopReconnect reports whether the StopReconnect key stops a host's
-// reconnect attempts now, rather than doing what the same key does
-// otherwise (clearing the selection).
-func (m *Model) canStopReconnect() bool {
-	if !m.keysToList() {
+// canStop reports whether the StopReconnect key stops a host's reconnect
+// attempts now, rather than doing what the same key does otherwise
+// (clearing the selection): toList says the key reaches the file list.
+func (c *conns) canStop(toList bool) bool {
+	if !toList {
 		return false
 	}
-	for _, w := range m.conns {
+	for _, w := range c.list {
 		if w.stoppable() {
 			return true
 		}
@@ -44,8 +44,8 @@ func (m *Model) canStopReconnect() bool {
 
 // stopReconnects stops every host the panes show that is reconnecting.
 // Each says ConnFailed (Stopped) through its watch.
-func (m *Model) stopReconnects() {
-	for _, w := range m.conns {
+func (c *conns) stopReconnects() {
+	for _, w := range c.list {
 		if w.stoppable() {
 			w.fs.(ReconnectStopper).StopReconnect()
 		}
@@ -54,9 +54,9 @@ func (m *Model) stopReconnects() {
 
 // stopHint is what the connection line of w adds when the StopReconnect
 // key would stop its attempts, as in "; esc stops".
-func (m *Model) stopHint(w *connWatch) string {
-	if !m.keysToList() || !w.stoppable() {
+func (c *conns) stopHint(w *connWatch, toList bool) string {
+	if !toList || !w.stoppable() {
 		return ""
 	}
-	return "; " + m.keys.StopReconnect.Help().Key + " stops"
+	return "; " + c.keys.StopReconnect.Help().Key + " stops"
 }

@@ -49,8 +49,8 @@ func TestEscStopsReconnectingThenClearsSelection(t *testing.T) {
 	if n := w.stops.Load(); n != 1 {
 		t.Fatalf("StopReconnect called %d times, want 1", n)
 	}
-	if p := &m.panes[rightSide]; p.nSel != 1 {
-		t.Errorf("esc stopped reconnecting and cleared the selection too (%d selected)", p.nSel)
+	if p := &m.panes[rightSide]; p.NSel() != 1 {
+		t.Errorf("esc stopped reconnecting and cleared the selection too (%d selected)", p.NSel())
 	}
 	waitStatus(r, "connection to web1 lost: reconnecting stopped; ^r tries again")
 	if h := header(m, rightSide); !strings.Contains(h, "offline") {
@@ -59,8 +59,8 @@ func TestEscStopsReconnectingThenClearsSelection(t *testing.T) {
 
 	// With no host reconnecting, esc means what it meant before.
 	r.press("esc")
-	if n, p := w.stops.Load(), &m.panes[rightSide]; n != 1 || p.nSel != 0 {
-		t.Errorf("second esc: %d stops, %d selected; want 1 and 0", n, p.nSel)
+	if n, p := w.stops.Load(), &m.panes[rightSide]; n != 1 || p.NSel() != 0 {
+		t.Errorf("second esc: %d stops, %d selected; want 1 and 0", n, p.NSel())
 	}
 }
 
@@ -73,23 +73,23 @@ func TestEscStopsReconnectingOnlyWithNothingOnTop(t *testing.T) {
 
 	// A dialog takes esc first, and the line does not offer it meanwhile.
 	r.press("n") // mkdir
-	if _, ok := m.overlay.(*inputDialog); !ok {
-		t.Fatalf("overlay %T, want the mkdir dialog", m.overlay)
+	if _, ok := m.stack.top().(*inputDialog); !ok {
+		t.Fatalf("overlay %T, want the mkdir dialog", m.stack.top())
 	}
 	if got := statusText(m); got != "connection to web1 lost: EOF; reconnecting…" {
 		t.Errorf("status under a dialog: %q", got)
 	}
 	r.press("esc")
-	if m.overlay != nil || w.stops.Load() != 0 {
-		t.Fatalf("esc on the dialog: overlay %T, %d stops", m.overlay, w.stops.Load())
+	if m.stack.top() != nil || w.stops.Load() != 0 {
+		t.Fatalf("esc on the dialog: overlay %T, %d stops", m.stack.top(), w.stops.Load())
 	}
 
 	// So does the filter input.
 	r.press("/")
 	r.typeText("a")
 	r.press("esc")
-	if m.filtering || w.stops.Load() != 0 {
-		t.Fatalf("esc in the filter: filtering %v, %d stops", m.filtering, w.stops.Load())
+	if m.filter.active || w.stops.Load() != 0 {
+		t.Fatalf("esc in the filter: filtering %v, %d stops", m.filter.active, w.stops.Load())
 	}
 
 	w.send(reconnectingAt("web1"))
@@ -139,7 +139,7 @@ func TestEscStopsEveryReconnectingHost(t *testing.T) {
 	plain.send(reconnectingAt("web3"))
 	waitStatus(r2, "reconnecting to web3, attempt 3 of 6, next in 4 s")
 	r2.press("esc")
-	if p := &m2.panes[rightSide]; p.nSel != 0 {
+	if p := &m2.panes[rightSide]; p.NSel() != 0 {
 		t.Error("esc did not clear the selection beside a host that cannot stop")
 	}
 }
@@ -151,6 +151,6 @@ func TestGoldenConnStoppable(t *testing.T) {
 	st := reconnectingAt("web1")
 	st.Err = errors.New("dial tcp 192.0.2.1:22: connect: connection refused")
 	w.send(st)
-	r.waitFor("the connection line", func() bool { return strings.HasSuffix(m.connLine(80), "esc stops") })
+	r.waitFor("the connection line", func() bool { return strings.HasSuffix(m.conns.line(80, m.keysToList()), "esc stops") })
 	golden.RequireEqual(t, screen(m))
 }

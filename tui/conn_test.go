@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"io/fs"
-	"os"
-	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -17,8 +14,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
-
-	"github.com/ferry-tui/ferry/transfer"
 )
 
 // watchFS is a rootedFS whose connection states the test sends. While
@@ -133,7 +128,7 @@ func startWatched(t *testing.T, opts Options, width, height int) (*Model, *runne
 	r.send(tea.WindowSizeMsg{Width: width, Height: height})
 	r.run(m.Init())
 	r.waitFor("the first listings", func() bool {
-		return (opts.Left == nil || m.panes[leftSide].loaded) && (opts.Right == nil || m.panes[rightSide].loaded)
+		return (opts.Left == nil || m.panes[leftSide].Loaded()) && (opts.Right == nil || m.panes[rightSide].Loaded())
 	})
 	return m, r
 }
@@ -142,7 +137,7 @@ func startWatched(t *testing.T, opts Options, width, height int) (*Model, *runne
 func statusText(m *Model) string { return strings.TrimRight(ansi.Strip(m.statusLine()), " ") }
 
 // header is the header line of the pane on side s, without styles.
-func header(m *Model, s side) string { return ansi.Strip(m.panes[s].headerView(&m.styles)) }
+func header(m *Model, s side) string { return ansi.Strip(m.panes[s].HeaderView(&m.styles)) }
 
 // waitStatus waits until the status line reads want.
 func waitStatus(r *runner, want string) {
@@ -172,10 +167,10 @@ func TestConnReconnectingCountsDown(t *testing.T) {
 	w.send(ConnState{Status: ConnReconnecting, Host: "web1", Attempt: 3, MaxAttempts: 6,
 		At: clk.now().Add(4 * time.Second), Err: errors.New("dial tcp: connection refused")})
 	waitStatus(r, "reconnecting to web1, attempt 3 of 6, next in 4 s (last attempt: dial tcp: connection refused)")
-	if !m.connTicking {
+	if !m.conns.ticking {
 		t.Error("no countdown tick armed while reconnecting")
 	}
-	if d, ok := m.nextConnTick(); !ok || d < time.Second || d > time.Second+50*time.Millisecond {
+	if d, ok := m.conns.nextTick(); !ok || d < time.Second || d > time.Second+50*time.Millisecond {
 		t.Errorf("next tick in %v, %v; want about a second", d, ok)
 	}
 
@@ -184,20 +179,20 @@ func TestConnReconnectingCountsDown(t *testing.T) {
 	r.send(connTickMsg{})
 	r.press("j")
 	waitStatus(r, "reconnecting to web1, attempt 3 of 6, next in 3 s (last attempt: dial tcp: connection refused)")
-	if d, ok := m.nextConnTick(); !ok || d < 500*time.Millisecond || d > 550*time.Millisecond {
+	if d, ok := m.conns.nextTick(); !ok || d < 500*time.Millisecond || d > 550*time.Millisecond {
 		t.Errorf("next tick in %v, %v; want when 3 s turns to 2 s", d, ok)
 	}
 	clk.add(3 * time.Second)
 	r.send(connTickMsg{})
 	waitStatus(r, "reconnecting to web1, attempt 3 of 6… (last attempt: dial tcp: connection refused)")
-	if _, ok := m.nextConnTick(); ok {
+	if _, ok := m.conns.nextTick(); ok {
 		t.Error("a tick is wanted with no countdown on screen")
 	}
 
 	w.send(ConnState{Status: ConnBack, Host: "web1"})
 	waitStatus(r, "reconnected to web1")
 	r.send(connTickMsg{})
-	if m.connTicking {
+	if m.conns.ticking {
 		t.Error("the countdown ticks on after the connection is back")
 	}
 	if h := header(m, rightSide); strings.Contains(h, "reconnecting") || strings.Contains(h, "offline") {
@@ -263,167 +258,8 @@ func TestGoldenConn(t *testing.T) {
 			w := newWatchFS("web1", right)
 			m, r := startWatched(t, Options{Left: &rootedFS{label: "local", base: left, linkTime: mtimeOld}, Right: w}, 80, 24)
 			w.send(tt.state)
-			r.waitFor("the connection line", func() bool { return m.connLine(80) != "" })
+			r.waitFor("the connection line", func() bool { return m.conns.line(80, m.keysToList()) != "" })
 			golden.RequireEqual(t, screen(m))
 		})
-	}
-}
-
-func TestConnBackRelistsKeepingPlace(t *testing.T) {
-	right := makeTree(t,
-		file{name: "sub/"}, file{name: "sub/a.txt"}, file{name: "sub/b.txt"},
-		file{name: "sub/c.txt"}, file{name: "sub/d.txt"}, file{name: "top.txt"})
-	w := newWatchFS("web1", right)
-	m, r := startWatched(t, Options{Left: &rootedFS{label: "local", base: t.TempDir()}, Right: w}, 100, 24)
-	r.press("tab")
-	cursorTo(t, m, "sub")
-	r.press("enter")
-	p := &m.panes[rightSide]
-	r.waitFor("sub listed", func() bool { return p.path == "/sub" && !p.loading })
-	selectNames(t, r, "b.txt", "d.txt")
-	cursorTo(t, m, "c.txt")
-
-	w.send(ConnState{Status: ConnLost, Host: "web1", Err: errors.New("EOF")})
-	w.send(ConnState{Status: ConnReconnecting, Host: "web1", Attempt: 1, MaxAttempts: 6, At: fixedNow.Add(time.Second)})
-	r.waitFor("reconnecting", func() bool { return strings.Contains(statusText(m), "attempt 1 of 6") })
-	// While the host was down, the directory changed.
-	if err := os.Remove(filepath.Join(right, "sub", "b.txt")); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(right, "sub", "new.txt"), nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	before := w.listing.Load()
-	w.send(ConnState{Status: ConnBack, Host: "web1"})
-	r.waitFor("the pane listed again", func() bool { return listed(m, rightSide, "new.txt") && !p.loading })
-	if n := w.listing.Load() - before; n != 1 {
-		t.Errorf("%d listings after the connection came back, want 1", n)
-	}
-	if p.path != "/sub" || cursorName(p) != "c.txt" || !slices.Equal(selectedNames(p), []string{"d.txt"}) || p.nSel != 1 {
-		t.Errorf("after relisting: path %q, cursor %q, selection %q (%d)", p.path, cursorName(p), selectedNames(p), p.nSel)
-	}
-	if got := statusText(m); got != "reconnected to web1" {
-		t.Errorf("status %q", got)
-	}
-	if m.focus != rightSide {
-		t.Error("the focus moved")
-	}
-}
-
-func TestConnBackRelistsBothPanesOfOneHost(t *testing.T) {
-	root := makeTree(t, file{name: "a.txt"})
-	w := newWatchFS("web1", root)
-	m, r := startWatched(t, Options{Left: w, Right: w}, 100, 24)
-	if len(m.conns) != 1 {
-		t.Fatalf("%d watches for one file system", len(m.conns))
-	}
-	w.send(ConnState{Status: ConnLost, Host: "web1"})
-	r.waitFor("lost", func() bool {
-		return strings.Contains(header(m, leftSide), "reconnecting") && strings.Contains(header(m, rightSide), "reconnecting")
-	})
-	if err := os.WriteFile(filepath.Join(root, "new.txt"), nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	w.send(ConnState{Status: ConnBack, Host: "web1"})
-	r.waitFor("both panes listed again", func() bool { return listed(m, leftSide, "new.txt") && listed(m, rightSide, "new.txt") })
-}
-
-func TestConnRefreshWhileOfflineDialsAgain(t *testing.T) {
-	right := makeTree(t, file{name: "a.txt"})
-	w := newWatchFS("web1", right)
-	m, r := startWatched(t, Options{Left: &rootedFS{label: "local", base: t.TempDir()}, Right: w}, 100, 24)
-	p := &m.panes[rightSide]
-	w.send(ConnState{Status: ConnLost, Host: "web1", Err: errors.New("EOF")})
-	w.send(ConnState{Status: ConnFailed, Host: "web1", Attempt: 6, MaxAttempts: 6, Err: errors.New("connection refused")})
-	waitStatus(r, "connection to web1 lost: gave up after 6 attempts: connection refused; ^r tries again")
-
-	// The file system waits for the connection, as remote.FS does once
-	// its session has given up: the listing makes it dial again.
-	w.setOffline()
-	before := w.listing.Load()
-	r.press("tab", "ctrl+r")
-	if !p.loading {
-		t.Fatal("ctrl+r started no listing")
-	}
-	waitStatus(r, "reconnecting to web1…")
-	if h := header(m, rightSide); !strings.Contains(h, "reconnecting…") {
-		t.Errorf("header %q while the listing waits", h)
-	}
-	r.waitFor("the listing to wait", func() bool { return w.listing.Load() == before+1 })
-	w.send(ConnState{Status: ConnReconnecting, Host: "web1", Attempt: 1, MaxAttempts: 6, At: fixedNow.Add(time.Second)})
-	waitStatus(r, "reconnecting to web1, attempt 1 of 6, next in 1 s")
-	if !p.loading || !listed(m, rightSide, "a.txt") {
-		t.Fatal("the old listing went away while the host is down")
-	}
-
-	if err := os.WriteFile(filepath.Join(right, "new.txt"), nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	w.setOnline()
-	w.send(ConnState{Status: ConnBack, Host: "web1"})
-	r.waitFor("the new listing", func() bool { return listed(m, rightSide, "new.txt") && !p.loading })
-	waitStatus(r, "reconnected to web1")
-	if h := header(m, rightSide); strings.Contains(h, "reconnecting") || strings.Contains(h, "offline") {
-		t.Errorf("header %q after the connection is back", h)
-	}
-}
-
-func TestConnListingLostIsAskedAgainOnce(t *testing.T) {
-	right := makeTree(t, file{name: "a.txt"})
-	w := newWatchFS("web1", right)
-	w.lost = 1
-	m, r := startWatched(t, Options{Right: w}, 100, 24)
-	if n := w.listing.Load(); n != 2 {
-		t.Errorf("%d listings, want the lost one and its repeat", n)
-	}
-	if got := statusText(m); got != "" || !listed(m, rightSide, "a.txt") {
-		t.Errorf("status %q, rows %q", got, names(&m.panes[rightSide]))
-	}
-
-	// Lost twice running, with the connection said to be up: the error
-	// shows rather than a loop.
-	w.mu.Lock()
-	w.lost = 2
-	w.mu.Unlock()
-	r.press("tab", "ctrl+r")
-	r.waitFor("the error", func() bool { return strings.Contains(statusText(m), "connection lost") })
-	if n := w.listing.Load(); n != 4 {
-		t.Errorf("%d listings, want 4", n)
-	}
-
-	// Lost while the connection is down: the connection line tells it.
-	w.mu.Lock()
-	w.lost = 2
-	w.mu.Unlock()
-	w.send(ConnState{Status: ConnLost, Host: "web1", Err: errors.New("EOF")})
-	waitStatus(r, "connection to web1 lost: EOF; reconnecting…")
-	r.press("ctrl+r")
-	r.waitFor("both listings", func() bool { return w.listing.Load() == 6 && !m.panes[rightSide].loading })
-	if got := statusText(m); got != "connection to web1 lost: EOF; reconnecting…" {
-		t.Errorf("status %q", got)
-	}
-}
-
-func TestConnWatchesFollowThePanes(t *testing.T) {
-	w := newWatchFS("web1", makeTree(t, file{name: "a.txt"}))
-	other := newWatchFS("web2", makeTree(t, file{name: "b.txt"}))
-	m, r := startWatched(t, Options{Left: &rootedFS{label: "local", base: t.TempDir()}, Right: w}, 100, 24)
-	if len(m.conns) != 1 {
-		t.Fatalf("%d watches", len(m.conns))
-	}
-	oldID := m.conns[0].id
-	r.run(m.replaceFS(rightSide, other, false))
-	r.waitFor("web2 listed", func() bool { return listed(m, rightSide, "b.txt") })
-	if !w.stopped.Load() || len(m.conns) != 1 || m.conns[0].fs != transfer.FS(other) {
-		t.Errorf("after replacing: web1 stopped %v, %d watches", w.stopped.Load(), len(m.conns))
-	}
-	// A late state of the file system no pane shows is dropped.
-	m.Update(connStateMsg{id: oldID, state: ConnState{Status: ConnFailed}})
-	if l := m.connLine(100); l != "" {
-		t.Errorf("connection line %q for a file system no pane shows", l)
-	}
-	m.quit()
-	if !other.stopped.Load() || len(m.conns) != 0 {
-		t.Error("quitting did not stop the watches")
 	}
 }

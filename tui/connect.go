@@ -1,17 +1,15 @@
 package tui
 
 import (
-	"context"
 	"io"
 	"reflect"
 	"strings"
 
-	"charm.land/bubbles/v2/help"
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/dialog"
 )
 
 // connectDoneMsg reports the end of a connection attempt.
@@ -25,141 +23,24 @@ type connectDoneMsg struct {
 // fsClosedMsg reports that a file system no pane shows was closed.
 type fsClosedMsg struct{}
 
-// connecting is the screen shown while a ConnectFunc runs. Questions from
-// its Asker appear as dialogs over it.
-type connecting struct {
-	id       uint64
-	alias    string // sanitised
-	side     side
-	ctx      context.Context // the attempt; cancelled when it ends
-	cancel   context.CancelFunc
-	asker    *chanAsker
-	picker   *hostPicker // back to it on failure
-	warnings []string    // sanitised
-}
-
-// keys returns the screen's bindings for the help bar.
-func (c *connecting) keys(k *KeyMap) help.KeyMap { return bindings{k.Cancel} }
-
-// screen renders "connecting to ALIAS…" and any warnings.
-func (c *connecting) screen(st *Styles, width, height int) string {
-	lines := []string{st.HeaderFocused.Render(fit(" Open a host in the "+c.side.String()+" pane", width)), ""}
-	lines = append(lines, fit("  connecting to "+c.alias+"…", width))
-	for _, w := range c.warnings {
-		lines = append(lines, st.Hint.Render(fit("  "+w, width)))
-	}
-	blank := strings.Repeat(" ", width)
-	for i := range lines {
-		lines[i] = fitStyled(lines[i], width)
-	}
-	for len(lines) < height {
-		lines = append(lines, blank)
-	}
-	return strings.Join(lines[:height], "\n")
-}
-
-// startConnect runs the ConnectFunc for item in a Cmd, with a listener for
-// the questions it asks.
-func (m *Model) startConnect(pk *hostPicker, item pickItem) tea.Cmd {
-	pk.err = ""
-	ctx, cancel := context.WithCancel(m.ctx)
-	c := &connecting{
-		id:     m.newID(),
-		alias:  item.label,
-		side:   pk.side,
-		ctx:    ctx,
-		cancel: cancel,
-		asker:  newChanAsker(ctx),
-		picker: pk,
-	}
-	m.overlay = c
-	connect, alias, asker, id := m.opts.Connect, item.alias, c.asker, c.id
-	return tea.Batch(func() tea.Msg {
-		defer cancel() // ends the listener and any pending question
-		fsys, err := connect(ctx, alias, asker)
-		return connectDoneMsg{id: id, alias: alias, fs: fsys, err: err}
-	}, listenAsk(asker, id))
-}
-
-// currentConnecting returns the running attempt, also while one of its
-// questions is on screen.
-func (m *Model) currentConnecting() *connecting {
-	switch o := m.overlay.(type) {
-	case *connecting:
-		return o
-	case *inputDialog:
-		return o.under
-	case *confirmDialog:
-		return o.under
-	}
-	return nil
-}
-
-// handleConnectingKey gives up on Esc.
-func (m *Model) handleConnectingKey(c *connecting, msg tea.KeyPressMsg) tea.Cmd {
-	if key.Matches(msg, m.keys.Cancel) {
-		return m.cancelConnecting()
-	}
-	return nil
-}
-
-// cancelConnecting stops the running attempt and returns to the picker.
-func (m *Model) cancelConnecting() tea.Cmd {
-	c := m.currentConnecting()
-	if c == nil {
-		return nil
-	}
-	c.cancel()
-	c.picker.err = "connection to " + c.alias + " cancelled"
-	m.overlay = c.picker
-	return nil
-}
-
-// handleConnectDone shows the new file system in its pane, or returns to
-// the picker with the reason. A late result of an abandoned attempt is
-// closed.
-func (m *Model) handleConnectDone(msg connectDoneMsg) tea.Cmd {
-	c := m.currentConnecting()
-	if c == nil || c.id != msg.id {
-		if msg.err == nil {
-			return closeFS(msg.fs)
-		}
-		return nil
-	}
-	if msg.err != nil || msg.fs == nil {
-		reason := "no file system"
-		if msg.err != nil {
-			reason = text.Sanitize(msg.err.Error())
-		}
-		c.picker.err = "cannot connect to " + c.alias + ": " + reason
-		m.overlay = c.picker
-		return nil
-	}
-	m.overlay = nil
-	if len(c.warnings) > 0 {
-		m.status.setInfo(c.warnings[len(c.warnings)-1])
-	}
-	return m.replaceFS(c.side, msg.fs, true)
-}
-
 // replaceFS shows fsys in the pane on side s and gives it the focus. owned
 // marks a file system opened by Connect: it is closed once no pane shows
 // it.
 func (m *Model) replaceFS(s side, fsys transfer.FS, owned bool) tea.Cmd {
 	p := &m.panes[s]
-	old := p.fs
+	old := p.FS()
 	if owned {
 		m.owned = append(m.owned, fsys)
 	}
-	cmd := tea.Batch(p.setFS(fsys), m.syncConnWatches())
+	cmd := tea.Batch(p.SetFS(fsys), m.conns.sync(&m.panes, m.ids.next))
 	m.setFocus(s)
-	if old == nil || sameFS(old, fsys) || sameFS(m.panes[s.other()].fs, old) {
+	if old == nil || sameFS(old, fsys) || sameFS(m.panes[s.Other()].FS(), old) {
 		return cmd
 	}
 	for i, o := range m.owned {
 		if sameFS(o, old) {
 			m.owned = append(m.owned[:i], m.owned[i+1:]...)
-			return tea.Batch(cmd, m.closeWhenUnused(old))
+			return tea.Batch(cmd, m.xfer.closeWhenUnused(old))
 		}
 	}
 	return cmd
@@ -190,33 +71,32 @@ func closeFS(fsys transfer.FS) tea.Cmd {
 
 // handleAsk shows a question from the running attempt and listens for
 // the next one.
-func (m *Model) handleAsk(msg askMsg) tea.Cmd {
-	c := m.currentConnecting()
-	if c == nil || c.id != msg.attempt {
-		m.answerAsk(&msg.req, askReply{err: ErrCancelled})
+func (h *hosts) handleAsk(msg askMsg) tea.Cmd {
+	c := h.currentConnecting()
+	if c == nil || c.ID() != msg.attempt {
+		answerAsk(&msg.req, askReply{err: ErrCancelled})
 		return nil
 	}
-	next := listenAsk(c.asker, c.id)
+	next := listenAsk(c.asker, c.ID())
 	req := msg.req
 	if req.kind == askWarn {
-		c.warnings = append(c.warnings, text.Sanitize(req.prompt))
+		c.Warn(text.Sanitize(req.prompt))
 		return next
 	}
-	switch d := m.askDialog(&req, "").(type) {
-	case *confirmDialog:
-		d.under = c
-		m.overlay = d
-	case *inputDialog:
-		d.under = c
-		m.overlay = d
+	h.stack.removeAbove(c) // an earlier question of the attempt
+	d := askDialog(h.ids.next(), h.keys, &req, "")
+	if in, ok := d.(*inputDialog); ok {
+		in.submit = submitAsk
 	}
+	h.stack.push(d)
 	return next
 }
 
-// askDialog returns the dialog that asks req: a yes-or-no confirmation or
+// askDialog returns dialog id asking req: a yes-or-no confirmation or
 // an input, masked for secrets. Its title is title, or when that is empty
-// the question's first line.
-func (m *Model) askDialog(req *askRequest, title string) boxOverlay {
+// the question's first line. A yes-or-no answer goes to the Asker; an
+// input's answer is its owner's (submit).
+func askDialog(id uint64, keys *KeyMap, req *askRequest, title string) dialogBox {
 	lines := promptLines(req.prompt)
 	if req.kind == askHostKey {
 		lines = []string{
@@ -231,12 +111,17 @@ func (m *Model) askDialog(req *askRequest, title string) boxOverlay {
 		title, lines = lines[0], lines[1:]
 	}
 	if req.kind == askYesNo {
-		return &confirmDialog{kind: confirmAsk, title: title, lines: lines, ask: req}
+		d := &confirmDialog{Confirm: dialog.NewConfirm(id, title, lines, keys), ask: req, answer: func(yes bool) tea.Cmd {
+			answerAsk(req, askReply{yes: yes})
+			return nil
+		}}
+		d.Cancellable()
+		return d
 	}
-	d := m.newInput(inputAsk, title, "")
-	d.lines, d.ask = lines, req
+	d := &inputDialog{Input: dialog.NewInput(id, title, "", keys), ask: req}
+	d.SetLines(lines)
 	if req.kind == askSecret || req.kind == askText && !req.echo {
-		d.input.mask = true
+		d.Mask()
 	}
 	return d
 }
@@ -256,22 +141,21 @@ func promptLines(prompt string) []string {
 	return out
 }
 
-// submitAsk answers a question from an Asker.
-func (m *Model) submitAsk(d *inputDialog) tea.Cmd {
-	reply, ok := askAnswer(d)
+// submitAsk answers a question from an Asker; the dialog then closes.
+func submitAsk(d *inputDialog, value string) (tea.Cmd, bool) {
+	reply, ok := askAnswer(d, value)
 	if !ok {
-		return nil
+		return nil, false
 	}
-	m.overlay = d.under
-	m.answerAsk(d.ask, reply)
-	return nil
+	answerAsk(d.ask, reply)
+	return nil, true
 }
 
-// askAnswer is the answer typed in d. A host key question takes yes, no,
-// or the fingerprint itself; anything else is refused (ok false) with the
-// reason in d.err.
-func askAnswer(d *inputDialog) (reply askReply, ok bool) {
-	reply = askReply{text: d.input.Value()}
+// askAnswer is the answer value given in d. A host key question takes
+// yes, no, or the fingerprint itself; anything else is refused (ok false)
+// with the reason shown in d.
+func askAnswer(d *inputDialog, value string) (reply askReply, ok bool) {
+	reply = askReply{text: value}
 	if d.ask.kind == askHostKey {
 		v := strings.TrimSpace(reply.text)
 		switch {
@@ -279,7 +163,7 @@ func askAnswer(d *inputDialog) (reply askReply, ok bool) {
 			reply.yes = true
 		case strings.EqualFold(v, "no"):
 		default:
-			d.err = "please type yes, no, or the fingerprint"
+			d.SetErr("please type yes, no, or the fingerprint")
 			return reply, false
 		}
 	}
@@ -288,7 +172,7 @@ func askAnswer(d *inputDialog) (reply askReply, ok bool) {
 
 // answerAsk sends the answer back to the waiting Asker. The reply channel
 // holds one answer, so this never blocks.
-func (m *Model) answerAsk(req *askRequest, r askReply) {
+func answerAsk(req *askRequest, r askReply) {
 	if req == nil || req.reply == nil {
 		return
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/pane"
 )
 
 // copyPlan is a copy or move the user confirmed, on its way to the engine.
@@ -35,25 +36,25 @@ type copyPreparedMsg struct {
 
 // startCopy asks where to copy (or move) the targets of the focused pane,
 // offering the other pane's directory, as mc does.
-func (m *Model) startCopy(move bool) tea.Cmd {
+func (o *fileOps) startCopy(move bool) tea.Cmd {
 	verb := "copying"
 	if move {
 		verb = "moving"
 	}
-	if m.xfer.engine == nil {
-		m.status.setInfo(verb + " needs the transfer engine")
+	if o.engine == nil {
+		o.status.setInfo(verb + " needs the transfer engine")
 		return nil
 	}
-	p, ok := m.actionPane()
+	p, ok := o.actionPane()
 	if !ok {
 		return nil
 	}
-	dst := &m.panes[m.focus.other()]
-	if dst.fs == nil || !dst.loaded {
-		m.status.setInfo("open a host in the other pane first (o)")
+	dst := &o.panes[o.focus.Other()]
+	if dst.FS() == nil || !dst.Loaded() {
+		o.status.setInfo("open a host in the other pane first (" + o.keys.Hosts.Help().Key + ")")
 		return nil
 	}
-	targets := p.targets()
+	targets := p.Targets()
 	if len(targets) == 0 {
 		return nil
 	}
@@ -61,40 +62,39 @@ func (m *Model) startCopy(move bool) tea.Cmd {
 	if move {
 		title = "Move "
 	}
-	title += describe(targets) + " to " + text.Sanitize(dst.fs.Label()) + ":" + text.Sanitize(dst.path) + "?"
-	d := m.newInput(inputCopy, title, dst.path)
-	d.side, d.names, d.move = m.focus, rawNames(targets), move
+	title += pane.Describe(targets) + " to " + text.Sanitize(dst.FS().Label()) + ":" + text.Sanitize(dst.Path()) + "?"
+	d := o.newInput(title, dst.Path(), o.submitCopy)
+	d.names, d.move = pane.RawNames(targets), move
 	for _, e := range targets {
-		if e.isLink() && e.linkDir {
-			d.dirLinks = append(d.dirLinks, e.name)
+		if e.IsLink() && e.LinkDir() {
+			d.dirLinks = append(d.dirLinks, e.Name())
 		}
 	}
-	d.lines = []string{"to this directory on " + text.Sanitize(dst.fs.Label()) + ":"}
-	m.overlay = d
+	d.SetLines([]string{"to this directory on " + text.Sanitize(dst.FS().Label()) + ":"})
+	o.push(d)
 	return nil
 }
 
 // submitCopy works out the destinations in a Cmd; handleCopyPrepared then
 // hands them to the engine.
-func (m *Model) submitCopy(d *inputDialog) tea.Cmd {
-	dst := &m.panes[d.side.other()]
-	dir := strings.TrimSpace(d.value())
+func (o *fileOps) submitCopy(d *inputDialog, value string) (tea.Cmd, bool) {
+	dst := &o.panes[d.side.Other()]
+	dir := strings.TrimSpace(value)
 	if dir == "" {
-		d.err = "a destination directory is needed"
-		return nil
+		d.SetErr("a destination directory is needed")
+		return nil, false
 	}
-	m.overlay = nil
-	src := &m.panes[d.side]
-	plan := copyPlan{move: d.move, src: src.fs, dst: dst.fs, srcDir: src.path, dstPath: dst.resolve(dir)}
+	src := &o.panes[d.side]
+	plan := copyPlan{move: d.move, src: src.FS(), dst: dst.FS(), srcDir: src.Path(), dstPath: dst.Resolve(dir)}
 	for _, n := range d.names {
-		plan.sources = append(plan.sources, src.fs.Join(src.path, n))
+		plan.sources = append(plan.sources, src.FS().Join(src.Path(), n))
 	}
 	for _, n := range d.dirLinks {
-		plan.dirLinks = append(plan.dirLinks, src.fs.Join(src.path, n))
+		plan.dirLinks = append(plan.dirLinks, src.FS().Join(src.Path(), n))
 	}
 	plan.dstLabel = text.Sanitize(plan.dst.Label()) + ":" + text.Sanitize(plan.dstPath)
-	src.clearSelection()
-	return prepareCopy(m.ctx, plan)
+	src.ClearSelection()
+	return prepareCopy(o.ctx, plan), true
 }
 
 // prepareCopy maps the plan's sources to destinations the way cp does
@@ -141,10 +141,10 @@ func renameIfFree(ctx context.Context, fsys transfer.FS, it transfer.Item) bool 
 	return fsys.Rename(ctx, it.Src, it.Dst) == nil
 }
 
-// handleCopyPrepared submits what is left to copy as one batch (conflicts
-// asked) and starts following it.
-func (m *Model) handleCopyPrepared(msg copyPreparedMsg) tea.Cmd {
-	plan, x := msg.plan, &m.xfer
+// handlePrepared submits what is left to copy as one batch (conflicts
+// asked) and starts following it; the model then polls the engine.
+func (x *transfers) handlePrepared(msg copyPreparedMsg) tea.Cmd {
+	plan := msg.plan
 	verb := "copy"
 	if plan.move {
 		verb = "move"
@@ -152,25 +152,24 @@ func (m *Model) handleCopyPrepared(msg copyPreparedMsg) tea.Cmd {
 	var cmds []tea.Cmd
 	if len(msg.renamed) > 0 {
 		for _, it := range msg.renamed {
-			m.markDirty(plan.src, plan.src.Dir(it.Src))
-			m.markDirty(plan.dst, plan.dst.Dir(it.Dst))
+			x.markDirty(plan.src, plan.src.Dir(it.Src))
+			x.markDirty(plan.dst, plan.dst.Dir(it.Dst))
 		}
-		cmds = append(cmds, m.refreshDirty())
+		cmds = append(cmds, x.refreshDirty())
 	}
 	if msg.err != nil {
-		m.status.setError(fmt.Errorf("%s: %w", verb, msg.err))
+		x.status.setError(fmt.Errorf("%s: %w", verb, msg.err))
 		return tea.Batch(cmds...)
 	}
 	if len(msg.items) == 0 {
-		m.status.setInfo("moved " + text.Plural(len(msg.renamed), "entry") + " to " + plan.dstLabel)
+		x.status.setInfo("moved " + text.Plural(len(msg.renamed), "entry") + " to " + plan.dstLabel)
 		return tea.Batch(cmds...)
 	}
-	batch, err := x.engine.Submit(transfer.Request{Src: plan.src, Dst: plan.dst, Items: msg.items, Policy: transfer.Ask})
+	id, err := x.submit(transfer.Request{Src: plan.src, Dst: plan.dst, Items: msg.items, Policy: transfer.Ask})
 	if err != nil {
-		m.status.setError(fmt.Errorf("%s: %w", verb, err))
+		x.status.setError(fmt.Errorf("%s: %w", verb, err))
 		return tea.Batch(cmds...)
 	}
-	id := batch.ID()
 	if x.batches == nil {
 		x.batches = make(map[transfer.BatchID]*batchInfo)
 	}
@@ -180,6 +179,6 @@ func (m *Model) handleCopyPrepared(msg copyPreparedMsg) tea.Cmd {
 	if plan.move {
 		verbing = "moving "
 	}
-	m.status.setInfo(verbing + text.Plural(len(msg.items), "entry") + " to " + plan.dstLabel + " (w shows the queue)")
-	return tea.Batch(append(cmds, m.listen(), m.pollTransfers())...)
+	x.status.setInfo(verbing + text.Plural(len(msg.items), "entry") + " to " + plan.dstLabel + " (" + x.keys.Queue.Help().Key + " shows the queue)")
+	return tea.Batch(append(cmds, x.listen())...)
 }

@@ -5,11 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"sync/atomic"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/dialog"
+	"github.com/ferry-tui/ferry/tui/pane"
 )
 
 // countedMsg reports what a recursive delete would remove.
@@ -31,41 +34,36 @@ type deletedMsg struct {
 
 // startDelete asks before deleting the targets. With directories among
 // them it first counts what they hold, in a Cmd.
-func (m *Model) startDelete() tea.Cmd {
-	p, ok := m.actionPane()
+func (o *fileOps) startDelete() tea.Cmd {
+	p, ok := o.actionPane()
 	if !ok {
 		return nil
 	}
-	targets := p.targets()
+	targets := p.Targets()
 	if len(targets) == 0 {
 		return nil
 	}
-	d := &confirmDialog{
-		kind:  confirmDelete,
-		title: "Delete " + describe(targets) + " from " + p.label() + "?",
-		side:  m.focus,
-		names: rawNames(targets),
-		reqID: m.newID(),
-	}
-	m.overlay = d
+	title := "Delete " + pane.Describe(targets) + " from " + p.Label() + "?"
+	d := &deleteDialog{Confirm: dialog.NewConfirm(o.ids.next(), title, nil, o.keys), side: *o.focus, names: pane.RawNames(targets)}
+	o.push(d)
 	hasDir := false
 	for _, e := range targets {
-		if e.isDir() {
+		if e.IsDir() {
 			hasDir = true
 		} else {
 			d.files++
-			d.bytes += e.size
+			d.bytes += e.Size()
 		}
 	}
 	if !hasDir {
-		d.lines = []string{d.summary()}
+		d.SetLines([]string{d.summary()})
 		return nil
 	}
-	d.busy = true
-	d.lines = []string{"counting…"}
-	ctx, cancel := context.WithCancel(m.ctx)
-	d.cancel = cancel
-	fsys, dir, names, id := p.fs, p.path, d.names, d.reqID
+	d.SetBusy(true)
+	d.SetLines([]string{"counting…"})
+	ctx, cancel := context.WithCancel(o.ctx)
+	d.stop = cancel
+	fsys, dir, names, id := p.FS(), p.Path(), d.names, d.ID()
 	return tea.Batch(func() tea.Msg {
 		files, dirs, bytes, err := countTree(ctx, fsys, dir, names)
 		return countedMsg{id: id, files: files, dirs: dirs, bytes: bytes, err: err}
@@ -73,7 +71,7 @@ func (m *Model) startDelete() tea.Cmd {
 }
 
 // summary says what a delete removes: "12 files and 3 directories, 4.5M".
-func (d *confirmDialog) summary() string {
+func (d *deleteDialog) summary() string {
 	s := text.Plural(int(d.files), "file")
 	if d.dirs > 0 {
 		s += " and " + text.Plural(int(d.dirs), "directory")
@@ -82,45 +80,41 @@ func (d *confirmDialog) summary() string {
 }
 
 // handleCounted fills in the delete confirmation once counting is done.
-func (m *Model) handleCounted(msg countedMsg) {
-	d, ok := m.overlay.(*confirmDialog)
-	if !ok || d.kind != confirmDelete || d.reqID != msg.id {
-		return
+func (o *fileOps) handleCounted(msg countedMsg) tea.Cmd {
+	d, ok := asOverlay[*deleteDialog](o.top())
+	if !ok || d.ID() != msg.id {
+		return nil
 	}
-	d.busy = false
+	d.SetBusy(false)
 	if msg.err != nil {
-		m.overlay = nil
-		m.status.setError(fmt.Errorf("cannot count what to delete: %w", msg.err))
-		return
+		o.status.setError(fmt.Errorf("cannot count what to delete: %w", msg.err))
+		return o.closed(d)
 	}
 	d.files, d.dirs, d.bytes = msg.files, msg.dirs, msg.bytes
-	d.lines = []string{d.summary()}
+	d.SetLines([]string{d.summary()})
+	return nil
 }
 
 // runDelete starts removing what d confirmed, showing progress.
-func (m *Model) runDelete(d *confirmDialog) tea.Cmd {
-	p := &m.panes[d.side]
-	ctx, cancel := context.WithCancel(m.ctx)
-	pd := &progressDialog{
-		id:     m.newID(),
-		title:  "Deleting from " + p.label(),
-		total:  d.files + d.dirs,
-		prog:   &progress{},
-		cancel: cancel,
-	}
-	m.overlay = pd
-	fsys, dir, names, sd, prog, id := p.fs, p.path, d.names, d.side, pd.prog, pd.id
+func (o *fileOps) runDelete(d *deleteDialog) tea.Cmd {
+	p := &o.panes[d.side]
+	ctx, cancel := context.WithCancel(o.ctx)
+	done := &atomic.Int64{}
+	pd := &progressDialog{Progress: dialog.NewProgress(o.ids.next(), "Deleting from "+p.Label(), d.files+d.dirs, done, o.keys), cancel: cancel}
+	o.push(pd)
+	fsys, dir, names, sd, id := p.FS(), p.Path(), d.names, d.side, pd.ID()
 	return tea.Batch(func() tea.Msg {
 		defer cancel()
-		err := deleteAll(ctx, fsys, dir, names, prog)
-		return deletedMsg{id: id, fs: fsys, dir: dir, side: sd, removed: prog.done.Load(), err: err}
+		err := deleteAll(ctx, fsys, dir, names, done)
+		return deletedMsg{id: id, fs: fsys, dir: dir, side: sd, removed: done.Load(), err: err}
 	}, tickProgress(id))
 }
 
 // handleDeleted closes the progress dialog, reports and lists again.
-func (m *Model) handleDeleted(msg deletedMsg) tea.Cmd {
-	if pd, ok := m.overlay.(*progressDialog); ok && pd.id == msg.id {
-		m.overlay = nil
+func (o *fileOps) handleDeleted(msg deletedMsg) tea.Cmd {
+	var cmd tea.Cmd
+	if pd, ok := asOverlay[*progressDialog](o.top()); ok && pd.ID() == msg.id {
+		cmd = o.closed(pd)
 	}
 	done := opDoneMsg{fs: msg.fs, dir: msg.dir, side: msg.side, clearSel: msg.err == nil,
 		info: "deleted " + text.Plural(int(msg.removed), "entry")}
@@ -130,7 +124,7 @@ func (m *Model) handleDeleted(msg deletedMsg) tea.Cmd {
 	case msg.err != nil:
 		done.err = fmt.Errorf("delete stopped after removing %s: %w", text.Plural(int(msg.removed), "entry"), msg.err)
 	}
-	return m.handleOpDone(done)
+	return tea.Batch(cmd, o.handleOpDone(done))
 }
 
 // countTree counts the files, directories and bytes under names in dir,
@@ -155,10 +149,10 @@ func countTree(ctx context.Context, fsys transfer.FS, dir string, names []string
 
 // deleteAll removes names in dir, directories with everything in them,
 // never following symbolic links. It stops at the first error or when ctx
-// ends, counting removals in prog.
-func deleteAll(ctx context.Context, fsys transfer.FS, dir string, names []string, prog *progress) error {
+// ends, counting removals in done.
+func deleteAll(ctx context.Context, fsys transfer.FS, dir string, names []string, done *atomic.Int64) error {
 	for _, n := range names {
-		if err := transfer.RemoveAll(ctx, fsys, fsys.Join(dir, n), func(string, fs.FileInfo) { prog.done.Add(1) }); err != nil {
+		if err := transfer.RemoveAll(ctx, fsys, fsys.Join(dir, n), func(string, fs.FileInfo) { done.Add(1) }); err != nil {
 			return err
 		}
 	}

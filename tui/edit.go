@@ -9,25 +9,25 @@ import (
 )
 
 // startEdit hands the file under the cursor to the injected EditFunc.
-func (m *Model) startEdit() tea.Cmd {
-	if m.opts.Edit == nil {
-		m.status.setInfo("editing is not available")
+func (o *fileOps) startEdit() tea.Cmd {
+	if o.opts.Edit == nil {
+		o.status.setInfo("editing is not available")
 		return nil
 	}
-	p, ok := m.actionPane()
+	p, ok := o.actionPane()
 	if !ok {
 		return nil
 	}
-	e, ok := p.current()
-	if !ok || e.opens() {
-		m.status.setInfo("choose a file to edit")
+	e, ok := p.Current()
+	if !ok || e.Opens() {
+		o.status.setInfo("choose a file to edit")
 		return nil
 	}
-	return m.opts.Edit(p.fs, p.fs.Join(p.path, e.name))
+	return o.opts.Edit(p.FS(), p.FS().Join(p.Path(), e.Name()))
 }
 
 // handleEditDone lists the panes again and reports the outcome.
-func (m *Model) handleEditDone(msg EditDoneMsg) tea.Cmd {
+func (o *fileOps) handleEditDone(msg EditDoneMsg) tea.Cmd {
 	if msg.Then != nil {
 		return msg.Then
 	}
@@ -36,24 +36,29 @@ func (m *Model) handleEditDone(msg EditDoneMsg) tea.Cmd {
 		for i, l := range lines {
 			lines[i] = text.Sanitize(l)
 		}
-		m.overlay = &confirmDialog{kind: confirmEdit, title: lines[0], lines: lines[1:], onYes: msg.OnYes, onNo: msg.OnNo}
+		o.push(o.newConfirm(lines[0], lines[1:], func(yes bool) tea.Cmd {
+			if yes {
+				return msg.OnYes
+			}
+			return msg.OnNo
+		}))
 		return nil
 	}
 	switch {
 	case msg.Err != nil:
-		m.status.setError(msg.Err)
+		o.status.setError(msg.Err)
 	case msg.Message != "":
-		m.status.setInfo(msg.Message)
+		o.status.setInfo(msg.Message)
 	}
-	return m.refreshAll()
+	return o.refreshAll()
 }
 
 // refreshAll lists both panes again, keeping their cursors.
-func (m *Model) refreshAll() tea.Cmd {
+func (o *fileOps) refreshAll() tea.Cmd {
 	var cmds []tea.Cmd
-	for i := range m.panes {
-		if p := &m.panes[i]; p.fs != nil && p.loaded {
-			cmds = append(cmds, p.refresh(""))
+	for i := range o.panes {
+		if p := &o.panes[i]; p.FS() != nil && p.Loaded() {
+			cmds = append(cmds, p.Refresh(""))
 		}
 	}
 	return tea.Batch(cmds...)

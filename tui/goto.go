@@ -11,6 +11,8 @@ import (
 
 	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/dialog"
+	"github.com/ferry-tui/ferry/tui/pane"
 )
 
 // maxHints is how many completion candidates the go-to dialog lists.
@@ -25,76 +27,51 @@ type completionMsg struct {
 }
 
 // startGoto asks for a path to show in the focused pane.
-func (m *Model) startGoto() tea.Cmd {
-	p := m.focused()
-	if p.fs == nil {
-		m.status.setInfo("no file system in this pane: press o to open a host")
+func (o *fileOps) startGoto() tea.Cmd {
+	p := o.focused()
+	if p.FS() == nil {
+		o.status.setInfo("no file system in this pane: press " + o.keys.Hosts.Help().Key + " to open a host")
 		return nil
 	}
-	d := m.newInput(inputGoto, "Go to (relative to "+p.label()+", ~ is home)", "")
-	d.side = m.focus
-	m.overlay = d
+	d := o.newInput("Go to (relative to "+p.Label()+", ~ is home)", "", o.submitGoto)
+	d.Completion()
+	o.push(d)
 	return nil
 }
 
 // submitGoto lists the typed path.
-func (m *Model) submitGoto(d *inputDialog) tea.Cmd {
-	p := &m.panes[d.side]
-	v := strings.TrimSpace(d.value())
-	m.overlay = nil
-	if v == "" {
-		return nil
+func (o *fileOps) submitGoto(d *inputDialog, value string) (tea.Cmd, bool) {
+	p := &o.panes[d.side]
+	v := strings.TrimSpace(value)
+	switch v {
+	case "":
+		return nil, true
+	case "~":
+		return p.Home(), true
 	}
-	if v == "~" {
-		return p.home()
-	}
-	return p.load(p.resolve(v), "")
-}
-
-// resolve turns what the user typed into a path on the pane's file system:
-// "~/x" is under the home directory (once known), absolute paths stay,
-// the rest is relative to the directory shown.
-func (p *pane) resolve(v string) string {
-	sep := p.fs.Separator()
-	switch {
-	case v == "~":
-		return p.homeDir
-	case strings.HasPrefix(v, "~"+sep) && p.homeDir != "":
-		return p.fs.Join(p.homeDir, v[2:])
-	case isAbs(v, sep):
-		return p.fs.Join(v)
-	}
-	return p.fs.Join(p.path, v)
-}
-
-// isAbs reports whether v is an absolute path: it starts with "/", or on a
-// file system with `\` separators with a drive letter or a UNC prefix.
-func isAbs(v, sep string) bool {
-	if strings.HasPrefix(v, "/") {
-		return true
-	}
-	if sep != `\` {
-		return false
-	}
-	return strings.HasPrefix(v, `\\`) || len(v) >= 3 && v[1] == ':' && (v[2] == '\\' || v[2] == '/')
+	return p.Load(p.Resolve(v), ""), true
 }
 
 // complete lists the directory the typed path is in, in a Cmd, to complete
 // its last element.
-func (m *Model) complete(d *inputDialog) tea.Cmd {
-	p := &m.panes[d.side]
-	typed := d.input.Value()
-	sep := p.fs.Separator()
+func (o *fileOps) complete(msg dialog.CompleteMsg) tea.Cmd {
+	d, ok := asOverlay[*inputDialog](o.top())
+	if !ok || d.ID() != msg.ID {
+		return nil
+	}
+	p := &o.panes[d.side]
+	typed := msg.Typed
+	sep := p.FS().Separator()
 	dirPart, prefix := "", typed
 	if i := strings.LastIndex(typed, sep); i >= 0 {
 		dirPart, prefix = typed[:i+1], typed[i+1:]
 	}
-	dir := p.path
+	dir := p.Path()
 	if dirPart != "" {
-		dir = p.resolve(dirPart)
+		dir = p.Resolve(dirPart)
 	}
-	d.compReq = m.newID()
-	fsys, ctx, id := p.fs, m.ctx, d.compReq
+	d.compReq = o.ids.next()
+	fsys, ctx, id := p.FS(), o.ctx, d.compReq
 	return func() tea.Msg {
 		names, err := listDirNames(ctx, fsys, dir, prefix)
 		return completionMsg{id: id, typed: typed, names: names, err: err}
@@ -111,7 +88,7 @@ func listDirNames(ctx context.Context, fsys transfer.FS, dir, prefix string) ([]
 	var out []string
 	for _, fi := range infos {
 		n := fi.Name()
-		if (fi.IsDir() || fi.Mode()&fs.ModeSymlink != 0) && strings.HasPrefix(n, prefix) && validateName(n) == nil {
+		if (fi.IsDir() || fi.Mode()&fs.ModeSymlink != 0) && strings.HasPrefix(n, prefix) && pane.ValidateName(n) == nil {
 			out = append(out, n)
 		}
 	}
@@ -122,35 +99,37 @@ func listDirNames(ctx context.Context, fsys transfer.FS, dir, prefix string) ([]
 // handleCompletion completes the input as far as the candidates agree and
 // lists them when several remain. Names that would not show as typed
 // (control characters and the like) are listed but never inserted.
-func (m *Model) handleCompletion(msg completionMsg) {
-	d, ok := m.overlay.(*inputDialog)
-	if !ok || d.compReq != msg.id || d.input.Value() != msg.typed {
-		return
+func (o *fileOps) handleCompletion(msg completionMsg) {
+	d, ok := asOverlay[*inputDialog](o.top())
+	if !ok || d.compReq != msg.id || d.Typed() != msg.typed {
+		return // stale: the dialog closed, or the text changed
 	}
-	d.hints, d.err = nil, ""
+	d.SetErr("")
 	if msg.err != nil {
-		d.err = text.Sanitize(msg.err.Error())
+		d.SetHints(nil)
+		d.SetErr(text.Sanitize(msg.err.Error()))
 		return
 	}
-	sep := m.panes[d.side].fs.Separator()
+	sep := o.panes[d.side].FS().Separator()
 	dirPart := msg.typed[:strings.LastIndex(msg.typed, sep)+1]
-	var safe []string
+	var safe, hints []string
 	for _, n := range msg.names {
 		if text.Sanitize(n) == n {
 			safe = append(safe, n)
 		}
-		if len(d.hints) < maxHints {
-			d.hints = append(d.hints, text.Sanitize(n)+sep)
+		if len(hints) < maxHints {
+			hints = append(hints, text.Sanitize(n)+sep)
 		}
 	}
+	d.SetHints(hints)
 	switch {
 	case len(msg.names) == 0:
-		d.err = "no directory matches"
+		d.SetErr("no directory matches")
 	case len(safe) == 1 && len(msg.names) == 1:
-		d.hints = nil
-		d.input.SetValue(dirPart + safe[0] + sep)
+		d.SetHints(nil)
+		d.SetTyped(dirPart + safe[0] + sep)
 	case len(safe) > 0:
-		d.input.SetValue(dirPart + commonPrefix(safe))
+		d.SetTyped(dirPart + commonPrefix(safe))
 	}
 }
 

@@ -3,6 +3,8 @@ package tui
 import (
 	"strings"
 	"testing"
+
+	"github.com/ferry-tui/ferry/tui/pane"
 )
 
 // gotoTree has directories to complete and a file that must not be offered.
@@ -19,7 +21,7 @@ func gotoTree(t *testing.T) string {
 }
 
 // gotoModel opens the tree as "/" of a remote-looking file system.
-func gotoModel(t *testing.T) (*Model, *pane) {
+func gotoModel(t *testing.T) (*Model, *pane.Model) {
 	root := gotoTree(t)
 	m := start(t, Options{Left: &rootedFS{label: "web1", base: root}, Right: &rootedFS{label: "b", base: root}}, 100, 24)
 	return m, &m.panes[leftSide]
@@ -28,46 +30,46 @@ func gotoModel(t *testing.T) (*Model, *pane) {
 func TestGotoRelativeAbsoluteAndHome(t *testing.T) {
 	m, p := gotoModel(t)
 	press(t, m, ":")
-	inputOpen(t, m, inputGoto)
+	inputOpen(t, m, "Go to")
 	typeText(t, m, "projects/alpha")
 	settle(t, m, press(t, m, "enter"))
-	if p.path != "/projects/alpha" || m.overlay != nil {
-		t.Fatalf("relative: path %q overlay %T", p.path, m.overlay)
+	if p.Path() != "/projects/alpha" || m.stack.top() != nil {
+		t.Fatalf("relative: path %q overlay %T", p.Path(), m.stack.top())
 	}
 	press(t, m, ":")
 	typeText(t, m, "../beta")
 	settle(t, m, press(t, m, "enter"))
-	if p.path != "/projects/beta" {
-		t.Errorf("..: path %q", p.path)
+	if p.Path() != "/projects/beta" {
+		t.Errorf("..: path %q", p.Path())
 	}
 	press(t, m, ":")
 	typeText(t, m, "/photos")
 	settle(t, m, press(t, m, "enter"))
-	if p.path != "/photos" {
-		t.Errorf("absolute: path %q", p.path)
+	if p.Path() != "/photos" {
+		t.Errorf("absolute: path %q", p.Path())
 	}
 	press(t, m, ":")
 	typeText(t, m, "~/projects")
 	settle(t, m, press(t, m, "enter"))
-	if p.path != "/projects" {
-		t.Errorf("~/: path %q", p.path)
+	if p.Path() != "/projects" {
+		t.Errorf("~/: path %q", p.Path())
 	}
 	press(t, m, ":")
 	typeText(t, m, "~")
 	settle(t, m, press(t, m, "enter"))
-	if p.path != "/" {
-		t.Errorf("~: path %q", p.path)
+	if p.Path() != "/" {
+		t.Errorf("~: path %q", p.Path())
 	}
 	press(t, m, ":")
 	typeText(t, m, "nowhere")
 	settle(t, m, press(t, m, "enter"))
-	if p.path != "/" || !m.status.isErr || !strings.Contains(m.status.text, "cannot list /nowhere") {
-		t.Errorf("missing: path %q status %q", p.path, m.status.text)
+	if p.Path() != "/" || !m.status.isErr || !strings.Contains(m.status.text, "cannot list /nowhere") {
+		t.Errorf("missing: path %q status %q", p.Path(), m.status.text)
 	}
 	press(t, m, ":")
 	typeText(t, m, "photos")
 	press(t, m, "esc")
-	if m.overlay != nil || p.path != "/" {
+	if m.stack.top() != nil || p.Path() != "/" {
 		t.Error("esc did not cancel")
 	}
 }
@@ -75,7 +77,7 @@ func TestGotoRelativeAbsoluteAndHome(t *testing.T) {
 func TestGotoCompletion(t *testing.T) {
 	m, p := gotoModel(t)
 	press(t, m, ":")
-	d := inputOpen(t, m, inputGoto)
+	d := inputOpen(t, m, "Go to")
 	steps := []struct {
 		typed, want string
 		hints       []string
@@ -93,14 +95,14 @@ func TestGotoCompletion(t *testing.T) {
 			t.Fatalf("step %d: tab returned no Cmd: completion must list in a Cmd", i)
 		}
 		settle(t, m, cmd)
-		if got := d.input.Value(); got != s.want {
+		if got := d.Typed(); got != s.want {
 			t.Errorf("step %d: value %q, want %q", i, got, s.want)
 		}
-		if strings.Join(d.hints, " ") != strings.Join(s.hints, " ") {
-			t.Errorf("step %d: hints %q, want %q", i, d.hints, s.hints)
+		if strings.Join(d.Hints(), " ") != strings.Join(s.hints, " ") {
+			t.Errorf("step %d: hints %q, want %q", i, d.Hints(), s.hints)
 		}
-		if (d.err != "") != s.err {
-			t.Errorf("step %d: err %q", i, d.err)
+		if (d.Err() != "") != s.err {
+			t.Errorf("step %d: err %q", i, d.Err())
 		}
 		for _, h := range s.hints {
 			if !strings.Contains(screen(m), h) {
@@ -111,26 +113,26 @@ func TestGotoCompletion(t *testing.T) {
 	press(t, m, "ctrl+u")
 	typeText(t, m, "/ü")
 	settle(t, m, press(t, m, "tab"))
-	if d.input.Value() != "/ünïcödé dir/" {
-		t.Errorf("absolute non-ASCII completion: %q", d.input.Value())
+	if d.Typed() != "/ünïcödé dir/" {
+		t.Errorf("absolute non-ASCII completion: %q", d.Typed())
 	}
 	settle(t, m, press(t, m, "enter"))
-	if p.path != "/ünïcödé dir" {
-		t.Errorf("path %q", p.path)
+	if p.Path() != "/ünïcödé dir" {
+		t.Errorf("path %q", p.Path())
 	}
 }
 
 func TestGotoCompletionNeverInsertsControlCharacters(t *testing.T) {
 	m, _ := gotoModel(t)
 	press(t, m, ":")
-	d := inputOpen(t, m, inputGoto)
+	d := inputOpen(t, m, "Go to")
 	typeText(t, m, "es")
 	settle(t, m, press(t, m, "tab"))
-	if d.input.Value() != "es" {
-		t.Errorf("value %q: an unsafe name was inserted", d.input.Value())
+	if d.Typed() != "es" {
+		t.Errorf("value %q: an unsafe name was inserted", d.Typed())
 	}
-	if len(d.hints) != 1 || d.hints[0] != `esc\x1b[1mdir/` {
-		t.Errorf("hints %q", d.hints)
+	if len(d.Hints()) != 1 || d.Hints()[0] != `esc\x1b[1mdir/` {
+		t.Errorf("hints %q", d.Hints())
 	}
 	if strings.Contains(m.View().Content, "\x1b[1mdir") {
 		t.Error("raw name on screen")
@@ -140,33 +142,17 @@ func TestGotoCompletionNeverInsertsControlCharacters(t *testing.T) {
 func TestStaleCompletionIsDropped(t *testing.T) {
 	m, _ := gotoModel(t)
 	press(t, m, ":")
-	d := inputOpen(t, m, inputGoto)
+	d := inputOpen(t, m, "Go to")
 	typeText(t, m, "pro")
 	msgs := drain(press(t, m, "tab"))
 	typeText(t, m, "x") // typed on before the listing came back
 	m.Update(msgs[0])
-	if d.input.Value() != "prox" {
-		t.Errorf("value %q: a stale completion was applied", d.input.Value())
+	if d.Typed() != "prox" {
+		t.Errorf("value %q: a stale completion was applied", d.Typed())
 	}
 }
 
-func TestResolveAndSeparators(t *testing.T) {
-	p := &pane{fs: &rootedFS{}, path: "/a/b", homeDir: "/home/me"}
-	for in, want := range map[string]string{
-		"c": "/a/b/c", "../c": "/a/c", "/x/./y": "/x/y", "~/d": "/home/me/d", "~": "/home/me", "~x": "/a/b/~x",
-	} {
-		if got := p.resolve(in); got != want {
-			t.Errorf("resolve(%q) = %q, want %q", in, got, want)
-		}
-	}
-	for v, want := range map[string]bool{`C:\x`: true, `\\srv\s`: true, `x\y`: false, "/x": true} {
-		if got := isAbs(v, `\`); got != want {
-			t.Errorf("isAbs(%q, \\) = %v", v, got)
-		}
-	}
-	if isAbs(`C:\x`, "/") {
-		t.Error("drive letters are not absolute on / file systems")
-	}
+func TestCommonPrefix(t *testing.T) {
 	if got := commonPrefix([]string{"añb", "añc"}); got != "añ" {
 		t.Errorf("commonPrefix = %q", got)
 	}

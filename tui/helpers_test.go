@@ -17,6 +17,8 @@ import (
 
 	"github.com/ferry-tui/ferry/local"
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/internal/tuitest"
+	"github.com/ferry-tui/ferry/tui/pane"
 )
 
 // fixedNow is the injected clock of every test: mid-June 2025, in UTC so
@@ -206,10 +208,10 @@ func drain(cmd tea.Cmd) []tea.Msg {
 }
 
 // loads runs cmd and returns the listings it produced, in order.
-func loads(cmd tea.Cmd) []dirLoadedMsg {
-	var out []dirLoadedMsg
+func loads(cmd tea.Cmd) []pane.LoadedMsg {
+	var out []pane.LoadedMsg
 	for _, msg := range drain(cmd) {
-		if dl, ok := msg.(dirLoadedMsg); ok {
+		if dl, ok := msg.(pane.LoadedMsg); ok {
 			out = append(out, dl)
 		}
 	}
@@ -244,59 +246,7 @@ func settle(t testing.TB, m *Model, cmd tea.Cmd) {
 }
 
 // keyMsg builds the key press that msg.String() reports as s.
-func keyMsg(s string) tea.KeyPressMsg {
-	switch s {
-	case "up":
-		return tea.KeyPressMsg{Code: tea.KeyUp}
-	case "down":
-		return tea.KeyPressMsg{Code: tea.KeyDown}
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "backspace":
-		return tea.KeyPressMsg{Code: tea.KeyBackspace}
-	case "tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab}
-	case "left":
-		return tea.KeyPressMsg{Code: tea.KeyLeft}
-	case "right":
-		return tea.KeyPressMsg{Code: tea.KeyRight}
-	case "home":
-		return tea.KeyPressMsg{Code: tea.KeyHome}
-	case "end":
-		return tea.KeyPressMsg{Code: tea.KeyEnd}
-	case "pgup":
-		return tea.KeyPressMsg{Code: tea.KeyPgUp}
-	case "pgdown":
-		return tea.KeyPressMsg{Code: tea.KeyPgDown}
-	case "insert":
-		return tea.KeyPressMsg{Code: tea.KeyInsert}
-	case "delete":
-		return tea.KeyPressMsg{Code: tea.KeyDelete}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "space":
-		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
-	case "shift+tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
-	case "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "f10":
-		n := int(s[1] - '0')
-		if len(s) == 3 {
-			n = 10
-		}
-		return tea.KeyPressMsg{Code: tea.KeyF1 + rune(n-1)}
-	}
-	if rest, ok := strings.CutPrefix(s, "ctrl+"); ok && len(rest) == 1 {
-		return tea.KeyPressMsg{Code: rune(rest[0]), Mod: tea.ModCtrl}
-	}
-	if len(s) == 1 && s[0] >= 'A' && s[0] <= 'Z' {
-		return tea.KeyPressMsg{Code: rune(s[0] + 'a' - 'A'), ShiftedCode: rune(s[0]), Text: s, Mod: tea.ModShift}
-	}
-	r := []rune(s)
-	if len(r) != 1 {
-		panic("keyMsg: unknown key " + s)
-	}
-	return tea.KeyPressMsg{Code: r[0], Text: s}
-}
+func keyMsg(s string) tea.KeyPressMsg { return tuitest.Key(s) }
 
 // press sends the keys to m one by one and returns the last Cmd.
 func press(t testing.TB, m *Model, keys ...string) tea.Cmd {
@@ -325,18 +275,12 @@ func start(t testing.TB, opts Options, width, height int) *Model {
 }
 
 // names returns the raw names of a pane's rows, in the order shown.
-func names(p *pane) []string {
-	out := make([]string, len(p.rows))
-	for r, i := range p.rows {
-		out[r] = p.entries[i].name
-	}
-	return out
-}
+func names(p *pane.Model) []string { return p.Names() }
 
 // cursorName returns the name under a pane's cursor.
-func cursorName(p *pane) string {
-	if e, ok := p.current(); ok {
-		return e.name
+func cursorName(p *pane.Model) string {
+	if e, ok := p.Current(); ok {
+		return e.Name()
 	}
 	return ""
 }
@@ -355,15 +299,7 @@ func typeText(t testing.TB, m *Model, s string) tea.Cmd {
 func screen(m *Model) string { return ansi.Strip(m.View().Content) }
 
 // selectedNames returns the raw names selected in p, in the order shown.
-func selectedNames(p *pane) []string {
-	var out []string
-	for _, i := range p.order {
-		if p.selected[i] {
-			out = append(out, p.entries[i].name)
-		}
-	}
-	return out
-}
+func selectedNames(p *pane.Model) []string { return p.SelectedNames() }
 
 // exists reports whether path exists on disk (without following links).
 func exists(path string) bool {

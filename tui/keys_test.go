@@ -1,11 +1,18 @@
 package tui
 
 import (
+	"image/color"
 	"reflect"
 	"strings"
 	"testing"
 
 	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/ferry-tui/ferry/local"
+	"github.com/ferry-tui/ferry/tui/common"
+	"github.com/ferry-tui/ferry/tui/picker"
 )
 
 // allBindings returns every binding of k by field name.
@@ -19,7 +26,7 @@ func allBindings(k KeyMap) map[string]key.Binding {
 }
 
 func TestKeyMapComplete(t *testing.T) {
-	for name, b := range allBindings(DefaultKeyMap()) {
+	for name, b := range allBindings(common.DefaultKeyMap()) {
 		if len(b.Keys()) == 0 || b.Help().Key == "" || b.Help().Desc == "" {
 			t.Errorf("%s: keys %q help %+v", name, b.Keys(), b.Help())
 		}
@@ -35,7 +42,7 @@ func TestFunctionKeysHaveLetterTwins(t *testing.T) {
 	want := map[string]string{
 		"f1": "?", "f2": "r", "f3": "v", "f4": "e", "f5": "c", "f6": "m", "f7": "n", "f8": "d", "f10": "q",
 	}
-	k := DefaultKeyMap()
+	k := common.DefaultKeyMap()
 	for _, b := range []key.Binding{k.Help, k.Rename, k.View, k.Edit, k.Copy, k.Move, k.Mkdir, k.Delete, k.Quit} {
 		keys := b.Keys()
 		f := keys[0]
@@ -53,7 +60,7 @@ func TestFunctionKeysHaveLetterTwins(t *testing.T) {
 }
 
 func TestMainKeysDoNotClash(t *testing.T) {
-	k := DefaultKeyMap()
+	k := common.DefaultKeyMap()
 	main := []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown, k.Open, k.Parent, k.SwitchPane,
 		k.Select, k.InvertSelection, k.SelectAll, k.ClearSelection, k.Copy, k.Move, k.Rename, k.Mkdir, k.Delete,
 		k.View, k.Edit, k.Chmod, k.Filter, k.GoTo, k.Home, k.Hidden, k.Sort, k.Reverse, k.Refresh, k.Hosts,
@@ -89,7 +96,7 @@ func TestHelpBarIsGeneratedFromKeyMap(t *testing.T) {
 }
 
 func TestQueueAndConflictKeysDoNotClash(t *testing.T) {
-	k := DefaultKeyMap()
+	k := common.DefaultKeyMap()
 	groups := map[string][]key.Binding{
 		"queue": {k.QueueCancel, k.QueueCancelAll, k.QueueRetry, k.QueueRetryAll, k.QueuePause,
 			k.QueueMoreWorkers, k.QueueFewerWorkers, k.QueueClose, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.ForceQuit},
@@ -107,5 +114,56 @@ func TestQueueAndConflictKeysDoNotClash(t *testing.T) {
 				seen[x] = b.Help().Desc
 			}
 		}
+	}
+}
+
+// TestOptionsKeyMapNamesKeysInMessages: a key map from Options drives the
+// keys and every message that names a key.
+func TestOptionsKeyMapNamesKeysInMessages(t *testing.T) {
+	km := common.DefaultKeyMap()
+	km.Hosts = key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("^o", "host"))
+	km.Hidden = key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "hidden"))
+	km.Queue = key.NewBinding(key.WithKeys("ctrl+q"), key.WithHelp("^q", "queue"))
+	root := makeTree(t, file{name: ".only-hidden"})
+	m := start(t, Options{Left: local.New(), LeftDir: root, KeyMap: &km}, 120, 24)
+	m.stack.items = nil // the picker for the missing right pane
+	press(t, m, "H")
+	if out := screen(m); !strings.Contains(out, "only hidden files: press H to show them") ||
+		!strings.Contains(out, "no file system: press ^o to open a host") {
+		t.Errorf("pane hints do not name the key map's keys:\n%s", out)
+	}
+	press(t, m, "c")
+	if m.status.text != "copying needs the transfer engine" {
+		t.Errorf("status %q", m.status.text)
+	}
+	press(t, m, "tab", ":")
+	if m.status.text != "no file system in this pane: press ^o to open a host" {
+		t.Errorf("go to without a file system: status %q", m.status.text)
+	}
+	settle(t, m, press(t, m, "ctrl+o"))
+	if _, ok := m.stack.top().(*picker.Model); !ok {
+		t.Errorf("ctrl+o opened %T, want the picker", m.stack.top())
+	}
+}
+
+// TestOptionsTheme: a theme from Options colours the styles, on any
+// background, unless NoColor is set.
+func TestOptionsTheme(t *testing.T) {
+	theme := common.NewTheme(true)
+	theme.Text = lipgloss.Color("#123456")
+	m := start(t, Options{Left: local.New(), LeftDir: t.TempDir(), Right: local.New(), RightDir: t.TempDir(), Theme: &theme}, 80, 24)
+	for _, dark := range []bool{true, false} {
+		bg := color.Color(color.White)
+		if dark {
+			bg = color.Black
+		}
+		m.Update(tea.BackgroundColorMsg{Color: bg})
+		if got := m.styles.File.GetForeground(); got != theme.Text {
+			t.Errorf("dark %v: file colour %v, want the theme's %v", dark, got, theme.Text)
+		}
+	}
+	m = start(t, Options{Left: local.New(), LeftDir: t.TempDir(), Theme: &theme, NoColor: true}, 80, 24)
+	if got := m.styles.File.GetForeground(); got == theme.Text {
+		t.Error("NoColor drew in the theme's colours")
 	}
 }

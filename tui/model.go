@@ -2,11 +2,28 @@
 // side, a transfer strip, a status line and a help bar, with dialogs, a
 // file viewer and a host picker, built on Bubble Tea v2.
 //
+// The root Model is a router over components: the two panes (tui/pane)
+// and an explicit stack of overlays: the host picker and the connecting
+// screen (tui/picker), the viewer (tui/viewer), the queue view
+// (tui/queue) and the dialogs (tui/dialog). Sizes go to every component;
+// keys go to the background question when one is asked, else to the top
+// of the stack, else to the live filter or the focused pane. A
+// component's Update returns a typed result message (dialog.SubmitMsg,
+// picker.PickMsg, queue.RetryMsg...) that names its owner by id, and the
+// root acts on it; results of Cmds carry their request id and stale ones
+// are dropped. A conflict of a copy waits for the panes or the queue view
+// to be uncovered and is pushed when its event arrives or when what
+// covered it closes. The root's helpers each own one concern with what
+// they are lent: fileOps (mkdir, rename, chmod, delete, go to, view,
+// edit), hosts (picker and connection attempts), transfers (the engine,
+// all of whose calls are in engine.go), conns (reconnecting hosts) and
+// questions (a reconnecting session's questions).
+//
 // The package never touches a disk or the network itself: every listing and
 // every operation goes through a transfer.FS inside a tea.Cmd, everything
 // that needs the operating system is injected through Options, and every
-// string that came from a disk or a server passes through Sanitize before
-// it is measured or drawn.
+// string that came from a disk or a server passes through text.Sanitize
+// before it is measured or drawn.
 package tui
 
 import (
@@ -17,6 +34,12 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/common"
+	"github.com/ferry-tui/ferry/tui/dialog"
+	"github.com/ferry-tui/ferry/tui/pane"
+	"github.com/ferry-tui/ferry/tui/picker"
+	"github.com/ferry-tui/ferry/tui/queue"
+	"github.com/ferry-tui/ferry/tui/viewer"
 )
 
 // Model is the root Bubble Tea model of the file manager. Create it with New;
@@ -26,7 +49,7 @@ type Model struct {
 	cancel context.CancelFunc
 	opts   Options
 
-	panes [2]pane
+	panes [2]pane.Model
 	focus side
 
 	keys      KeyMap
@@ -36,17 +59,16 @@ type Model struct {
 	status    status
 	now       func() time.Time
 
-	overlay     overlay // dialog, viewer, picker...; nil shows the panes
-	filtering   bool    // the live filter input has the keys
-	filterInput lineInput
-	xfer        transfers // the transfer engine's state as last seen
-	nextID      uint64    // ids of dialog, viewer, delete and connect requests
-	lastClick   click
-	owned       []transfer.FS // opened by Connect; closed once unused
-	conns       []*connWatch  // file systems whose connection is watched
-	connTicking bool          // a countdown tick is on its way
-	question    *question     // background question on top of everything
-	queued      []askRequest  // background questions waiting their turn
+	stack     stack     // dialogs, viewer, picker... over the panes, bottom first
+	filter    filter    // the live filter of the focused pane
+	xfer      transfers // the transfer engine's state as last seen
+	ids       ids       // of dialog, viewer, delete and connect requests
+	lastClick click
+	owned     []transfer.FS // opened by Connect; closed once unused
+	hosts     hosts         // the host picker and connection attempts
+	ops       fileOps       // mkdir, rename, chmod, delete, go to, view, edit, copy
+	conns     conns         // the connections of the panes' file systems
+	questions questions     // background questions, over everything
 
 	width, height int
 }
@@ -60,21 +82,32 @@ func New(opts Options) *Model {
 		cancel:    cancel,
 		opts:      opts,
 		focus:     leftSide,
-		keys:      DefaultKeyMap(),
+		keys:      common.DefaultKeyMap(),
 		help:      help.New(),
 		helpLines: 1,
 		now:       opts.Now,
 	}
-	m.xfer.engine = opts.Engine
+	m.xfer = transfers{ctx: ctx, panes: &m.panes, status: &m.status, keys: &m.keys, engine: opts.Engine}
+	m.xfer.queue = queue.New(&m.keys)
 	if m.now == nil {
 		m.now = time.Now
 	}
+	m.conns = conns{now: m.now, keys: &m.keys}
+	m.ops = fileOps{ctx: ctx, panes: &m.panes, focus: &m.focus, status: &m.status, keys: &m.keys, ids: &m.ids,
+		opts: &m.opts, engine: opts.Engine, push: m.stack.push, closed: m.closed, top: m.stack.top}
+	m.hosts = hosts{ctx: ctx, ids: &m.ids, keys: &m.keys, opts: &m.opts, status: &m.status, stack: &m.stack,
+		closed: m.closed, offer: m.offerConflict, replaceFS: m.replaceFS}
+	m.questions = questions{src: opts.Questions, ctx: ctx, status: &m.status, keys: &m.keys, ids: &m.ids}
+	if opts.KeyMap != nil {
+		m.keys = *opts.KeyMap
+	}
 	m.help.FullSeparator = "  "
-	m.filterInput.prompt = "/"
-	m.panes[leftSide] = newPane(ctx, opts.Left, leftSide)
-	m.panes[rightSide] = newPane(ctx, opts.Right, rightSide)
-	m.panes[leftSide].setFocused(true)
-	m.setStyles(m.stylesFor(true)) // until the terminal tells us its background
+	m.filter.input.Prompt = "/"
+	m.filter.keys = &m.keys
+	m.panes[leftSide] = pane.New(ctx, opts.Left, leftSide, &m.keys)
+	m.panes[rightSide] = pane.New(ctx, opts.Right, rightSide, &m.keys)
+	m.panes[leftSide].SetFocused(true)
+	m.setStyles(stylesFor(&m.opts, true)) // until the terminal tells us its background
 	return m
 }
 
@@ -85,22 +118,19 @@ func New(opts Options) *Model {
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{
 		tea.RequestBackgroundColor,
-		m.panes[leftSide].load(m.opts.LeftDir, ""),
-		m.panes[rightSide].load(m.opts.RightDir, ""),
+		m.panes[leftSide].Load(m.opts.LeftDir, ""),
+		m.panes[rightSide].Load(m.opts.RightDir, ""),
 	}
 	if m.opts.Right == nil {
-		cmds = append(cmds, m.openPicker(rightSide))
+		cmds = append(cmds, m.hosts.openPicker(rightSide))
 	}
-	cmds = append(cmds, m.syncConnWatches(), listenQuestions(m.ctx, m.opts.Questions))
+	cmds = append(cmds, m.conns.sync(&m.panes, m.ids.next), m.questions.listen())
 	return tea.Batch(cmds...)
 }
 
-// Update handles one message and returns the next Cmd to run. Whatever
-// the message, a conflict waiting for an answer then gets its dialog when
-// nothing else is in the way.
+// Update handles one message and returns the next Cmd to run.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	cmd := m.update(msg)
-	return m, tea.Batch(cmd, m.syncConflict())
+	return m, m.update(msg)
 }
 
 // update routes msg to its handler.
@@ -117,39 +147,61 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case tea.MouseClickMsg:
 		return m.handleClick(msg)
 	case tea.MouseWheelMsg:
-		m.handleWheel(msg)
-	case dirLoadedMsg:
+		return m.handleWheel(msg)
+	case pane.LoadedMsg:
 		return m.handleDirLoaded(msg)
-	case sortedMsg:
-		m.handleSorted(msg)
+	case pane.SortedMsg:
+		if msg.Side().Valid() {
+			m.panes[msg.Side()].HandleSorted(msg)
+		}
 	case opDoneMsg:
-		return m.handleOpDone(msg)
+		return m.ops.handleOpDone(msg)
 	case countedMsg:
-		m.handleCounted(msg)
+		return m.ops.handleCounted(msg)
 	case deletedMsg:
-		return m.handleDeleted(msg)
+		return m.ops.handleDeleted(msg)
 	case progressTickMsg:
-		return m.handleProgressTick(msg)
-	case viewerLoadedMsg:
-		m.handleViewerLoaded(msg)
+		return progressTick(m.stack.top(), msg)
+	case viewer.LoadedMsg:
+		return m.ops.handleViewerLoaded(msg)
+	case viewer.CloseMsg:
+		return m.ops.handleViewerClosed(msg)
 	case completionMsg:
-		m.handleCompletion(msg)
-	case hostsLoadedMsg:
-		m.handleHostsLoaded(msg)
+		m.ops.handleCompletion(msg)
+	case dialog.SubmitMsg:
+		return m.handleSubmit(msg)
+	case dialog.CancelMsg:
+		return m.handleCancel(msg)
+	case dialog.CompleteMsg:
+		return m.ops.complete(msg)
+	case dialog.ConfirmedMsg:
+		return m.handleConfirmed(msg)
+	case dialog.StopMsg:
+		if d, ok := topIs[*progressDialog](&m.stack); ok && d.ID() == msg.ID {
+			d.cancel() // the delete stops; its result closes the dialog
+		}
+	case picker.HostsMsg:
+		m.hosts.handleHostsLoaded(msg)
+	case picker.PickMsg:
+		return m.hosts.handlePick(msg)
+	case picker.CloseMsg:
+		return m.hosts.handlePickerClosed(msg)
+	case picker.CancelMsg:
+		return m.hosts.handleConnectCancel(msg)
 	case connectDoneMsg:
-		return m.handleConnectDone(msg)
+		return m.hosts.handleConnectDone(msg)
 	case askMsg:
-		return m.handleAsk(msg)
+		return m.hosts.handleAsk(msg)
 	case EditDoneMsg:
-		return m.handleEditDone(msg)
+		return m.ops.handleEditDone(msg)
 	case connStateMsg:
-		return m.handleConnState(msg)
+		return m.conns.handle(msg, &m.panes, &m.status)
 	case connTickMsg:
-		return m.handleConnTick()
+		return m.conns.handleTick()
 	case questionMsg:
-		return m.handleQuestion(msg)
+		return m.questions.handle(msg)
 	case questionGoneMsg:
-		return m.handleQuestionGone(msg)
+		return m.questions.gone(msg)
 	default:
 		return m.updateTransfers(msg)
 	}
@@ -160,19 +212,24 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 func (m *Model) updateTransfers(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case copyPreparedMsg:
-		return m.handleCopyPrepared(msg)
+		return tea.Batch(m.xfer.handlePrepared(msg), m.pollTransfers())
 	case transferEventsMsg:
-		return m.handleTransferEvents(msg)
+		return tea.Batch(m.xfer.handleEvents(msg), m.pollTransfers(), m.offerConflict())
 	case stripTickMsg:
-		return m.handleStripTick()
+		m.xfer.ticking = false
+		return m.pollTransfers()
 	case refreshTickMsg:
-		return m.handleRefreshTick()
+		return m.xfer.handleRefreshTick()
 	case sourcesRemovedMsg:
-		return m.handleSourcesRemoved(msg)
+		return m.xfer.handleSourcesRemoved(msg)
 	case moveSweptMsg:
-		return m.handleMoveSwept(msg)
-	case conflictReadyMsg:
-		m.handleConflictReady(msg)
+		return m.xfer.handleMoveSwept(msg)
+	case dialog.ReadyMsg:
+		if d, ok := findOverlay[*conflictDialog](&m.stack); ok {
+			d.Update(msg)
+		}
+	case dialog.ConflictAnsweredMsg:
+		return m.handleConflictAnswered(msg)
 	}
 	return nil
 }
@@ -191,22 +248,16 @@ func (m *Model) layout() {
 	m.help.SetWidth(m.width)
 	m.helpLines = 1
 	if m.help.ShowAll {
-		m.helpLines = countLines(m.help.FullHelpView(m.keys.FullHelp()))
+		m.helpLines = common.CountLines(m.help.FullHelpView(m.keys.FullHelp()))
 	}
 	bodyHeight := max(m.height-m.footerLines(), 0)
 	leftWidth := max(m.width-1, 0) / 2
 	rightWidth := max(m.width-1-leftWidth, 0)
-	m.panes[leftSide].setSize(leftWidth, bodyHeight)
-	m.panes[rightSide].setSize(rightWidth, bodyHeight)
-	m.filterInput.SetWidth(max(m.width-2, 1))
-	if r, ok := m.overlay.(interface{ resize(int) }); ok {
-		r.resize(m.width)
-	}
-	if m.question != nil {
-		if d, ok := m.question.dialog.(*inputDialog); ok {
-			d.resize(m.width)
-		}
-	}
+	m.panes[leftSide].SetSize(leftWidth, bodyHeight)
+	m.panes[rightSide].SetSize(rightWidth, bodyHeight)
+	m.filter.input.SetWidth(max(m.width-2, 1))
+	m.stack.setSize(m.width, bodyHeight)
+	m.questions.setSize(m.width, bodyHeight)
 }
 
 // footerLines is how many lines sit below the panes.
@@ -219,20 +270,24 @@ func (m *Model) footerLines() int {
 }
 
 // bodyHeight is how many lines the panes or a full-screen overlay get.
-func (m *Model) bodyHeight() int { return m.panes[leftSide].height }
+func (m *Model) bodyHeight() int { return m.panes[leftSide].Height() }
 
 // handleBackgroundColor rebuilds the styles for a dark or light terminal.
 func (m *Model) handleBackgroundColor(msg tea.BackgroundColorMsg) {
-	m.setStyles(m.stylesFor(msg.IsDark()))
+	m.setStyles(stylesFor(&m.opts, msg.IsDark()))
 }
 
-// stylesFor returns the styles for a dark or light background, or the
-// colourless ones when NoColor is set.
-func (m *Model) stylesFor(isDark bool) Styles {
-	if m.opts.NoColor {
-		return MonoStyles()
+// stylesFor returns the styles opts asks for on a dark or light
+// background: its Theme, the default theme, or the colourless ones when
+// NoColor is set.
+func stylesFor(opts *Options, isDark bool) Styles {
+	switch {
+	case opts.NoColor:
+		return common.MonoStyles()
+	case opts.Theme != nil:
+		return common.NewStyles(*opts.Theme)
 	}
-	return DefaultStyles(isDark)
+	return common.DefaultStyles(isDark)
 }
 
 // handleDirLoaded routes a listing to the pane that asked for it and shows
@@ -240,42 +295,33 @@ func (m *Model) stylesFor(isDark bool) Styles {
 // for again once; one that failed because its connection is down is left
 // to the connection line, and the pane is listed again when the
 // connection is back.
-func (m *Model) handleDirLoaded(msg dirLoadedMsg) tea.Cmd {
-	if !msg.side.valid() {
+func (m *Model) handleDirLoaded(msg pane.LoadedMsg) tea.Cmd {
+	if !msg.Side().Valid() {
 		return nil
 	}
-	p := &m.panes[msg.side]
-	if msg.reqID == p.reqID && msg.err != nil && connLost(msg.err) && m.watchOf(p.fs) != nil && !p.lostRetried {
+	p := &m.panes[msg.Side()]
+	if p.Latest(msg) && msg.Err() != nil && connLost(msg.Err()) && m.conns.of(p.FS()) != nil {
 		// The connection dropped under the listing: ask again, once.
 		// The new request waits for the session to reconnect.
-		cmd := p.load(p.reqDir, p.pending)
-		p.lostRetried = true
-		return cmd
+		if cmd, ok := p.RetryOnce(); ok {
+			return cmd
+		}
 	}
-	cmd, err := p.handleLoaded(msg)
-	if err != nil && !m.connExplains(p) {
+	cmd, err := p.HandleLoaded(msg)
+	if err != nil && !m.conns.explains(p) {
 		m.status.setError(err)
 	}
 	return cmd
 }
 
-// handleSorted routes a new order to its pane.
-func (m *Model) handleSorted(msg sortedMsg) {
-	if msg.side.valid() {
-		m.panes[msg.side].handleSorted(msg)
-	}
-}
-
 // quit cancels every running request and transfer and ends the program.
 func (m *Model) quit() tea.Cmd {
 	for i := range m.panes {
-		m.panes[i].close()
+		m.panes[i].Close()
 	}
-	if m.xfer.engine != nil {
-		m.xfer.engine.CancelAll()
-	}
-	m.stopConnWatches()
-	m.cancelQuestions()
+	m.xfer.cancelAll()
+	m.conns.stopAll()
+	m.questions.cancelAll()
 	m.cancel()
 	return tea.Quit
 }
@@ -283,12 +329,12 @@ func (m *Model) quit() tea.Cmd {
 // setFocus gives the keys to the pane on side s.
 func (m *Model) setFocus(s side) {
 	m.focus = s
-	m.panes[leftSide].setFocused(s == leftSide)
-	m.panes[rightSide].setFocused(s == rightSide)
+	m.panes[leftSide].SetFocused(s == leftSide)
+	m.panes[rightSide].SetFocused(s == rightSide)
 }
 
 // focused returns the pane with the focus.
-func (m *Model) focused() *pane { return &m.panes[m.focus] }
+func (m *Model) focused() *pane.Model { return &m.panes[m.focus] }
 
 // setStyles installs st everywhere it is used.
 func (m *Model) setStyles(st Styles) {
@@ -296,8 +342,11 @@ func (m *Model) setStyles(st Styles) {
 	m.help.Styles = st.Help
 }
 
-// newID returns a fresh request id.
-func (m *Model) newID() uint64 {
-	m.nextID++
-	return m.nextID
+// ids hands out request ids, so that a late result can tell it is stale.
+type ids struct{ last uint64 }
+
+// next returns a fresh id.
+func (g *ids) next() uint64 {
+	g.last++
+	return g.last
 }

@@ -7,48 +7,36 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/queue"
 )
 
 // handleKey sends a key to whatever has the keys: ctrl+c quits from
-// anywhere; otherwise a background question, the open overlay, the filter
+// anywhere; otherwise a background question, the top of the stack, the filter
 // input or the file list. Any key clears the status line.
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, m.keys.ForceQuit) {
 		return m.quit()
 	}
 	m.status.clear()
-	if m.question != nil {
-		return m.handleQuestionKey(msg)
+	if m.questions.cur != nil {
+		return m.questions.update(msg)
 	}
-	switch o := m.overlay.(type) {
-	case *inputDialog:
-		return m.handleInputKey(o, msg)
-	case *confirmDialog:
-		return m.handleConfirmKey(o, msg)
-	case *progressDialog:
-		m.handleProgressKey(o, msg)
-		return nil
-	case *viewer:
-		m.handleViewerKey(o, msg)
-		return nil
-	case *hostPicker:
-		return m.handlePickerKey(o, msg)
-	case *connecting:
-		return m.handleConnectingKey(o, msg)
-	case *queueView:
-		return m.handleQueueKey(o, msg)
-	case *conflictDialog:
-		return m.handleConflictKey(o, msg)
+	if cmd, ok := m.toTop(msg); ok {
+		return cmd
 	}
-	if m.filtering {
-		return m.handleFilterKey(msg)
+	if m.filter.active {
+		if m.filter.update(msg, m.focused()) {
+			return m.offerConflict() // the panes are free again
+		}
+		return nil
 	}
 	return m.handleListKey(msg)
 }
 
-// handleListKey handles a key in the file list of the focused pane.
+// handleListKey handles a key in the file list: the root's own keys
+// first, then the focused pane's, then the keys that open a dialog.
 func (m *Model) handleListKey(msg tea.KeyPressMsg) tea.Cmd {
-	p, k := m.focused(), &m.keys
+	k := &m.keys
 	switch {
 	case key.Matches(msg, k.Quit):
 		return m.askQuit()
@@ -56,44 +44,15 @@ func (m *Model) handleListKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.help.ShowAll = !m.help.ShowAll
 		m.layout()
 	case key.Matches(msg, k.SwitchPane):
-		m.setFocus(m.focus.other())
-	case key.Matches(msg, k.Up):
-		p.moveCursor(-1)
-	case key.Matches(msg, k.Down):
-		p.moveCursor(1)
-	case key.Matches(msg, k.Top):
-		p.top()
-	case key.Matches(msg, k.Bottom):
-		p.bottom()
-	case key.Matches(msg, k.PageUp):
-		p.page(-1)
-	case key.Matches(msg, k.PageDown):
-		p.page(1)
-	case key.Matches(msg, k.Open):
-		return p.open()
-	case key.Matches(msg, k.Parent):
-		return p.parent()
-	case key.Matches(msg, k.Select):
-		p.toggleSelect()
-	case key.Matches(msg, k.InvertSelection):
-		p.invertSelection()
-	case key.Matches(msg, k.SelectAll):
-		p.selectAll()
-	case key.Matches(msg, k.StopReconnect) && m.canStopReconnect():
-		m.stopReconnects()
-	case key.Matches(msg, k.ClearSelection):
-		m.handleEscape(p)
-	case key.Matches(msg, k.Hidden):
-		p.toggleHidden()
-	case key.Matches(msg, k.Sort):
-		return p.cycleSort()
-	case key.Matches(msg, k.Reverse):
-		return p.reverseSort()
+		m.setFocus(m.focus.Other())
+	case key.Matches(msg, k.StopReconnect) && m.conns.canStop(m.keysToList()):
+		m.conns.stopReconnects()
 	case key.Matches(msg, k.Refresh):
-		return m.refreshPane(p)
-	case key.Matches(msg, k.Home):
-		return p.home()
+		return m.conns.refresh(m.focused(), &m.panes)
 	default:
+		if cmd, ok := m.focused().Update(msg); ok {
+			return cmd
+		}
 		return m.handleCommandKey(msg)
 	}
 	return nil
@@ -105,50 +64,37 @@ func (m *Model) handleCommandKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := &m.keys
 	switch {
 	case key.Matches(msg, k.Copy):
-		return m.startCopy(false)
+		return m.ops.startCopy(false)
 	case key.Matches(msg, k.Move):
-		return m.startCopy(true)
+		return m.ops.startCopy(true)
 	case key.Matches(msg, k.Rename):
-		return m.startRename()
+		return m.ops.startRename()
 	case key.Matches(msg, k.Mkdir):
-		return m.startMkdir()
+		return m.ops.startMkdir()
 	case key.Matches(msg, k.Delete):
-		return m.startDelete()
+		return m.ops.startDelete()
 	case key.Matches(msg, k.Chmod):
-		return m.startChmod()
+		return m.ops.startChmod()
 	case key.Matches(msg, k.View):
-		return m.startView()
+		return m.ops.startView()
 	case key.Matches(msg, k.Edit):
-		return m.startEdit()
+		return m.ops.startEdit()
 	case key.Matches(msg, k.Filter):
-		return m.startFilter()
+		m.filter.start(m.focused())
 	case key.Matches(msg, k.GoTo):
-		return m.startGoto()
+		return m.ops.startGoto()
 	case key.Matches(msg, k.Hosts):
-		return m.openPicker(m.focus)
+		return m.hosts.openPicker(m.focus)
 	case key.Matches(msg, k.Queue):
 		return m.openQueue()
 	}
 	return nil
 }
 
-// handleEscape clears the selection or, when nothing is selected, a filter
-// that was kept.
-func (m *Model) handleEscape(p *pane) {
-	if p.nSel > 0 {
-		p.clearSelection()
-		return
-	}
-	p.clearFilter()
-}
-
 // askQuit quits, or asks first when transfers are queued or running.
 func (m *Model) askQuit() tea.Cmd {
-	if m.xfer.engine == nil {
-		return m.quit()
-	}
-	snap := m.xfer.engine.Snapshot()
-	if !busy(snap) {
+	snap, ok := m.xfer.snapshot()
+	if !ok || !queue.Busy(snap) {
 		return m.quit()
 	}
 	line := "A copy is still being planned; it will be cancelled."
@@ -159,68 +105,25 @@ func (m *Model) askQuit() tea.Cmd {
 		}
 		line = strconv.Itoa(n) + noun + " still queued or running and will be cancelled."
 	}
-	m.overlay = &confirmDialog{kind: confirmQuit, title: "Quit ferry?", lines: []string{line}}
+	m.stack.push(m.ops.newConfirm("Quit ferry?", []string{line}, func(yes bool) tea.Cmd {
+		if yes {
+			return m.quit()
+		}
+		return nil
+	}))
 	return nil
-}
-
-// startFilter opens the live filter input for the focused pane.
-func (m *Model) startFilter() tea.Cmd {
-	p := m.focused()
-	if !p.loaded {
-		return nil
-	}
-	m.filtering = true
-	m.filterInput.SetValue(p.filter)
-	return nil
-}
-
-// handleFilterKey edits the live filter: Enter keeps it and returns to the
-// list on the first match, Esc clears it, ↑/↓ move the cursor.
-func (m *Model) handleFilterKey(msg tea.KeyPressMsg) tea.Cmd {
-	p := m.focused()
-	switch {
-	case key.Matches(msg, m.keys.Submit):
-		m.endFilter()
-		p.top()
-		return nil
-	case key.Matches(msg, m.keys.Cancel):
-		m.endFilter()
-		p.clearFilter()
-		return nil
-	case msg.Code == tea.KeyUp:
-		p.moveCursor(-1)
-		return nil
-	case msg.Code == tea.KeyDown:
-		p.moveCursor(1)
-		return nil
-	}
-	m.filterInput.Update(msg)
-	p.setFilter(m.filterInput.Value())
-	return nil
-}
-
-// endFilter closes the filter input.
-func (m *Model) endFilter() {
-	m.filtering = false
 }
 
 // handlePaste sends pasted text to the input that has the keys.
 func (m *Model) handlePaste(msg tea.PasteMsg) tea.Cmd {
-	if m.question != nil {
-		m.handleQuestionPaste(msg)
-		return nil
+	if m.questions.cur != nil {
+		return m.questions.update(msg)
 	}
-	switch o := m.overlay.(type) {
-	case *inputDialog:
-		o.input.Update(msg)
-	case *hostPicker:
-		o.input.Update(msg)
-		o.refilter()
-	case nil:
-		if m.filtering {
-			m.filterInput.Update(msg)
-			m.focused().setFilter(m.filterInput.Value())
-		}
+	if cmd, ok := m.toTop(msg); ok {
+		return cmd
+	}
+	if m.filter.active {
+		m.filter.update(msg, m.focused())
 	}
 	return nil
 }

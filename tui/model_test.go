@@ -2,8 +2,6 @@ package tui
 
 import (
 	"errors"
-	"image/color"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -34,8 +32,8 @@ func TestInitListsBothPanesDirsFirst(t *testing.T) {
 	m := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: left, RightDir: right}, 100, 20)
 
 	lp, rp := &m.panes[leftSide], &m.panes[rightSide]
-	if lp.path != left || rp.path != right {
-		t.Fatalf("paths = %q, %q; want %q, %q", lp.path, rp.path, left, right)
+	if lp.Path() != left || rp.Path() != right {
+		t.Fatalf("paths = %q, %q; want %q, %q", lp.Path(), rp.Path(), left, right)
 	}
 	// Case is ignored; letters compare by code point, so É sorts after z.
 	want := []string{"alpha", "beta", "Gamma dir", "apple.txt", "zeta.txt", "Éclair.md"}
@@ -45,11 +43,11 @@ func TestInitListsBothPanesDirsFirst(t *testing.T) {
 	if got := names(rp); !slices.Equal(got, []string{"r.txt"}) {
 		t.Errorf("right entries = %q", got)
 	}
-	if m.focus != leftSide || !lp.focused || rp.focused {
-		t.Errorf("focus = %v (left %v, right %v), want left", m.focus, lp.focused, rp.focused)
+	if m.focus != leftSide || !lp.Focused() || rp.Focused() {
+		t.Errorf("focus = %v (left %v, right %v), want left", m.focus, lp.Focused(), rp.Focused())
 	}
-	if lp.cursor != 0 {
-		t.Errorf("cursor = %d, want 0", lp.cursor)
+	if lp.Cursor() != 0 {
+		t.Errorf("cursor = %d, want 0", lp.Cursor())
 	}
 }
 
@@ -60,8 +58,8 @@ func TestInitEmptyDirStartsAtHome(t *testing.T) {
 	}
 	m := start(t, Options{Left: local.New(), Right: local.New()}, 100, 20)
 	for s, p := range m.panes {
-		if p.path != wd {
-			t.Errorf("%v pane path = %q, want the working directory %q", side(s), p.path, wd)
+		if p.Path() != wd {
+			t.Errorf("%v pane path = %q, want the working directory %q", side(s), p.Path(), wd)
 		}
 	}
 }
@@ -81,8 +79,8 @@ func TestCursorMovesAndStopsAtEnds(t *testing.T) {
 		if cmd := press(t, m, s.key); cmd != nil {
 			t.Fatalf("step %d: %q returned a Cmd", i, s.key)
 		}
-		if p.cursor != s.want {
-			t.Fatalf("step %d: after %q cursor = %d, want %d", i, s.key, p.cursor, s.want)
+		if p.Cursor() != s.want {
+			t.Fatalf("step %d: after %q cursor = %d, want %d", i, s.key, p.Cursor(), s.want)
 		}
 	}
 }
@@ -94,25 +92,25 @@ func TestEnterOpensDirAndBackspaceReturnsToIt(t *testing.T) {
 
 	press(t, m, "j") // beta
 	settle(t, m, press(t, m, "enter"))
-	if want := filepath.Join(root, "beta"); p.path != want {
-		t.Fatalf("after enter path = %q, want %q", p.path, want)
+	if want := filepath.Join(root, "beta"); p.Path() != want {
+		t.Fatalf("after enter path = %q, want %q", p.Path(), want)
 	}
 	if got := names(p); !slices.Equal(got, []string{"inner.txt"}) {
 		t.Fatalf("entries = %q", got)
 	}
-	if p.cursor != 0 {
-		t.Errorf("cursor in new dir = %d, want 0", p.cursor)
+	if p.Cursor() != 0 {
+		t.Errorf("cursor in new dir = %d, want 0", p.Cursor())
 	}
 
 	settle(t, m, press(t, m, "backspace"))
-	if p.path != root {
-		t.Fatalf("after backspace path = %q, want %q", p.path, root)
+	if p.Path() != root {
+		t.Fatalf("after backspace path = %q, want %q", p.Path(), root)
 	}
 	if got := cursorName(p); got != "beta" {
-		t.Errorf("cursor on %q after backspace, want beta (index %d)", got, p.cursor)
+		t.Errorf("cursor on %q after backspace, want beta (index %d)", got, p.Cursor())
 	}
-	if m.panes[rightSide].path != root || m.panes[rightSide].cursor != 0 {
-		t.Errorf("right pane changed: %q cursor %d", m.panes[rightSide].path, m.panes[rightSide].cursor)
+	if m.panes[rightSide].Path() != root || m.panes[rightSide].Cursor() != 0 {
+		t.Errorf("right pane changed: %q cursor %d", m.panes[rightSide].Path(), m.panes[rightSide].Cursor())
 	}
 }
 
@@ -126,8 +124,8 @@ func TestEnterOnFileDoesNothing(t *testing.T) {
 	if cmd := press(t, m, "enter"); cmd != nil {
 		t.Errorf("enter on a file returned a Cmd")
 	}
-	if m.panes[leftSide].path != root {
-		t.Errorf("path changed to %q", m.panes[leftSide].path)
+	if m.panes[leftSide].Path() != root {
+		t.Errorf("path changed to %q", m.panes[leftSide].Path())
 	}
 }
 
@@ -138,10 +136,10 @@ func TestEnterFollowsSymlinkToDir(t *testing.T) {
 	}
 	m := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: root, RightDir: root}, 100, 20)
 	p := &m.panes[leftSide]
-	p.cursor = p.rowOf("link")
+	p.SetCursor(p.RowOf("link"))
 	settle(t, m, press(t, m, "enter"))
-	if want := filepath.Join(root, "link"); p.path != want {
-		t.Fatalf("path = %q, want %q", p.path, want)
+	if want := filepath.Join(root, "link"); p.Path() != want {
+		t.Fatalf("path = %q, want %q", p.Path(), want)
 	}
 	if got := names(p); !slices.Equal(got, []string{"inner.txt"}) {
 		t.Errorf("entries = %q", got)
@@ -161,15 +159,15 @@ func TestTabSwitchesFocusAndKeysFollow(t *testing.T) {
 	lp, rp := &m.panes[leftSide], &m.panes[rightSide]
 
 	press(t, m, "tab")
-	if m.focus != rightSide || lp.focused || !rp.focused {
-		t.Fatalf("after tab focus = %v (left %v, right %v), want right", m.focus, lp.focused, rp.focused)
+	if m.focus != rightSide || lp.Focused() || !rp.Focused() {
+		t.Fatalf("after tab focus = %v (left %v, right %v), want right", m.focus, lp.Focused(), rp.Focused())
 	}
 	press(t, m, "j", "j")
-	if lp.cursor != 0 || rp.cursor != 2 {
-		t.Errorf("cursors = %d, %d; want 0, 2 (keys go to the focused pane only)", lp.cursor, rp.cursor)
+	if lp.Cursor() != 0 || rp.Cursor() != 2 {
+		t.Errorf("cursors = %d, %d; want 0, 2 (keys go to the focused pane only)", lp.Cursor(), rp.Cursor())
 	}
 	press(t, m, "tab")
-	if m.focus != leftSide || !lp.focused || rp.focused {
+	if m.focus != leftSide || !lp.Focused() || rp.Focused() {
 		t.Errorf("second tab: focus = %v, want left", m.focus)
 	}
 }
@@ -209,13 +207,13 @@ func TestStaleListingIsDropped(t *testing.T) {
 	if len(first) != 1 || len(second) != 1 {
 		t.Fatalf("got %d and %d listings", len(first), len(second))
 	}
-	if first[0].reqID == second[0].reqID {
-		t.Fatal("both requests share an id")
+	if p.Latest(first[0]) || !p.Latest(second[0]) {
+		t.Fatal("the first request is still the latest")
 	}
 	m.Update(second[0])
 	m.Update(first[0]) // arrives late
-	if want := filepath.Join(root, "beta"); p.path != want {
-		t.Errorf("path = %q, want %q: the stale alpha listing was applied", p.path, want)
+	if want := filepath.Join(root, "beta"); p.Path() != want {
+		t.Errorf("path = %q, want %q: the stale alpha listing was applied", p.Path(), want)
 	}
 	if m.status.text != "" {
 		t.Errorf("status = %q", m.status.text)
@@ -234,8 +232,8 @@ func TestListErrorKeepsListingAndNamesPath(t *testing.T) {
 	}
 	settle(t, m, press(t, m, "enter"))
 
-	if p.path != root || !slices.Equal(names(p), before) || p.cursor != 1 {
-		t.Errorf("listing changed on error: %q %q cursor %d", p.path, names(p), p.cursor)
+	if p.Path() != root || !slices.Equal(names(p), before) || p.Cursor() != 1 {
+		t.Errorf("listing changed on error: %q %q cursor %d", p.Path(), names(p), p.Cursor())
 	}
 	want := "cannot list " + filepath.Join(root, "beta") + ": "
 	if !m.status.isErr || !strings.HasPrefix(m.status.text, want) {
@@ -244,31 +242,13 @@ func TestListErrorKeepsListingAndNamesPath(t *testing.T) {
 	if !strings.Contains(ansi.Strip(m.View().Content), want) {
 		t.Error("the error is not on screen")
 	}
-	if p.loading {
+	if p.Loading() {
 		t.Error("still loading after the error")
 	}
 
 	press(t, m, "k")
 	if m.status.text != "" {
 		t.Errorf("status %q not cleared by the next key", m.status.text)
-	}
-}
-
-func TestListErrorUnwraps(t *testing.T) {
-	missing := filepath.Join(t.TempDir(), "gone")
-	msgs := loads(loadDir(t.Context(), local.New(), rightSide, 7, missing, sortSpec{}))
-	if len(msgs) != 1 {
-		t.Fatalf("got %d messages", len(msgs))
-	}
-	msg := msgs[0]
-	if msg.side != rightSide || msg.reqID != 7 || msg.path != missing {
-		t.Errorf("msg = %+v", msg)
-	}
-	if !errors.Is(msg.err, fs.ErrNotExist) {
-		t.Errorf("errors.Is(%v, fs.ErrNotExist) = false", msg.err)
-	}
-	if got, want := msg.err.Error(), "cannot list "+missing+": no such file or directory"; got != want {
-		t.Errorf("error = %q, want %q", got, want)
 	}
 }
 
@@ -306,7 +286,7 @@ func TestRefreshKeepsCursorOnEntry(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(root, "aaa"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	settle(t, m, p.load(p.path, ""))
+	settle(t, m, p.Load(p.Path(), ""))
 	if got := cursorName(p); got != "zeta.txt" {
 		t.Errorf("cursor on %q after refresh, want zeta.txt", got)
 	}
@@ -325,12 +305,12 @@ func TestCursorScrollsViewport(t *testing.T) {
 	for range 10 {
 		press(t, m, "j")
 	}
-	if p.cursor != 10 || p.offset != 4 {
-		t.Fatalf("cursor %d offset %d, want 10 and 4", p.cursor, p.offset)
+	if p.Cursor() != 10 || p.Offset() != 4 {
+		t.Fatalf("cursor %d offset %d, want 10 and 4", p.Cursor(), p.Offset())
 	}
 	view := ansi.Strip(m.View().Content)
 	lines := strings.Split(view, "\n")
-	leftHalf := func(i int) string { return lines[i][:p.width] }
+	leftHalf := func(i int) string { return lines[i][:p.Width()] }
 	if !strings.Contains(leftHalf(7), "file-b0.txt") {
 		t.Errorf("last row %q does not hold the cursor's file-b0.txt", leftHalf(7))
 	}
@@ -345,114 +325,18 @@ func TestCursorScrollsViewport(t *testing.T) {
 	for range 6 {
 		press(t, m, "k")
 	}
-	if p.cursor != 4 || p.offset != 4 {
-		t.Errorf("after going back up: cursor %d offset %d, want 4 and 4", p.cursor, p.offset)
+	if p.Cursor() != 4 || p.Offset() != 4 {
+		t.Errorf("after going back up: cursor %d offset %d, want 4 and 4", p.Cursor(), p.Offset())
 	}
 	press(t, m, "k")
-	if p.offset != 3 {
-		t.Errorf("offset %d, want 3 once the cursor leaves the top", p.offset)
+	if p.Offset() != 3 {
+		t.Errorf("offset %d, want 3 once the cursor leaves the top", p.Offset())
 	}
 
 	// Shrinking the window keeps the cursor visible.
 	press(t, m, "j", "j", "j", "j", "j", "j", "j", "j") // cursor 11
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 5})
-	if rows := p.visibleRows(); p.cursor < p.offset || p.cursor >= p.offset+rows {
-		t.Errorf("cursor %d outside rows %d..%d after resize", p.cursor, p.offset, p.offset+rows-1)
-	}
-}
-
-func TestViewFillsWindowExactly(t *testing.T) {
-	root := goldenLeftTree(t)
-	for _, size := range [][2]int{{100, 20}, {80, 24}, {120, 40}, {50, 10}, {30, 6}, {9, 3}, {2, 2}} {
-		w, h := size[0], size[1]
-		m := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: root, RightDir: root}, w, h)
-		press(t, m, "j", "j", "j", "j", "j", "j", "j")
-		lines := strings.Split(m.View().Content, "\n")
-		if len(lines) != h {
-			t.Errorf("%dx%d: %d lines", w, h, len(lines))
-		}
-		for i, l := range lines {
-			if got := ansi.StringWidth(l); got != w {
-				t.Errorf("%dx%d: line %d is %d cells wide: %q", w, h, i, got, ansi.Strip(l))
-			}
-		}
-	}
-}
-
-func TestViewBeforeSizeIsEmpty(t *testing.T) {
-	m := New(Options{Left: local.New(), Right: local.New()})
-	t.Cleanup(func() { m.quit() })
-	v := m.View()
-	if v.Content != "" || !v.AltScreen {
-		t.Errorf("view = %q, alt screen %v", v.Content, v.AltScreen)
-	}
-}
-
-// plainStyles returns styles that draw nothing except the ones named, so a
-// test can find exactly where they are used.
-func plainStyles() Styles { return Styles{} }
-
-func TestCursorAndFocusedHeaderStyled(t *testing.T) {
-	root := navTree(t)
-	m := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: root, RightDir: root}, 100, 20)
-	st := plainStyles()
-	st.Cursor = st.Cursor.Reverse(true)
-	st.HeaderFocused = st.HeaderFocused.Underline(true)
-	m.setStyles(st)
-	const reverse, underline = "\x1b[7m", "\x1b[4m"
-
-	press(t, m, "j", "j")
-	lines := strings.Split(m.View().Content, "\n")
-	var styled []int
-	for i, l := range lines {
-		if strings.Contains(l, reverse) {
-			styled = append(styled, i)
-		}
-	}
-	// Row 0 is the header, so the third entry is line 3.
-	if !slices.Equal(styled, []int{3}) {
-		t.Errorf("cursor style on lines %v, want [3]", styled)
-	}
-	if !strings.HasPrefix(lines[0], underline) {
-		t.Errorf("left header not in the focused style: %q", lines[0])
-	}
-
-	press(t, m, "tab")
-	lines = strings.Split(m.View().Content, "\n")
-	if strings.HasPrefix(lines[0], underline) || !strings.Contains(lines[0], underline) {
-		t.Errorf("after tab the focused style should move to the right header: %q", lines[0])
-	}
-	styled = nil
-	for i, l := range lines {
-		if strings.Contains(l, reverse) {
-			styled = append(styled, i)
-		}
-	}
-	if !slices.Equal(styled, []int{1}) || strings.Index(lines[1], reverse) < strings.Index(lines[1], "│") {
-		t.Errorf("cursor style on lines %v, want only the right pane's first row: %q", styled, lines[1])
-	}
-}
-
-func TestBackgroundColorRebuildsStyles(t *testing.T) {
-	m := New(Options{Left: local.New(), Right: local.New()})
-	t.Cleanup(func() { m.quit() })
-	dark := NewTheme(true).Accent
-	light := NewTheme(false).Accent
-	if dark == light {
-		t.Fatal("the themes do not differ")
-	}
-	if got := m.styles.HeaderFocused.GetBackground(); got != dark {
-		t.Errorf("default accent %v, want the dark %v", got, dark)
-	}
-	m.Update(tea.BackgroundColorMsg{Color: color.White})
-	if got := m.styles.HeaderFocused.GetBackground(); got != light {
-		t.Errorf("after a white background accent %v, want the light %v", got, light)
-	}
-	if m.help.Styles.ShortKey.GetForeground() != NewTheme(false).Text {
-		t.Error("help styles not rebuilt")
-	}
-	m.Update(tea.BackgroundColorMsg{Color: color.Black})
-	if got := m.styles.HeaderFocused.GetBackground(); got != dark {
-		t.Errorf("after a black background accent %v, want the dark %v", got, dark)
+	if rows := p.VisibleRows(); p.Cursor() < p.Offset() || p.Cursor() >= p.Offset()+rows {
+		t.Errorf("cursor %d outside rows %d..%d after resize", p.Cursor(), p.Offset(), p.Offset()+rows-1)
 	}
 }

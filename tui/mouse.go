@@ -4,6 +4,8 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/ferry-tui/ferry/tui/pane"
 )
 
 // doubleClick is the longest gap between the clicks of a double-click.
@@ -20,13 +22,14 @@ type click struct {
 }
 
 // paneAt returns the pane under cell (x, y) and the row index of the entry
-// there (-1 on the header or below the last row).
-func (m *Model) paneAt(x, y int) (side, int, bool) {
-	if m.overlay != nil || m.question != nil || y < 0 || y >= m.bodyHeight() {
+// there (-1 on the header or below the last row); ok is false outside the
+// panes.
+func paneAt(panes *[2]pane.Model, x, y int) (s side, row int, ok bool) {
+	if y < 0 || y >= panes[leftSide].Height() {
 		return 0, 0, false
 	}
-	lw := m.panes[leftSide].width
-	s := leftSide
+	lw := panes[leftSide].Width()
+	s = leftSide
 	switch {
 	case x < lw:
 	case x > lw:
@@ -34,9 +37,9 @@ func (m *Model) paneAt(x, y int) (side, int, bool) {
 	default:
 		return 0, 0, false // the separator
 	}
-	p := &m.panes[s]
-	row := p.offset + y - 1
-	if y == 0 || row >= len(p.rows) {
+	p := &panes[s]
+	row = p.Offset() + y - 1
+	if y == 0 || row >= p.Rows() {
 		row = -1
 	}
 	return s, row, true
@@ -45,11 +48,11 @@ func (m *Model) paneAt(x, y int) (side, int, bool) {
 // handleClick focuses the pane clicked, puts the cursor on the row clicked,
 // and opens it on a double-click.
 func (m *Model) handleClick(msg tea.MouseClickMsg) tea.Cmd {
-	if msg.Button != tea.MouseLeft || m.filtering {
+	if msg.Button != tea.MouseLeft || m.filter.active {
 		return nil
 	}
-	s, row, ok := m.paneAt(msg.X, msg.Y)
-	if !ok {
+	s, row, ok := paneAt(&m.panes, msg.X, msg.Y)
+	if !ok || m.stack.top() != nil || m.questions.cur != nil {
 		return nil
 	}
 	m.status.clear()
@@ -59,21 +62,20 @@ func (m *Model) handleClick(msg tea.MouseClickMsg) tea.Cmd {
 		return nil
 	}
 	p := &m.panes[s]
-	p.cursor = row
-	p.clampCursor()
+	p.SetCursor(row)
 	now := m.now()
 	last := m.lastClick
 	m.lastClick = click{side: s, row: row, at: now}
 	if last.row == row && last.side == s && now.Sub(last.at) <= doubleClick {
 		m.lastClick = click{row: -1}
-		return p.open()
+		return p.Open()
 	}
 	return nil
 }
 
 // handleWheel scrolls the pane under the pointer, the viewer, or the
 // queue view.
-func (m *Model) handleWheel(msg tea.MouseWheelMsg) {
+func (m *Model) handleWheel(msg tea.MouseWheelMsg) tea.Cmd {
 	delta := 0
 	switch msg.Button {
 	case tea.MouseWheelUp:
@@ -81,21 +83,16 @@ func (m *Model) handleWheel(msg tea.MouseWheelMsg) {
 	case tea.MouseWheelDown:
 		delta = wheelRows
 	default:
-		return
+		return nil
 	}
-	if m.question != nil {
-		return
+	if m.questions.cur != nil {
+		return nil
 	}
-	if v, ok := m.overlay.(*viewer); ok {
-		v.scroll(delta, max(m.bodyHeight()-1, 1))
-		return
+	if cmd, ok := m.toTop(msg); ok {
+		return cmd
 	}
-	if q, ok := m.overlay.(*queueView); ok {
-		q.cursor += delta
-		m.refreshQueueView()
-		return
+	if s, _, ok := paneAt(&m.panes, msg.X, msg.Y); ok {
+		m.panes[s].Scroll(delta)
 	}
-	if s, _, ok := m.paneAt(msg.X, msg.Y); ok {
-		m.panes[s].scroll(delta)
-	}
+	return nil
 }

@@ -215,31 +215,31 @@ func summarizeErrors(errs []error) error {
 
 // handleSourcesRemoved reports sources that could not be removed and
 // lists their directories again soon.
-func (m *Model) handleSourcesRemoved(msg sourcesRemovedMsg) tea.Cmd {
+func (x *transfers) handleSourcesRemoved(msg sourcesRemovedMsg) tea.Cmd {
 	if msg.err != nil {
-		m.status.setError(fmt.Errorf("move: source not removed: %w", msg.err))
+		x.status.setError(fmt.Errorf("move: source not removed: %w", msg.err))
 	}
 	for _, p := range msg.paths {
-		m.markDirty(msg.src, msg.src.Dir(p))
+		x.markDirty(msg.src, msg.src.Dir(p))
 	}
-	return m.scheduleRefresh()
+	return x.scheduleRefresh()
 }
 
 // handleMoveSwept reports the end of a move's clean-up and lists the
 // source panes again.
-func (m *Model) handleMoveSwept(msg moveSweptMsg) tea.Cmd {
-	b := m.xfer.batches[msg.batch]
+func (x *transfers) handleMoveSwept(msg moveSweptMsg) tea.Cmd {
+	b := x.batches[msg.batch]
 	if b == nil {
 		return nil
 	}
 	b.sweeping--
 	switch {
 	case msg.err != nil:
-		m.status.setError(fmt.Errorf("move: source not removed: %w", msg.err))
-	case msg.kept > 0 && !m.status.isErr:
-		m.status.setInfo("move to " + b.dstLabel + ": kept " + text.Plural(msg.kept, "source directory") +
+		x.status.setError(fmt.Errorf("move: source not removed: %w", msg.err))
+	case msg.kept > 0 && !x.status.isErr:
+		x.status.setInfo("move to " + b.dstLabel + ": kept " + text.Plural(msg.kept, "source directory") +
 			" that still hold entries not moved")
 	}
-	m.markBatchDirty(b)
-	return tea.Batch(m.refreshDirty(), m.closeUnused())
+	x.markBatchDirty(b)
+	return tea.Batch(x.refreshDirty(), x.closeUnused())
 }

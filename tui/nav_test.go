@@ -39,11 +39,11 @@ func TestMoveKeys(t *testing.T) {
 		if cmd := press(t, m, s.key); cmd != nil {
 			t.Fatalf("step %d: %q returned a Cmd", i, s.key)
 		}
-		if p.cursor != s.want {
-			t.Fatalf("step %d: after %q cursor = %d, want %d", i, s.key, p.cursor, s.want)
+		if p.Cursor() != s.want {
+			t.Fatalf("step %d: after %q cursor = %d, want %d", i, s.key, p.Cursor(), s.want)
 		}
-		if rows := p.visibleRows(); p.cursor < p.offset || p.cursor >= p.offset+rows {
-			t.Fatalf("step %d: cursor %d outside the viewport %d+%d", i, p.cursor, p.offset, rows)
+		if rows := p.VisibleRows(); p.Cursor() < p.Offset() || p.Cursor() >= p.Offset()+rows {
+			t.Fatalf("step %d: cursor %d outside the viewport %d+%d", i, p.Cursor(), p.Offset(), rows)
 		}
 	}
 }
@@ -56,12 +56,12 @@ func TestOpenAndParentKeys(t *testing.T) {
 			p := &m.panes[leftSide]
 			press(t, m, "j", "j") // Gamma dir
 			settle(t, m, press(t, m, keys[0]))
-			if want := filepath.Join(root, "Gamma dir"); p.path != want {
-				t.Fatalf("after %s path = %q, want %q", keys[0], p.path, want)
+			if want := filepath.Join(root, "Gamma dir"); p.Path() != want {
+				t.Fatalf("after %s path = %q, want %q", keys[0], p.Path(), want)
 			}
 			settle(t, m, press(t, m, keys[1]))
-			if p.path != root || cursorName(p) != "Gamma dir" {
-				t.Errorf("after %s: %q, cursor on %q; want %q on Gamma dir", keys[1], p.path, cursorName(p), root)
+			if p.Path() != root || cursorName(p) != "Gamma dir" {
+				t.Errorf("after %s: %q, cursor on %q; want %q on Gamma dir", keys[1], p.Path(), cursorName(p), root)
 			}
 		})
 	}
@@ -84,12 +84,12 @@ func TestHomeKey(t *testing.T) {
 	m := start(t, Options{Left: &rootedFS{label: "h", base: root}, Right: local.New(), RightDir: root}, 100, 20)
 	p := &m.panes[leftSide]
 	settle(t, m, press(t, m, "j", "enter"))
-	if p.path != "/beta" {
-		t.Fatalf("path = %q", p.path)
+	if p.Path() != "/beta" {
+		t.Fatalf("path = %q", p.Path())
 	}
 	settle(t, m, press(t, m, "~"))
-	if p.path != "/" {
-		t.Errorf("after ~ path = %q, want the home /", p.path)
+	if p.Path() != "/" {
+		t.Errorf("after ~ path = %q, want the home /", p.Path())
 	}
 }
 
@@ -128,7 +128,7 @@ func TestHiddenKey(t *testing.T) {
 	if got := names(p); !slices.Equal(got, []string{".dot", "a", "b"}) {
 		t.Errorf("after a second . rows = %q", got)
 	}
-	if m.panes[rightSide].showHidden != true {
+	if m.panes[rightSide].ShowHidden() != true {
 		t.Error("the other pane's setting changed")
 	}
 }
@@ -182,8 +182,8 @@ func TestStaleSortIsDropped(t *testing.T) {
 	second := drain(press(t, m, "s")) // time
 	m.Update(second[0])
 	m.Update(first[0]) // late
-	if p.spec.key != byTime {
-		t.Errorf("spec = %v, want time: the stale size sort was applied", p.spec.key)
+	if p.Sorted() != "time↓" {
+		t.Errorf("sorted by %s, want time: the stale size sort was applied", p.Sorted())
 	}
 }
 
@@ -191,10 +191,10 @@ func TestHelpKeys(t *testing.T) {
 	for _, k := range []string{"?", "f1"} {
 		t.Run(k, func(t *testing.T) {
 			m := localPair(t, navTree(t), t.TempDir(), 100, 30)
-			rows := m.panes[leftSide].height
+			rows := m.panes[leftSide].Height()
 			press(t, m, k)
-			if !m.help.ShowAll || m.panes[leftSide].height >= rows {
-				t.Fatalf("%s: full help %v, pane height %d (was %d)", k, m.help.ShowAll, m.panes[leftSide].height, rows)
+			if !m.help.ShowAll || m.panes[leftSide].Height() >= rows {
+				t.Fatalf("%s: full help %v, pane height %d (was %d)", k, m.help.ShowAll, m.panes[leftSide].Height(), rows)
 			}
 			for _, want := range []string{"F5/c", "copy", "F8/d", "delete", "chmod", "go to", "force quit"} {
 				if !strings.Contains(screen(m), want) {
@@ -202,7 +202,7 @@ func TestHelpKeys(t *testing.T) {
 				}
 			}
 			press(t, m, k)
-			if m.help.ShowAll || m.panes[leftSide].height != rows {
+			if m.help.ShowAll || m.panes[leftSide].Height() != rows {
 				t.Errorf("%s did not toggle the full help off", k)
 			}
 		})

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/pane"
 )
 
 // opDoneMsg reports a finished mkdir, rename or chmod.
@@ -23,150 +24,114 @@ type opDoneMsg struct {
 	info       string // status message on success
 }
 
-// nameError is a name the user typed that cannot be used.
-type nameError struct{ reason string }
-
-// Error returns the reason.
-func (e *nameError) Error() string { return e.reason }
-
-// validateName refuses names that are not a single path element.
-func validateName(name string) error {
-	switch {
-	case name == "":
-		return &nameError{"a name cannot be empty"}
-	case name == "." || name == "..":
-		return &nameError{`"` + name + `" is not a name`}
-	case strings.ContainsRune(name, '/'):
-		return &nameError{"a name cannot contain /"}
-	case strings.ContainsRune(name, 0):
-		return &nameError{"a name cannot contain a NUL byte"}
-	}
-	return nil
-}
-
 // actionPane returns the focused pane when it can be acted on; otherwise
 // it says why not in the status line.
-func (m *Model) actionPane() (*pane, bool) {
-	p := m.focused()
-	if p.fs == nil || !p.loaded {
-		m.status.setInfo("nothing to act on here")
+func (o *fileOps) actionPane() (*pane.Model, bool) {
+	p := o.focused()
+	if p.FS() == nil || !p.Loaded() {
+		o.status.setInfo("nothing to act on here")
 		return nil, false
 	}
 	return p, true
 }
 
 // startMkdir asks for the name of a new directory.
-func (m *Model) startMkdir() tea.Cmd {
-	p, ok := m.actionPane()
+func (o *fileOps) startMkdir() tea.Cmd {
+	p, ok := o.actionPane()
 	if !ok {
 		return nil
 	}
-	d := m.newInput(inputMkdir, "New directory in "+p.label(), "")
-	d.side = m.focus
-	m.overlay = d
+	d := o.newInput("New directory in "+p.Label(), "", o.submitMkdir)
+	o.push(d)
 	return nil
 }
 
 // submitMkdir creates the directory.
-func (m *Model) submitMkdir(d *inputDialog) tea.Cmd {
-	name := d.value()
-	if err := validateName(name); err != nil {
-		d.err = err.Error()
-		return nil
+func (o *fileOps) submitMkdir(d *inputDialog, value string) (tea.Cmd, bool) {
+	name := value
+	if err := pane.ValidateName(name); err != nil {
+		d.SetErr(err.Error())
+		return nil, false
 	}
-	m.overlay = nil
-	p := &m.panes[d.side]
-	fsys, dir, ctx := p.fs, p.path, m.ctx
+	p := &o.panes[d.side]
+	fsys, dir, ctx := p.FS(), p.Path(), o.ctx
 	return func() tea.Msg {
 		err := fsys.Mkdir(ctx, fsys.Join(dir, name), 0o755)
 		return opDoneMsg{fs: fsys, dir: dir, side: d.side, err: err, selectName: name}
-	}
+	}, true
 }
 
 // startRename asks for the new name of the entry under the cursor, or of
 // the one selected entry.
-func (m *Model) startRename() tea.Cmd {
-	p, ok := m.actionPane()
+func (o *fileOps) startRename() tea.Cmd {
+	p, ok := o.actionPane()
 	if !ok {
 		return nil
 	}
-	targets := p.targets()
+	targets := p.Targets()
 	switch {
 	case len(targets) == 0:
 		return nil
 	case len(targets) > 1:
-		m.status.setInfo("rename works on one entry: clear the selection with Esc")
+		o.status.setInfo("rename works on one entry: clear the selection with " + o.keys.ClearSelection.Help().Key)
 		return nil
 	}
 	e := targets[0]
-	d := m.newInput(inputRename, "Rename "+e.display+" to", e.name)
-	d.side, d.names = m.focus, []string{e.name}
-	m.overlay = d
+	d := o.newInput("Rename "+e.Display()+" to", e.Name(), o.submitRename)
+	d.names = []string{e.Name()}
+	o.push(d)
 	return nil
 }
 
 // submitRename renames the entry, refusing bad names and names in use.
-func (m *Model) submitRename(d *inputDialog) tea.Cmd {
-	old, name := d.names[0], d.value()
+func (o *fileOps) submitRename(d *inputDialog, value string) (tea.Cmd, bool) {
+	old, name := d.names[0], value
 	if name == old {
-		m.overlay = nil
-		return nil
+		return nil, true
 	}
-	if err := validateName(name); err != nil {
-		d.err = err.Error()
-		return nil
+	if err := pane.ValidateName(name); err != nil {
+		d.SetErr(err.Error())
+		return nil, false
 	}
-	p := &m.panes[d.side]
-	if p.hasName(name) {
-		d.err = text.Sanitize(name) + " already exists"
-		return nil
+	p := &o.panes[d.side]
+	if p.HasName(name) {
+		d.SetErr(text.Sanitize(name) + " already exists")
+		return nil, false
 	}
-	m.overlay = nil
-	fsys, dir, ctx := p.fs, p.path, m.ctx
+	fsys, dir, ctx := p.FS(), p.Path(), o.ctx
 	return func() tea.Msg {
 		from, to := fsys.Join(dir, old), fsys.Join(dir, name)
 		err := transfer.RenameNoReplace(ctx, fsys, from, to)
 		return opDoneMsg{fs: fsys, dir: dir, side: d.side, err: err, selectName: name}
-	}
-}
-
-// hasName reports whether the listing holds an entry named name.
-func (p *pane) hasName(name string) bool {
-	for i := range p.entries {
-		if p.entries[i].name == name {
-			return true
-		}
-	}
-	return false
+	}, true
 }
 
 // startChmod asks for octal permission bits for the targets, prefilled
 // with those of the first one.
-func (m *Model) startChmod() tea.Cmd {
-	p, ok := m.actionPane()
+func (o *fileOps) startChmod() tea.Cmd {
+	p, ok := o.actionPane()
 	if !ok {
 		return nil
 	}
-	targets := p.targets()
+	targets := p.Targets()
 	if len(targets) == 0 {
 		return nil
 	}
-	d := m.newInput(inputChmod, "Permissions (octal) for "+describe(targets), octalMode(targets[0].mode))
-	d.side, d.names = m.focus, rawNames(targets)
-	m.overlay = d
+	d := o.newInput("Permissions (octal) for "+pane.Describe(targets), octalMode(targets[0].Mode()), o.submitChmod)
+	d.names = pane.RawNames(targets)
+	o.push(d)
 	return nil
 }
 
 // submitChmod changes the permission bits of every target.
-func (m *Model) submitChmod(d *inputDialog) tea.Cmd {
-	mode, err := parseOctalMode(d.value())
+func (o *fileOps) submitChmod(d *inputDialog, value string) (tea.Cmd, bool) {
+	mode, err := parseOctalMode(value)
 	if err != nil {
-		d.err = err.Error()
-		return nil
+		d.SetErr(err.Error())
+		return nil, false
 	}
-	m.overlay = nil
-	p := &m.panes[d.side]
-	fsys, dir, ctx, targets := p.fs, p.path, m.ctx, d.names
+	p := &o.panes[d.side]
+	fsys, dir, ctx, targets := p.FS(), p.Path(), o.ctx, d.names
 	return func() tea.Msg {
 		for _, n := range targets {
 			if err := fsys.Chmod(ctx, fsys.Join(dir, n), mode); err != nil {
@@ -174,7 +139,7 @@ func (m *Model) submitChmod(d *inputDialog) tea.Cmd {
 			}
 		}
 		return opDoneMsg{fs: fsys, dir: dir, side: d.side, clearSel: true}
-	}
+	}, true
 }
 
 // octalMode renders the permission bits of m as chmod takes them.
@@ -197,7 +162,7 @@ func parseOctalMode(s string) (fs.FileMode, error) {
 	s = strings.TrimSpace(s)
 	v, err := strconv.ParseUint(s, 8, 32)
 	if err != nil || v > 0o7777 || s == "" {
-		return 0, &nameError{"permissions are 3 or 4 octal digits, like 644 or 0755"}
+		return 0, &pane.NameError{Reason: "permissions are 3 or 4 octal digits, like 644 or 0755"}
 	}
 	mode := fs.FileMode(v & 0o777)
 	if v&0o4000 != 0 {
@@ -214,56 +179,26 @@ func parseOctalMode(s string) (fs.FileMode, error) {
 
 // handleOpDone lists again every pane that shows the directory the
 // operation changed and reports its outcome.
-func (m *Model) handleOpDone(msg opDoneMsg) tea.Cmd {
+func (o *fileOps) handleOpDone(msg opDoneMsg) tea.Cmd {
 	if msg.err != nil {
-		m.status.setError(msg.err)
+		o.status.setError(msg.err)
 	} else if msg.info != "" {
-		m.status.setInfo(msg.info)
+		o.status.setInfo(msg.info)
 	}
 	var cmds []tea.Cmd
-	for s := range m.panes {
-		p := &m.panes[s]
-		if !sameFS(p.fs, msg.fs) || p.path != msg.dir || !p.loaded {
+	for s := range o.panes {
+		p := &o.panes[s]
+		if !sameFS(p.FS(), msg.fs) || p.Path() != msg.dir || !p.Loaded() {
 			continue
 		}
 		if msg.clearSel && msg.err == nil && side(s) == msg.side {
-			p.clearSelection()
+			p.ClearSelection()
 		}
 		sel := ""
 		if side(s) == msg.side && msg.err == nil {
 			sel = msg.selectName
 		}
-		cmds = append(cmds, p.refresh(sel))
+		cmds = append(cmds, p.Refresh(sel))
 	}
 	return tea.Batch(cmds...)
-}
-
-// rawNames returns the raw names of entries.
-func rawNames(es []*entry) []string {
-	out := make([]string, len(es))
-	for i, e := range es {
-		out[i] = e.name
-	}
-	return out
-}
-
-// describe names what an operation acts on: the entry itself when there is
-// one, else how many.
-func describe(es []*entry) string {
-	if len(es) == 1 {
-		return es[0].display
-	}
-	dirs := 0
-	for _, e := range es {
-		if e.opens() {
-			dirs++
-		}
-	}
-	switch {
-	case dirs == 0:
-		return text.Plural(len(es), "file")
-	case dirs == len(es):
-		return text.Plural(len(es), "directory")
-	}
-	return text.Plural(len(es), "entry")
 }

@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/picker"
 )
 
 // Options configures a Model. Everything that needs the operating system
@@ -32,8 +33,15 @@ type Options struct {
 	// double-clicks. Nil means time.Now. Tests inject a fixed clock.
 	Now func() time.Time
 	// NoColor draws without colours (attributes such as reverse video
-	// only); cmd sets it when NO_COLOR is set.
+	// only); cmd sets it when NO_COLOR is set. It wins over Theme.
 	NoColor bool
+	// KeyMap replaces the default key bindings (common.DefaultKeyMap);
+	// nil keeps them. The help bar and every message that names a key
+	// follow it.
+	KeyMap *KeyMap
+	// Theme replaces ferry's colours, whatever the terminal's background;
+	// nil picks the default theme for a dark or a light background.
+	Theme *Theme
 
 	// Hosts lists the hosts the picker offers, typically the ssh config's
 	// Host entries without wildcard patterns. It is called in a Cmd.
@@ -60,15 +68,8 @@ type Options struct {
 	Questions *BackgroundAsker
 }
 
-// HostEntry is one host the picker offers.
-type HostEntry struct {
-	// Alias is the name to connect to, as written after Host in ssh_config.
-	Alias string
-	// HostName is the real host name, shown beside the alias.
-	HostName string
-	// User is the login name, shown beside the alias.
-	User string
-}
+// HostEntry is one host the picker offers: its Alias, HostName and User.
+type HostEntry = picker.Host
 
 // ConnectFunc opens the host alias and returns its file system, asking the
 // user through ask when it needs a secret or a decision.

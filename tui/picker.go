@@ -1,230 +1,156 @@
 package tui
 
 import (
-	"strings"
+	"context"
 
-	"charm.land/bubbles/v2/help"
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ferry-tui/ferry/text"
+	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/picker"
 )
 
-// hostsLoadedMsg carries the hosts the picker offers.
-type hostsLoadedMsg struct {
-	id    uint64
-	hosts []HostEntry
-	err   error
+// hosts opens hosts in the panes: the host picker, the connection
+// attempts and the questions they ask. The root lends it its stack and
+// the ways to close an overlay, to offer a waiting conflict and to show a
+// file system in a pane.
+type hosts struct {
+	ctx    context.Context
+	ids    *ids
+	keys   *KeyMap
+	opts   *Options
+	status *status
+	stack  *stack
+
+	closed    func(overlay) tea.Cmd
+	offer     func() tea.Cmd
+	replaceFS func(s side, fsys transfer.FS, owned bool) tea.Cmd
 }
 
-// pickItem is one line of the host picker.
-type pickItem struct {
-	alias  string // raw: what Connect gets
-	label  string // sanitised alias
-	detail string // sanitised "user@hostname"
-	local  bool   // the "local" entry
-}
-
-// hostPicker lists "local" and the configured hosts, filtered by typing,
-// and opens the chosen one in a pane.
-type hostPicker struct {
-	id      uint64
-	side    side
-	input   lineInput
-	hosts   []HostEntry
-	local   bool // offer "local"
-	loading bool
-	err     string // why the hosts could not be read, or the last connect failed
-	items   []pickItem
-	cursor  int
-}
-
-// keys returns the picker's bindings for the help bar.
-func (pk *hostPicker) keys(k *KeyMap) help.KeyMap {
-	return bindings{
-		key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "choose")),
-		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "connect")),
-		k.Cancel,
-	}
-}
-
-// resize fits the input to a window width cells wide.
-func (pk *hostPicker) resize(width int) {
-	pk.input.SetWidth(max(width-ansi.StringWidth(pk.input.prompt)-3, 1))
+// connecting is a connection attempt: its screen on the stack, over the
+// picker it was started from, and what the root needs to end it.
+type connecting struct {
+	*picker.Connecting
+	ctx    context.Context // the attempt; cancelled when it ends
+	cancel context.CancelFunc
+	asker  *chanAsker
+	picker *picker.Model // under it on the stack: back to it on failure
 }
 
 // openPicker shows the host picker for the pane on side s and reads the
 // hosts in a Cmd.
-func (m *Model) openPicker(s side) tea.Cmd {
-	pk := &hostPicker{id: m.newID(), side: s, local: m.opts.Local != nil}
-	pk.input.prompt = "host: "
-	pk.input.placeholder = "type to filter, or an alias or user@host"
-	pk.resize(m.width)
-	m.overlay = pk
-	if m.opts.Hosts == nil {
-		pk.refilter()
+func (h *hosts) openPicker(s side) tea.Cmd {
+	pk := picker.New(h.ids.next(), s, h.opts.Local != nil, h.opts.Hosts != nil, h.keys)
+	h.stack.push(pk)
+	if h.opts.Hosts == nil {
 		return nil
 	}
-	pk.loading = true
-	pk.refilter()
-	hosts, id := m.opts.Hosts, pk.id
-	return func() tea.Msg {
-		hs, err := hosts()
-		return hostsLoadedMsg{id: id, hosts: hs, err: err}
+	return picker.Load(pk.ID(), h.opts.Hosts)
+}
+
+// handleHostsLoaded fills the picker that asked for the hosts.
+func (h *hosts) handleHostsLoaded(msg picker.HostsMsg) {
+	if pk, ok := findOverlay[*picker.Model](h.stack); ok && pk.ID() == msg.ID {
+		pk.SetHosts(msg)
 	}
 }
 
-// handleHostsLoaded fills the picker.
-func (m *Model) handleHostsLoaded(msg hostsLoadedMsg) {
-	pk := m.currentPicker()
-	if pk == nil || pk.id != msg.id {
-		return
+// handlePick opens the host the user picked: "local" at once, anything
+// else through the ConnectFunc.
+func (h *hosts) handlePick(msg picker.PickMsg) tea.Cmd {
+	pk, ok := topIs[*picker.Model](h.stack)
+	if !ok || pk.ID() != msg.ID {
+		return nil
 	}
-	pk.loading = false
-	pk.hosts = msg.hosts
-	if msg.err != nil {
-		pk.err = "cannot read the hosts: " + text.Sanitize(msg.err.Error())
+	if msg.Local {
+		h.stack.remove(pk)
+		return tea.Batch(h.replaceFS(msg.Side, h.opts.Local, false), h.offer())
 	}
-	pk.refilter()
+	if h.opts.Connect == nil {
+		pk.SetErr("connecting is not available")
+		return nil
+	}
+	return h.startConnect(pk, msg)
 }
 
-// currentPicker returns the open picker, also while it waits behind a
-// connection attempt.
-func (m *Model) currentPicker() *hostPicker {
-	if pk, ok := m.overlay.(*hostPicker); ok {
-		return pk
-	}
-	if c := m.currentConnecting(); c != nil {
-		return c.picker
+// handlePickerClosed closes the picker the user left.
+func (h *hosts) handlePickerClosed(msg picker.CloseMsg) tea.Cmd {
+	if pk, ok := topIs[*picker.Model](h.stack); ok && pk.ID() == msg.ID {
+		return h.closed(pk)
 	}
 	return nil
 }
 
-// refilter rebuilds the items from the typed text: substring matches on
-// alias, host name or user first, then aliases holding the typed letters
-// in order (fuzzy); an alias not in the list can be typed in full.
-func (pk *hostPicker) refilter() {
-	q := strings.ToLower(strings.TrimSpace(pk.input.Value()))
-	pk.items = pk.items[:0]
-	if pk.local && strings.Contains("local", q) {
-		pk.items = append(pk.items, pickItem{alias: "local", label: "local", detail: "this computer", local: true})
+// startConnect runs the ConnectFunc for the host picked in a Cmd, with a
+// listener for the questions it asks.
+func (h *hosts) startConnect(pk *picker.Model, msg picker.PickMsg) tea.Cmd {
+	ctx, cancel := context.WithCancel(h.ctx)
+	c := &connecting{
+		Connecting: picker.NewConnecting(h.ids.next(), msg.Label, msg.Side, h.keys),
+		ctx:        ctx,
+		cancel:     cancel,
+		asker:      newChanAsker(ctx),
+		picker:     pk,
 	}
-	var fuzzy []pickItem
-	exact := q == "local" && pk.local
-	for _, h := range pk.hosts {
-		item := pickItem{alias: h.Alias, label: text.Sanitize(h.Alias), detail: hostDetail(h)}
-		alias := strings.ToLower(h.Alias)
-		exact = exact || alias == q
-		switch {
-		case q == "" || strings.Contains(alias, q) || strings.Contains(strings.ToLower(h.HostName), q) || strings.Contains(strings.ToLower(h.User), q):
-			pk.items = append(pk.items, item)
-		case subsequence(alias, q):
-			fuzzy = append(fuzzy, item)
-		}
-	}
-	pk.items = append(pk.items, fuzzy...)
-	if raw := strings.TrimSpace(pk.input.Value()); raw != "" && !exact {
-		pk.items = append(pk.items, pickItem{alias: raw, label: text.Sanitize(raw), detail: "connect to this"})
-	}
-	pk.cursor = max(min(pk.cursor, len(pk.items)-1), 0)
+	h.stack.push(c)
+	connect, alias, asker, id := h.opts.Connect, msg.Alias, c.asker, c.ID()
+	return tea.Batch(func() tea.Msg {
+		defer cancel() // ends the listener and any pending question
+		fsys, err := connect(ctx, alias, asker)
+		return connectDoneMsg{id: id, alias: alias, fs: fsys, err: err}
+	}, listenAsk(asker, id))
 }
 
-// hostDetail is "user@hostname", "hostname" or "".
-func hostDetail(h HostEntry) string {
-	d := text.Sanitize(h.HostName)
-	if h.User != "" {
-		d = text.Sanitize(h.User) + "@" + d
-	}
-	return d
+// currentConnecting returns the running attempt, also while one of its
+// questions is on screen.
+func (h *hosts) currentConnecting() *connecting {
+	c, _ := findOverlay[*connecting](h.stack)
+	return c
 }
 
-// subsequence reports whether the letters of q appear in s in order.
-func subsequence(s, q string) bool {
-	for _, r := range q {
-		i := strings.IndexRune(s, r)
-		if i < 0 {
-			return false
-		}
-		s = s[i+len(string(r)):]
+// handleConnectCancel gives up on the attempt the user cancelled.
+func (h *hosts) handleConnectCancel(msg picker.CancelMsg) tea.Cmd {
+	if c := h.currentConnecting(); c != nil && c.ID() == msg.ID {
+		return h.cancelConnecting()
 	}
-	return true
-}
-
-// handlePickerKey moves in the list, connects on Enter, closes on Esc and
-// sends everything else to the filter input.
-func (m *Model) handlePickerKey(pk *hostPicker, msg tea.KeyPressMsg) tea.Cmd {
-	switch s := msg.String(); {
-	case key.Matches(msg, m.keys.Cancel):
-		m.overlay = nil
-		return nil
-	case key.Matches(msg, m.keys.Submit):
-		return m.pick(pk)
-	case s == "up" || s == "ctrl+p":
-		pk.cursor = max(pk.cursor-1, 0)
-		return nil
-	case s == "down" || s == "ctrl+n":
-		pk.cursor = max(min(pk.cursor+1, len(pk.items)-1), 0)
-		return nil
-	}
-	pk.input.Update(msg)
-	pk.refilter()
 	return nil
 }
 
-// pick opens the item under the cursor.
-func (m *Model) pick(pk *hostPicker) tea.Cmd {
-	if pk.cursor >= len(pk.items) {
+// cancelConnecting stops the running attempt and returns to the picker.
+func (h *hosts) cancelConnecting() tea.Cmd {
+	c := h.currentConnecting()
+	if c == nil {
 		return nil
 	}
-	item := pk.items[pk.cursor]
-	if item.local {
-		m.overlay = nil
-		return m.replaceFS(pk.side, m.opts.Local, false)
-	}
-	if m.opts.Connect == nil {
-		pk.err = "connecting is not available"
-		return nil
-	}
-	return m.startConnect(pk, item)
+	c.cancel()
+	c.picker.SetErr("connection to " + c.Alias() + " cancelled")
+	h.stack.remove(c)
+	return nil
 }
 
-// screen renders the picker: a title, the filter input and the hosts.
-func (pk *hostPicker) screen(st *Styles, width, height int) string {
-	lines := make([]string, 0, height)
-	lines = append(lines, st.HeaderFocused.Render(fit(" Open a host in the "+pk.side.String()+" pane", width)))
-	lines = append(lines, fitStyled(" "+pk.input.View(&st.Input), width))
-	if pk.err != "" {
-		lines = append(lines, st.StatusError.Render(fit(" "+pk.err, width)))
-	}
-	if pk.loading {
-		lines = append(lines, st.Hint.Render(fit(" reading the hosts…", width)))
-	}
-	rows := height - len(lines)
-	if rows > 0 {
-		offset := max(pk.cursor-rows+1, 0)
-		labelW := 0
-		for _, it := range pk.items {
-			labelW = max(labelW, ansi.StringWidth(it.label))
+// handleConnectDone shows the new file system in its pane, or returns to
+// the picker with the reason. A late result of an abandoned attempt is
+// closed.
+func (h *hosts) handleConnectDone(msg connectDoneMsg) tea.Cmd {
+	c := h.currentConnecting()
+	if c == nil || c.ID() != msg.id {
+		if msg.err == nil {
+			return closeFS(msg.fs)
 		}
-		labelW = min(labelW, max(width/2, 1))
-		end := min(offset+rows, len(pk.items))
-		for i := offset; i < end; i++ {
-			it := pk.items[i]
-			text := " " + fit(it.label, labelW) + "  " + it.detail
-			if i == pk.cursor {
-				lines = append(lines, st.Cursor.Render(fit(text, width)))
-			} else {
-				lines = append(lines, st.File.Render(fit(" "+fit(it.label, labelW), labelW+1))+st.Meta.Render(fit("  "+it.detail, width-labelW-1)))
-			}
-		}
-		if len(pk.items) == 0 && !pk.loading {
-			lines = append(lines, st.Hint.Render(fit(" no host matches", width)))
-		}
+		return nil
 	}
-	blank := strings.Repeat(" ", width)
-	for len(lines) < height {
-		lines = append(lines, blank)
+	if msg.err != nil || msg.fs == nil {
+		reason := "no file system"
+		if msg.err != nil {
+			reason = text.Sanitize(msg.err.Error())
+		}
+		c.picker.SetErr("cannot connect to " + c.Alias() + ": " + reason)
+		h.stack.remove(c)
+		return nil
 	}
-	return strings.Join(lines[:height], "\n")
+	h.stack.remove(c.picker)
+	if w := c.LastWarning(); w != "" {
+		h.status.setInfo(w)
+	}
+	return tea.Batch(h.replaceFS(c.Side(), msg.fs, true), h.offer())
 }

@@ -4,10 +4,10 @@ import (
 	"context"
 	"sync"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ferry-tui/ferry/text"
+	"github.com/ferry-tui/ferry/tui/dialog"
 )
 
 // BackgroundAsker carries questions that come at any time while the UI
@@ -53,7 +53,7 @@ func (b *BackgroundAsker) Close() {
 type question struct {
 	id       uint64
 	req      *askRequest
-	dialog   boxOverlay    // *inputDialog or *confirmDialog
+	dialog   dialogBox     // *inputDialog or *confirmDialog
 	answered chan struct{} // closed when the model lets go of it
 }
 
@@ -98,30 +98,58 @@ func watchQuestion(id uint64, gone, answered <-chan struct{}) tea.Cmd {
 	}
 }
 
-// handleQuestion queues a background question, shows it when no other is
-// on screen, and listens for the next. A warning goes to the status line.
-func (m *Model) handleQuestion(msg questionMsg) tea.Cmd {
-	next := listenQuestions(m.ctx, m.opts.Questions)
+// questions shows the background questions (Options.Questions) one at a
+// time, over everything else, in the order asked.
+type questions struct {
+	src    *BackgroundAsker
+	ctx    context.Context // the model's: listening ends with it
+	status *status         // warnings go to the status line
+	keys   *KeyMap
+	ids    *ids
+	cur    *question    // the question on screen; nil for none
+	queued []askRequest // questions waiting their turn
+
+	width, height int // of the window's body, for the dialogs
+}
+
+// listen returns a Cmd that waits for the next background question.
+func (qs *questions) listen() tea.Cmd { return listenQuestions(qs.ctx, qs.src) }
+
+// setSize sizes the dialogs for a body width by height cells.
+func (qs *questions) setSize(width, height int) {
+	qs.width, qs.height = width, height
+	if qs.cur == nil {
+		return
+	}
+	if d, ok := qs.cur.dialog.(sizer); ok {
+		d.SetSize(width, height)
+	}
+}
+
+// handle queues a background question, shows it when no other is on
+// screen, and listens for the next. A warning goes to the status line.
+func (qs *questions) handle(msg questionMsg) tea.Cmd {
+	next := qs.listen()
 	req := msg.req
 	if req.kind == askWarn {
 		text := req.prompt
 		if req.from != "" {
 			text = req.from + ": " + text
 		}
-		m.status.setInfo(text)
+		qs.status.setInfo(text)
 		return next
 	}
-	m.queued = append(m.queued, req)
-	return tea.Batch(next, m.nextQuestion())
+	qs.queued = append(qs.queued, req)
+	return tea.Batch(next, qs.next())
 }
 
-// nextQuestion shows the oldest queued question whose Asker still waits,
-// unless a question is on screen.
-func (m *Model) nextQuestion() tea.Cmd {
-	for m.question == nil && len(m.queued) > 0 {
-		req := m.queued[0]
-		m.queued[0] = askRequest{}
-		m.queued = m.queued[1:]
+// next shows the oldest queued question whose Asker still waits, unless
+// a question is on screen.
+func (qs *questions) next() tea.Cmd {
+	for qs.cur == nil && len(qs.queued) > 0 {
+		req := qs.queued[0]
+		qs.queued[0] = askRequest{}
+		qs.queued = qs.queued[1:]
 		if isClosed(req.gone) {
 			continue // its Asker stopped waiting meanwhile
 		}
@@ -129,12 +157,10 @@ func (m *Model) nextQuestion() tea.Cmd {
 		if req.from != "" {
 			title = "Reconnecting to " + text.Sanitize(req.from)
 		}
-		q := &question{id: m.newID(), req: &req, answered: make(chan struct{})}
-		q.dialog = m.askDialog(q.req, title)
-		if d, ok := q.dialog.(*inputDialog); ok {
-			d.resize(m.width)
-		}
-		m.question = q
+		q := &question{id: qs.ids.next(), req: &req, answered: make(chan struct{})}
+		q.dialog = askDialog(qs.ids.next(), qs.keys, q.req, title)
+		qs.cur = q
+		qs.setSize(qs.width, qs.height)
 		return watchQuestion(q.id, req.gone, q.answered)
 	}
 	return nil
@@ -150,78 +176,57 @@ func isClosed(ch <-chan struct{}) bool {
 	}
 }
 
-// handleQuestionKey answers the background question on screen: Enter
-// (or y and n for a yes-or-no question) answers, Esc answers
-// ErrCancelled; other keys edit the answer.
-func (m *Model) handleQuestionKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := &m.keys
-	switch d := m.question.dialog.(type) {
-	case *inputDialog:
-		switch {
-		case key.Matches(msg, k.Cancel):
-			return m.answerQuestion(askReply{err: ErrCancelled})
-		case key.Matches(msg, k.Submit):
-			d.err = ""
-			if r, ok := askAnswer(d); ok {
-				return m.answerQuestion(r)
-			}
-			return nil
-		}
-		d.input.Update(msg)
-	case *confirmDialog:
-		switch {
-		case key.Matches(msg, k.Cancel):
-			return m.answerQuestion(askReply{err: ErrCancelled})
-		case key.Matches(msg, k.Deny):
-			return m.answerQuestion(askReply{})
-		case key.Matches(msg, k.Confirm):
-			return m.answerQuestion(askReply{yes: true})
+// update answers the background question on screen: Enter (or y and n
+// for a yes-or-no question) answers, Esc answers ErrCancelled; other
+// keys, and pastes, edit the answer.
+func (qs *questions) update(msg tea.Msg) tea.Cmd {
+	switch res := qs.cur.dialog.Update(msg).(type) {
+	case dialog.CancelMsg:
+		return qs.answer(askReply{err: ErrCancelled})
+	case dialog.ConfirmedMsg:
+		return qs.answer(askReply{yes: res.Yes})
+	case dialog.SubmitMsg:
+		if r, ok := askAnswer(qs.cur.dialog.(*inputDialog), res.Value); ok {
+			return qs.answer(r)
 		}
 	}
 	return nil
 }
 
-// answerQuestion sends r to the Asker of the question on screen, closes
-// its dialog and shows the next.
-func (m *Model) answerQuestion(r askReply) tea.Cmd {
-	m.dropQuestion(r)
-	return m.nextQuestion()
+// answer sends r to the Asker of the question on screen, closes its
+// dialog and shows the next.
+func (qs *questions) answer(r askReply) tea.Cmd {
+	qs.drop(r)
+	return qs.next()
 }
 
-// dropQuestion answers the question on screen with r and closes it.
-func (m *Model) dropQuestion(r askReply) {
-	q := m.question
+// drop answers the question on screen with r and closes it.
+func (qs *questions) drop(r askReply) {
+	q := qs.cur
 	if q == nil {
 		return
 	}
-	m.question = nil
-	m.answerAsk(q.req, r)
+	qs.cur = nil
+	answerAsk(q.req, r)
 	close(q.answered)
 }
 
-// handleQuestionGone closes the dialog of a question nobody waits for
-// any more and shows the next.
-func (m *Model) handleQuestionGone(msg questionGoneMsg) tea.Cmd {
-	if m.question == nil || m.question.id != msg.id {
+// gone closes the dialog of a question nobody waits for any more and
+// shows the next.
+func (qs *questions) gone(msg questionGoneMsg) tea.Cmd {
+	if qs.cur == nil || qs.cur.id != msg.id {
 		return nil
 	}
-	m.dropQuestion(askReply{err: ErrCancelled})
-	return m.nextQuestion()
+	qs.drop(askReply{err: ErrCancelled})
+	return qs.next()
 }
 
-// cancelQuestions answers every background question, on screen and
-// queued, with ErrCancelled (when the program quits).
-func (m *Model) cancelQuestions() {
-	m.dropQuestion(askReply{err: ErrCancelled})
-	for i := range m.queued {
-		m.answerAsk(&m.queued[i], askReply{err: ErrCancelled})
+// cancelAll answers every background question, on screen and queued,
+// with ErrCancelled (when the program quits).
+func (qs *questions) cancelAll() {
+	qs.drop(askReply{err: ErrCancelled})
+	for i := range qs.queued {
+		answerAsk(&qs.queued[i], askReply{err: ErrCancelled})
 	}
-	m.queued = nil
-}
-
-// handleQuestionPaste pastes into the answer of the question on screen.
-func (m *Model) handleQuestionPaste(msg tea.PasteMsg) {
-	if d, ok := m.question.dialog.(*inputDialog); ok {
-		d.input.Update(msg)
-	}
+	qs.queued = nil
 }

@@ -58,7 +58,7 @@ func questionModel(t *testing.T, width, height int) (*Model, *runner, *Backgroun
 func waitQuestion(r *runner, title string) {
 	r.t.Helper()
 	r.waitFor("the question "+title, func() bool {
-		return r.m.question != nil && strings.Contains(screen(r.m), title)
+		return r.m.questions.cur != nil && strings.Contains(screen(r.m), title)
 	})
 }
 
@@ -91,7 +91,7 @@ func TestBackgroundSecretOverThePanes(t *testing.T) {
 	if a := got(t, ch); a.err != nil || a.text != "hunter2" {
 		t.Fatalf("AskSecret = %q, %v", a.text, a.err)
 	}
-	if m.question != nil || strings.Contains(screen(m), "Reconnecting to web1") {
+	if m.questions.cur != nil || strings.Contains(screen(m), "Reconnecting to web1") {
 		t.Errorf("dialog still open:\n%s", screen(m))
 	}
 	// The keys are the list's again.
@@ -109,9 +109,9 @@ func TestBackgroundQuestionEscCancels(t *testing.T) {
 	if a := got(t, ch); !errors.Is(a.err, ErrCancelled) {
 		t.Fatalf("AskSecret after esc: %v, want ErrCancelled", a.err)
 	}
-	w := m.panes[rightSide].fs.(*stopFS)
-	if m.question != nil || w.stops.Load() != 0 {
-		t.Errorf("after esc: question %v, %d stops (esc answers the dialog only)", m.question != nil, w.stops.Load())
+	w := m.panes[rightSide].FS().(*stopFS)
+	if m.questions.cur != nil || w.stops.Load() != 0 {
+		t.Errorf("after esc: question %v, %d stops (esc answers the dialog only)", m.questions.cur != nil, w.stops.Load())
 	}
 
 	ch = askInBackground(func() (string, bool, error) {
@@ -141,9 +141,9 @@ func TestBackgroundQuestionOverADialog(t *testing.T) {
 	m, r, bg := questionModel(t, 100, 24)
 	r.press("n") // mkdir
 	r.typeText("new")
-	mk, ok := m.overlay.(*inputDialog)
+	mk, ok := m.stack.top().(*inputDialog)
 	if !ok {
-		t.Fatalf("overlay %T", m.overlay)
+		t.Fatalf("overlay %T", m.stack.top())
 	}
 	ch := askInBackground(func() (string, bool, error) {
 		s, err := bg.Reconnecting("web1").AskText(context.Background(), "Verification code: ", true)
@@ -161,8 +161,8 @@ func TestBackgroundQuestionOverADialog(t *testing.T) {
 	if a := got(t, ch); a.err != nil || a.text != "123456" {
 		t.Fatalf("AskText = %q, %v", a.text, a.err)
 	}
-	if m.overlay != mk || mk.input.Value() != "new" {
-		t.Fatalf("the mkdir dialog changed: overlay %T, value %q", m.overlay, mk.input.Value())
+	if m.stack.top() != mk || mk.Typed() != "new" {
+		t.Fatalf("the mkdir dialog changed: overlay %T, value %q", m.stack.top(), mk.Typed())
 	}
 }
 
@@ -178,9 +178,9 @@ func TestBackgroundQuestionsQueue(t *testing.T) {
 		s, err := bg.Reconnecting("db").AskSecret(gone, "db password: ")
 		return s, false, err
 	})
-	r.waitFor("db's question queued", func() bool { return len(m.queued) == 1 })
+	r.waitFor("db's question queued", func() bool { return len(m.questions.queued) == 1 })
 	second := askInBackground(secretFrom(bg, "web2", "web2 password: "))
-	r.waitFor("web2's question queued", func() bool { return len(m.queued) == 2 })
+	r.waitFor("web2's question queued", func() bool { return len(m.questions.queued) == 2 })
 	cancel()
 	if a := got(t, skipped); !errors.Is(a.err, context.Canceled) {
 		t.Fatalf("db's question: %v", a.err)
@@ -198,8 +198,8 @@ func TestBackgroundQuestionsQueue(t *testing.T) {
 
 	// The Asker on screen gives up (its reconnect was stopped, say): the
 	// dialog closes by itself.
-	if m.question.req.from != "web2" {
-		t.Fatalf("question from %q", m.question.req.from)
+	if m.questions.cur.req.from != "web2" {
+		t.Fatalf("question from %q", m.questions.cur.req.from)
 	}
 	r.typeText("two")
 	r.press("enter")
@@ -216,7 +216,7 @@ func TestBackgroundQuestionsQueue(t *testing.T) {
 	if a := got(t, third); !errors.Is(a.err, context.Canceled) {
 		t.Fatalf("third: %v", a.err)
 	}
-	r.waitFor("the dialog to close", func() bool { return m.question == nil })
+	r.waitFor("the dialog to close", func() bool { return m.questions.cur == nil })
 }
 
 func TestBackgroundHostKeyQuestion(t *testing.T) {
@@ -251,7 +251,7 @@ func TestBackgroundWarningAndSanitising(t *testing.T) {
 	waitStatus(r, "web1: Permission denied, please try again.")
 
 	ch := askInBackground(secretFrom(bg, "evil\x1b]0;title\a", "pass\x1b[2J\u202eword: "))
-	r.waitFor("the question", func() bool { return m.question != nil })
+	r.waitFor("the question", func() bool { return m.questions.cur != nil })
 	raw := m.View().Content
 	for _, bad := range []string{"\x1b]0;", "\x1b[2J", "\a", "\u202e"} {
 		if strings.Contains(raw, bad) {
@@ -272,7 +272,7 @@ func TestBackgroundQuestionsEnd(t *testing.T) {
 	a := askInBackground(secretFrom(bg, "web1", "one: "))
 	waitQuestion(r, "one:")
 	b := askInBackground(secretFrom(bg, "web1", "two: "))
-	r.waitFor("the second queued", func() bool { return len(m.queued) == 1 })
+	r.waitFor("the second queued", func() bool { return len(m.questions.queued) == 1 })
 	m.Update(keyMsg("ctrl+c"))
 	for _, ch := range []<-chan answer{a, b} {
 		if ans := got(t, ch); !errors.Is(ans.err, ErrCancelled) {
@@ -313,7 +313,7 @@ func TestGoldenQuestion(t *testing.T) {
 	w.send(ConnState{Status: ConnReconnecting, Host: "web1", Attempt: 1, MaxAttempts: 6, At: fixedNow})
 	ch := askInBackground(secretFrom(bg, "web1", "deploy@10.0.0.5's password: "))
 	waitQuestion(r, "Reconnecting to web1")
-	r.waitFor("the connection line", func() bool { return m.connLine(80) != "" })
+	r.waitFor("the connection line", func() bool { return m.conns.line(80, m.keysToList()) != "" })
 	r.typeText("abc")
 	golden.RequireEqual(t, screen(m))
 	r.press("esc")

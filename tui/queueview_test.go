@@ -2,7 +2,6 @@ package tui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/ferry-tui/ferry/local"
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/queue"
 )
 
 // numberedFiles makes n small files f00.txt, f01.txt... in a new directory.
@@ -26,11 +26,11 @@ func numberedFiles(t *testing.T, n int) string {
 }
 
 // queueOpen returns the open queue view, failing the test if there is none.
-func queueOpen(t *testing.T, m *Model) *queueView {
+func queueOpen(t *testing.T, m *Model) *queue.Model {
 	t.Helper()
-	q, ok := m.overlay.(*queueView)
+	q, ok := m.stack.top().(*queue.Model)
 	if !ok {
-		t.Fatalf("overlay = %T, want the queue view", m.overlay)
+		t.Fatalf("overlay = %T, want the queue view", m.stack.top())
 	}
 	return q
 }
@@ -74,32 +74,32 @@ func TestQueueViewListsAndScrolls(t *testing.T) {
 			t.Errorf("queue view lacks %q:\n%s", want, out)
 		}
 	}
-	if q.height != 24-3-2 || len(q.jobs) != q.height || strings.Contains(out, "f19.txt") {
-		t.Errorf("height %d, %d jobs fetched", q.height, len(q.jobs))
+	if fit, fetched := q.Shown(); fit != 24-3-2 || fetched != fit || strings.Contains(out, "f19.txt") {
+		t.Errorf("height %d, %d jobs fetched", fit, fetched)
 	}
 	r.press("j", "j")
-	if q.cursor != 2 {
-		t.Errorf("j j: cursor %d", q.cursor)
+	if q.Cursor() != 2 {
+		t.Errorf("j j: cursor %d", q.Cursor())
 	}
 	r.press("pgdown")
-	if q.cursor != 2+18 || q.offset != 2 || !strings.Contains(screen(m), "f20.txt") {
-		t.Errorf("pgdown: cursor %d offset %d", q.cursor, q.offset)
+	if q.Cursor() != 2+18 || q.Offset() != 2 || !strings.Contains(screen(m), "f20.txt") {
+		t.Errorf("pgdown: cursor %d offset %d", q.Cursor(), q.Offset())
 	}
 	r.press("G")
-	if q.cursor != 29 || q.offset != 11 {
-		t.Errorf("G: cursor %d offset %d", q.cursor, q.offset)
+	if q.Cursor() != 29 || q.Offset() != 11 {
+		t.Errorf("G: cursor %d offset %d", q.Cursor(), q.Offset())
 	}
 	r.send(tea.MouseWheelMsg{Button: tea.MouseWheelUp})
-	if q.cursor != 26 {
-		t.Errorf("wheel up: cursor %d", q.cursor)
+	if q.Cursor() != 26 {
+		t.Errorf("wheel up: cursor %d", q.Cursor())
 	}
 	r.press("k", "pgup", "g")
-	if q.cursor != 0 || q.offset != 0 {
-		t.Errorf("g: cursor %d offset %d", q.cursor, q.offset)
+	if q.Cursor() != 0 || q.Offset() != 0 {
+		t.Errorf("g: cursor %d offset %d", q.Cursor(), q.Offset())
 	}
 	for _, k := range []string{"w", "esc", "q"} {
 		r.press(k)
-		if m.overlay != nil {
+		if m.stack.top() != nil {
 			t.Errorf("%s did not close the queue view", k)
 		}
 		r.press("w")
@@ -213,57 +213,6 @@ func TestQueueViewRetriesFailed(t *testing.T) {
 	}
 }
 
-func TestQueueRow(t *testing.T) {
-	running := transfer.JobStatus{ID: 1, Kind: transfer.KindFile, Src: "/srv/data/big.iso", Size: 1000, Done: 500,
-		State: transfer.Running, Speed: 2048}
-	failed := transfer.JobStatus{ID: 2, Kind: transfer.KindFile, Src: "/srv/evil\x1b[31m.txt", Size: 3,
-		State: transfer.Failed, Err: errors.New("open /srv/evil\x1b[31m.txt: permission denied")}
-	asking := transfer.JobStatus{ID: 3, Kind: transfer.KindFile, Src: "/a.txt", Size: 3, State: transfer.Queued,
-		Conflict: &transfer.Conflict{}}
-	dir := transfer.JobStatus{ID: 4, Kind: transfer.KindDir, Src: "/srv/tree", State: transfer.Done}
-	waiting := transfer.JobStatus{ID: 5, Kind: transfer.KindFile, Src: "/b.bin", Size: 10, State: transfer.Running,
-		Attempt: 1, Waiting: true, RetryErr: errors.New("copy /b.bin: connection lost (SFTP status 7)")}
-	retry := waiting
-	retry.Waiting, retry.Attempt = false, 2
-	m := New(Options{})
-	t.Cleanup(func() { m.quit() })
-	for _, tt := range []struct {
-		j     transfer.JobStatus
-		width int
-		want  []string
-		not   []string
-	}{
-		{running, 100, []string{"running   /srv/data/big.iso ", "█████░░░░░  50%    500/1000   2.0K/s"}, nil},
-		{running, 60, []string{"running", " 50%    500/1000"}, []string{"█", "K/s"}},
-		{failed, 100, []string{"failed    /srv/evil\\x1b[31m.txt open /srv/evil\\x1b[31m.txt: permission denied"}, []string{"\x1b"}},
-		{asking, 80, []string{"asking    /a.txt "}, nil},
-		{dir, 80, []string{"done      /srv/tree/ ", " dir"}, nil},
-		{waiting, 80, []string{"waiting   /b.bin "}, nil},
-		{retry, 80, []string{"retry 2   /b.bin "}, nil},
-	} {
-		row := queueRow(&tt.j, m.describeJob(&tt.j), tt.width)
-		if tt.j.RetryErr != nil {
-			if d := m.describeJob(&tt.j).detail; !strings.Contains(d, "after: copy /b.bin: connection lost") ||
-				strings.Contains(d, "waiting for the connection") != tt.j.Waiting {
-				t.Errorf("detail %q does not say why it is tried again", d)
-			}
-		}
-		if w := len([]rune(row)); w != tt.width {
-			t.Errorf("row %q is %d cells", row, w)
-		}
-		for _, s := range tt.want {
-			if !strings.Contains(row, s) {
-				t.Errorf("row %q lacks %q", row, s)
-			}
-		}
-		for _, s := range tt.not {
-			if strings.Contains(row, s) {
-				t.Errorf("row %q has %q", row, s)
-			}
-		}
-	}
-}
-
 // gateFS holds every read of its files until release is closed.
 type gateFS struct {
 	transfer.FS
@@ -297,13 +246,13 @@ func TestStripPollsOnlyWhileActive(t *testing.T) {
 	right := t.TempDir()
 	g := &gateFS{FS: local.New(), release: make(chan struct{})}
 	m, r, e := engineModel(t, g, local.New(), left, right, 100, 24)
-	if m.xfer.shown || m.panes[leftSide].height != 24-2 {
-		t.Fatalf("strip shown before any job (pane height %d)", m.panes[leftSide].height)
+	if m.xfer.shown || m.panes[leftSide].Height() != 24-2 {
+		t.Fatalf("strip shown before any job (pane height %d)", m.panes[leftSide].Height())
 	}
 	copyAll(t, r)
 	r.waitFor("running jobs", func() bool { return m.xfer.snap.States[transfer.Running] == 3 })
-	if !m.xfer.ticking || !m.xfer.shown || m.panes[leftSide].height != 24-3 {
-		t.Errorf("ticking %v, shown %v, pane height %d", m.xfer.ticking, m.xfer.shown, m.panes[leftSide].height)
+	if !m.xfer.ticking || !m.xfer.shown || m.panes[leftSide].Height() != 24-3 {
+		t.Errorf("ticking %v, shown %v, pane height %d", m.xfer.ticking, m.xfer.shown, m.panes[leftSide].Height())
 	}
 	strip := strings.Split(screen(m), "\n")[24-3]
 	if !strings.HasPrefix(strip, " 3 active jobs · 0/3 files · 0/5.9K · ") {
@@ -331,28 +280,5 @@ func TestStripPollsOnlyWhileActive(t *testing.T) {
 		case <-quiet:
 			return
 		}
-	}
-}
-
-func TestStripText(t *testing.T) {
-	var s transfer.Snapshot
-	s.Jobs, s.Workers, s.ETA = 10, 4, -1
-	s.States[transfer.Running] = 2
-	s.States[transfer.Queued] = 5
-	s.States[transfer.Done] = 2
-	s.States[transfer.Skipped] = 1
-	s.TotalBytes, s.DoneBytes, s.Speed = 10<<20, 3<<20, 1.5*(1<<20)
-	s.Counting = true
-	if got, want := stripText(s), " 2 active jobs · 3/10 files · 3.0M/counting… · 1.5M/s"; got != want {
-		t.Errorf("counting: %q, want %q", got, want)
-	}
-	s.Counting, s.ETA = false, 75*time.Second
-	s.States[transfer.Failed], s.Asking = 1, 2
-	if got, want := stripText(s), " 2 active jobs · 3/10 files · 3.0M/10M · 1.5M/s · ETA 1:15 · 1 failed · 2 waiting for an answer"; got != want {
-		t.Errorf("running: %q, want %q", got, want)
-	}
-	s.Paused = true
-	if got := stripText(s); !strings.HasSuffix(got, " · paused") || strings.Contains(got, "/s") {
-		t.Errorf("paused: %q", got)
 	}
 }

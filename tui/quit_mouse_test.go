@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -32,11 +33,11 @@ func TestDialogsTakeKeys(t *testing.T) {
 	m := localPair(t, root, root, 100, 20)
 	press(t, m, "n")
 	typeText(t, m, "jq")
-	if m.panes[leftSide].cursor != 0 {
+	if m.panes[leftSide].Cursor() != 0 {
 		t.Error("j reached the pane")
 	}
-	if d := inputOpen(t, m, inputMkdir); d.input.Value() != "jq" {
-		t.Errorf("typed %q", d.input.Value())
+	if d := inputOpen(t, m, "New directory"); d.Typed() != "jq" {
+		t.Errorf("typed %q", d.Typed())
 	}
 }
 
@@ -52,8 +53,8 @@ func TestMouseClickFocusesAndMovesCursor(t *testing.T) {
 	rp := &m.panes[rightSide]
 	// The right pane starts at x = 50; row 3 is the third entry.
 	cmd := m.handleClick(tea.MouseClickMsg{X: 60, Y: 3, Button: tea.MouseLeft})
-	if cmd != nil || m.focus != rightSide || rp.cursor != 2 {
-		t.Fatalf("focus %v cursor %d cmd %v", m.focus, rp.cursor, cmd != nil)
+	if cmd != nil || m.focus != rightSide || rp.Cursor() != 2 {
+		t.Fatalf("focus %v cursor %d cmd %v", m.focus, rp.Cursor(), cmd != nil)
 	}
 	m.Update(tea.MouseClickMsg{X: 10, Y: 0, Button: tea.MouseLeft}) // left header
 	if m.focus != leftSide {
@@ -61,7 +62,7 @@ func TestMouseClickFocusesAndMovesCursor(t *testing.T) {
 	}
 	m.Update(tea.MouseClickMsg{X: 49, Y: 4, Button: tea.MouseLeft}) // separator
 	m.Update(tea.MouseClickMsg{X: 10, Y: 18, Button: tea.MouseLeft})
-	if m.focus != leftSide || m.panes[leftSide].cursor != 0 {
+	if m.focus != leftSide || m.panes[leftSide].Cursor() != 0 {
 		t.Error("a click on the separator or below the rows moved something")
 	}
 	m.Update(tea.MouseClickMsg{X: 60, Y: 5, Button: tea.MouseRight})
@@ -85,8 +86,8 @@ func TestMouseDoubleClickOpens(t *testing.T) {
 		t.Fatal("a double click did not open")
 	}
 	settle(t, m, cmd)
-	if p.path != root+"/beta" {
-		t.Errorf("path %q", p.path)
+	if p.Path() != root+"/beta" {
+		t.Errorf("path %q", p.Path())
 	}
 
 	slow := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: root, RightDir: root, Now: clicker(time.Second)}, 100, 20)
@@ -104,30 +105,34 @@ func TestMouseWheelScrolls(t *testing.T) {
 	m := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: manyFiles(t, 40), RightDir: t.TempDir()}, 80, 12)
 	p := &m.panes[leftSide]
 	m.Update(tea.MouseWheelMsg{X: 5, Y: 5, Button: tea.MouseWheelDown})
-	if p.offset != 3 || p.cursor != 3 {
-		t.Errorf("wheel down: offset %d cursor %d", p.offset, p.cursor)
+	if p.Offset() != 3 || p.Cursor() != 3 {
+		t.Errorf("wheel down: offset %d cursor %d", p.Offset(), p.Cursor())
 	}
 	for range 20 {
 		m.Update(tea.MouseWheelMsg{X: 5, Y: 5, Button: tea.MouseWheelDown})
 	}
-	if p.offset != 40-9 || p.cursor != 40-9 {
-		t.Errorf("wheel to the end: offset %d cursor %d", p.offset, p.cursor)
+	if p.Offset() != 40-9 || p.Cursor() != 40-9 {
+		t.Errorf("wheel to the end: offset %d cursor %d", p.Offset(), p.Cursor())
 	}
 	m.Update(tea.MouseWheelMsg{X: 5, Y: 5, Button: tea.MouseWheelUp})
-	if p.offset != 28 || p.cursor != 31 { // still visible: it stays
-		t.Errorf("wheel up: offset %d cursor %d", p.offset, p.cursor)
+	if p.Offset() != 28 || p.Cursor() != 31 { // still visible: it stays
+		t.Errorf("wheel up: offset %d cursor %d", p.Offset(), p.Cursor())
 	}
 	m.Update(tea.MouseWheelMsg{X: 60, Y: 5, Button: tea.MouseWheelDown})
-	if p.offset != 28 {
+	if p.Offset() != 28 {
 		t.Error("the wheel over the right pane scrolled the left one")
 	}
 
 	// In the viewer the wheel scrolls the text.
-	root := makeTree(t, file{name: "a.txt", content: strings.Repeat("line\n", 50)})
+	var text strings.Builder
+	for i := range 50 {
+		text.WriteString("line " + strconv.Itoa(i) + "\n")
+	}
+	root := makeTree(t, file{name: "a.txt", content: text.String()})
 	m = localPair(t, root, root, 80, 12)
 	settle(t, m, press(t, m, "v"))
 	m.Update(tea.MouseWheelMsg{X: 5, Y: 5, Button: tea.MouseWheelDown})
-	if v := m.overlay.(*viewer); v.top != 3 {
-		t.Errorf("viewer top %d", v.top)
+	if first := strings.Split(screen(m), "\n")[1]; strings.TrimSpace(first) != "line 3" {
+		t.Errorf("viewer scrolled to %q, want line 3 first", first)
 	}
 }

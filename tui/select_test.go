@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ferry-tui/ferry/tui/pane"
 )
 
 // selTree has two directories and four files with distinct names.
@@ -46,12 +48,12 @@ func TestSelectKeys(t *testing.T) {
 		t.Fatalf("after *: selected %q, want %q", got, want)
 	}
 	press(t, m, "esc")
-	if got := selectedNames(p); len(got) != 0 || p.nSel != 0 {
-		t.Fatalf("after esc: selected %q (%d)", got, p.nSel)
+	if got := selectedNames(p); len(got) != 0 || p.NSel() != 0 {
+		t.Fatalf("after esc: selected %q (%d)", got, p.NSel())
 	}
 	press(t, m, "ctrl+a")
-	if got := selectedNames(p); len(got) != 6 || p.nSel != 6 {
-		t.Fatalf("after ctrl+a: selected %q (%d)", got, p.nSel)
+	if got := selectedNames(p); len(got) != 6 || p.NSel() != 6 {
+		t.Fatalf("after ctrl+a: selected %q (%d)", got, p.NSel())
 	}
 	lines := strings.Split(screen(m), "\n")
 	for _, l := range lines[1:7] {
@@ -59,7 +61,7 @@ func TestSelectKeys(t *testing.T) {
 			t.Errorf("selected row not marked: %q", l)
 		}
 	}
-	if m.panes[rightSide].nSel != 0 {
+	if m.panes[rightSide].NSel() != 0 {
 		t.Error("the other pane's selection changed")
 	}
 }
@@ -77,8 +79,8 @@ func TestSelectionSurvivesRefreshAndClearsOnCd(t *testing.T) {
 		t.Errorf("after refresh: selected %q", got)
 	}
 	settle(t, m, press(t, m, "g", "enter"))
-	if p.nSel != 0 {
-		t.Errorf("selection kept into another directory: %d", p.nSel)
+	if p.NSel() != 0 {
+		t.Errorf("selection kept into another directory: %d", p.NSel())
 	}
 }
 
@@ -87,12 +89,12 @@ func TestTargetsAreSelectionOrCursor(t *testing.T) {
 	m := localPair(t, root, root, 100, 20)
 	p := &m.panes[leftSide]
 	press(t, m, "j", "j", "j")
-	if got := rawNames(p.targets()); !slices.Equal(got, []string{"banana.txt"}) {
+	if got := pane.RawNames(p.Targets()); !slices.Equal(got, []string{"banana.txt"}) {
 		t.Errorf("targets without selection = %q", got)
 	}
 	press(t, m, "space", "space") // banana, cherry
 	press(t, m, "g")
-	if got := rawNames(p.targets()); !slices.Equal(got, []string{"banana.txt", "cherry pie.txt"}) {
+	if got := pane.RawNames(p.Targets()); !slices.Equal(got, []string{"banana.txt", "cherry pie.txt"}) {
 		t.Errorf("targets with selection = %q", got)
 	}
 }
@@ -102,7 +104,7 @@ func TestFilter(t *testing.T) {
 	m := localPair(t, root, root, 100, 20)
 	p := &m.panes[leftSide]
 	press(t, m, "G") // dátil
-	if cmd := press(t, m, "/"); cmd != nil || !m.filtering {
+	if cmd := press(t, m, "/"); cmd != nil || !m.filter.active {
 		t.Fatalf("/ did not start the filter")
 	}
 	typeText(t, m, "AN")
@@ -121,8 +123,8 @@ func TestFilter(t *testing.T) {
 		t.Fatalf("down while filtering: cursor on %q", cursorName(p))
 	}
 	press(t, m, "enter")
-	if m.filtering || p.filter != "a" {
-		t.Fatalf("enter: filtering %v, filter %q", m.filtering, p.filter)
+	if m.filter.active || p.Filter() != "a" {
+		t.Fatalf("enter: filtering %v, filter %q", m.filter.active, p.Filter())
 	}
 	if cursorName(p) != "apple.txt" {
 		t.Errorf("enter left the cursor on %q, want the first match", cursorName(p))
@@ -136,16 +138,16 @@ func TestFilter(t *testing.T) {
 		t.Errorf("j in the filtered list: cursor on %q", cursorName(p))
 	}
 	press(t, m, "esc")
-	if p.filter != "" || len(names(p)) != 6 || cursorName(p) != "banana.txt" {
-		t.Errorf("esc: filter %q, rows %q, cursor on %q", p.filter, names(p), cursorName(p))
+	if p.Filter() != "" || len(names(p)) != 6 || cursorName(p) != "banana.txt" {
+		t.Errorf("esc: filter %q, rows %q, cursor on %q", p.Filter(), names(p), cursorName(p))
 	}
 
 	// Esc while typing clears it.
 	press(t, m, "/")
 	typeText(t, m, "cherry")
 	press(t, m, "esc")
-	if m.filtering || p.filter != "" || len(names(p)) != 6 {
-		t.Errorf("esc while typing: filtering %v, filter %q, %d rows", m.filtering, p.filter, len(names(p)))
+	if m.filter.active || p.Filter() != "" || len(names(p)) != 6 {
+		t.Errorf("esc while typing: filtering %v, filter %q, %d rows", m.filter.active, p.Filter(), len(names(p)))
 	}
 
 	// Changing directory clears it.
@@ -153,8 +155,8 @@ func TestFilter(t *testing.T) {
 	typeText(t, m, "dir")
 	press(t, m, "enter")
 	settle(t, m, press(t, m, "enter")) // dir one
-	if p.filter != "" || p.path != filepath.Join(root, "dir one") {
-		t.Errorf("after cd: filter %q, path %q", p.filter, p.path)
+	if p.Filter() != "" || p.Path() != filepath.Join(root, "dir one") {
+		t.Errorf("after cd: filter %q, path %q", p.Filter(), p.Path())
 	}
 }
 
@@ -163,13 +165,13 @@ func TestFilterWithNoMatch(t *testing.T) {
 	m := localPair(t, root, root, 100, 20)
 	press(t, m, "/")
 	typeText(t, m, "zzz")
-	if len(m.panes[leftSide].rows) != 0 || !strings.Contains(screen(m), "nothing matches") {
+	if m.panes[leftSide].Rows() != 0 || !strings.Contains(screen(m), "nothing matches") {
 		t.Errorf("no match:\n%s", screen(m))
 	}
 	if cmd := press(t, m, "enter"); cmd != nil {
 		t.Error("enter with nothing shown returned a Cmd")
 	}
-	if cmd := press(t, m, "f8"); cmd != nil || m.overlay != nil {
+	if cmd := press(t, m, "f8"); cmd != nil || m.stack.top() != nil {
 		t.Error("delete with nothing shown opened something")
 	}
 }

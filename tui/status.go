@@ -1,6 +1,9 @@
 package tui
 
-import "github.com/ferry-tui/ferry/text"
+import (
+	"github.com/ferry-tui/ferry/text"
+	"github.com/ferry-tui/ferry/tui/common"
+)
 
 // status is the one-line message area below the panes. Messages and errors
 // stay until the next key press.
@@ -19,6 +22,13 @@ func (s *status) setInfo(msg string) {
 	s.text, s.isErr = text.Sanitize(msg), false
 }
 
+// report shows err, if any.
+func (s *status) report(err error) {
+	if err != nil {
+		s.setError(err)
+	}
+}
+
 // clear empties the status line.
 func (s *status) clear() { *s = status{} }
 
@@ -28,5 +38,5 @@ func (s status) View(st *Styles, width int) string {
 	if s.isErr {
 		style = st.StatusError
 	}
-	return style.Render(fit(s.text, width))
+	return style.Render(common.Fit(s.text, width))
 }

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -8,6 +9,8 @@ import (
 
 	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/pane"
+	"github.com/ferry-tui/ferry/tui/queue"
 )
 
 // Polling and refresh intervals.
@@ -26,6 +29,12 @@ const (
 // submitted, the conflicts waiting for an answer, the latest snapshot,
 // and whether the event listener and the poll tick are running.
 type transfers struct {
+	// What the model lends it: its context, panes, status line and keys.
+	ctx    context.Context
+	panes  *[2]pane.Model
+	status *status
+	keys   *KeyMap
+
 	engine    *transfer.Engine
 	listening bool // a Cmd is reading Events
 	closed    bool // Events was closed: the engine is gone
@@ -35,7 +44,7 @@ type transfers struct {
 
 	batches   map[transfer.BatchID]*batchInfo
 	conflicts []pendingConflict
-	queue     queueView // the queue view, kept between openings
+	queue     *queue.Model // the queue view, kept between openings
 
 	dirty        [2]bool // panes to list again
 	refreshArmed bool    // a refresh tick is on its way
@@ -79,40 +88,6 @@ type stripTickMsg struct{}
 // refreshTickMsg asks the model to list the panes jobs wrote into.
 type refreshTickMsg struct{}
 
-// listenEvents returns a Cmd that waits for the next engine event and
-// takes whatever else is already waiting, without blocking on it.
-func listenEvents(ch <-chan transfer.Event) tea.Cmd {
-	return func() tea.Msg {
-		ev, ok := <-ch
-		if !ok {
-			return transferEventsMsg{closed: true}
-		}
-		evs := []transfer.Event{ev}
-		for len(evs) < maxEventsPerMsg {
-			select {
-			case ev, ok := <-ch:
-				if !ok {
-					return transferEventsMsg{events: evs, closed: true}
-				}
-				evs = append(evs, ev)
-			default:
-				return transferEventsMsg{events: evs}
-			}
-		}
-		return transferEventsMsg{events: evs}
-	}
-}
-
-// listen starts reading events unless a reader runs already.
-func (m *Model) listen() tea.Cmd {
-	x := &m.xfer
-	if x.engine == nil || x.listening || x.closed {
-		return nil
-	}
-	x.listening = true
-	return listenEvents(x.engine.Events())
-}
-
 // active reports whether anything in s is moving or about to: the strip
 // then polls. A paused queue and jobs waiting for answers do not count.
 func active(s transfer.Snapshot) bool {
@@ -125,41 +100,9 @@ func active(s transfer.Snapshot) bool {
 	return s.States[transfer.Running] > 0 || s.States[transfer.Queued] > s.Asking
 }
 
-// busy reports whether s has unfinished work: quitting then asks.
-func busy(s transfer.Snapshot) bool {
-	return s.Counting || s.States[transfer.Queued]+s.States[transfer.Running] > 0
-}
-
-// pollTransfers takes a snapshot of the engine for the strip and the
-// queue view and keeps polling while something moves.
-func (m *Model) pollTransfers() tea.Cmd {
-	x := &m.xfer
-	if x.engine == nil {
-		return nil
-	}
-	x.snap = x.engine.Snapshot()
-	if x.snap.Jobs > 0 && !x.shown {
-		x.shown = true
-		m.layout()
-	}
-	m.refreshQueueView()
-	if x.ticking || !active(x.snap) {
-		return nil
-	}
-	x.ticking = true
-	return tea.Tick(stripInterval, func(time.Time) tea.Msg { return stripTickMsg{} })
-}
-
-// handleStripTick polls again.
-func (m *Model) handleStripTick() tea.Cmd {
-	m.xfer.ticking = false
-	return m.pollTransfers()
-}
-
-// handleTransferEvents applies a run of engine events, reads on and
-// polls the counters.
-func (m *Model) handleTransferEvents(msg transferEventsMsg) tea.Cmd {
-	x := &m.xfer
+// handleEvents applies a run of engine events and reads on; the model
+// then polls the counters and offers a new conflict.
+func (x *transfers) handleEvents(msg transferEventsMsg) tea.Cmd {
 	x.listening = false
 	cmds := make([]tea.Cmd, 0, 4)
 	moved := map[*batchInfo][]transfer.JobID{} // move jobs done: remove their sources
@@ -167,23 +110,22 @@ func (m *Model) handleTransferEvents(msg transferEventsMsg) tea.Cmd {
 		if b := x.batches[ev.Batch]; b != nil && b.move && ev.Kind == transfer.JobFinished && ev.State == transfer.Done {
 			moved[b] = append(moved[b], ev.Job)
 		}
-		cmds = append(cmds, m.handleTransferEvent(ev))
+		cmds = append(cmds, x.handleEvent(ev))
 	}
 	for b, ids := range moved {
-		cmds = append(cmds, removeMovedSources(m.ctx, x.engine, b, ids))
+		cmds = append(cmds, removeMovedSources(x.ctx, x.engine, b, ids))
 	}
 	if msg.closed {
 		x.closed = true
 	} else {
-		cmds = append(cmds, m.listen())
+		cmds = append(cmds, x.listen())
 	}
-	cmds = append(cmds, m.pollTransfers(), m.scheduleRefresh())
+	cmds = append(cmds, x.scheduleRefresh())
 	return tea.Batch(cmds...)
 }
 
 // handleTransferEvent applies one engine event.
-func (m *Model) handleTransferEvent(ev transfer.Event) tea.Cmd {
-	x := &m.xfer
+func (x *transfers) handleEvent(ev transfer.Event) tea.Cmd {
 	b := x.batches[ev.Batch]
 	switch ev.Kind {
 	case transfer.JobFinished:
@@ -197,7 +139,7 @@ func (m *Model) handleTransferEvent(ev transfer.Event) tea.Cmd {
 				b.firstErr = ev.Err
 			}
 		}
-		m.markDirty(b.dst, b.dst.Dir(ev.Path))
+		x.markDirty(b.dst, b.dst.Dir(ev.Path))
 	case transfer.JobConflict:
 		if ev.Conflict != nil {
 			x.addConflict(ev, b)
@@ -205,10 +147,10 @@ func (m *Model) handleTransferEvent(ev transfer.Event) tea.Cmd {
 	case transfer.ConflictResolved:
 		x.dropConflicts(func(c pendingConflict) bool { return c.job == ev.Job })
 	case transfer.Notice:
-		m.status.setInfo(ev.Path + ": " + ev.Message)
+		x.status.setInfo(ev.Path + ": " + ev.Message)
 	case transfer.BatchFinished:
 		if b != nil {
-			return m.finishBatch(b)
+			return x.finishBatch(b)
 		}
 	}
 	return nil
@@ -216,24 +158,24 @@ func (m *Model) handleTransferEvent(ev transfer.Event) tea.Cmd {
 
 // finishBatch reports a finished batch, lists the panes it changed, and
 // for a move removes what was moved from the source.
-func (m *Model) finishBatch(b *batchInfo) tea.Cmd {
+func (x *transfers) finishBatch(b *batchInfo) tea.Cmd {
 	b.open = false
 	verb := "copy"
 	if b.move {
 		verb = "move"
 	}
 	if b.failed > 0 {
-		m.status.setError(fmt.Errorf("%s to %s: %s failed (w shows the queue): %w",
-			verb, b.dstLabel, text.Plural(b.failed, "entry"), b.firstErr))
+		x.status.setError(fmt.Errorf("%s to %s: %s failed (%s shows the queue): %w",
+			verb, b.dstLabel, text.Plural(b.failed, "entry"), x.keys.Queue.Help().Key, b.firstErr))
 	} else {
-		m.status.setInfo(verb + " to " + b.dstLabel + " finished")
+		x.status.setInfo(verb + " to " + b.dstLabel + " finished")
 	}
 	b.failed, b.firstErr = 0, nil
-	m.markBatchDirty(b)
-	cmds := []tea.Cmd{m.refreshDirty(), m.closeUnused()}
+	x.markBatchDirty(b)
+	cmds := []tea.Cmd{x.refreshDirty(), x.closeUnused()}
 	if b.move {
 		b.sweeping++
-		cmds = append(cmds, sweepMove(m.ctx, m.xfer.engine, b.id, b.src, b.dirLinks))
+		cmds = append(cmds, sweepMove(x.ctx, x.engine, b.id, b.src, b.dirLinks))
 	}
 	return tea.Batch(cmds...)
 }
@@ -265,34 +207,33 @@ func (x *transfers) dropConflicts(drop func(pendingConflict) bool) {
 }
 
 // markDirty marks the panes showing dir on fsys to be listed again.
-func (m *Model) markDirty(fsys transfer.FS, dir string) {
-	for i := range m.panes {
-		if p := &m.panes[i]; p.fs != nil && p.loaded && p.path == dir && sameLocation(p.fs, fsys) {
-			m.xfer.dirty[i] = true
+func (x *transfers) markDirty(fsys transfer.FS, dir string) {
+	for i := range x.panes {
+		if p := &x.panes[i]; p.FS() != nil && p.Loaded() && p.Path() == dir && sameLocation(p.FS(), fsys) {
+			x.dirty[i] = true
 		}
 	}
 }
 
 // markBatchDirty marks the panes showing where b's items went (and, for a
 // move, where they came from) or what is inside them.
-func (m *Model) markBatchDirty(b *batchInfo) {
+func (x *transfers) markBatchDirty(b *batchInfo) {
 	for _, it := range b.items {
-		m.markDirty(b.dst, b.dst.Dir(it.Dst))
+		x.markDirty(b.dst, b.dst.Dir(it.Dst))
 		if b.move {
-			m.markDirty(b.src, b.src.Dir(it.Src))
+			x.markDirty(b.src, b.src.Dir(it.Src))
 		}
-		for i := range m.panes {
-			p := &m.panes[i]
-			if p.fs != nil && p.loaded && sameLocation(p.fs, b.dst) && transfer.Within(it.Dst, p.path, p.fs.Separator()) {
-				m.xfer.dirty[i] = true
+		for i := range x.panes {
+			p := &x.panes[i]
+			if p.FS() != nil && p.Loaded() && sameLocation(p.FS(), b.dst) && transfer.Within(it.Dst, p.Path(), p.FS().Separator()) {
+				x.dirty[i] = true
 			}
 		}
 	}
 }
 
 // scheduleRefresh arms the refresh tick when a pane waits for a listing.
-func (m *Model) scheduleRefresh() tea.Cmd {
-	x := &m.xfer
+func (x *transfers) scheduleRefresh() tea.Cmd {
 	if x.refreshArmed || !x.dirty[leftSide] && !x.dirty[rightSide] {
 		return nil
 	}
@@ -302,24 +243,24 @@ func (m *Model) scheduleRefresh() tea.Cmd {
 
 // handleRefreshTick lists the dirty panes, and waits again for those
 // still busy loading.
-func (m *Model) handleRefreshTick() tea.Cmd {
-	m.xfer.refreshArmed = false
-	return tea.Batch(m.refreshDirty(), m.scheduleRefresh())
+func (x *transfers) handleRefreshTick() tea.Cmd {
+	x.refreshArmed = false
+	return tea.Batch(x.refreshDirty(), x.scheduleRefresh())
 }
 
 // refreshDirty lists the dirty panes again now. A pane loading another
 // directory keeps its mark: listing the old one would cancel that.
-func (m *Model) refreshDirty() tea.Cmd {
+func (x *transfers) refreshDirty() tea.Cmd {
 	var cmds []tea.Cmd
-	for i := range m.panes {
-		p := &m.panes[i]
+	for i := range x.panes {
+		p := &x.panes[i]
 		switch {
-		case !m.xfer.dirty[i]:
-		case p.fs == nil || !p.loaded:
-			m.xfer.dirty[i] = false
-		case !p.loading:
-			m.xfer.dirty[i] = false
-			cmds = append(cmds, p.refresh(""))
+		case !x.dirty[i]:
+		case p.FS() == nil || !p.Loaded():
+			x.dirty[i] = false
+		case !p.Loading():
+			x.dirty[i] = false
+			cmds = append(cmds, p.Refresh(""))
 		}
 	}
 	return tea.Batch(cmds...)
@@ -336,24 +277,23 @@ func (x *transfers) uses(fsys transfer.FS) bool {
 }
 
 // closeWhenUnused closes fsys now, or once no unfinished batch uses it.
-func (m *Model) closeWhenUnused(fsys transfer.FS) tea.Cmd {
-	if m.xfer.uses(fsys) {
-		m.xfer.closeLater = append(m.xfer.closeLater, fsys)
+func (x *transfers) closeWhenUnused(fsys transfer.FS) tea.Cmd {
+	if x.uses(fsys) {
+		x.closeLater = append(x.closeLater, fsys)
 		return nil
 	}
 	return closeFS(fsys)
 }
 
 // closeUnused closes the file systems waiting for their batches to end.
-func (m *Model) closeUnused() tea.Cmd {
-	x := &m.xfer
+func (x *transfers) closeUnused() tea.Cmd {
 	var cmds []tea.Cmd
 	kept := x.closeLater[:0]
 	for _, f := range x.closeLater {
 		switch {
 		case x.uses(f):
 			kept = append(kept, f)
-		case !sameFS(m.panes[leftSide].fs, f) && !sameFS(m.panes[rightSide].fs, f):
+		case !shown(x.panes, f):
 			cmds = append(cmds, closeFS(f))
 		}
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ferry-tui/ferry/local"
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/queue"
 )
 
 // flakyFS is the local file system under another label, so that copies
@@ -53,9 +54,11 @@ func engineModel(t *testing.T, lfs, rfs transfer.FS, left, right string, width, 
 func cursorTo(t *testing.T, m *Model, name string) {
 	t.Helper()
 	p := m.focused()
-	if p.cursor = p.rowOf(name); p.cursor < 0 {
+	row := p.RowOf(name)
+	if row < 0 {
 		t.Fatalf("%q not listed: %q", name, names(p))
 	}
+	p.SetCursor(row)
 }
 
 // selectNames selects names in the focused pane.
@@ -71,7 +74,9 @@ func selectNames(t *testing.T, r *runner, names ...string) {
 // destination.
 func submit(t *testing.T, r *runner, dst string) {
 	t.Helper()
-	inputOpen(t, r.m, inputCopy)
+	if d, ok := r.m.stack.top().(*inputDialog); !ok || !strings.HasPrefix(d.Title(), "Copy ") && !strings.HasPrefix(d.Title(), "Move ") {
+		t.Fatalf("overlay = %T %+v, want the copy or move dialog", r.m.stack.top(), r.m.stack.top())
+	}
 	if dst != "" {
 		r.press("ctrl+u")
 		r.typeText(dst)
@@ -82,7 +87,7 @@ func submit(t *testing.T, r *runner, dst string) {
 // settled reports whether every batch the model submitted has finished,
 // moves included, and the engine is idle.
 func settled(m *Model) bool {
-	if m.xfer.engine == nil || busy(m.xfer.engine.Snapshot()) {
+	if m.xfer.engine == nil || queue.Busy(m.xfer.engine.Snapshot()) {
 		return false
 	}
 	for _, b := range m.xfer.batches {
@@ -148,7 +153,7 @@ func TestCopyFileAndTree(t *testing.T) {
 			if content(filepath.Join(left, "a.txt")) != "alpha" || !exists(filepath.Join(left, "tree", "x.txt")) {
 				t.Error("a copy touched its sources")
 			}
-			if m.panes[leftSide].nSel != 0 {
+			if m.panes[leftSide].NSel() != 0 {
 				t.Error("selection kept after the copy was submitted")
 			}
 			r.waitFor("the destination pane to list the copies", func() bool {
@@ -207,16 +212,16 @@ func TestCopyWithoutEngine(t *testing.T) {
 	root := opsTree(t)
 	m := localPair(t, root, root, 100, 24)
 	press(t, m, "c")
-	if m.overlay != nil || m.status.text != "copying needs the transfer engine" {
-		t.Errorf("c: overlay %T status %q", m.overlay, m.status.text)
+	if m.stack.top() != nil || m.status.text != "copying needs the transfer engine" {
+		t.Errorf("c: overlay %T status %q", m.stack.top(), m.status.text)
 	}
 	press(t, m, "f6")
-	if m.overlay != nil || m.status.text != "moving needs the transfer engine" {
-		t.Errorf("f6: overlay %T status %q", m.overlay, m.status.text)
+	if m.stack.top() != nil || m.status.text != "moving needs the transfer engine" {
+		t.Errorf("f6: overlay %T status %q", m.stack.top(), m.status.text)
 	}
 	press(t, m, "w")
-	if m.overlay != nil || !strings.Contains(m.status.text, "transfer engine") {
-		t.Errorf("w: overlay %T status %q", m.overlay, m.status.text)
+	if m.stack.top() != nil || !strings.Contains(m.status.text, "transfer engine") {
+		t.Errorf("w: overlay %T status %q", m.stack.top(), m.status.text)
 	}
 }
 
@@ -226,123 +231,8 @@ func TestCopyNeedsOtherPane(t *testing.T) {
 	m := start(t, Options{Left: local.New(), LeftDir: opsTree(t), Engine: e}, 100, 24)
 	press(t, m, "esc") // the start picker
 	press(t, m, "c")
-	if m.overlay != nil || !strings.Contains(m.status.text, "other pane") {
-		t.Errorf("overlay %T status %q", m.overlay, m.status.text)
-	}
-}
-
-func TestMoveAcrossFileSystems(t *testing.T) {
-	for _, k := range []string{"f6", "m"} {
-		t.Run(k, func(t *testing.T) {
-			left := makeTree(t,
-				file{name: "a.txt", content: "alpha"},
-				file{name: "tree/"},
-				file{name: "tree/x.txt", content: "ex"},
-				file{name: "tree/sub/"},
-				file{name: "tree/sub/y.txt", content: "why"},
-				file{name: "tree/empty/"},
-			)
-			right := t.TempDir()
-			m, r, _ := engineModel(t, newFlaky(false), local.New(), left, right, 100, 24)
-			selectNames(t, r, "a.txt", "tree")
-			r.press(k)
-			if !strings.Contains(screen(m), "Move 2 entries to local:") {
-				t.Fatalf("dialog:\n%s", screen(m))
-			}
-			submit(t, r, "")
-			waitSettled(r)
-			for rel, want := range map[string]string{"a.txt": "alpha", "tree/x.txt": "ex", "tree/sub/y.txt": "why"} {
-				if got := content(filepath.Join(right, rel)); got != want {
-					t.Errorf("%s = %q, want %q", rel, got, want)
-				}
-			}
-			if !exists(filepath.Join(right, "tree", "empty")) {
-				t.Error("the empty directory did not arrive")
-			}
-			if exists(filepath.Join(left, "a.txt")) || exists(filepath.Join(left, "tree")) {
-				t.Errorf("sources left behind: %v", names(&m.panes[leftSide]))
-			}
-			r.waitFor("both panes to be listed again", func() bool {
-				return !listed(m, leftSide, "a.txt") && listed(m, rightSide, "a.txt")
-			})
-		})
-	}
-}
-
-func TestMoveKeepsSourcesThatFailed(t *testing.T) {
-	left := makeTree(t,
-		file{name: "tree/"},
-		file{name: "tree/good.txt", content: "good"},
-		file{name: "tree/bad.txt", content: "bad"},
-		file{name: "tree/sub/"},
-		file{name: "tree/sub/fine.txt", content: "fine"},
-		file{name: "lone bad.txt", content: "lone"},
-	)
-	right := t.TempDir()
-	m, r, _ := engineModel(t, newFlaky(true), local.New(), left, right, 100, 24)
-	selectNames(t, r, "tree", "lone bad.txt")
-	r.press("f6")
-	submit(t, r, "")
-	waitSettled(r)
-	if got := content(filepath.Join(right, "tree", "good.txt")); got != "good" {
-		t.Errorf("good.txt arrived as %q", got)
-	}
-	for _, rel := range []string{"tree/bad.txt", "lone bad.txt"} {
-		if content(filepath.Join(left, rel)) == "<missing>" {
-			t.Errorf("the source of a failed copy, %s, was removed", rel)
-		}
-		if exists(filepath.Join(right, rel)) {
-			t.Errorf("%s arrived although its copy failed", rel)
-		}
-	}
-	if exists(filepath.Join(left, "tree", "good.txt")) || exists(filepath.Join(left, "tree", "sub")) {
-		t.Error("moved sources were not removed")
-	}
-	if !m.status.isErr || !strings.Contains(m.status.text, "2 entries failed") || !strings.Contains(m.status.text, "simulated I/O error") {
-		t.Errorf("status %q", m.status.text)
-	}
-}
-
-func TestMoveWithinOneFileSystemRenames(t *testing.T) {
-	left := makeTree(t, file{name: "tree/"}, file{name: "tree/x.txt", content: "ex"}, file{name: "a.txt", content: "alpha"})
-	right := t.TempDir()
-	m, r, e := engineModel(t, local.New(), local.New(), left, right, 100, 24)
-	selectNames(t, r, "tree", "a.txt")
-	r.press("f6")
-	submit(t, r, "")
-	r.waitFor("the rename", func() bool { return strings.Contains(m.status.text, "moved 2 entries") })
-	if e.Snapshot().Jobs != 0 {
-		t.Errorf("%d jobs for a move that a rename does", e.Snapshot().Jobs)
-	}
-	if content(filepath.Join(right, "tree", "x.txt")) != "ex" || content(filepath.Join(right, "a.txt")) != "alpha" || exists(filepath.Join(left, "tree")) {
-		t.Error("not moved")
-	}
-	r.waitFor("both panes to be listed again", func() bool {
-		return !listed(m, leftSide, "tree") && listed(m, rightSide, "tree")
-	})
-	if m.xfer.shown {
-		t.Error("the strip appeared without any job")
-	}
-}
-
-func TestMoveOntoExistingAsksAndKeepsSkipped(t *testing.T) {
-	left := makeTree(t, file{name: "a.txt", content: "new a"}, file{name: "b.txt", content: "new b"})
-	right := makeTree(t, file{name: "a.txt", content: "old a"})
-	_, r, _ := engineModel(t, local.New(), local.New(), left, right, 100, 24)
-	selectNames(t, r, "a.txt", "b.txt")
-	r.press("f6")
-	submit(t, r, "")
-	d := waitConflict(r)
-	if baseName(d.cur.c.Dst) != "a.txt" {
-		t.Fatalf("conflict about %s", d.cur.c.Dst)
-	}
-	r.press("s")
-	waitSettled(r)
-	if content(filepath.Join(left, "a.txt")) != "new a" || content(filepath.Join(right, "a.txt")) != "old a" {
-		t.Error("a skipped conflict moved or overwrote something")
-	}
-	if exists(filepath.Join(left, "b.txt")) || content(filepath.Join(right, "b.txt")) != "new b" {
-		t.Error("b.txt was not moved")
+	if m.stack.top() != nil || !strings.Contains(m.status.text, "other pane") {
+		t.Errorf("overlay %T status %q", m.stack.top(), m.status.text)
 	}
 }
 
@@ -360,11 +250,11 @@ func TestQuitAsksWhenTransfersRun(t *testing.T) {
 			if !strings.Contains(screen(m), "2 transfers are still queued or running and will be cancelled.") {
 				t.Fatalf("no question:\n%s", screen(m))
 			}
-			if isQuit(press(t, m, "n")) || m.overlay != nil {
+			if isQuit(press(t, m, "n")) || m.stack.top() != nil {
 				t.Fatal("n did not keep ferry running")
 			}
 			press(t, m, k)
-			if isQuit(press(t, m, "esc")) || m.overlay != nil {
+			if isQuit(press(t, m, "esc")) || m.stack.top() != nil {
 				t.Fatal("esc did not keep ferry running")
 			}
 			if n := e.Snapshot().States[transfer.Queued]; n != 2 {

@@ -2,32 +2,58 @@ package tui
 
 import (
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/ferry-tui/ferry/tui/common"
+	"github.com/ferry-tui/ferry/tui/pane"
+	"github.com/ferry-tui/ferry/tui/queue"
 )
 
-// overlay is whatever covers the panes: a dialog box drawn over them, or a
-// screen (viewer, host picker, queue) drawn instead of them.
+// overlay is a component on the stack over the panes: a dialog box drawn
+// over what is below, or a screen (viewer, host picker, queue) drawn
+// instead of it.
 type overlay interface {
-	// keys returns the bindings the help bar shows while it is open.
-	keys(k *KeyMap) help.KeyMap
+	// Help returns the bindings the help bar shows while it has the keys.
+	Help() help.KeyMap
 }
 
 // boxOverlay is a dialog drawn in a box centred over the panes.
 type boxOverlay interface {
 	overlay
-	// box renders the dialog's lines, at most maxWidth cells wide each.
-	box(st *Styles, maxWidth int) []string
+	// Box renders the dialog's lines, at most maxWidth cells wide each.
+	Box(st *Styles, maxWidth int) []string
 }
 
 // screenOverlay replaces the panes.
 type screenOverlay interface {
 	overlay
-	// screen renders exactly height lines of exactly width cells.
-	screen(st *Styles, width, height int) string
+	// Screen renders exactly height lines of exactly width cells.
+	Screen(st *Styles, width, height int) string
+}
+
+// dialogBox is a dialog box with an Update of its own.
+type dialogBox interface {
+	boxOverlay
+	Update(msg tea.Msg) tea.Msg
+}
+
+// component is an overlay with an Update of its own: it takes key
+// presses, pastes and wheel events and returns its typed result message
+// for the root to route (nil when there is none).
+type component interface {
+	overlay
+	Update(msg tea.Msg) tea.Msg
+}
+
+// sizer is an overlay that wants the window width and the height of the
+// body.
+type sizer interface {
+	SetSize(width, height int)
 }
 
 // View renders the whole screen in the alternate screen buffer with mouse
@@ -36,7 +62,7 @@ func (m *Model) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
-	v.WindowTitle = m.windowTitle()
+	v.WindowTitle = windowTitle(m.focused())
 	return v
 }
 
@@ -49,7 +75,7 @@ func (m *Model) render() string {
 	lines := make([]string, 0, m.height)
 	lines = append(lines, m.bodyLines()...)
 	if m.xfer.shown {
-		lines = append(lines, m.stripLine())
+		lines = append(lines, m.styles.Strip.Render(common.Fit(queue.StripText(m.xfer.snap), m.width)))
 	}
 	lines = append(lines, m.statusLine())
 	lines = append(lines, m.helpBar()...)
@@ -66,36 +92,40 @@ func (m *Model) bodyLines() []string {
 	if h == 0 {
 		return nil
 	}
+	// The topmost screen, or the panes, with the boxes above it on top.
+	base := -1
+	for i, o := range m.stack.items {
+		if _, ok := o.(screenOverlay); ok {
+			base = i
+		}
+	}
 	var lines []string
-	if so, ok := m.overlay.(screenOverlay); ok {
-		lines = strings.Split(so.screen(&m.styles, m.width, h), "\n")
-	} else if c := m.currentConnecting(); c != nil {
-		lines = strings.Split(c.screen(&m.styles, m.width, h), "\n") // behind a question
-	} else if q := m.queueShown(); q != nil {
-		lines = strings.Split(q.screen(&m.styles, m.width, h), "\n") // behind a conflict
+	if base >= 0 {
+		lines = strings.Split(m.stack.items[base].(screenOverlay).Screen(&m.styles, m.width, h), "\n")
 	} else {
-		lines = m.paneLines(h)
+		lines = paneLines(&m.panes, &m.styles, m.now(), h)
 	}
-	if bo, ok := m.overlay.(boxOverlay); ok {
-		box := bo.box(&m.styles, max(m.width-2, 1))
-		lines = spliceBox(lines, box, m.width)
+	for _, o := range m.stack.items[base+1:] {
+		if bo, ok := o.(boxOverlay); ok {
+			lines = common.SpliceBox(lines, bo.Box(&m.styles, max(m.width-2, 1)), m.width)
+		}
 	}
-	if m.question != nil { // over everything, dialogs included
-		box := m.question.dialog.box(&m.styles, max(m.width-2, 1))
-		lines = spliceBox(lines, box, m.width)
+	if m.questions.cur != nil { // over everything, dialogs included
+		box := m.questions.cur.dialog.Box(&m.styles, max(m.width-2, 1))
+		lines = common.SpliceBox(lines, box, m.width)
 	}
 	return lines
 }
 
-// paneLines renders both panes side by side.
-func (m *Model) paneLines(h int) []string {
-	now := m.now()
-	left := strings.Split(m.panes[leftSide].View(&m.styles, now), "\n")
-	right := strings.Split(m.panes[rightSide].View(&m.styles, now), "\n")
-	sep := m.styles.Separator.Render("│")
+// paneLines renders both panes side by side, h lines, with now deciding
+// how times show.
+func paneLines(panes *[2]pane.Model, st *Styles, now time.Time, h int) []string {
+	left := strings.Split(panes[leftSide].View(st, now), "\n")
+	right := strings.Split(panes[rightSide].View(st, now), "\n")
+	sep := st.Separator.Render("│")
 	lines := make([]string, h)
 	for i := range h {
-		lines[i] = lineAt(left, i) + sep + lineAt(right, i)
+		lines[i] = common.LineAt(left, i) + sep + common.LineAt(right, i)
 	}
 	return lines
 }
@@ -103,12 +133,12 @@ func (m *Model) paneLines(h int) []string {
 // statusLine is the filter input while filtering, else the status message,
 // else what is wrong with a connection.
 func (m *Model) statusLine() string {
-	if m.filtering {
-		return fitStyled(m.filterInput.View(&m.styles.Input), m.width)
+	if m.filter.active {
+		return common.FitStyled(m.filter.input.View(&m.styles.Input), m.width)
 	}
 	if m.status.text == "" {
-		if line := m.connLine(m.width); line != "" {
-			return m.styles.StatusError.Render(fit(line, m.width))
+		if line := m.conns.line(m.width, m.keysToList()); line != "" {
+			return m.styles.StatusError.Render(common.Fit(line, m.width))
 		}
 	}
 	return m.status.View(&m.styles, m.width)
@@ -118,29 +148,29 @@ func (m *Model) statusLine() string {
 func (m *Model) helpBar() []string {
 	var text string
 	switch {
-	case m.question != nil:
-		text = m.shortHelp(m.question.dialog.keys(&m.keys).ShortHelp())
-	case m.overlay != nil:
-		text = m.shortHelp(m.overlay.keys(&m.keys).ShortHelp())
-	case m.filtering:
-		text = m.shortHelp([]key.Binding{m.keys.Submit, m.keys.Cancel, m.keys.Up, m.keys.Down})
+	case m.questions.cur != nil:
+		text = shortHelp(m.help, m.questions.cur.dialog.Help().ShortHelp(), m.width)
+	case m.stack.top() != nil:
+		text = shortHelp(m.help, m.stack.top().Help().ShortHelp(), m.width)
+	case m.filter.active:
+		text = shortHelp(m.help, []key.Binding{m.keys.Submit, m.keys.Cancel, m.keys.Up, m.keys.Down}, m.width)
 	case m.help.ShowAll:
 		text = m.help.FullHelpView(m.keys.FullHelp())
 	default:
-		text = m.shortHelp(m.keys.ShortHelp())
+		text = shortHelp(m.help, m.keys.ShortHelp(), m.width)
 	}
 	lines := strings.Split(text, "\n")
 	out := make([]string, m.helpLines)
 	for i := range out {
-		out[i] = fitStyled(lineAt(lines, i), m.width)
+		out[i] = common.FitStyled(common.LineAt(lines, i), m.width)
 	}
 	return out
 }
 
 // shortHelp renders as many of bs as fit in one line, ending in "…" when
 // some were left out.
-func (m *Model) shortHelp(bs []key.Binding) string {
-	sepW := ansi.StringWidth(m.help.ShortSeparator)
+func shortHelp(h help.Model, bs []key.Binding, width int) string {
+	sepW := ansi.StringWidth(h.ShortSeparator)
 	ends := make([]int, len(bs)) // width of bs[:i+1]
 	total := 0
 	for i, b := range bs {
@@ -151,73 +181,25 @@ func (m *Model) shortHelp(bs []key.Binding) string {
 		ends[i] = total
 	}
 	n := len(bs)
-	for n > 0 && ends[n-1] > m.width {
+	for n > 0 && ends[n-1] > width {
 		n--
 	}
 	cut := n < len(bs)
-	for cut && n > 0 && ends[n-1]+2 > m.width { // room for " …"
+	for cut && n > 0 && ends[n-1]+2 > width { // room for " …"
 		n--
 	}
-	h := m.help
 	h.SetWidth(0)
 	s := h.ShortHelpView(bs[:n])
 	if cut {
-		s += " " + m.help.Styles.Ellipsis.Render(m.help.Ellipsis)
+		s += " " + h.Styles.Ellipsis.Render(h.Ellipsis)
 	}
 	return s
 }
 
-// spliceBox draws box centred over lines, which are each width cells wide.
-func spliceBox(lines, box []string, width int) []string {
-	if len(box) == 0 || len(lines) == 0 {
-		return lines
-	}
-	bw := 0
-	for _, l := range box {
-		bw = max(bw, ansi.StringWidth(l))
-	}
-	bw = min(bw, width)
-	x := (width - bw) / 2
-	y := max((len(lines)-len(box))/2, 0)
-	for i, l := range box {
-		if y+i >= len(lines) {
-			break
-		}
-		bg := lines[y+i]
-		// A wide character cut in half leaves a gap: fill it with spaces.
-		left, right := ansi.Cut(bg, 0, x), ansi.Cut(bg, x+bw, width)
-		left += strings.Repeat(" ", max(x-ansi.StringWidth(left), 0))
-		right = strings.Repeat(" ", max(width-x-bw-ansi.StringWidth(right), 0)) + right
-		lines[y+i] = left + "\x1b[m" + fitStyled(l, bw) + "\x1b[m" + right
-	}
-	return lines
-}
-
-// fitStyled cuts or pads styled text to exactly w cells.
-func fitStyled(s string, w int) string {
-	s = ansi.Truncate(s, w, "")
-	if sw := ansi.StringWidth(s); sw < w {
-		s += strings.Repeat(" ", w-sw)
-	}
-	return s
-}
-
-// windowTitle names the focused pane's location.
-func (m *Model) windowTitle() string {
-	p := m.focused()
-	if p.fs == nil || p.path == "" {
+// windowTitle names the location of p, the focused pane.
+func windowTitle(p *pane.Model) string {
+	if p.FS() == nil || p.Path() == "" {
 		return "ferry"
 	}
-	return "ferry " + p.label()
+	return "ferry " + p.Label()
 }
-
-// lineAt returns lines[i], or "" past the end.
-func lineAt(lines []string, i int) string {
-	if i < len(lines) {
-		return lines[i]
-	}
-	return ""
-}
-
-// countLines is how many lines s has.
-func countLines(s string) int { return strings.Count(s, "\n") + 1 }

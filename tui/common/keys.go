@@ -1,0 +1,267 @@
+package common
+
+import (
+	"charm.land/bubbles/v2/key"
+
+	"github.com/ferry-tui/ferry/text"
+)
+
+// KeyMap holds every key binding of the file manager. The help bar is
+// generated from it, so a binding's keys and its help text live in one
+// place. Every function key has a letter twin.
+type KeyMap struct {
+	// Up moves the cursor one row up.
+	Up key.Binding
+	// Down moves the cursor one row down.
+	Down key.Binding
+	// Top moves the cursor to the first row.
+	Top key.Binding
+	// Bottom moves the cursor to the last row.
+	Bottom key.Binding
+	// PageUp moves the cursor one screen up.
+	PageUp key.Binding
+	// PageDown moves the cursor one screen down.
+	PageDown key.Binding
+	// Open enters the directory under the cursor.
+	Open key.Binding
+	// Parent goes to the parent directory.
+	Parent key.Binding
+	// SwitchPane moves the focus to the other pane.
+	SwitchPane key.Binding
+
+	// Select toggles the selection of the entry under the cursor and moves
+	// down.
+	Select key.Binding
+	// InvertSelection selects what was not selected and the reverse.
+	InvertSelection key.Binding
+	// SelectAll selects every entry shown.
+	SelectAll key.Binding
+	// ClearSelection deselects everything (or clears a kept filter).
+	ClearSelection key.Binding
+	// StopReconnect stops the reconnect attempts of the hosts that are
+	// reconnecting; while none is, the same key clears the selection.
+	StopReconnect key.Binding
+
+	// Copy copies the selection to the other pane.
+	Copy key.Binding
+	// Move moves the selection to the other pane.
+	Move key.Binding
+	// Rename renames the entry under the cursor.
+	Rename key.Binding
+	// Mkdir creates a directory.
+	Mkdir key.Binding
+	// Delete deletes the selection, after a confirmation.
+	Delete key.Binding
+	// View shows a file in the viewer.
+	View key.Binding
+	// Edit opens a file in $VISUAL or $EDITOR.
+	Edit key.Binding
+	// Chmod changes permission bits.
+	Chmod key.Binding
+
+	// Filter starts a live filter.
+	Filter key.Binding
+	// GoTo asks for a path to go to.
+	GoTo key.Binding
+	// Home goes to the file system's home directory.
+	Home key.Binding
+	// Hidden shows or hides dot files.
+	Hidden key.Binding
+	// Sort cycles the sort order: name, size, time.
+	Sort key.Binding
+	// Reverse reverses the sort order.
+	Reverse key.Binding
+	// Refresh lists the directory again.
+	Refresh key.Binding
+	// Hosts opens the host picker for the focused pane.
+	Hosts key.Binding
+	// Queue shows the transfer queue.
+	Queue key.Binding
+	// Help toggles the full help.
+	Help key.Binding
+	// Quit leaves ferry, asking first when transfers are running.
+	Quit key.Binding
+	// ForceQuit leaves ferry at once, from anywhere.
+	ForceQuit key.Binding
+
+	// Confirm answers yes in a confirmation dialog.
+	Confirm key.Binding
+	// Deny answers no in a confirmation dialog.
+	Deny key.Binding
+	// Submit accepts a text input.
+	Submit key.Binding
+	// Cancel closes a dialog, a viewer or an input without acting.
+	Cancel key.Binding
+	// Complete completes a directory name in the go-to input.
+	Complete key.Binding
+	// CloseViewer leaves the file viewer.
+	CloseViewer key.Binding
+	// ScrollLeft and ScrollRight scroll the viewer sideways.
+	ScrollLeft key.Binding
+	// ScrollRight scrolls the viewer to the right.
+	ScrollRight key.Binding
+
+	// QueueCancel cancels the job under the cursor in the queue view.
+	QueueCancel key.Binding
+	// QueueCancelAll cancels every job in the queue view.
+	QueueCancelAll key.Binding
+	// QueueRetry retries the failed or cancelled job under the cursor.
+	QueueRetry key.Binding
+	// QueueRetryAll retries every failed job.
+	QueueRetryAll key.Binding
+	// QueuePause pauses the queue, or resumes it.
+	QueuePause key.Binding
+	// QueueMoreWorkers lets one more job run at once.
+	QueueMoreWorkers key.Binding
+	// QueueFewerWorkers lets one job less run at once.
+	QueueFewerWorkers key.Binding
+	// QueueClose leaves the queue view.
+	QueueClose key.Binding
+
+	// ConflictOverwrite replaces the existing file.
+	ConflictOverwrite key.Binding
+	// ConflictOverwriteAll replaces it and every other existing file of
+	// the same copy.
+	ConflictOverwriteAll key.Binding
+	// ConflictSkip leaves the existing file alone.
+	ConflictSkip key.Binding
+	// ConflictSkipAll skips it and every other existing file of the copy.
+	ConflictSkipAll key.Binding
+	// ConflictResume continues an interrupted copy of the file.
+	ConflictResume key.Binding
+	// ConflictResumeAll resumes it and every other conflict of the copy.
+	ConflictResumeAll key.Binding
+	// ConflictRename keeps both files, giving the copy a free name.
+	ConflictRename key.Binding
+	// ConflictRenameAll keeps both for every conflict of the copy.
+	ConflictRenameAll key.Binding
+	// ConflictNewer overwrites the file only if the source is newer.
+	ConflictNewer key.Binding
+	// ConflictNewerAll does so for every conflict of the copy.
+	ConflictNewerAll key.Binding
+	// ConflictForAll toggles whether the next choice applies to every
+	// conflict of the copy.
+	ConflictForAll key.Binding
+}
+
+// DefaultKeyMap returns ferry's default key bindings.
+func DefaultKeyMap() KeyMap {
+	b := func(keys []string, helpKey, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(helpKey, desc))
+	}
+	k := func(keys ...string) []string { return keys }
+	return KeyMap{
+		Up:         b(k("up", "k"), "↑/k", "up"),
+		Down:       b(k("down", "j"), "↓/j", "down"),
+		Top:        b(k("home", "g"), "g/home", "top"),
+		Bottom:     b(k("end", "G"), "G/end", "bottom"),
+		PageUp:     b(k("pgup", "ctrl+u"), "pgup/^u", "page up"),
+		PageDown:   b(k("pgdown", "ctrl+d"), "pgdn/^d", "page down"),
+		Open:       b(k("enter", "l", "right"), "enter/l", "open"),
+		Parent:     b(k("backspace", "h", "left"), "bksp/h", "parent"),
+		SwitchPane: b(k("tab", "shift+tab"), "tab", "other pane"),
+
+		Select:          b(k("space", "insert"), "space/ins", "select"),
+		InvertSelection: b(k("*"), "*", "invert"),
+		SelectAll:       b(k("ctrl+a"), "^a", "select all"),
+		ClearSelection:  b(k("esc"), "esc", "unselect"),
+		StopReconnect:   b(k("esc"), "esc", "stop reconnecting"),
+
+		Copy:   b(k("f5", "c"), "F5/c", "copy"),
+		Move:   b(k("f6", "m"), "F6/m", "move"),
+		Rename: b(k("f2", "r"), "F2/r", "rename"),
+		Mkdir:  b(k("f7", "n"), "F7/n", "mkdir"),
+		Delete: b(k("f8", "d", "delete"), "F8/d", "delete"),
+		View:   b(k("f3", "v"), "F3/v", "view"),
+		Edit:   b(k("f4", "e"), "F4/e", "edit"),
+		Chmod:  b(k("p"), "p", "chmod"),
+
+		Filter:    b(k("/"), "/", "filter"),
+		GoTo:      b(k(":"), ":", "go to"),
+		Home:      b(k("~"), "~", "home"),
+		Hidden:    b(k("."), ".", "hidden"),
+		Sort:      b(k("s"), "s", "sort"),
+		Reverse:   b(k("S"), "S", "reverse"),
+		Refresh:   b(k("ctrl+r"), "^r", "refresh"),
+		Hosts:     b(k("o"), "o", "host"),
+		Queue:     b(k("w"), "w", "queue"),
+		Help:      b(k("?", "f1"), "?/F1", "help"),
+		Quit:      b(k("q", "f10"), "q/F10", "quit"),
+		ForceQuit: b(k("ctrl+c"), "^c", "force quit"),
+
+		Confirm:     b(k("y", "Y", "enter"), "y/enter", "yes"),
+		Deny:        b(k("n", "N", "esc"), "n/esc", "no"),
+		Submit:      b(k("enter"), "enter", "ok"),
+		Cancel:      b(k("esc"), "esc", "cancel"),
+		Complete:    b(k("tab"), "tab", "complete"),
+		CloseViewer: b(k("q", "esc", "f3", "v", "f10"), "q/esc", "close"),
+		ScrollLeft:  b(k("left", "h"), "←/h", "left"),
+		ScrollRight: b(k("right", "l"), "→/l", "right"),
+
+		QueueCancel:       b(k("x"), "x", "cancel"),
+		QueueCancelAll:    b(k("X"), "X", "cancel all"),
+		QueueRetry:        b(k("r"), "r", "retry"),
+		QueueRetryAll:     b(k("R"), "R", "retry failed"),
+		QueuePause:        b(k("p"), "p", "pause/resume"),
+		QueueMoreWorkers:  b(k("+", "="), "+", "more workers"),
+		QueueFewerWorkers: b(k("-"), "-", "fewer workers"),
+		QueueClose:        b(k("w", "esc", "q"), "w/esc", "back"),
+
+		ConflictOverwrite:    conflictKey("overwrite", false),
+		ConflictOverwriteAll: conflictKey("overwrite", true),
+		ConflictSkip:         conflictKey("skip", false),
+		ConflictSkipAll:      conflictKey("skip", true),
+		ConflictResume:       conflictKey("resume", false),
+		ConflictResumeAll:    conflictKey("resume", true),
+		ConflictRename:       conflictKey("rename", false),
+		ConflictRenameAll:    conflictKey("rename", true),
+		ConflictNewer:        conflictKey("newer", false),
+		ConflictNewerAll:     conflictKey("newer", true),
+		ConflictForAll:       b(k("a"), "a", "for all"),
+	}
+}
+
+// ShortHelp returns the bindings shown in the one-line help bar. It
+// implements help.KeyMap.
+func (k KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Help, k.Quit, k.Copy, k.Move, k.Delete, k.Mkdir, k.Rename, k.View, k.Edit, k.Filter, k.SwitchPane, k.Hosts}
+}
+
+// FullHelp returns the bindings shown in the expanded help, grouped in
+// columns. It implements help.KeyMap.
+func (k KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown, k.Open, k.Parent, k.SwitchPane},
+		{k.Select, k.InvertSelection, k.SelectAll, k.ClearSelection, k.Filter, k.GoTo, k.Home, k.Hosts, k.Hidden},
+		{k.Copy, k.Move, k.Rename, k.Mkdir, k.Delete, k.Chmod, k.View, k.Edit},
+		{k.Sort, k.Reverse, k.Refresh, k.Queue, k.Help, k.Quit, k.ForceQuit},
+	}
+}
+
+// Bindings is a help.KeyMap over a fixed list, for the help bar of dialogs
+// and viewers.
+type Bindings []key.Binding
+
+// ShortHelp returns the list.
+func (b Bindings) ShortHelp() []key.Binding { return b }
+
+// FullHelp returns the list as one column.
+func (b Bindings) FullHelp() [][]key.Binding { return [][]key.Binding{b} }
+
+// conflictKey is the binding of text.Choices' answer for policy: its Key
+// (and esc, for skip) or, with all, its AllKey. The UI and the headless
+// commands' prompt so share one table of conflict keys.
+func conflictKey(policy string, all bool) key.Binding {
+	for _, c := range text.Choices() {
+		switch {
+		case c.Policy != policy:
+		case all:
+			return key.NewBinding(key.WithKeys(c.AllKey), key.WithHelp(c.AllKey, c.AllLabel))
+		case policy == "skip":
+			return key.NewBinding(key.WithKeys(c.Key, "esc"), key.WithHelp(c.Key+"/esc", c.Label))
+		default:
+			return key.NewBinding(key.WithKeys(c.Key), key.WithHelp(c.Key, c.Label))
+		}
+	}
+	return key.NewBinding(key.WithDisabled())
+}

@@ -1,0 +1,64 @@
+package dialog
+
+import (
+	"fmt"
+	"sync/atomic"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ferry-tui/ferry/tui/common"
+)
+
+// StopMsg is a Progress dialog's result when the user asked to stop.
+type StopMsg struct {
+	// ID is the dialog's.
+	ID uint64
+}
+
+// Progress shows running work, such as a delete, counted by a Cmd in an
+// atomic counter that the dialog reads when drawn.
+type Progress struct {
+	id    uint64
+	keys  *common.KeyMap
+	title string // sanitised
+	total int64
+	done  *atomic.Int64
+}
+
+// NewProgress returns progress dialog id titled title (sanitised) for
+// total steps, counted in done.
+func NewProgress(id uint64, title string, total int64, done *atomic.Int64, keys *common.KeyMap) *Progress {
+	return &Progress{id: id, keys: keys, title: title, total: total, done: done}
+}
+
+// ID returns the dialog's id.
+func (d *Progress) ID() uint64 { return d.id }
+
+// Total returns the number of steps.
+func (d *Progress) Total() int64 { return d.total }
+
+// Help returns the dialog's bindings for the help bar.
+func (d *Progress) Help() help.KeyMap { return common.Bindings{d.keys.Cancel} }
+
+// Update returns a StopMsg for the Cancel key.
+func (d *Progress) Update(msg tea.Msg) tea.Msg {
+	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, d.keys.Cancel) {
+		return StopMsg{ID: d.id}
+	}
+	return nil
+}
+
+// Box renders the dialog.
+func (d *Progress) Box(st *common.Styles, maxWidth int) []string {
+	inner := common.DialogInner(maxWidth + 2)
+	done := d.done.Load()
+	line := fmt.Sprintf("removed %d of %d", done, d.total)
+	meter := ""
+	if d.total > 0 {
+		meter = common.Bar(int(int64(inner)*min(done, d.total)/d.total), inner)
+	}
+	return common.Frame(st, []string{st.DialogTitle.Render(common.Fit(d.title, inner)), common.Fit(line, inner), meter,
+		st.Hint.Render(common.Fit(d.keys.Cancel.Help().Key+": stop", inner))}, inner)
+}

@@ -1,0 +1,125 @@
+package tui
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ferry-tui/ferry/local"
+	"github.com/ferry-tui/ferry/tui/dialog"
+)
+
+func TestMoveAcrossFileSystems(t *testing.T) {
+	for _, k := range []string{"f6", "m"} {
+		t.Run(k, func(t *testing.T) {
+			left := makeTree(t,
+				file{name: "a.txt", content: "alpha"},
+				file{name: "tree/"},
+				file{name: "tree/x.txt", content: "ex"},
+				file{name: "tree/sub/"},
+				file{name: "tree/sub/y.txt", content: "why"},
+				file{name: "tree/empty/"},
+			)
+			right := t.TempDir()
+			m, r, _ := engineModel(t, newFlaky(false), local.New(), left, right, 100, 24)
+			selectNames(t, r, "a.txt", "tree")
+			r.press(k)
+			if !strings.Contains(screen(m), "Move 2 entries to local:") {
+				t.Fatalf("dialog:\n%s", screen(m))
+			}
+			submit(t, r, "")
+			waitSettled(r)
+			for rel, want := range map[string]string{"a.txt": "alpha", "tree/x.txt": "ex", "tree/sub/y.txt": "why"} {
+				if got := content(filepath.Join(right, rel)); got != want {
+					t.Errorf("%s = %q, want %q", rel, got, want)
+				}
+			}
+			if !exists(filepath.Join(right, "tree", "empty")) {
+				t.Error("the empty directory did not arrive")
+			}
+			if exists(filepath.Join(left, "a.txt")) || exists(filepath.Join(left, "tree")) {
+				t.Errorf("sources left behind: %v", names(&m.panes[leftSide]))
+			}
+			r.waitFor("both panes to be listed again", func() bool {
+				return !listed(m, leftSide, "a.txt") && listed(m, rightSide, "a.txt")
+			})
+		})
+	}
+}
+
+func TestMoveKeepsSourcesThatFailed(t *testing.T) {
+	left := makeTree(t,
+		file{name: "tree/"},
+		file{name: "tree/good.txt", content: "good"},
+		file{name: "tree/bad.txt", content: "bad"},
+		file{name: "tree/sub/"},
+		file{name: "tree/sub/fine.txt", content: "fine"},
+		file{name: "lone bad.txt", content: "lone"},
+	)
+	right := t.TempDir()
+	m, r, _ := engineModel(t, newFlaky(true), local.New(), left, right, 100, 24)
+	selectNames(t, r, "tree", "lone bad.txt")
+	r.press("f6")
+	submit(t, r, "")
+	waitSettled(r)
+	if got := content(filepath.Join(right, "tree", "good.txt")); got != "good" {
+		t.Errorf("good.txt arrived as %q", got)
+	}
+	for _, rel := range []string{"tree/bad.txt", "lone bad.txt"} {
+		if content(filepath.Join(left, rel)) == "<missing>" {
+			t.Errorf("the source of a failed copy, %s, was removed", rel)
+		}
+		if exists(filepath.Join(right, rel)) {
+			t.Errorf("%s arrived although its copy failed", rel)
+		}
+	}
+	if exists(filepath.Join(left, "tree", "good.txt")) || exists(filepath.Join(left, "tree", "sub")) {
+		t.Error("moved sources were not removed")
+	}
+	if !m.status.isErr || !strings.Contains(m.status.text, "2 entries failed") || !strings.Contains(m.status.text, "simulated I/O error") {
+		t.Errorf("status %q", m.status.text)
+	}
+}
+
+func TestMoveWithinOneFileSystemRenames(t *testing.T) {
+	left := makeTree(t, file{name: "tree/"}, file{name: "tree/x.txt", content: "ex"}, file{name: "a.txt", content: "alpha"})
+	right := t.TempDir()
+	m, r, e := engineModel(t, local.New(), local.New(), left, right, 100, 24)
+	selectNames(t, r, "tree", "a.txt")
+	r.press("f6")
+	submit(t, r, "")
+	r.waitFor("the rename", func() bool { return strings.Contains(m.status.text, "moved 2 entries") })
+	if e.Snapshot().Jobs != 0 {
+		t.Errorf("%d jobs for a move that a rename does", e.Snapshot().Jobs)
+	}
+	if content(filepath.Join(right, "tree", "x.txt")) != "ex" || content(filepath.Join(right, "a.txt")) != "alpha" || exists(filepath.Join(left, "tree")) {
+		t.Error("not moved")
+	}
+	r.waitFor("both panes to be listed again", func() bool {
+		return !listed(m, leftSide, "tree") && listed(m, rightSide, "tree")
+	})
+	if m.xfer.shown {
+		t.Error("the strip appeared without any job")
+	}
+}
+
+func TestMoveOntoExistingAsksAndKeepsSkipped(t *testing.T) {
+	left := makeTree(t, file{name: "a.txt", content: "new a"}, file{name: "b.txt", content: "new b"})
+	right := makeTree(t, file{name: "a.txt", content: "old a"})
+	_, r, _ := engineModel(t, local.New(), local.New(), left, right, 100, 24)
+	selectNames(t, r, "a.txt", "b.txt")
+	r.press("f6")
+	submit(t, r, "")
+	d := waitConflict(r)
+	if dialog.BaseName(d.cur.c.Dst) != "a.txt" {
+		t.Fatalf("conflict about %s", d.cur.c.Dst)
+	}
+	r.press("s")
+	waitSettled(r)
+	if content(filepath.Join(left, "a.txt")) != "new a" || content(filepath.Join(right, "a.txt")) != "old a" {
+		t.Error("a skipped conflict moved or overwrote something")
+	}
+	if exists(filepath.Join(left, "b.txt")) || content(filepath.Join(right, "b.txt")) != "new b" {
+		t.Error("b.txt was not moved")
+	}
+}

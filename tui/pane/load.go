@@ -1,0 +1,117 @@
+package pane
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ferry-tui/ferry/text"
+	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/common"
+)
+
+// LoadedMsg carries the result of listing a directory back to the pane
+// that asked for it. The pane drops it when it does not answer its latest
+// request.
+type LoadedMsg struct {
+	side    common.Side
+	reqID   uint64
+	path    string   // the directory listed; resolved when the request had none
+	home    bool     // path is the file system's home directory
+	entries []Entry  // in no particular order; nil on error
+	order   []int32  // entries sorted by spec
+	spec    sortSpec // the order the listing was sorted in
+	err     error    // a *listError
+}
+
+// SortedMsg carries a new order of a pane's current listing.
+type SortedMsg struct {
+	side  common.Side
+	reqID uint64 // the pane's sort request
+	gen   uint64 // the listing generation that was sorted
+	spec  sortSpec
+	order []int32
+}
+
+// listError reports a directory that could not be listed, naming it.
+type listError struct {
+	path string // empty when the home directory could not be found
+	err  error
+}
+
+// Error says what failed and why, without repeating the path when the
+// underlying error is a *fs.PathError about the same path.
+func (e *listError) Error() string {
+	reason := e.err.Error()
+	var pe *fs.PathError
+	if errors.As(e.err, &pe) && pe.Path == e.path {
+		reason = pe.Err.Error()
+	}
+	if e.path == "" {
+		return "cannot find the home directory: " + reason
+	}
+	return "cannot list " + e.path + ": " + reason
+}
+
+// Unwrap returns the underlying error, so errors.Is(err, fs.ErrNotExist)
+// keeps working.
+func (e *listError) Unwrap() error { return e.err }
+
+// loadDir returns a Cmd that lists path on fsys (its home directory when
+// path is empty), reads the targets of symbolic links, sorts the entries by
+// spec and reports a LoadedMsg. It captures everything it needs and
+// touches no model state.
+func loadDir(ctx context.Context, fsys transfer.FS, sd common.Side, reqID uint64, path string, spec sortSpec) tea.Cmd {
+	return func() tea.Msg {
+		msg := LoadedMsg{side: sd, reqID: reqID, path: path, spec: spec}
+		if path == "" {
+			home, err := fsys.Home(ctx)
+			if err != nil {
+				msg.err = &listError{err: err}
+				return msg
+			}
+			path, msg.path, msg.home = home, home, true
+		}
+		infos, err := fsys.ReadDir(ctx, path)
+		if err != nil {
+			msg.err = &listError{path: path, err: err}
+			return msg
+		}
+		entries := newEntries(infos)
+		for i := range entries {
+			if entries[i].IsLink() {
+				resolveLink(ctx, fsys, fsys.Join(path, entries[i].name), &entries[i])
+			}
+		}
+		msg.entries = entries
+		msg.order = sortOrder(entries, spec)
+		return msg
+	}
+}
+
+// resolveLink fills in a symbolic link's target and whether it leads to a
+// directory. A link that cannot be read or followed keeps what Lstat said.
+func resolveLink(ctx context.Context, fsys transfer.FS, full string, e *Entry) {
+	if target, err := fsys.Readlink(ctx, full); err == nil {
+		e.target = text.Sanitize(target)
+	}
+	fi, err := fsys.Stat(ctx, full)
+	if err != nil {
+		return
+	}
+	if fi.IsDir() {
+		e.linkDir = true
+		return
+	}
+	e.size = fi.Size()
+}
+
+// sortCmd returns a Cmd that orders entries by spec off the Update path.
+// entries are only read.
+func sortCmd(entries []Entry, sd common.Side, reqID, gen uint64, spec sortSpec) tea.Cmd {
+	return func() tea.Msg {
+		return SortedMsg{side: sd, reqID: reqID, gen: gen, spec: spec, order: sortOrder(entries, spec)}
+	}
+}
