@@ -21,6 +21,9 @@ func (e *Engine) runFile(ctx context.Context, j *job) outcome {
 	defer release()
 	p := e.decide(ctx, j, dfs)
 	if p.out != nil {
+		if p.landed && j.b.req.Move {
+			e.removeSource(ctx, j, j.info.Size())
+		}
 		return *p.out
 	}
 	w := &safeWrite{e: e, j: j, ctx: ctx, sfs: j.b.req.Src, dfs: dfs, dst: p.dst}
@@ -137,7 +140,15 @@ func (w *safeWrite) run(p plan) outcome {
 	if got := w.off + n; got != size {
 		w.e.notice(j.b, w.dst, fmt.Sprintf("%s changed size while it was copied: listed %d bytes, copied %d", j.src, size, got))
 	}
+	gens := connGens(w.dfs)
 	if err := w.e.commit(w.ctx, j.b, w.dfs, w.tmp, w.dst); err != nil {
+		if connDropped(gens, err) {
+			// The rename may have happened with only its answer lost;
+			// the next try checks before it asks about an existing file.
+			w.e.mu.Lock()
+			j.commitLost, j.commitSize, j.commitOld = true, w.off+n, p.dstInfo
+			w.e.mu.Unlock()
+		}
 		return failed(w.abandon(err))
 	}
 	if w.metaMade {

@@ -42,6 +42,13 @@ type job struct {
 	// rangesFailed is set by the worker when a try's parallel ranges
 	// failed; the next try goes as one stream.
 	rangesFailed bool
+	// commitLost is set when the connection dropped during the rename
+	// into place, which the server may have carried out: commitSize bytes
+	// were renamed over commitOld (nil: nothing was there). The next
+	// try's decide checks for them.
+	commitLost bool
+	commitSize int64
+	commitOld  fs.FileInfo
 	// A move's state (Request.Move): link is the source item, a symbolic
 	// link to a directory, that the job was found through ("" if none);
 	// renamed is set when one rename moved the item; srcRemoved when the

@@ -131,6 +131,7 @@ type plan struct {
 	dstInfo fs.FileInfo // what is there now, or nil
 	resume  bool        // continue from a partial file if it checks out
 	out     *outcome    // set: do not write, end with this
+	landed  bool        // out is done: an earlier try's lost rename happened
 }
 
 // decide applies the conflict policy to j: it looks at the destination
@@ -149,6 +150,10 @@ func (e *Engine) decide(ctx context.Context, j *job, dfs FS) plan {
 		}
 	}
 	dstInfo = e.repairReplace(ctx, j.b, dfs, dst, dstInfo)
+	if e.landedBefore(j, dstInfo) {
+		o := done()
+		return plan{dst: dst, dstInfo: dstInfo, out: &o, landed: true}
+	}
 	pol := e.policyFor(j)
 	p := plan{dst: dst, dstInfo: dstInfo, resume: j.resume || pol == Resume}
 	if dstInfo == nil {
@@ -192,6 +197,26 @@ func (e *Engine) decide(ctx context.Context, j *job, dfs FS) plan {
 		e.mu.Unlock()
 	}
 	return p
+}
+
+// landedBefore reports whether dstInfo is the copy that j's last try
+// renamed into place before the connection dropped and took the answer
+// with it: a regular file of the renamed size with the source's
+// modification time or, when times are not preserved, one that is not
+// the file that was there before. Without this check the retry would find
+// its own copy and ask about it as an existing file.
+func (e *Engine) landedBefore(j *job, dstInfo fs.FileInfo) bool {
+	e.mu.Lock()
+	lost, size, old := j.commitLost, j.commitSize, j.commitOld
+	j.commitLost, j.commitOld = false, nil
+	e.mu.Unlock()
+	if !lost || dstInfo == nil || !dstInfo.Mode().IsRegular() || dstInfo.Size() != size {
+		return false
+	}
+	if !j.b.req.NoPreserve {
+		return sameSecond(dstInfo.ModTime(), j.info.ModTime())
+	}
+	return old == nil || old.Size() != size || !old.ModTime().Equal(dstInfo.ModTime())
 }
 
 // decideMissing decides for a destination that does not exist. A large
