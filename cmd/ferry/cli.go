@@ -130,7 +130,7 @@ func (a *app) newCopyCmd(name string, cf *connFlags, code *int) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   copyUse(name),
 		Short: short,
-		Long: short + `.
+		Long: sentence(short) + `
 
 Existing files are never overwritten silently: without -f, -n, --newer or
 --resume, ferry asks on the terminal, or without one refuses the file.`,
@@ -158,6 +158,7 @@ func (a *app) newRemoteOpCmd(op remoteOp, cf *connFlags, code *int) *cobra.Comma
 	cmd := &cobra.Command{
 		Use:               op.name + " " + op.synopsis,
 		Short:             op.short,
+		Long:              sentence(op.short),
 		Args:              rangeOperands(op.minArgs, op.maxArgs),
 		ValidArgsFunction: a.completeRemote(cf),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -225,3 +226,8 @@ func minOperands(n int) cobra.PositionalArgs { return rangeOperands(n, -1) }
 
 // exactOperands accepts exactly n operands.
 func exactOperands(n int) cobra.PositionalArgs { return rangeOperands(n, n) }
+
+// sentence makes a command's one-line summary a sentence for its help.
+func sentence(short string) string {
+	return strings.ToUpper(short[:1]) + short[1:] + "."
+}

@@ -248,6 +248,9 @@ func TestCLIManPages(t *testing.T) {
 			}
 		}
 	}
+	if b, err := os.ReadFile(filepath.Join(dir, "ferry-cp.1")); err != nil || !strings.Contains(string(b), `.TH "FERRY-CP" "1"`) {
+		t.Errorf("ferry-cp.1 is not titled FERRY-CP(1): %v", err)
+	}
 	if _, err := os.Stat(filepath.Join(dir, "ferry-man.1")); err == nil {
 		t.Error("the hidden man command has a page of its own")
 	}

@@ -28,13 +28,13 @@ func newManCmd(root *cobra.Command, code *int, a *app) *cobra.Command {
 }
 
 // writeManPages writes root's man pages into dir and returns the exit
-// status.
+// status. Each page is titled after its command (FERRY, FERRY-CP, ...).
 func writeManPages(root *cobra.Command, dir string, a *app) int {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		fmt.Fprintln(a.stderr, "ferry man:", err)
 		return exitFailed
 	}
-	header := &doc.GenManHeader{Title: "FERRY", Section: "1", Source: "ferry " + root.Version, Manual: "ferry manual"}
+	header := &doc.GenManHeader{Section: "1", Source: "ferry " + root.Version, Manual: "ferry manual"}
 	if err := doc.GenManTree(root, header, dir); err != nil {
 		fmt.Fprintln(a.stderr, "ferry man:", err)
 		return exitFailed
