@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -256,5 +258,44 @@ func TestCLIManPages(t *testing.T) {
 	}
 	if code, out, _ := cliRun(t, "--help"); code != exitOK || strings.Contains(out, "  man ") {
 		t.Error("man is listed in the help")
+	}
+}
+
+// TestCLIBinary runs the built binary, so main's wiring (os.Args, exit
+// status, streams) is what is checked.
+func TestCLIBinary(t *testing.T) {
+	t.Parallel()
+	bin := ferryBinary(t)
+	cfg := cliConfig(t)
+	cases := []struct {
+		args       []string
+		code       int
+		out, errs  string // prefixes of stdout and stderr
+		outIsEmpty bool
+	}{
+		{[]string{"--help"}, 0, "ferry: a dual-pane file manager", "", false},
+		{[]string{"help", "cp"}, 0, "Copy files, scp-like", "", false},
+		{[]string{"-V"}, 0, "ferry ", "", false},
+		{[]string{"lss", "acc:"}, 2, "", `ferry: unknown command "lss" for "ferry"`, true},
+		{[]string{"-F", cfg, "cp", "--nope", "a", "b"}, 2, "", "ferry cp: unknown flag: --nope", true},
+		{[]string{"-F", cfg, "ls", "acc:"}, 255, "", "ferry: ", true},
+		{[]string{"__complete", "-F", cfg, "open", "ac"}, 0, "acc\n:4\n", "", false},
+	}
+	for _, c := range cases {
+		cmd := exec.Command(bin, c.args...)
+		var out, errb strings.Builder
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
+		err := cmd.Run()
+		code := 0
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if code != c.code || !strings.HasPrefix(out.String(), c.out) || !strings.HasPrefix(errb.String(), c.errs) || (c.outIsEmpty && out.Len() != 0) {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want %d, %q, %q", c.args, code, out.String(), errb.String(), c.code, c.out, c.errs)
+		}
 	}
 }
