@@ -58,7 +58,6 @@ func newRootCmd(a *app, code *int) *cobra.Command {
 	root.PersistentFlags().SortFlags = false
 	cf.register(root.PersistentFlags())
 	a.completeConnFlags(root, &cf)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return err })
 
 	open := &cobra.Command{
 		Use:   "open [flags] [HOST]",

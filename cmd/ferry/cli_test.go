@@ -32,9 +32,6 @@ func cliConfig(t *testing.T) string {
 	return p
 }
 
-// subcommands are every command a user can call, for the help checks.
-var subcommands = []string{"open", "cp", "get", "put", "mv", "ls", "mkdir", "rmdir", "rm", "rename", "resolve", "demo", "version", "completion"}
-
 func TestCLIHelpOnStdoutExitZero(t *testing.T) {
 	t.Parallel()
 	check := func(args []string, want string) string {
@@ -51,7 +48,8 @@ func TestCLIHelpOnStdoutExitZero(t *testing.T) {
 	for _, long := range [][]string{{"--help"}, {"-h"}, {"help"}} {
 		check(long, "ferry [flags] [HOST]")
 	}
-	for _, sub := range subcommands {
+	// Every command a user can call.
+	for _, sub := range []string{"open", "cp", "get", "put", "mv", "ls", "mkdir", "rmdir", "rm", "rename", "resolve", "demo", "version", "completion"} {
 		flagHelp := check([]string{sub, "--help"}, "ferry "+sub)
 		if short := check([]string{sub, "-h"}, "ferry "+sub); short != flagHelp {
 			t.Errorf("%s -h and --help differ", sub)
