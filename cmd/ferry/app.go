@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -17,6 +16,7 @@ import (
 	"github.com/ferry-tui/ferry/config"
 	"github.com/ferry-tui/ferry/remote"
 	"github.com/ferry-tui/ferry/text"
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 )
 
@@ -58,28 +58,23 @@ func newApp(stdout, stderr io.Writer) *app {
 // and scp.
 type connFlags struct {
 	configFile string
-	options    multiFlag
-	identities multiFlag
+	options    []string
+	identities []string
 	jump       string
 	port       int
 	verbose    bool
 }
 
-// register adds the shared flags to fset.
-func (f *connFlags) register(fset *flag.FlagSet) {
-	fset.StringVar(&f.configFile, "F", "", "read this ssh config `file` instead of ~/.ssh/config and /etc/ssh/ssh_config")
-	fset.Var(&f.options, "o", "ssh config `Key=Value`, wins over the files (repeatable)")
-	fset.Var(&f.identities, "i", "identity (private key) `file` (repeatable)")
-	fset.StringVar(&f.jump, "J", "", "connect through these jump `hosts` (ProxyJump)")
-	fset.IntVar(&f.port, "P", 0, "remote `port`")
-	fset.BoolVar(&f.verbose, "v", false, "debug output, never secrets: on stderr, or for the UI in $XDG_STATE_HOME/ferry/debug.log")
+// register adds the shared flags to fset: ssh's short forms, each with a
+// long name too.
+func (f *connFlags) register(fset *pflag.FlagSet) {
+	fset.StringVarP(&f.configFile, "ssh-config", "F", "", "read this ssh config `file` instead of ~/.ssh/config and /etc/ssh/ssh_config")
+	fset.StringArrayVarP(&f.options, "option", "o", nil, "ssh config `Key=Value`, wins over the files (repeatable)")
+	fset.StringArrayVarP(&f.identities, "identity", "i", nil, "identity (private key) `file` (repeatable)")
+	fset.StringVarP(&f.jump, "jump", "J", "", "connect through these jump `hosts` (ProxyJump)")
+	fset.IntVarP(&f.port, "port", "P", 0, "remote `port`")
+	fset.BoolVarP(&f.verbose, "verbose", "v", false, "debug output, never secrets: on stderr, or for the UI in $XDG_STATE_HOME/ferry/debug.log")
 }
-
-// multiFlag collects a repeatable string flag.
-type multiFlag []string
-
-func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
-func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 // session is a configured connection context for one command.
 type session struct {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io/fs"
 	"path/filepath"
@@ -13,6 +12,7 @@ import (
 	"github.com/ferry-tui/ferry/config"
 	"github.com/ferry-tui/ferry/local"
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/spf13/pflag"
 )
 
 // cpFlags are ferry cp's own flags.
@@ -31,20 +31,21 @@ type cpFlags struct {
 	copyLinks  bool
 }
 
-func (f *cpFlags) register(fset *flag.FlagSet) {
-	fset.BoolVar(&f.recursive, "r", false, "copy directories recursively")
-	fset.IntVar(&f.workers, "j", transfer.DefaultWorkers, "how many files to transfer at once")
-	fset.BoolVar(&f.noClobber, "n", false, "skip files that already exist at the destination")
-	fset.BoolVar(&f.force, "f", false, "overwrite existing files (safely: temp file, then rename)")
+// register adds cp's flags to fset: scp's and cp's short forms, each
+// with a long name too.
+func (f *cpFlags) register(fset *pflag.FlagSet) {
+	fset.BoolVarP(&f.recursive, "recursive", "r", false, "copy directories recursively")
+	fset.IntVarP(&f.workers, "jobs", "j", transfer.DefaultWorkers, "how many files to transfer at once")
+	fset.BoolVarP(&f.noClobber, "no-clobber", "n", false, "skip files that already exist at the destination")
+	fset.BoolVarP(&f.force, "force", "f", false, "overwrite existing files (safely: temp file, then rename)")
 	fset.BoolVar(&f.newer, "newer", false, "overwrite existing files only when the source is newer")
 	fset.BoolVar(&f.resume, "resume", false, "continue interrupted transfers from their partial files")
-	fset.BoolVar(&f.preserve, "p", false, "preserve modification times and modes (the default)")
+	fset.BoolVarP(&f.preserve, "preserve", "p", false, "preserve modification times and modes (the default)")
 	fset.BoolVar(&f.noPreserve, "no-preserve", false, "do not preserve modification times and modes")
 	fset.IntVar(&f.retries, "retries", transfer.DefaultRetries, "how often a file is tried again after the connection dropped or stalled (0: never)")
 	fset.DurationVar(&f.stall, "stall-timeout", transfer.DefaultStallTimeout, "a file that moves no bytes for this `duration` counts as stalled and is tried again (0: never)")
 	fset.BoolVar(&f.noRanges, "no-ranges", false, "send each large file as one stream, never in parallel ranges over several channels")
-	fset.BoolVar(&f.copyLinks, "L", false, "copy what symbolic links point to instead of the links (as scp -r and rsync -L)")
-	fset.BoolVar(&f.copyLinks, "copy-links", false, "same as -L")
+	fset.BoolVarP(&f.copyLinks, "copy-links", "L", false, "copy what symbolic links point to instead of the links (as scp -r and rsync -L)")
 }
 
 // engineOptions are the transfer engine's options from the flags.
@@ -112,24 +113,21 @@ func destOf(arg string, d config.Dest) string {
 	return arg[:len(arg)-len(d.Path)-1]
 }
 
+// copyUse is the synopsis of copy command name (cp, mv, get or put).
+func copyUse(name string) string {
+	switch name {
+	case "get":
+		return "get [flags] HOST:PATH... [LOCAL]"
+	case "put":
+		return "put [flags] LOCAL... HOST:[PATH]"
+	}
+	return name + " [flags] SRC... DST"
+}
+
 // runCopy is ferry cp, get, put and mv: the same engine, four spellings.
 // mv is cp with transfer.Request.Move: each source is removed once its
 // copy is safely in place, and, as with mv, directories move without -r.
-func (a *app) runCopy(ctx context.Context, name string, args []string) int {
-	var cf connFlags
-	var f cpFlags
-	synopsis := map[string]string{
-		"cp":  "[flags] [-r] [-L] [-j N] [-n|-f|--newer|--resume] [-p|--no-preserve] SRC... DST",
-		"mv":  "[flags] [-j N] [-n|-f|--newer|--resume] [-p|--no-preserve] SRC... DST",
-		"get": "[flags] [-r] [-L] [-j N] [-n|-f|--newer|--resume] HOST:PATH... [LOCAL]",
-		"put": "[flags] [-r] [-L] [-j N] [-n|-f|--newer|--resume] LOCAL... HOST:[PATH]",
-	}[name]
-	fset := newFlagSet(name, synopsis, a.stderr)
-	cf.register(fset)
-	f.register(fset)
-	if err := fset.Parse(args); err != nil {
-		return exitUsage
-	}
+func (a *app) runCopy(ctx context.Context, name string, cf connFlags, f cpFlags, operands []string) int {
 	policy, err := f.policy()
 	if err == nil && name == "mv" && f.copyLinks {
 		err = usageErr("-L cannot be used with mv: a move removes the links themselves")
@@ -138,12 +136,12 @@ func (a *app) runCopy(ctx context.Context, name string, args []string) int {
 		fmt.Fprintln(a.stderr, "ferry "+name+":", err)
 		return exitUsage
 	}
-	ops := fset.Args()
+	ops := operands
 	if name == "get" && len(ops) == 1 {
 		ops = append(ops, ".")
 	}
 	if len(ops) < 2 {
-		fset.Usage()
+		fmt.Fprintf(a.stderr, "ferry %s: missing operand: usage: ferry %s\n", name, copyUse(name))
 		return exitUsage
 	}
 	srcs, dst, err := a.copyOperands(name, ops)

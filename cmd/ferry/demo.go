@@ -12,19 +12,16 @@ import (
 
 // runDemo starts the embedded SFTP server on 127.0.0.1 and either opens
 // the UI against it or, with --serve, prints an sftp command and waits.
-func (a *app) runDemo(ctx context.Context, args []string) int {
+func (a *app) runDemo(ctx context.Context, serve bool, args []string) int {
 	stdout, stderr := a.stdout, a.stderr
-	fset := newFlagSet("demo", "[--serve] [DIR]", stderr)
-	serve := fset.Bool("serve", false, "run only the server and print an sftp command for it")
-	if err := fset.Parse(args); err != nil {
+	if len(args) > 1 {
+		fmt.Fprintln(stderr, "ferry demo: too many operands: usage: ferry demo [--serve] [DIR]")
 		return exitUsage
 	}
-	if fset.NArg() > 1 {
-		fset.Usage()
-		return exitUsage
+	var dir string
+	if len(args) == 1 {
+		dir = args[0]
 	}
-
-	dir := fset.Arg(0)
 	if dir == "" {
 		tmp, err := os.MkdirTemp("", "ferry-demo-*")
 		if err != nil {
@@ -59,7 +56,7 @@ func (a *app) runDemo(ctx context.Context, args []string) int {
 		return exitFailed
 	}
 
-	if *serve {
+	if serve {
 		fmt.Fprintf(stdout, "ferry demo: serving %s on %s (Ctrl-C to stop)\n", srv.Dir, srv.Addr)
 		fmt.Fprintln(stdout, srv.SFTPCommand(keyPath, khPath))
 		<-ctx.Done()

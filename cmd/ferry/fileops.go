@@ -18,9 +18,11 @@ import (
 type remoteOp struct {
 	name     string
 	synopsis string
+	short    string // one line for the help
 	minArgs  int
-	maxArgs  int // -1 for no limit
-	boolFlag string
+	maxArgs  int    // -1 for no limit
+	boolFlag string // the short form of the command's one flag, or ""
+	boolLong string // its long name
 	boolHelp string
 	run      func(ctx context.Context, o *opRun) error
 }
@@ -36,31 +38,21 @@ type opRun struct {
 
 // remoteOps are the headless commands that act on one host.
 var remoteOps = map[string]remoteOp{
-	"ls": {name: "ls", synopsis: "[flags] [-l] DEST:[PATH]", minArgs: 1, maxArgs: 1,
-		boolFlag: "l", boolHelp: "long listing: mode, size, time, name", run: opLs},
-	"mkdir": {name: "mkdir", synopsis: "[flags] [-p] DEST:PATH...", minArgs: 1, maxArgs: -1,
-		boolFlag: "p", boolHelp: "make parent directories as needed; no error if it exists", run: opMkdir},
-	"rmdir": {name: "rmdir", synopsis: "[flags] DEST:PATH...", minArgs: 1, maxArgs: -1, run: opRmdir},
-	"rm": {name: "rm", synopsis: "[flags] [-r] DEST:PATH...", minArgs: 1, maxArgs: -1,
-		boolFlag: "r", boolHelp: "remove directories and their contents recursively", run: opRm},
-	"rename": {name: "rename", synopsis: "[flags] DEST:OLD NEW", minArgs: 2, maxArgs: 2, run: opRename},
+	"ls": {name: "ls", short: "list a remote directory", synopsis: "[flags] [-l] DEST:[PATH]", minArgs: 1, maxArgs: 1,
+		boolFlag: "l", boolLong: "long", boolHelp: "long listing: mode, size, time, name", run: opLs},
+	"mkdir": {name: "mkdir", short: "make remote directories", synopsis: "[flags] [-p] DEST:PATH...", minArgs: 1, maxArgs: -1,
+		boolFlag: "p", boolLong: "parents", boolHelp: "make parent directories as needed; no error if it exists", run: opMkdir},
+	"rmdir": {name: "rmdir", short: "remove empty remote directories", synopsis: "[flags] DEST:PATH...", minArgs: 1, maxArgs: -1, run: opRmdir},
+	"rm": {name: "rm", short: "remove remote files (and with -r, directories)", synopsis: "[flags] [-r] DEST:PATH...", minArgs: 1, maxArgs: -1,
+		boolFlag: "r", boolLong: "recursive", boolHelp: "remove directories and their contents recursively", run: opRm},
+	"rename": {name: "rename", short: "rename a remote file or directory on one host", synopsis: "[flags] DEST:OLD NEW", minArgs: 2, maxArgs: 2, run: opRename},
 }
 
-// runRemoteOp parses flags and operands, connects once, and runs op.
-func (a *app) runRemoteOp(ctx context.Context, op remoteOp, args []string) int {
-	var cf connFlags
-	fset := newFlagSet(op.name, op.synopsis, a.stderr)
-	cf.register(fset)
-	var b bool
-	if op.boolFlag != "" {
-		fset.BoolVar(&b, op.boolFlag, false, op.boolHelp)
-	}
-	if err := fset.Parse(args); err != nil {
-		return exitUsage
-	}
-	operands := fset.Args()
+// runRemoteOp checks the operands, connects once, and runs op; b is the
+// command's one flag.
+func (a *app) runRemoteOp(ctx context.Context, op remoteOp, cf connFlags, b bool, operands []string) int {
 	if len(operands) < op.minArgs || (op.maxArgs >= 0 && len(operands) > op.maxArgs) {
-		fset.Usage()
+		fmt.Fprintf(a.stderr, "ferry %s: wrong number of operands: usage: ferry %s %s\n", op.name, op.name, op.synopsis)
 		return exitUsage
 	}
 	dest, paths, err := splitOperands(op.name, operands)

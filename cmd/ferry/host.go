@@ -5,16 +5,11 @@ import (
 	"fmt"
 )
 
-// runOpen opens the UI against the destination in args.
-func (a *app) runOpen(ctx context.Context, args []string) int {
-	var cf connFlags
-	fset := newFlagSet("", "[flags] HOST", a.stderr)
-	cf.register(fset)
-	if err := fset.Parse(args); err != nil {
-		return exitUsage
-	}
-	if fset.NArg() > 1 {
-		fmt.Fprint(a.stderr, usage)
+// runOpen opens the UI against the destination in args: none, to pick a
+// host, or one.
+func (a *app) runOpen(ctx context.Context, cf connFlags, args []string) int {
+	if len(args) > 1 {
+		fmt.Fprintln(a.stderr, "ferry: too many operands: usage: ferry [flags] [HOST]")
 		return exitUsage
 	}
 	if a.uiTerminal != nil && !a.uiTerminal() {
@@ -27,10 +22,10 @@ func (a *app) runOpen(ctx context.Context, args []string) int {
 		return exitFailed
 	}
 	defer func() { s.close() }() // s.close grows as sessions open
-	if fset.NArg() == 0 {
+	if len(args) == 0 {
 		return openTUI(ctx, s, nil, nil)
 	}
-	h, err := s.resolve(fset.Arg(0))
+	h, err := s.resolve(args[0])
 	if err != nil {
 		fmt.Fprintln(a.stderr, "ferry:", errText(err))
 		return exitConnFail

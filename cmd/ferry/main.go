@@ -3,17 +3,25 @@
 // Usage:
 //
 //	ferry [flags] [HOST]       open HOST (an ssh_config alias, user@host[:path] or sftp://...)
+//	ferry open [flags] [HOST]  the same, for a host named like a subcommand
 //	ferry demo [--serve] [DIR] try ferry against an embedded SFTP server
 //	ferry cp|get|put|mv ...    copy or move files headless, scp-like
 //	ferry resolve DEST         print the resolved settings, like ssh -G
 //	ferry ls|mkdir|rmdir|rm|rename ...   headless file operations
-//	ferry version              print the version
+//	ferry version              print the version (also ferry -V)
+//	ferry completion SHELL     print a completion script for bash, zsh or fish
+//	ferry help [COMMAND]       print the help of ferry or of a command
 package main
 
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
+	"strings"
+
+	"github.com/ferry-tui/ferry/text"
+	"github.com/spf13/cobra"
 )
 
 // Exit statuses, as ssh and scp use them.
@@ -31,64 +39,57 @@ func main() {
 	os.Exit(code)
 }
 
-// run dispatches a command line and returns the exit status.
+// run parses a command line, runs the command it names and returns the
+// exit status. Mistakes on the command line are reported in one line
+// first, then a pointer to the help, with exit status 2.
 func run(ctx context.Context, a *app, args []string) int {
-	stdout := a.stdout
-	if len(args) > 0 {
-		if op, ok := remoteOps[args[0]]; ok {
-			return a.runRemoteOp(ctx, op, args[1:])
-		}
-		switch args[0] {
-		case "cp", "get", "put", "mv":
-			return a.runCopy(ctx, args[0], args[1:])
-		case "resolve":
-			return a.runResolve(ctx, args[1:])
-		case "version", "--version":
-			fmt.Fprintln(stdout, "ferry", version())
-			return exitOK
-		case "demo":
-			return a.runDemo(ctx, args[1:])
-		case "help", "-h", "--help":
-			fmt.Fprint(stdout, usage)
-			return exitOK
-		}
+	code := exitOK
+	root := newRootCmd(a, &code)
+	if args == nil {
+		args = []string{} // cobra reads os.Args for a nil slice
 	}
-	return a.runOpen(ctx, args)
+	root.SetArgs(args)
+	cmd, err := root.ExecuteContextC(ctx)
+	if err != nil {
+		reportUsage(a.stderr, cmd, withDashHint(cmd, args, err))
+		return exitUsage
+	}
+	return code
 }
 
-const usage = `ferry: a dual-pane file manager for SFTP
+// withDashHint adds a hint to a flag error when an argument is a long flag
+// of cmd written with one dash (-newer for --newer), as Go's flag package
+// accepted: pflag reads it as a cluster of short flags.
+func withDashHint(cmd *cobra.Command, args []string, err error) error {
+	if cmd == nil {
+		return err
+	}
+	for _, arg := range args {
+		if arg == "--" {
+			break
+		}
+		name, _, _ := strings.Cut(strings.TrimPrefix(arg, "-"), "=")
+		if len(name) > 1 && arg[0] == '-' && arg[1] != '-' && cmd.Flags().Lookup(name) != nil {
+			first, rest, _ := strings.Cut(err.Error(), "\n")
+			return fmt.Errorf("%s (long flags take two dashes: --%s)\n%s", first, name, rest)
+		}
+	}
+	return err
+}
 
-Usage:
-  ferry [flags] [HOST]         open HOST: an alias from ~/.ssh/config,
-                               user@host[:path] or sftp://[user@]host[:port][/path];
-                               without HOST, pick one from ~/.ssh/config
-  ferry demo [DIR]             try ferry against an embedded SFTP server on 127.0.0.1
-  ferry demo --serve [DIR]     run only the demo server and print an sftp command for it
-  ferry cp [-r] [-j N] [-n|-f|--newer|--resume] [--no-preserve] SRC... DST
-                               copy files, scp-like: each operand local or HOST:PATH
-  ferry get HOST:PATH... [LOCAL]   ferry put LOCAL... HOST:[PATH]
-  ferry mv [-j N] [-n|-f|--newer|--resume] [--no-preserve] SRC... DST
-                               move files and directories, like cp then removing each
-                               source once its copy is safely in place
-  ferry resolve [flags] DEST   print the resolved settings, like ssh -G
-  ferry ls [-l] DEST:[PATH]    list a remote directory
-  ferry mkdir [-p] DEST:PATH...
-  ferry rmdir DEST:PATH...
-  ferry rm [-r] DEST:PATH...
-  ferry rename DEST:OLD NEW
-  ferry version                print the version
-
-Flags shared by every command that connects, as in ssh and scp:
-  -F file   ssh config file     -o Key=Value   ssh option (repeatable)
-  -i file   identity file       -J jumps       ProxyJump
-  -P port   remote port         -v             debug output (never secrets)
-
-Existing files are never overwritten silently: cp and mv ask on the terminal,
-or without one refuse the file, unless -f, -n, --newer or --resume says what to do.
-mv never removes a source whose copy failed, was skipped or changed meanwhile.
-
-Exit status: 0 success, 1 an operation (or any file) failed, 2 usage error,
-255 connection or authentication failed.
-
-Keys: arrows or j/k move, Enter opens, Backspace goes up, Tab switches pane, q quits.
-`
+// reportUsage prints a command-line mistake: what was wrong on one line,
+// any suggestion, and where to read more.
+func reportUsage(w io.Writer, cmd *cobra.Command, err error) {
+	path := "ferry"
+	if cmd != nil {
+		path = cmd.CommandPath()
+	}
+	lines := strings.Split(strings.TrimSpace(err.Error()), "\n")
+	fmt.Fprintf(w, "%s: %s\n", path, text.Sanitize(lines[0]))
+	for _, l := range lines[1:] {
+		if l = strings.TrimSpace(l); l != "" {
+			fmt.Fprintln(w, "  "+text.Sanitize(l))
+		}
+	}
+	fmt.Fprintf(w, "Run '%s --help' for usage.\n", path)
+}
