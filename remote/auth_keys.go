@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/ferry-tui/ferry/config"
+	"github.com/ferry-tui/ferry/remote/knownhosts"
 	"golang.org/x/crypto/ssh"
 )
 
@@ -42,7 +43,7 @@ func (id *identity) isCert() bool {
 func (id *identity) describe() string {
 	s := ttyEscape(id.name, false)
 	if id.pub != nil {
-		s += " " + opensshKeyType(id.pub.Type()) + " " + ssh.FingerprintSHA256(id.pub)
+		s += " " + knownhosts.KeyTypeName(id.pub.Type()) + " " + ssh.FingerprintSHA256(id.pub)
 	}
 	if id.agent != nil {
 		s += " agent"

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/ferry-tui/ferry/remote/knownhosts"
 	"golang.org/x/crypto/ssh"
 )
 
@@ -79,7 +80,7 @@ func (s *idSigner) SignWithAlgorithm(rand io.Reader, data []byte, algorithm stri
 	if by.agent != nil {
 		sig, err = by.agent.sign(by.pub, data, algorithm)
 		if err != nil {
-			s.ks.p.Warn(fmt.Sprintf("signing failed for %s %q from agent: %v", opensshKeyType(pub.Type()), by.name, err))
+			s.ks.p.Warn(fmt.Sprintf("signing failed for %s %q from agent: %v", knownhosts.KeyTypeName(pub.Type()), by.name, err))
 		}
 	} else {
 		var signer ssh.Signer
@@ -97,7 +98,7 @@ func (s *idSigner) SignWithAlgorithm(rand io.Reader, data []byte, algorithm stri
 		if err == nil {
 			sig, err = signWithAlgorithm(signer, rand, data, algorithm)
 			if err != nil {
-				s.ks.p.Warn(fmt.Sprintf("signing failed for %s %q: %v", opensshKeyType(pub.Type()), by.keyFile, err))
+				s.ks.p.Warn(fmt.Sprintf("signing failed for %s %q: %v", knownhosts.KeyTypeName(pub.Type()), by.keyFile, err))
 			}
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ferry-tui/ferry/remote/knownhosts"
 	"github.com/pkg/sftp"
 )
 
@@ -93,8 +94,8 @@ func TestReconnectGivesUpAfterMaxAttemptsThenTriesAgain(t *testing.T) {
 
 func TestReconnectStopsAtOnceOnRefusedIdentity(t *testing.T) {
 	for _, fatal := range []error{
-		&HostKeyChangedError{Host: "mem", KeyType: "ssh-ed25519"},
-		&HostKeyRevokedError{Host: "mem"},
+		&knownhosts.ChangedKeyError{Host: "mem", KeyType: "ssh-ed25519"},
+		&knownhosts.RevokedKeyError{Host: "mem"},
 		&AuthError{Err: errors.New("ssh: unable to authenticate")},
 	} {
 		m := newMemNet(t)

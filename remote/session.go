@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ferry-tui/ferry/config"
+	"github.com/ferry-tui/ferry/remote/knownhosts"
 	"github.com/pkg/sftp"
 	"golang.org/x/crypto/ssh"
 )
@@ -85,7 +86,7 @@ type Dialer struct {
 	// KnownHosts checks and records host keys. Share one across the
 	// Dialers of a process so a new host is asked about once; nil makes a
 	// fresh one per Dial.
-	KnownHosts *KnownHosts
+	KnownHosts *knownhosts.Checker
 	// ReconnectAttempts is how many times a session dials again after
 	// losing its connection before it gives up, per outage. 0 means
 	// DefaultReconnectAttempts; a negative value turns reconnecting off.
@@ -313,7 +314,7 @@ func (d *Dialer) handshake(ctx context.Context, h config.Host, addr string, conn
 
 	kh := d.KnownHosts
 	if kh == nil {
-		kh = NewKnownHosts(p)
+		kh = knownhosts.New(p)
 	}
 	cb, algos, err := kh.Verifier(ctx, h, addr)
 	if err != nil {
@@ -411,9 +412,9 @@ func (e *AuthError) Unwrap() error { return e.Err }
 func explainHandshake(err error) error {
 	// Host-key verdicts are complete messages of their own (OpenSSH's
 	// warnings); x/crypto's "ssh: handshake failed:" prefix adds nothing.
-	var changed *HostKeyChangedError
-	var revoked *HostKeyRevokedError
-	var unknown *HostKeyUnknownError
+	var changed *knownhosts.ChangedKeyError
+	var revoked *knownhosts.RevokedKeyError
+	var unknown *knownhosts.UnknownKeyError
 	switch {
 	case errors.As(err, &changed):
 		return changed

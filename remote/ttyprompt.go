@@ -13,6 +13,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/ferry-tui/ferry/remote/knownhosts"
 	"golang.org/x/term"
 )
 
@@ -170,7 +171,7 @@ func (t *TTYPrompter) ConfirmHostKey(ctx context.Context, q HostKeyQuestion) (bo
 	msg := fmt.Sprintf("The authenticity of host '%s' can't be established.\n"+
 		"%s key fingerprint is %s.\n"+
 		"Are you sure you want to continue connecting (yes/no/[fingerprint])? ",
-		ttyEscape(q.Host, false), ttyEscape(opensshKeyType(q.KeyType), false), ttyEscape(q.Fingerprint, false))
+		ttyEscape(q.Host, false), ttyEscape(knownhosts.KeyTypeName(q.KeyType), false), ttyEscape(q.Fingerprint, false))
 	for {
 		if _, err := io.WriteString(t.out, msg); err != nil {
 			return false, err

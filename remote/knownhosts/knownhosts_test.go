@@ -1,4 +1,4 @@
-package remote
+package knownhosts
 
 import (
 	"bytes"
@@ -21,28 +21,29 @@ import (
 	"time"
 
 	"github.com/ferry-tui/ferry/config"
+	"github.com/ferry-tui/ferry/remote/prompt"
 	"github.com/ferry-tui/ferry/remote/sshdtest"
 	"golang.org/x/crypto/ssh"
-	"golang.org/x/crypto/ssh/knownhosts"
+	xknownhosts "golang.org/x/crypto/ssh/knownhosts"
 )
 
 // hkPrompter records host key questions and warnings. answer decides a
 // question; nil answers no.
 type hkPrompter struct {
-	answer func(HostKeyQuestion) (bool, error)
+	answer func(prompt.HostKeyQuestion) (bool, error)
 
 	mu        sync.Mutex
-	questions []HostKeyQuestion
+	questions []prompt.HostKeyQuestion
 	warnings  []string
 }
 
-func (p *hkPrompter) Secret(context.Context, string) (string, error) { return "", ErrNoPrompt }
+func (p *hkPrompter) Secret(context.Context, string) (string, error) { return "", prompt.ErrNoPrompt }
 
-func (p *hkPrompter) KeyboardInteractive(context.Context, string, string, []Challenge) ([]string, error) {
-	return nil, ErrNoPrompt
+func (p *hkPrompter) KeyboardInteractive(context.Context, string, string, []prompt.Challenge) ([]string, error) {
+	return nil, prompt.ErrNoPrompt
 }
 
-func (p *hkPrompter) ConfirmHostKey(_ context.Context, q HostKeyQuestion) (bool, error) {
+func (p *hkPrompter) ConfirmHostKey(_ context.Context, q prompt.HostKeyQuestion) (bool, error) {
 	p.mu.Lock()
 	p.questions = append(p.questions, q)
 	answer := p.answer
@@ -59,7 +60,7 @@ func (p *hkPrompter) Warn(msg string) {
 	p.warnings = append(p.warnings, msg)
 }
 
-func (p *hkPrompter) asked() []HostKeyQuestion {
+func (p *hkPrompter) asked() []prompt.HostKeyQuestion {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return slices.Clone(p.questions)
@@ -94,7 +95,7 @@ type hkOpts struct {
 // hkDial does an SSH handshake with s using k's verifier for h and returns
 // the host key the server presented and the handshake's error. It may run
 // on any goroutine.
-func hkDial(t *testing.T, s *sshdtest.Server, k *KnownHosts, h config.Host, o hkOpts) (ssh.PublicKey, error) {
+func hkDial(t *testing.T, s *sshdtest.Server, k *Checker, h config.Host, o hkOpts) (ssh.PublicKey, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -199,9 +200,9 @@ func hkSigner(t *testing.T) ssh.Signer {
 
 // hkOutcome classifies a handshake error.
 func hkOutcome(err error) string {
-	var changed *HostKeyChangedError
-	var revoked *HostKeyRevokedError
-	var unknown *HostKeyUnknownError
+	var changed *ChangedKeyError
+	var revoked *RevokedKeyError
+	var unknown *UnknownKeyError
 	switch {
 	case err == nil:
 		return "ok"
@@ -259,7 +260,7 @@ func TestSSHDHostKeyKnownEd25519Only(t *testing.T) {
 	path := s.WriteKnownHosts(t, s.HostKeys.Ed25519)
 	before := hkRead(t, path)
 	p := &hkPrompter{}
-	k := NewKnownHosts(p)
+	k := New(p)
 	for _, strict := range []string{"yes", "ask", "accept-new", "no"} {
 		key, err := hkDial(t, s, k, hkHost(s, path, strict), hkOpts{})
 		if err != nil {
@@ -289,7 +290,7 @@ func TestSSHDHostKeyKnownEd25519Only(t *testing.T) {
 	// negotiated, and it is rightly a changed key, as ssh reports it when
 	// asked for ECDSA.
 	_, err = hkDial(t, s, k, hkHost(s, path, "yes"), hkOpts{algos: func([]string) []string { return nil }})
-	var changed *HostKeyChangedError
+	var changed *ChangedKeyError
 	if !errors.As(err, &changed) || changed.KeyType != ssh.KeyAlgoECDSA256 || changed.KnownKeyType != ssh.KeyAlgoED25519 {
 		t.Fatalf("dial with x/crypto's default algorithms: %v, want a changed ECDSA key", err)
 	}
@@ -318,21 +319,21 @@ func TestSSHDHostKeyHashedEntry(t *testing.T) {
 	name := "[127.0.0.1]:" + strconv.Itoa(s.Port)
 	other := "[127.0.0.1]:" + strconv.Itoa(s.Port+1)
 	key := hkKeyText(s.HostKeys.Ed25519)
-	k := NewKnownHosts(&hkPrompter{})
+	k := New(&hkPrompter{})
 
-	path := hkWrite(t, knownhosts.HashHostname(other)+" "+key, knownhosts.HashHostname(name)+" "+key)
+	path := hkWrite(t, xknownhosts.HashHostname(other)+" "+key, xknownhosts.HashHostname(name)+" "+key)
 	if _, err := hkDial(t, s, k, hkHost(s, path, "yes"), hkOpts{}); err != nil {
 		t.Fatalf("hashed entry for %s: %v", name, err)
 	}
 
-	path = hkWrite(t, knownhosts.HashHostname(other)+" "+key)
+	path = hkWrite(t, xknownhosts.HashHostname(other)+" "+key)
 	if _, err := hkDial(t, s, k, hkHost(s, path, "yes"), hkOpts{}); hkOutcome(err) != "unknown" {
 		t.Fatalf("hashed entry for another port only: %v, want unknown", err)
 	}
 
-	path = hkWrite(t, "# hashed", knownhosts.HashHostname(name)+" "+hkKeyText(hkStranger(t)))
+	path = hkWrite(t, "# hashed", xknownhosts.HashHostname(name)+" "+hkKeyText(hkStranger(t)))
 	_, err := hkDial(t, s, k, hkHost(s, path, "yes"), hkOpts{})
-	var changed *HostKeyChangedError
+	var changed *ChangedKeyError
 	if !errors.As(err, &changed) || changed.File != path || changed.Line != 2 || changed.Host != name {
 		t.Fatalf("hashed entry with another key: %v, want changed at %s:2", err, path)
 	}
@@ -349,7 +350,7 @@ func TestSSHDHostKeyPatternsLikeOpenSSH(t *testing.T) {
 	}{
 		{"[127.0.0.1]:" + port + " " + key, "ok"},
 		{"127.0.0.1 " + key, "ok"}, // OpenSSH retries without the port
-		{knownhosts.HashHostname("127.0.0.1") + " " + key, "ok"},
+		{xknownhosts.HashHostname("127.0.0.1") + " " + key, "ok"},
 		{"[127.0.0.*]:" + port + " " + key, "ok"},
 		{"[127.0.0.?]:" + port + " " + key, "ok"},
 		{"[127.0.0.1]:* " + key, "ok"},
@@ -368,7 +369,7 @@ func TestSSHDHostKeyPatternsLikeOpenSSH(t *testing.T) {
 		{"@revoked web1 " + key + "\n[127.0.0.1]:" + port + " " + key, "ok"}, // not for this host
 	} {
 		path := hkWrite(t, tc.line)
-		k := NewKnownHosts(&hkPrompter{})
+		k := New(&hkPrompter{})
 		_, err := hkDial(t, s, k, hkHost(s, path, "yes"), hkOpts{})
 		if got := hkOutcome(err); got != tc.want {
 			t.Errorf("%q: %s, want %s", tc.line, got, tc.want)
@@ -404,11 +405,11 @@ func TestSSHDHostKeyChangedRefusedInEveryMode(t *testing.T) {
 		}),
 	}
 	for _, strict := range []string{"yes", "ask", "accept-new", "no", "off"} {
-		p := &hkPrompter{answer: func(HostKeyQuestion) (bool, error) { return true, nil }}
-		_, err := hkDial(t, s, NewKnownHosts(p), hkHost(s, path, strict), hkOpts{auth: auth})
-		var changed *HostKeyChangedError
+		p := &hkPrompter{answer: func(prompt.HostKeyQuestion) (bool, error) { return true, nil }}
+		_, err := hkDial(t, s, New(p), hkHost(s, path, strict), hkOpts{auth: auth})
+		var changed *ChangedKeyError
 		if !errors.As(err, &changed) {
-			t.Fatalf("StrictHostKeyChecking %s: %v, want a HostKeyChangedError", strict, err)
+			t.Fatalf("StrictHostKeyChecking %s: %v, want a ChangedKeyError", strict, err)
 		}
 		if changed.Host != name || changed.KeyType != ssh.KeyAlgoED25519 || changed.Fingerprint != fp ||
 			changed.File != path || changed.Line != 3 || changed.AddTo != path {
@@ -436,8 +437,8 @@ func TestSSHDHostKeyChangedRefusedInEveryMode(t *testing.T) {
 	}
 	// Under yes, the message is ssh's, line for line.
 	if got, out := hkOpenSSH(t, s, path); got != "" {
-		_, err := hkDial(t, s, NewKnownHosts(nil), hkHost(s, path, "yes"), hkOpts{auth: auth})
-		var changed *HostKeyChangedError
+		_, err := hkDial(t, s, New(nil), hkHost(s, path, "yes"), hkOpts{auth: auth})
+		var changed *ChangedKeyError
 		out = strings.TrimSpace(strings.ReplaceAll(out, "\r\n", "\n"))
 		if !errors.As(err, &changed) || out != changed.Error() {
 			t.Errorf("ssh says:\n%s\nferry says:\n%s", out, changed.Error())
@@ -446,7 +447,7 @@ func TestSSHDHostKeyChangedRefusedInEveryMode(t *testing.T) {
 	// The control: with the right key known, the server does get to ask
 	// for a password, so the check above can fail.
 	good := s.WriteKnownHosts(t)
-	if _, err := hkDial(t, s, NewKnownHosts(nil), hkHost(s, good, "yes"), hkOpts{auth: auth}); err == nil {
+	if _, err := hkDial(t, s, New(nil), hkHost(s, good, "yes"), hkOpts{auth: auth}); err == nil {
 		t.Fatal("password login succeeded with a callback that gives no password")
 	}
 	if secrets.Load() == 0 {
@@ -462,9 +463,9 @@ func TestSSHDHostKeyRevokedRefusedInEveryMode(t *testing.T) {
 	path := hkWrite(t, name+" "+key, "@revoked * "+key)
 	before := hkRead(t, path)
 	for _, strict := range []string{"yes", "ask", "accept-new", "no", "off"} {
-		p := &hkPrompter{answer: func(HostKeyQuestion) (bool, error) { return true, nil }}
-		_, err := hkDial(t, s, NewKnownHosts(p), hkHost(s, path, strict), hkOpts{})
-		var revoked *HostKeyRevokedError
+		p := &hkPrompter{answer: func(prompt.HostKeyQuestion) (bool, error) { return true, nil }}
+		_, err := hkDial(t, s, New(p), hkHost(s, path, strict), hkOpts{})
+		var revoked *RevokedKeyError
 		if !errors.As(err, &revoked) || revoked.File != path || revoked.Line != 2 || revoked.Host != name ||
 			revoked.Fingerprint != ssh.FingerprintSHA256(s.HostKeys.Ed25519) {
 			t.Fatalf("StrictHostKeyChecking %s: %v, want revoked by %s:2", strict, err, path)
@@ -478,8 +479,8 @@ func TestSSHDHostKeyRevokedRefusedInEveryMode(t *testing.T) {
 	}
 	// A revoked key that is otherwise unknown is not asked about either.
 	path = hkWrite(t, "@revoked * "+key)
-	p := &hkPrompter{answer: func(HostKeyQuestion) (bool, error) { return true, nil }}
-	if _, err := hkDial(t, s, NewKnownHosts(p), hkHost(s, path, "ask"), hkOpts{}); hkOutcome(err) != "revoked" {
+	p := &hkPrompter{answer: func(prompt.HostKeyQuestion) (bool, error) { return true, nil }}
+	if _, err := hkDial(t, s, New(p), hkHost(s, path, "ask"), hkOpts{}); hkOutcome(err) != "revoked" {
 		t.Fatalf("revoked unknown key: %v", err)
 	}
 	if len(p.asked()) != 0 {
@@ -492,12 +493,12 @@ func TestSSHDHostKeyUnknownStrictYesWritesNothing(t *testing.T) {
 	s := sshdtest.Start(t, sshdtest.WithHostKeyTypes(ssh.KeyAlgoED25519))
 	dir := filepath.Join(t.TempDir(), ".ssh")
 	path := filepath.Join(dir, "known_hosts")
-	p := &hkPrompter{answer: func(HostKeyQuestion) (bool, error) { return true, nil }}
-	_, err := hkDial(t, s, NewKnownHosts(p), hkHost(s, path, "yes"), hkOpts{})
-	var unknown *HostKeyUnknownError
+	p := &hkPrompter{answer: func(prompt.HostKeyQuestion) (bool, error) { return true, nil }}
+	_, err := hkDial(t, s, New(p), hkHost(s, path, "yes"), hkOpts{})
+	var unknown *UnknownKeyError
 	if !errors.As(err, &unknown) || unknown.Err != nil || unknown.KeyType != ssh.KeyAlgoED25519 ||
 		unknown.Fingerprint != ssh.FingerprintSHA256(s.HostKeys.Ed25519) {
-		t.Fatalf("dial: %v, want a HostKeyUnknownError", err)
+		t.Fatalf("dial: %v, want a UnknownKeyError", err)
 	}
 	want := fmt.Sprintf("No ED25519 host key is known for [127.0.0.1]:%d and you have requested strict checking.", s.Port)
 	if !strings.Contains(err.Error(), want) {
@@ -512,7 +513,7 @@ func TestSSHDHostKeyUnknownStrictYesWritesNothing(t *testing.T) {
 
 	path = hkWrite(t, "# nothing here", "web1 "+hkKeyText(hkStranger(t)))
 	before := hkRead(t, path)
-	if _, err := hkDial(t, s, NewKnownHosts(p), hkHost(s, path, "yes"), hkOpts{}); hkOutcome(err) != "unknown" {
+	if _, err := hkDial(t, s, New(p), hkHost(s, path, "yes"), hkOpts{}); hkOutcome(err) != "unknown" {
 		t.Fatalf("dial: %v, want unknown", err)
 	}
 	if got := hkRead(t, path); got != before {
@@ -523,7 +524,7 @@ func TestSSHDHostKeyUnknownStrictYesWritesNothing(t *testing.T) {
 	// refuses new keys in every mode.
 	h := hkHost(s, path, "accept-new")
 	h.UserKnownHostsFiles = nil
-	if _, err := hkDial(t, s, NewKnownHosts(p), h, hkOpts{}); !errors.Is(err, errNoUserKnownHostsFile) {
+	if _, err := hkDial(t, s, New(p), h, hkOpts{}); !errors.Is(err, errNoUserFile) {
 		t.Errorf("accept-new without a user file: %v", err)
 	}
 }
@@ -536,7 +537,7 @@ func TestSSHDHostKeyAcceptNewWritesOnce(t *testing.T) {
 		dir := filepath.Join(t.TempDir(), "home", ".ssh")
 		path := filepath.Join(dir, "known_hosts")
 		p := &hkPrompter{}
-		if _, err := hkDial(t, s, NewKnownHosts(p), hkHost(s, path, strict), hkOpts{}); err != nil {
+		if _, err := hkDial(t, s, New(p), hkHost(s, path, strict), hkOpts{}); err != nil {
 			t.Fatalf("%s: first dial: %v", strict, err)
 		}
 		if got := hkRead(t, path); got != want {
@@ -554,10 +555,10 @@ func TestSSHDHostKeyAcceptNewWritesOnce(t *testing.T) {
 		}
 		// A second connection, from another process as far as the
 		// in-memory state goes, finds the key and writes nothing.
-		if _, err := hkDial(t, s, NewKnownHosts(p), hkHost(s, path, strict), hkOpts{}); err != nil {
+		if _, err := hkDial(t, s, New(p), hkHost(s, path, strict), hkOpts{}); err != nil {
 			t.Fatalf("%s: second dial: %v", strict, err)
 		}
-		if _, err := hkDial(t, s, NewKnownHosts(p), hkHost(s, path, "yes"), hkOpts{}); err != nil {
+		if _, err := hkDial(t, s, New(p), hkHost(s, path, "yes"), hkOpts{}); err != nil {
 			t.Fatalf("%s: dial under yes after recording: %v", strict, err)
 		}
 		if got := hkRead(t, path); got != want {
@@ -573,7 +574,7 @@ func TestSSHDHostKeyAcceptNewWritesOnce(t *testing.T) {
 	if err := os.WriteFile(path, []byte("# no newline at the end"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := hkDial(t, s, NewKnownHosts(nil), hkHost(s, path, "accept-new"), hkOpts{}); err != nil {
+	if _, err := hkDial(t, s, New(nil), hkHost(s, path, "accept-new"), hkOpts{}); err != nil {
 		t.Fatal(err)
 	}
 	if got := hkRead(t, path); got != "# no newline at the end\n"+want {
@@ -585,15 +586,15 @@ func TestSSHDHostKeyAskRecordsYesRefusesNo(t *testing.T) {
 	t.Parallel()
 	s := sshdtest.Start(t, sshdtest.WithHostKeyTypes(ssh.KeyAlgoED25519))
 	path := filepath.Join(t.TempDir(), "known_hosts")
-	wantQ := HostKeyQuestion{
+	wantQ := prompt.HostKeyQuestion{
 		Host:        "[127.0.0.1]:" + strconv.Itoa(s.Port),
 		KeyType:     ssh.KeyAlgoED25519,
 		Fingerprint: ssh.FingerprintSHA256(s.HostKeys.Ed25519),
 	}
 
-	no := &hkPrompter{answer: func(HostKeyQuestion) (bool, error) { return false, nil }}
-	_, err := hkDial(t, s, NewKnownHosts(no), hkHost(s, path, "ask"), hkOpts{})
-	if !errors.Is(err, ErrHostKeyDeclined) || hkOutcome(err) != "unknown" {
+	no := &hkPrompter{answer: func(prompt.HostKeyQuestion) (bool, error) { return false, nil }}
+	_, err := hkDial(t, s, New(no), hkHost(s, path, "ask"), hkOpts{})
+	if !errors.Is(err, ErrDeclined) || hkOutcome(err) != "unknown" {
 		t.Fatalf("answer no: %v", err)
 	}
 	if q := no.asked(); len(q) != 1 || q[0] != wantQ {
@@ -603,21 +604,21 @@ func TestSSHDHostKeyAskRecordsYesRefusesNo(t *testing.T) {
 		t.Fatalf("known_hosts after no: %q", got)
 	}
 
-	cannot := &hkPrompter{answer: func(HostKeyQuestion) (bool, error) { return false, ErrNoPrompt }}
-	if _, err := hkDial(t, s, NewKnownHosts(cannot), hkHost(s, path, ""), hkOpts{}); !errors.Is(err, ErrNoPrompt) {
+	cannot := &hkPrompter{answer: func(prompt.HostKeyQuestion) (bool, error) { return false, prompt.ErrNoPrompt }}
+	if _, err := hkDial(t, s, New(cannot), hkHost(s, path, ""), hkOpts{}); !errors.Is(err, prompt.ErrNoPrompt) {
 		t.Fatalf("prompter that cannot ask (default mode): %v", err)
 	}
 	batch := hkHost(s, path, "ask")
 	batch.BatchMode = true
-	yes := &hkPrompter{answer: func(HostKeyQuestion) (bool, error) { return true, nil }}
-	if _, err := hkDial(t, s, NewKnownHosts(yes), batch, hkOpts{}); !errors.Is(err, ErrNoPrompt) || len(yes.asked()) != 0 {
+	yes := &hkPrompter{answer: func(prompt.HostKeyQuestion) (bool, error) { return true, nil }}
+	if _, err := hkDial(t, s, New(yes), batch, hkOpts{}); !errors.Is(err, prompt.ErrNoPrompt) || len(yes.asked()) != 0 {
 		t.Fatalf("BatchMode: %v, asked %v", err, yes.asked())
 	}
 	if got := hkRead(t, path); got != "<missing>" {
 		t.Fatalf("known_hosts: %q", got)
 	}
 
-	k := NewKnownHosts(yes)
+	k := New(yes)
 	if _, err := hkDial(t, s, k, hkHost(s, path, "ask"), hkOpts{}); err != nil {
 		t.Fatalf("answer yes: %v", err)
 	}
@@ -627,7 +628,7 @@ func TestSSHDHostKeyAskRecordsYesRefusesNo(t *testing.T) {
 	if got, want := hkRead(t, path), s.KnownHostsLine(s.HostKeys.Ed25519)+"\n"; got != want {
 		t.Fatalf("known_hosts = %q, want %q", got, want)
 	}
-	if _, err := hkDial(t, s, NewKnownHosts(yes), hkHost(s, path, "ask"), hkOpts{}); err != nil {
+	if _, err := hkDial(t, s, New(yes), hkHost(s, path, "ask"), hkOpts{}); err != nil {
 		t.Fatalf("dial after yes: %v", err)
 	}
 	if q := yes.asked(); len(q) != 1 {
@@ -642,8 +643,8 @@ func TestSSHDHostKeyAskRecordsYesRefusesNo(t *testing.T) {
 		t.Fatal(err)
 	}
 	unwritable := filepath.Join(blocker, "known_hosts")
-	again := &hkPrompter{answer: func(HostKeyQuestion) (bool, error) { return true, nil }}
-	k = NewKnownHosts(again)
+	again := &hkPrompter{answer: func(prompt.HostKeyQuestion) (bool, error) { return true, nil }}
+	k = New(again)
 	for range 2 {
 		if _, err := hkDial(t, s, k, hkHost(s, unwritable, "ask"), hkOpts{}); err != nil {
 			t.Fatalf("accepted key that cannot be recorded: %v", err)
@@ -664,7 +665,7 @@ func TestSSHDHostKeyHashKnownHosts(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "known_hosts")
 	h := hkHost(s, path, "accept-new")
 	h.HashKnownHosts = true
-	if _, err := hkDial(t, s, NewKnownHosts(nil), h, hkOpts{}); err != nil {
+	if _, err := hkDial(t, s, New(nil), h, hkOpts{}); err != nil {
 		t.Fatal(err)
 	}
 	content := hkRead(t, path)
@@ -674,7 +675,7 @@ func TestSSHDHostKeyHashKnownHosts(t *testing.T) {
 		t.Fatalf("known_hosts = %q, want one hashed line", content)
 	}
 	// x/crypto's independent implementation finds the entry...
-	cb, err := knownhosts.New(path)
+	cb, err := xknownhosts.New(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -689,7 +690,7 @@ func TestSSHDHostKeyHashKnownHosts(t *testing.T) {
 		}
 	}
 	h.StrictHostKeyChecking = "yes"
-	if _, err := hkDial(t, s, NewKnownHosts(nil), h, hkOpts{}); err != nil {
+	if _, err := hkDial(t, s, New(nil), h, hkOpts{}); err != nil {
 		t.Fatalf("next connection: %v", err)
 	}
 	if got := hkRead(t, path); got != content {
@@ -711,11 +712,11 @@ func TestSSHDHostKeyMalformedLinesSkipped(t *testing.T) {
 		"",
 		name+" "+key,
 	)
-	if _, err := knownhosts.New(path); err == nil {
+	if _, err := xknownhosts.New(path); err == nil {
 		t.Fatal("x/crypto/ssh/knownhosts accepts the file; the malformed lines test nothing")
 	}
 	p := &hkPrompter{}
-	k := NewKnownHosts(p)
+	k := New(p)
 	for range 2 {
 		if _, err := hkDial(t, s, k, hkHost(s, path, "yes"), hkOpts{}); err != nil {
 			t.Fatalf("dial: %v", err)
@@ -734,8 +735,8 @@ func TestSSHDHostKeyMalformedLinesSkipped(t *testing.T) {
 
 	// A bad line does not hide a changed key, nor shift its line number.
 	path = hkWrite(t, "[127.0.0.1 broken", name+" "+hkKeyText(hkStranger(t)))
-	_, err := hkDial(t, s, NewKnownHosts(p), hkHost(s, path, "no"), hkOpts{})
-	var changed *HostKeyChangedError
+	_, err := hkDial(t, s, New(p), hkHost(s, path, "no"), hkOpts{})
+	var changed *ChangedKeyError
 	if !errors.As(err, &changed) || changed.Line != 2 {
 		t.Fatalf("changed key after a bad line: %v", err)
 	}
@@ -747,11 +748,11 @@ func TestSSHDHostKeyConcurrentDialsAskOnce(t *testing.T) {
 	for _, answer := range []bool{true, false} {
 		path := filepath.Join(t.TempDir(), "known_hosts")
 		release := make(chan struct{})
-		p := &hkPrompter{answer: func(HostKeyQuestion) (bool, error) {
+		p := &hkPrompter{answer: func(prompt.HostKeyQuestion) (bool, error) {
 			<-release
 			return answer, nil
 		}}
-		k := NewKnownHosts(p)
+		k := New(p)
 		const n = 6
 		var entered atomic.Int32
 		errs := make(chan error, n)
@@ -774,7 +775,7 @@ func TestSSHDHostKeyConcurrentDialsAskOnce(t *testing.T) {
 			if answer && err != nil {
 				t.Errorf("answer yes: %v", err)
 			}
-			if !answer && !errors.Is(err, ErrHostKeyDeclined) {
+			if !answer && !errors.Is(err, ErrDeclined) {
 				t.Errorf("answer no: %v", err)
 			}
 		}
@@ -824,7 +825,7 @@ func TestSSHDHostKeyCertAuthority(t *testing.T) {
 	name := "[127.0.0.1]:" + strconv.Itoa(s.Port)
 
 	path := hkWrite(t, "@cert-authority * "+caText)
-	key, err := hkDial(t, s, NewKnownHosts(nil), hkHost(s, path, "yes"), hkOpts{})
+	key, err := hkDial(t, s, New(nil), hkHost(s, path, "yes"), hkOpts{})
 	if err != nil {
 		t.Fatalf("host certificate from a listed CA: %v", err)
 	}
@@ -834,13 +835,13 @@ func TestSSHDHostKeyCertAuthority(t *testing.T) {
 	if got, out := hkOpenSSH(t, s, path); got != "" && got != "ok" {
 		t.Errorf("OpenSSH: %s\n%s", got, out)
 	}
-	_, algos, err := NewKnownHosts(nil).Verifier(context.Background(), hkHost(s, path, "yes"), s.Addr)
+	_, algos, err := New(nil).Verifier(context.Background(), hkHost(s, path, "yes"), s.Addr)
 	if err != nil || !strings.HasSuffix(algos[0], certSuffix) {
 		t.Errorf("HostKeyAlgorithms = %v, %v; want certificates first", algos, err)
 	}
 
 	// accept-new accepts it too, and has nothing to write.
-	if _, err := hkDial(t, s, NewKnownHosts(nil), hkHost(s, path, "accept-new"), hkOpts{}); err != nil {
+	if _, err := hkDial(t, s, New(nil), hkHost(s, path, "accept-new"), hkOpts{}); err != nil {
 		t.Fatal(err)
 	}
 	if got := hkRead(t, path); got != "@cert-authority * "+caText+"\n" {
@@ -866,7 +867,7 @@ func TestSSHDHostKeyCertAuthority(t *testing.T) {
 		h := hkHost(s, path, "yes")
 		h.HostKeyAlias = tc.alias
 		p := &hkPrompter{}
-		_, err := hkDial(t, s, NewKnownHosts(p), h, hkOpts{})
+		_, err := hkDial(t, s, New(p), h, hkOpts{})
 		if got := hkOutcome(err); got != tc.want {
 			t.Errorf("%q alias %q: %s, want %s", tc.lines, tc.alias, got, tc.want)
 		}
@@ -894,11 +895,11 @@ func TestSSHDHostKeyAlias(t *testing.T) {
 	}
 
 	path := hkWrite(t, "myalias "+key)
-	if _, err := hkDial(t, s, NewKnownHosts(nil), withAlias(path, "yes", "MyAlias"), hkOpts{}); err != nil {
+	if _, err := hkDial(t, s, New(nil), withAlias(path, "yes", "MyAlias"), hkOpts{}); err != nil {
 		t.Fatalf("known by its alias: %v", err)
 	}
-	path = hkWrite(t, knownhosts.HashHostname("myalias")+" "+key)
-	if _, err := hkDial(t, s, NewKnownHosts(nil), withAlias(path, "yes", "MyAlias"), hkOpts{}); err != nil {
+	path = hkWrite(t, xknownhosts.HashHostname("myalias")+" "+key)
+	if _, err := hkDial(t, s, New(nil), withAlias(path, "yes", "MyAlias"), hkOpts{}); err != nil {
 		t.Fatalf("known by its hashed alias: %v", err)
 	}
 	if got, out := hkOpenSSH(t, s, path, "-o", "HostKeyAlias=MyAlias"); got != "" && got != "ok" {
@@ -906,13 +907,13 @@ func TestSSHDHostKeyAlias(t *testing.T) {
 	}
 	// With an alias, the address is not looked up at all.
 	path = s.WriteKnownHosts(t)
-	if _, err := hkDial(t, s, NewKnownHosts(nil), withAlias(path, "yes", "MyAlias"), hkOpts{}); hkOutcome(err) != "unknown" {
+	if _, err := hkDial(t, s, New(nil), withAlias(path, "yes", "MyAlias"), hkOpts{}); hkOutcome(err) != "unknown" {
 		t.Fatalf("known by address only: %v, want unknown", err)
 	}
 
 	path = filepath.Join(t.TempDir(), "known_hosts")
-	p := &hkPrompter{answer: func(HostKeyQuestion) (bool, error) { return true, nil }}
-	if _, err := hkDial(t, s, NewKnownHosts(p), withAlias(path, "ask", "MyAlias"), hkOpts{}); err != nil {
+	p := &hkPrompter{answer: func(prompt.HostKeyQuestion) (bool, error) { return true, nil }}
+	if _, err := hkDial(t, s, New(p), withAlias(path, "ask", "MyAlias"), hkOpts{}); err != nil {
 		t.Fatal(err)
 	}
 	if q := p.asked(); len(q) != 1 || q[0].Host != "myalias" {
@@ -924,8 +925,8 @@ func TestSSHDHostKeyAlias(t *testing.T) {
 
 	for _, alias := range []string{"two,names", "a b", "*", "x#y", "!neg", "line\nbreak"} {
 		path := filepath.Join(t.TempDir(), "known_hosts")
-		_, err := hkDial(t, s, NewKnownHosts(nil), withAlias(path, "accept-new", alias), hkOpts{})
-		var unknown *HostKeyUnknownError
+		_, err := hkDial(t, s, New(nil), withAlias(path, "accept-new", alias), hkOpts{})
+		var unknown *UnknownKeyError
 		if !errors.As(err, &unknown) || unknown.Err == nil {
 			t.Errorf("alias %q: %v, want the key refused", alias, err)
 		}
@@ -942,15 +943,15 @@ func TestSSHDHostKeyGlobalFile(t *testing.T) {
 	global := s.WriteKnownHosts(t)
 	h := hkHost(s, user, "yes")
 	h.GlobalKnownHostsFiles = []string{filepath.Join(t.TempDir(), "missing"), global}
-	if _, err := hkDial(t, s, NewKnownHosts(nil), h, hkOpts{}); err != nil {
+	if _, err := hkDial(t, s, New(nil), h, hkOpts{}); err != nil {
 		t.Fatalf("known in the global file: %v", err)
 	}
 
 	global = hkWrite(t, "# global", "[127.0.0.1]:"+strconv.Itoa(s.Port)+" "+hkKeyText(hkStranger(t)))
 	h.GlobalKnownHostsFiles = []string{global}
 	h.StrictHostKeyChecking = "accept-new"
-	_, err := hkDial(t, s, NewKnownHosts(nil), h, hkOpts{})
-	var changed *HostKeyChangedError
+	_, err := hkDial(t, s, New(nil), h, hkOpts{})
+	var changed *ChangedKeyError
 	if !errors.As(err, &changed) || changed.File != global || changed.Line != 2 || changed.AddTo != user {
 		t.Fatalf("changed in the global file: %v", err)
 	}
@@ -960,7 +961,7 @@ func TestSSHDHostKeyGlobalFile(t *testing.T) {
 
 	h.GlobalKnownHostsFiles = []string{hkWrite(t, "web1 "+hkKeyText(hkStranger(t)))}
 	before := hkRead(t, h.GlobalKnownHostsFiles[0])
-	if _, err := hkDial(t, s, NewKnownHosts(nil), h, hkOpts{}); err != nil {
+	if _, err := hkDial(t, s, New(nil), h, hkOpts{}); err != nil {
 		t.Fatal(err)
 	}
 	if got := hkRead(t, user); got != s.KnownHostsLine(s.HostKeys.Ed25519)+"\n" {
@@ -972,10 +973,10 @@ func TestSSHDHostKeyGlobalFile(t *testing.T) {
 }
 
 func TestHostKeyAlgorithmOrder(t *testing.T) {
-	entries := func(lines ...string) []*khEntry {
-		var out []*khEntry
+	entries := func(lines ...string) []*entry {
+		var out []*entry
 		for _, l := range lines {
-			e, err := parseKnownHostsLine(l)
+			e, err := parseLine(l)
 			if err != nil || e == nil {
 				t.Fatalf("%q: %v", l, err)
 			}
@@ -995,7 +996,7 @@ func TestHostKeyAlgorithmOrder(t *testing.T) {
 	for _, tc := range []struct {
 		name       string
 		configured []string
-		known      []*khEntry
+		known      []*entry
 		want       []string
 	}{
 		{"unknown host", nil, nil, def},
@@ -1056,18 +1057,18 @@ func TestHostKeyPatternMatching(t *testing.T) {
 		{"abc", "a**c", 1},
 		{"web1", strings.Repeat("x", 1100) + ",web1", 0}, // OpenSSH's subpattern limit
 	} {
-		if got := khMatchPatternList(tc.name, tc.list); got != tc.want {
-			t.Errorf("khMatchPatternList(%q, %q) = %d, want %d", tc.name, tc.list, got, tc.want)
+		if got := matchPatternList(tc.name, tc.list); got != tc.want {
+			t.Errorf("matchPatternList(%q, %q) = %d, want %d", tc.name, tc.list, got, tc.want)
 		}
 	}
 }
 
 func TestHostKeyParseLine(t *testing.T) {
 	key := hkKeyText(hkStranger(t))
-	hashed := knownhosts.HashHostname("web1")
+	hashed := xknownhosts.HashHostname("web1")
 	for _, tc := range []struct {
 		line    string
-		marker  khMarker
+		marker  lineMarker
 		matches string
 		bad     string // part of the error; "" for a good line
 	}{
@@ -1075,8 +1076,8 @@ func TestHostKeyParseLine(t *testing.T) {
 		{line: "   # comment", matches: ""},
 		{line: "web1,web2 " + key + " comment here", matches: "web2"},
 		{line: "\tweb1\t" + key + "\r", matches: "web1"},
-		{line: "@cert-authority *.example.com " + key, marker: khCA, matches: "a.example.com"},
-		{line: "@revoked\tx,y " + key, marker: khRevoked, matches: "y"},
+		{line: "@cert-authority *.example.com " + key, marker: markerCA, matches: "a.example.com"},
+		{line: "@revoked\tx,y " + key, marker: markerRevoked, matches: "y"},
 		{line: hashed + " " + key, matches: "web1"},
 		{line: "web1", bad: "no key"},
 		{line: "web1 # " + key, bad: "no key"},
@@ -1090,7 +1091,7 @@ func TestHostKeyParseLine(t *testing.T) {
 		{line: "|2|" + strings.TrimPrefix(hashed, "|1|") + " " + key, bad: "hashed"},
 		{line: "web1 1024 35 12345", bad: "1024"},
 	} {
-		e, err := parseKnownHostsLine(tc.line)
+		e, err := parseLine(tc.line)
 		switch {
 		case tc.bad != "":
 			if err == nil || !strings.Contains(err.Error(), tc.bad) {
@@ -1123,7 +1124,7 @@ func TestHostKeyRecordNameValidation(t *testing.T) {
 }
 
 func TestHostKeyVerifierRefusesBadSettings(t *testing.T) {
-	k := NewKnownHosts(nil)
+	k := New(nil)
 	h := config.Host{HostName: "web1", Port: 22, StrictHostKeyChecking: "maybe"}
 	if _, _, err := k.Verifier(context.Background(), h, "web1:22"); err == nil {
 		t.Error("StrictHostKeyChecking maybe was accepted")
