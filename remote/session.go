@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ferry-tui/ferry/config"
+	"github.com/ferry-tui/ferry/remote/auth"
 	"github.com/ferry-tui/ferry/remote/knownhosts"
 	"github.com/pkg/sftp"
 	"golang.org/x/crypto/ssh"
@@ -201,9 +202,12 @@ func (c *sshConn) Close() error {
 	return err
 }
 
-// logf writes one debug line to d.Log, as Auth does.
+// logf writes one debug line to d.Log, prefixed "debug: " as
+// authentication's lines are.
 func (d *Dialer) logf(format string, args ...any) {
-	authLog{w: d.Log}.printf(format, args...)
+	if d.Log != nil {
+		fmt.Fprintf(d.Log, "debug: "+format+"\n", args...)
+	}
 }
 
 // maxJumps bounds a ProxyJump chain.
@@ -320,14 +324,14 @@ func (d *Dialer) handshake(ctx context.Context, h config.Host, addr string, conn
 	if err != nil {
 		return nil, err
 	}
-	auth := NewAuth(ctx, h, AuthEnv{AgentSocket: d.AgentSocket, Log: d.Log}, p)
-	defer auth.Close()
+	a := auth.New(ctx, h, auth.Env{AgentSocket: d.AgentSocket, Log: d.Log}, p)
+	defer a.Close()
 	cfg := &ssh.ClientConfig{
 		User:              h.User,
 		HostKeyCallback:   timer.pausedDuring(cb),
 		HostKeyAlgorithms: algos,
 	}
-	auth.Apply(cfg)
+	a.Apply(cfg)
 	all := ssh.SupportedAlgorithms()
 	if cfg.Ciphers, err = supportedOnly("Ciphers", h.Ciphers, all.Ciphers); err != nil {
 		return nil, err
@@ -423,11 +427,11 @@ func explainHandshake(err error) error {
 	case errors.As(err, &unknown):
 		return unknown
 	}
-	msg := err.Error()
+	var noAlgo *ssh.AlgorithmNegotiationError
 	switch {
-	case strings.Contains(msg, "unable to authenticate"):
+	case errors.Is(err, auth.ErrNoMethodLeft):
 		return &AuthError{Err: err}
-	case strings.Contains(msg, "no common algorithm"):
+	case errors.As(err, &noAlgo):
 		return fmt.Errorf("no algorithm in common with the server (%w)", err)
 	}
 	return err

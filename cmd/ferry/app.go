@@ -16,6 +16,7 @@ import (
 	"github.com/ferry-tui/ferry/config"
 	"github.com/ferry-tui/ferry/remote"
 	"github.com/ferry-tui/ferry/remote/knownhosts"
+	"github.com/ferry-tui/ferry/remote/ttyprompt"
 	"github.com/ferry-tui/ferry/tui"
 	"golang.org/x/term"
 )
@@ -222,7 +223,7 @@ func (s *session) dialer() *remote.Dialer {
 	if s.prompt == nil {
 		s.prompt = s.prompter
 		if s.prompt == nil {
-			if tty, err := remote.OpenTTYPrompter(); err == nil {
+			if tty, err := ttyprompt.Open(); err == nil {
 				s.prompt = tty
 				prev := s.close
 				s.close = func() { tty.Close(); prev() }

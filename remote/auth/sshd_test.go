@@ -1,4 +1,4 @@
-package remote_test
+package auth_test
 
 import (
 	"encoding/pem"
@@ -12,7 +12,8 @@ import (
 	"time"
 
 	"github.com/ferry-tui/ferry/config"
-	"github.com/ferry-tui/ferry/remote"
+	"github.com/ferry-tui/ferry/remote/auth"
+	"github.com/ferry-tui/ferry/remote/prompt"
 	"github.com/ferry-tui/ferry/remote/sshdtest"
 	"golang.org/x/crypto/ssh"
 )
@@ -37,9 +38,19 @@ func authSSHDHost(s *sshdtest.Server, identityFiles ...string) config.Host {
 }
 
 // sshdConnect authenticates to s as h says, with NewAuth and Apply.
-func sshdConnect(t *testing.T, s *sshdtest.Server, h config.Host, env remote.AuthEnv, p remote.Prompter) error {
+func sshdConnect(t *testing.T, s *sshdtest.Server, h config.Host, env auth.Env, p prompt.Prompter) error {
 	t.Helper()
 	return authConnect(t, s.Addr, s.ClientConfig().HostKeyCallback, h, env, p)
+}
+
+// logOf returns sshd's log so far.
+func logOf(t *testing.T, s *sshdtest.Server) string {
+	t.Helper()
+	b, err := os.ReadFile(s.LogPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 var sshdQuery = regexp.MustCompile(`userauth_pubkey: publickey test pkalg \S+ pkblob (\S+) (SHA256:\S+)`)
@@ -81,7 +92,7 @@ func TestAuthSSHDKeyFile(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "id_rsa")
 	var log syncBuffer
 	p := &authPrompter{t: t, strict: true}
-	if err := sshdConnect(t, s, authSSHDHost(s, missing, s.ClientKeyPath), remote.AuthEnv{Log: &log}, p); err != nil {
+	if err := sshdConnect(t, s, authSSHDHost(s, missing, s.ClientKeyPath), auth.Env{Log: &log}, p); err != nil {
 		t.Fatalf("login with the key file failed: %v\n%s", err, log.String())
 	}
 	if w := p.warned(); w != "" {
@@ -92,7 +103,7 @@ func TestAuthSSHDKeyFile(t *testing.T) {
 	}
 
 	// The same through AuthMethods.
-	if err := authConnectMethods(t, s.Addr, s.ClientConfig().HostKeyCallback, authSSHDHost(s, missing, s.ClientKeyPath), remote.AuthEnv{}, p); err != nil {
+	if err := authConnectMethods(t, s.Addr, s.ClientConfig().HostKeyCallback, authSSHDHost(s, missing, s.ClientKeyPath), auth.Env{}, p); err != nil {
 		t.Fatalf("login through AuthMethods failed: %v", err)
 	}
 }
@@ -101,17 +112,17 @@ func TestAuthSSHDEncryptedKeyAskedOnlyAfterAcceptance(t *testing.T) {
 	dir := t.TempDir()
 	enc, encSigner := authKey(t, dir, "id_encrypted", "open sesame")
 	other, otherSigner := authKey(t, dir, "id_other", "")
-	prompt := "Enter passphrase for key '" + enc + "': "
+	passphrasePrompt := "Enter passphrase for key '" + enc + "': "
 
 	t.Run("accepted", func(t *testing.T) {
 		s, ak := authSSHD(t)
 		authWriteKeys(t, ak, encSigner.PublicKey())
 		p := &authPrompter{t: t, secrets: []string{"open sesame"}}
-		if err := sshdConnect(t, s, authSSHDHost(s, other, enc), remote.AuthEnv{}, p); err != nil {
+		if err := sshdConnect(t, s, authSSHDHost(s, other, enc), auth.Env{}, p); err != nil {
 			t.Fatalf("login failed: %v", err)
 		}
-		if got := p.secretPrompts(); !slices.Equal(got, []string{prompt}) {
-			t.Errorf("prompts = %q, want %q once", got, prompt)
+		if got := p.secretPrompts(); !slices.Equal(got, []string{passphrasePrompt}) {
+			t.Errorf("prompts = %q, want %q once", got, passphrasePrompt)
 		}
 		want := []string{ssh.FingerprintSHA256(otherSigner.PublicKey()), ssh.FingerprintSHA256(encSigner.PublicKey())}
 		if got := sshdOffered(t, s); !slices.Equal(got, want) {
@@ -126,7 +137,7 @@ func TestAuthSSHDEncryptedKeyAskedOnlyAfterAcceptance(t *testing.T) {
 		s, ak := authSSHD(t)
 		authWriteKeys(t, ak, otherSigner.PublicKey())
 		p := &authPrompter{t: t, strict: true}
-		if err := sshdConnect(t, s, authSSHDHost(s, enc, other), remote.AuthEnv{}, p); err != nil {
+		if err := sshdConnect(t, s, authSSHDHost(s, enc, other), auth.Env{}, p); err != nil {
 			t.Fatalf("login with the second key failed: %v", err)
 		}
 		if got := sshdOffered(t, s); len(got) != 2 || got[0] != ssh.FingerprintSHA256(encSigner.PublicKey()) {
@@ -138,11 +149,11 @@ func TestAuthSSHDEncryptedKeyAskedOnlyAfterAcceptance(t *testing.T) {
 		s, ak := authSSHD(t)
 		authWriteKeys(t, ak, encSigner.PublicKey())
 		p := &authPrompter{t: t, secrets: []string{"open says me", "open sesame!", "open sesame"}}
-		if err := sshdConnect(t, s, authSSHDHost(s, enc), remote.AuthEnv{}, p); err != nil {
+		if err := sshdConnect(t, s, authSSHDHost(s, enc), auth.Env{}, p); err != nil {
 			t.Fatalf("login failed: %v", err)
 		}
-		if got := p.secretPrompts(); !slices.Equal(got, []string{prompt, prompt, prompt}) {
-			t.Errorf("prompts = %q, want %q three times", got, prompt)
+		if got := p.secretPrompts(); !slices.Equal(got, []string{passphrasePrompt, passphrasePrompt, passphrasePrompt}) {
+			t.Errorf("prompts = %q, want %q three times", got, passphrasePrompt)
 		}
 	})
 
@@ -150,7 +161,7 @@ func TestAuthSSHDEncryptedKeyAskedOnlyAfterAcceptance(t *testing.T) {
 		s, ak := authSSHD(t)
 		authWriteKeys(t, ak, encSigner.PublicKey(), otherSigner.PublicKey())
 		p := &authPrompter{t: t, secrets: []string{"a", "b", "c"}}
-		if err := sshdConnect(t, s, authSSHDHost(s, enc, other), remote.AuthEnv{}, p); err != nil {
+		if err := sshdConnect(t, s, authSSHDHost(s, enc, other), auth.Env{}, p); err != nil {
 			t.Fatalf("login with the next key failed: %v", err)
 		}
 		if got := len(p.secretPrompts()); got != 3 {
@@ -171,7 +182,7 @@ func TestAuthSSHDEncryptedKeyAskedOnlyAfterAcceptance(t *testing.T) {
 		}
 		s, ak := authSSHD(t)
 		authWriteKeys(t, ak, otherSigner.PublicKey())
-		if err := sshdConnect(t, s, authSSHDHost(s, enc2, other), remote.AuthEnv{}, &authPrompter{t: t, strict: true}); err != nil {
+		if err := sshdConnect(t, s, authSSHDHost(s, enc2, other), auth.Env{}, &authPrompter{t: t, strict: true}); err != nil {
 			t.Fatalf("login with the second key failed: %v", err)
 		}
 		if got := sshdOffered(t, s); len(got) != 2 || got[0] != ssh.FingerprintSHA256(enc2Signer.PublicKey()) {
@@ -179,7 +190,7 @@ func TestAuthSSHDEncryptedKeyAskedOnlyAfterAcceptance(t *testing.T) {
 		}
 		authWriteKeys(t, ak, enc2Signer.PublicKey())
 		p := &authPrompter{t: t, secrets: []string{"pw"}}
-		if err := sshdConnect(t, s, authSSHDHost(s, enc2), remote.AuthEnv{}, p); err != nil {
+		if err := sshdConnect(t, s, authSSHDHost(s, enc2), auth.Env{}, p); err != nil {
 			t.Fatalf("login with the encrypted key failed: %v", err)
 		}
 		if got := len(p.secretPrompts()); got != 1 {
@@ -216,13 +227,13 @@ func TestAuthSSHDLegacyEncryptedKeyWithoutPublicKey(t *testing.T) {
 	s, ak := authSSHD(t)
 
 	authWriteKeys(t, ak, otherSigner.PublicKey())
-	if err := sshdConnect(t, s, authSSHDHost(s, other, legacy), remote.AuthEnv{}, &authPrompter{t: t, strict: true}); err != nil {
+	if err := sshdConnect(t, s, authSSHDHost(s, other, legacy), auth.Env{}, &authPrompter{t: t, strict: true}); err != nil {
 		t.Fatalf("login with the first key failed: %v", err)
 	}
 
 	authWriteKeys(t, ak, legacyPub)
 	p := &authPrompter{t: t, secrets: []string{"legacy pw"}}
-	if err := sshdConnect(t, s, authSSHDHost(s, other, legacy), remote.AuthEnv{}, p); err != nil {
+	if err := sshdConnect(t, s, authSSHDHost(s, other, legacy), auth.Env{}, p); err != nil {
 		t.Fatalf("login with the legacy key failed: %v", err)
 	}
 	if got := p.secretPrompts(); !slices.Equal(got, []string{"Enter passphrase for key '" + legacy + "': "}) {
@@ -235,7 +246,7 @@ func TestAuthSSHDLegacyEncryptedKeyWithoutPublicKey(t *testing.T) {
 	// A key that cannot be unlocked is skipped without offering anything.
 	authWriteKeys(t, ak, otherSigner.PublicKey())
 	p = &authPrompter{t: t, secrets: []string{""}}
-	if err := sshdConnect(t, s, authSSHDHost(s, legacy, other), remote.AuthEnv{}, p); err != nil {
+	if err := sshdConnect(t, s, authSSHDHost(s, legacy, other), auth.Env{}, p); err != nil {
 		t.Fatalf("login with the second key failed: %v", err)
 	}
 }
@@ -248,7 +259,7 @@ func TestAuthSSHDUnprotectedKeyRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := &authPrompter{t: t, strict: true}
-	if err := sshdConnect(t, s, authSSHDHost(s, key), remote.AuthEnv{}, p); err == nil {
+	if err := sshdConnect(t, s, authSSHDHost(s, key), auth.Env{}, p); err == nil {
 		t.Fatal("login with a world-readable key file succeeded")
 	}
 	w := p.warned()
@@ -271,7 +282,7 @@ func TestAuthSSHDUnprotectedKeyRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	p = &authPrompter{t: t, strict: true}
-	if err := sshdConnect(t, s, authSSHDHost(s, key), remote.AuthEnv{}, p); err != nil {
+	if err := sshdConnect(t, s, authSSHDHost(s, key), auth.Env{}, p); err != nil {
 		t.Fatalf("login with a 0600 key file failed: %v", err)
 	}
 	if w := p.warned(); w != "" {
@@ -292,7 +303,7 @@ func TestAuthSSHDUnusableKeyFileWarns(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := &authPrompter{t: t, strict: true}
-	if err := sshdConnect(t, s, authSSHDHost(s, garbage, directory, s.ClientKeyPath), remote.AuthEnv{}, p); err != nil {
+	if err := sshdConnect(t, s, authSSHDHost(s, garbage, directory, s.ClientKeyPath), auth.Env{}, p); err != nil {
 		t.Fatalf("login with the good key failed: %v", err)
 	}
 	w := p.warned()
@@ -335,7 +346,7 @@ func TestAuthSSHDAgentIdentitiesOnly(t *testing.T) {
 			h.IdentityAgent = "" // $SSH_AUTH_SOCK, passed in AuthEnv
 			h.IdentitiesOnly = tc.identitiesOnly
 			before := len(ag.signedWith())
-			err := sshdConnect(t, s, h, remote.AuthEnv{AgentSocket: sock}, &authPrompter{t: t, strict: true})
+			err := sshdConnect(t, s, h, auth.Env{AgentSocket: sock}, &authPrompter{t: t, strict: true})
 			if (err == nil) != tc.wantOK {
 				t.Fatalf("login error = %v, want success %v", err, tc.wantOK)
 			}
@@ -354,7 +365,7 @@ func TestAuthSSHDAgentIdentitiesOnly(t *testing.T) {
 		authWriteKeys(t, ak, configured.PublicKey())
 		h := authSSHDHost(s, pubOnly)
 		h.IdentityAgent = sock
-		if err := sshdConnect(t, s, h, remote.AuthEnv{}, &authPrompter{t: t, strict: true}); err != nil {
+		if err := sshdConnect(t, s, h, auth.Env{}, &authPrompter{t: t, strict: true}); err != nil {
 			t.Fatalf("login through IdentityAgent %s failed: %v", sock, err)
 		}
 	})
@@ -364,7 +375,7 @@ func TestAuthSSHDAgentIdentitiesOnly(t *testing.T) {
 		authWriteKeys(t, ak, b.PublicKey())
 		h := authSSHDHost(s, pubOnly)
 		h.IdentityAgent = "none"
-		if err := sshdConnect(t, s, h, remote.AuthEnv{AgentSocket: sock}, &authPrompter{t: t, strict: true}); err == nil {
+		if err := sshdConnect(t, s, h, auth.Env{AgentSocket: sock}, &authPrompter{t: t, strict: true}); err == nil {
 			t.Fatal("login succeeded with the agent disabled")
 		}
 		if got := sshdOffered(t, s); !slices.Equal(got, []string{fp(configured)}) {
@@ -432,14 +443,14 @@ func TestAuthSSHDRealAgent(t *testing.T) {
 		authWriteKeys(t, ak, extraSigner.PublicKey())
 		h := authSSHDHost(s, enc)
 		h.IdentityAgent, h.IdentitiesOnly = "", true
-		if err := sshdConnect(t, s, h, remote.AuthEnv{AgentSocket: sock}, &authPrompter{t: t, strict: true}); err == nil {
+		if err := sshdConnect(t, s, h, auth.Env{AgentSocket: sock}, &authPrompter{t: t, strict: true}); err == nil {
 			t.Fatal("IdentitiesOnly login succeeded with an agent key that is not configured")
 		}
 		if got := sshdOffered(t, s); !slices.Equal(got, []string{encFP}) {
 			t.Errorf("sshd saw offers %q, want only the configured key %s", got, encFP)
 		}
 		authWriteKeys(t, ak, encSigner.PublicKey())
-		if err := sshdConnect(t, s, h, remote.AuthEnv{AgentSocket: sock}, &authPrompter{t: t, strict: true}); err != nil {
+		if err := sshdConnect(t, s, h, auth.Env{AgentSocket: sock}, &authPrompter{t: t, strict: true}); err != nil {
 			t.Fatalf("login with the configured agent key failed: %v", err)
 		}
 	})
@@ -449,7 +460,7 @@ func TestAuthSSHDRealAgent(t *testing.T) {
 		authWriteKeys(t, ak, extraSigner.PublicKey())
 		h := authSSHDHost(s, enc)
 		h.IdentityAgent = ""
-		if err := sshdConnect(t, s, h, remote.AuthEnv{AgentSocket: sock}, &authPrompter{t: t, strict: true}); err != nil {
+		if err := sshdConnect(t, s, h, auth.Env{AgentSocket: sock}, &authPrompter{t: t, strict: true}); err != nil {
 			t.Fatalf("login with the agent's other key failed: %v", err)
 		}
 		if got, want := sshdOffered(t, s), []string{encFP, extraFP}; !slices.Equal(got, want) {
@@ -486,7 +497,7 @@ func TestAuthSSHDCertificate(t *testing.T) {
 		}
 		h := authSSHDHost(s, key)
 		h.CertificateFiles = []string{certFile}
-		if err := sshdConnect(t, s, h, remote.AuthEnv{}, &authPrompter{t: t, strict: true}); err != nil {
+		if err := sshdConnect(t, s, h, auth.Env{}, &authPrompter{t: t, strict: true}); err != nil {
 			t.Fatalf("certificate login failed: %v\n%s", err, logOf(t, s))
 		}
 		// The certificate is offered first; the bare key, which is not
@@ -505,7 +516,7 @@ func TestAuthSSHDCertificate(t *testing.T) {
 			t.Fatal(err)
 		}
 		p := &authPrompter{t: t, secrets: []string{"cert pw"}}
-		if err := sshdConnect(t, s, authSSHDHost(s, key), remote.AuthEnv{}, p); err != nil {
+		if err := sshdConnect(t, s, authSSHDHost(s, key), auth.Env{}, p); err != nil {
 			t.Fatalf("certificate login failed: %v\n%s", err, logOf(t, s))
 		}
 		// As ssh: the key, refused without asking, then its certificate,
@@ -526,7 +537,7 @@ func TestAuthSSHDCertificate(t *testing.T) {
 		if err := os.WriteFile(key+"-cert.pub", ssh.MarshalAuthorizedKey(cert), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if err := sshdConnect(t, s, authSSHDHost(s, key), remote.AuthEnv{}, &authPrompter{t: t, strict: true}); err == nil {
+		if err := sshdConnect(t, s, authSSHDHost(s, key), auth.Env{}, &authPrompter{t: t, strict: true}); err == nil {
 			t.Fatal("login with a certificate for another principal succeeded")
 		}
 	})

@@ -1,4 +1,4 @@
-package remote
+package auth
 
 import (
 	"bytes"
@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/ferry-tui/ferry/remote/internal/ttyesc"
 	"github.com/ferry-tui/ferry/remote/knownhosts"
 	"golang.org/x/crypto/ssh"
 )
@@ -23,7 +24,7 @@ type idSigner struct {
 
 var _ ssh.AlgorithmSigner = (*idSigner)(nil)
 
-// PublicKey returns the identity's public key. Through Auth.Methods, an
+// PublicKey returns the identity's public key. Through Authenticator.Methods, an
 // encrypted key whose public half is stored nowhere else is unlocked here,
 // when x/crypto reaches it; if that fails an all-zero ed25519 key, which
 // no one holds, stands in.
@@ -38,7 +39,7 @@ func (s *idSigner) PublicKey() ssh.PublicKey {
 		s.ks.log.printf("offering public key: %s", s.id.describe())
 		return s.pub
 	}
-	s.ks.log.printf("trying private key: %s", ttyEscape(s.id.name, false))
+	s.ks.log.printf("trying private key: %s", ttyesc.Escape(s.id.name, false))
 	if signer, err := s.ks.loadPrivate(s.id.keyFile); err == nil {
 		s.id.pub = signer.PublicKey()
 		s.pub = s.id.pub
@@ -56,7 +57,7 @@ func (s *idSigner) Sign(rand io.Reader, data []byte) (*ssh.Signature, error) {
 
 // SignWithAlgorithm signs data, loading the private key first if needed.
 // x/crypto calls it only after the server accepted the public key. When
-// the key cannot sign it returns an error and sends nothing: Auth then
+// the key cannot sign it returns an error and sends nothing: the Authenticator then
 // goes on with the next key, as ssh does.
 func (s *idSigner) SignWithAlgorithm(rand io.Reader, data []byte, algorithm string) (*ssh.Signature, error) {
 	pub := s.PublicKey()
@@ -66,7 +67,7 @@ func (s *idSigner) SignWithAlgorithm(rand io.Reader, data []byte, algorithm stri
 		return nil, err
 	}
 	if s.ks.closed {
-		return nil, errAuthClosed
+		return nil, errClosed
 	}
 	s.ks.log.printf("server accepts key: %s", s.id.describe())
 	by := s.id
@@ -107,7 +108,7 @@ func (s *idSigner) SignWithAlgorithm(rand io.Reader, data []byte, algorithm stri
 			return nil, ctxErr
 		}
 		s.ks.log.printf("skipping key %s: %v", s.id.describe(), err)
-		return nil, fmt.Errorf("key %s not used: %w", ttyEscape(s.id.name, false), err)
+		return nil, fmt.Errorf("key %s not used: %w", ttyesc.Escape(s.id.name, false), err)
 	}
 	return sig, nil
 }

@@ -1,4 +1,4 @@
-package remote_test
+package auth_test
 
 import (
 	"bytes"
@@ -18,7 +18,8 @@ import (
 	"time"
 
 	"github.com/ferry-tui/ferry/config"
-	"github.com/ferry-tui/ferry/remote"
+	"github.com/ferry-tui/ferry/remote/auth"
+	"github.com/ferry-tui/ferry/remote/prompt"
 	"golang.org/x/crypto/ssh"
 )
 
@@ -40,46 +41,46 @@ type authPrompter struct {
 // authRound is one keyboard-interactive round as the Prompter saw it.
 type authRound struct {
 	name, instruction string
-	questions         []remote.Challenge
+	questions         []prompt.Challenge
 }
 
-func (p *authPrompter) Secret(_ context.Context, prompt string) (string, error) {
+func (p *authPrompter) Secret(_ context.Context, question string) (string, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.asked = append(p.asked, prompt)
+	p.asked = append(p.asked, question)
 	if p.strict {
-		p.t.Errorf("unexpected question: Secret(%q)", prompt)
-		return "", remote.ErrNoPrompt
+		p.t.Errorf("unexpected question: Secret(%q)", question)
+		return "", prompt.ErrNoPrompt
 	}
 	if len(p.secrets) == 0 {
-		p.t.Errorf("no scripted answer for Secret(%q)", prompt)
-		return "", remote.ErrNoPrompt
+		p.t.Errorf("no scripted answer for Secret(%q)", question)
+		return "", prompt.ErrNoPrompt
 	}
 	a := p.secrets[0]
 	p.secrets = p.secrets[1:]
 	return a, nil
 }
 
-func (p *authPrompter) KeyboardInteractive(_ context.Context, name, instruction string, qs []remote.Challenge) ([]string, error) {
+func (p *authPrompter) KeyboardInteractive(_ context.Context, name, instruction string, qs []prompt.Challenge) ([]string, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.rounds = append(p.rounds, authRound{name, instruction, slices.Clone(qs)})
 	if p.strict {
 		p.t.Errorf("unexpected question: KeyboardInteractive(%q, %q, %v)", name, instruction, qs)
-		return nil, remote.ErrNoPrompt
+		return nil, prompt.ErrNoPrompt
 	}
 	if len(p.kbd) == 0 {
 		p.t.Errorf("no scripted answer for KeyboardInteractive(%q, %q, %v)", name, instruction, qs)
-		return nil, remote.ErrNoPrompt
+		return nil, prompt.ErrNoPrompt
 	}
 	a := p.kbd[0]
 	p.kbd = p.kbd[1:]
 	return a, nil
 }
 
-func (p *authPrompter) ConfirmHostKey(_ context.Context, q remote.HostKeyQuestion) (bool, error) {
+func (p *authPrompter) ConfirmHostKey(_ context.Context, q prompt.HostKeyQuestion) (bool, error) {
 	p.t.Errorf("unexpected question: ConfirmHostKey(%+v)", q)
-	return false, remote.ErrNoPrompt
+	return false, prompt.ErrNoPrompt
 }
 
 func (p *authPrompter) Warn(msg string) {
@@ -194,11 +195,11 @@ func authSigner(t *testing.T) ssh.Signer {
 
 // authConnect authenticates to addr as h says, with NewAuth and Apply,
 // and returns the handshake's error.
-func authConnect(t *testing.T, addr string, hostKeys ssh.HostKeyCallback, h config.Host, env remote.AuthEnv, p remote.Prompter) error {
+func authConnect(t *testing.T, addr string, hostKeys ssh.HostKeyCallback, h config.Host, env auth.Env, p prompt.Prompter) error {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	a := remote.NewAuth(ctx, h, env, p)
+	a := auth.New(ctx, h, env, p)
 	defer a.Close()
 	cfg := &ssh.ClientConfig{User: h.User, HostKeyCallback: hostKeys, Timeout: 30 * time.Second}
 	a.Apply(cfg)
@@ -207,11 +208,11 @@ func authConnect(t *testing.T, addr string, hostKeys ssh.HostKeyCallback, h conf
 
 // authConnectMethods is authConnect through AuthMethods, for callers that
 // set only ClientConfig.Auth.
-func authConnectMethods(t *testing.T, addr string, hostKeys ssh.HostKeyCallback, h config.Host, env remote.AuthEnv, p remote.Prompter) error {
+func authConnectMethods(t *testing.T, addr string, hostKeys ssh.HostKeyCallback, h config.Host, env auth.Env, p prompt.Prompter) error {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	methods, closeFn, err := remote.AuthMethods(ctx, h, env, p)
+	methods, closeFn, err := auth.Methods(ctx, h, env, p)
 	if err != nil {
 		t.Fatalf("AuthMethods: %v", err)
 	}
@@ -358,7 +359,7 @@ func TestAuthPasswordAskedAgainLikeSSH(t *testing.T) {
 	})
 	p := &authPrompter{t: t, secrets: []string{"typo", "s3cret"}}
 	h := authHost("alice", srv.addr)
-	if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, remote.AuthEnv{}, p); err != nil {
+	if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, auth.Env{}, p); err != nil {
 		t.Fatalf("password login failed: %v", err)
 	}
 	want := []string{"alice@127.0.0.1's password: ", "alice@127.0.0.1's password: "}
@@ -371,7 +372,7 @@ func TestAuthPasswordAskedAgainLikeSSH(t *testing.T) {
 
 	// Three wrong answers and ssh gives up on password.
 	p = &authPrompter{t: t, secrets: []string{"a", "b", "c"}}
-	if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, remote.AuthEnv{}, p); err == nil {
+	if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, auth.Env{}, p); err == nil {
 		t.Fatal("login with three wrong passwords succeeded")
 	}
 	if got := len(p.secretPrompts()); got != 3 {
@@ -381,7 +382,7 @@ func TestAuthPasswordAskedAgainLikeSSH(t *testing.T) {
 	// HostKeyAlias names the host in the prompt, as in ssh.
 	h.HostKeyAlias = "web1"
 	p = &authPrompter{t: t, secrets: []string{"s3cret"}}
-	if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, remote.AuthEnv{}, p); err != nil {
+	if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, auth.Env{}, p); err != nil {
 		t.Fatal(err)
 	}
 	if got := p.secretPrompts(); !slices.Equal(got, []string{"alice@web1's password: "}) {
@@ -410,12 +411,12 @@ func TestAuthKeyboardInteractiveRoundsAndEcho(t *testing.T) {
 		},
 	})
 	p := &authPrompter{t: t, kbd: [][]string{{"bob", "hunter2"}, {"123456"}}}
-	if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), authHost("bob", srv.addr), remote.AuthEnv{}, p); err != nil {
+	if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), authHost("bob", srv.addr), auth.Env{}, p); err != nil {
 		t.Fatalf("keyboard-interactive login failed: %v", err)
 	}
 	want := []authRound{
-		{"ferry-test", "Two questions first.", []remote.Challenge{{Prompt: "Username: ", Echo: true}, {Prompt: "Password: ", Echo: false}}},
-		{"", "", []remote.Challenge{{Prompt: "Verification code: ", Echo: false}}},
+		{"ferry-test", "Two questions first.", []prompt.Challenge{{Prompt: "Username: ", Echo: true}, {Prompt: "Password: ", Echo: false}}},
+		{"", "", []prompt.Challenge{{Prompt: "Verification code: ", Echo: false}}},
 	}
 	if len(p.rounds) != len(want) {
 		t.Fatalf("rounds = %+v, want %+v", p.rounds, want)
@@ -458,7 +459,7 @@ func TestAuthMethodOrder(t *testing.T) {
 	h := authHost("carol", srv.addr)
 	h.IdentityFiles = []string{key}
 	p := &authPrompter{t: t, kbd: [][]string{{"x"}, {"y"}, {"z"}}, secrets: []string{"pw"}}
-	if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, remote.AuthEnv{}, p); err != nil {
+	if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, auth.Env{}, p); err != nil {
 		t.Fatal(err)
 	}
 	want := []string{"publickey", "keyboard-interactive", "keyboard-interactive", "keyboard-interactive", "password"}
@@ -471,7 +472,7 @@ func TestAuthMethodOrder(t *testing.T) {
 	srv2 := allMethodsServer(t)
 	h.PreferredAuthentications = []string{"gssapi-with-mic,password", "password", "keyboard-interactive"}
 	p = &authPrompter{t: t, secrets: []string{"pw"}}
-	if err := authConnect(t, srv2.addr, ssh.FixedHostKey(srv2.hostKey), h, remote.AuthEnv{}, p); err != nil {
+	if err := authConnect(t, srv2.addr, ssh.FixedHostKey(srv2.hostKey), h, auth.Env{}, p); err != nil {
 		t.Fatal(err)
 	}
 	if got := srv2.tried(); !slices.Equal(got, []string{"password"}) {
@@ -486,7 +487,7 @@ func TestAuthMethodOrder(t *testing.T) {
 	srv3 := allMethodsServer(t)
 	h.PreferredAuthentications = nil
 	h.PasswordAuthentication, h.KbdInteractiveAuthentication = false, false
-	err := authConnect(t, srv3.addr, ssh.FixedHostKey(srv3.hostKey), h, remote.AuthEnv{}, &authPrompter{t: t, strict: true})
+	err := authConnect(t, srv3.addr, ssh.FixedHostKey(srv3.hostKey), h, auth.Env{}, &authPrompter{t: t, strict: true})
 	if err == nil || !strings.Contains(err.Error(), "unable to authenticate") {
 		t.Fatalf("login with only a refused key: err = %v, want x/crypto's \"unable to authenticate\"", err)
 	}
@@ -517,7 +518,7 @@ func TestAuthBatchModeNeverPrompts(t *testing.T) {
 	h.IdentityFiles = []string{enc, plain}
 	// Even a Prompter that could ask is never asked under BatchMode.
 	p := &authPrompter{t: t, strict: true}
-	err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, remote.AuthEnv{}, p)
+	err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, auth.Env{}, p)
 	if err == nil {
 		t.Fatal("BatchMode login succeeded, but every usable method needs a prompt")
 	}
@@ -612,7 +613,7 @@ func TestAuthPublicKeyOrderLikeOpenSSH(t *testing.T) {
 				tc.edit(&h)
 			}
 			var log syncBuffer
-			env := remote.AuthEnv{AgentSocket: sock, Log: &log}
+			env := auth.Env{AgentSocket: sock, Log: &log}
 			if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, env, &authPrompter{t: t, strict: true}); err == nil {
 				t.Fatal("login succeeded though the server refuses every key")
 			}
@@ -641,7 +642,7 @@ func TestAuthDebugLogHasNoSecrets(t *testing.T) {
 	h.IdentityFiles = []string{enc}
 	var log syncBuffer
 	p := &authPrompter{t: t, secrets: []string{"battery staple", "correct horse"}}
-	if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, remote.AuthEnv{Log: &log}, p); err != nil {
+	if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, auth.Env{Log: &log}, p); err != nil {
 		t.Fatal(err)
 	}
 	for _, secret := range []string{"battery staple", "correct horse"} {
@@ -670,7 +671,7 @@ func TestAuthNoPrompterSkipsEncryptedKey(t *testing.T) {
 	h.IdentityFiles = []string{enc, plain}
 	// A nil Prompter is NoPrompter: the encrypted key cannot be unlocked,
 	// and the next key is tried instead of giving up.
-	if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, remote.AuthEnv{}, nil); err != nil {
+	if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, auth.Env{}, nil); err != nil {
 		t.Fatalf("login with the second key failed: %v", err)
 	}
 }
@@ -702,7 +703,7 @@ func TestAuthSkippedKeyApplyVersusMethods(t *testing.T) {
 	h := authHost("hank", srv.addr)
 	h.IdentityFiles = []string{enc, plain}
 	p := &authPrompter{t: t, secrets: []string{""}}
-	if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, remote.AuthEnv{}, p); err != nil {
+	if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, auth.Env{}, p); err != nil {
 		t.Fatalf("Apply: %v", err)
 	}
 	if got, want := p.secretPrompts(), []string{"Enter passphrase for key '" + enc + "': "}; !slices.Equal(got, want) {
@@ -718,7 +719,7 @@ func TestAuthSkippedKeyApplyVersusMethods(t *testing.T) {
 	h = authHost("hank", srv.addr)
 	h.IdentityFiles = []string{enc, plain}
 	p = &authPrompter{t: t, secrets: []string{"", "pw"}}
-	if err := authConnectMethods(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, remote.AuthEnv{}, p); err != nil {
+	if err := authConnectMethods(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, auth.Env{}, p); err != nil {
 		t.Fatalf("AuthMethods: %v", err)
 	}
 	if got, want := srv.offeredFPs(), []string{authFP(encSigner.PublicKey())}; !slices.Equal(got, want) {
@@ -753,7 +754,7 @@ func TestAuthPartialSuccessKeyThenPassword(t *testing.T) {
 	h := authHost("judy", srv.addr)
 	h.IdentityFiles = []string{first, second}
 	p := &authPrompter{t: t, secrets: []string{"pw"}}
-	if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, remote.AuthEnv{}, p); err != nil {
+	if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, auth.Env{}, p); err != nil {
 		t.Fatal(err)
 	}
 	// The first key's refusal, the second key's partial success, password.
