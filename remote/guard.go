@@ -119,7 +119,7 @@ func lostOn(l *link, err error) bool {
 
 // lostErr is the error of a call whose connection was lost.
 func lostErr(op, path string) error {
-	return &fs.PathError{Op: op, Path: path, Err: &StatusError{Code: codeConnectionLost, Meaning: meaning(op, codeConnectionLost)}}
+	return &fs.PathError{Op: op, Path: path, Err: newStatusError(op, codeConnectionLost)}
 }
 
 // ConnState returns the generation of the current connection, which
