@@ -69,8 +69,10 @@ func (s *Stream) readLengthType() (length uint32, typ byte, err error) {
 }
 
 // readResponse reads the next response's length, type and request id.
-// rest is how many bytes of it are left to read.
-func (s *Stream) readResponse() (typ byte, id uint32, rest int, err error) {
+// rest is how many bytes of it are left to read: at most
+// maxControlPacket unless typ is DATA. It stays a uint32, as on the wire,
+// until it is checked against a limit: an int may have only 32 bits.
+func (s *Stream) readResponse() (typ byte, id uint32, rest uint32, err error) {
 	length, typ, err := s.readLengthType()
 	if err != nil {
 		return 0, 0, 0, err
@@ -82,15 +84,16 @@ func (s *Stream) readResponse() (typ byte, id uint32, rest int, err error) {
 	if _, err := io.ReadFull(s.r, b[:]); err != nil {
 		return 0, 0, 0, err
 	}
-	rest = int(length - 5)
+	rest = length - 5
 	if typ != fxpData && rest > maxControlPacket {
 		return 0, 0, 0, fmt.Errorf("%w: packet of %d bytes", ErrProtocol, length)
 	}
 	return typ, binary.BigEndian.Uint32(b[:]), rest, nil
 }
 
-// readBody reads the rest of a control response.
-func (s *Stream) readBody(rest int) ([]byte, error) {
+// readBody reads the rest of a control response, which readResponse has
+// checked is at most maxControlPacket bytes.
+func (s *Stream) readBody(rest uint32) ([]byte, error) {
 	b := make([]byte, rest)
 	_, err := io.ReadFull(s.r, b)
 	return b, err

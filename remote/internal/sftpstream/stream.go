@@ -188,14 +188,15 @@ func (s *Stream) receive() error {
 		if _, err := io.ReadFull(s.r, b[:]); err != nil {
 			return err
 		}
-		n := int(binary.BigEndian.Uint32(b[:]))
-		if n != rest-4 || n > r.want || n == 0 {
+		// Compared as on the wire, before any conversion to int.
+		n := binary.BigEndian.Uint32(b[:])
+		if n != rest-4 || n > uint32(r.want) || n == 0 {
 			return fmt.Errorf("%w: %d bytes of DATA for a read of %d", ErrProtocol, n, r.want)
 		}
 		if _, err := io.ReadFull(s.r, r.buf[:n]); err != nil {
 			return err
 		}
-		r.n = n
+		r.n = int(n)
 	case fxpStatus:
 		body, err := s.readBody(rest)
 		if err != nil {

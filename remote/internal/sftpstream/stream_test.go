@@ -286,10 +286,9 @@ type failWriter struct{ err error }
 
 func (w failWriter) Write([]byte) (int, error) { return 0, w.err }
 
-// Answers that make no sense are protocol errors, never a panic, a huge
-// allocation or bytes written out of place.
-func TestStreamRejectsHostileAnswers(t *testing.T) {
-	cases := map[string]func(id uint32, off int64, want uint32) []byte{
+// hostileReadAnswers are answers to a READ that make no sense, by name.
+func hostileReadAnswers() map[string]func(id uint32, off int64, want uint32) []byte {
+	return map[string]func(id uint32, off int64, want uint32) []byte{
 		"more data than asked": func(id uint32, _ int64, want uint32) []byte {
 			return fakeData(id, make([]byte, want+1))
 		},
@@ -309,6 +308,18 @@ func TestStreamRejectsHostileAnswers(t *testing.T) {
 			binary.BigEndian.PutUint32(b, 1<<30)
 			return b
 		},
+		"data claiming 2 GiB": func(id uint32, _ int64, _ uint32) []byte {
+			// Lengths that overflow an int of 32 bits, and agree.
+			b := fakeData(id, []byte("abc"))
+			binary.BigEndian.PutUint32(b, 0x8000000d)
+			binary.BigEndian.PutUint32(b[9:], 0x80000004)
+			return b
+		},
+		"status claiming 4 GiB": func(id uint32, _ int64, _ uint32) []byte {
+			b := fakeStatus(id, codeFailure, "x")
+			binary.BigEndian.PutUint32(b, 0xffffffff)
+			return b
+		},
 		"handle instead of data": func(id uint32, _ int64, _ uint32) []byte {
 			return fakeReply(fxpHandle, binary.BigEndian.AppendUint32(u32(id), 1), 'h')
 		},
@@ -319,6 +330,12 @@ func TestStreamRejectsHostileAnswers(t *testing.T) {
 			return fakeReply(fxpStatus, u32(id), 0, 0)
 		},
 	}
+}
+
+// Answers that make no sense are protocol errors, never a panic, a huge
+// allocation or bytes written out of place.
+func TestStreamRejectsHostileAnswers(t *testing.T) {
+	cases := hostileReadAnswers()
 	for name, hostile := range cases {
 		t.Run(name, func(t *testing.T) {
 			f := &fakeSFTP{data: randData(20_000), hostile: func(id uint32, off int64, want uint32) []byte {
@@ -353,10 +370,9 @@ func TestStreamNeedsVersion(t *testing.T) {
 	}
 }
 
-// An answer to OPEN that is not a handle or a status is refused before its
-// body is read: a DATA claiming 4 GiB allocates nothing.
-func TestStreamOpenRejectsHostileAnswers(t *testing.T) {
-	cases := map[string]func(id uint32) []byte{
+// hostileOpenAnswers are answers to an OPEN that make no sense, by name.
+func hostileOpenAnswers() map[string]func(id uint32) []byte {
+	return map[string]func(id uint32) []byte{
 		"huge data": func(id uint32) []byte {
 			b := fakeData(id, []byte("x"))
 			binary.BigEndian.PutUint32(b, 0xffffffff)
@@ -371,6 +387,12 @@ func TestStreamOpenRejectsHostileAnswers(t *testing.T) {
 			return fakeReply(fxpHandle, binary.BigEndian.AppendUint32(u32(id), 50), 'h')
 		},
 	}
+}
+
+// An answer to OPEN that is not a handle or a status is refused before its
+// body is read: a DATA claiming 4 GiB allocates nothing.
+func TestStreamOpenRejectsHostileAnswers(t *testing.T) {
+	cases := hostileOpenAnswers()
 	for name, reply := range cases {
 		t.Run(name, func(t *testing.T) {
 			s := startFake(t, &fakeSFTP{openReply: reply}, 4096, 4)
