@@ -151,58 +151,100 @@ func TestSSHDCallInFlightWhenConnectionKilled(t *testing.T) {
 	}
 }
 
-// TestSSHDCancelStalledCall freezes the server's side of the connection:
+// TestSSHDCancelStalledCall: with sshd's connection processes stopped,
 // a call blocked on it returns once its context ends (within about a
 // second, logged, not asserted), and the file system works again once the
-// server is let go.
-// Stat has no context in pkg/sftp, so the connection must be closed under
-// it; ReadDir has, but closes its handle without one.
+// server is let go. Each call has a server of its own.
+// Stat has no context in pkg/sftp, nor do opening a file on a range
+// channel and opening that channel, so the connection must be closed
+// under them; ReadDir has, but closes its handle without one. Closing a
+// stream's channel is only a message to a server that reads nothing: a
+// stream, on its channel or on one still opening, ends with the
+// connection too, and then says it was cancelled.
 func TestSSHDCancelStalledCall(t *testing.T) {
-	srv := sshdtest.Start(t)
-	sess := reconnectSession(t, reconnectHost(srv, srv.Addr, srv.WriteKnownHosts(t)))
-	f := sess.FS
-	entered := enteredHook(f)
-	calls := map[string]func(context.Context) error{
-		"stat": func(ctx context.Context) error { _, err := f.Stat(ctx, srv.Dir); return err },
-		"ls":   func(ctx context.Context) error { _, err := f.ReadDir(ctx, srv.Dir); return err },
-	}
-	for _, op := range []string{"stat", "ls"} {
-		call := calls[op]
-		if err := call(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		<-entered
-		gen, _ := f.ConnState()
-		if srv.SignalSessions(syscall.SIGSTOP) == 0 {
-			t.Skip("cannot find sshd's connection processes here")
-		}
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan error, 1)
-		go func() { done <- call(ctx) }()
-		<-entered
-		cancel()
-		start := time.Now()
-		select {
-		case err := <-done:
-			t.Logf("%s on a frozen server returned %v after the cancel: %v", op, time.Since(start), err)
-			var pe *fs.PathError
-			if !errors.Is(err, context.Canceled) || !errors.As(err, &pe) || pe.Op != op {
-				t.Fatalf("%s = %v, want %s naming the path, wrapping context.Canceled", op, err, op)
+	cases := []struct {
+		name string
+		op   string // what the error names; "" for none
+		warm bool   // the call is made once before the server stops
+		// closes says the cancel must have closed the connection.
+		closes bool
+		call   func(ctx context.Context, f *FS, path string) error
+	}{
+		{"stat", "stat", true, true, func(ctx context.Context, f *FS, path string) error {
+			_, err := f.Stat(ctx, path)
+			return err
+		}},
+		{"ls", "ls", true, false, func(ctx context.Context, f *FS, path string) error {
+			_, err := f.ReadDir(ctx, f.Dir(path))
+			return err
+		}},
+		{"range", "open", true, true, func(ctx context.Context, f *FS, path string) error {
+			w, err := f.OpenRangeWriter(ctx, path, 1, 4096)
+			if err == nil {
+				err = w.Close()
 			}
-		case <-time.After(10 * time.Second):
-			t.Fatalf("a cancelled %s was still blocked 10 s later", op)
-		}
-		srv.SignalSessions(syscall.SIGCONT)
-		if err := call(context.Background()); err != nil {
-			t.Fatalf("%s after the cancel: %v", op, err)
-		}
-		<-entered
-		// pkg/sftp's Stat cannot be cancelled: only closing the
-		// connection under it can have ended it.
-		if now, _ := f.ConnState(); op == "stat" && now == gen {
-			t.Fatalf("still on connection %d after a cancelled stat returned", now)
-		}
+			return err
+		}},
+		{"stream", "", true, true, streamCall},
+		{"stream on a new channel", "", false, true, streamCall},
 	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := sshdtest.Start(t)
+			path := filepath.Join(srv.Dir, "file")
+			if err := os.WriteFile(path, make([]byte, 100_000), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			sess := reconnectSession(t, reconnectHost(srv, srv.Addr, srv.WriteKnownHosts(t)))
+			f := sess.FS
+			entered := enteredHook(f)
+			if tc.warm {
+				if err := tc.call(context.Background(), f, path); err != nil {
+					t.Fatal(err)
+				}
+				<-entered
+			}
+			gen, _ := f.ConnState()
+			if srv.SignalSessions(syscall.SIGSTOP) == 0 {
+				t.Skip("cannot find sshd's connection processes here")
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error, 1)
+			go func() { done <- tc.call(ctx, f, path) }()
+			<-entered
+			cancel()
+			start := time.Now()
+			select {
+			case err := <-done:
+				t.Logf("%s on a frozen server returned %v after the cancel: %v", tc.name, time.Since(start), err)
+				var pe *fs.PathError
+				if !errors.Is(err, context.Canceled) || tc.op != "" && (!errors.As(err, &pe) || pe.Op != tc.op) {
+					t.Fatalf("%s = %v, want %q naming the path, wrapping context.Canceled", tc.name, err, tc.op)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatalf("a cancelled %s was still blocked 10 s later", tc.name)
+			}
+			srv.SignalSessions(syscall.SIGCONT)
+			if err := tc.call(context.Background(), f, path); err != nil {
+				t.Fatalf("%s after the cancel: %v", tc.name, err)
+			}
+			<-entered
+			if now, _ := f.ConnState(); tc.closes && now == gen {
+				t.Fatalf("still on connection %d after a cancelled %s returned", now, tc.name)
+			}
+		})
+	}
+}
+
+// streamCall streams path to nowhere; a stream that is not handled is an
+// error here.
+func streamCall(ctx context.Context, f *FS, path string) error {
+	_, handled, err := f.StreamFile(ctx, path, 0, io.Discard)
+	if err == nil && !handled {
+		err = errors.New("StreamFile did not handle the file")
+	}
+	return err
 }
 
 // switchProxy forwards TCP connections to a target that can be changed,

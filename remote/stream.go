@@ -152,6 +152,11 @@ func (f *FS) StreamFile(ctx context.Context, name string, off int64, dst io.Writ
 	}
 	c := l.streams.get(ctx)
 	if c == nil {
+		if cerr := ctx.Err(); cerr != nil {
+			// Cancelled while a channel opened: the copy is over, not
+			// left to the caller's ordinary path.
+			return 0, true, cerr
+		}
 		return 0, false, nil
 	}
 	// Closing the channel ends the copy at once on a server that still
