@@ -63,6 +63,7 @@ func fsCalls() map[string]fsCall {
 // channels: TestSSHDCancelStalledCall covers them.) Once the server
 // answers again, so does the file system.
 func TestCancelUnblocksEveryCall(t *testing.T) {
+	t.Parallel()
 	type result struct {
 		name  string
 		err   error

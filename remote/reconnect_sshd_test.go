@@ -77,6 +77,7 @@ func enteredHook(f *FS) <-chan struct{} {
 }
 
 func TestSSHDReconnectAfterSessionsKilled(t *testing.T) {
+	t.Parallel()
 	srv := sshdtest.Start(t)
 	if err := os.WriteFile(filepath.Join(srv.Dir, "kept"), []byte("x"), 0o644); err != nil {
 		t.Fatal(err)
@@ -120,6 +121,7 @@ func TestSSHDReconnectAfterSessionsKilled(t *testing.T) {
 }
 
 func TestSSHDCallInFlightWhenConnectionKilled(t *testing.T) {
+	t.Parallel()
 	srv := sshdtest.Start(t)
 	sess := reconnectSession(t, reconnectHost(srv, srv.Addr, srv.WriteKnownHosts(t)))
 	f := sess.FS
@@ -162,6 +164,7 @@ func TestSSHDCallInFlightWhenConnectionKilled(t *testing.T) {
 // stream, on its channel or on one still opening, ends with the
 // connection too, and then says it was cancelled.
 func TestSSHDCancelStalledCall(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		op   string // what the error names; "" for none
@@ -319,6 +322,7 @@ func (p *switchProxy) close() {
 // address with one whose host key differs: the reconnect is refused with
 // OpenSSH's warning after one attempt, and WaitOnline says why.
 func TestSSHDReconnectRefusesChangedHostKey(t *testing.T) {
+	t.Parallel()
 	a := sshdtest.Start(t)
 	b := sshdtest.Start(t)
 	p := startSwitchProxy(t, a.Addr)
@@ -368,6 +372,7 @@ func TestSSHDReconnectRefusesChangedHostKey(t *testing.T) {
 }
 
 func TestSSHDCloseDuringReconnect(t *testing.T) {
+	t.Parallel()
 	t.Run("backoff", func(t *testing.T) {
 		srv := sshdtest.Start(t)
 		h := reconnectHost(srv, srv.Addr, srv.WriteKnownHosts(t))
@@ -426,6 +431,7 @@ func closeDuringReconnect(t *testing.T, srv *sshdtest.Server, sess *Session) {
 // TestSSHDReconnectThroughProxyJump kills the jump host's connections: the
 // session dials again through the same jump host.
 func TestSSHDReconnectThroughProxyJump(t *testing.T) {
+	t.Parallel()
 	jump, target := sshdtest.Start(t), sshdtest.Start(t)
 	jh := reconnectHost(jump, jump.Addr, jump.WriteKnownHosts(t))
 	jh.Alias = "jump"
@@ -460,6 +466,7 @@ func TestSSHDReconnectThroughProxyJump(t *testing.T) {
 // accepted (StrictHostKeyChecking ask) is checked again on reconnect but
 // not asked about again.
 func TestSSHDReconnectDoesNotAskAgainAboutAcceptedKey(t *testing.T) {
+	t.Parallel()
 	srv := sshdtest.Start(t)
 	h := reconnectHost(srv, srv.Addr, filepath.Join(t.TempDir(), "known_hosts"))
 	h.StrictHostKeyChecking = "ask"

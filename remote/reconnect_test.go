@@ -180,6 +180,7 @@ func TestCloseReleasesWaitersDuringBackoff(t *testing.T) {
 // the context's error once it ends, its connection closed under it, and
 // the file system works again over a new one.
 func TestCancelUnblocksStalledCall(t *testing.T) {
+	t.Parallel()
 	m := newMemNet(t)
 	f := memFS(t, m, 3, testBackoff)
 	entered := make(chan struct{}, 1)

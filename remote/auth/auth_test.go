@@ -349,6 +349,7 @@ func authHost(user, addr string) config.Host {
 }
 
 func TestAuthPasswordAskedAgainLikeSSH(t *testing.T) {
+	t.Parallel()
 	srv := authStartServer(t, &ssh.ServerConfig{
 		PasswordCallback: func(c ssh.ConnMetadata, pw []byte) (*ssh.Permissions, error) {
 			if c.User() == "alice" && string(pw) == "s3cret" {
@@ -391,6 +392,7 @@ func TestAuthPasswordAskedAgainLikeSSH(t *testing.T) {
 }
 
 func TestAuthKeyboardInteractiveRoundsAndEcho(t *testing.T) {
+	t.Parallel()
 	srv := authStartServer(t, &ssh.ServerConfig{
 		KeyboardInteractiveCallback: func(c ssh.ConnMetadata, ask ssh.KeyboardInteractiveChallenge) (*ssh.Permissions, error) {
 			a, err := ask("ferry-test", "Two questions first.", []string{"Username: ", "Password: "}, []bool{true, false})
@@ -450,6 +452,7 @@ func allMethodsServer(t *testing.T) *authServer {
 }
 
 func TestAuthMethodOrder(t *testing.T) {
+	t.Parallel()
 	srv := allMethodsServer(t)
 	dir := t.TempDir()
 	key, _ := authKey(t, dir, "id_ed25519", "")
@@ -497,6 +500,7 @@ func TestAuthMethodOrder(t *testing.T) {
 }
 
 func TestAuthBatchModeNeverPrompts(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	enc, encSigner := authKey(t, dir, "id_encrypted", "passphrase")
 	plain, plainSigner := authKey(t, dir, "id_plain", "")
@@ -533,6 +537,7 @@ func TestAuthBatchModeNeverPrompts(t *testing.T) {
 }
 
 func TestAuthPublicKeyOrderLikeOpenSSH(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	inAgent, inAgentSigner := authKey(t, dir, "id_in_agent", "")
 	second, secondSigner := authKey(t, dir, "id_second", "")
@@ -628,6 +633,7 @@ func TestAuthPublicKeyOrderLikeOpenSSH(t *testing.T) {
 }
 
 func TestAuthDebugLogHasNoSecrets(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	enc, encSigner := authKey(t, dir, "id_encrypted", "correct horse")
 	srv := authStartServer(t, &ssh.ServerConfig{
@@ -656,6 +662,7 @@ func TestAuthDebugLogHasNoSecrets(t *testing.T) {
 }
 
 func TestAuthNoPrompterSkipsEncryptedKey(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	enc, encSigner := authKey(t, dir, "id_encrypted", "pass")
 	plain, plainSigner := authKey(t, dir, "id_plain", "")
@@ -677,6 +684,7 @@ func TestAuthNoPrompterSkipsEncryptedKey(t *testing.T) {
 }
 
 func TestAuthSkippedKeyApplyVersusMethods(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	enc, encSigner := authKey(t, dir, "id_encrypted", "pass")
 	plain, plainSigner := authKey(t, dir, "id_plain", "")
@@ -731,6 +739,7 @@ func TestAuthSkippedKeyApplyVersusMethods(t *testing.T) {
 }
 
 func TestAuthPartialSuccessKeyThenPassword(t *testing.T) {
+	t.Parallel()
 	// As sshd's "AuthenticationMethods publickey,password": the second
 	// key is accepted with partial success, then the password is asked.
 	dir := t.TempDir()

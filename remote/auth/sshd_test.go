@@ -87,6 +87,7 @@ func plainSSHKey(k ssh.PublicKey) ssh.PublicKey {
 }
 
 func TestAuthSSHDKeyFile(t *testing.T) {
+	t.Parallel()
 	s, ak := authSSHD(t)
 	authWriteKeys(t, ak, s.ClientSigner.PublicKey())
 	missing := filepath.Join(t.TempDir(), "id_rsa")
@@ -109,6 +110,7 @@ func TestAuthSSHDKeyFile(t *testing.T) {
 }
 
 func TestAuthSSHDEncryptedKeyAskedOnlyAfterAcceptance(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	enc, encSigner := authKey(t, dir, "id_encrypted", "open sesame")
 	other, otherSigner := authKey(t, dir, "id_other", "")
@@ -200,6 +202,7 @@ func TestAuthSSHDEncryptedKeyAskedOnlyAfterAcceptance(t *testing.T) {
 }
 
 func TestAuthSSHDLegacyEncryptedKeyWithoutPublicKey(t *testing.T) {
+	t.Parallel()
 	keygen, err := exec.LookPath("ssh-keygen")
 	if err != nil {
 		t.Skip("ssh-keygen not installed")
@@ -252,6 +255,7 @@ func TestAuthSSHDLegacyEncryptedKeyWithoutPublicKey(t *testing.T) {
 }
 
 func TestAuthSSHDUnprotectedKeyRefused(t *testing.T) {
+	t.Parallel()
 	s, ak := authSSHD(t)
 	key, signer := authKey(t, t.TempDir(), "id_open", "")
 	authWriteKeys(t, ak, signer.PublicKey())
@@ -291,6 +295,7 @@ func TestAuthSSHDUnprotectedKeyRefused(t *testing.T) {
 }
 
 func TestAuthSSHDUnusableKeyFileWarns(t *testing.T) {
+	t.Parallel()
 	s, ak := authSSHD(t)
 	authWriteKeys(t, ak, s.ClientSigner.PublicKey())
 	dir := t.TempDir()
@@ -315,6 +320,7 @@ func TestAuthSSHDUnusableKeyFileWarns(t *testing.T) {
 }
 
 func TestAuthSSHDAgentIdentitiesOnly(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	// The configured identity is only a public key file: its private half
 	// is in the agent, as with hardware or password-manager agents.
@@ -385,6 +391,7 @@ func TestAuthSSHDAgentIdentitiesOnly(t *testing.T) {
 }
 
 func TestAuthSSHDRealAgent(t *testing.T) {
+	t.Parallel()
 	agentBin, err1 := exec.LookPath("ssh-agent")
 	addBin, err2 := exec.LookPath("ssh-add")
 	if err1 != nil || err2 != nil {
@@ -479,6 +486,7 @@ func mustReadFile(t *testing.T, path string) []byte {
 }
 
 func TestAuthSSHDCertificate(t *testing.T) {
+	t.Parallel()
 	caDir := t.TempDir()
 	ca := authSigner(t)
 	caPub := filepath.Join(caDir, "ca.pub")

@@ -13,6 +13,7 @@ import (
 // TestTTYPrompterDrivesAuth: the terminal prompter answering a real
 // password exchange, retry included.
 func TestTTYPrompterDrivesAuth(t *testing.T) {
+	t.Parallel()
 	srv := allMethodsServer(t)
 	h := authHost("ivan", srv.addr)
 	h.PreferredAuthentications = []string{"password"}
