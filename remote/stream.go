@@ -15,17 +15,18 @@ import (
 // buffer for every packet it receives (255 KiB each against OpenSSH) and
 // copies each once more before the caller sees it; on loopback that made
 // a 1 GiB download CPU-bound at 0.98x `sftp -c aes128-gcm@openssh.com`.
-// sftpstream.Stream reads into buffers it keeps and writes them straight to the
-// destination: measured on the same machine, 2.15 s -> 1.80 s of wall
-// time and 2.18 s -> 1.76 s of client CPU for 1 GiB.
+// sftpstream.Stream reads into buffers it keeps and writes them straight
+// to the destination: measured on the same machine, 2.15 s -> 1.80 s of
+// wall time and 2.18 s -> 1.76 s of client CPU for 1 GiB.
 //
 // maxStreams bounds the extra SFTP channels used for streams. With the main
 // channel and the range-upload channels it stays under OpenSSH's default
 // MaxSessions (10).
 const maxStreams = 4
 
-// streamPool lends out sftpstream.Streams, each on its own SFTP channel of the
-// session's SSH connection, opened on first need and kept for later files.
+// streamPool lends out sftpstream.Streams, each on its own SFTP channel of
+// the session's SSH connection, opened on first need and kept for later
+// files.
 type streamPool struct {
 	ssh          *ssh.Client
 	chunk, depth int

@@ -96,8 +96,8 @@ func (ks *keySource) close() {
 	ks.ids = nil
 }
 
-// signers is the ssh.PublicKeysCallback of Authenticator.Methods: every identity
-// at once.
+// signers is the ssh.PublicKeysCallback of Authenticator.Methods: every
+// identity at once.
 func (ks *keySource) signers() ([]ssh.Signer, error) {
 	ks.mu.Lock()
 	defer ks.mu.Unlock()

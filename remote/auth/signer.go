@@ -24,10 +24,10 @@ type idSigner struct {
 
 var _ ssh.AlgorithmSigner = (*idSigner)(nil)
 
-// PublicKey returns the identity's public key. Through Authenticator.Methods, an
-// encrypted key whose public half is stored nowhere else is unlocked here,
-// when x/crypto reaches it; if that fails an all-zero ed25519 key, which
-// no one holds, stands in.
+// PublicKey returns the identity's public key. Through
+// Authenticator.Methods, an encrypted key whose public half is stored
+// nowhere else is unlocked here, when x/crypto reaches it; if that fails
+// an all-zero ed25519 key, which no one holds, stands in.
 func (s *idSigner) PublicKey() ssh.PublicKey {
 	s.ks.mu.Lock()
 	defer s.ks.mu.Unlock()
@@ -57,8 +57,8 @@ func (s *idSigner) Sign(rand io.Reader, data []byte) (*ssh.Signature, error) {
 
 // SignWithAlgorithm signs data, loading the private key first if needed.
 // x/crypto calls it only after the server accepted the public key. When
-// the key cannot sign it returns an error and sends nothing: the Authenticator then
-// goes on with the next key, as ssh does.
+// the key cannot sign it returns an error and sends nothing: the
+// Authenticator then goes on with the next key, as ssh does.
 func (s *idSigner) SignWithAlgorithm(rand io.Reader, data []byte, algorithm string) (*ssh.Signature, error) {
 	pub := s.PublicKey()
 	s.ks.mu.Lock()
