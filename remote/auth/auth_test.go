@@ -389,20 +389,20 @@ func TestAuthSkippedKeyApplyVersusMethods(t *testing.T) {
 		t.Errorf("Apply: methods = %q, want one successful publickey", got)
 	}
 
-	// AuthMethods alone: x/crypto leaves publickey after the skipped key,
+	// auth.Methods alone: x/crypto leaves publickey after the skipped key,
 	// so the plain key is never offered and password follows.
 	srv = authStartServer(t, cfg())
 	h = authHost("hank", srv.addr)
 	h.IdentityFiles = []string{enc, plain}
 	p = &authPrompter{t: t, secrets: []string{"", "pw"}}
 	if err := authConnectMethods(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, auth.Env{}, p); err != nil {
-		t.Fatalf("AuthMethods: %v", err)
+		t.Fatalf("auth.Methods: %v", err)
 	}
 	if got, want := srv.offeredFPs(), []string{authFP(encSigner.PublicKey())}; !slices.Equal(got, want) {
-		t.Errorf("AuthMethods: offered %q, want only the encrypted key", got)
+		t.Errorf("auth.Methods: offered %q, want only the encrypted key", got)
 	}
 	if got := srv.tried(); !slices.Equal(got, []string{"password"}) {
-		t.Errorf("AuthMethods: methods = %q, want password after the abandoned publickey", got)
+		t.Errorf("auth.Methods: methods = %q, want password after the abandoned publickey", got)
 	}
 }
 

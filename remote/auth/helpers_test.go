@@ -193,7 +193,7 @@ func authSigner(t *testing.T) ssh.Signer {
 	return s
 }
 
-// authConnect authenticates to addr as h says, with NewAuth and Apply,
+// authConnect authenticates to addr as h says, with auth.New and Apply,
 // and returns the handshake's error.
 func authConnect(t *testing.T, addr string, hostKeys ssh.HostKeyCallback, h config.Host, env auth.Env, p prompt.Prompter) error {
 	t.Helper()
@@ -206,7 +206,7 @@ func authConnect(t *testing.T, addr string, hostKeys ssh.HostKeyCallback, h conf
 	return authDial(addr, cfg)
 }
 
-// authConnectMethods is authConnect through AuthMethods, for callers that
+// authConnectMethods is authConnect through auth.Methods, for callers that
 // set only ClientConfig.Auth.
 func authConnectMethods(t *testing.T, addr string, hostKeys ssh.HostKeyCallback, h config.Host, env auth.Env, p prompt.Prompter) error {
 	t.Helper()
@@ -214,7 +214,7 @@ func authConnectMethods(t *testing.T, addr string, hostKeys ssh.HostKeyCallback,
 	defer cancel()
 	methods, closeFn, err := auth.Methods(ctx, h, env, p)
 	if err != nil {
-		t.Fatalf("AuthMethods: %v", err)
+		t.Fatalf("auth.Methods: %v", err)
 	}
 	defer closeFn()
 	return authDial(addr, &ssh.ClientConfig{User: h.User, Auth: methods, HostKeyCallback: hostKeys, Timeout: 30 * time.Second})

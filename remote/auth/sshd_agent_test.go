@@ -43,7 +43,7 @@ func TestAuthSSHDAgentIdentitiesOnly(t *testing.T) {
 			s, ak := authSSHD(t)
 			authWriteKeys(t, ak, tc.authorized.PublicKey())
 			h := authSSHDHost(s, pubOnly)
-			h.IdentityAgent = "" // $SSH_AUTH_SOCK, passed in AuthEnv
+			h.IdentityAgent = "" // $SSH_AUTH_SOCK, passed in auth.Env
 			h.IdentitiesOnly = tc.identitiesOnly
 			before := len(ag.signedWith())
 			err := sshdConnect(t, s, h, auth.Env{AgentSocket: sock}, &authPrompter{t: t, strict: true})

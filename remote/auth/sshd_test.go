@@ -35,7 +35,7 @@ func authSSHDHost(s *sshdtest.Server, identityFiles ...string) config.Host {
 	return h
 }
 
-// sshdConnect authenticates to s as h says, with NewAuth and Apply.
+// sshdConnect authenticates to s as h says, with auth.New and Apply.
 func sshdConnect(t *testing.T, s *sshdtest.Server, h config.Host, env auth.Env, p prompt.Prompter) error {
 	t.Helper()
 	return authConnect(t, s.Addr, s.ClientConfig().HostKeyCallback, h, env, p)
@@ -101,9 +101,9 @@ func TestAuthSSHDKeyFile(t *testing.T) {
 		t.Errorf("debug log does not note the missing identity file:\n%s", log.String())
 	}
 
-	// The same through AuthMethods.
+	// The same through auth.Methods.
 	if err := authConnectMethods(t, s.Addr, s.ClientConfig().HostKeyCallback, authSSHDHost(s, missing, s.ClientKeyPath), auth.Env{}, p); err != nil {
-		t.Fatalf("login through AuthMethods failed: %v", err)
+		t.Fatalf("login through auth.Methods failed: %v", err)
 	}
 }
 

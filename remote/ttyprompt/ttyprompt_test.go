@@ -15,7 +15,7 @@ import (
 	"github.com/ferry-tui/ferry/remote/ttyprompt"
 )
 
-// ttyFor is a TTYPrompter that reads input and writes questions to out
+// ttyFor is a Prompter that reads input and writes questions to out
 // and warnings to warn, as if on a terminal.
 func ttyFor(input string, out, warn *bytes.Buffer) *ttyprompt.Prompter {
 	return ttyprompt.New(ttyprompt.Config{
