@@ -231,7 +231,9 @@ func hkOpenSSH(t *testing.T, s *sshdtest.Server, path string, extra ...string) (
 		"-p", strconv.Itoa(s.Port), "-l", s.User}
 	args = append(args, extra...)
 	args = append(args, s.Host, "true")
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	// ssh runs "true" in a login session, which a machine busy with other
+	// tests can take long to give: a minute, so that only a hang fails.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	var stderr bytes.Buffer
 	cmd := exec.CommandContext(ctx, bin, args...)
@@ -250,4 +252,23 @@ func hkOpenSSH(t *testing.T, s *sshdtest.Server, path string, extra ...string) (
 		return "unknown", out
 	}
 	return "error: " + err.Error(), out
+}
+
+// hkEach runs fn for 0..n-1, four at a time (a server takes ten
+// connections that have not logged in yet before it drops some), and
+// waits for all of them. fn runs on goroutines of its own: it may report
+// with t.Error, not t.Fatal.
+func hkEach(n int, fn func(i int)) {
+	sem := make(chan struct{}, 4)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			fn(i)
+		}()
+	}
+	wg.Wait()
 }

@@ -75,7 +75,7 @@ func TestSSHDHostKeyCertAuthority(t *testing.T) {
 		t.Errorf("known_hosts = %q", got)
 	}
 
-	for _, tc := range []struct {
+	cases := []struct {
 		lines []string
 		alias string
 		want  string
@@ -89,8 +89,13 @@ func TestSSHDHostKeyCertAuthority(t *testing.T) {
 		{lines: []string{"@cert-authority * " + caText}, alias: "db.example", want: "unknown"},
 		{lines: []string{"@cert-authority * " + caText, "db.example " + hkKeyText(s.HostKeys.Ed25519)}, alias: "db.example", want: "ok"},
 		{lines: []string{"@cert-authority *.example.com " + caText, name + " " + hkKeyText(s.HostKeys.Ed25519)}, want: "ok"},
-	} {
-		path := hkWrite(t, tc.lines...)
+	}
+	paths := make([]string, len(cases))
+	for i, tc := range cases {
+		paths[i] = hkWrite(t, tc.lines...)
+	}
+	hkEach(len(cases), func(i int) {
+		tc, path := cases[i], paths[i]
 		h := hkHost(s, path, "yes")
 		h.HostKeyAlias = tc.alias
 		p := &hkPrompter{}
@@ -108,7 +113,7 @@ func TestSSHDHostKeyCertAuthority(t *testing.T) {
 		if got, out := hkOpenSSH(t, s, path, extra...); got != "" && got != tc.want {
 			t.Errorf("%q alias %q: OpenSSH says %s, the test wants %s\n%s", tc.lines, tc.alias, got, tc.want, out)
 		}
-	}
+	})
 }
 
 func TestSSHDHostKeyAlias(t *testing.T) {

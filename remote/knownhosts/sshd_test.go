@@ -110,7 +110,7 @@ func TestSSHDHostKeyPatternsLikeOpenSSH(t *testing.T) {
 	port := strconv.Itoa(s.Port)
 	key := hkKeyText(s.HostKeys.Ed25519)
 	stranger := hkKeyText(hkStranger(t))
-	for _, tc := range []struct {
+	cases := []struct {
 		line, want string
 	}{
 		{"[127.0.0.1]:" + port + " " + key, "ok"},
@@ -132,8 +132,13 @@ func TestSSHDHostKeyPatternsLikeOpenSSH(t *testing.T) {
 		{"127.0.0.1 " + stranger, "unknown"}, // the bare name is checked quietly
 		{"@revoked * " + key + "\n[127.0.0.1]:" + port + " " + key, "revoked"},
 		{"@revoked web1 " + key + "\n[127.0.0.1]:" + port + " " + key, "ok"}, // not for this host
-	} {
-		path := hkWrite(t, tc.line)
+	}
+	paths := make([]string, len(cases))
+	for i, tc := range cases {
+		paths[i] = hkWrite(t, tc.line)
+	}
+	hkEach(len(cases), func(i int) {
+		tc, path := cases[i], paths[i]
 		k := New(&hkPrompter{})
 		_, err := hkDial(t, s, k, hkHost(s, path, "yes"), hkOpts{})
 		if got := hkOutcome(err); got != tc.want {
@@ -142,7 +147,7 @@ func TestSSHDHostKeyPatternsLikeOpenSSH(t *testing.T) {
 		if got, out := hkOpenSSH(t, s, path); got != "" && got != tc.want {
 			t.Errorf("%q: OpenSSH says %s, the test wants %s\n%s", tc.line, got, tc.want, out)
 		}
-	}
+	})
 }
 
 func TestSSHDHostKeyChangedRefusedInEveryMode(t *testing.T) {
