@@ -45,6 +45,7 @@ func logOf(t *testing.T, s *sshdtest.Server) string {
 }
 
 func TestSSHDProxyJumpChain(t *testing.T) {
+	t.Parallel()
 	j1, j2, target := sshdtest.Start(t), sshdtest.Start(t), sshdtest.Start(t)
 	if err := os.WriteFile(target.Dir+"/behind-two-jumps", nil, 0o644); err != nil {
 		t.Fatal(err)
@@ -74,6 +75,7 @@ func TestSSHDProxyJumpChain(t *testing.T) {
 }
 
 func TestSSHDProxyJumpUnknownHop(t *testing.T) {
+	t.Parallel()
 	target := sshdtest.Start(t)
 	d := remote.Dialer{Jumps: resolver(nil)}
 	h := hostFor(t, target)
@@ -85,6 +87,7 @@ func TestSSHDProxyJumpUnknownHop(t *testing.T) {
 }
 
 func TestSSHDProxyCommand(t *testing.T) {
+	t.Parallel()
 	if _, err := os.Stat("/bin/bash"); err != nil {
 		t.Skip("needs bash for /dev/tcp")
 	}
@@ -100,6 +103,7 @@ func TestSSHDProxyCommand(t *testing.T) {
 // TestConnectTimeoutCoversHandshake dials a listener that accepts and then
 // never says anything: ConnectTimeout must end the SSH handshake too.
 func TestConnectTimeoutCoversHandshake(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -135,6 +139,7 @@ func TestConnectTimeoutCoversHandshake(t *testing.T) {
 // ServerAliveInterval 1 and ServerAliveCountMax 2 the next operation must
 // fail as a lost connection instead of waiting forever.
 func TestSSHDStalledServerDetected(t *testing.T) {
+	t.Parallel()
 	srv := sshdtest.Start(t)
 	h := hostFor(t, srv)
 	h.ServerAliveInterval = time.Second
@@ -167,6 +172,7 @@ func TestSSHDStalledServerDetected(t *testing.T) {
 // session does not reconnect here: sshd stops its connections before it
 // stops listening, and a reconnect in between would succeed.
 func TestSSHDKilledServerFailsAtOnce(t *testing.T) {
+	t.Parallel()
 	srv := sshdtest.Start(t)
 	h := hostFor(t, srv)
 	h.ServerAliveInterval = time.Hour
@@ -202,6 +208,7 @@ func TestSSHDKilledServerFailsAtOnce(t *testing.T) {
 // bastion itself jumps through bastion. That must be an error naming the
 // loop, not endless recursion.
 func TestSSHDProxyJumpLoopRefused(t *testing.T) {
+	t.Parallel()
 	bastion, target := sshdtest.Start(t), sshdtest.Start(t)
 	bh := hostFor(t, bastion)
 	bh.Alias = "bastion"
@@ -219,6 +226,7 @@ func TestSSHDProxyJumpLoopRefused(t *testing.T) {
 // one jumping through the other, are a valid chain (sftp accepts it), not
 // a loop.
 func TestSSHDProxyJumpSameAddressTwice(t *testing.T) {
+	t.Parallel()
 	srv := sshdtest.Start(t)
 	acc := hostFor(t, srv)
 	acc.Alias = "acc"

@@ -4,42 +4,43 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 
 	"github.com/pkg/sftp"
 )
 
-// SFTP status codes (draft-ietf-secsh-filexfer-02, section 7).
+// SFTP status codes (draft-ietf-secsh-filexfer-02, section 7), as
+// pkg/sftp names them.
 const (
-	codeEOF              = 1
-	codeNoSuchFile       = 2
-	codePermissionDenied = 3
-	codeFailure          = 4
-	codeBadMessage       = 5
-	codeNoConnection     = 6
-	codeConnectionLost   = 7
-	codeOpUnsupported    = 8
+	codeEOF              = uint32(sftp.ErrSSHFxEOF)
+	codeNoSuchFile       = uint32(sftp.ErrSSHFxNoSuchFile)
+	codePermissionDenied = uint32(sftp.ErrSSHFxPermissionDenied)
+	codeFailure          = uint32(sftp.ErrSSHFxFailure)
+	codeBadMessage       = uint32(sftp.ErrSSHFxBadMessage)
+	codeNoConnection     = uint32(sftp.ErrSSHFxNoConnection)
+	codeConnectionLost   = uint32(sftp.ErrSSHFxConnectionLost)
+	codeOpUnsupported    = uint32(sftp.ErrSSHFxOpUnsupported)
 )
 
 // StatusError is an SFTP status from the server, explained for a person.
+// It is the one error remote gives for a status, whichever client
+// received it (pkg/sftp, or the stream reader of large downloads), and for
+// a call whose connection was lost (code 7). It always comes inside an
+// *fs.PathError that names the operation and the path.
 type StatusError struct {
 	// Code is the SFTP status code.
 	Code uint32
 	// Meaning says what the code means for the operation that failed.
 	Meaning string
-	// ServerMsg is the server's own message, raw; Error quotes it with %q so
-	// control and bidi characters are escaped.
-	ServerMsg string
 }
 
-// Error returns the meaning, the server's message when it adds anything,
-// and the status code.
+// newStatusError explains code for the operation op.
+func newStatusError(op string, code uint32) *StatusError {
+	return &StatusError{Code: code, Meaning: meaning(op, code)}
+}
+
+// Error returns the meaning and the status code.
 func (e *StatusError) Error() string {
-	s := e.Meaning
-	if e.ServerMsg != "" && e.ServerMsg != e.Meaning {
-		s += ": server says " + fmt.Sprintf("%q", e.ServerMsg)
-	}
-	return fmt.Sprintf("%s (SFTP status %d)", s, e.Code)
+	return fmt.Sprintf("%s (SFTP status %d)", e.Meaning, e.Code)
 }
 
 // Is lets errors.Is match the standard library's sentinel errors.
@@ -89,7 +90,12 @@ func meaning(op string, code uint32) string {
 }
 
 // wrapErr names the operation and path in err and explains SFTP status
-// codes. errors.Is(err, fs.ErrNotExist) and fs.ErrPermission keep working.
+// codes: a *sftp.StatusError, and the errors pkg/sftp turns some statuses
+// into (fs.ErrNotExist, fs.ErrPermission, sftp.ErrSSHFxConnectionLost),
+// become a *StatusError. errors.Is(err, fs.ErrNotExist) and
+// fs.ErrPermission keep working. The server's own text of a status is
+// left out: pkg/sftp keeps it only inside its error's message, and a
+// status is explained by its code.
 func wrapErr(op, path string, err error) error {
 	if err == nil {
 		return nil
@@ -101,24 +107,13 @@ func wrapErr(op, path string, err error) error {
 	var se *sftp.StatusError
 	switch {
 	case errors.As(err, &se):
-		err = &StatusError{Code: se.Code, Meaning: meaning(op, se.Code), ServerMsg: serverMessage(se)}
-	case errors.Is(err, os.ErrNotExist):
-		err = &StatusError{Code: codeNoSuchFile, Meaning: meaning(op, codeNoSuchFile)}
-	case errors.Is(err, os.ErrPermission):
-		err = &StatusError{Code: codePermissionDenied, Meaning: meaning(op, codePermissionDenied)}
+		err = newStatusError(op, se.Code)
+	case errors.Is(err, fs.ErrNotExist):
+		err = newStatusError(op, codeNoSuchFile)
+	case errors.Is(err, fs.ErrPermission):
+		err = newStatusError(op, codePermissionDenied)
 	case errors.Is(err, sftp.ErrSSHFxConnectionLost):
-		err = &StatusError{Code: codeConnectionLost, Meaning: meaning(op, codeConnectionLost)}
+		err = newStatusError(op, codeConnectionLost)
 	}
 	return &fs.PathError{Op: op, Path: path, Err: err}
-}
-
-// serverMessage extracts the server's text from a pkg/sftp status error,
-// whose Error method formats it as: sftp: "MSG" (CODE).
-func serverMessage(se *sftp.StatusError) string {
-	var msg string
-	var rest string
-	if _, err := fmt.Sscanf(se.Error(), "sftp: %q %s", &msg, &rest); err != nil {
-		return ""
-	}
-	return msg
 }

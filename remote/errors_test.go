@@ -1,8 +1,11 @@
 package remote
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"io/fs"
+	"net"
 	"strings"
 	"testing"
 
@@ -52,9 +55,39 @@ func TestWrapErrExplainsEveryStatus(t *testing.T) {
 	if err := wrapErr("stat", "/x", fs.ErrNotExist); !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), "SFTP status 2") {
 		t.Errorf("os.ErrNotExist: %v", err)
 	}
-	// A server message with control characters is quoted, never raw.
-	err := wrapErr("ls", "/x", &StatusError{Code: 4, Meaning: "m", ServerMsg: "evil\x1b[2Jmsg"})
-	if strings.ContainsRune(err.Error(), 0x1b) {
-		t.Errorf("raw escape in %q", err.Error())
+}
+
+// failCmder fails every file command with err, as a server's own text.
+type failCmder struct{ err error }
+
+func (f failCmder) Filecmd(*sftp.Request) error { return f.err }
+
+// TestStatusFromPkgSFTPByType: a status that pkg/sftp received from a
+// real server is explained by its code, found by type. The server's own
+// text, which may hold control characters, is not in the message.
+func TestStatusFromPkgSFTPByType(t *testing.T) {
+	handlers := sftp.InMemHandler()
+	handlers.FileCmd = failCmder{errors.New("evil\x1b[2J text")}
+	cc, sc := net.Pipe()
+	srv := sftp.NewRequestServer(sc, handlers)
+	go srv.Serve()
+	t.Cleanup(func() { srv.Close() })
+	client, err := sftp.NewClientPipe(cc, cc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := NewFS("mem", client)
+	t.Cleanup(func() { f.c.close() })
+	err = f.Mkdir(context.Background(), "/d", 0o755)
+	if got, want := fmt.Sprint(err), "mkdir /d: server refused (does it already exist?) (SFTP status 4)"; got != want {
+		t.Fatalf("Mkdir = %q, want %q", got, want)
+	}
+	var se *StatusError
+	if !errors.As(err, &se) || se.Code != codeFailure {
+		t.Fatalf("Mkdir = %v, want a *StatusError of code 4", err)
+	}
+	var raw *sftp.StatusError
+	if errors.As(err, &raw) {
+		t.Errorf("pkg/sftp's error leaks through: %v", raw)
 	}
 }

@@ -119,7 +119,7 @@ func lostOn(l *link, err error) bool {
 
 // lostErr is the error of a call whose connection was lost.
 func lostErr(op, path string) error {
-	return &fs.PathError{Op: op, Path: path, Err: &StatusError{Code: codeConnectionLost, Meaning: meaning(op, codeConnectionLost)}}
+	return &fs.PathError{Op: op, Path: path, Err: newStatusError(op, codeConnectionLost)}
 }
 
 // ConnState returns the generation of the current connection, which
@@ -129,9 +129,9 @@ func (f *FS) ConnState() (gen uint64, up bool) { return f.c.connState() }
 // WaitOnline returns nil once the connection is up. When it is down it
 // waits for the reconnect under way, or starts one if the session had
 // given up. It returns a *ReconnectError when the connection cannot be
-// restored (errors.As finds a *HostKeyChangedError through it, say),
-// ErrSessionClosed when the session is closed, or ctx's error. An FS made
-// by NewFS cannot reconnect: it returns an error as soon as the
+// restored (errors.As finds a *knownhosts.ChangedKeyError through it,
+// say), ErrSessionClosed when the session is closed, or ctx's error. An FS
+// made by NewFS cannot reconnect: it returns an error as soon as the
 // connection is down.
 func (f *FS) WaitOnline(ctx context.Context) error {
 	_, err := f.c.waitOnline(ctx)

@@ -2,6 +2,7 @@ package remote
 
 import (
 	"context"
+	"errors"
 	"net"
 	"sync"
 	"testing"
@@ -28,6 +29,12 @@ type memNet struct {
 	dials   int
 	servers []net.Conn
 	stalled chan struct{} // when not nil, listing and stat wait for it to close
+	frozen  chan struct{} // when not nil, servers act on no request until it closes
+	// tcp makes links run over loopback TCP instead of synchronous pipes:
+	// what a client sends to a frozen server then waits in the kernel's
+	// buffers, as it does with a real server, instead of blocking the
+	// client's write (under a lock pkg/sftp's Close needs too).
+	tcp bool
 }
 
 func newMemNet(t *testing.T) *memNet {
@@ -35,6 +42,7 @@ func newMemNet(t *testing.T) *memNet {
 	m.handlers.FileList = stallLister{FileLister: m.handlers.FileList, m: m}
 	t.Cleanup(func() {
 		m.unstall()
+		m.thaw()
 		m.mu.Lock()
 		defer m.mu.Unlock()
 		for _, s := range m.servers {
@@ -79,10 +87,78 @@ func (m *memNet) unstall() {
 	}
 }
 
+// freeze makes every server stop acting on requests, as a server stopped
+// with SIGSTOP does: what the client sends is read, and nothing comes back.
+func (m *memNet) freeze() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.frozen == nil {
+		m.frozen = make(chan struct{})
+	}
+}
+
+// thaw lets frozen servers go on.
+func (m *memNet) thaw() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.frozen != nil {
+		close(m.frozen)
+		m.frozen = nil
+	}
+}
+
+// freezableConn is a server's end of a link: while its memNet is frozen,
+// what it reads is held back from the server.
+type freezableConn struct {
+	net.Conn
+	m *memNet
+}
+
+func (c freezableConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	c.m.mu.Lock()
+	gate := c.m.frozen
+	c.m.mu.Unlock()
+	if gate != nil {
+		<-gate
+	}
+	return n, err
+}
+
+// tcpPair returns the two ends of a new loopback TCP connection.
+func tcpPair() (client, server net.Conn, err error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, nil, err
+	}
+	defer ln.Close()
+	accepted := make(chan net.Conn, 1)
+	go func() {
+		c, _ := ln.Accept()
+		accepted <- c
+	}()
+	client, err = net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		return nil, nil, err
+	}
+	server = <-accepted
+	if server == nil {
+		client.Close()
+		return nil, nil, errors.New("accept failed")
+	}
+	return client, server, nil
+}
+
 // link starts a server and returns a link whose client talks to it.
 func (m *memNet) link() (*link, error) {
 	cc, sc := net.Pipe()
-	srv := sftp.NewRequestServer(sc, m.handlers)
+	if m.tcp {
+		var err error
+		if cc, sc, err = tcpPair(); err != nil {
+			return nil, err
+		}
+	}
+	srv := sftp.NewRequestServer(freezableConn{Conn: sc, m: m}, m.handlers)
 	go srv.Serve()
 	m.mu.Lock()
 	m.servers = append(m.servers, sc)
@@ -143,7 +219,7 @@ func memFS(t *testing.T, m *memNet, attempts int, backoff func(int) time.Duratio
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := newConnector("mem", m.redial, attempts, backoff, t.Logf)
+	c := newConnector("mem", m.redial, attempts, backoff, testLogf(t))
 	c.start(l)
 	t.Cleanup(func() { c.close() })
 	return &FS{label: "mem", c: c}
@@ -183,6 +259,26 @@ func states(t *testing.T, ch <-chan ConnEvent, until ConnStatus) []ConnStatus {
 			}
 		case <-timeout:
 			t.Fatalf("states so far %v, no %v within %v", got, until, testWait)
+		}
+	}
+}
+
+// testLogf is t.Logf for a connector, whose goroutines may still log a
+// lost connection as the test ends: once t's cleanups run, lines are
+// dropped instead of logged after t has completed, which panics.
+func testLogf(t *testing.T) func(format string, args ...any) {
+	var mu sync.Mutex
+	done := false
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		done = true
+	})
+	return func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !done {
+			t.Logf(format, args...)
 		}
 	}
 }

@@ -1,66 +1,25 @@
 package remote
 
-import (
-	"context"
-	"errors"
-)
+import "github.com/ferry-tui/ferry/remote/prompt"
 
-// ErrNoPrompt is returned by a Prompter that may not ask: BatchMode is on,
-// or there is no terminal to ask on.
-var ErrNoPrompt = errors.New("cannot ask: no terminal, or BatchMode is set")
+// The prompting contract lives in remote/prompt, where remote/auth and
+// remote/knownhosts use it without importing remote. These aliases keep it
+// part of remote's API, since a Dialer takes a Prompter.
 
-// HostKeyQuestion describes an unknown host key for the user to judge.
-type HostKeyQuestion struct {
-	// Host is the name as it will be recorded, e.g. "web1" or "[10.0.0.5]:2222".
-	Host string
-	// KeyType is the key's algorithm name, e.g. "ssh-ed25519".
-	KeyType string
-	// Fingerprint is the SHA256 fingerprint as OpenSSH prints it ("SHA256:...").
-	Fingerprint string
-}
+// Prompter asks the user for secrets and decisions while connecting; see
+// prompt.Prompter.
+type Prompter = prompt.Prompter
 
-// Challenge is one keyboard-interactive question.
-type Challenge struct {
-	// Prompt is the question text from the server (raw: sanitise before display).
-	Prompt string
-	// Echo says whether the answer may be shown while typed.
-	Echo bool
-}
+// NoPrompter refuses every question; see prompt.NoPrompter.
+type NoPrompter = prompt.NoPrompter
 
-// Prompter asks the user for secrets and decisions while connecting. The
-// TUI implements it with dialogs; headless commands use the terminal.
-// Implementations return ErrNoPrompt when they may not ask.
-type Prompter interface {
-	// Secret asks for a password or passphrase; prompt says which, e.g.
-	// "demo@127.0.0.1's password: ". The answer must not be echoed.
-	Secret(ctx context.Context, prompt string) (string, error)
-	// KeyboardInteractive answers one round of keyboard-interactive
-	// questions; name and instruction come from the server (raw).
-	KeyboardInteractive(ctx context.Context, name, instruction string, questions []Challenge) ([]string, error)
-	// ConfirmHostKey asks whether to trust and record an unknown host key.
-	// The user may answer yes, no, or paste the fingerprint, which counts
-	// as yes only when it matches.
-	ConfirmHostKey(ctx context.Context, q HostKeyQuestion) (bool, error)
-	// Warn shows a message that does not need an answer, such as a skipped
-	// malformed known_hosts line.
-	Warn(msg string)
-}
+// HostKeyQuestion describes an unknown host key for the user to judge; see
+// prompt.HostKeyQuestion.
+type HostKeyQuestion = prompt.HostKeyQuestion
 
-// NoPrompter refuses every question; it is what BatchMode uses.
-type NoPrompter struct{}
+// Challenge is one keyboard-interactive question; see prompt.Challenge.
+type Challenge = prompt.Challenge
 
-// Secret returns ErrNoPrompt.
-func (NoPrompter) Secret(context.Context, string) (string, error) { return "", ErrNoPrompt }
-
-// KeyboardInteractive returns ErrNoPrompt.
-func (NoPrompter) KeyboardInteractive(context.Context, string, string, []Challenge) ([]string, error) {
-	return nil, ErrNoPrompt
-}
-
-// ConfirmHostKey returns ErrNoPrompt.
-func (NoPrompter) ConfirmHostKey(context.Context, HostKeyQuestion) (bool, error) {
-	return false, ErrNoPrompt
-}
-
-// Warn discards msg.
-func (NoPrompter) Warn(string) {}
+// ErrNoPrompt is returned by a Prompter that may not ask: it is
+// prompt.ErrNoPrompt, so errors.Is matches either name.
+var ErrNoPrompt = prompt.ErrNoPrompt

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/ferry-tui/ferry/remote/knownhosts"
 )
 
 // Reconnect defaults.
@@ -41,10 +43,11 @@ func DefaultBackoff(attempt int) time.Duration {
 }
 
 // ReconnectError says that a lost connection could not be restored.
-// errors.As finds the cause through it: a *HostKeyChangedError, a
-// *HostKeyRevokedError, a *HostKeyUnknownError or an *AuthError (each of
-// which ends the attempts at once), the last dial error, or
-// ErrReconnectStopped when the user stopped the attempts (StopReconnect).
+// errors.As finds the cause through it: a *knownhosts.ChangedKeyError, a
+// *knownhosts.RevokedKeyError, a *knownhosts.UnknownKeyError or an
+// *AuthError (each of which ends the attempts at once), the last dial
+// error, or ErrReconnectStopped when the user stopped the attempts
+// (StopReconnect).
 type ReconnectError struct {
 	// Host is the label of the session's host (its alias).
 	Host string
@@ -76,9 +79,9 @@ func (e *ReconnectError) Unwrap() error { return e.Err }
 // refused, which another attempt cannot change.
 func fatalDialErr(err error) bool {
 	var (
-		changed *HostKeyChangedError
-		revoked *HostKeyRevokedError
-		unknown *HostKeyUnknownError
+		changed *knownhosts.ChangedKeyError
+		revoked *knownhosts.RevokedKeyError
+		unknown *knownhosts.UnknownKeyError
 		auth    *AuthError
 	)
 	return errors.As(err, &changed) || errors.As(err, &revoked) ||

@@ -14,14 +14,16 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/ferry-tui/ferry/config"
+	"github.com/ferry-tui/ferry/remote/knownhosts"
 	"github.com/ferry-tui/ferry/remote/sshdtest"
 	"golang.org/x/crypto/ssh"
-	"golang.org/x/crypto/ssh/knownhosts"
+	xknownhosts "golang.org/x/crypto/ssh/knownhosts"
 )
 
 // These tests lose real connections to a real OpenSSH sshd and check that
@@ -75,6 +77,7 @@ func enteredHook(f *FS) <-chan struct{} {
 }
 
 func TestSSHDReconnectAfterSessionsKilled(t *testing.T) {
+	t.Parallel()
 	srv := sshdtest.Start(t)
 	if err := os.WriteFile(filepath.Join(srv.Dir, "kept"), []byte("x"), 0o644); err != nil {
 		t.Fatal(err)
@@ -118,6 +121,7 @@ func TestSSHDReconnectAfterSessionsKilled(t *testing.T) {
 }
 
 func TestSSHDCallInFlightWhenConnectionKilled(t *testing.T) {
+	t.Parallel()
 	srv := sshdtest.Start(t)
 	sess := reconnectSession(t, reconnectHost(srv, srv.Addr, srv.WriteKnownHosts(t)))
 	f := sess.FS
@@ -149,58 +153,101 @@ func TestSSHDCallInFlightWhenConnectionKilled(t *testing.T) {
 	}
 }
 
-// TestSSHDCancelStalledCall freezes the server's side of the connection:
+// TestSSHDCancelStalledCall: with sshd's connection processes stopped,
 // a call blocked on it returns once its context ends (within about a
 // second, logged, not asserted), and the file system works again once the
-// server is let go.
-// Stat has no context in pkg/sftp, so the connection must be closed under
-// it; ReadDir has, but closes its handle without one.
+// server is let go. Each call has a server of its own.
+// Stat has no context in pkg/sftp, nor do opening a file on a range
+// channel and opening that channel, so the connection must be closed
+// under them; ReadDir has, but closes its handle without one. Closing a
+// stream's channel is only a message to a server that reads nothing: a
+// stream, on its channel or on one still opening, ends with the
+// connection too, and then says it was cancelled.
 func TestSSHDCancelStalledCall(t *testing.T) {
-	srv := sshdtest.Start(t)
-	sess := reconnectSession(t, reconnectHost(srv, srv.Addr, srv.WriteKnownHosts(t)))
-	f := sess.FS
-	entered := enteredHook(f)
-	calls := map[string]func(context.Context) error{
-		"stat": func(ctx context.Context) error { _, err := f.Stat(ctx, srv.Dir); return err },
-		"ls":   func(ctx context.Context) error { _, err := f.ReadDir(ctx, srv.Dir); return err },
-	}
-	for _, op := range []string{"stat", "ls"} {
-		call := calls[op]
-		if err := call(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		<-entered
-		gen, _ := f.ConnState()
-		if srv.SignalSessions(syscall.SIGSTOP) == 0 {
-			t.Skip("cannot find sshd's connection processes here")
-		}
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan error, 1)
-		go func() { done <- call(ctx) }()
-		<-entered
-		cancel()
-		start := time.Now()
-		select {
-		case err := <-done:
-			t.Logf("%s on a frozen server returned %v after the cancel: %v", op, time.Since(start), err)
-			var pe *fs.PathError
-			if !errors.Is(err, context.Canceled) || !errors.As(err, &pe) || pe.Op != op {
-				t.Fatalf("%s = %v, want %s naming the path, wrapping context.Canceled", op, err, op)
+	t.Parallel()
+	cases := []struct {
+		name string
+		op   string // what the error names; "" for none
+		warm bool   // the call is made once before the server stops
+		// closes says the cancel must have closed the connection.
+		closes bool
+		call   func(ctx context.Context, f *FS, path string) error
+	}{
+		{"stat", "stat", true, true, func(ctx context.Context, f *FS, path string) error {
+			_, err := f.Stat(ctx, path)
+			return err
+		}},
+		{"ls", "ls", true, false, func(ctx context.Context, f *FS, path string) error {
+			_, err := f.ReadDir(ctx, f.Dir(path))
+			return err
+		}},
+		{"range", "open", true, true, func(ctx context.Context, f *FS, path string) error {
+			w, err := f.OpenRangeWriter(ctx, path, 1, 4096)
+			if err == nil {
+				err = w.Close()
 			}
-		case <-time.After(10 * time.Second):
-			t.Fatalf("a cancelled %s was still blocked 10 s later", op)
-		}
-		srv.SignalSessions(syscall.SIGCONT)
-		if err := call(context.Background()); err != nil {
-			t.Fatalf("%s after the cancel: %v", op, err)
-		}
-		<-entered
-		// pkg/sftp's Stat cannot be cancelled: only closing the
-		// connection under it can have ended it.
-		if now, _ := f.ConnState(); op == "stat" && now == gen {
-			t.Fatalf("still on connection %d after a cancelled stat returned", now)
-		}
+			return err
+		}},
+		{"stream", "", true, true, streamCall},
+		{"stream on a new channel", "", false, true, streamCall},
 	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := sshdtest.Start(t)
+			path := filepath.Join(srv.Dir, "file")
+			if err := os.WriteFile(path, make([]byte, 100_000), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			sess := reconnectSession(t, reconnectHost(srv, srv.Addr, srv.WriteKnownHosts(t)))
+			f := sess.FS
+			entered := enteredHook(f)
+			if tc.warm {
+				if err := tc.call(context.Background(), f, path); err != nil {
+					t.Fatal(err)
+				}
+				<-entered
+			}
+			gen, _ := f.ConnState()
+			if srv.SignalSessions(syscall.SIGSTOP) == 0 {
+				t.Skip("cannot find sshd's connection processes here")
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error, 1)
+			go func() { done <- tc.call(ctx, f, path) }()
+			<-entered
+			cancel()
+			start := time.Now()
+			select {
+			case err := <-done:
+				t.Logf("%s on a frozen server returned %v after the cancel: %v", tc.name, time.Since(start), err)
+				var pe *fs.PathError
+				if !errors.Is(err, context.Canceled) || tc.op != "" && (!errors.As(err, &pe) || pe.Op != tc.op) {
+					t.Fatalf("%s = %v, want %q naming the path, wrapping context.Canceled", tc.name, err, tc.op)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatalf("a cancelled %s was still blocked 10 s later", tc.name)
+			}
+			srv.SignalSessions(syscall.SIGCONT)
+			if err := tc.call(context.Background(), f, path); err != nil {
+				t.Fatalf("%s after the cancel: %v", tc.name, err)
+			}
+			<-entered
+			if now, _ := f.ConnState(); tc.closes && now == gen {
+				t.Fatalf("still on connection %d after a cancelled %s returned", now, tc.name)
+			}
+		})
+	}
+}
+
+// streamCall streams path to nowhere; a stream that is not handled is an
+// error here.
+func streamCall(ctx context.Context, f *FS, path string) error {
+	_, handled, err := f.StreamFile(ctx, path, 0, io.Discard)
+	if err == nil && !handled {
+		err = errors.New("StreamFile did not handle the file")
+	}
+	return err
 }
 
 // switchProxy forwards TCP connections to a target that can be changed,
@@ -275,6 +322,7 @@ func (p *switchProxy) close() {
 // address with one whose host key differs: the reconnect is refused with
 // OpenSSH's warning after one attempt, and WaitOnline says why.
 func TestSSHDReconnectRefusesChangedHostKey(t *testing.T) {
+	t.Parallel()
 	a := sshdtest.Start(t)
 	b := sshdtest.Start(t)
 	p := startSwitchProxy(t, a.Addr)
@@ -282,7 +330,7 @@ func TestSSHDReconnectRefusesChangedHostKey(t *testing.T) {
 	kh := filepath.Join(t.TempDir(), "known_hosts")
 	var lines []byte
 	for _, k := range a.HostKeys.All() {
-		lines = append(lines, knownhosts.Line([]string{knownhosts.Normalize(addr)}, k)+"\n"...)
+		lines = append(lines, xknownhosts.Line([]string{xknownhosts.Normalize(addr)}, k)+"\n"...)
 	}
 	if err := os.WriteFile(kh, lines, 0o600); err != nil {
 		t.Fatal(err)
@@ -304,16 +352,16 @@ func TestSSHDReconnectRefusesChangedHostKey(t *testing.T) {
 
 	p.switchTo(b.Addr)
 	failed := nextState(t, ch, ConnFailed)
-	var changed *HostKeyChangedError
+	var changed *knownhosts.ChangedKeyError
 	if !errors.As(failed.Err, &changed) || failed.Attempt != 1 {
-		t.Fatalf("failed state %+v, want a *HostKeyChangedError after attempt 1", failed)
+		t.Fatalf("failed state %+v, want a *knownhosts.ChangedKeyError after attempt 1", failed)
 	}
 	if n := p.count(); n != 2 {
 		t.Fatalf("%d connections through the proxy, want 2: the first and one refused attempt", n)
 	}
 	err = f.WaitOnline(context.Background())
 	if !errors.As(err, &changed) {
-		t.Fatalf("WaitOnline = %v, want the *HostKeyChangedError", err)
+		t.Fatalf("WaitOnline = %v, want the *knownhosts.ChangedKeyError", err)
 	}
 	if changed.Fingerprint != ssh.FingerprintSHA256(b.HostKeys.Ed25519) && changed.Fingerprint != ssh.FingerprintSHA256(b.HostKeys.ECDSA) {
 		t.Fatalf("the refused key %s is not one of the new server's", changed.Fingerprint)
@@ -324,6 +372,7 @@ func TestSSHDReconnectRefusesChangedHostKey(t *testing.T) {
 }
 
 func TestSSHDCloseDuringReconnect(t *testing.T) {
+	t.Parallel()
 	t.Run("backoff", func(t *testing.T) {
 		srv := sshdtest.Start(t)
 		h := reconnectHost(srv, srv.Addr, srv.WriteKnownHosts(t))
@@ -382,6 +431,7 @@ func closeDuringReconnect(t *testing.T, srv *sshdtest.Server, sess *Session) {
 // TestSSHDReconnectThroughProxyJump kills the jump host's connections: the
 // session dials again through the same jump host.
 func TestSSHDReconnectThroughProxyJump(t *testing.T) {
+	t.Parallel()
 	jump, target := sshdtest.Start(t), sshdtest.Start(t)
 	jh := reconnectHost(jump, jump.Addr, jump.WriteKnownHosts(t))
 	jh.Alias = "jump"
@@ -416,12 +466,13 @@ func TestSSHDReconnectThroughProxyJump(t *testing.T) {
 // accepted (StrictHostKeyChecking ask) is checked again on reconnect but
 // not asked about again.
 func TestSSHDReconnectDoesNotAskAgainAboutAcceptedKey(t *testing.T) {
+	t.Parallel()
 	srv := sshdtest.Start(t)
 	h := reconnectHost(srv, srv.Addr, filepath.Join(t.TempDir(), "known_hosts"))
 	h.StrictHostKeyChecking = "ask"
 	h.BatchMode = false
-	p := &hkPrompter{answer: func(HostKeyQuestion) (bool, error) { return true, nil }}
-	d := Dialer{Prompter: p, KnownHosts: NewKnownHosts(p), ReconnectBackoff: testBackoff}
+	p := &yesPrompter{}
+	d := Dialer{Prompter: p, KnownHosts: knownhosts.New(p), ReconnectBackoff: testBackoff}
 	sess, err := d.Dial(context.Background(), h)
 	if err != nil {
 		t.Fatal(err)
@@ -434,9 +485,19 @@ func TestSSHDReconnectDoesNotAskAgainAboutAcceptedKey(t *testing.T) {
 	if _, err := sess.FS.ReadDir(context.Background(), srv.Dir); err != nil {
 		t.Fatal(err)
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if len(p.questions) != 1 {
-		t.Fatalf("%d host key questions, want 1: the reconnect asked again", len(p.questions))
+	if n := p.asked.Load(); n != 1 {
+		t.Fatalf("%d host key questions, want 1: the reconnect asked again", n)
 	}
+}
+
+// yesPrompter accepts every host key and counts the questions; it may not
+// ask anything else.
+type yesPrompter struct {
+	NoPrompter
+	asked atomic.Int32
+}
+
+func (p *yesPrompter) ConfirmHostKey(context.Context, HostKeyQuestion) (bool, error) {
+	p.asked.Add(1)
+	return true, nil
 }

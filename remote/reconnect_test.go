@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ferry-tui/ferry/remote/knownhosts"
 	"github.com/pkg/sftp"
 )
 
@@ -93,8 +94,8 @@ func TestReconnectGivesUpAfterMaxAttemptsThenTriesAgain(t *testing.T) {
 
 func TestReconnectStopsAtOnceOnRefusedIdentity(t *testing.T) {
 	for _, fatal := range []error{
-		&HostKeyChangedError{Host: "mem", KeyType: "ssh-ed25519"},
-		&HostKeyRevokedError{Host: "mem"},
+		&knownhosts.ChangedKeyError{Host: "mem", KeyType: "ssh-ed25519"},
+		&knownhosts.RevokedKeyError{Host: "mem"},
 		&AuthError{Err: errors.New("ssh: unable to authenticate")},
 	} {
 		m := newMemNet(t)
@@ -179,6 +180,7 @@ func TestCloseReleasesWaitersDuringBackoff(t *testing.T) {
 // the context's error once it ends, its connection closed under it, and
 // the file system works again over a new one.
 func TestCancelUnblocksStalledCall(t *testing.T) {
+	t.Parallel()
 	m := newMemNet(t)
 	f := memFS(t, m, 3, testBackoff)
 	entered := make(chan struct{}, 1)

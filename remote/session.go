@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/ferry-tui/ferry/config"
+	"github.com/ferry-tui/ferry/remote/auth"
+	"github.com/ferry-tui/ferry/remote/knownhosts"
 	"github.com/pkg/sftp"
 	"golang.org/x/crypto/ssh"
 )
@@ -85,7 +87,7 @@ type Dialer struct {
 	// KnownHosts checks and records host keys. Share one across the
 	// Dialers of a process so a new host is asked about once; nil makes a
 	// fresh one per Dial.
-	KnownHosts *KnownHosts
+	KnownHosts *knownhosts.Checker
 	// ReconnectAttempts is how many times a session dials again after
 	// losing its connection before it gives up, per outage. 0 means
 	// DefaultReconnectAttempts; a negative value turns reconnecting off.
@@ -200,9 +202,12 @@ func (c *sshConn) Close() error {
 	return err
 }
 
-// logf writes one debug line to d.Log, as Auth does.
+// logf writes one debug line to d.Log, prefixed "debug: " as
+// authentication's lines are.
 func (d *Dialer) logf(format string, args ...any) {
-	authLog{w: d.Log}.printf(format, args...)
+	if d.Log != nil {
+		fmt.Fprintf(d.Log, "debug: "+format+"\n", args...)
+	}
 }
 
 // maxJumps bounds a ProxyJump chain.
@@ -313,20 +318,20 @@ func (d *Dialer) handshake(ctx context.Context, h config.Host, addr string, conn
 
 	kh := d.KnownHosts
 	if kh == nil {
-		kh = NewKnownHosts(p)
+		kh = knownhosts.New(p)
 	}
 	cb, algos, err := kh.Verifier(ctx, h, addr)
 	if err != nil {
 		return nil, err
 	}
-	auth := NewAuth(ctx, h, AuthEnv{AgentSocket: d.AgentSocket, Log: d.Log}, p)
-	defer auth.Close()
+	a := auth.New(ctx, h, auth.Env{AgentSocket: d.AgentSocket, Log: d.Log}, p)
+	defer a.Close()
 	cfg := &ssh.ClientConfig{
 		User:              h.User,
 		HostKeyCallback:   timer.pausedDuring(cb),
 		HostKeyAlgorithms: algos,
 	}
-	auth.Apply(cfg)
+	a.Apply(cfg)
 	all := ssh.SupportedAlgorithms()
 	if cfg.Ciphers, err = supportedOnly("Ciphers", h.Ciphers, all.Ciphers); err != nil {
 		return nil, err
@@ -411,9 +416,9 @@ func (e *AuthError) Unwrap() error { return e.Err }
 func explainHandshake(err error) error {
 	// Host-key verdicts are complete messages of their own (OpenSSH's
 	// warnings); x/crypto's "ssh: handshake failed:" prefix adds nothing.
-	var changed *HostKeyChangedError
-	var revoked *HostKeyRevokedError
-	var unknown *HostKeyUnknownError
+	var changed *knownhosts.ChangedKeyError
+	var revoked *knownhosts.RevokedKeyError
+	var unknown *knownhosts.UnknownKeyError
 	switch {
 	case errors.As(err, &changed):
 		return changed
@@ -422,11 +427,11 @@ func explainHandshake(err error) error {
 	case errors.As(err, &unknown):
 		return unknown
 	}
-	msg := err.Error()
+	var noAlgo *ssh.AlgorithmNegotiationError
 	switch {
-	case strings.Contains(msg, "unable to authenticate"):
+	case errors.Is(err, auth.ErrNoMethodLeft):
 		return &AuthError{Err: err}
-	case strings.Contains(msg, "no common algorithm"):
+	case errors.As(err, &noAlgo):
 		return fmt.Errorf("no algorithm in common with the server (%w)", err)
 	}
 	return err

@@ -43,6 +43,7 @@ func dial(t *testing.T, h config.Host) *remote.Session {
 }
 
 func TestSSHDDialAndList(t *testing.T) {
+	t.Parallel()
 	srv := sshdtest.Start(t)
 	if err := os.WriteFile(filepath.Join(srv.Dir, "hello world.txt"), []byte("hi"), 0o644); err != nil {
 		t.Fatal(err)
@@ -69,6 +70,7 @@ func TestSSHDDialAndList(t *testing.T) {
 }
 
 func TestSSHDUnknownHostKeyRefusedUnderYes(t *testing.T) {
+	t.Parallel()
 	srv := sshdtest.Start(t)
 	h := hostFor(t, srv)
 	h.UserKnownHostsFiles = []string{filepath.Join(t.TempDir(), "known_hosts")}
@@ -85,6 +87,7 @@ func TestSSHDUnknownHostKeyRefusedUnderYes(t *testing.T) {
 // TestSSHDErrorsNameOperationPathAndMeaning checks the SFTP status
 // explanations against what OpenSSH's sftp-server really sends.
 func TestSSHDErrorsNameOperationPathAndMeaning(t *testing.T) {
+	t.Parallel()
 	srv := sshdtest.Start(t)
 	s := dial(t, hostFor(t, srv))
 	ctx := context.Background()
@@ -125,6 +128,7 @@ func TestSSHDErrorsNameOperationPathAndMeaning(t *testing.T) {
 }
 
 func TestSSHDRenameReplacesWithPosixRename(t *testing.T) {
+	t.Parallel()
 	srv := sshdtest.Start(t)
 	s := dial(t, hostFor(t, srv))
 	ctx := context.Background()
@@ -145,6 +149,7 @@ func TestSSHDRenameReplacesWithPosixRename(t *testing.T) {
 // TestSSHDPermissionDenied writes where even root may not (sysfs): the
 // error must say permission denied, SFTP status 3, with the path.
 func TestSSHDPermissionDenied(t *testing.T) {
+	t.Parallel()
 	if _, err := os.Stat("/sys/kernel"); err != nil {
 		t.Skip("no sysfs")
 	}

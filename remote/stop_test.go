@@ -106,7 +106,7 @@ func TestStopReconnectCancelsDial(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := newConnector("mem", redial, 6, testBackoff, t.Logf)
+	c := newConnector("mem", redial, 6, testBackoff, testLogf(t))
 	c.start(first)
 	t.Cleanup(func() { c.close() })
 	f := &FS{label: "mem", c: c}

@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"io"
-	"io/fs"
 	"sync"
 
+	"github.com/ferry-tui/ferry/remote/internal/sftpstream"
+	"github.com/pkg/sftp"
 	"golang.org/x/crypto/ssh"
 )
 
@@ -14,17 +15,18 @@ import (
 // buffer for every packet it receives (255 KiB each against OpenSSH) and
 // copies each once more before the caller sees it; on loopback that made
 // a 1 GiB download CPU-bound at 0.98x `sftp -c aes128-gcm@openssh.com`.
-// sftpStream reads into buffers it keeps and writes them straight to the
-// destination: measured on the same machine, 2.15 s -> 1.80 s of wall
-// time and 2.18 s -> 1.76 s of client CPU for 1 GiB.
+// sftpstream.Stream reads into buffers it keeps and writes them straight
+// to the destination: measured on the same machine, 2.15 s -> 1.80 s of
+// wall time and 2.18 s -> 1.76 s of client CPU for 1 GiB.
 //
 // maxStreams bounds the extra SFTP channels used for streams. With the main
 // channel and the range-upload channels it stays under OpenSSH's default
 // MaxSessions (10).
 const maxStreams = 4
 
-// streamPool lends out sftpStreams, each on its own SFTP channel of the
-// session's SSH connection, opened on first need and kept for later files.
+// streamPool lends out sftpstream.Streams, each on its own SFTP channel of
+// the session's SSH connection, opened on first need and kept for later
+// files.
 type streamPool struct {
 	ssh          *ssh.Client
 	chunk, depth int
@@ -36,10 +38,10 @@ type streamPool struct {
 	refused bool // the server refused a channel: no streams from now on
 }
 
-// streamChan is one SFTP channel running an sftpStream.
+// streamChan is one SFTP channel running an sftpstream.Stream.
 type streamChan struct {
 	sess *ssh.Session
-	s    *sftpStream
+	s    *sftpstream.Stream
 }
 
 // get returns an idle stream or opens one; nil when none may be had now
@@ -87,8 +89,8 @@ func (p *streamPool) dial(ctx context.Context) (*streamChan, error) {
 		var r io.Reader
 		if r, err = sess.StdoutPipe(); err == nil {
 			if err = sess.RequestSubsystem("sftp"); err == nil {
-				var s *sftpStream
-				if s, err = newSFTPStream(r, w, p.chunk, p.depth); err == nil && ctx.Err() == nil {
+				var s *sftpstream.Stream
+				if s, err = sftpstream.New(r, w, p.chunk, p.depth); err == nil && ctx.Err() == nil {
 					return &streamChan{sess: sess, s: s}, nil
 				}
 			}
@@ -151,6 +153,11 @@ func (f *FS) StreamFile(ctx context.Context, name string, off int64, dst io.Writ
 	}
 	c := l.streams.get(ctx)
 	if c == nil {
+		if cerr := ctx.Err(); cerr != nil {
+			// Cancelled while a channel opened: the copy is over, not
+			// left to the caller's ordinary path.
+			return 0, true, cerr
+		}
 		return 0, false, nil
 	}
 	// Closing the channel ends the copy at once on a server that still
@@ -182,11 +189,11 @@ func (f *FS) StreamFile(ctx context.Context, name string, off int64, dst io.Writ
 // copy opens, reads and closes name on c. opened reports that the server
 // answered the OPEN with a handle; bad that c must not be used again.
 func (c *streamChan) copy(name string, off int64, dst io.Writer) (n int64, opened, bad bool, err error) {
-	h, err := c.s.open(name)
+	h, err := c.s.Open(name)
 	if err != nil {
 		return 0, false, !isStatus(err), streamErr("open", name, err)
 	}
-	n, rerr, werr := c.s.copyTo(dst, h, off)
+	n, rerr, werr := c.s.CopyTo(dst, h, off)
 	if werr != nil {
 		return n, true, true, werr
 	}
@@ -196,7 +203,7 @@ func (c *streamChan) copy(name string, off int64, dst io.Writer) (n int64, opene
 	// Every byte has arrived: a failing CLOSE of a read handle costs the
 	// copy nothing (the ordinary path ignores it too), but a channel out
 	// of step is not reused.
-	if err := c.s.close(h); err != nil && !isStatus(err) {
+	if err := c.s.Close(h); err != nil && !isStatus(err) {
 		return n, true, true, nil
 	}
 	return n, true, false, nil
@@ -205,24 +212,20 @@ func (c *streamChan) copy(name string, off int64, dst io.Writer) (n int64, opene
 // isStatus reports whether err is an SFTP status (the stream is still in
 // step with the server).
 func isStatus(err error) bool {
-	var st *statusErr
+	var st *sftp.StatusError
 	return errors.As(err, &st)
 }
 
-// streamErr explains an error of a stream like wrapErr: an SFTP status
-// with its meaning, and a channel that ended as a lost connection.
+// streamErr explains an error of a stream as wrapErr explains pkg/sftp's:
+// an SFTP status with its meaning, a protocol error or a file that changed
+// under the copy with its cause, and a channel that ended as a lost
+// connection.
 func streamErr(op, name string, err error) error {
-	var st *statusErr
-	switch {
-	case errors.As(err, &st):
-		err = &StatusError{Code: st.code, Meaning: meaning(op, st.code), ServerMsg: st.msg}
-	case errors.Is(err, errProtocol):
+	if isStatus(err) || errors.Is(err, sftpstream.ErrProtocol) || errors.Is(err, sftpstream.ErrChangedWhileRead) {
 		return wrapErr(op, name, err)
-	default:
-		// Anything else failed reading or writing the channel: it ended
-		// (io.EOF), or the connection under it was closed, in which case
-		// x/crypto may hand back the transport's own error.
-		err = &StatusError{Code: codeConnectionLost, Meaning: meaning(op, codeConnectionLost)}
 	}
-	return &fs.PathError{Op: op, Path: name, Err: err}
+	// Anything else failed reading or writing the channel: it ended
+	// (io.EOF), or the connection under it was closed, in which case
+	// x/crypto may hand back the transport's own error.
+	return lostErr(op, name)
 }

@@ -13,6 +13,7 @@ import (
 // session per connection: the stream channel is refused, StreamFile says
 // so without an error, and later calls do not ask the server again.
 func TestSSHDStreamFileRefusedChannel(t *testing.T) {
+	t.Parallel()
 	s := sshdtest.Start(t, sshdtest.WithConfig("MaxSessions 1"))
 	sess := streamSSHDSession(t, s)
 	f := sess.FS
@@ -49,6 +50,7 @@ func TestSSHDStreamFileRefusedChannel(t *testing.T) {
 // TestSSHDStreamFileAfterSessionClose: a closed session lends no streams,
 // neither new ones nor the idle one it had, and says it is closed.
 func TestSSHDStreamFileAfterSessionClose(t *testing.T) {
+	t.Parallel()
 	s := sshdtest.Start(t)
 	sess := streamSSHDSession(t, s)
 	f := sess.FS
@@ -68,6 +70,7 @@ func TestSSHDStreamFileAfterSessionClose(t *testing.T) {
 
 // TestSSHDStreamFileNeedsDial: an FS made by NewFS alone has no streams.
 func TestSSHDStreamFileNeedsDial(t *testing.T) {
+	t.Parallel()
 	s := sshdtest.Start(t)
 	_, sc := s.Dial(t)
 	f := NewFS("plain", sc)
@@ -82,6 +85,7 @@ func TestSSHDStreamFileNeedsDial(t *testing.T) {
 // the call is left to the ordinary path, which still works; the next call
 // opens a fresh channel.
 func TestSSHDStreamFileDeadIdleChannel(t *testing.T) {
+	t.Parallel()
 	s := sshdtest.Start(t)
 	sess := streamSSHDSession(t, s)
 	f := sess.FS

@@ -145,6 +145,7 @@ func (w *streamSSHDWriter) Write(b []byte) (int, error) {
 // that is not chunk-aligned: both come out exact, over one channel that is
 // kept between them.
 func TestSSHDStreamFileReusesChannel(t *testing.T) {
+	t.Parallel()
 	s := sshdtest.Start(t)
 	sess := streamSSHDSession(t, s)
 	f := sess.FS
@@ -166,6 +167,7 @@ func TestSSHDStreamFileReusesChannel(t *testing.T) {
 // is fs.ErrNotExist naming the path and the status, and the channel,
 // still in step with the server, serves the next file.
 func TestSSHDStreamFileMissing(t *testing.T) {
+	t.Parallel()
 	s := sshdtest.Start(t)
 	sess := streamSSHDSession(t, s)
 	f := sess.FS
@@ -202,6 +204,7 @@ func TestSSHDStreamFileMissing(t *testing.T) {
 // the reader's bookkeeping turns: empty, whole chunks, more than the
 // requests in flight cover, and offsets at and past the end.
 func TestSSHDStreamFileSizesAtTheEdges(t *testing.T) {
+	t.Parallel()
 	s := sshdtest.Start(t)
 	sess := streamSSHDSession(t, s)
 	f := sess.FS
@@ -238,6 +241,7 @@ func TestSSHDStreamFileSizesAtTheEdges(t *testing.T) {
 // TestSSHDStreamFileBusyPool holds maxStreams streams busy: one call more
 // is not handled, at once, and the busy ones finish exactly once let go.
 func TestSSHDStreamFileBusyPool(t *testing.T) {
+	t.Parallel()
 	s := sshdtest.Start(t)
 	sess := streamSSHDSession(t, s)
 	f := sess.FS
@@ -321,6 +325,7 @@ func TestSSHDStreamFileBusyPool(t *testing.T) {
 // call ends with context.Canceled, the channel is thrown away, and the
 // next call opens a fresh one.
 func TestSSHDStreamFileCancel(t *testing.T) {
+	t.Parallel()
 	s := sshdtest.Start(t)
 	sess := streamSSHDSession(t, s)
 	f := sess.FS
@@ -353,6 +358,7 @@ func TestSSHDStreamFileCancel(t *testing.T) {
 // TestSSHDStreamFileWriterError fails the first Write: that very error
 // comes back and the channel, with reads still in flight, is discarded.
 func TestSSHDStreamFileWriterError(t *testing.T) {
+	t.Parallel()
 	s := sshdtest.Start(t)
 	sess := streamSSHDSession(t, s)
 	f := sess.FS
@@ -381,6 +387,7 @@ func TestSSHDStreamFileWriterError(t *testing.T) {
 // connections, each of which must be explained the same way. After each,
 // the next stream runs on the connection the session dialled again.
 func TestSSHDStreamFileConnectionLost(t *testing.T) {
+	t.Parallel()
 	s := sshdtest.Start(t)
 	p, data := streamSSHDFile(t, s, "big.bin", 32<<20)
 	small, smallData := streamSSHDFile(t, s, "small.bin", 1<<20)

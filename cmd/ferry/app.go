@@ -15,6 +15,8 @@ import (
 
 	"github.com/ferry-tui/ferry/config"
 	"github.com/ferry-tui/ferry/remote"
+	"github.com/ferry-tui/ferry/remote/knownhosts"
+	"github.com/ferry-tui/ferry/remote/ttyprompt"
 	"github.com/ferry-tui/ferry/text"
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
@@ -83,9 +85,9 @@ type session struct {
 	log   io.Writer
 	close func()
 
-	sshPath    string             // ssh on PATH for ssh -G, or ""
-	prompt     remote.Prompter    // made by dialer on first use
-	knownHosts *remote.KnownHosts // shared by every connection of the command
+	sshPath    string              // ssh on PATH for ssh -G, or ""
+	prompt     remote.Prompter     // made by dialer on first use
+	knownHosts *knownhosts.Checker // shared by every connection of the command
 }
 
 // newSession prepares a headless command. With -v its debug lines go to
@@ -217,7 +219,7 @@ func (s *session) dialer() *remote.Dialer {
 	if s.prompt == nil {
 		s.prompt = s.prompter
 		if s.prompt == nil {
-			if tty, err := remote.OpenTTYPrompter(); err == nil {
+			if tty, err := ttyprompt.Open(); err == nil {
 				s.prompt = tty
 				prev := s.close
 				s.close = func() { tty.Close(); prev() }
@@ -225,14 +227,14 @@ func (s *session) dialer() *remote.Dialer {
 				s.prompt = stderrPrompter{w: s.stderr}
 			}
 		}
-		s.knownHosts = remote.NewKnownHosts(s.prompt)
+		s.knownHosts = knownhosts.New(s.prompt)
 	}
 	return s.dialerWith(s.prompt, s.knownHosts, s.stderr)
 }
 
 // dialerWith returns a Dialer that asks through p, records host keys in
 // kh, and sends a ProxyCommand's stderr to stderr.
-func (s *session) dialerWith(p remote.Prompter, kh *remote.KnownHosts, stderr io.Writer) *remote.Dialer {
+func (s *session) dialerWith(p remote.Prompter, kh *knownhosts.Checker, stderr io.Writer) *remote.Dialer {
 	return &remote.Dialer{
 		Prompter:    p,
 		KnownHosts:  kh,

@@ -12,6 +12,7 @@ import (
 	"github.com/ferry-tui/ferry/config"
 	"github.com/ferry-tui/ferry/local"
 	"github.com/ferry-tui/ferry/remote"
+	"github.com/ferry-tui/ferry/remote/knownhosts"
 	"github.com/ferry-tui/ferry/transfer"
 	"github.com/ferry-tui/ferry/tui"
 )
@@ -37,7 +38,7 @@ func openTUI(ctx context.Context, s *session, d *remote.Dialer, h *config.Host) 
 		if gd.Prompter != nil {
 			gate.set(gd.Prompter)
 		}
-		gd.Prompter, gd.KnownHosts, gd.Stderr = gate, remote.NewKnownHosts(gate), gate
+		gd.Prompter, gd.KnownHosts, gd.Stderr = gate, knownhosts.New(gate), gate
 		var err error
 		sess, err = gd.Dial(ctx, *h)
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/ferry-tui/ferry/config"
 	"github.com/ferry-tui/ferry/local"
 	"github.com/ferry-tui/ferry/remote"
+	"github.com/ferry-tui/ferry/remote/knownhosts"
 	"github.com/ferry-tui/ferry/transfer"
 	"github.com/ferry-tui/ferry/tui"
 )
@@ -81,7 +82,7 @@ func (w *tuiHooks) connect(ctx context.Context, alias string, ask tui.Asker) (tr
 	// time.
 	p := &promptSwitch{}
 	p.set(askerPrompter{ask})
-	d := w.s.dialerWith(p, remote.NewKnownHosts(p), w.s.log)
+	d := w.s.dialerWith(p, knownhosts.New(p), w.s.log)
 	sess, err := d.Dial(ctx, h)
 	if err != nil {
 		return nil, err

@@ -1,17 +1,18 @@
-package remote
+package knownhosts
 
 import (
 	"context"
 	"errors"
 	"fmt"
 
+	"github.com/ferry-tui/ferry/remote/prompt"
 	"golang.org/x/crypto/ssh"
-	"golang.org/x/crypto/ssh/knownhosts"
+	xknownhosts "golang.org/x/crypto/ssh/knownhosts"
 )
 
-// khDecisionID identifies a decision about one key for one name recorded
+// decisionID identifies a decision about one key for one name recorded
 // in one file.
-func khDecisionID(t *khTarget, key ssh.PublicKey) string {
+func decisionID(t *target, key ssh.PublicKey) string {
 	return t.userFiles[0] + "\x00" + t.name + "\x00" + string(key.Marshal())
 }
 
@@ -19,8 +20,8 @@ func khDecisionID(t *khTarget, key ssh.PublicKey) string {
 // Connections that meet the same key for the same name at the same time
 // share one decision: the first asks (or records) and the others wait for
 // its outcome.
-func (k *KnownHosts) decide(ctx context.Context, t *khTarget, key ssh.PublicKey) error {
-	unknown := &HostKeyUnknownError{
+func (k *Checker) decide(ctx context.Context, t *target, key ssh.PublicKey) error {
+	unknown := &UnknownKeyError{
 		Host:        t.name,
 		KeyType:     key.Type(),
 		Fingerprint: ssh.FingerprintSHA256(key),
@@ -30,14 +31,14 @@ func (k *KnownHosts) decide(ctx context.Context, t *khTarget, key ssh.PublicKey)
 	case t.strict == strictYes:
 		return unknown
 	case len(t.userFiles) == 0:
-		unknown.Err = errNoUserKnownHostsFile
+		unknown.Err = errNoUserFile
 		return unknown
 	}
 	if err := validateRecordHost(t.recordHost); err != nil {
 		unknown.Err = fmt.Errorf("cannot record it in known_hosts: %w", err)
 		return unknown
 	}
-	id := khDecisionID(t, key)
+	id := decisionID(t, key)
 	for {
 		k.mu.Lock()
 		if k.trusted[id] {
@@ -58,7 +59,7 @@ func (k *KnownHosts) decide(ctx context.Context, t *khTarget, key ssh.PublicKey)
 			}
 			return c.err
 		}
-		c := &khCall{done: make(chan struct{}), err: errDecisionUnfinished}
+		c := &call{done: make(chan struct{}), err: errDecisionUnfinished}
 		k.pending[id] = c
 		k.mu.Unlock()
 		k.lead(id, c, func() error { return k.acceptNew(ctx, t, key, unknown) })
@@ -73,7 +74,7 @@ var errDecisionUnfinished = errors.New("the decision about this host key did not
 // lead makes the decision c with decide, then publishes it: the key is
 // trusted for the rest of the process if accepted, and waiting
 // connections are released, even if decide panics.
-func (k *KnownHosts) lead(id string, c *khCall, decide func() error) {
+func (k *Checker) lead(id string, c *call, decide func() error) {
 	defer func() {
 		k.mu.Lock()
 		delete(k.pending, id)
@@ -89,22 +90,22 @@ func (k *KnownHosts) lead(id string, c *khCall, decide func() error) {
 // acceptNew asks about (in ask mode) and records a new key. It reads the
 // files again first: another connection or program may have recorded the
 // key, or another one, since the connection started.
-func (k *KnownHosts) acceptNew(ctx context.Context, t *khTarget, key ssh.PublicKey, unknown *HostKeyUnknownError) error {
-	if st, err := t.judge(k.load(t), key); st != khNew {
+func (k *Checker) acceptNew(ctx context.Context, t *target, key ssh.PublicKey, unknown *UnknownKeyError) error {
+	if st, err := t.judge(k.load(t), key); st != keyNew {
 		return err
 	}
 	if t.strict == strictAsk {
 		if t.batch {
-			unknown.Err = ErrNoPrompt
+			unknown.Err = prompt.ErrNoPrompt
 			return unknown
 		}
-		ok, err := k.p.ConfirmHostKey(ctx, HostKeyQuestion{
+		ok, err := k.p.ConfirmHostKey(ctx, prompt.HostKeyQuestion{
 			Host:        t.name,
 			KeyType:     key.Type(),
 			Fingerprint: ssh.FingerprintSHA256(key),
 		})
 		if err == nil && !ok {
-			err = ErrHostKeyDeclined
+			err = ErrDeclined
 		}
 		if err != nil {
 			if ctxErr := ctx.Err(); ctxErr != nil {
@@ -116,16 +117,16 @@ func (k *KnownHosts) acceptNew(ctx context.Context, t *khTarget, key ssh.PublicK
 	}
 	name := t.name
 	if t.hash {
-		name = knownhosts.HashHostname(name)
+		name = xknownhosts.HashHostname(name)
 	}
 	line := name + " " + string(ssh.MarshalAuthorizedKey(key))
 	k.writeMu.Lock()
-	err := appendKnownHostsLine(t.userFiles[0], line)
+	err := appendLine(t.userFiles[0], line)
 	k.writeMu.Unlock()
 	if err != nil {
 		k.p.Warn(fmt.Sprintf("Failed to add the host to the list of known hosts (%s): %v", t.userFiles[0], err))
 		return nil
 	}
-	k.p.Warn(fmt.Sprintf("Warning: Permanently added '%s' (%s) to the list of known hosts.", t.name, opensshKeyType(key.Type())))
+	k.p.Warn(fmt.Sprintf("Warning: Permanently added '%s' (%s) to the list of known hosts.", t.name, KeyTypeName(key.Type())))
 	return nil
 }

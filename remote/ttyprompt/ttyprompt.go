@@ -1,4 +1,9 @@
-package remote
+// Package ttyprompt asks the user on the terminal, the way ssh does: the
+// prompt.Prompter of ferry's headless commands (ferry cp, ferry ls and the
+// others). Passwords and passphrases are read with echo off, host keys are
+// confirmed with OpenSSH's question and answers, and whatever a server or
+// a file supplied is shown escaped.
+package ttyprompt
 
 import (
 	"bufio"
@@ -7,18 +12,18 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 	"sync"
-	"unicode"
-	"unicode/utf8"
 
+	"github.com/ferry-tui/ferry/remote/internal/ttyesc"
+	"github.com/ferry-tui/ferry/remote/knownhosts"
+	"github.com/ferry-tui/ferry/remote/prompt"
 	"golang.org/x/term"
 )
 
-// TTYConfig is the terminal a TTYPrompter talks to. OpenTTYPrompter fills
-// it from /dev/tty; tests inject readers and writers.
-type TTYConfig struct {
+// Config is the terminal a Prompter talks to. Open fills it from
+// /dev/tty; tests inject readers and writers.
+type Config struct {
 	// In supplies the user's answers, one line each.
 	In io.Reader
 	// Out shows the questions.
@@ -26,19 +31,19 @@ type TTYConfig struct {
 	// Warn receives warnings; nil means Out.
 	Warn io.Writer
 	// IsTerminal reports whether In is an interactive terminal; when it is
-	// not, every question fails with ErrNoPrompt, as ssh will not read
-	// a secret from anything else. nil means: In is an *os.File that is a
-	// terminal.
+	// not, every question fails with prompt.ErrNoPrompt, as ssh will not
+	// read a secret from anything else. nil means: In is an *os.File that
+	// is a terminal.
 	IsTerminal func() bool
 }
 
-// TTYPrompter is the Prompter of the headless commands: it asks on the
-// terminal the way ssh does. Secrets are read with echo off (through
+// Prompter is the prompt.Prompter of the headless commands: it asks on
+// the terminal the way ssh does. Secrets are read with echo off (through
 // golang.org/x/term when In is a terminal file), other answers as plain
 // lines, and every string that came from a server or a file is shown with
 // control, bidi and invalid bytes escaped. Questions are asked one at a
-// time. A TTYPrompter is safe for concurrent use.
-type TTYPrompter struct {
+// time. A Prompter is safe for concurrent use.
+type Prompter struct {
 	mu     sync.Mutex // held for a whole question
 	warnMu sync.Mutex // held while a warning is written
 	in     *bufio.Reader
@@ -51,29 +56,29 @@ type TTYPrompter struct {
 	abandoned bool
 }
 
-var _ Prompter = (*TTYPrompter)(nil)
+var _ prompt.Prompter = (*Prompter)(nil)
 
-// OpenTTYPrompter opens /dev/tty for questions and answers, and sends
-// warnings to standard error. Without a controlling terminal it returns an
-// error that matches ErrNoPrompt; callers then use NoPrompter. Close
+// Open opens /dev/tty for questions and answers, and sends warnings to
+// standard error. Without a controlling terminal it returns an error that
+// matches prompt.ErrNoPrompt; callers then use prompt.NoPrompter. Close
 // releases the terminal.
-func OpenTTYPrompter() (*TTYPrompter, error) {
+func Open() (*Prompter, error) {
 	f, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrNoPrompt, err)
+		return nil, fmt.Errorf("%w: %v", prompt.ErrNoPrompt, err)
 	}
 	if !term.IsTerminal(int(f.Fd())) {
 		f.Close()
-		return nil, fmt.Errorf("%w: /dev/tty is not a terminal", ErrNoPrompt)
+		return nil, fmt.Errorf("%w: /dev/tty is not a terminal", prompt.ErrNoPrompt)
 	}
-	t := NewTTYPrompter(TTYConfig{In: f, Out: f, Warn: os.Stderr})
+	t := New(Config{In: f, Out: f, Warn: os.Stderr})
 	t.closer = f
 	return t, nil
 }
 
-// NewTTYPrompter returns a TTYPrompter on c's reader and writers.
-func NewTTYPrompter(c TTYConfig) *TTYPrompter {
-	t := &TTYPrompter{in: bufio.NewReader(c.In), fd: -1, out: c.Out, warn: c.Warn, isTerm: c.IsTerminal}
+// New returns a Prompter on c's reader and writers.
+func New(c Config) *Prompter {
+	t := &Prompter{in: bufio.NewReader(c.In), fd: -1, out: c.Out, warn: c.Warn, isTerm: c.IsTerminal}
 	if t.warn == nil {
 		t.warn = c.Out
 	}
@@ -86,9 +91,9 @@ func NewTTYPrompter(c TTYConfig) *TTYPrompter {
 	return t
 }
 
-// Close closes the terminal OpenTTYPrompter opened; for a TTYPrompter
-// from NewTTYPrompter it does nothing.
-func (t *TTYPrompter) Close() error {
+// Close closes the terminal Open opened; for a Prompter from New it does
+// nothing.
+func (t *Prompter) Close() error {
 	if t.closer == nil {
 		return nil
 	}
@@ -96,24 +101,24 @@ func (t *TTYPrompter) Close() error {
 }
 
 // begin takes the prompter for one question, or says why it may not ask.
-func (t *TTYPrompter) begin(ctx context.Context) error {
+func (t *Prompter) begin(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	if !t.isTerm() {
-		return fmt.Errorf("%w: input is not a terminal", ErrNoPrompt)
+		return fmt.Errorf("%w: input is not a terminal", prompt.ErrNoPrompt)
 	}
 	t.mu.Lock()
 	return nil
 }
 
 // Secret shows prompt and reads an answer without echo.
-func (t *TTYPrompter) Secret(ctx context.Context, prompt string) (string, error) {
+func (t *Prompter) Secret(ctx context.Context, question string) (string, error) {
 	if err := t.begin(ctx); err != nil {
 		return "", err
 	}
 	defer t.mu.Unlock()
-	if _, err := io.WriteString(t.out, ttyEscape(prompt, true)); err != nil {
+	if _, err := io.WriteString(t.out, ttyesc.Escape(question, true)); err != nil {
 		return "", err
 	}
 	return t.readCtx(ctx, t.readSecret)
@@ -121,14 +126,14 @@ func (t *TTYPrompter) Secret(ctx context.Context, prompt string) (string, error)
 
 // KeyboardInteractive shows the server's name and instruction, then asks
 // each question, echoing the answer only where the server allows it.
-func (t *TTYPrompter) KeyboardInteractive(ctx context.Context, name, instruction string, questions []Challenge) ([]string, error) {
+func (t *Prompter) KeyboardInteractive(ctx context.Context, name, instruction string, questions []prompt.Challenge) ([]string, error) {
 	if err := t.begin(ctx); err != nil {
 		return nil, err
 	}
 	defer t.mu.Unlock()
 	for _, s := range []string{name, instruction} {
 		if s != "" {
-			if _, err := io.WriteString(t.out, ttyEscape(strings.TrimRight(s, "\n"), true)+"\n"); err != nil {
+			if _, err := io.WriteString(t.out, ttyesc.Escape(strings.TrimRight(s, "\n"), true)+"\n"); err != nil {
 				return nil, err
 			}
 		}
@@ -138,7 +143,7 @@ func (t *TTYPrompter) KeyboardInteractive(ctx context.Context, name, instruction
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if _, err := io.WriteString(t.out, ttyEscape(q.Prompt, true)); err != nil {
+		if _, err := io.WriteString(t.out, ttyesc.Escape(q.Prompt, true)); err != nil {
 			return nil, err
 		}
 		var (
@@ -162,7 +167,7 @@ func (t *TTYPrompter) KeyboardInteractive(ctx context.Context, name, instruction
 // answers are ssh's: "yes" or the pasted fingerprint trust the key; "no",
 // an empty line or the end of input refuse it; anything else, including a
 // fingerprint that does not match, asks again.
-func (t *TTYPrompter) ConfirmHostKey(ctx context.Context, q HostKeyQuestion) (bool, error) {
+func (t *Prompter) ConfirmHostKey(ctx context.Context, q prompt.HostKeyQuestion) (bool, error) {
 	if err := t.begin(ctx); err != nil {
 		return false, err
 	}
@@ -170,7 +175,7 @@ func (t *TTYPrompter) ConfirmHostKey(ctx context.Context, q HostKeyQuestion) (bo
 	msg := fmt.Sprintf("The authenticity of host '%s' can't be established.\n"+
 		"%s key fingerprint is %s.\n"+
 		"Are you sure you want to continue connecting (yes/no/[fingerprint])? ",
-		ttyEscape(q.Host, false), ttyEscape(opensshKeyType(q.KeyType), false), ttyEscape(q.Fingerprint, false))
+		ttyesc.Escape(q.Host, false), ttyesc.Escape(knownhosts.KeyTypeName(q.KeyType), false), ttyesc.Escape(q.Fingerprint, false))
 	for {
 		if _, err := io.WriteString(t.out, msg); err != nil {
 			return false, err
@@ -202,19 +207,19 @@ func (t *TTYPrompter) ConfirmHostKey(ctx context.Context, q HostKeyQuestion) (bo
 
 // Warn writes msg, escaped, on a line of its own to the warning writer.
 // It does not wait for a question in progress to be answered.
-func (t *TTYPrompter) Warn(msg string) {
+func (t *Prompter) Warn(msg string) {
 	t.warnMu.Lock()
 	defer t.warnMu.Unlock()
-	_, _ = io.WriteString(t.warn, ttyEscape(strings.TrimRight(msg, "\n"), true)+"\n")
+	_, _ = io.WriteString(t.warn, ttyesc.Escape(strings.TrimRight(msg, "\n"), true)+"\n")
 }
 
 // readCtx runs read until it returns or ctx ends. On Ctrl-C (which cancels
 // ctx) it restores the terminal's state, so echo is never left off, and
 // returns at once; the abandoned read ends the prompter, which then
 // refuses every further question.
-func (t *TTYPrompter) readCtx(ctx context.Context, read func() (string, error)) (string, error) {
+func (t *Prompter) readCtx(ctx context.Context, read func() (string, error)) (string, error) {
 	if t.abandoned {
-		return "", ErrNoPrompt
+		return "", prompt.ErrNoPrompt
 	}
 	var state *term.State
 	if t.fd >= 0 {
@@ -244,7 +249,7 @@ func (t *TTYPrompter) readCtx(ctx context.Context, read func() (string, error)) 
 
 // readLine reads one line, without its line ending. A last line without
 // one counts; end of input before any character is io.EOF.
-func (t *TTYPrompter) readLine() (string, error) {
+func (t *Prompter) readLine() (string, error) {
 	line, err := t.in.ReadString('\n')
 	if err != nil && !(errors.Is(err, io.EOF) && line != "") {
 		return "", err
@@ -255,7 +260,7 @@ func (t *TTYPrompter) readLine() (string, error) {
 // readSecret reads one line with echo off. On a terminal file that is
 // term.ReadPassword, followed by the newline the user's Enter did not
 // echo; elsewhere (tests) it is a plain line.
-func (t *TTYPrompter) readSecret() (string, error) {
+func (t *Prompter) readSecret() (string, error) {
 	if t.fd < 0 || t.in.Buffered() > 0 {
 		return t.readLine()
 	}
@@ -265,46 +270,4 @@ func (t *TTYPrompter) readSecret() (string, error) {
 		return "", err
 	}
 	return string(b), nil
-}
-
-// ttyEscape makes s safe to print on a terminal: control characters
-// (C0, DEL, C1), Unicode format characters (bidi overrides, zero-width
-// characters), line and paragraph separators and invalid UTF-8 are shown
-// escaped as Go does in quoted strings (\x1b, \u202e). With keepNewlines,
-// line feeds and tabs stay as they are.
-func ttyEscape(s string, keepNewlines bool) string {
-	clean := true
-	for _, r := range s {
-		if r == utf8.RuneError || ttyUnsafe(r) {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size <= 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case keepNewlines && (r == '\n' || r == '\t'):
-			b.WriteRune(r)
-		case ttyUnsafe(r):
-			q := strconv.QuoteRuneToASCII(r)
-			b.WriteString(q[1 : len(q)-1])
-		default:
-			b.WriteRune(r)
-		}
-		i += size
-	}
-	return b.String()
-}
-
-// ttyUnsafe reports whether r may change what a terminal shows beyond
-// printing one character: controls, format characters (Cf, which holds
-// the bidi controls) and the Unicode line and paragraph separators.
-func ttyUnsafe(r rune) bool {
-	return unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp)
 }

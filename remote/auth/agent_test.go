@@ -1,4 +1,4 @@
-package remote_test
+package auth_test
 
 import (
 	"crypto/rand"

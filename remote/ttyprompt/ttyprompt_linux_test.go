@@ -1,4 +1,4 @@
-package remote_test
+package ttyprompt_test
 
 import (
 	"bytes"
@@ -12,7 +12,8 @@ import (
 	"time"
 	"unsafe"
 
-	"github.com/ferry-tui/ferry/remote"
+	"github.com/ferry-tui/ferry/remote/prompt"
+	"github.com/ferry-tui/ferry/remote/ttyprompt"
 )
 
 // openPTY opens a pseudo-terminal pair: the master, where the test plays
@@ -95,7 +96,7 @@ func TestTTYSecretIsNotEchoedOnARealTerminal(t *testing.T) {
 		}
 	}()
 	var warn bytes.Buffer
-	p := remote.NewTTYPrompter(remote.TTYConfig{In: slave, Out: slave, Warn: &warn})
+	p := ttyprompt.New(ttyprompt.Config{In: slave, Out: slave, Warn: &warn})
 
 	type result struct {
 		answers []string
@@ -103,7 +104,7 @@ func TestTTYSecretIsNotEchoedOnARealTerminal(t *testing.T) {
 	}
 	done := make(chan result, 1)
 	go func() {
-		a, err := p.KeyboardInteractive(context.Background(), "", "", []remote.Challenge{
+		a, err := p.KeyboardInteractive(context.Background(), "", "", []prompt.Challenge{
 			{Prompt: "Password: ", Echo: false},
 			{Prompt: "Code: ", Echo: true},
 		})

@@ -1,4 +1,4 @@
-package remote
+package auth
 
 import (
 	"bytes"
@@ -10,6 +10,9 @@ import (
 	"sync"
 
 	"github.com/ferry-tui/ferry/config"
+	"github.com/ferry-tui/ferry/remote/internal/ttyesc"
+	"github.com/ferry-tui/ferry/remote/knownhosts"
+	"github.com/ferry-tui/ferry/remote/prompt"
 	"golang.org/x/crypto/ssh"
 )
 
@@ -40,9 +43,9 @@ func (id *identity) isCert() bool {
 // describe is the identity as ssh -v shows it: name, key type and
 // fingerprint, and "agent" when the agent holds the key.
 func (id *identity) describe() string {
-	s := ttyEscape(id.name, false)
+	s := ttyesc.Escape(id.name, false)
 	if id.pub != nil {
-		s += " " + opensshKeyType(id.pub.Type()) + " " + ssh.FingerprintSHA256(id.pub)
+		s += " " + knownhosts.KeyTypeName(id.pub.Type()) + " " + ssh.FingerprintSHA256(id.pub)
 	}
 	if id.agent != nil {
 		s += " agent"
@@ -50,14 +53,14 @@ func (id *identity) describe() string {
 	return s
 }
 
-// keySource builds the publickey identities once per AuthMethods call and
+// keySource builds the publickey identities once per Methods call and
 // loads private keys on demand.
 type keySource struct {
 	ctx context.Context
 	h   config.Host
-	env AuthEnv
-	p   Prompter
-	log authLog
+	env Env
+	p   prompt.Prompter
+	log debugLog
 
 	mu       sync.Mutex
 	prepared bool
@@ -76,7 +79,7 @@ type privateKey struct {
 	err    error
 }
 
-func newKeySource(ctx context.Context, h config.Host, env AuthEnv, p Prompter, log authLog) *keySource {
+func newKeySource(ctx context.Context, h config.Host, env Env, p prompt.Prompter, log debugLog) *keySource {
 	return &keySource{ctx: ctx, h: h, env: env, p: p, log: log, private: make(map[string]*privateKey)}
 }
 
@@ -93,13 +96,13 @@ func (ks *keySource) close() {
 	ks.ids = nil
 }
 
-// signers is the ssh.PublicKeysCallback of Auth.Methods: every identity
-// at once.
+// signers is the ssh.PublicKeysCallback of Authenticator.Methods: every
+// identity at once.
 func (ks *keySource) signers() ([]ssh.Signer, error) {
 	ks.mu.Lock()
 	defer ks.mu.Unlock()
 	if ks.closed {
-		return nil, errAuthClosed
+		return nil, errClosed
 	}
 	ks.prepareOnce()
 	out := make([]ssh.Signer, 0, len(ks.ids))
@@ -131,7 +134,7 @@ func (ks *keySource) offer(id *identity) ssh.Signer {
 	ks.mu.Lock()
 	defer ks.mu.Unlock()
 	if id.pub == nil {
-		ks.log.printf("trying private key: %s", ttyEscape(id.name, false))
+		ks.log.printf("trying private key: %s", ttyesc.Escape(id.name, false))
 		signer, err := ks.loadPrivate(id.keyFile)
 		if err != nil {
 			return nil
@@ -141,8 +144,8 @@ func (ks *keySource) offer(id *identity) ssh.Signer {
 	return &idSigner{ks: ks, id: id}
 }
 
-// errAuthClosed is returned when a method runs after Auth.Close.
-var errAuthClosed = errors.New("authentication already finished")
+// errClosed is returned when a method runs after Authenticator.Close.
+var errClosed = errors.New("authentication already finished")
 
 // prepareOnce lists the identities on first use, as ssh prepares them
 // when publickey is first tried.
@@ -153,7 +156,7 @@ func (ks *keySource) prepareOnce() {
 	}
 }
 
-// prepare lists the identities in OpenSSH's order (see Auth).
+// prepare lists the identities in OpenSSH's order (see Authenticator).
 func (ks *keySource) prepare() []*identity {
 	var files, preferred []*identity
 	seen := make(map[string]bool)

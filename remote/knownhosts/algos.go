@@ -1,4 +1,4 @@
-package remote
+package knownhosts
 
 import (
 	"fmt"
@@ -44,7 +44,7 @@ func plainKeyType(algo string) string {
 // that type), and a HostKeyAlgorithms list from the configuration is
 // reordered too (ferry cannot tell an explicit list from a "+" or "-" one
 // once config has resolved it). Neither adds or removes an algorithm.
-func orderHostKeyAlgorithms(configured []string, known []*khEntry) ([]string, error) {
+func orderHostKeyAlgorithms(configured []string, known []*entry) ([]string, error) {
 	list := configured
 	if len(list) == 0 {
 		// OpenSSH's default order, not x/crypto's: that puts ECDSA before
@@ -63,9 +63,9 @@ func orderHostKeyAlgorithms(configured []string, known []*khEntry) ([]string, er
 	haveCA := false
 	for _, e := range known {
 		switch e.marker {
-		case khPlain:
+		case markerNone:
 			knownTypes[e.key.Type()] = true
-		case khCA:
+		case markerCA:
 			haveCA = true
 		}
 	}

@@ -1,20 +1,18 @@
-package remote
+package sftpstream
 
 import (
 	"bytes"
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"io"
-	"io/fs"
 	"math/rand/v2"
-	"net"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/pkg/sftp"
 )
 
-// fakeSFTP is an SFTP server for sftpStream's tests: one file, and answers
+// fakeSFTP is an SFTP server for Stream's tests: one file, and answers
 // that can be short, out of order, failing or malformed.
 type fakeSFTP struct {
 	data    []byte
@@ -129,6 +127,13 @@ func (f *fakeSFTP) answer(w io.Writer, p fakePacket) {
 	}
 }
 
+// Status codes the fake server answers with.
+const (
+	codeEOF        = statusEOF
+	codeNoSuchFile = uint32(sftp.ErrSSHFxNoSuchFile)
+	codeFailure    = uint32(sftp.ErrSSHFxFailure)
+)
+
 func u32(v uint32) []byte { return binary.BigEndian.AppendUint32(nil, v) }
 
 // fakeReply frames a packet of type typ with the given body.
@@ -150,8 +155,8 @@ func fakeData(id uint32, data []byte) []byte {
 	return fakeReply(fxpData, append(b, data...))
 }
 
-// startFake connects a new sftpStream to f.
-func startFake(t *testing.T, f *fakeSFTP, chunk, depth int) *sftpStream {
+// startFake connects a new Stream to f.
+func startFake(t *testing.T, f *fakeSFTP, chunk, depth int) *Stream {
 	t.Helper()
 	cr, sw := io.Pipe() // server to client
 	sr, cw := io.Pipe() // client to server
@@ -160,7 +165,7 @@ func startFake(t *testing.T, f *fakeSFTP, chunk, depth int) *sftpStream {
 		cw.Close()
 		sw.Close()
 	})
-	s, err := newSFTPStream(cr, cw, chunk, depth)
+	s, err := New(cr, cw, chunk, depth)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,14 +173,14 @@ func startFake(t *testing.T, f *fakeSFTP, chunk, depth int) *sftpStream {
 }
 
 // fetch opens /file, copies it from off into a buffer and closes it.
-func fetch(t *testing.T, s *sftpStream, off int64) ([]byte, error) {
+func fetch(t *testing.T, s *Stream, off int64) ([]byte, error) {
 	t.Helper()
-	h, err := s.open("/file")
+	h, err := s.Open("/file")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	n, rerr, werr := s.copyTo(&buf, h, off)
+	n, rerr, werr := s.CopyTo(&buf, h, off)
 	if werr != nil {
 		t.Fatal(werr)
 	}
@@ -183,7 +188,7 @@ func fetch(t *testing.T, s *sftpStream, off int64) ([]byte, error) {
 		t.Fatalf("copyTo says %d bytes, wrote %d", n, buf.Len())
 	}
 	if rerr == nil {
-		if err := s.close(h); err != nil {
+		if err := s.Close(h); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -242,8 +247,8 @@ func TestStreamReadStatusStopsInOrder(t *testing.T) {
 	f := &fakeSFTP{data: data, failAt: 8192, failure: codeFailure, reorder: true}
 	s := startFake(t, f, 4096, 8)
 	got, err := fetch(t, s, 0)
-	var st *statusErr
-	if !errors.As(err, &st) || st.code != codeFailure || st.msg != "Failure" {
+	var st *sftp.StatusError
+	if !errors.As(err, &st) || st.Code != codeFailure {
 		t.Fatalf("err = %v, want status %d", err, codeFailure)
 	}
 	if !bytes.Equal(got, data[:8192]) {
@@ -253,29 +258,25 @@ func TestStreamReadStatusStopsInOrder(t *testing.T) {
 
 func TestStreamOpenMissing(t *testing.T) {
 	s := startFake(t, &fakeSFTP{}, 4096, 8)
-	_, err := s.open("/nope")
-	var st *statusErr
-	if !errors.As(err, &st) || st.code != codeNoSuchFile {
+	_, err := s.Open("/nope")
+	var st *sftp.StatusError
+	if !errors.As(err, &st) || st.Code != codeNoSuchFile {
 		t.Fatalf("open = %v", err)
 	}
-	e := streamErr("open", "/nope", err)
-	if !errors.Is(e, fs.ErrNotExist) || e.Error() != `open /nope: no such file or directory: server says "No such file" (SFTP status 2)` {
-		t.Fatalf("explained: %v", e)
-	}
 	// The stream is still in step: the next file opens.
-	if _, err := s.open("/file"); err != nil {
+	if _, err := s.Open("/file"); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func TestStreamWriteErrorIsReturned(t *testing.T) {
 	s := startFake(t, &fakeSFTP{data: randData(20_000)}, 4096, 4)
-	h, err := s.open("/file")
+	h, err := s.Open("/file")
 	if err != nil {
 		t.Fatal(err)
 	}
 	full := errors.New("disk full")
-	n, rerr, werr := s.copyTo(failWriter{full}, h, 0)
+	n, rerr, werr := s.CopyTo(failWriter{full}, h, 0)
 	if werr != full || rerr != nil || n != 0 {
 		t.Fatalf("copyTo = %d, %v, %v", n, rerr, werr)
 	}
@@ -285,10 +286,9 @@ type failWriter struct{ err error }
 
 func (w failWriter) Write([]byte) (int, error) { return 0, w.err }
 
-// Answers that make no sense are protocol errors, never a panic, a huge
-// allocation or bytes written out of place.
-func TestStreamRejectsHostileAnswers(t *testing.T) {
-	cases := map[string]func(id uint32, off int64, want uint32) []byte{
+// hostileReadAnswers are answers to a READ that make no sense, by name.
+func hostileReadAnswers() map[string]func(id uint32, off int64, want uint32) []byte {
+	return map[string]func(id uint32, off int64, want uint32) []byte{
 		"more data than asked": func(id uint32, _ int64, want uint32) []byte {
 			return fakeData(id, make([]byte, want+1))
 		},
@@ -308,6 +308,18 @@ func TestStreamRejectsHostileAnswers(t *testing.T) {
 			binary.BigEndian.PutUint32(b, 1<<30)
 			return b
 		},
+		"data claiming 2 GiB": func(id uint32, _ int64, _ uint32) []byte {
+			// Lengths that overflow an int of 32 bits, and agree.
+			b := fakeData(id, []byte("abc"))
+			binary.BigEndian.PutUint32(b, 0x8000000d)
+			binary.BigEndian.PutUint32(b[9:], 0x80000004)
+			return b
+		},
+		"status claiming 4 GiB": func(id uint32, _ int64, _ uint32) []byte {
+			b := fakeStatus(id, codeFailure, "x")
+			binary.BigEndian.PutUint32(b, 0xffffffff)
+			return b
+		},
 		"handle instead of data": func(id uint32, _ int64, _ uint32) []byte {
 			return fakeReply(fxpHandle, binary.BigEndian.AppendUint32(u32(id), 1), 'h')
 		},
@@ -318,6 +330,12 @@ func TestStreamRejectsHostileAnswers(t *testing.T) {
 			return fakeReply(fxpStatus, u32(id), 0, 0)
 		},
 	}
+}
+
+// Answers that make no sense are protocol errors, never a panic, a huge
+// allocation or bytes written out of place.
+func TestStreamRejectsHostileAnswers(t *testing.T) {
+	cases := hostileReadAnswers()
 	for name, hostile := range cases {
 		t.Run(name, func(t *testing.T) {
 			f := &fakeSFTP{data: randData(20_000), hostile: func(id uint32, off int64, want uint32) []byte {
@@ -328,30 +346,13 @@ func TestStreamRejectsHostileAnswers(t *testing.T) {
 			}}
 			s := startFake(t, f, 4096, 4)
 			got, err := fetch(t, s, 0)
-			if !errors.Is(err, errProtocol) {
+			if !errors.Is(err, ErrProtocol) {
 				t.Fatalf("err = %v, want a protocol error", err)
 			}
 			if !bytes.Equal(got, f.data[:len(got)]) || len(got) > 4096 {
 				t.Fatalf("wrote %d bytes", len(got))
 			}
 		})
-	}
-}
-
-// A channel that ends mid-copy reads as a lost connection.
-func TestStreamErrExplainsEndOfChannel(t *testing.T) {
-	for _, err := range []error{io.EOF, io.ErrUnexpectedEOF} {
-		e := streamErr("read", "/srv/big", err)
-		if got := e.Error(); got != "read /srv/big: connection lost (SFTP status 7)" {
-			t.Fatalf("%v: %q", err, got)
-		}
-	}
-	if e := streamErr("read", "/srv/big", net.ErrClosed); e.Error() != "read /srv/big: connection lost (SFTP status 7)" {
-		t.Fatalf("a closed connection: %v", e)
-	}
-	e := streamErr("read", "/srv/big", fmt.Errorf("%w: packet type 9", errProtocol))
-	if !strings.Contains(e.Error(), "/srv/big") || !errors.Is(e, errProtocol) {
-		t.Fatalf("protocol errors keep their cause and the path: %v", e)
 	}
 }
 
@@ -364,15 +365,14 @@ func TestStreamNeedsVersion(t *testing.T) {
 		sw.Write(fakeStatus(0, codeFailure, "no"))
 	}()
 	defer cw.Close()
-	if _, err := newSFTPStream(cr, cw, 4096, 4); !errors.Is(err, errProtocol) {
+	if _, err := New(cr, cw, 4096, 4); !errors.Is(err, ErrProtocol) {
 		t.Fatalf("err = %v", err)
 	}
 }
 
-// An answer to OPEN that is not a handle or a status is refused before its
-// body is read: a DATA claiming 4 GiB allocates nothing.
-func TestStreamOpenRejectsHostileAnswers(t *testing.T) {
-	cases := map[string]func(id uint32) []byte{
+// hostileOpenAnswers are answers to an OPEN that make no sense, by name.
+func hostileOpenAnswers() map[string]func(id uint32) []byte {
+	return map[string]func(id uint32) []byte{
 		"huge data": func(id uint32) []byte {
 			b := fakeData(id, []byte("x"))
 			binary.BigEndian.PutUint32(b, 0xffffffff)
@@ -387,10 +387,16 @@ func TestStreamOpenRejectsHostileAnswers(t *testing.T) {
 			return fakeReply(fxpHandle, binary.BigEndian.AppendUint32(u32(id), 50), 'h')
 		},
 	}
+}
+
+// An answer to OPEN that is not a handle or a status is refused before its
+// body is read: a DATA claiming 4 GiB allocates nothing.
+func TestStreamOpenRejectsHostileAnswers(t *testing.T) {
+	cases := hostileOpenAnswers()
 	for name, reply := range cases {
 		t.Run(name, func(t *testing.T) {
 			s := startFake(t, &fakeSFTP{openReply: reply}, 4096, 4)
-			if _, err := s.open("/file"); !errors.Is(err, errProtocol) {
+			if _, err := s.Open("/file"); !errors.Is(err, ErrProtocol) {
 				t.Fatalf("open = %v, want a protocol error", err)
 			}
 		})
@@ -409,27 +415,10 @@ func TestStreamDataPastEndIsAnError(t *testing.T) {
 	}}
 	s := startFake(t, f, 4096, 8)
 	got, err := fetch(t, s, 0)
-	if !errors.Is(err, errChangedWhileRead) {
-		t.Fatalf("err = %v, want errChangedWhileRead", err)
+	if !errors.Is(err, ErrChangedWhileRead) {
+		t.Fatalf("err = %v, want ErrChangedWhileRead", err)
 	}
 	if !bytes.Equal(got, data[:8192]) {
 		t.Fatalf("wrote %d bytes", len(got))
-	}
-}
-
-// Once every byte has arrived, a CLOSE that fails costs the copy nothing,
-// and the channel, still in step, is kept.
-func TestStreamCopyIgnoresCloseStatus(t *testing.T) {
-	data := randData(10_000)
-	c := &streamChan{s: startFake(t, &fakeSFTP{data: data, closeStatus: codeFailure}, 4096, 4)}
-	var buf bytes.Buffer
-	n, opened, bad, err := c.copy("/file", 0, &buf)
-	if err != nil || !opened || bad || n != int64(len(data)) || !bytes.Equal(buf.Bytes(), data) {
-		t.Fatalf("copy = %d, opened %v, bad %v, %v", n, opened, bad, err)
-	}
-	// A missing file is a status: the channel stays usable.
-	n, opened, bad, err = c.copy("/missing", 0, &buf)
-	if !errors.Is(err, fs.ErrNotExist) || opened || bad || n != 0 {
-		t.Fatalf("missing: %d, opened %v, bad %v, %v", n, opened, bad, err)
 	}
 }

@@ -1,4 +1,13 @@
-package remote
+// Package knownhosts checks SSH server host keys the way OpenSSH does: it
+// reads the known_hosts files (plain and hashed names, patterns,
+// @cert-authority and @revoked lines, a bad line skipped with a warning),
+// orders the host key algorithms by what they hold, decides on a key by
+// OpenSSH's StrictHostKeyChecking table (a changed or revoked key is
+// refused in every mode), asks the user about a new key through a
+// prompt.Prompter, and records an accepted one. A Checker shares one
+// decision among the connections of a process that meet the same new key
+// at once.
+package knownhosts
 
 import (
 	"context"
@@ -10,6 +19,7 @@ import (
 	"sync"
 
 	"github.com/ferry-tui/ferry/config"
+	"github.com/ferry-tui/ferry/remote/prompt"
 	"golang.org/x/crypto/ssh"
 )
 
@@ -21,53 +31,53 @@ const (
 	strictNo        = "no"
 )
 
-// KnownHosts verifies server host keys against known_hosts files the way
-// OpenSSH does, and records new ones. One KnownHosts is shared by every
+// Checker verifies server host keys against known_hosts files the way
+// OpenSSH does, and records new ones. One Checker is shared by every
 // connection a process makes: when several connections meet the same new
 // key of the same host at once, the user is asked once and the key is
 // written once, and the others share that answer.
 //
-// A KnownHosts holds no file contents between connections: each Verifier
+// A Checker holds no file contents between connections: each Verifier
 // call reads the files afresh, so changes made by ssh or another ferry are
 // seen.
-type KnownHosts struct {
-	p Prompter
+type Checker struct {
+	p prompt.Prompter
 
 	mu      sync.Mutex
-	pending map[string]*khCall // decisions being made, by khDecisionID
-	trusted map[string]bool    // keys accepted in this process, by khDecisionID
-	warned  map[string]bool    // warnings already shown, by their key
+	pending map[string]*call // decisions being made, by decisionID
+	trusted map[string]bool  // keys accepted in this process, by decisionID
+	warned  map[string]bool  // warnings already shown, by their key
 
 	writeMu sync.Mutex // serialises appends to known_hosts files
 }
 
-// khCall is one decision about a new key that other connections may wait
+// call is one decision about a new key that other connections may wait
 // for.
-type khCall struct {
+type call struct {
 	done chan struct{}
 	err  error
 }
 
-// NewKnownHosts returns a KnownHosts that asks p about unknown keys and
+// New returns a Checker that asks p about unknown keys and
 // warns through p about malformed known_hosts lines. A nil p is
 // NoPrompter: unknown keys are then refused under StrictHostKeyChecking
 // ask, and warnings are dropped.
-func NewKnownHosts(p Prompter) *KnownHosts {
+func New(p prompt.Prompter) *Checker {
 	if p == nil {
-		p = NoPrompter{}
+		p = prompt.NoPrompter{}
 	}
-	return &KnownHosts{
+	return &Checker{
 		p:       p,
-		pending: make(map[string]*khCall),
+		pending: make(map[string]*call),
 		trusted: make(map[string]bool),
 		warned:  make(map[string]bool),
 	}
 }
 
 // warnOnce passes msg to the Prompter unless a warning with the same key
-// was shown before by this KnownHosts, so a bad known_hosts line is
+// was shown before by this Checker, so a bad known_hosts line is
 // reported once per process, not once per connection.
-func (k *KnownHosts) warnOnce(key, msg string) {
+func (k *Checker) warnOnce(key, msg string) {
 	k.mu.Lock()
 	seen := k.warned[key]
 	k.warned[key] = true
@@ -77,8 +87,8 @@ func (k *KnownHosts) warnOnce(key, msg string) {
 	}
 }
 
-// khTarget is what one connection's host key is checked against.
-type khTarget struct {
+// target is what one connection's host key is checked against.
+type target struct {
 	// name is the name looked up and recorded: the HostKeyAlias, or
 	// HostName with "[...]:port" for a port other than 22; lower case.
 	name string
@@ -98,7 +108,7 @@ type khTarget struct {
 }
 
 // files returns the files to read, user files first.
-func (t *khTarget) files() []string {
+func (t *target) files() []string {
 	return append(append([]string(nil), t.userFiles...), t.globalFiles...)
 }
 
@@ -115,7 +125,7 @@ func normalizeStrict(v string) (string, error) {
 }
 
 // newTarget works out the names of h to look up and record.
-func newTarget(h config.Host, hostport string) (*khTarget, error) {
+func newTarget(h config.Host, hostport string) (*target, error) {
 	strict, err := normalizeStrict(h.StrictHostKeyChecking)
 	if err != nil {
 		return nil, err
@@ -142,7 +152,7 @@ func newTarget(h config.Host, hostport string) (*khTarget, error) {
 	if host == "" {
 		return nil, errors.New("no host name to check the host key of")
 	}
-	t := &khTarget{
+	t := &target{
 		strict:      strict,
 		batch:       h.BatchMode,
 		hash:        h.HashKnownHosts,
@@ -153,7 +163,7 @@ func newTarget(h config.Host, hostport string) (*khTarget, error) {
 		alias := asciiLower(h.HostKeyAlias)
 		t.name, t.recordHost, t.principal = alias, alias, alias
 	} else {
-		t.name, t.recordHost, t.principal = khHostPort(host, port), host, host
+		t.name, t.recordHost, t.principal = hostPort(host, port), host, host
 		if port != 22 {
 			t.bare = host
 		}
@@ -187,13 +197,13 @@ func newTarget(h config.Host, hostport string) (*khTarget, error) {
 //     and not signed with ssh-rsa (SHA-1), is accepted. Any other
 //     certificate is judged by its plain key, as below.
 //   - A key (or CA) listed by a matching @revoked line is refused with a
-//     *HostKeyRevokedError, in every mode.
+//     *RevokedKeyError, in every mode.
 //   - A key listed for the host is accepted.
 //   - If other keys are listed for the host, the key is refused with a
-//     *HostKeyChangedError in every mode, StrictHostKeyChecking no
+//     *ChangedKeyError in every mode, StrictHostKeyChecking no
 //     included (OpenSSH would connect without password authentication).
 //   - Otherwise the key is new. StrictHostKeyChecking yes refuses it with a
-//     *HostKeyUnknownError. ask (the default) asks the Prompter, showing
+//     *UnknownKeyError. ask (the default) asks the Prompter, showing
 //     the name to be recorded, the key type and its SHA256 fingerprint
 //     (BatchMode refuses instead of asking). accept-new and no accept it.
 //     An accepted key is appended to the first UserKnownHostsFile (see
@@ -215,7 +225,7 @@ func newTarget(h config.Host, hostport string) (*khTarget, error) {
 // the handshake is over. When the callback fails, x/crypto ends the
 // handshake before authentication: nothing, no password and no key
 // signature, has been sent.
-func (k *KnownHosts) Verifier(ctx context.Context, h config.Host, hostport string) (ssh.HostKeyCallback, []string, error) {
+func (k *Checker) Verifier(ctx context.Context, h config.Host, hostport string) (ssh.HostKeyCallback, []string, error) {
 	t, err := newTarget(h, hostport)
 	if err != nil {
 		return nil, nil, err
@@ -225,11 +235,11 @@ func (k *KnownHosts) Verifier(ctx context.Context, h config.Host, hostport strin
 	if err != nil {
 		return nil, nil, err
 	}
-	v := &khVerifier{k: k, ctx: ctx, t: t, db: db}
+	v := &verifier{k: k, ctx: ctx, t: t, db: db}
 	return v.callback, algos, nil
 }
 
 // load reads the known_hosts files of t, warning about what it skips.
-func (k *KnownHosts) load(t *khTarget) *khDB {
-	return loadKnownHosts(t.files(), k.warnOnce)
+func (k *Checker) load(t *target) *store {
+	return readFiles(t.files(), k.warnOnce)
 }

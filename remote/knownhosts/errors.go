@@ -1,4 +1,4 @@
-package remote
+package knownhosts
 
 import (
 	"errors"
@@ -6,24 +6,24 @@ import (
 	"strings"
 )
 
-// ErrHostKeyDeclined is the cause of a HostKeyUnknownError when the user
+// ErrDeclined is the cause of a UnknownKeyError when the user
 // answered no to the question about an unknown host key.
-var ErrHostKeyDeclined = errors.New("host key not accepted")
+var ErrDeclined = errors.New("host key not accepted")
 
-// errNoUserKnownHostsFile is the cause of a HostKeyUnknownError when
+// errNoUserFile is the cause of a UnknownKeyError when
 // UserKnownHostsFile is none, so a new key could not be recorded: OpenSSH
 // then treats known_hosts as read-only and refuses new keys in every mode.
-var errNoUserKnownHostsFile = errors.New("UserKnownHostsFile is none, so a new host key cannot be recorded")
+var errNoUserFile = errors.New("UserKnownHostsFile is none, so a new host key cannot be recorded")
 
 // opensshBanner frames OpenSSH's host key warnings.
 const opensshBanner = "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@"
 
-// HostKeyChangedError is returned, in every StrictHostKeyChecking mode,
+// ChangedKeyError is returned, in every StrictHostKeyChecking mode,
 // when known_hosts holds keys for the host and the server's key is not one
 // of them. Its message is OpenSSH's "REMOTE HOST IDENTIFICATION HAS
 // CHANGED" warning. The handshake fails with it, so nothing (no password,
 // no key signature) is sent to the server.
-type HostKeyChangedError struct {
+type ChangedKeyError struct {
 	// Host is the name the key was looked up by, e.g. "web1" or
 	// "[10.0.0.5]:2222" (the HostKeyAlias when one is set).
 	Host string
@@ -49,7 +49,7 @@ type HostKeyChangedError struct {
 
 // Error returns OpenSSH's warning, with the new key's type and
 // fingerprint and the offending file:line.
-func (e *HostKeyChangedError) Error() string {
+func (e *ChangedKeyError) Error() string {
 	var b strings.Builder
 	b.WriteString(opensshBanner + "\n")
 	b.WriteString("@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\n")
@@ -58,12 +58,12 @@ func (e *HostKeyChangedError) Error() string {
 	b.WriteString("Someone could be eavesdropping on you right now (man-in-the-middle attack)!\n")
 	b.WriteString("It is also possible that a host key has just been changed.\n")
 	fmt.Fprintf(&b, "The fingerprint for the %s key sent by the remote host is\n%s.\n",
-		opensshKeyType(e.KeyType), e.Fingerprint)
+		KeyTypeName(e.KeyType), e.Fingerprint)
 	b.WriteString("Please contact your system administrator.\n")
 	if e.AddTo != "" {
 		fmt.Fprintf(&b, "Add correct host key in %s to get rid of this message.\n", e.AddTo)
 	}
-	fmt.Fprintf(&b, "Offending %s key in %s:%d\n", opensshKeyType(e.KnownKeyType), e.File, e.Line)
+	fmt.Fprintf(&b, "Offending %s key in %s:%d\n", KeyTypeName(e.KnownKeyType), e.File, e.Line)
 	b.WriteString("  remove with:\n")
 	fmt.Fprintf(&b, "  ssh-keygen -f \"%s\" -R \"%s\"\n", e.File, e.Host)
 	if e.Strict == strictNo {
@@ -75,10 +75,10 @@ func (e *HostKeyChangedError) Error() string {
 	return b.String()
 }
 
-// HostKeyRevokedError is returned, in every StrictHostKeyChecking mode,
+// RevokedKeyError is returned, in every StrictHostKeyChecking mode,
 // when the server's key (or, for a host certificate, its certificate
 // authority) is listed as @revoked for the host in known_hosts.
-type HostKeyRevokedError struct {
+type RevokedKeyError struct {
 	// Host is the name the key was looked up by.
 	Host string
 	// KeyType is the algorithm name of the key the server sent.
@@ -96,9 +96,9 @@ type HostKeyRevokedError struct {
 
 // Error returns OpenSSH's "REVOKED HOST KEY DETECTED" warning, naming the
 // key and the @revoked entry.
-func (e *HostKeyRevokedError) Error() string {
+func (e *RevokedKeyError) Error() string {
 	var b strings.Builder
-	t := opensshKeyType(e.KeyType)
+	t := KeyTypeName(e.KeyType)
 	b.WriteString(opensshBanner + "\n")
 	b.WriteString("@       WARNING: REVOKED HOST KEY DETECTED!               @\n")
 	b.WriteString(opensshBanner + "\n")
@@ -112,13 +112,13 @@ func (e *HostKeyRevokedError) Error() string {
 	return b.String()
 }
 
-// HostKeyUnknownError is returned when no key is known for the host and
+// UnknownKeyError is returned when no key is known for the host and
 // the key the server sent was not accepted: StrictHostKeyChecking is yes,
-// the user declined (Err is ErrHostKeyDeclined), the question could not be
+// the user declined (Err is ErrDeclined), the question could not be
 // asked (Err is the Prompter's error, such as ErrNoPrompt), or the key
 // could not be recorded (UserKnownHostsFile none, or a host name that
 // cannot be written safely). Nothing was written to known_hosts.
-type HostKeyUnknownError struct {
+type UnknownKeyError struct {
 	// Host is the name the key would have been recorded under.
 	Host string
 	// KeyType is the algorithm name of the key the server sent.
@@ -134,13 +134,13 @@ type HostKeyUnknownError struct {
 
 // Error says which key of which host is unknown and why it was refused,
 // in OpenSSH's words where it has them.
-func (e *HostKeyUnknownError) Error() string {
-	t := opensshKeyType(e.KeyType)
+func (e *UnknownKeyError) Error() string {
+	t := KeyTypeName(e.KeyType)
 	switch {
 	case e.Err == nil:
 		return fmt.Sprintf("No %s host key is known for %s and you have requested strict checking.\n"+
 			"Host key verification failed.", t, e.Host)
-	case errors.Is(e.Err, ErrHostKeyDeclined):
+	case errors.Is(e.Err, ErrDeclined):
 		return fmt.Sprintf("The %s host key for %s (%s) is not known and was not accepted.\n"+
 			"Host key verification failed.", t, e.Host, e.Fingerprint)
 	default:
@@ -150,11 +150,13 @@ func (e *HostKeyUnknownError) Error() string {
 }
 
 // Unwrap returns the reason the key was not accepted.
-func (e *HostKeyUnknownError) Unwrap() error { return e.Err }
+func (e *UnknownKeyError) Unwrap() error { return e.Err }
 
-// opensshKeyType returns the short key type name OpenSSH prints in its
-// warnings (sshkey_type): "ED25519", "ECDSA", "RSA", "ED25519-CERT"...
-func opensshKeyType(algo string) string {
+// KeyTypeName returns the short name OpenSSH prints for the key type or
+// host key algorithm algo in its warnings and questions (sshkey_type):
+// "ED25519", "ECDSA", "RSA", "ED25519-CERT" and so on; algo itself when
+// OpenSSH has no short name for it.
+func KeyTypeName(algo string) string {
 	cert := strings.HasSuffix(algo, certSuffix)
 	var t string
 	switch plainKeyType(algo) {

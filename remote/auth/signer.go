@@ -1,4 +1,4 @@
-package remote
+package auth
 
 import (
 	"bytes"
@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/ferry-tui/ferry/remote/internal/ttyesc"
+	"github.com/ferry-tui/ferry/remote/knownhosts"
 	"golang.org/x/crypto/ssh"
 )
 
@@ -22,10 +24,10 @@ type idSigner struct {
 
 var _ ssh.AlgorithmSigner = (*idSigner)(nil)
 
-// PublicKey returns the identity's public key. Through Auth.Methods, an
-// encrypted key whose public half is stored nowhere else is unlocked here,
-// when x/crypto reaches it; if that fails an all-zero ed25519 key, which
-// no one holds, stands in.
+// PublicKey returns the identity's public key. Through
+// Authenticator.Methods, an encrypted key whose public half is stored
+// nowhere else is unlocked here, when x/crypto reaches it; if that fails
+// an all-zero ed25519 key, which no one holds, stands in.
 func (s *idSigner) PublicKey() ssh.PublicKey {
 	s.ks.mu.Lock()
 	defer s.ks.mu.Unlock()
@@ -37,7 +39,7 @@ func (s *idSigner) PublicKey() ssh.PublicKey {
 		s.ks.log.printf("offering public key: %s", s.id.describe())
 		return s.pub
 	}
-	s.ks.log.printf("trying private key: %s", ttyEscape(s.id.name, false))
+	s.ks.log.printf("trying private key: %s", ttyesc.Escape(s.id.name, false))
 	if signer, err := s.ks.loadPrivate(s.id.keyFile); err == nil {
 		s.id.pub = signer.PublicKey()
 		s.pub = s.id.pub
@@ -55,8 +57,8 @@ func (s *idSigner) Sign(rand io.Reader, data []byte) (*ssh.Signature, error) {
 
 // SignWithAlgorithm signs data, loading the private key first if needed.
 // x/crypto calls it only after the server accepted the public key. When
-// the key cannot sign it returns an error and sends nothing: Auth then
-// goes on with the next key, as ssh does.
+// the key cannot sign it returns an error and sends nothing: the
+// Authenticator then goes on with the next key, as ssh does.
 func (s *idSigner) SignWithAlgorithm(rand io.Reader, data []byte, algorithm string) (*ssh.Signature, error) {
 	pub := s.PublicKey()
 	s.ks.mu.Lock()
@@ -65,7 +67,7 @@ func (s *idSigner) SignWithAlgorithm(rand io.Reader, data []byte, algorithm stri
 		return nil, err
 	}
 	if s.ks.closed {
-		return nil, errAuthClosed
+		return nil, errClosed
 	}
 	s.ks.log.printf("server accepts key: %s", s.id.describe())
 	by := s.id
@@ -79,7 +81,7 @@ func (s *idSigner) SignWithAlgorithm(rand io.Reader, data []byte, algorithm stri
 	if by.agent != nil {
 		sig, err = by.agent.sign(by.pub, data, algorithm)
 		if err != nil {
-			s.ks.p.Warn(fmt.Sprintf("signing failed for %s %q from agent: %v", opensshKeyType(pub.Type()), by.name, err))
+			s.ks.p.Warn(fmt.Sprintf("signing failed for %s %q from agent: %v", knownhosts.KeyTypeName(pub.Type()), by.name, err))
 		}
 	} else {
 		var signer ssh.Signer
@@ -97,7 +99,7 @@ func (s *idSigner) SignWithAlgorithm(rand io.Reader, data []byte, algorithm stri
 		if err == nil {
 			sig, err = signWithAlgorithm(signer, rand, data, algorithm)
 			if err != nil {
-				s.ks.p.Warn(fmt.Sprintf("signing failed for %s %q: %v", opensshKeyType(pub.Type()), by.keyFile, err))
+				s.ks.p.Warn(fmt.Sprintf("signing failed for %s %q: %v", knownhosts.KeyTypeName(pub.Type()), by.keyFile, err))
 			}
 		}
 	}
@@ -106,7 +108,7 @@ func (s *idSigner) SignWithAlgorithm(rand io.Reader, data []byte, algorithm stri
 			return nil, ctxErr
 		}
 		s.ks.log.printf("skipping key %s: %v", s.id.describe(), err)
-		return nil, fmt.Errorf("key %s not used: %w", ttyEscape(s.id.name, false), err)
+		return nil, fmt.Errorf("key %s not used: %w", ttyesc.Escape(s.id.name, false), err)
 	}
 	return sig, nil
 }

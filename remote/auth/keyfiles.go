@@ -1,4 +1,4 @@
-package remote
+package auth
 
 import (
 	"crypto/x509"
@@ -100,9 +100,9 @@ func (ks *keySource) readPrivate(path string) (ssh.Signer, error) {
 		ks.log.printf("key %s is encrypted and BatchMode forbids asking; skipped", path)
 		return nil, errSkipKey
 	}
-	prompt := fmt.Sprintf("Enter passphrase for key '%s': ", path)
+	question := fmt.Sprintf("Enter passphrase for key '%s': ", path)
 	for i := 0; i < maxPrompts; i++ {
-		pass, err := ks.p.Secret(ks.ctx, prompt)
+		pass, err := ks.p.Secret(ks.ctx, question)
 		if err != nil {
 			ks.log.printf("no passphrase for %s: %v", path, err)
 			return nil, errSkipKey

@@ -1,4 +1,4 @@
-package remote
+package knownhosts
 
 import (
 	"bytes"
@@ -27,23 +27,23 @@ import (
 // Reading each line on its own lets a malformed line be skipped with a
 // warning naming its file:line while every other line keeps its number.
 
-// khMarker is a known_hosts line's marker.
-type khMarker uint8
+// lineMarker is a known_hosts line's marker.
+type lineMarker uint8
 
 const (
-	khPlain   khMarker = iota // no marker: a host key
-	khCA                      // @cert-authority
-	khRevoked                 // @revoked
+	markerNone    lineMarker = iota // no marker: a host key
+	markerCA                        // @cert-authority
+	markerRevoked                   // @revoked
 )
 
-// khHashMagic starts a hashed host name (HashKnownHosts yes).
-const khHashMagic = "|1|"
+// hashMagic starts a hashed host name (HashKnownHosts yes).
+const hashMagic = "|1|"
 
-// khEntry is one valid known_hosts line.
-type khEntry struct {
+// entry is one valid known_hosts line.
+type entry struct {
 	file   string
 	line   int
-	marker khMarker
+	marker lineMarker
 	// patterns is the comma-separated host pattern list, when not hashed.
 	patterns string
 	// salt and hash are set for a hashed name: hash is the base64 text
@@ -57,24 +57,24 @@ type khEntry struct {
 // already be in lower case: a hashed name by HMAC-SHA1, patterns as
 // OpenSSH's match_hostname (case-insensitive, '*' and '?' wildcards,
 // '!' negation, the whole "[host]:port" string at once).
-func (e *khEntry) matches(name string) bool {
+func (e *entry) matches(name string) bool {
 	if e.salt != nil {
 		mac := hmac.New(sha1.New, e.salt)
 		mac.Write([]byte(name))
 		return base64.StdEncoding.EncodeToString(mac.Sum(nil)) == e.hash
 	}
-	return khMatchPatternList(name, e.patterns) == 1
+	return matchPatternList(name, e.patterns) == 1
 }
 
-// khDB is the valid entries of the known_hosts files, in the order OpenSSH
+// store is the valid entries of the known_hosts files, in the order OpenSSH
 // reads them: user files first, then global ones, each top to bottom.
-type khDB struct {
-	entries []*khEntry
+type store struct {
+	entries []*entry
 }
 
 // matching returns the entries whose host field matches name, in order.
-func (db *khDB) matching(name string) []*khEntry {
-	var out []*khEntry
+func (db *store) matching(name string) []*entry {
+	var out []*entry
 	for _, e := range db.entries {
 		if e.matches(name) {
 			out = append(out, e)
@@ -83,12 +83,12 @@ func (db *khDB) matching(name string) []*khEntry {
 	return out
 }
 
-// loadKnownHosts reads files into a khDB. A missing file is empty, as in
+// readFiles reads files into a store. A missing file is empty, as in
 // OpenSSH. A file that cannot be read, and every malformed line, is
 // reported through warn and skipped (OpenSSH does the same, silently
 // unless debugging).
-func loadKnownHosts(files []string, warn func(key, msg string)) *khDB {
-	db := &khDB{}
+func readFiles(files []string, warn func(key, msg string)) *store {
+	db := &store{}
 	for _, file := range files {
 		data, err := os.ReadFile(file)
 		if errors.Is(err, fs.ErrNotExist) {
@@ -103,7 +103,7 @@ func loadKnownHosts(files []string, warn func(key, msg string)) *khDB {
 			if i == len(lines)-1 && text == "" {
 				break // after the final newline
 			}
-			e, err := parseKnownHostsLine(text)
+			e, err := parseLine(text)
 			if err != nil {
 				warn(fmt.Sprintf("line:%s:%d:%s", file, i+1, text),
 					fmt.Sprintf("known_hosts: %s:%d: %v; line skipped", file, i+1, err))
@@ -119,9 +119,9 @@ func loadKnownHosts(files []string, warn func(key, msg string)) *khDB {
 	return db
 }
 
-// khNextField splits s (which starts at a field) into the field and the
+// nextField splits s (which starts at a field) into the field and the
 // rest after the white space that follows it.
-func khNextField(s string) (field, rest string) {
+func nextField(s string) (field, rest string) {
 	i := strings.IndexFunc(s, func(r rune) bool { return r == ' ' || r == '\t' })
 	if i < 0 {
 		return s, ""
@@ -129,37 +129,37 @@ func khNextField(s string) (field, rest string) {
 	return s[:i], strings.TrimLeft(s[i:], " \t")
 }
 
-// parseKnownHostsLine parses one line of a known_hosts file. It returns a
+// parseLine parses one line of a known_hosts file. It returns a
 // nil entry and no error for a blank or comment line, and an error saying
 // what is wrong with a malformed one: an unknown or repeated marker, no
 // key after the host names, a bad hashed name, or a key OpenSSH (or
 // x/crypto) cannot read.
-func parseKnownHostsLine(text string) (*khEntry, error) {
+func parseLine(text string) (*entry, error) {
 	text = strings.TrimSuffix(text, "\r")
 	s := strings.TrimLeft(text, " \t")
 	if s == "" || s[0] == '#' {
 		return nil, nil
 	}
-	e := &khEntry{marker: khPlain}
+	e := &entry{marker: markerNone}
 	for s != "" && s[0] == '@' {
-		marker, rest := khNextField(s)
+		marker, rest := nextField(s)
 		if rest == "" {
 			return nil, fmt.Errorf("marker %q is not followed by host names", marker)
 		}
-		if e.marker != khPlain {
+		if e.marker != markerNone {
 			return nil, fmt.Errorf("more than one marker (%q)", marker)
 		}
 		switch marker {
 		case "@cert-authority":
-			e.marker = khCA
+			e.marker = markerCA
 		case "@revoked":
-			e.marker = khRevoked
+			e.marker = markerRevoked
 		default:
 			return nil, fmt.Errorf("unknown marker %q", marker)
 		}
 		s = rest
 	}
-	hosts, rest := khNextField(s)
+	hosts, rest := nextField(s)
 	if hosts == "" || rest == "" || rest[0] == '#' {
 		return nil, errors.New("no key after the host names")
 	}
@@ -172,8 +172,8 @@ func parseKnownHostsLine(text string) (*khEntry, error) {
 	} else {
 		e.patterns = hosts
 	}
-	keyType, rest := khNextField(rest)
-	blob, _ := khNextField(rest)
+	keyType, rest := nextField(rest)
+	blob, _ := nextField(rest)
 	if blob == "" {
 		return nil, fmt.Errorf("no key data after key type %q", keyType)
 	}
@@ -199,9 +199,9 @@ func parseKnownHostsLine(text string) (*khEntry, error) {
 // hash text, with OpenSSH's checks (hostfile.c extract_salt): magic "|1|"
 // and a salt of exactly 20 bytes.
 func parseHashedName(s string) (salt []byte, hash string, err error) {
-	rest, ok := strings.CutPrefix(s, khHashMagic)
+	rest, ok := strings.CutPrefix(s, hashMagic)
 	if !ok {
-		return nil, "", fmt.Errorf("bad hashed host name %.32q: it must start with %q", s, khHashMagic)
+		return nil, "", fmt.Errorf("bad hashed host name %.32q: it must start with %q", s, hashMagic)
 	}
 	b64salt, hash, ok := strings.Cut(rest, "|")
 	if !ok || b64salt == "" {
@@ -214,15 +214,15 @@ func parseHashedName(s string) (salt []byte, hash string, err error) {
 	return salt, hash, nil
 }
 
-// khMaxSubpattern is the size of OpenSSH's subpattern buffer: a longer
+// maxSubpattern is the size of OpenSSH's subpattern buffer: a longer
 // subpattern makes the whole list fail to match.
-const khMaxSubpattern = 1024
+const maxSubpattern = 1024
 
-// khMatchPatternList is OpenSSH's match_pattern_list(s, list, 1): 1 if s
+// matchPatternList is OpenSSH's match_pattern_list(s, list, 1): 1 if s
 // matches a subpattern of the comma-separated list and no negated
 // ("!pattern") one, -1 if a negated one matches, 0 otherwise. Patterns are
 // lowercased (ASCII only); s must be lowercased by the caller.
-func khMatchPatternList(s, list string) int {
+func matchPatternList(s, list string) int {
 	positive := false
 	for i := 0; i < len(list); {
 		negated := false
@@ -235,14 +235,14 @@ func khMatchPatternList(s, list string) int {
 			j++
 		}
 		sub := list[i:j]
-		if len(sub) >= khMaxSubpattern-1 {
+		if len(sub) >= maxSubpattern-1 {
 			return 0
 		}
 		if j < len(list) {
 			j++ // the comma
 		}
 		i = j
-		if khMatchPattern(s, asciiLower(sub)) {
+		if matchPattern(s, asciiLower(sub)) {
 			if negated {
 				return -1
 			}
@@ -255,9 +255,9 @@ func khMatchPatternList(s, list string) int {
 	return 0
 }
 
-// khMatchPattern is OpenSSH's match_pattern: '*' matches any run of bytes
+// matchPattern is OpenSSH's match_pattern: '*' matches any run of bytes
 // (including none), '?' any one byte, anything else itself.
-func khMatchPattern(s, pat string) bool {
+func matchPattern(s, pat string) bool {
 	// Iterative matching with one backtrack point for the last '*'.
 	si, pi := 0, 0
 	star, mark := -1, 0
@@ -294,9 +294,9 @@ func asciiLower(s string) string {
 	}, s)
 }
 
-// khHostPort is OpenSSH's put_host_port: host alone for port 22 (or 0),
+// hostPort is OpenSSH's put_host_port: host alone for port 22 (or 0),
 // else "[host]:port".
-func khHostPort(host string, port int) string {
+func hostPort(host string, port int) string {
 	if port == 0 || port == 22 {
 		return host
 	}
@@ -332,11 +332,11 @@ func validateRecordHost(host string) error {
 	return nil
 }
 
-// appendKnownHostsLine appends line (which ends in a newline) to path in
+// appendLine appends line (which ends in a newline) to path in
 // a single write, creating the file with mode 0600 and its directory with
 // mode 0700 when missing. A newline goes first if the file does not end
 // with one, so the new entry never joins the last line.
-func appendKnownHostsLine(path, line string) (err error) {
+func appendLine(path, line string) (err error) {
 	dir := filepath.Dir(path)
 	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -373,7 +373,7 @@ func appendKnownHostsLine(path, line string) (err error) {
 	return err
 }
 
-// khKeysEqual reports whether two keys are the same key.
-func khKeysEqual(a, b ssh.PublicKey) bool {
+// keysEqual reports whether two keys are the same key.
+func keysEqual(a, b ssh.PublicKey) bool {
 	return bytes.Equal(a.Marshal(), b.Marshal())
 }

@@ -1,4 +1,4 @@
-package remote_test
+package ttyprompt_test
 
 import (
 	"bytes"
@@ -11,14 +11,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ferry-tui/ferry/remote"
-	"golang.org/x/crypto/ssh"
+	"github.com/ferry-tui/ferry/remote/prompt"
+	"github.com/ferry-tui/ferry/remote/ttyprompt"
 )
 
-// ttyFor is a TTYPrompter that reads input and writes questions to out
+// ttyFor is a Prompter that reads input and writes questions to out
 // and warnings to warn, as if on a terminal.
-func ttyFor(input string, out, warn *bytes.Buffer) *remote.TTYPrompter {
-	return remote.NewTTYPrompter(remote.TTYConfig{
+func ttyFor(input string, out, warn *bytes.Buffer) *ttyprompt.Prompter {
+	return ttyprompt.New(ttyprompt.Config{
 		In:         strings.NewReader(input),
 		Out:        out,
 		Warn:       warn,
@@ -26,7 +26,7 @@ func ttyFor(input string, out, warn *bytes.Buffer) *remote.TTYPrompter {
 	})
 }
 
-var ttyQuestion = remote.HostKeyQuestion{
+var ttyQuestion = prompt.HostKeyQuestion{
 	Host:        "[127.0.0.1]:2222",
 	KeyType:     "ssh-ed25519",
 	Fingerprint: "SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU",
@@ -76,7 +76,7 @@ func TestTTYConfirmHostKey(t *testing.T) {
 func TestTTYEscapesServerText(t *testing.T) {
 	var out, warn bytes.Buffer
 	p := ttyFor("alice\nsecret\n", &out, &warn)
-	qs := []remote.Challenge{
+	qs := []prompt.Challenge{
 		{Prompt: "User\x1b[2J: ", Echo: true},
 		{Prompt: "Pass\u202eword: ", Echo: false},
 	}
@@ -133,14 +133,14 @@ func TestTTYSecret(t *testing.T) {
 
 func TestTTYRefusesWithoutTerminal(t *testing.T) {
 	var out bytes.Buffer
-	p := remote.NewTTYPrompter(remote.TTYConfig{In: strings.NewReader("yes\n"), Out: &out})
-	if _, err := p.Secret(context.Background(), "password: "); !errors.Is(err, remote.ErrNoPrompt) {
+	p := ttyprompt.New(ttyprompt.Config{In: strings.NewReader("yes\n"), Out: &out})
+	if _, err := p.Secret(context.Background(), "password: "); !errors.Is(err, prompt.ErrNoPrompt) {
 		t.Errorf("Secret without a terminal: err = %v, want ErrNoPrompt", err)
 	}
-	if _, err := p.ConfirmHostKey(context.Background(), ttyQuestion); !errors.Is(err, remote.ErrNoPrompt) {
+	if _, err := p.ConfirmHostKey(context.Background(), ttyQuestion); !errors.Is(err, prompt.ErrNoPrompt) {
 		t.Errorf("ConfirmHostKey without a terminal: err = %v, want ErrNoPrompt", err)
 	}
-	if _, err := p.KeyboardInteractive(context.Background(), "", "", []remote.Challenge{{Prompt: "x"}}); !errors.Is(err, remote.ErrNoPrompt) {
+	if _, err := p.KeyboardInteractive(context.Background(), "", "", []prompt.Challenge{{Prompt: "x"}}); !errors.Is(err, prompt.ErrNoPrompt) {
 		t.Errorf("KeyboardInteractive without a terminal: err = %v, want ErrNoPrompt", err)
 	}
 	if out.Len() != 0 {
@@ -155,24 +155,6 @@ func TestTTYRefusesWithoutTerminal(t *testing.T) {
 	}
 }
 
-func TestTTYPrompterDrivesAuth(t *testing.T) {
-	// The TTYPrompter answering a real password exchange, retry included.
-	srv := allMethodsServer(t)
-	h := authHost("ivan", srv.addr)
-	h.PreferredAuthentications = []string{"password"}
-	var out, warn bytes.Buffer
-	p := ttyFor("nope\npw\n", &out, &warn)
-	if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, remote.AuthEnv{}, p); err != nil {
-		t.Fatal(err)
-	}
-	if got, want := out.String(), "ivan@127.0.0.1's password: ivan@127.0.0.1's password: "; got != want {
-		t.Errorf("terminal shows %q, want %q", got, want)
-	}
-	if got, want := warn.String(), "Permission denied, please try again.\n"; got != want {
-		t.Errorf("warnings = %q, want %q", got, want)
-	}
-}
-
 // TestTTYPrompterCancelReturnsAtOnce cancels the context while a question
 // waits for input that never comes: the call returns ctx's error, and the
 // prompter refuses further questions.
@@ -180,7 +162,7 @@ func TestTTYPrompterCancelReturnsAtOnce(t *testing.T) {
 	r, w := io.Pipe()
 	defer w.Close()
 	var out strings.Builder
-	p := remote.NewTTYPrompter(remote.TTYConfig{In: r, Out: &syncWriter{w: &out}, IsTerminal: func() bool { return true }})
+	p := ttyprompt.New(ttyprompt.Config{In: r, Out: &syncWriter{w: &out}, IsTerminal: func() bool { return true }})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
@@ -197,7 +179,7 @@ func TestTTYPrompterCancelReturnsAtOnce(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("Secret did not return after its context was cancelled")
 	}
-	if _, err := p.Secret(context.Background(), "again: "); !errors.Is(err, remote.ErrNoPrompt) {
+	if _, err := p.Secret(context.Background(), "again: "); !errors.Is(err, prompt.ErrNoPrompt) {
 		t.Fatalf("after an abandoned read: err = %v, want ErrNoPrompt", err)
 	}
 }

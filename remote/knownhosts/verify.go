@@ -1,4 +1,4 @@
-package remote
+package knownhosts
 
 import (
 	"context"
@@ -10,12 +10,12 @@ import (
 	"golang.org/x/crypto/ssh"
 )
 
-// khVerifier checks the host keys of one connection.
-type khVerifier struct {
-	k   *KnownHosts
+// verifier checks the host keys of one connection.
+type verifier struct {
+	k   *Checker
 	ctx context.Context
-	t   *khTarget
-	db  *khDB
+	t   *target
+	db  *store
 
 	mu       sync.Mutex
 	accepted ssh.PublicKey // the key accepted at the first key exchange
@@ -24,10 +24,10 @@ type khVerifier struct {
 // callback is the ssh.HostKeyCallback. x/crypto calls it at every key
 // exchange; a key accepted once is accepted again without a second look,
 // as OpenSSH does with its cached host key.
-func (v *khVerifier) callback(_ string, _ net.Addr, key ssh.PublicKey) error {
+func (v *verifier) callback(_ string, _ net.Addr, key ssh.PublicKey) error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if v.accepted != nil && khKeysEqual(v.accepted, key) {
+	if v.accepted != nil && keysEqual(v.accepted, key) {
 		return nil
 	}
 	if err := v.verify(key); err != nil {
@@ -37,18 +37,18 @@ func (v *khVerifier) callback(_ string, _ net.Addr, key ssh.PublicKey) error {
 	return nil
 }
 
-// khStatus is the outcome of looking a key up (OpenSSH's HostStatus).
-type khStatus int
+// keyStatus is the outcome of looking a key up (OpenSSH's HostStatus).
+type keyStatus int
 
 const (
-	khNew khStatus = iota
-	khOK
-	khChanged
-	khRevokedKey
+	keyNew keyStatus = iota
+	keyOK
+	keyChanged
+	keyRevoked
 )
 
 // verify decides on key as described at Verifier.
-func (v *khVerifier) verify(key ssh.PublicKey) error {
+func (v *verifier) verify(key ssh.PublicKey) error {
 	plain := key
 	if cert, ok := key.(*ssh.Certificate); ok {
 		plain = cert.Key
@@ -58,7 +58,7 @@ func (v *khVerifier) verify(key ssh.PublicKey) error {
 		}
 	}
 	st, err := v.t.judge(v.db, plain)
-	if st != khNew {
+	if st != keyNew {
 		return err
 	}
 	return v.k.decide(v.ctx, v.t, plain)
@@ -69,7 +69,7 @@ func (v *khVerifier) verify(key ssh.PublicKey) error {
 // returns true if cert is valid and signed by such a CA, and an error if
 // cert, its key or its CA is @revoked for the host. A certificate that is
 // not accepted is judged by its plain key afterwards, as OpenSSH does.
-func (v *khVerifier) checkCert(cert *ssh.Certificate) (bool, error) {
+func (v *verifier) checkCert(cert *ssh.Certificate) (bool, error) {
 	names := []string{v.t.name}
 	if v.t.bare != "" {
 		names = append(names, v.t.bare)
@@ -79,9 +79,9 @@ func (v *khVerifier) checkCert(cert *ssh.Certificate) (bool, error) {
 		if r := revokedEntry(es, cert.Key, cert.SignatureKey); r != nil {
 			return false, v.t.revokedError(name, cert, r)
 		}
-		var ca *khEntry
+		var ca *entry
 		for _, e := range es {
-			if e.marker == khCA && khKeysEqual(e.key, cert.SignatureKey) {
+			if e.marker == markerCA && keysEqual(e.key, cert.SignatureKey) {
 				ca = e
 				break
 			}
@@ -124,13 +124,13 @@ func checkHostCert(cert *ssh.Certificate, principal string) error {
 
 // revokedEntry returns the first @revoked entry of es that lists one of
 // keys, or nil.
-func revokedEntry(es []*khEntry, keys ...ssh.PublicKey) *khEntry {
+func revokedEntry(es []*entry, keys ...ssh.PublicKey) *entry {
 	for _, e := range es {
-		if e.marker != khRevoked {
+		if e.marker != markerRevoked {
 			continue
 		}
 		for _, k := range keys {
-			if khKeysEqual(e.key, k) {
+			if keysEqual(e.key, k) {
 				return e
 			}
 		}
@@ -140,31 +140,31 @@ func revokedEntry(es []*khEntry, keys ...ssh.PublicKey) *khEntry {
 
 // judge looks up the plain key under t's name, as OpenSSH's
 // check_key_in_hostkeys does, and when nothing is known under it, under
-// the bare host name. It returns khOK, khNew, or khChanged or khRevokedKey
+// the bare host name. It returns keyOK, keyNew, or keyChanged or keyRevoked
 // with the error to refuse the key with. Under the bare name only a match
 // or a revocation counts: other keys listed there do not make the key a
 // changed one (OpenSSH checks that name "read-only, quietly").
-func (t *khTarget) judge(db *khDB, key ssh.PublicKey) (khStatus, error) {
-	st, found := khLookup(db.matching(t.name), key)
-	if st == khNew && t.bare != "" {
-		if st2, found2 := khLookup(db.matching(t.bare), key); st2 == khOK || st2 == khRevokedKey {
-			if st2 == khRevokedKey {
+func (t *target) judge(db *store, key ssh.PublicKey) (keyStatus, error) {
+	st, found := lookup(db.matching(t.name), key)
+	if st == keyNew && t.bare != "" {
+		if st2, found2 := lookup(db.matching(t.bare), key); st2 == keyOK || st2 == keyRevoked {
+			if st2 == keyRevoked {
 				return st2, t.revokedError(t.bare, key, found2)
 			}
 			return st2, nil
 		}
 	}
 	switch st {
-	case khRevokedKey:
+	case keyRevoked:
 		return st, t.revokedError(t.name, key, found)
-	case khChanged:
+	case keyChanged:
 		addTo := ""
 		if len(t.userFiles) > 0 {
 			addTo = t.userFiles[0]
 		} else if len(t.globalFiles) > 0 {
 			addTo = t.globalFiles[0]
 		}
-		return st, &HostKeyChangedError{
+		return st, &ChangedKeyError{
 			Host:         t.name,
 			KeyType:      key.Type(),
 			Fingerprint:  ssh.FingerprintSHA256(key),
@@ -178,36 +178,36 @@ func (t *khTarget) judge(db *khDB, key ssh.PublicKey) (khStatus, error) {
 	return st, nil
 }
 
-// khLookup is OpenSSH's check_hostkeys_by_key_or_type for a plain key
-// among the entries matching a name: khOK and the entry if one lists key;
-// khChanged and the last entry if others are listed (of any type, as in
-// OpenSSH); khRevokedKey and the entry if a @revoked one lists key; else
-// khNew.
-func khLookup(es []*khEntry, key ssh.PublicKey) (khStatus, *khEntry) {
-	st, found := khNew, (*khEntry)(nil)
+// lookup is OpenSSH's check_hostkeys_by_key_or_type for a plain key
+// among the entries matching a name: keyOK and the entry if one lists key;
+// keyChanged and the last entry if others are listed (of any type, as in
+// OpenSSH); keyRevoked and the entry if a @revoked one lists key; else
+// keyNew.
+func lookup(es []*entry, key ssh.PublicKey) (keyStatus, *entry) {
+	st, found := keyNew, (*entry)(nil)
 	for _, e := range es {
-		if e.marker != khPlain {
+		if e.marker != markerNone {
 			continue
 		}
-		if khKeysEqual(e.key, key) {
-			st, found = khOK, e
+		if keysEqual(e.key, key) {
+			st, found = keyOK, e
 			break
 		}
-		st, found = khChanged, e
+		st, found = keyChanged, e
 	}
 	if r := revokedEntry(es, key); r != nil {
-		return khRevokedKey, r
+		return keyRevoked, r
 	}
 	return st, found
 }
 
 // revokedError builds the error for a key revoked by entry r under name.
-func (t *khTarget) revokedError(name string, key ssh.PublicKey, r *khEntry) error {
+func (t *target) revokedError(name string, key ssh.PublicKey, r *entry) error {
 	plain := key
 	if cert, ok := key.(*ssh.Certificate); ok {
 		plain = cert.Key
 	}
-	return &HostKeyRevokedError{
+	return &RevokedKeyError{
 		Host:        name,
 		KeyType:     key.Type(),
 		Fingerprint: ssh.FingerprintSHA256(plain),

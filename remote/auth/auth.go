@@ -1,4 +1,12 @@
-package remote
+// Package auth authenticates an SSH client the way OpenSSH's ssh does:
+// the method order of PreferredAuthentications, public keys from identity
+// files, certificates and ssh-agent in pubkey_prepare's order, private key
+// files read (and their permissions checked, and their passphrases asked)
+// only once the server accepts the public key, password and
+// keyboard-interactive prompts through a prompt.Prompter. It knows nothing
+// of dialling: remote builds an Authenticator for each handshake and
+// installs it on x/crypto's ssh.ClientConfig.
+package auth
 
 import (
 	"context"
@@ -10,6 +18,7 @@ import (
 	"sync"
 
 	"github.com/ferry-tui/ferry/config"
+	"github.com/ferry-tui/ferry/remote/prompt"
 	"golang.org/x/crypto/ssh"
 )
 
@@ -18,9 +27,9 @@ import (
 // before ssh gives up on it.
 const maxPrompts = 3
 
-// AuthEnv is what authentication needs from outside the host's
+// Env is what authentication needs from outside the host's
 // configuration. The core logic reads no environment variables itself.
-type AuthEnv struct {
+type Env struct {
 	// AgentSocket is the value of $SSH_AUTH_SOCK, used when the host's
 	// IdentityAgent is empty or "SSH_AUTH_SOCK". Empty means no agent.
 	AgentSocket string
@@ -30,16 +39,18 @@ type AuthEnv struct {
 	Log io.Writer
 }
 
-// Auth authenticates one connection the way ssh does. Make one per
-// connection attempt with NewAuth, install it with Apply, and Close it once
-// the handshake has returned.
+// Authenticator authenticates one connection the way ssh does. Make one
+// per connection attempt with New, install it with Apply, and Close it
+// once the handshake has returned.
 //
 // Methods are tried in PreferredAuthentications order (default
 // "publickey,keyboard-interactive,password", as ssh 9.x without GSSAPI),
 // each only if the server allows it; unsupported names such as
-// gssapi-with-mic or hostbased are skipped. Like ssh, Auth stays with a
-// method until it has nothing left to try, and starts over in that order
-// when the server's list changes (partial success).
+// gssapi-with-mic or hostbased are skipped. Like ssh, an Authenticator
+// stays with a method until it has nothing left to try, and starts over in
+// that order when the server's list changes (partial success). When no
+// method is left, the handshake fails with an error wrapping
+// ErrNoMethodLeft.
 //
 // Public keys are tried one at a time, in the order of OpenSSH's
 // pubkey_prepare:
@@ -73,11 +84,11 @@ type AuthEnv struct {
 // With BatchMode nothing is ever asked: the Prompter is replaced by
 // NoPrompter, password and keyboard-interactive are left out, and
 // encrypted key files (other than keys the agent holds) are not offered.
-type Auth struct {
+type Authenticator struct {
 	ctx  context.Context
 	h    config.Host
-	p    Prompter
-	log  authLog
+	p    prompt.Prompter
+	log  debugLog
 	keys *keySource
 	// order is PreferredAuthentications without duplicates, unsupported
 	// names and disabled methods.
@@ -96,14 +107,14 @@ type Auth struct {
 	kbdTries  int
 }
 
-// NewAuth prepares authentication for h. Nothing is read, dialled or asked
+// New prepares authentication for h. Nothing is read, dialled or asked
 // until the handshake needs it. A nil p is NoPrompter.
-func NewAuth(ctx context.Context, h config.Host, env AuthEnv, p Prompter) *Auth {
+func New(ctx context.Context, h config.Host, env Env, p prompt.Prompter) *Authenticator {
 	if p == nil || h.BatchMode {
-		p = NoPrompter{}
+		p = prompt.NoPrompter{}
 	}
-	log := authLog{w: env.Log}
-	a := &Auth{
+	log := debugLog{w: env.Log}
+	a := &Authenticator{
 		ctx:      ctx,
 		h:        h,
 		p:        p,
@@ -142,7 +153,7 @@ func NewAuth(ctx context.Context, h config.Host, env AuthEnv, p Prompter) *Auth 
 
 // Apply installs a on cfg: its AuthCallback drives the whole
 // authentication, and cfg.Auth is cleared.
-func (a *Auth) Apply(cfg *ssh.ClientConfig) {
+func (a *Authenticator) Apply(cfg *ssh.ClientConfig) {
 	cfg.Auth = nil
 	cfg.AuthCallback = a.next
 }
@@ -155,7 +166,7 @@ func (a *Auth) Apply(cfg *ssh.ClientConfig) {
 // file) ends the publickey method and the keys after it are not tried,
 // and an encrypted key whose public half is stored nowhere else is offered
 // as a placeholder key if it cannot be unlocked.
-func (a *Auth) Methods() []ssh.AuthMethod {
+func (a *Authenticator) Methods() []ssh.AuthMethod {
 	var methods []ssh.AuthMethod
 	for _, name := range a.order {
 		switch name {
@@ -172,21 +183,21 @@ func (a *Auth) Methods() []ssh.AuthMethod {
 
 // Close releases the agent connection and the decrypted keys. Call it once
 // the handshake has returned, successfully or not.
-func (a *Auth) Close() { a.keys.close() }
+func (a *Authenticator) Close() { a.keys.close() }
 
-// AuthMethods is NewAuth(ctx, h, env, p).Methods() with its Close. Prefer
-// NewAuth with Apply, which skips an unusable key and goes on with the
-// next one exactly as ssh does; see Auth.Methods for the difference. The
+// Methods is New(ctx, h, env, p).Methods() with its Close. Prefer New
+// with Apply, which skips an unusable key and goes on with the next one
+// exactly as ssh does; see Authenticator.Methods for the difference. The
 // error is always nil; it is kept for configurations that may one day be
 // refused up front.
-func AuthMethods(ctx context.Context, h config.Host, env AuthEnv, p Prompter) (methods []ssh.AuthMethod, closeFn func(), err error) {
-	a := NewAuth(ctx, h, env, p)
+func Methods(ctx context.Context, h config.Host, env Env, p prompt.Prompter) (methods []ssh.AuthMethod, closeFn func(), err error) {
+	a := New(ctx, h, env, p)
 	return a.Methods(), a.Close, nil
 }
 
 // next is the ssh.ClientAuthCallback: it returns the next attempt, as
 // OpenSSH's userauth does, or an error when nothing is left.
-func (a *Auth) next(c *ssh.ClientAuthContext) (ssh.AuthMethod, error) {
+func (a *Authenticator) next(c *ssh.ClientAuthContext) (ssh.AuthMethod, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if err := a.ctx.Err(); err != nil {
@@ -222,13 +233,17 @@ func (a *Auth) next(c *ssh.ClientAuthContext) (ssh.AuthMethod, error) {
 	if err := a.ctx.Err(); err != nil {
 		return nil, err
 	}
-	return nil, fmt.Errorf("ssh: unable to authenticate, attempted methods %v, no supported methods remain (server allows: %s)",
-		append([]string{"none"}, c.TriedMethods...), strings.Join(c.AllowedMethods, ","))
+	return nil, fmt.Errorf("%w, attempted methods %v, no supported methods remain (server allows: %s)",
+		ErrNoMethodLeft, append([]string{"none"}, c.TriedMethods...), strings.Join(c.AllowedMethods, ","))
 }
+
+// ErrNoMethodLeft is wrapped by the error that ends the handshake when the
+// server accepted none of the methods an Authenticator had to try.
+var ErrNoMethodLeft = errors.New("ssh: unable to authenticate")
 
 // attempt returns the next attempt of method name, or nil when it has
 // nothing left to try.
-func (a *Auth) attempt(name string) ssh.AuthMethod {
+func (a *Authenticator) attempt(name string) ssh.AuthMethod {
 	switch name {
 	case "publickey":
 		for {
@@ -296,7 +311,7 @@ func promptHost(h config.Host) string {
 // passwordPrompt asks for the password once per attempt.
 type passwordPrompt struct {
 	ctx      context.Context
-	p        Prompter
+	p        prompt.Prompter
 	prompt   string
 	attempts int
 	// failed is set when the Prompter could not ask; password is then
@@ -325,8 +340,8 @@ func (pw *passwordPrompt) ask() (string, error) {
 // kbdInteractive maps keyboard-interactive rounds to the Prompter.
 type kbdInteractive struct {
 	ctx context.Context
-	p   Prompter
-	log authLog
+	p   prompt.Prompter
+	log debugLog
 
 	mu        sync.Mutex
 	infoSeen  bool // the server has sent a round of questions
@@ -355,15 +370,15 @@ func (k *kbdInteractive) challenge(name, instruction string, questions []string,
 	k.infoSeen = true
 	k.mu.Unlock()
 	k.log.printf("keyboard-interactive round with %d prompt(s)", len(questions))
-	cs := make([]Challenge, len(questions))
+	cs := make([]prompt.Challenge, len(questions))
 	for i, q := range questions {
-		cs[i] = Challenge{Prompt: q, Echo: i < len(echos) && echos[i]}
+		cs[i] = prompt.Challenge{Prompt: q, Echo: i < len(echos) && echos[i]}
 	}
 	if len(cs) == 0 {
 		// A round without questions only carries text to show; it
 		// needs no answer, so a Prompter that may not ask is fine.
 		if name != "" || instruction != "" {
-			if _, err := k.p.KeyboardInteractive(k.ctx, name, instruction, nil); err != nil && !errors.Is(err, ErrNoPrompt) {
+			if _, err := k.p.KeyboardInteractive(k.ctx, name, instruction, nil); err != nil && !errors.Is(err, prompt.ErrNoPrompt) {
 				return nil, err
 			}
 		}
@@ -382,11 +397,11 @@ func (k *kbdInteractive) challenge(name, instruction string, questions []string,
 	return answers, nil
 }
 
-// authLog writes debug lines; the zero value discards them.
-type authLog struct{ w io.Writer }
+// debugLog writes debug lines; the zero value discards them.
+type debugLog struct{ w io.Writer }
 
 // printf writes one debug line. Callers never pass secrets.
-func (l authLog) printf(format string, args ...any) {
+func (l debugLog) printf(format string, args ...any) {
 	if l.w != nil {
 		fmt.Fprintf(l.w, "debug: "+format+"\n", args...)
 	}

@@ -1,353 +1,23 @@
-package remote_test
+package auth_test
 
 import (
 	"bytes"
-	"context"
-	"crypto/ed25519"
-	"crypto/rand"
-	"encoding/pem"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/ferry-tui/ferry/config"
-	"github.com/ferry-tui/ferry/remote"
+	"github.com/ferry-tui/ferry/remote/auth"
+	"github.com/ferry-tui/ferry/remote/prompt"
 	"golang.org/x/crypto/ssh"
 )
 
-// authPrompter is a scripted Prompter that records what it is asked.
-// Running out of scripted answers, or any question when strict is set,
-// fails the test.
-type authPrompter struct {
-	t      *testing.T
-	strict bool // no question may be asked at all
-
-	mu       sync.Mutex
-	secrets  []string   // answers to Secret, in order
-	kbd      [][]string // answers to keyboard-interactive rounds, in order
-	asked    []string   // prompts given to Secret
-	rounds   []authRound
-	warnings []string
-}
-
-// authRound is one keyboard-interactive round as the Prompter saw it.
-type authRound struct {
-	name, instruction string
-	questions         []remote.Challenge
-}
-
-func (p *authPrompter) Secret(_ context.Context, prompt string) (string, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.asked = append(p.asked, prompt)
-	if p.strict {
-		p.t.Errorf("unexpected question: Secret(%q)", prompt)
-		return "", remote.ErrNoPrompt
-	}
-	if len(p.secrets) == 0 {
-		p.t.Errorf("no scripted answer for Secret(%q)", prompt)
-		return "", remote.ErrNoPrompt
-	}
-	a := p.secrets[0]
-	p.secrets = p.secrets[1:]
-	return a, nil
-}
-
-func (p *authPrompter) KeyboardInteractive(_ context.Context, name, instruction string, qs []remote.Challenge) ([]string, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.rounds = append(p.rounds, authRound{name, instruction, slices.Clone(qs)})
-	if p.strict {
-		p.t.Errorf("unexpected question: KeyboardInteractive(%q, %q, %v)", name, instruction, qs)
-		return nil, remote.ErrNoPrompt
-	}
-	if len(p.kbd) == 0 {
-		p.t.Errorf("no scripted answer for KeyboardInteractive(%q, %q, %v)", name, instruction, qs)
-		return nil, remote.ErrNoPrompt
-	}
-	a := p.kbd[0]
-	p.kbd = p.kbd[1:]
-	return a, nil
-}
-
-func (p *authPrompter) ConfirmHostKey(_ context.Context, q remote.HostKeyQuestion) (bool, error) {
-	p.t.Errorf("unexpected question: ConfirmHostKey(%+v)", q)
-	return false, remote.ErrNoPrompt
-}
-
-func (p *authPrompter) Warn(msg string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.warnings = append(p.warnings, msg)
-}
-
-func (p *authPrompter) secretPrompts() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return slices.Clone(p.asked)
-}
-
-func (p *authPrompter) warned() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return strings.Join(p.warnings, "\n")
-}
-
-// syncBuffer is a bytes.Buffer safe for concurrent writes (the debug log).
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// authKey writes a new ed25519 key to dir/name (mode 0600, encrypted with
-// passphrase unless it is empty) and its public key to dir/name.pub.
-func authKey(t *testing.T, dir, name, passphrase string) (string, ssh.Signer) {
-	t.Helper()
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var block *pem.Block
-	if passphrase == "" {
-		block, err = ssh.MarshalPrivateKey(priv, name)
-	} else {
-		block, err = ssh.MarshalPrivateKeyWithPassphrase(priv, name, []byte(passphrase))
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, name)
-	if err := os.WriteFile(path, pem.EncodeToMemory(block), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	signer, err := ssh.NewSignerFromKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path+".pub", ssh.MarshalAuthorizedKey(signer.PublicKey()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path, signer
-}
-
-// authWriteKeys writes keys to path as an authorized_keys file.
-func authWriteKeys(t *testing.T, path string, keys ...ssh.PublicKey) {
-	t.Helper()
-	var b []byte
-	for _, k := range keys {
-		b = append(b, ssh.MarshalAuthorizedKey(k)...)
-	}
-	if err := os.WriteFile(path, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// authCert signs a user certificate for key, valid for principal, with ca.
-func authCert(t *testing.T, ca ssh.Signer, key ssh.PublicKey, principal string) *ssh.Certificate {
-	t.Helper()
-	cert := &ssh.Certificate{
-		Key:             key,
-		CertType:        ssh.UserCert,
-		KeyId:           "ferry-test",
-		ValidPrincipals: []string{principal},
-		ValidBefore:     ssh.CertTimeInfinity,
-		Permissions:     ssh.Permissions{Extensions: map[string]string{"permit-pty": ""}},
-	}
-	if err := cert.SignCert(rand.Reader, ca); err != nil {
-		t.Fatal(err)
-	}
-	return cert
-}
-
-// authSigner returns a new ed25519 signer.
-func authSigner(t *testing.T) ssh.Signer {
-	t.Helper()
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := ssh.NewSignerFromKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
-// authConnect authenticates to addr as h says, with NewAuth and Apply,
-// and returns the handshake's error.
-func authConnect(t *testing.T, addr string, hostKeys ssh.HostKeyCallback, h config.Host, env remote.AuthEnv, p remote.Prompter) error {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	a := remote.NewAuth(ctx, h, env, p)
-	defer a.Close()
-	cfg := &ssh.ClientConfig{User: h.User, HostKeyCallback: hostKeys, Timeout: 30 * time.Second}
-	a.Apply(cfg)
-	return authDial(addr, cfg)
-}
-
-// authConnectMethods is authConnect through AuthMethods, for callers that
-// set only ClientConfig.Auth.
-func authConnectMethods(t *testing.T, addr string, hostKeys ssh.HostKeyCallback, h config.Host, env remote.AuthEnv, p remote.Prompter) error {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	methods, closeFn, err := remote.AuthMethods(ctx, h, env, p)
-	if err != nil {
-		t.Fatalf("AuthMethods: %v", err)
-	}
-	defer closeFn()
-	return authDial(addr, &ssh.ClientConfig{User: h.User, Auth: methods, HostKeyCallback: hostKeys, Timeout: 30 * time.Second})
-}
-
-func authDial(addr string, cfg *ssh.ClientConfig) error {
-	c, err := ssh.Dial("tcp", addr, cfg)
-	if err == nil {
-		c.Close()
-	}
-	return err
-}
-
-// authServer is an in-process x/crypto SSH server on 127.0.0.1 that
-// records the authentication attempts made to it.
-type authServer struct {
-	addr    string
-	hostKey ssh.PublicKey
-
-	mu      sync.Mutex
-	methods []string        // methods tried, in order, "none" left out
-	offered []ssh.PublicKey // public keys offered, in order
-}
-
-// authStartServer serves cfg (host key added here) until the test ends.
-// Unless cfg has a PublicKeyCallback, every public key is refused.
-func authStartServer(t *testing.T, cfg *ssh.ServerConfig) *authServer {
-	t.Helper()
-	srv := &authServer{}
-	if cfg.MaxAuthTries == 0 {
-		cfg.MaxAuthTries = -1 // unlimited: the tests count attempts themselves
-	}
-	hk := authSigner(t)
-	srv.hostKey = hk.PublicKey()
-	cfg.AddHostKey(hk)
-	cfg.AuthLogCallback = func(_ ssh.ConnMetadata, method string, _ error) {
-		if method == "none" {
-			return
-		}
-		srv.mu.Lock()
-		defer srv.mu.Unlock()
-		srv.methods = append(srv.methods, method)
-	}
-	pkcb := cfg.PublicKeyCallback
-	cfg.PublicKeyCallback = func(c ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
-		srv.mu.Lock()
-		srv.offered = append(srv.offered, key)
-		srv.mu.Unlock()
-		if pkcb != nil {
-			return pkcb(c, key)
-		}
-		return nil, errors.New("refused")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.addr = l.Addr().String()
-	var wg sync.WaitGroup
-	t.Cleanup(wg.Wait)
-	t.Cleanup(func() { l.Close() })
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer c.Close()
-				_ = c.SetDeadline(time.Now().Add(time.Minute))
-				sc, chans, reqs, err := ssh.NewServerConn(c, cfg)
-				if err != nil {
-					return
-				}
-				go ssh.DiscardRequests(reqs)
-				go func() {
-					for ch := range chans {
-						_ = ch.Reject(ssh.Prohibited, "auth test server")
-					}
-				}()
-				_ = sc.Wait()
-			}()
-		}
-	}()
-	return srv
-}
-
-func (s *authServer) tried() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.methods)
-}
-
-// offeredFPs returns the fingerprints of the keys offered, in order.
-func (s *authServer) offeredFPs() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []string
-	for _, k := range s.offered {
-		out = append(out, authFP(k))
-	}
-	return out
-}
-
-// authFP names a key in test messages: its type and fingerprint.
-func authFP(k ssh.PublicKey) string {
-	if c, ok := k.(*ssh.Certificate); ok {
-		return "CERT " + ssh.FingerprintSHA256(c.Key)
-	}
-	return ssh.FingerprintSHA256(k)
-}
-
-// authHost is a host for srv's user and address with no keys, no agent
-// and every method allowed.
-func authHost(user, addr string) config.Host {
-	host, port, _ := net.SplitHostPort(addr)
-	var p int
-	fmt.Sscan(port, &p)
-	return config.Host{
-		Alias:                        host,
-		HostName:                     host,
-		Port:                         p,
-		User:                         user,
-		IdentityAgent:                "none",
-		PasswordAuthentication:       true,
-		KbdInteractiveAuthentication: true,
-	}
-}
-
 func TestAuthPasswordAskedAgainLikeSSH(t *testing.T) {
+	t.Parallel()
 	srv := authStartServer(t, &ssh.ServerConfig{
 		PasswordCallback: func(c ssh.ConnMetadata, pw []byte) (*ssh.Permissions, error) {
 			if c.User() == "alice" && string(pw) == "s3cret" {
@@ -358,7 +28,7 @@ func TestAuthPasswordAskedAgainLikeSSH(t *testing.T) {
 	})
 	p := &authPrompter{t: t, secrets: []string{"typo", "s3cret"}}
 	h := authHost("alice", srv.addr)
-	if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, remote.AuthEnv{}, p); err != nil {
+	if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, auth.Env{}, p); err != nil {
 		t.Fatalf("password login failed: %v", err)
 	}
 	want := []string{"alice@127.0.0.1's password: ", "alice@127.0.0.1's password: "}
@@ -371,7 +41,7 @@ func TestAuthPasswordAskedAgainLikeSSH(t *testing.T) {
 
 	// Three wrong answers and ssh gives up on password.
 	p = &authPrompter{t: t, secrets: []string{"a", "b", "c"}}
-	if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, remote.AuthEnv{}, p); err == nil {
+	if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, auth.Env{}, p); err == nil {
 		t.Fatal("login with three wrong passwords succeeded")
 	}
 	if got := len(p.secretPrompts()); got != 3 {
@@ -381,7 +51,7 @@ func TestAuthPasswordAskedAgainLikeSSH(t *testing.T) {
 	// HostKeyAlias names the host in the prompt, as in ssh.
 	h.HostKeyAlias = "web1"
 	p = &authPrompter{t: t, secrets: []string{"s3cret"}}
-	if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, remote.AuthEnv{}, p); err != nil {
+	if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, auth.Env{}, p); err != nil {
 		t.Fatal(err)
 	}
 	if got := p.secretPrompts(); !slices.Equal(got, []string{"alice@web1's password: "}) {
@@ -390,6 +60,7 @@ func TestAuthPasswordAskedAgainLikeSSH(t *testing.T) {
 }
 
 func TestAuthKeyboardInteractiveRoundsAndEcho(t *testing.T) {
+	t.Parallel()
 	srv := authStartServer(t, &ssh.ServerConfig{
 		KeyboardInteractiveCallback: func(c ssh.ConnMetadata, ask ssh.KeyboardInteractiveChallenge) (*ssh.Permissions, error) {
 			a, err := ask("ferry-test", "Two questions first.", []string{"Username: ", "Password: "}, []bool{true, false})
@@ -410,12 +81,12 @@ func TestAuthKeyboardInteractiveRoundsAndEcho(t *testing.T) {
 		},
 	})
 	p := &authPrompter{t: t, kbd: [][]string{{"bob", "hunter2"}, {"123456"}}}
-	if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), authHost("bob", srv.addr), remote.AuthEnv{}, p); err != nil {
+	if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), authHost("bob", srv.addr), auth.Env{}, p); err != nil {
 		t.Fatalf("keyboard-interactive login failed: %v", err)
 	}
 	want := []authRound{
-		{"ferry-test", "Two questions first.", []remote.Challenge{{Prompt: "Username: ", Echo: true}, {Prompt: "Password: ", Echo: false}}},
-		{"", "", []remote.Challenge{{Prompt: "Verification code: ", Echo: false}}},
+		{"ferry-test", "Two questions first.", []prompt.Challenge{{Prompt: "Username: ", Echo: true}, {Prompt: "Password: ", Echo: false}}},
+		{"", "", []prompt.Challenge{{Prompt: "Verification code: ", Echo: false}}},
 	}
 	if len(p.rounds) != len(want) {
 		t.Fatalf("rounds = %+v, want %+v", p.rounds, want)
@@ -449,6 +120,7 @@ func allMethodsServer(t *testing.T) *authServer {
 }
 
 func TestAuthMethodOrder(t *testing.T) {
+	t.Parallel()
 	srv := allMethodsServer(t)
 	dir := t.TempDir()
 	key, _ := authKey(t, dir, "id_ed25519", "")
@@ -458,7 +130,7 @@ func TestAuthMethodOrder(t *testing.T) {
 	h := authHost("carol", srv.addr)
 	h.IdentityFiles = []string{key}
 	p := &authPrompter{t: t, kbd: [][]string{{"x"}, {"y"}, {"z"}}, secrets: []string{"pw"}}
-	if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, remote.AuthEnv{}, p); err != nil {
+	if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, auth.Env{}, p); err != nil {
 		t.Fatal(err)
 	}
 	want := []string{"publickey", "keyboard-interactive", "keyboard-interactive", "keyboard-interactive", "password"}
@@ -471,7 +143,7 @@ func TestAuthMethodOrder(t *testing.T) {
 	srv2 := allMethodsServer(t)
 	h.PreferredAuthentications = []string{"gssapi-with-mic,password", "password", "keyboard-interactive"}
 	p = &authPrompter{t: t, secrets: []string{"pw"}}
-	if err := authConnect(t, srv2.addr, ssh.FixedHostKey(srv2.hostKey), h, remote.AuthEnv{}, p); err != nil {
+	if err := authConnect(t, srv2.addr, ssh.FixedHostKey(srv2.hostKey), h, auth.Env{}, p); err != nil {
 		t.Fatal(err)
 	}
 	if got := srv2.tried(); !slices.Equal(got, []string{"password"}) {
@@ -486,7 +158,7 @@ func TestAuthMethodOrder(t *testing.T) {
 	srv3 := allMethodsServer(t)
 	h.PreferredAuthentications = nil
 	h.PasswordAuthentication, h.KbdInteractiveAuthentication = false, false
-	err := authConnect(t, srv3.addr, ssh.FixedHostKey(srv3.hostKey), h, remote.AuthEnv{}, &authPrompter{t: t, strict: true})
+	err := authConnect(t, srv3.addr, ssh.FixedHostKey(srv3.hostKey), h, auth.Env{}, &authPrompter{t: t, strict: true})
 	if err == nil || !strings.Contains(err.Error(), "unable to authenticate") {
 		t.Fatalf("login with only a refused key: err = %v, want x/crypto's \"unable to authenticate\"", err)
 	}
@@ -496,6 +168,7 @@ func TestAuthMethodOrder(t *testing.T) {
 }
 
 func TestAuthBatchModeNeverPrompts(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	enc, encSigner := authKey(t, dir, "id_encrypted", "passphrase")
 	plain, plainSigner := authKey(t, dir, "id_plain", "")
@@ -517,7 +190,7 @@ func TestAuthBatchModeNeverPrompts(t *testing.T) {
 	h.IdentityFiles = []string{enc, plain}
 	// Even a Prompter that could ask is never asked under BatchMode.
 	p := &authPrompter{t: t, strict: true}
-	err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, remote.AuthEnv{}, p)
+	err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, auth.Env{}, p)
 	if err == nil {
 		t.Fatal("BatchMode login succeeded, but every usable method needs a prompt")
 	}
@@ -532,6 +205,7 @@ func TestAuthBatchModeNeverPrompts(t *testing.T) {
 }
 
 func TestAuthPublicKeyOrderLikeOpenSSH(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	inAgent, inAgentSigner := authKey(t, dir, "id_in_agent", "")
 	second, secondSigner := authKey(t, dir, "id_second", "")
@@ -612,7 +286,7 @@ func TestAuthPublicKeyOrderLikeOpenSSH(t *testing.T) {
 				tc.edit(&h)
 			}
 			var log syncBuffer
-			env := remote.AuthEnv{AgentSocket: sock, Log: &log}
+			env := auth.Env{AgentSocket: sock, Log: &log}
 			if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, env, &authPrompter{t: t, strict: true}); err == nil {
 				t.Fatal("login succeeded though the server refuses every key")
 			}
@@ -627,6 +301,7 @@ func TestAuthPublicKeyOrderLikeOpenSSH(t *testing.T) {
 }
 
 func TestAuthDebugLogHasNoSecrets(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	enc, encSigner := authKey(t, dir, "id_encrypted", "correct horse")
 	srv := authStartServer(t, &ssh.ServerConfig{
@@ -641,7 +316,7 @@ func TestAuthDebugLogHasNoSecrets(t *testing.T) {
 	h.IdentityFiles = []string{enc}
 	var log syncBuffer
 	p := &authPrompter{t: t, secrets: []string{"battery staple", "correct horse"}}
-	if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, remote.AuthEnv{Log: &log}, p); err != nil {
+	if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, auth.Env{Log: &log}, p); err != nil {
 		t.Fatal(err)
 	}
 	for _, secret := range []string{"battery staple", "correct horse"} {
@@ -655,6 +330,7 @@ func TestAuthDebugLogHasNoSecrets(t *testing.T) {
 }
 
 func TestAuthNoPrompterSkipsEncryptedKey(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	enc, encSigner := authKey(t, dir, "id_encrypted", "pass")
 	plain, plainSigner := authKey(t, dir, "id_plain", "")
@@ -670,12 +346,13 @@ func TestAuthNoPrompterSkipsEncryptedKey(t *testing.T) {
 	h.IdentityFiles = []string{enc, plain}
 	// A nil Prompter is NoPrompter: the encrypted key cannot be unlocked,
 	// and the next key is tried instead of giving up.
-	if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, remote.AuthEnv{}, nil); err != nil {
+	if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, auth.Env{}, nil); err != nil {
 		t.Fatalf("login with the second key failed: %v", err)
 	}
 }
 
 func TestAuthSkippedKeyApplyVersusMethods(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	enc, encSigner := authKey(t, dir, "id_encrypted", "pass")
 	plain, plainSigner := authKey(t, dir, "id_plain", "")
@@ -702,7 +379,7 @@ func TestAuthSkippedKeyApplyVersusMethods(t *testing.T) {
 	h := authHost("hank", srv.addr)
 	h.IdentityFiles = []string{enc, plain}
 	p := &authPrompter{t: t, secrets: []string{""}}
-	if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, remote.AuthEnv{}, p); err != nil {
+	if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, auth.Env{}, p); err != nil {
 		t.Fatalf("Apply: %v", err)
 	}
 	if got, want := p.secretPrompts(), []string{"Enter passphrase for key '" + enc + "': "}; !slices.Equal(got, want) {
@@ -712,24 +389,25 @@ func TestAuthSkippedKeyApplyVersusMethods(t *testing.T) {
 		t.Errorf("Apply: methods = %q, want one successful publickey", got)
 	}
 
-	// AuthMethods alone: x/crypto leaves publickey after the skipped key,
+	// auth.Methods alone: x/crypto leaves publickey after the skipped key,
 	// so the plain key is never offered and password follows.
 	srv = authStartServer(t, cfg())
 	h = authHost("hank", srv.addr)
 	h.IdentityFiles = []string{enc, plain}
 	p = &authPrompter{t: t, secrets: []string{"", "pw"}}
-	if err := authConnectMethods(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, remote.AuthEnv{}, p); err != nil {
-		t.Fatalf("AuthMethods: %v", err)
+	if err := authConnectMethods(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, auth.Env{}, p); err != nil {
+		t.Fatalf("auth.Methods: %v", err)
 	}
 	if got, want := srv.offeredFPs(), []string{authFP(encSigner.PublicKey())}; !slices.Equal(got, want) {
-		t.Errorf("AuthMethods: offered %q, want only the encrypted key", got)
+		t.Errorf("auth.Methods: offered %q, want only the encrypted key", got)
 	}
 	if got := srv.tried(); !slices.Equal(got, []string{"password"}) {
-		t.Errorf("AuthMethods: methods = %q, want password after the abandoned publickey", got)
+		t.Errorf("auth.Methods: methods = %q, want password after the abandoned publickey", got)
 	}
 }
 
 func TestAuthPartialSuccessKeyThenPassword(t *testing.T) {
+	t.Parallel()
 	// As sshd's "AuthenticationMethods publickey,password": the second
 	// key is accepted with partial success, then the password is asked.
 	dir := t.TempDir()
@@ -753,7 +431,7 @@ func TestAuthPartialSuccessKeyThenPassword(t *testing.T) {
 	h := authHost("judy", srv.addr)
 	h.IdentityFiles = []string{first, second}
 	p := &authPrompter{t: t, secrets: []string{"pw"}}
-	if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, remote.AuthEnv{}, p); err != nil {
+	if err := authConnect(t, srv.addr, ssh.FixedHostKey(srv.hostKey), h, auth.Env{}, p); err != nil {
 		t.Fatal(err)
 	}
 	// The first key's refusal, the second key's partial success, password.
