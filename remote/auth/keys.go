@@ -10,9 +10,9 @@ import (
 	"sync"
 
 	"github.com/ferry-tui/ferry/config"
-	"github.com/ferry-tui/ferry/remote/internal/ttyesc"
 	"github.com/ferry-tui/ferry/remote/knownhosts"
 	"github.com/ferry-tui/ferry/remote/prompt"
+	"github.com/ferry-tui/ferry/text"
 	"golang.org/x/crypto/ssh"
 )
 
@@ -43,7 +43,7 @@ func (id *identity) isCert() bool {
 // describe is the identity as ssh -v shows it: name, key type and
 // fingerprint, and "agent" when the agent holds the key.
 func (id *identity) describe() string {
-	s := ttyesc.Escape(id.name, false)
+	s := text.Sanitize(id.name)
 	if id.pub != nil {
 		s += " " + knownhosts.KeyTypeName(id.pub.Type()) + " " + ssh.FingerprintSHA256(id.pub)
 	}
@@ -134,7 +134,7 @@ func (ks *keySource) offer(id *identity) ssh.Signer {
 	ks.mu.Lock()
 	defer ks.mu.Unlock()
 	if id.pub == nil {
-		ks.log.printf("trying private key: %s", ttyesc.Escape(id.name, false))
+		ks.log.printf("trying private key: %s", text.Sanitize(id.name))
 		signer, err := ks.loadPrivate(id.keyFile)
 		if err != nil {
 			return nil

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/ferry-tui/ferry/remote/internal/ttyesc"
 	"github.com/ferry-tui/ferry/remote/knownhosts"
+	"github.com/ferry-tui/ferry/text"
 	"golang.org/x/crypto/ssh"
 )
 
@@ -39,7 +39,7 @@ func (s *idSigner) PublicKey() ssh.PublicKey {
 		s.ks.log.printf("offering public key: %s", s.id.describe())
 		return s.pub
 	}
-	s.ks.log.printf("trying private key: %s", ttyesc.Escape(s.id.name, false))
+	s.ks.log.printf("trying private key: %s", text.Sanitize(s.id.name))
 	if signer, err := s.ks.loadPrivate(s.id.keyFile); err == nil {
 		s.id.pub = signer.PublicKey()
 		s.pub = s.id.pub
@@ -108,7 +108,7 @@ func (s *idSigner) SignWithAlgorithm(rand io.Reader, data []byte, algorithm stri
 			return nil, ctxErr
 		}
 		s.ks.log.printf("skipping key %s: %v", s.id.describe(), err)
-		return nil, fmt.Errorf("key %s not used: %w", ttyesc.Escape(s.id.name, false), err)
+		return nil, fmt.Errorf("key %s not used: %w", text.Sanitize(s.id.name), err)
 	}
 	return sig, nil
 }

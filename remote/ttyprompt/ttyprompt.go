@@ -15,9 +15,9 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/ferry-tui/ferry/remote/internal/ttyesc"
 	"github.com/ferry-tui/ferry/remote/knownhosts"
 	"github.com/ferry-tui/ferry/remote/prompt"
+	"github.com/ferry-tui/ferry/text"
 	"golang.org/x/term"
 )
 
@@ -118,7 +118,7 @@ func (t *Prompter) Secret(ctx context.Context, question string) (string, error) 
 		return "", err
 	}
 	defer t.mu.Unlock()
-	if _, err := io.WriteString(t.out, ttyesc.Escape(question, true)); err != nil {
+	if _, err := io.WriteString(t.out, text.SanitizeLines(question)); err != nil {
 		return "", err
 	}
 	return t.readCtx(ctx, t.readSecret)
@@ -133,7 +133,7 @@ func (t *Prompter) KeyboardInteractive(ctx context.Context, name, instruction st
 	defer t.mu.Unlock()
 	for _, s := range []string{name, instruction} {
 		if s != "" {
-			if _, err := io.WriteString(t.out, ttyesc.Escape(strings.TrimRight(s, "\n"), true)+"\n"); err != nil {
+			if _, err := io.WriteString(t.out, text.SanitizeLines(strings.TrimRight(s, "\n"))+"\n"); err != nil {
 				return nil, err
 			}
 		}
@@ -143,7 +143,7 @@ func (t *Prompter) KeyboardInteractive(ctx context.Context, name, instruction st
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if _, err := io.WriteString(t.out, ttyesc.Escape(q.Prompt, true)); err != nil {
+		if _, err := io.WriteString(t.out, text.SanitizeLines(q.Prompt)); err != nil {
 			return nil, err
 		}
 		var (
@@ -175,7 +175,7 @@ func (t *Prompter) ConfirmHostKey(ctx context.Context, q prompt.HostKeyQuestion)
 	msg := fmt.Sprintf("The authenticity of host '%s' can't be established.\n"+
 		"%s key fingerprint is %s.\n"+
 		"Are you sure you want to continue connecting (yes/no/[fingerprint])? ",
-		ttyesc.Escape(q.Host, false), ttyesc.Escape(knownhosts.KeyTypeName(q.KeyType), false), ttyesc.Escape(q.Fingerprint, false))
+		text.Sanitize(q.Host), text.Sanitize(knownhosts.KeyTypeName(q.KeyType)), text.Sanitize(q.Fingerprint))
 	for {
 		if _, err := io.WriteString(t.out, msg); err != nil {
 			return false, err
@@ -210,7 +210,7 @@ func (t *Prompter) ConfirmHostKey(ctx context.Context, q prompt.HostKeyQuestion)
 func (t *Prompter) Warn(msg string) {
 	t.warnMu.Lock()
 	defer t.warnMu.Unlock()
-	_, _ = io.WriteString(t.warn, ttyesc.Escape(strings.TrimRight(msg, "\n"), true)+"\n")
+	_, _ = io.WriteString(t.warn, text.SanitizeLines(strings.TrimRight(msg, "\n"))+"\n")
 }
 
 // readCtx runs read until it returns or ctx ends. On Ctrl-C (which cancels

@@ -87,7 +87,8 @@ func TestTTYEscapesServerText(t *testing.T) {
 	if !slices.Equal(answers, []string{"alice", "secret"}) {
 		t.Errorf("answers = %q", answers)
 	}
-	want := "evil\\rname\nline one\nline\\atwo\\xff\nUser\\x1b[2J: Pass\\u202eword: "
+	// The same escapes as everywhere else in ferry (text.Sanitize).
+	want := "evil\\x0dname\nline one\nline\\x07two\\xff\nUser\\x1b[2J: Pass\\u202eword: "
 	if out.String() != want {
 		t.Errorf("terminal shows\n%q\nwant\n%q", out.String(), want)
 	}
@@ -98,7 +99,7 @@ func TestTTYEscapesServerText(t *testing.T) {
 	if _, err := ttyFor("no\n", &out, &warn).ConfirmHostKey(context.Background(), q); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out.String(), `'web\x1b]0;pwned\a\n1'`) {
+	if !strings.Contains(out.String(), `'web\x1b]0;pwned\x07\x0a1'`) {
 		t.Errorf("host not escaped:\n%q", out.String())
 	}
 
