@@ -1,11 +1,13 @@
 package tui
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/ferry-tui/ferry/local"
+	"github.com/ferry-tui/ferry/transfer"
 	"github.com/ferry-tui/ferry/tui/dialog"
 )
 
@@ -84,23 +86,40 @@ func TestMoveKeepsSourcesThatFailed(t *testing.T) {
 func TestMoveWithinOneFileSystemRenames(t *testing.T) {
 	left := makeTree(t, file{name: "tree/"}, file{name: "tree/x.txt", content: "ex"}, file{name: "a.txt", content: "alpha"})
 	right := t.TempDir()
+	before := map[string]os.FileInfo{}
+	for _, rel := range []string{"tree/x.txt", "a.txt"} {
+		fi, err := os.Stat(filepath.Join(left, rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		before[rel] = fi
+	}
 	m, r, e := engineModel(t, local.New(), local.New(), left, right, 100, 24)
 	selectNames(t, r, "tree", "a.txt")
 	r.press("f6")
 	submit(t, r, "")
 	r.waitFor("the rename", func() bool { return strings.Contains(m.status.text, "moved 2 entries") })
-	if e.Snapshot().Jobs != 0 {
-		t.Errorf("%d jobs for a move that a rename does", e.Snapshot().Jobs)
+	// One rename per entry: two jobs, both renames, nothing copied.
+	jobs := e.Jobs(0, 100)
+	if len(jobs) != 2 {
+		t.Errorf("%d jobs for a move that two renames do", len(jobs))
+	}
+	for _, j := range jobs {
+		if !j.Renamed || j.State != transfer.Done || !j.SourceRemoved {
+			t.Errorf("job %s: renamed %v, state %v, source removed %v", j.Src, j.Renamed, j.State, j.SourceRemoved)
+		}
 	}
 	if content(filepath.Join(right, "tree", "x.txt")) != "ex" || content(filepath.Join(right, "a.txt")) != "alpha" || exists(filepath.Join(left, "tree")) {
 		t.Error("not moved")
 	}
+	for rel, was := range before {
+		if fi, err := os.Stat(filepath.Join(right, rel)); err != nil || !os.SameFile(was, fi) {
+			t.Errorf("%s was copied, not renamed (%v)", rel, err)
+		}
+	}
 	r.waitFor("both panes to be listed again", func() bool {
 		return !listed(m, leftSide, "tree") && listed(m, rightSide, "tree")
 	})
-	if m.xfer.shown {
-		t.Error("the strip appeared without any job")
-	}
 }
 
 func TestMoveOntoExistingAsksAndKeepsSkipped(t *testing.T) {
