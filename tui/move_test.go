@@ -1,6 +1,9 @@
 package tui
 
 import (
+	"context"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -41,6 +44,9 @@ func TestMoveAcrossFileSystems(t *testing.T) {
 			}
 			if exists(filepath.Join(left, "a.txt")) || exists(filepath.Join(left, "tree")) {
 				t.Errorf("sources left behind: %v", names(&m.panes[leftSide]))
+			}
+			if want := "moved 2 entries to local:" + right; m.status.isErr || m.status.text != want {
+				t.Errorf("status %q, want %q", m.status.text, want)
 			}
 			r.waitFor("both panes to be listed again", func() bool {
 				return !listed(m, leftSide, "a.txt") && listed(m, rightSide, "a.txt")
@@ -140,5 +146,92 @@ func TestMoveOntoExistingAsksAndKeepsSkipped(t *testing.T) {
 	}
 	if exists(filepath.Join(left, "b.txt")) || content(filepath.Join(right, "b.txt")) != "new b" {
 		t.Error("b.txt was not moved")
+	}
+}
+
+func TestMoveReportsKeptDirectories(t *testing.T) {
+	left := makeTree(t, file{name: "tree/"}, file{name: "tree/a.txt", content: "new a"}, file{name: "tree/b.txt", content: "new b"})
+	right := makeTree(t, file{name: "tree/"}, file{name: "tree/a.txt", content: "old a"})
+	m, r, _ := engineModel(t, local.New(), local.New(), left, right, 100, 24)
+	selectNames(t, r, "tree")
+	r.press("f6")
+	submit(t, r, "")
+	d := waitConflict(r)
+	if dialog.BaseName(d.cur.c.Dst) != "a.txt" {
+		t.Fatalf("conflict about %s", d.cur.c.Dst)
+	}
+	r.press("s")
+	waitSettled(r)
+	if exists(filepath.Join(left, "tree", "b.txt")) || content(filepath.Join(right, "tree", "b.txt")) != "new b" {
+		t.Error("b.txt was not moved")
+	}
+	if content(filepath.Join(left, "tree", "a.txt")) != "new a" || content(filepath.Join(right, "tree", "a.txt")) != "old a" {
+		t.Error("a skipped conflict moved or overwrote something")
+	}
+	want := "move to local:" + right + ": kept 1 source directory that still hold entries not moved"
+	if m.status.isErr || m.status.text != want {
+		t.Errorf("status %q (error %v), want %q", m.status.text, m.status.isErr, want)
+	}
+	r.waitFor("the source pane to be listed again", func() bool { return listed(m, leftSide, "tree") && !listed(m, leftSide, "b.txt") })
+}
+
+// growingFS is the local file system under another label; a file whose
+// name contains "grows" gets longer once its reader reaches the end, as if
+// someone wrote to it while it was copied.
+type growingFS struct{ transfer.FS }
+
+func (g growingFS) Label() string { return "growing" }
+
+func (g growingFS) Open(ctx context.Context, name string) (io.ReadCloser, error) {
+	rc, err := g.FS.Open(ctx, name)
+	if err != nil || !strings.Contains(filepath.Base(name), "grows") {
+		return rc, err
+	}
+	return &growAtEOF{ReadCloser: rc, name: name}, nil
+}
+
+// growAtEOF appends to the file name when a read first reaches its end.
+type growAtEOF struct {
+	io.ReadCloser
+	name  string
+	grown bool
+}
+
+func (g *growAtEOF) Read(p []byte) (int, error) {
+	n, err := g.ReadCloser.Read(p)
+	if errors.Is(err, io.EOF) && !g.grown {
+		g.grown = true
+		f, oerr := os.OpenFile(g.name, os.O_WRONLY|os.O_APPEND, 0)
+		if oerr != nil {
+			return n, oerr
+		}
+		_, werr := f.WriteString(" and more")
+		if err := errors.Join(werr, f.Close()); err != nil {
+			return n, err
+		}
+	}
+	return n, err
+}
+
+func TestMoveKeepsSourcesThatChanged(t *testing.T) {
+	left := makeTree(t, file{name: "grows.txt", content: "start"}, file{name: "fine.txt", content: "fine"})
+	right := t.TempDir()
+	m, r, _ := engineModel(t, growingFS{FS: local.New()}, local.New(), left, right, 100, 24)
+	selectNames(t, r, "grows.txt", "fine.txt")
+	r.press("f6")
+	submit(t, r, "")
+	waitSettled(r)
+	if exists(filepath.Join(left, "fine.txt")) || content(filepath.Join(right, "fine.txt")) != "fine" {
+		t.Error("fine.txt was not moved")
+	}
+	if content(filepath.Join(left, "grows.txt")) != "start and more" {
+		t.Errorf("the source that changed is %q", content(filepath.Join(left, "grows.txt")))
+	}
+	if content(filepath.Join(right, "grows.txt")) != "start" {
+		t.Errorf("the copy is %q", content(filepath.Join(right, "grows.txt")))
+	}
+	if !m.status.isErr || !strings.Contains(m.status.text, "move: source not removed:") ||
+		!strings.Contains(m.status.text, "grows.txt: the source changed while it was copied, so it was kept") {
+		t.Errorf("status %q", m.status.text)
 	}
 }
