@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -89,7 +90,19 @@ func TestMoveKeepsSourcesThatFailed(t *testing.T) {
 	}
 }
 
+// TestMoveWithinOneFileSystemRenames: a move between panes on one file
+// system renames, whether both panes hold one value or two values of one
+// label (one host alias on two connections).
 func TestMoveWithinOneFileSystemRenames(t *testing.T) {
+	for name, fss := range map[string][2]transfer.FS{
+		"one value": {local.New(), local.New()},
+		"one label": {newFlaky(false), newFlaky(false)},
+	} {
+		t.Run(name, func(t *testing.T) { testMoveRenames(t, fss[0], fss[1]) })
+	}
+}
+
+func testMoveRenames(t *testing.T, lfs, rfs transfer.FS) {
 	left := makeTree(t, file{name: "tree/"}, file{name: "tree/x.txt", content: "ex"}, file{name: "a.txt", content: "alpha"})
 	right := t.TempDir()
 	before := map[string]os.FileInfo{}
@@ -100,7 +113,7 @@ func TestMoveWithinOneFileSystemRenames(t *testing.T) {
 		}
 		before[rel] = fi
 	}
-	m, r, e := engineModel(t, local.New(), local.New(), left, right, 100, 24)
+	m, r, e := engineModel(t, lfs, rfs, left, right, 100, 24)
 	selectNames(t, r, "tree", "a.txt")
 	r.press("f6")
 	submit(t, r, "")
@@ -234,4 +247,30 @@ func TestMoveKeepsSourcesThatChanged(t *testing.T) {
 		!strings.Contains(m.status.text, "grows.txt: the source changed while it was copied, so it was kept") {
 		t.Errorf("status %q", m.status.text)
 	}
+}
+
+func TestMoveLinkToDirectoryRemovesOnlyTheLink(t *testing.T) {
+	left := makeTree(t, file{name: "target/"}, file{name: "target/x.txt", content: "ex"})
+	if err := os.Symlink(filepath.Join(left, "target"), filepath.Join(left, "link")); err != nil {
+		t.Fatal(err)
+	}
+	right := t.TempDir()
+	m, r, _ := engineModel(t, newFlaky(false), local.New(), left, right, 100, 24)
+	selectNames(t, r, "link")
+	r.press("f6")
+	submit(t, r, "")
+	waitSettled(r)
+	if content(filepath.Join(right, "link", "x.txt")) != "ex" {
+		t.Error("the directory behind the link did not arrive")
+	}
+	if _, err := os.Lstat(filepath.Join(left, "link")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the link was not removed: %v", err)
+	}
+	if content(filepath.Join(left, "target", "x.txt")) != "ex" {
+		t.Error("a file behind the link was removed")
+	}
+	if m.status.isErr {
+		t.Errorf("status %q", m.status.text)
+	}
+	r.waitFor("the source pane to be listed again", func() bool { return !listed(m, leftSide, "link") && listed(m, leftSide, "target") })
 }
