@@ -2,7 +2,6 @@ package tui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"strings"
@@ -20,18 +19,15 @@ type copyPlan struct {
 	src, dst transfer.FS
 	srcDir   string   // the directory they are in
 	sources  []string // full paths of the entries acted on
-	dirLinks []string // those that are symbolic links to directories
 	dstPath  string   // the directory (or, for one source, the new name)
 	dstLabel string   // "label:path", sanitised
 }
 
-// copyPreparedMsg reports the destinations of a plan, and for a move
-// within one file system what plain renames already moved.
+// copyPreparedMsg reports the destinations of a plan.
 type copyPreparedMsg struct {
-	plan    copyPlan
-	items   []transfer.Item // left for the engine
-	renamed []transfer.Item // moved by a rename
-	err     error
+	plan  copyPlan
+	items []transfer.Item
+	err   error
 }
 
 // startCopy asks where to copy (or move) the targets of the focused pane,
@@ -65,11 +61,6 @@ func (o *fileOps) startCopy(move bool) tea.Cmd {
 	title += pane.Describe(targets) + " to " + text.Sanitize(dst.FS().Label()) + ":" + text.Sanitize(dst.Path()) + "?"
 	d := o.newInput(title, dst.Path(), o.submitCopy)
 	d.names, d.move = pane.RawNames(targets), move
-	for _, e := range targets {
-		if e.IsLink() && e.LinkDir() {
-			d.dirLinks = append(d.dirLinks, e.Name())
-		}
-	}
 	d.SetLines([]string{"to this directory on " + text.Sanitize(dst.FS().Label()) + ":"})
 	o.push(d)
 	return nil
@@ -89,25 +80,20 @@ func (o *fileOps) submitCopy(d *inputDialog, value string) (tea.Cmd, bool) {
 	for _, n := range d.names {
 		plan.sources = append(plan.sources, src.FS().Join(src.Path(), n))
 	}
-	for _, n := range d.dirLinks {
-		plan.dirLinks = append(plan.dirLinks, src.FS().Join(src.Path(), n))
-	}
 	plan.dstLabel = text.Sanitize(plan.dst.Label()) + ":" + text.Sanitize(plan.dstPath)
 	src.ClearSelection()
 	return prepareCopy(o.ctx, plan), true
 }
 
-// prepareCopy maps the plan's sources to destinations the way cp does
-// and, for a move within one file system, renames what it can: a source
-// whose destination does not exist yet moves at once, without copying.
+// prepareCopy maps the plan's sources to destinations the way cp does,
+// and refuses to copy a directory into itself.
 func prepareCopy(ctx context.Context, plan copyPlan) tea.Cmd {
 	return func() tea.Msg {
 		items, err := transfer.Targets(ctx, plan.src, plan.sources, plan.dst, plan.dstPath)
 		if err != nil {
 			return copyPreparedMsg{plan: plan, err: err}
 		}
-		same := sameLocation(plan.src, plan.dst)
-		if same {
+		if sameLocation(plan.src, plan.dst) {
 			sep := plan.src.Separator()
 			for _, it := range items {
 				if transfer.Within(it.Src, it.Dst, sep) {
@@ -116,69 +102,39 @@ func prepareCopy(ctx context.Context, plan copyPlan) tea.Cmd {
 				}
 			}
 		}
-		if !plan.move || !same {
-			return copyPreparedMsg{plan: plan, items: items}
-		}
-		var rest, renamed []transfer.Item
-		for _, it := range items {
-			if renameIfFree(ctx, plan.src, it) {
-				renamed = append(renamed, it)
-			} else {
-				rest = append(rest, it)
-			}
-		}
-		return copyPreparedMsg{plan: plan, items: rest, renamed: renamed}
+		return copyPreparedMsg{plan: plan, items: items}
 	}
 }
 
-// renameIfFree renames it.Src to it.Dst when nothing is at it.Dst, and
-// reports whether it did. Any failure (another device, say) leaves the
-// item to be copied and removed instead.
-func renameIfFree(ctx context.Context, fsys transfer.FS, it transfer.Item) bool {
-	if _, err := fsys.Lstat(ctx, it.Dst); !errors.Is(err, fs.ErrNotExist) {
-		return false
-	}
-	return fsys.Rename(ctx, it.Src, it.Dst) == nil
-}
-
-// handlePrepared submits what is left to copy as one batch (conflicts
-// asked) and starts following it; the model then polls the engine.
+// handlePrepared submits the plan as one batch (conflicts asked; a move
+// removes its sources in the engine) and starts following it; the model
+// then polls the engine.
 func (x *transfers) handlePrepared(msg copyPreparedMsg) tea.Cmd {
 	plan := msg.plan
-	verb := "copy"
+	verb, verbing := "copy", "copying "
 	if plan.move {
-		verb = "move"
-	}
-	var cmds []tea.Cmd
-	if len(msg.renamed) > 0 {
-		for _, it := range msg.renamed {
-			x.markDirty(plan.src, plan.src.Dir(it.Src))
-			x.markDirty(plan.dst, plan.dst.Dir(it.Dst))
-		}
-		cmds = append(cmds, x.refreshDirty())
+		verb, verbing = "move", "moving "
 	}
 	if msg.err != nil {
 		x.status.setError(fmt.Errorf("%s: %w", verb, msg.err))
-		return tea.Batch(cmds...)
+		return nil
 	}
-	if len(msg.items) == 0 {
-		x.status.setInfo("moved " + text.Plural(len(msg.renamed), "entry") + " to " + plan.dstLabel)
-		return tea.Batch(cmds...)
+	req := transfer.Request{Src: plan.src, Dst: plan.dst, Items: msg.items, Policy: transfer.Ask, Move: plan.move}
+	if plan.move && sameLocation(plan.src, plan.dst) {
+		// Two values that reach the same files (one host alias in both
+		// panes): the engine renames only within one value.
+		req.Dst = plan.src
 	}
-	id, err := x.submit(transfer.Request{Src: plan.src, Dst: plan.dst, Items: msg.items, Policy: transfer.Ask})
+	h, err := x.submit(req)
 	if err != nil {
 		x.status.setError(fmt.Errorf("%s: %w", verb, err))
-		return tea.Batch(cmds...)
+		return nil
 	}
 	if x.batches == nil {
 		x.batches = make(map[transfer.BatchID]*batchInfo)
 	}
-	x.batches[id] = &batchInfo{id: id, move: plan.move, src: plan.src, dst: plan.dst, srcDir: plan.srcDir, items: msg.items,
-		dirLinks: plan.dirLinks, dstLabel: plan.dstLabel, open: true}
-	verbing := "copying "
-	if plan.move {
-		verbing = "moving "
-	}
+	x.batches[h.ID()] = &batchInfo{id: h.ID(), handle: h, move: plan.move, src: req.Src, dst: req.Dst, srcDir: plan.srcDir,
+		items: msg.items, dstLabel: plan.dstLabel, open: true}
 	x.status.setInfo(verbing + text.Plural(len(msg.items), "entry") + " to " + plan.dstLabel + " (" + x.keys.Queue.Help().Key + " shows the queue)")
-	return tea.Batch(append(cmds, x.listen())...)
+	return x.listen()
 }

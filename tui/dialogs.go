@@ -14,12 +14,11 @@ import (
 // inputDialog is an input dialog and what its answer is for.
 type inputDialog struct {
 	*dialog.Input
-	side     side     // the pane acted on
-	names    []string // raw names acted on
-	move     bool     // a copy that is a move
-	dirLinks []string // a copy's sources that are links to directories
-	ask      *askRequest
-	compReq  uint64 // the latest completion request
+	side    side     // the pane acted on
+	names   []string // raw names acted on
+	move    bool     // a copy that is a move
+	ask     *askRequest
+	compReq uint64 // the latest completion request
 	// submit acts on the answer and says the dialog is done, or refuses
 	// the answer with SetErr and says it is not.
 	submit func(d *inputDialog, value string) (tea.Cmd, bool)

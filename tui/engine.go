@@ -10,19 +10,17 @@ import (
 	"github.com/ferry-tui/ferry/tui/queue"
 )
 
-// Every call the UI makes on the transfer engine is in this file (and the
-// move clean-up Cmds in move.go, which read jobs): submitting batches,
-// answering conflicts, reading events and snapshots, and what the queue
-// view asks for.
+// Every call the UI makes on the transfer engine is in this file:
+// submitting batches, answering conflicts, reading events, snapshots and
+// batch summaries, and what the queue view asks for.
 
 // submit hands a batch to the engine.
-func (x *transfers) submit(req transfer.Request) (transfer.BatchID, error) {
-	b, err := x.engine.Submit(req)
-	if err != nil {
-		return 0, err
-	}
-	return b.ID(), nil
+func (x *transfers) submit(req transfer.Request) (*transfer.Batch, error) {
+	return x.engine.Submit(req)
 }
+
+// summary returns what b's jobs came to so far.
+func (x *transfers) summary(b *batchInfo) transfer.Summary { return b.handle.Summary() }
 
 // answer gives the engine the user's answer to the conflict of job.
 func (x *transfers) answer(job transfer.JobID, a transfer.Answer) error {

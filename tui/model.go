@@ -220,10 +220,6 @@ func (m *Model) updateTransfers(msg tea.Msg) tea.Cmd {
 		return m.pollTransfers()
 	case refreshTickMsg:
 		return m.xfer.handleRefreshTick()
-	case sourcesRemovedMsg:
-		return m.xfer.handleSourcesRemoved(msg)
-	case moveSweptMsg:
-		return m.xfer.handleMoveSwept(msg)
 	case dialog.ReadyMsg:
 		if d, ok := findOverlay[*conflictDialog](&m.stack); ok {
 			d.Update(msg)

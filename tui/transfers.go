@@ -2,7 +2,9 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -54,17 +56,15 @@ type transfers struct {
 // batchInfo is what the model remembers of a batch it submitted.
 type batchInfo struct {
 	id       transfer.BatchID
+	handle   *transfer.Batch
 	move     bool
 	src, dst transfer.FS
 	srcDir   string // the directory the sources were chosen in
 	items    []transfer.Item
-	dirLinks []string // move: sources that are symbolic links to directories
-	dstLabel string   // "label:path" of the destination, sanitised
-	open     bool     // submitted or retried, BatchFinished not seen since
-	sweeping int      // move: source sweeps under way
-	failed   int      // failures since the batch last finished
-	firstErr error    // the first of them
-	hasFail  bool     // a job failed since the last "retry failed"
+	dstLabel string // "label:path" of the destination, sanitised
+	open     bool   // submitted or retried, BatchFinished not seen since
+	hasFail  bool   // a job failed since the last "retry failed"
+	kept     keptSources
 }
 
 // pendingConflict is a conflict waiting for the user's answer.
@@ -105,15 +105,8 @@ func active(s transfer.Snapshot) bool {
 func (x *transfers) handleEvents(msg transferEventsMsg) tea.Cmd {
 	x.listening = false
 	cmds := make([]tea.Cmd, 0, 4)
-	moved := map[*batchInfo][]transfer.JobID{} // move jobs done: remove their sources
 	for _, ev := range msg.events {
-		if b := x.batches[ev.Batch]; b != nil && b.move && ev.Kind == transfer.JobFinished && ev.State == transfer.Done {
-			moved[b] = append(moved[b], ev.Job)
-		}
 		cmds = append(cmds, x.handleEvent(ev))
-	}
-	for b, ids := range moved {
-		cmds = append(cmds, removeMovedSources(x.ctx, x.engine, b, ids))
 	}
 	if msg.closed {
 		x.closed = true
@@ -133,13 +126,17 @@ func (x *transfers) handleEvent(ev transfer.Event) tea.Cmd {
 			return nil
 		}
 		if ev.State == transfer.Failed {
-			b.failed++
 			b.hasFail = true
-			if b.firstErr == nil {
-				b.firstErr = ev.Err
-			}
 		}
 		x.markDirty(b.dst, b.dst.Dir(ev.Path))
+	case transfer.SourceRemoved:
+		if b != nil {
+			x.markDirty(b.src, b.src.Dir(ev.Path))
+		}
+	case transfer.SourceKept:
+		if b != nil {
+			x.keepSource(b, ev.Err)
+		}
 	case transfer.JobConflict:
 		if ev.Conflict != nil {
 			x.addConflict(ev, b)
@@ -156,28 +153,36 @@ func (x *transfers) handleEvent(ev transfer.Event) tea.Cmd {
 	return nil
 }
 
-// finishBatch reports a finished batch, lists the panes it changed, and
-// for a move removes what was moved from the source.
+// finishBatch reports a finished batch (for a move, what became of its
+// sources: the engine removed them before it finished the batch) and
+// lists the panes it changed.
 func (x *transfers) finishBatch(b *batchInfo) tea.Cmd {
 	b.open = false
+	s := x.summary(b)
 	verb := "copy"
 	if b.move {
 		verb = "move"
 	}
-	if b.failed > 0 {
+	switch {
+	case len(s.Failed) > 0:
 		x.status.setError(fmt.Errorf("%s to %s: %s failed (%s shows the queue): %w",
-			verb, b.dstLabel, text.Plural(b.failed, "entry"), x.keys.Queue.Help().Key, b.firstErr))
-	} else {
-		x.status.setInfo(verb + " to " + b.dstLabel + " finished")
+			verb, b.dstLabel, text.Plural(len(s.Failed), "entry"), x.keys.Queue.Help().Key, firstFailure(s.Failed)))
+	case b.move:
+		x.reportMove(b, s)
+	default:
+		x.status.setInfo("copy to " + b.dstLabel + " finished")
 	}
-	b.failed, b.firstErr = 0, nil
+	b.kept = keptSources{}
 	x.markBatchDirty(b)
-	cmds := []tea.Cmd{x.refreshDirty(), x.closeUnused()}
-	if b.move {
-		b.sweeping++
-		cmds = append(cmds, sweepMove(x.ctx, x.engine, b.id, b.src, b.dirLinks))
+	return tea.Batch(x.refreshDirty(), x.closeUnused())
+}
+
+// firstFailure is the error of the first failed job.
+func firstFailure(failed []transfer.JobStatus) error {
+	if err := failed[0].Err; err != nil {
+		return err
 	}
-	return tea.Batch(cmds...)
+	return &fs.PathError{Op: "copy", Path: failed[0].Src, Err: errors.New("failed")}
 }
 
 // addConflict queues a conflict for the dialog.
@@ -269,7 +274,7 @@ func (x *transfers) refreshDirty() tea.Cmd {
 // uses reports whether an unfinished batch reads or writes fsys.
 func (x *transfers) uses(fsys transfer.FS) bool {
 	for _, b := range x.batches {
-		if (b.open || b.sweeping > 0) && (sameFS(b.src, fsys) || sameFS(b.dst, fsys)) {
+		if b.open && (sameFS(b.src, fsys) || sameFS(b.dst, fsys)) {
 			return true
 		}
 	}

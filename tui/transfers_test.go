@@ -91,7 +91,7 @@ func settled(m *Model) bool {
 		return false
 	}
 	for _, b := range m.xfer.batches {
-		if b.open || b.sweeping > 0 {
+		if b.open {
 			return false
 		}
 	}
