@@ -2,16 +2,15 @@ package main
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
 )
 
-// TestMain removes the ferry binary the tests built, with its directory,
-// once every test has run.
+// TestMain starts building the ferry binary that the end-to-end tests
+// run, runs the tests, and removes the binary with its directory once
+// every test has run.
 func TestMain(m *testing.M) {
+	ferryBin = buildFerry()
 	code := m.Run()
-	if ferryBin.path != "" {
-		os.RemoveAll(filepath.Dir(ferryBin.path))
-	}
+	ferryBin.remove()
 	os.Exit(code)
 }
