@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ferry-tui/ferry/remote/sshdtest"
 )
@@ -52,7 +51,7 @@ func TestE2ESSHDPickerAsksHostKeyInDialog(t *testing.T) {
 		"sh", "-c", "cd "+shq(t.TempDir())+" && exec "+shq(bin)+" -F "+shq(cfg))
 	s.waitFor("box")
 	s.keys("b", "o", "x")
-	time.Sleep(200 * time.Millisecond)
+	s.waitFor("host: box")
 	s.keys("Enter")
 	scr := s.waitFor("SHA256:")
 	if !strings.Contains(scr, "ED25519") && !strings.Contains(scr, "ssh-ed25519") && !strings.Contains(scr, "ECDSA") && !strings.Contains(scr, "ecdsa") {
