@@ -15,6 +15,7 @@ import (
 // against a real sshd, then copies over an existing file and answers the
 // conflict dialog with o (overwrite). Contents are checked on disk.
 func TestE2ESSHDCopyBetweenPanesInTmux(t *testing.T) {
+	t.Parallel()
 	bin := ferryBinary(t)
 	srv := sshdtest.Start(t)
 	work := t.TempDir()

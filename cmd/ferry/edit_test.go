@@ -14,6 +14,7 @@ import (
 )
 
 func TestEditRefusesWhenFileChangedMeanwhile(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p := filepath.Join(t.TempDir(), "f.txt")
 	if err := os.WriteFile(p, []byte("v1"), 0o644); err != nil {
@@ -64,6 +65,7 @@ func TestEditRefusesWhenFileChangedMeanwhile(t *testing.T) {
 }
 
 func TestEditUnchangedUploadsNothing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p := filepath.Join(t.TempDir(), "f.txt")
 	if err := os.WriteFile(p, []byte("same"), 0o644); err != nil {
@@ -90,6 +92,7 @@ func TestEditUnchangedUploadsNothing(t *testing.T) {
 // TestEditThroughSymlinkKeepsTheLink edits a link: the target gets the
 // change and the link stays a link.
 func TestEditThroughSymlinkKeepsTheLink(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
 	real := filepath.Join(dir, "real.conf")
@@ -125,6 +128,7 @@ func TestEditThroughSymlinkKeepsTheLink(t *testing.T) {
 // TestEditorErrorKeepsChanges: an editor that exits with an error after
 // the file was saved leads to a question, not to a deleted edit.
 func TestEditorErrorKeepsChanges(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	p := filepath.Join(t.TempDir(), "f.txt")
 	if err := os.WriteFile(p, []byte("v1"), 0o644); err != nil {

@@ -107,9 +107,12 @@ func TestE2ESSHDCpLargeFileSurvivesKilledSession(t *testing.T) {
 	src := filepath.Join(t.TempDir(), "big")
 	data := randomFile(t, src, 96<<20)
 	_, errb, done := startCp(t, "cp", "-F", cfg, src, "box:"+srv.Dir+"/big")
-	waitUntil(t, "the partial upload", func() bool {
-		_, err := os.Stat(filepath.Join(srv.Dir, ".big.ferry-part"))
-		return err == nil
+	// Data must be on its way when the sessions die, so that the copy
+	// fails and is tried again: an empty partial file may still be
+	// between calls, and a session that reconnects then hides the loss.
+	waitUntil(t, "data in the partial upload", func() bool {
+		fi, err := os.Stat(filepath.Join(srv.Dir, ".big.ferry-part"))
+		return err == nil && fi.Size() > 0
 	})
 	breakSessions(t, srv)
 	if code := exitOf(t, done, errb); code != 0 {

@@ -14,6 +14,7 @@ import (
 // against a real sshd: the remote start directory appears in the right
 // pane, and q exits 0.
 func TestE2ESSHDOpenAliasInTmux(t *testing.T) {
+	t.Parallel()
 	bin := ferryBinary(t)
 	srv := sshdtest.Start(t)
 	if err := os.WriteFile(filepath.Join(srv.Dir, "on-the-server.txt"), []byte("x"), 0o644); err != nil {
@@ -36,6 +37,7 @@ func TestE2ESSHDOpenAliasInTmux(t *testing.T) {
 // the picker lists the config's alias, Enter connects, the unknown host
 // key is asked in a dialog, "yes" records it and the listing appears.
 func TestE2ESSHDPickerAsksHostKeyInDialog(t *testing.T) {
+	t.Parallel()
 	bin := ferryBinary(t)
 	srv := sshdtest.Start(t)
 	if err := os.WriteFile(filepath.Join(srv.Dir, "picked.txt"), []byte("x"), 0o644); err != nil {

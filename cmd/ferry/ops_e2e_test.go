@@ -16,6 +16,7 @@ import (
 // the server's disk, not only on the screen. The fixtures' names have
 // spaces, non-ASCII letters and an escape sequence.
 func TestE2ESSHDFileOperationsInTmux(t *testing.T) {
+	t.Parallel()
 	bin := ferryBinary(t)
 	srv := sshdtest.Start(t)
 	d := srv.Dir
