@@ -105,7 +105,9 @@ func TestE2ESSHDCpLargeFileSurvivesKilledSession(t *testing.T) {
 	srv := sshdtest.Start(t)
 	cfg := sshConfigFor(t, "", map[string]*sshdtest.Server{"box": srv})
 	src := filepath.Join(t.TempDir(), "big")
-	data := randomFile(t, src, 96<<20)
+	// Large enough to go as parallel byte ranges (32 MiB and up) and to
+	// be in the middle of its upload when the sessions die.
+	data := randomFile(t, src, 48<<20)
 	_, errb, done := startCp(t, "cp", "-F", cfg, src, "box:"+srv.Dir+"/big")
 	// Data must be on its way when the sessions die, so that the copy
 	// fails and is tried again: an empty partial file may still be
@@ -131,7 +133,9 @@ func TestE2ESSHDCpTreeSurvivesKilledSession(t *testing.T) {
 	cfg := sshConfigFor(t, "", map[string]*sshdtest.Server{"box": srv})
 	tree := filepath.Join(t.TempDir(), "tree")
 	want := map[string][]byte{}
-	for i := range 300 {
+	// Many more files than the first few waited for, so that the
+	// sessions die with files done, in flight and not started.
+	for i := range 150 {
 		dir := filepath.Join(tree, fmt.Sprintf("d%d", i%6))
 		os.MkdirAll(dir, 0o755)
 		p := filepath.Join(dir, fmt.Sprintf("f%03d", i))
