@@ -186,7 +186,6 @@ func TestCopyExitCodes(t *testing.T) {
 }
 
 func TestProgressLine(t *testing.T) {
-	t.Parallel()
 	line := progressLine(snapshotFor(50<<20, 100<<20, "big \x1b[31mfile.bin"), 80)
 	if !strings.Contains(line, " 50%") || !strings.Contains(line, "50.0 MiB/100.0 MiB") || strings.ContainsRune(line, 0x1b) {
 		t.Fatalf("line %q", line)
