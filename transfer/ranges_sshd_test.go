@@ -52,6 +52,7 @@ func sftpSubsystems(t *testing.T, s *sshdtest.Server) int {
 // over several SFTP channels: the result is byte-identical and the
 // server's log shows the extra channels.
 func TestSSHDRangedUpload(t *testing.T) {
+	t.Parallel()
 	s := startSSHD(t)
 	sess := dialSession(t, s)
 	if sess.FS.RangeParts() < 2 {
@@ -80,6 +81,7 @@ func TestSSHDRangedUpload(t *testing.T) {
 // lists how far each range got, and a retry continues each range and
 // writes the whole file correctly.
 func TestSSHDRangedUploadInterruptedResumes(t *testing.T) {
+	t.Parallel()
 	s := startSSHD(t)
 	sess := dialSession(t, s)
 	src, data := randomSource(t, 64<<20)
@@ -135,6 +137,7 @@ func TestSSHDRangedUploadInterruptedResumes(t *testing.T) {
 // the server refuses extra channels; the upload goes as one stream and
 // succeeds, and the session stops offering ranges.
 func TestSSHDRangedUploadFallsBackWhenChannelsRefused(t *testing.T) {
+	t.Parallel()
 	s := sshdtest.Start(t, sshdtest.WithConfig("MaxSessions 1"))
 	sess := dialSession(t, s)
 	src, data := randomSource(t, 40<<20)
@@ -155,6 +158,7 @@ func TestSSHDRangedUploadFallsBackWhenChannelsRefused(t *testing.T) {
 // gets mode 0444 before the data, which extra channels could not reopen
 // for writing as an ordinary user; such files go as one stream.
 func TestSSHDReadOnlyLargeFileIsNotRanged(t *testing.T) {
+	t.Parallel()
 	s := startSSHD(t)
 	sess := dialSession(t, s)
 	data := make([]byte, 40<<20)
@@ -203,6 +207,7 @@ func (b *brokenRange) ReadFromWithConcurrency(r io.Reader, _ int) (int64, error)
 // fails turns ranges off for the session, says so once, and the file is
 // sent again as one stream; the next large file goes as one stream too.
 func TestSSHDRangedUploadFailureFallsBackToOneStream(t *testing.T) {
+	t.Parallel()
 	s := startSSHD(t)
 	sess := dialSession(t, s)
 	dir := t.TempDir()
@@ -264,6 +269,7 @@ func (f *stuckRecord) Remove(ctx context.Context, name string) error {
 // cannot be written, the file goes as one stream, so that the plain record
 // left behind never makes a resume continue after holes.
 func TestSSHDNoRangesWithoutARecordOfThem(t *testing.T) {
+	t.Parallel()
 	s := startSSHD(t)
 	sess := dialSession(t, s)
 	src, data := randomSource(t, 40<<20)
