@@ -3,6 +3,7 @@ package transfer_test
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -147,19 +148,14 @@ func onlyDone(t *testing.T, e *transfer.Engine) {
 	}
 }
 
-// randBytes returns n reproducible pseudo-random bytes.
+// randBytes returns n reproducible pseudo-random bytes. ChaCha8 fills
+// them a block at a time: a store per byte cost over a second for 24 MiB
+// under the race detector.
 func randBytes(seed uint64, n int) []byte {
-	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	var key [32]byte
+	binary.LittleEndian.PutUint64(key[:], seed)
 	b := make([]byte, n)
-	for i := 0; i+8 <= n; i += 8 {
-		v := r.Uint64()
-		for k := range 8 {
-			b[i+k] = byte(v >> (8 * k))
-		}
-	}
-	for i := n &^ 7; i < n; i++ {
-		b[i] = byte(r.Uint32())
-	}
+	_, _ = rand.NewChaCha8(key).Read(b)
 	return b
 }
 
