@@ -3,12 +3,10 @@ package transfer_test
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"io"
 	"io/fs"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sort"
@@ -142,14 +140,13 @@ func writeRandomFile(t testing.TB, path string, size int64, seed uint64) string 
 	if err != nil {
 		t.Fatal(err)
 	}
-	var key [32]byte
-	binary.LittleEndian.PutUint64(key[:], seed)
-	r := rand.NewChaCha8(key)
+	r := randStream(seed)
 	h := sha256.New()
 	buf := make([]byte, 1<<20)
 	for left := size; left > 0; {
 		n := min(left, int64(len(buf)))
-		_, _ = r.Read(buf[:n])
+		clear(buf[:n])
+		r.XORKeyStream(buf[:n], buf[:n])
 		h.Write(buf[:n])
 		if _, err := f.Write(buf[:n]); err != nil {
 			t.Fatal(err)

@@ -3,7 +3,6 @@ package transfer_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -161,8 +160,7 @@ func TestSSHDReadOnlyLargeFileIsNotRanged(t *testing.T) {
 	t.Parallel()
 	s := startSSHD(t)
 	sess := dialSession(t, s)
-	data := make([]byte, 40<<20)
-	rand.Read(data)
+	data := randomBytes(40 << 20)
 	src := filepath.Join(t.TempDir(), "ro.iso")
 	if err := os.WriteFile(src, data, 0o444); err != nil {
 		t.Fatal(err)
@@ -214,8 +212,7 @@ func TestSSHDRangedUploadFailureFallsBackToOneStream(t *testing.T) {
 	var items []transfer.Item
 	var datas [][]byte
 	for i := range 2 {
-		data := make([]byte, 40<<20)
-		rand.Read(data)
+		data := randomBytes(40 << 20)
 		src := filepath.Join(dir, fmt.Sprintf("big%d.bin", i))
 		if err := os.WriteFile(src, data, 0o644); err != nil {
 			t.Fatal(err)
@@ -294,8 +291,7 @@ func TestSSHDNoRangesWithoutARecordOfThem(t *testing.T) {
 // and returns its path and data.
 func randomSource(t *testing.T, size int) (string, []byte) {
 	t.Helper()
-	data := make([]byte, size)
-	rand.Read(data)
+	data := randomBytes(size)
 	src := filepath.Join(t.TempDir(), "big.bin")
 	if err := os.WriteFile(src, data, 0o644); err != nil {
 		t.Fatal(err)
