@@ -73,6 +73,7 @@ func readCorpusCases(t *testing.T, data []byte) []corpusCase {
 // WriteG prints with what OpenSSH's ssh -G prints for the same file, flags and
 // destination.
 func TestCorpus(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob("testdata/corpus/*.conf")
 	if err != nil {
 		t.Fatal(err)
@@ -86,7 +87,9 @@ func TestCorpus(t *testing.T) {
 	}
 	for _, file := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".conf"), func(t *testing.T) {
+			t.Parallel()
 			te := newTestEnv(t)
+			ssh := ssh
 			if ssh.skip == "" && (te.pwHome == "" || te.pwHome == "/") {
 				t.Logf("password database home is %q: comparison with ssh -G skipped", te.pwHome)
 				ssh.skip = "bad home"

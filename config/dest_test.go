@@ -6,6 +6,7 @@ import (
 )
 
 func TestParseDestination(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in   string
 		want Dest
@@ -45,6 +46,7 @@ func TestParseDestination(t *testing.T) {
 }
 
 func TestParseDestinationErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"", "empty destination"},
 		{"@web1", "empty user"},
@@ -74,6 +76,7 @@ func TestParseDestinationErrors(t *testing.T) {
 }
 
 func TestIsRemote(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]bool{
 		"web1:x":        true,
 		"web1:":         true,
@@ -97,6 +100,7 @@ func TestIsRemote(t *testing.T) {
 }
 
 func TestParseJumpHops(t *testing.T) {
+	t.Parallel()
 	hops, err := ParseJumpHops("alice@j1:2201,j2,ssh://bob@j3:2203,[::1]:22,u@10.0.0.1")
 	if err != nil {
 		t.Fatal(err)
@@ -129,6 +133,7 @@ func TestParseJumpHops(t *testing.T) {
 }
 
 func TestFormatJump(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct{ spec, want string }{
 		{"j1", "j1"},
 		{"a@j1:22", "a@j1:22"},

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -38,6 +39,7 @@ var (
 // TestDifferential compares ferry with ssh -G over randomly assembled
 // configurations (fixed seed, so failures reproduce).
 func TestDifferential(t *testing.T) {
+	t.Parallel()
 	ssh := findOpenSSH()
 	if ssh.skip != "" {
 		t.Skip(ssh.skip)
@@ -49,8 +51,17 @@ func TestDifferential(t *testing.T) {
 	te := newTestEnv(t)
 	r := rand.New(rand.NewSource(1))
 	pick := func(list []string) string { return list[r.Intn(len(list))] }
-	failures := 0
-	for i := 0; i < iterations && failures < 5; i++ {
+	// The configurations come from the seeded generator one after the
+	// other; ssh -G, a process each, runs for several at once.
+	type diffCase struct {
+		cfg, args string
+		dest      Dest
+		opts      Options
+		theirs    map[string][]string
+		sshErr    error
+	}
+	cases := make([]diffCase, iterations)
+	for i := range cases {
 		var b strings.Builder
 		for n := r.Intn(4); n > 0; n-- {
 			b.WriteString(pick(diffLines) + "\n")
@@ -70,12 +81,27 @@ func TestDifferential(t *testing.T) {
 			t.Fatal(err)
 		}
 		args := append(slices.Clone(diffFlags[r.Intn(len(diffFlags))]), pick(diffDests))
-		opts := te.options(cfg)
-		dest := parseCommandLine(t, args, &opts)
-		ours, err := ferryG(t, dest, opts)
-		theirs, sshErr := te.sshG(t, ssh, dest, opts)
-		if (err != nil) != (sshErr != nil) {
-			t.Errorf("%q with\n%s: ferry error %v, ssh error %v", args, b.String(), err, sshErr)
+		c := &cases[i]
+		c.cfg, c.args, c.opts = b.String(), fmt.Sprintf("%q", args), te.options(cfg)
+		c.dest = parseCommandLine(t, args, &c.opts)
+	}
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, 4)
+	for i := range cases {
+		c := &cases[i]
+		wg.Go(func() {
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			c.theirs, c.sshErr = te.runSSHG(ssh, c.dest, c.opts)
+		})
+	}
+	wg.Wait()
+	failures := 0
+	for i := 0; i < len(cases) && failures < 5; i++ {
+		c := &cases[i]
+		ours, err := ferryG(t, c.dest, c.opts)
+		if (err != nil) != (c.sshErr != nil) {
+			t.Errorf("%s with\n%s: ferry error %v, ssh error %v", c.args, c.cfg, err, c.sshErr)
 			failures++
 			continue
 		}
@@ -83,8 +109,8 @@ func TestDifferential(t *testing.T) {
 			continue
 		}
 		for _, k := range gKeywords {
-			if !slices.Equal(ours[k], theirs[k]) {
-				t.Errorf("%q with\n%s: %s: ferry %q, ssh -G %q", args, b.String(), k, ours[k], theirs[k])
+			if !slices.Equal(ours[k], c.theirs[k]) {
+				t.Errorf("%s with\n%s: %s: ferry %q, ssh -G %q", c.args, c.cfg, k, ours[k], c.theirs[k])
 				failures++
 				break
 			}

@@ -6,6 +6,7 @@ import (
 )
 
 func TestExpandTilde(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct{ in, home, want string }{
 		{"~", "/home/u", "/home/u/"},
 		{"~/", "/home/u", "/home/u/"},
@@ -31,6 +32,7 @@ func TestExpandTilde(t *testing.T) {
 }
 
 func TestExpandTokens(t *testing.T) {
+	t.Parallel()
 	tok := tokens{'h': "host.example", 'p': "22", 'r': "bob", 'u': "alice", 'd': "/home/alice"}
 	env := map[string]string{"DIR": "/env", "N": "7"}
 	getenv := func(k string) string { return env[k] }
@@ -67,6 +69,7 @@ func TestExpandTokens(t *testing.T) {
 }
 
 func TestConnectionHash(t *testing.T) {
+	t.Parallel()
 	// %C as printed by OpenSSH 9.2 for local host "vm", host
 	// real.foo.example.com, port 2200, user bob.
 	const want = "b4dd532d874f3bd8755c79ee633e811caa0f30db"
@@ -76,6 +79,7 @@ func TestConnectionHash(t *testing.T) {
 }
 
 func TestResolveExpandsPaths(t *testing.T) {
+	t.Parallel()
 	te := newTestEnv(t)
 	cfg := te.install(t, "testdata/corpus/15-tokens.conf")
 	opts := te.options(cfg)

@@ -200,6 +200,11 @@ func findOpenSSH() openSSH {
 // (which ssh uses for ~ and %d) to that home.
 func (te *testEnv) sshG(t *testing.T, ssh openSSH, dest Dest, opts Options) (map[string][]string, error) {
 	t.Helper()
+	return te.runSSHG(ssh, dest, opts)
+}
+
+// runSSHG is sshG for any goroutine: it reports nothing on a test.
+func (te *testEnv) runSSHG(ssh openSSH, dest Dest, opts Options) (map[string][]string, error) {
 	cmd := exec.Command(ssh.path, sshGArgs(dest, &opts)...)
 	cmd.Env = te.sshEnv()
 	var stderr bytes.Buffer

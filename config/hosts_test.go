@@ -8,6 +8,7 @@ import (
 )
 
 func TestListHosts(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	ssh := filepath.Join(home, ".ssh")
 	if err := os.MkdirAll(filepath.Join(ssh, "conf.d"), 0o700); err != nil {

@@ -7,6 +7,7 @@ import (
 )
 
 func TestSplitDirective(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		in      string
 		keyword string
@@ -46,6 +47,7 @@ func TestSplitDirective(t *testing.T) {
 }
 
 func TestMatchPattern(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		s, p string
 		want bool
@@ -89,6 +91,7 @@ func TestMatchPattern(t *testing.T) {
 }
 
 func TestAssembleAlgorithms(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		set   algorithmSet
 		value string
@@ -123,6 +126,7 @@ func TestAssembleAlgorithms(t *testing.T) {
 }
 
 func TestConvTime(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]int{"0": 0, "90": 90, "1m30s": 90, "2M": 120, "1h2m": 3720, "1d": 86400, "2w": 1209600, "10S": 10} {
 		if got, ok := convTime(in); !ok || got != want {
 			t.Errorf("convTime(%q) = %d, %v; want %d", in, got, ok, want)

@@ -12,6 +12,7 @@ import (
 )
 
 func TestMatchWithoutSSHNamesFileAndLine(t *testing.T) {
+	t.Parallel()
 	te := newTestEnv(t)
 	cfg := te.install(t, "testdata/match/match.conf")
 	_, err := Resolve(Dest{Host: "m1"}, te.options(cfg))
@@ -27,6 +28,7 @@ func TestMatchWithoutSSHNamesFileAndLine(t *testing.T) {
 }
 
 func TestMatchInIncludedFileNamesThatFile(t *testing.T) {
+	t.Parallel()
 	te := newTestEnv(t)
 	inc := filepath.Join(te.home, ".ssh", "m.conf")
 	if err := os.WriteFile(inc, []byte("Host x\n  User y\nMatch all\n  User z\n"), 0o600); err != nil {
@@ -43,6 +45,7 @@ func TestMatchInIncludedFileNamesThatFile(t *testing.T) {
 }
 
 func TestCanonicalizeHostnameNeedsSSH(t *testing.T) {
+	t.Parallel()
 	te := newTestEnv(t)
 	cfg := filepath.Join(te.home, "cfg")
 	data := "Host other\n  CanonicalizeHostname yes\nHost *\n  CanonicalizeHostname no\n"
@@ -60,6 +63,7 @@ func TestCanonicalizeHostnameNeedsSSH(t *testing.T) {
 
 // TestMatchThroughSSH resolves the Match corpus with the real ssh -G.
 func TestMatchThroughSSH(t *testing.T) {
+	t.Parallel()
 	ssh := findOpenSSH()
 	if ssh.skip != "" {
 		t.Skip(ssh.skip)
@@ -132,6 +136,7 @@ func fakeSSH(t *testing.T, out string) (path, record string) {
 }
 
 func TestFallbackParsesSSHGOutput(t *testing.T) {
+	t.Parallel()
 	out := `host m1
 user bob
 hostname m1.example.com
@@ -207,6 +212,7 @@ proxycommand ssh -W %h:%p %n
 }
 
 func TestFallbackReportsSSHFailure(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS == "windows" {
 		t.Skip("needs /bin/sh")
 	}
@@ -227,6 +233,7 @@ func TestFallbackReportsSSHFailure(t *testing.T) {
 // TestNoSSHWithoutUnsupportedConstructs checks that ssh is not run when the
 // configuration can be applied directly, even when it is available.
 func TestNoSSHWithoutUnsupportedConstructs(t *testing.T) {
+	t.Parallel()
 	sshPath, record := fakeSSH(t, "hostname wrong\n")
 	te := newTestEnv(t)
 	cfg := te.install(t, "testdata/corpus/06-include-in-host.conf")

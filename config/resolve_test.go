@@ -14,6 +14,7 @@ import (
 )
 
 func TestSystemConfig(t *testing.T) {
+	t.Parallel()
 	te := newTestEnv(t)
 	sys := filepath.Join(te.home, "etc")
 	for _, f := range []string{"ssh_config", "user.conf", "system.d/10-sys.conf"} {
@@ -54,6 +55,7 @@ func TestSystemConfig(t *testing.T) {
 }
 
 func TestDefaults(t *testing.T) {
+	t.Parallel()
 	opts := Options{Home: "/home/u", LocalUser: "u"}
 	h, err := Resolve(Dest{Host: "Example.COM"}, opts)
 	if err != nil {
@@ -83,6 +85,7 @@ func TestDefaults(t *testing.T) {
 }
 
 func TestWriteG(t *testing.T) {
+	t.Parallel()
 	h := Host{
 		Alias: "a", HostName: "a.example", User: "u", Port: 2222,
 		IdentityFiles:         []string{"/k/1", "/k/2"},
@@ -122,6 +125,7 @@ func TestWriteG(t *testing.T) {
 }
 
 func TestCommandLineErrors(t *testing.T) {
+	t.Parallel()
 	te := newTestEnv(t)
 	cfg := te.install(t, "testdata/corpus/20-overrides.conf")
 	for _, tt := range []struct {
@@ -154,6 +158,7 @@ func TestCommandLineErrors(t *testing.T) {
 }
 
 func TestUserConfigOptionalAndNone(t *testing.T) {
+	t.Parallel()
 	te := newTestEnv(t)
 	opts := te.options(filepath.Join(te.home, ".ssh", "config"))
 	opts.UserConfigRequired = false
@@ -167,6 +172,7 @@ func TestUserConfigOptionalAndNone(t *testing.T) {
 }
 
 func TestPermissionsChecked(t *testing.T) {
+	t.Parallel()
 	if os.Getuid() == -1 {
 		t.Skip("no Unix permissions")
 	}
@@ -198,6 +204,7 @@ func TestPermissionsChecked(t *testing.T) {
 }
 
 func TestIdentityFlagTildeAndMissing(t *testing.T) {
+	t.Parallel()
 	te := newTestEnv(t)
 	key := filepath.Join(te.home, ".ssh", "id_flag")
 	if err := os.WriteFile(key, []byte("k"), 0o600); err != nil {
@@ -220,6 +227,7 @@ func TestIdentityFlagTildeAndMissing(t *testing.T) {
 }
 
 func TestDebugLog(t *testing.T) {
+	t.Parallel()
 	te := newTestEnv(t)
 	cfg := te.install(t, "testdata/corpus/05-include-relative.conf")
 	var log bytes.Buffer
@@ -243,6 +251,7 @@ func TestDebugLog(t *testing.T) {
 // keyword ferry knows must be known to ssh, and an unknown one rejected by
 // both.
 func TestKeywordTable(t *testing.T) {
+	t.Parallel()
 	ssh := findOpenSSH()
 	if ssh.skip != "" {
 		t.Skip(ssh.skip)

@@ -7,6 +7,7 @@ import (
 )
 
 func TestResolveJumps(t *testing.T) {
+	t.Parallel()
 	te := newTestEnv(t)
 	cfg := filepath.Join(te.home, "cfg")
 	data := `Host target

@@ -333,7 +333,14 @@ func TestCloseCancelsQueuedJobs(t *testing.T) {
 			seen.Add(1)
 		}
 	}()
-	time.Sleep(20 * time.Millisecond)
+	// Close once the walk has queued the files (paused, none starts).
+	deadline := time.Now().Add(waitTimeout)
+	for e.Snapshot().States[transfer.Queued] != 5 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the files were not queued: %+v", e.Snapshot())
+		}
+		time.Sleep(time.Millisecond)
+	}
 	e.Close()
 	<-done
 	for _, j := range e.Jobs(0, 0) {

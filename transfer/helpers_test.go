@@ -2,7 +2,10 @@ package transfer_test
 
 import (
 	"context"
+	"crypto/aes"
+	"crypto/cipher"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -147,20 +150,29 @@ func onlyDone(t *testing.T, e *transfer.Engine) {
 	}
 }
 
-// randBytes returns n reproducible pseudo-random bytes.
+// randBytes returns n reproducible pseudo-random bytes: the AES-CTR key
+// stream of a key made from seed, which AES-NI writes at gigabytes a
+// second: 24 MiB took over a second under the race detector with a store
+// per byte, and a quarter of a second with crypto/rand or ChaCha8.
 func randBytes(seed uint64, n int) []byte {
-	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	b := make([]byte, n)
-	for i := 0; i+8 <= n; i += 8 {
-		v := r.Uint64()
-		for k := range 8 {
-			b[i+k] = byte(v >> (8 * k))
-		}
-	}
-	for i := n &^ 7; i < n; i++ {
-		b[i] = byte(r.Uint32())
-	}
+	randStream(seed).XORKeyStream(b, b)
 	return b
+}
+
+// randomBytes returns n pseudo-random bytes that differ from run to run.
+func randomBytes(n int) []byte { return randBytes(rand.Uint64(), n) }
+
+// randStream returns the key stream of randBytes for seed: XORed into
+// zeros, it gives the same bytes.
+func randStream(seed uint64) cipher.Stream {
+	var key [16]byte
+	binary.LittleEndian.PutUint64(key[:], seed)
+	block, err := aes.NewCipher(key[:])
+	if err != nil {
+		panic(err) // a 16-byte key is always valid
+	}
+	return cipher.NewCTR(block, make([]byte, aes.BlockSize))
 }
 
 // writeFile writes data to path with mode and mtime, creating parents.

@@ -32,6 +32,7 @@ const (
 // Servers that are not installed are skipped unless
 // FERRY_REQUIRE_SERVERS=1.
 func TestServersInterop(t *testing.T) {
+	t.Parallel()
 	// The large sources are made once and only read: uploads read them,
 	// downloads read hard links to them in each server's directory.
 	src := t.TempDir()
@@ -43,13 +44,25 @@ func TestServersInterop(t *testing.T) {
 		t.Run(kind.String(), func(t *testing.T) {
 			t.Parallel()
 			s := servertest.Start(t, kind)
-			t.Run("List", func(t *testing.T) { interopList(t, s) })
-			t.Run("DirOps", func(t *testing.T) { interopDirOps(t, s) })
-			t.Run("Upload100MiB", func(t *testing.T) { interopUpload(t, s, big) })
-			t.Run("Download100MiB", func(t *testing.T) { interopDownload(t, s, big) })
-			t.Run("TreeUp", func(t *testing.T) { interopTreeUp(t, s) })
-			t.Run("TreeDown", func(t *testing.T) { interopTreeDown(t, s) })
-			t.Run("ResumeUpload", func(t *testing.T) { interopResumeUpload(t, s, resume) })
+			// The cases share the server, each in a directory and over
+			// a connection of its own, so they run at once too.
+			for _, c := range []struct {
+				name string
+				run  func(*testing.T)
+			}{
+				{"List", func(t *testing.T) { interopList(t, s) }},
+				{"DirOps", func(t *testing.T) { interopDirOps(t, s) }},
+				{"Upload100MiB", func(t *testing.T) { interopUpload(t, s, big) }},
+				{"Download100MiB", func(t *testing.T) { interopDownload(t, s, big) }},
+				{"TreeUp", func(t *testing.T) { interopTreeUp(t, s) }},
+				{"TreeDown", func(t *testing.T) { interopTreeDown(t, s) }},
+				{"ResumeUpload", func(t *testing.T) { interopResumeUpload(t, s, resume) }},
+			} {
+				t.Run(c.name, func(t *testing.T) {
+					t.Parallel()
+					c.run(t)
+				})
+			}
 		})
 	}
 }

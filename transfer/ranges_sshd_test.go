@@ -3,7 +3,6 @@ package transfer_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -52,6 +51,7 @@ func sftpSubsystems(t *testing.T, s *sshdtest.Server) int {
 // over several SFTP channels: the result is byte-identical and the
 // server's log shows the extra channels.
 func TestSSHDRangedUpload(t *testing.T) {
+	t.Parallel()
 	s := startSSHD(t)
 	sess := dialSession(t, s)
 	if sess.FS.RangeParts() < 2 {
@@ -80,6 +80,7 @@ func TestSSHDRangedUpload(t *testing.T) {
 // lists how far each range got, and a retry continues each range and
 // writes the whole file correctly.
 func TestSSHDRangedUploadInterruptedResumes(t *testing.T) {
+	t.Parallel()
 	s := startSSHD(t)
 	sess := dialSession(t, s)
 	src, data := randomSource(t, 64<<20)
@@ -135,6 +136,7 @@ func TestSSHDRangedUploadInterruptedResumes(t *testing.T) {
 // the server refuses extra channels; the upload goes as one stream and
 // succeeds, and the session stops offering ranges.
 func TestSSHDRangedUploadFallsBackWhenChannelsRefused(t *testing.T) {
+	t.Parallel()
 	s := sshdtest.Start(t, sshdtest.WithConfig("MaxSessions 1"))
 	sess := dialSession(t, s)
 	src, data := randomSource(t, 40<<20)
@@ -155,10 +157,10 @@ func TestSSHDRangedUploadFallsBackWhenChannelsRefused(t *testing.T) {
 // gets mode 0444 before the data, which extra channels could not reopen
 // for writing as an ordinary user; such files go as one stream.
 func TestSSHDReadOnlyLargeFileIsNotRanged(t *testing.T) {
+	t.Parallel()
 	s := startSSHD(t)
 	sess := dialSession(t, s)
-	data := make([]byte, 40<<20)
-	rand.Read(data)
+	data := randomBytes(40 << 20)
 	src := filepath.Join(t.TempDir(), "ro.iso")
 	if err := os.WriteFile(src, data, 0o444); err != nil {
 		t.Fatal(err)
@@ -203,14 +205,14 @@ func (b *brokenRange) ReadFromWithConcurrency(r io.Reader, _ int) (int64, error)
 // fails turns ranges off for the session, says so once, and the file is
 // sent again as one stream; the next large file goes as one stream too.
 func TestSSHDRangedUploadFailureFallsBackToOneStream(t *testing.T) {
+	t.Parallel()
 	s := startSSHD(t)
 	sess := dialSession(t, s)
 	dir := t.TempDir()
 	var items []transfer.Item
 	var datas [][]byte
 	for i := range 2 {
-		data := make([]byte, 40<<20)
-		rand.Read(data)
+		data := randomBytes(40 << 20)
 		src := filepath.Join(dir, fmt.Sprintf("big%d.bin", i))
 		if err := os.WriteFile(src, data, 0o644); err != nil {
 			t.Fatal(err)
@@ -264,6 +266,7 @@ func (f *stuckRecord) Remove(ctx context.Context, name string) error {
 // cannot be written, the file goes as one stream, so that the plain record
 // left behind never makes a resume continue after holes.
 func TestSSHDNoRangesWithoutARecordOfThem(t *testing.T) {
+	t.Parallel()
 	s := startSSHD(t)
 	sess := dialSession(t, s)
 	src, data := randomSource(t, 40<<20)
@@ -288,8 +291,7 @@ func TestSSHDNoRangesWithoutARecordOfThem(t *testing.T) {
 // and returns its path and data.
 func randomSource(t *testing.T, size int) (string, []byte) {
 	t.Helper()
-	data := make([]byte, size)
-	rand.Read(data)
+	data := randomBytes(size)
 	src := filepath.Join(t.TempDir(), "big.bin")
 	if err := os.WriteFile(src, data, 0o644); err != nil {
 		t.Fatal(err)

@@ -25,6 +25,7 @@ func writeConfig(t *testing.T, srv *sshdtest.Server, kh, strict, extra string) s
 }
 
 func TestSSHDLsAcceptNewWritesOnce(t *testing.T) {
+	t.Parallel()
 	srv := sshdtest.Start(t)
 	kh := filepath.Join(t.TempDir(), "new", ".ssh", "known_hosts")
 	cfg := writeConfig(t, srv, kh, "accept-new", "")
@@ -48,6 +49,7 @@ func TestSSHDLsAcceptNewWritesOnce(t *testing.T) {
 }
 
 func TestSSHDLsChangedKeyRefusedEveryMode(t *testing.T) {
+	t.Parallel()
 	srv := sshdtest.Start(t)
 	other := sshdtest.Start(t) // its host keys stand in for the "old" ones
 	for _, strict := range []string{"yes", "ask", "accept-new", "no"} {
@@ -75,6 +77,7 @@ func TestSSHDLsChangedKeyRefusedEveryMode(t *testing.T) {
 }
 
 func TestSSHDLsHashedKnownHostsAndEncryptedKeyRefusedInBatch(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("ssh-keygen"); err != nil {
 		t.Skip("needs ssh-keygen")
 	}
@@ -131,6 +134,7 @@ func TestSSHDVerboseWritesDebugLog(t *testing.T) {
 // TestDebugLogIsPrivate checks the UI's debug log: a 0700 directory, a
 // 0600 file, and a symbolic link planted at its name is not followed.
 func TestDebugLogIsPrivate(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "state", "ferry")
 	f, p, err := openDebugLog(dir)
 	if err != nil {
@@ -165,6 +169,7 @@ func TestDebugLogIsPrivate(t *testing.T) {
 }
 
 func TestUIDebugLogInStateDir(t *testing.T) {
+	t.Parallel()
 	a, _, errb := testApp(t)
 	state := t.TempDir()
 	a.getenv = func(k string) string {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 // against a real sshd, then copies over an existing file and answers the
 // conflict dialog with o (overwrite). Contents are checked on disk.
 func TestE2ESSHDCopyBetweenPanesInTmux(t *testing.T) {
+	t.Parallel()
 	bin := ferryBinary(t)
 	srv := sshdtest.Start(t)
 	work := t.TempDir()
@@ -31,25 +33,20 @@ func TestE2ESSHDCopyBetweenPanesInTmux(t *testing.T) {
 	s := startTmux(t, 120, 30, []string{"HOME=" + t.TempDir(), "TERM=xterm-256color"},
 		"sh", "-c", "cd "+shq(work)+" && exec "+shq(bin)+" -F "+shq(cfg)+" box")
 	s.waitFor("remote dir/")
-	step := func(keys ...string) {
-		s.keys(keys...)
-		time.Sleep(200 * time.Millisecond)
-	}
 
 	// Left pane (local) has only "up load.bin": F5, confirm with Enter.
-	step("F5")
-	s.waitFor("Copy")
-	step("Enter")
+	s.keys("F5")
+	s.waitFor("Copy up load.bin to box:")
+	s.keys("Enter")
 	waitDisk(t, func() bool {
 		b, err := os.ReadFile(filepath.Join(srv.Dir, "up load.bin"))
 		return err == nil && bytes.Equal(b, big)
 	})
 
 	// Right pane: "remote dir" is the first entry; c is F5's twin.
-	step("Tab")
-	step("c")
-	s.waitFor("Copy")
-	step("Enter")
+	s.keys("Tab", "c")
+	s.waitFor("Copy remote dir")
+	s.keys("Enter")
 	waitDisk(t, func() bool {
 		b, err := os.ReadFile(filepath.Join(work, "remote dir", "nested", "ünï.txt"))
 		return err == nil && string(b) == "from the server"
@@ -59,24 +56,47 @@ func TestE2ESSHDCopyBetweenPanesInTmux(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(srv.Dir, "up load.bin"), []byte("old"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	step("Tab")
-	step("G") // the file sorts after the copied directory
-	step("F5")
-	s.waitFor("Copy")
-	step("Enter")
+	s.keys("Tab", "G") // the file sorts after the copied directory
+	s.keys("F5")
+	s.waitFor("Copy up load.bin to box:")
+	s.keys("Enter")
 	s.waitFor("already exists")
-	time.Sleep(400 * time.Millisecond) // the dialog ignores keys at first
+	waitConflictReady(t, s)
 	if b, _ := os.ReadFile(filepath.Join(srv.Dir, "up load.bin")); string(b) != "old" {
 		t.Fatal("overwritten before the conflict was answered")
 	}
-	step("o")
+	s.keys("o")
 	waitDisk(t, func() bool {
 		b, err := os.ReadFile(filepath.Join(srv.Dir, "up load.bin"))
 		return err == nil && bytes.Equal(b, big)
 	})
 
-	step("q")
+	s.keys("q")
 	if st := s.exitStatus(); st != "0" {
 		t.Fatalf("exit status %s; stderr: %s", st, s.stderr())
 	}
+}
+
+// waitConflictReady waits until the conflict dialog on screen takes keys:
+// it ignores them for a moment after it pops up, so that a key typed for
+// the file list cannot answer it. The probe is the "for all" box, which a
+// (ready) dialog ticks on a and clears on a second a; it is left clear.
+func waitConflictReady(t *testing.T, s *tmuxSession) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(s.screen(), "[x]") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the conflict dialog never took a key; last screen:\n%s", s.screen())
+		}
+		s.keys("a")
+		// A key the dialog took shows at once; give it time to be drawn
+		// before pressing again, so that two presses do not cancel out.
+		for wait := time.Now().Add(250 * time.Millisecond); time.Now().Before(wait); time.Sleep(20 * time.Millisecond) {
+			if strings.Contains(s.screen(), "[x]") {
+				break
+			}
+		}
+	}
+	s.keys("a")
+	s.waitFor("[ ]")
 }

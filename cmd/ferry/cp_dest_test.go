@@ -13,6 +13,7 @@ import (
 // ending in / must be an existing directory; "newdir/" never becomes a
 // file named newdir, locally or remotely.
 func TestSSHDTrailingSlashNeedsADirectory(t *testing.T) {
+	t.Parallel()
 	srv := sshdtest.Start(t)
 	cfg := sshConfigFor(t, "", map[string]*sshdtest.Server{"box": srv})
 	local := t.TempDir()

@@ -22,6 +22,7 @@ func snapshotFor(done, total int64, name string) transfer.Snapshot {
 }
 
 func TestAskConflictOn(t *testing.T) {
+	t.Parallel()
 	c := &transfer.Conflict{Src: "/a", Dst: "/b\x1b[2J", SrcSize: 10, DstSize: 20, SrcTime: time.Unix(100, 0), DstTime: time.Unix(50, 0)}
 	cases := []struct {
 		in   string
@@ -55,6 +56,7 @@ func TestAskConflictOn(t *testing.T) {
 // Ctrl-C at the question ends it at once, closing the terminal so the
 // read waiting for a line ends too.
 func TestAskConflictOnCancel(t *testing.T) {
+	t.Parallel()
 	c := &transfer.Conflict{Src: "/a", Dst: "/b"}
 	pr, pw := io.Pipe()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -71,6 +73,7 @@ func TestAskConflictOnCancel(t *testing.T) {
 // An answer on the last line without a newline counts; input that ends
 // without an answer is an error.
 func TestAskConflictOnEndOfInput(t *testing.T) {
+	t.Parallel()
 	c := &transfer.Conflict{Src: "/a", Dst: "/b"}
 	if got, err := askConflictOn(context.Background(), strings.NewReader("O"), &strings.Builder{}, c); err != nil || got != (transfer.Answer{Choice: transfer.Overwrite, ForAll: true}) {
 		t.Fatalf("%+v, %v", got, err)
@@ -84,6 +87,7 @@ func TestAskConflictOnEndOfInput(t *testing.T) {
 // cannot print a line of the server's choosing; our own multi-line
 // messages keep their lines.
 func TestErrTextEscapesLineBreaksInPaths(t *testing.T) {
+	t.Parallel()
 	name := "/srv/evil\nferry: all files copied\r"
 	err := fmt.Errorf("copy %s: %w", name, &fs.PathError{Op: "read", Path: name, Err: errors.New("connection lost")})
 	got := errText(errors.Join(err, errors.New("second\nline")))

@@ -79,6 +79,7 @@ func sameTree(t *testing.T, a, b string) {
 }
 
 func TestSSHDCopyUpDownAndBetweenHosts(t *testing.T) {
+	t.Parallel()
 	a, b := sshdtest.Start(t), sshdtest.Start(t)
 	cfg := sshConfigFor(t, "", map[string]*sshdtest.Server{"a": a, "b": b})
 	src := filepath.Join(t.TempDir(), "tree")
@@ -117,6 +118,7 @@ func TestSSHDCopyUpDownAndBetweenHosts(t *testing.T) {
 }
 
 func TestSSHDCopyConflictsNeverSilent(t *testing.T) {
+	t.Parallel()
 	srv := sshdtest.Start(t)
 	cfg := sshConfigFor(t, "", map[string]*sshdtest.Server{"box": srv})
 	local := filepath.Join(t.TempDir(), "f.txt")
@@ -161,6 +163,7 @@ func TestSSHDCopyConflictsNeverSilent(t *testing.T) {
 }
 
 func TestCopyExitCodes(t *testing.T) {
+	t.Parallel()
 	srv := sshdtest.Start(t)
 	cfg := sshConfigFor(t, "Host closed\n  HostName 127.0.0.1\n  Port 1\n  BatchMode yes\n", map[string]*sshdtest.Server{"box": srv})
 	dir := t.TempDir()
@@ -198,6 +201,7 @@ func TestProgressLine(t *testing.T) {
 
 // TestSSHDCopyTildePaths: scp's ~ and ~/x are the login directory.
 func TestSSHDCopyTildePaths(t *testing.T) {
+	t.Parallel()
 	srv := sshdtest.Start(t)
 	cfg := sshConfigFor(t, "", map[string]*sshdtest.Server{"box": srv})
 	f := filepath.Join(t.TempDir(), "t.txt")

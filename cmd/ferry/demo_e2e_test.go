@@ -11,6 +11,7 @@ import (
 // a file of DIR in the right pane, opens a directory, quits with q and
 // checks the exit status and that the terminal was restored.
 func TestE2EDemoInTmux(t *testing.T) {
+	t.Parallel()
 	bin := ferryBinary(t)
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "only-in-demo-dir.txt"), []byte("x"), 0o644); err != nil {
@@ -46,6 +47,7 @@ func TestE2EDemoInTmux(t *testing.T) {
 // the seeded sample tree, and quitting removes every temporary directory
 // the demo made (TMPDIR points at a directory of the test's own).
 func TestE2EDemoSampleTree(t *testing.T) {
+	t.Parallel()
 	bin := ferryBinary(t)
 	tmp := t.TempDir()
 	s := startTmux(t, 120, 30, []string{"HOME=" + t.TempDir(), "TMPDIR=" + tmp, "TERM=xterm-256color"},

@@ -18,6 +18,7 @@ import (
 // and get. It then stops the server with SIGINT and checks that the key
 // directory named in the command is gone.
 func TestE2EDemoServeWithOpenSSH(t *testing.T) {
+	t.Parallel()
 	sftpPath, err := exec.LookPath("sftp")
 	if err != nil {
 		if os.Getenv("FERRY_REQUIRE_SSHD") == "1" {

@@ -12,6 +12,7 @@ import (
 // EDITOR script that appends a line: the server's file gets the new
 // content through the safe-write path and keeps its mode.
 func TestE2ESSHDEditInTmux(t *testing.T) {
+	t.Parallel()
 	bin := ferryBinary(t)
 	srv := sshdtest.Start(t)
 	target := filepath.Join(srv.Dir, "edit me.txt")

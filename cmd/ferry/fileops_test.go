@@ -56,6 +56,7 @@ func ferry(t *testing.T, args ...string) (code int, stdout, stderr string) {
 }
 
 func TestSSHDHeadlessCommands(t *testing.T) {
+	t.Parallel()
 	srv := sshdtest.Start(t)
 	cfg := sshConfigFor(t, "", map[string]*sshdtest.Server{"box": srv})
 	d := srv.Dir
@@ -110,6 +111,7 @@ func TestSSHDHeadlessCommands(t *testing.T) {
 // TestSSHDHeadlessErrors checks that each failure names the operation, the
 // path and what the SFTP status means, with exit status 1.
 func TestSSHDHeadlessErrors(t *testing.T) {
+	t.Parallel()
 	srv := sshdtest.Start(t)
 	cfg := sshConfigFor(t, "", map[string]*sshdtest.Server{"box": srv})
 	d := srv.Dir
@@ -146,6 +148,7 @@ func TestSSHDHeadlessErrors(t *testing.T) {
 }
 
 func TestSSHDHeadlessThroughProxyJumpAlias(t *testing.T) {
+	t.Parallel()
 	jump, target := sshdtest.Start(t), sshdtest.Start(t)
 	cfg := sshConfigFor(t, "Host via-jump\n  ProxyJump jumpbox\n", map[string]*sshdtest.Server{"jumpbox": jump, "via-jump": target})
 	if err := os.WriteFile(filepath.Join(target.Dir, "behind-jump"), nil, 0o644); err != nil {
@@ -164,6 +167,7 @@ func TestSSHDHeadlessThroughProxyJumpAlias(t *testing.T) {
 }
 
 func TestHeadlessExitCodes(t *testing.T) {
+	t.Parallel()
 	cfg := filepath.Join(t.TempDir(), "cfg")
 	if err := os.WriteFile(cfg, []byte("Host closed\n  HostName 127.0.0.1\n  Port 1\n  BatchMode yes\n  ConnectTimeout 5\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -188,6 +192,7 @@ func TestHeadlessExitCodes(t *testing.T) {
 // TestSSHDJumpHopWithUserAndPort passes -J user@127.0.0.1:PORT: the hop's
 // port and user must survive, and its key comes from a Host 127.0.0.1 block.
 func TestSSHDJumpHopWithUserAndPort(t *testing.T) {
+	t.Parallel()
 	jump, target := sshdtest.Start(t), sshdtest.Start(t)
 	extra := fmt.Sprintf("Host 127.0.0.1\n  IdentityFile %s\n  IdentitiesOnly yes\n  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n  BatchMode yes\n  IdentityAgent none\n",
 		jump.ClientKeyPath, jump.WriteKnownHosts(t))

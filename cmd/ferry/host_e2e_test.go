@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ferry-tui/ferry/remote/sshdtest"
 )
@@ -15,6 +14,7 @@ import (
 // against a real sshd: the remote start directory appears in the right
 // pane, and q exits 0.
 func TestE2ESSHDOpenAliasInTmux(t *testing.T) {
+	t.Parallel()
 	bin := ferryBinary(t)
 	srv := sshdtest.Start(t)
 	if err := os.WriteFile(filepath.Join(srv.Dir, "on-the-server.txt"), []byte("x"), 0o644); err != nil {
@@ -37,6 +37,7 @@ func TestE2ESSHDOpenAliasInTmux(t *testing.T) {
 // the picker lists the config's alias, Enter connects, the unknown host
 // key is asked in a dialog, "yes" records it and the listing appears.
 func TestE2ESSHDPickerAsksHostKeyInDialog(t *testing.T) {
+	t.Parallel()
 	bin := ferryBinary(t)
 	srv := sshdtest.Start(t)
 	if err := os.WriteFile(filepath.Join(srv.Dir, "picked.txt"), []byte("x"), 0o644); err != nil {
@@ -52,7 +53,7 @@ func TestE2ESSHDPickerAsksHostKeyInDialog(t *testing.T) {
 		"sh", "-c", "cd "+shq(t.TempDir())+" && exec "+shq(bin)+" -F "+shq(cfg))
 	s.waitFor("box")
 	s.keys("b", "o", "x")
-	time.Sleep(200 * time.Millisecond)
+	s.waitFor("host: box")
 	s.keys("Enter")
 	scr := s.waitFor("SHA256:")
 	if !strings.Contains(scr, "ED25519") && !strings.Contains(scr, "ssh-ed25519") && !strings.Contains(scr, "ECDSA") && !strings.Contains(scr, "ecdsa") {

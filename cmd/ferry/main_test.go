@@ -1,17 +1,34 @@
 package main
 
 import (
+	"flag"
 	"os"
-	"path/filepath"
+	"runtime"
+	"strconv"
 	"testing"
 )
 
-// TestMain removes the ferry binary the tests built, with its directory,
-// once every test has run.
+// TestMain starts building the ferry binary that the end-to-end tests
+// run, runs the tests, and removes the binary with its directory once
+// every test has run.
+//
+// Most tests here spend their time waiting for a server, a terminal or
+// the built binary, not computing, so unless -test.parallel says
+// otherwise, more of them run at once than there are CPUs.
 func TestMain(m *testing.M) {
-	code := m.Run()
-	if ferryBin.path != "" {
-		os.RemoveAll(filepath.Dir(ferryBin.path))
+	flag.Parse()
+	if !flagGiven("test.parallel") {
+		_ = flag.Set("test.parallel", strconv.Itoa(4*runtime.GOMAXPROCS(0)))
 	}
+	ferryBin = buildFerry()
+	code := m.Run()
+	ferryBin.remove()
 	os.Exit(code)
+}
+
+// flagGiven reports whether the flag name was set on the command line.
+func flagGiven(name string) bool {
+	given := false
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
 }

@@ -16,6 +16,7 @@ import (
 // the server's disk, not only on the screen. The fixtures' names have
 // spaces, non-ASCII letters and an escape sequence.
 func TestE2ESSHDFileOperationsInTmux(t *testing.T) {
+	t.Parallel()
 	bin := ferryBinary(t)
 	srv := sshdtest.Start(t)
 	d := srv.Dir
@@ -34,55 +35,52 @@ func TestE2ESSHDFileOperationsInTmux(t *testing.T) {
 	if !strings.Contains(scr, `zz evil \x1b[31mred.txt`) {
 		t.Fatalf("escape sequence in a name not shown escaped:\n%s", scr)
 	}
-	step := func(keys ...string) {
+	// Keys reach the program in order, so a step sends its keys and
+	// waits only for what it must see before the next: a dialog open, a
+	// name typed, a listing loaded.
+	step := func(want string, keys ...string) {
 		t.Helper()
 		s.keys(keys...)
-		time.Sleep(150 * time.Millisecond)
+		s.waitFor(want)
 	}
 
 	// Open "a dir" in the right pane and leave it again.
-	step("Tab", "Enter")
-	s.waitFor("inner ünï.txt")
-	step("BSpace")
-	s.waitFor("zz evil")
+	step("inner ünï.txt", "Tab", "Enter")
+	step("zz evil", "BSpace")
 
 	// F7: make a directory.
-	step("F7")
-	step("n", "e", "w", " ", "d", "i", "r")
-	step("Enter")
-	s.waitFor("new dir/")
+	step("New directory in", "F7")
+	step("> new dir", "n", "e", "w", " ", "d", "i", "r")
+	step("new dir/", "Enter")
 	waitDisk(t, func() bool { fi, err := os.Stat(filepath.Join(d, "new dir")); return err == nil && fi.IsDir() })
 
 	// Rename it with r (F2's twin): the cursor is on the new directory.
-	step("r")
-	step("C-u")
-	step("r", "e", "n", "a", "m", "e", "d")
-	step("Enter")
-	s.waitFor("renamed/")
+	step("Rename new dir", "r")
+	step("> renamed", "C-u", "r", "e", "n", "a", "m", "e", "d")
+	step("renamed/", "Enter")
 	waitDisk(t, func() bool { _, err := os.Stat(filepath.Join(d, "renamed")); return err == nil })
 	if _, err := os.Stat(filepath.Join(d, "new dir")); !os.IsNotExist(err) {
 		t.Fatalf("old name still exists after rename (%v)", err)
 	}
 
 	// F8: delete it; the dialog waits for y.
-	step("F8")
-	s.waitFor("Delete")
+	step("Delete", "F8")
 	if _, err := os.Stat(filepath.Join(d, "renamed")); err != nil {
 		t.Fatal("deleted before confirming")
 	}
-	step("y")
+	s.keys("y")
 	waitDisk(t, func() bool { _, err := os.Stat(filepath.Join(d, "renamed")); return os.IsNotExist(err) })
 
-	step("q")
+	s.keys("q")
 	if st := s.exitStatus(); st != "0" {
 		t.Fatalf("exit status %s; stderr: %s", st, s.stderr())
 	}
 }
 
-// waitDisk polls cond for up to 10 s.
+// waitDisk polls cond for up to 20 s.
 func waitDisk(t *testing.T, cond func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		if cond() {
 			return
 		}

@@ -23,6 +23,7 @@ func (p namedPrompter) Secret(context.Context, string) (string, error) { return 
 // terminal's Prompter and output to stderr; after, to the UI's Prompter
 // and the debug log. Switching while a reconnect asks is race-free.
 func TestUIGateHandsQuestionsToTheUI(t *testing.T) {
+	t.Parallel()
 	var stderr, log bytes.Buffer
 	g := &uiGate{stderr: &stderr, log: &log}
 	g.set(namedPrompter{name: "terminal"})
@@ -56,6 +57,7 @@ func TestUIGateHandsQuestionsToTheUI(t *testing.T) {
 // the UI runs asks through the UI's background questions; once they are
 // closed (the UI ended), it is refused at once.
 func TestReconnectPrompterAsksTheUI(t *testing.T) {
+	t.Parallel()
 	h := &tuiHooks{s: &session{app: &app{getenv: func(string) string { return "" }}}}
 	opts := h.options()
 	if opts.Questions == nil || opts.Questions != h.questions {
@@ -72,6 +74,7 @@ func TestReconnectPrompterAsksTheUI(t *testing.T) {
 }
 
 func TestConnStateSaysStopped(t *testing.T) {
+	t.Parallel()
 	ev := remote.ConnEvent{Status: remote.ConnFailed, Host: "web1", Attempt: 2, MaxAttempts: 6,
 		Err: &remote.ReconnectError{Host: "web1", Attempts: 2, Err: remote.ErrReconnectStopped}}
 	want := tui.ConnState{Status: tui.ConnFailed, Host: "web1", Attempt: 2, MaxAttempts: 6, Err: remote.ErrReconnectStopped, Stopped: true}

@@ -28,6 +28,7 @@ import (
 // directory again with what changed meanwhile, with no key pressed. q
 // then exits 0.
 func TestE2ESSHDPaneRelistsAfterReconnect(t *testing.T) {
+	t.Parallel()
 	bin := ferryBinary(t)
 	srv := sshdtest.Start(t)
 	if err := os.WriteFile(filepath.Join(srv.Dir, "before.txt"), []byte("x"), 0o644); err != nil {
@@ -61,6 +62,7 @@ func TestE2ESSHDPaneRelistsAfterReconnect(t *testing.T) {
 // within the 2 s it gives the engine and the session to stop, plus the
 // time to exit.
 func TestE2ESSHDQuitWhileServerFrozen(t *testing.T) {
+	t.Parallel()
 	bin := ferryBinary(t)
 	srv := sshdtest.Start(t)
 	if err := os.WriteFile(filepath.Join(srv.Dir, "big.bin"), make([]byte, 1<<20), 0o644); err != nil {
@@ -78,6 +80,8 @@ func TestE2ESSHDQuitWhileServerFrozen(t *testing.T) {
 	s.keys("Tab", "/", "b", "i", "g", "Enter", "F5")
 	s.waitFor("Copy big.bin to local:")
 	s.keys("Enter")
+	// The copy must be queued before q, or there is nothing to ask about.
+	s.waitFor("copying 1 entry")
 	s.keys("q")
 	s.waitFor("Quit ferry?")
 	s.keys("y")
@@ -98,6 +102,7 @@ func TestE2ESSHDQuitWhileServerFrozen(t *testing.T) {
 // once and the line says how to try again; with the server back, ^r
 // reconnects.
 func TestE2ESSHDEscStopsReconnecting(t *testing.T) {
+	t.Parallel()
 	bin := ferryBinary(t)
 	srv := sshdtest.Start(t)
 	if err := os.WriteFile(filepath.Join(srv.Dir, "before.txt"), []byte("x"), 0o644); err != nil {
@@ -137,6 +142,7 @@ func TestE2ESSHDEscStopsReconnecting(t *testing.T) {
 // asks again in a dialog that names the host. Esc in that dialog gives
 // up; ^r dials again, asking again.
 func TestE2EReconnectAsksInDialog(t *testing.T) {
+	t.Parallel()
 	bin := ferryBinary(t)
 	for _, tt := range []struct {
 		name, prompt, answer string

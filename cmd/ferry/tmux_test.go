@@ -6,47 +6,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
-
-// builtBinary builds ferry once per test binary run.
-type builtBinary struct {
-	once sync.Once
-	path string
-	err  error
-}
-
-var ferryBin builtBinary // built lazily by ferryBinary; read-only after once.Do
-
-// ferryBinary returns the path of a freshly built ferry binary.
-func ferryBinary(t *testing.T) string {
-	t.Helper()
-	ferryBin.once.Do(func() {
-		dir, err := os.MkdirTemp("", "ferry-bin-*")
-		if err != nil {
-			ferryBin.err = err
-			return
-		}
-		ferryBin.path = filepath.Join(dir, "ferry")
-		out, err := exec.Command("go", "build", "-race", "-o", ferryBin.path, ".").CombinedOutput()
-		if err != nil {
-			ferryBin.err = &buildError{out: string(out), err: err}
-		}
-	})
-	if ferryBin.err != nil {
-		t.Fatal(ferryBin.err)
-	}
-	return ferryBin.path
-}
-
-type buildError struct {
-	out string
-	err error
-}
-
-func (e *buildError) Error() string { return "go build: " + e.err.Error() + "\n" + e.out }
 
 // tmuxSession drives a program in a detached tmux server of its own.
 type tmuxSession struct {

@@ -10,6 +10,7 @@ import (
 )
 
 func TestConnStateFromSessionEvents(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2025, 6, 15, 12, 0, 4, 0, time.UTC)
 	refused := errors.New("connection refused")
 	for _, tt := range []struct {

@@ -7,6 +7,13 @@ import (
 	"time"
 )
 
+// endGrace is how long Stop lets the processes below a daemon end on
+// their own before it ends them. A process whose client has just closed
+// ends within milliseconds; one whose client is still connected (a test
+// stopping or restarting a server under a client) does not end on its
+// own, and Stop waits all of endGrace before it ends that one.
+const endGrace = 100 * time.Millisecond
+
 // Daemon is a server process that a harness started and waits for in the
 // background.
 type Daemon struct {
@@ -52,9 +59,9 @@ func (d *Daemon) Kill() {
 // gets resume first unless it is nil (SIGCONT, after a SIGSTOP). The
 // processes below it go next, while it is still there to reap them: once
 // they are orphans, a PID 1 that does not reap (as in some containers)
-// would keep them as zombies. They get ResumeSignal and half a second to
-// end on their own, as they do when their clients have just closed; then
-// the daemon's direct children get SIGTERM (each ends its own children)
+// would keep them as zombies. They get ResumeSignal and endGrace to end on
+// their own, as they do when their clients have just closed; then the
+// daemon's direct children get SIGTERM (each ends its own children)
 // and whatever is left after timeout SIGKILL, and Stop waits up to a
 // second until the daemon has reaped them. Then the daemon gets SIGTERM,
 // and SIGKILL if it is still there after timeout: Stop reports whether
@@ -72,7 +79,7 @@ func (d *Daemon) Stop(resume os.Signal, timeout time.Duration) (killed bool) {
 			Signal(k, r)
 		}
 	}
-	kids = WaitGone(kids, 500*time.Millisecond)
+	kids = WaitGone(kids, endGrace)
 	for _, k := range kids {
 		if k.Parent == d.PID {
 			Signal(k, syscall.SIGTERM)

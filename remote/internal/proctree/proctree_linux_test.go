@@ -2,6 +2,7 @@ package proctree
 
 import (
 	"os/exec"
+	"slices"
 	"syscall"
 	"testing"
 	"time"
@@ -79,5 +80,59 @@ func TestDaemonStopEndsTheTreeAndTheDaemon(t *testing.T) {
 	}
 	if d.Stop(syscall.SIGCONT, 5*time.Second) {
 		t.Error("a second Stop reported a kill")
+	}
+}
+
+func TestDescendantsFollowsChildrenLikeAScanOfProc(t *testing.T) {
+	t.Parallel()
+	// Two children of sh, one with a child of its own.
+	d, kids := startShell(t, "sleep 60 & /bin/sh -c 'sleep 60 & wait' & wait", 3)
+	t.Cleanup(func() { KillTree(d.PID, 5*time.Second) })
+	if _, ok := children(d.PID); !ok {
+		t.Fatal("this kernel has no children files: Descendants reads all of /proc")
+	}
+	sameProcs(t, kids, scanDescendants(d.PID))
+	seen := map[int]Proc{d.PID: {}}
+	var leaf Proc
+	for _, k := range kids {
+		if _, ok := seen[k.Parent]; !ok {
+			t.Fatalf("Descendants = %+v: the parent of %d is not listed before it", kids, k.PID)
+		}
+		seen[k.PID] = k
+		if k.Parent != d.PID {
+			leaf = k
+		}
+	}
+	// A child that has ended but that its (stopped) parent has not
+	// reaped is still there.
+	Signal(seen[leaf.Parent], syscall.SIGSTOP)
+	Signal(leaf, syscall.SIGKILL)
+	if WaitGone([]Proc{leaf}, 5*time.Second) != nil {
+		t.Fatal("the leaf outlived SIGKILL")
+	}
+	zombies := Descendants(d.PID)
+	if !slices.Contains(zombies, leaf) {
+		t.Errorf("Descendants = %+v lacks the unreaped %+v", zombies, leaf)
+	}
+	sameProcs(t, zombies, scanDescendants(d.PID))
+	for _, k := range kids {
+		Signal(k, syscall.SIGCONT)
+	}
+	if got := Descendants(1 << 30); got != nil {
+		t.Errorf("Descendants of a process that does not exist = %+v", got)
+	}
+}
+
+// sameProcs fails t unless Descendants and a scan of /proc found the same
+// processes.
+func sameProcs(t *testing.T, got, scanned []Proc) {
+	t.Helper()
+	if len(got) != len(scanned) {
+		t.Fatalf("Descendants = %+v, a scan of /proc found %+v", got, scanned)
+	}
+	for _, k := range scanned {
+		if !slices.Contains(got, k) {
+			t.Errorf("a scan of /proc found %+v, which Descendants (%+v) lacks", k, got)
+		}
 	}
 }
