@@ -302,8 +302,9 @@ func TestListingRetriedAfterLostConnection(t *testing.T) {
 	d.fails.Store(2)
 	dst := filepath.Join(t.TempDir(), "copy")
 	e, rec := newEngine(t, transfer.Options{})
-	run(t, e, transfer.Request{Src: d, Dst: localFS(), Items: []transfer.Item{{Src: src, Dst: dst}}})
+	id := run(t, e, transfer.Request{Src: d, Dst: localFS(), Items: []transfer.Item{{Src: src, Dst: dst}}})
 	compareTrees(t, src, dst)
+	rec.finished(t, id)
 	if n := len(rec.of(transfer.Notice)); n != 2 {
 		t.Errorf("%d notices, want one per retried listing", n)
 	}
