@@ -149,7 +149,10 @@ func TestStalledFileIsRetriedAndResumes(t *testing.T) {
 	t.Parallel()
 	src, data, dst := bigFile(t, 11)
 	flaky := newFlaky(localFS(), src, 16<<20, "stall", 1)
-	e, rec := newEngine(t, transfer.Options{StallTimeout: 300 * time.Millisecond})
+	// The stall is for good, so the timeout only has to be longer than
+	// any pause of a healthy copy on a busy machine: 300 ms was not,
+	// under -race with other tests running (a second, false stall).
+	e, rec := newEngine(t, transfer.Options{StallTimeout: 2 * time.Second})
 	run(t, e, transfer.Request{Src: flaky, Dst: localFS(), Items: []transfer.Item{{Src: src, Dst: dst}}})
 	j := jobFor(t, e, src)
 	if j.State != transfer.Done || j.Attempt != 1 || j.Resumed == 0 {
