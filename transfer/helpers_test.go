@@ -85,6 +85,17 @@ func (r *recorder) waitFor(t *testing.T, what string, match func(transfer.Event)
 	}
 }
 
+// finished waits until the BatchFinished event of batch id has arrived.
+// The engine emits it after every other event of the batch, before Wait
+// returns; the recorder may read them later, so a test that counts a
+// batch's events waits for this first.
+func (r *recorder) finished(t *testing.T, id transfer.BatchID) {
+	t.Helper()
+	r.waitFor(t, "the end of the batch", func(ev transfer.Event) bool {
+		return ev.Kind == transfer.BatchFinished && ev.Batch == id
+	})
+}
+
 // of returns the events of kind k.
 func (r *recorder) of(k transfer.EventKind) []transfer.Event {
 	var out []transfer.Event

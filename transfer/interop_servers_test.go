@@ -214,6 +214,7 @@ func interopUpload(t *testing.T, s *servertest.Server, src interopFile) {
 	// With nothing broken on purpose, no server should need a retry (a
 	// server that mishandles parallel ranges gets one stream from the
 	// start).
+	rec.finished(t, id)
 	for _, ev := range rec.of(transfer.Notice) {
 		if strings.Contains(ev.Message, "trying again") || strings.Contains(ev.Message, "ranges failed") {
 			t.Errorf("the upload did not go through cleanly: %s", ev.Message)

@@ -24,7 +24,7 @@ func TestLocalTreeCopyMatchesByHash(t *testing.T) {
 	compareTrees(t, src, dst)
 	checkTreeJobs(t, e, src, filepath.Join)
 	noTemps(t, out)
-	rec.waitFor(t, "BatchFinished", func(ev transfer.Event) bool { return ev.Kind == transfer.BatchFinished && ev.Batch == id })
+	rec.finished(t, id)
 	if len(rec.of(transfer.BatchPlanned)) != 1 {
 		t.Errorf("BatchPlanned events: %+v", rec.of(transfer.BatchPlanned))
 	}

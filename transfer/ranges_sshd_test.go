@@ -221,8 +221,9 @@ func TestSSHDRangedUploadFailureFallsBackToOneStream(t *testing.T) {
 		datas = append(datas, data)
 	}
 	e, rec := newEngine(t, transfer.Options{Workers: 1})
-	run(t, e, transfer.Request{Src: localFS(), Dst: brokenRanges{sess.FS}, Items: items})
+	id := run(t, e, transfer.Request{Src: localFS(), Dst: brokenRanges{sess.FS}, Items: items})
 	onlyDone(t, e)
+	rec.finished(t, id)
 	for i, it := range items {
 		got, err := os.ReadFile(it.Dst)
 		if err != nil || sha256.Sum256(got) != sha256.Sum256(datas[i]) {
@@ -272,8 +273,9 @@ func TestSSHDNoRangesWithoutARecordOfThem(t *testing.T) {
 	src, data := randomSource(t, 40<<20)
 	e, rec := newEngine(t, transfer.Options{})
 	dst := path.Join(s.Dir, "big.bin")
-	run(t, e, transfer.Request{Src: localFS(), Dst: &stuckRecord{FS: sess.FS}, Items: []transfer.Item{{Src: src, Dst: dst}}})
+	id := run(t, e, transfer.Request{Src: localFS(), Dst: &stuckRecord{FS: sess.FS}, Items: []transfer.Item{{Src: src, Dst: dst}}})
 	onlyDone(t, e)
+	rec.finished(t, id)
 	got, err := os.ReadFile(dst)
 	if err != nil || sha256.Sum256(got) != sha256.Sum256(data) {
 		t.Fatalf("uploaded file differs (%d bytes, %v)", len(got), err)

@@ -149,7 +149,10 @@ func TestStalledFileIsRetriedAndResumes(t *testing.T) {
 	t.Parallel()
 	src, data, dst := bigFile(t, 11)
 	flaky := newFlaky(localFS(), src, 16<<20, "stall", 1)
-	e, rec := newEngine(t, transfer.Options{StallTimeout: 300 * time.Millisecond})
+	// The stall is for good, so the timeout only has to be longer than
+	// any pause of a healthy copy on a busy machine: 300 ms was not,
+	// under -race with other tests running (a second, false stall).
+	e, rec := newEngine(t, transfer.Options{StallTimeout: 2 * time.Second})
 	run(t, e, transfer.Request{Src: flaky, Dst: localFS(), Items: []transfer.Item{{Src: src, Dst: dst}}})
 	j := jobFor(t, e, src)
 	if j.State != transfer.Done || j.Attempt != 1 || j.Resumed == 0 {
@@ -302,8 +305,9 @@ func TestListingRetriedAfterLostConnection(t *testing.T) {
 	d.fails.Store(2)
 	dst := filepath.Join(t.TempDir(), "copy")
 	e, rec := newEngine(t, transfer.Options{})
-	run(t, e, transfer.Request{Src: d, Dst: localFS(), Items: []transfer.Item{{Src: src, Dst: dst}}})
+	id := run(t, e, transfer.Request{Src: d, Dst: localFS(), Items: []transfer.Item{{Src: src, Dst: dst}}})
 	compareTrees(t, src, dst)
+	rec.finished(t, id)
 	if n := len(rec.of(transfer.Notice)); n != 2 {
 		t.Errorf("%d notices, want one per retried listing", n)
 	}

@@ -263,7 +263,8 @@ func TestSSHDRepairInterruptedReplace(t *testing.T) {
 	writeFile(t, filepath.Join(s.Dir, "plain2"), []byte("old plain2"), 0o644, baseTime)
 
 	e, rec := newEngine(t, transfer.Options{})
-	run(t, e, transfer.Request{Src: localFS(), Dst: fsys, Policy: transfer.Skip, Items: items[:2]})
+	id := run(t, e, transfer.Request{Src: localFS(), Dst: fsys, Policy: transfer.Skip, Items: items[:2]})
+	rec.finished(t, id)
 	if b, _ := os.ReadFile(filepath.Join(s.Dir, "missing")); string(b) != "old missing" {
 		t.Errorf("missing = %q, want the old file put back (and then skipped)", b)
 	}
@@ -280,8 +281,9 @@ func TestSSHDRepairInterruptedReplace(t *testing.T) {
 	}
 
 	e2, rec2 := newEngine(t, transfer.Options{})
-	run(t, e2, transfer.Request{Src: localFS(), Dst: fsys, Policy: transfer.Overwrite, Items: items})
+	id = run(t, e2, transfer.Request{Src: localFS(), Dst: fsys, Policy: transfer.Overwrite, Items: items})
 	onlyDone(t, e2)
+	rec2.finished(t, id)
 	fallback := 0
 	for _, ev := range rec2.of(transfer.Notice) {
 		fallback += strings.Count(ev.Message, "does not support posix-rename")
