@@ -146,7 +146,7 @@ func TestE2ESSHDCpTreeSurvivesKilledSession(t *testing.T) {
 	want := map[string][]byte{}
 	// Many more files than the first few waited for, so that the
 	// sessions die with files done, in flight and not started.
-	for i := range 150 {
+	for i := range 300 {
 		dir := filepath.Join(tree, fmt.Sprintf("d%d", i%6))
 		os.MkdirAll(dir, 0o755)
 		p := filepath.Join(dir, fmt.Sprintf("f%03d", i))
@@ -157,6 +157,11 @@ func TestE2ESSHDCpTreeSurvivesKilledSession(t *testing.T) {
 		ents, _ := os.ReadDir(filepath.Join(srv.Dir, "tree", "d0"))
 		return len(ents) >= 5
 	})
+	select {
+	case err := <-done:
+		t.Fatalf("the copy ended (%v) before its sessions could be killed: the test needs more data; stderr:\n%s", err, errb)
+	default:
+	}
 	breakSessions(t, srv)
 	if code := exitOf(t, done, errb); code != 0 {
 		t.Fatalf("exit %d; stderr:\n%s", code, errb)
