@@ -94,11 +94,25 @@ func TestSSHDRangedUploadInterruptedResumes(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Hold the ranges still once a good part has moved, then cancel.
-	deadline := time.Now().Add(30 * time.Second)
-	for e.Snapshot().DoneBytes < 32<<20 && time.Now().Before(deadline) {
+	deadline := time.Now().Add(waitTimeout)
+	for e.Snapshot().DoneBytes < 32<<20 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the upload moved %d bytes in %v", e.Snapshot().DoneBytes, waitTimeout)
+		}
 		time.Sleep(time.Millisecond)
 	}
 	e.Pause()
+	// The ranges count what they have read; the writes still in flight
+	// must reach the server before the cancel, or a slow server (under
+	// load) can be more than the 5 MiB a resume rewinds behind in every
+	// range, and the retry rightly starts over.
+	part := filepath.Join(s.Dir, ".big.bin.ferry-part")
+	for stored(part) < e.Snapshot().DoneBytes-4<<20 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the server holds %d of the %d bytes sent", stored(part), e.Snapshot().DoneBytes)
+		}
+		time.Sleep(time.Millisecond)
+	}
 	if err := e.CancelBatch(b.ID()); err != nil {
 		t.Fatal(err)
 	}

@@ -111,6 +111,15 @@ func TestSSHDKilledUploadLeavesTargetIntactAndResumes(t *testing.T) {
 		t.Fatal(err)
 	}
 	gate.waitReached(t)
+	// The writes still in flight reach the server first: a resume
+	// rewinds 5 MiB from what was read, which a server slowed down by
+	// load could otherwise be further behind.
+	tmp := filepath.Join(s.Dir, ".target.bin.ferry-part")
+	for deadline := time.Now().Add(waitTimeout); stored(tmp) < 20<<20; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the server holds %d of the 24 MiB sent", stored(tmp))
+		}
+	}
 	conn.Close() // the link drops mid-upload
 	gate.open()
 	wait(t, e)
@@ -121,7 +130,6 @@ func TestSSHDKilledUploadLeavesTargetIntactAndResumes(t *testing.T) {
 	if got, _ := os.ReadFile(target); !bytes.Equal(got, old) {
 		t.Fatal("the old target changed")
 	}
-	tmp := filepath.Join(s.Dir, ".target.bin.ferry-part")
 	fi, err := os.Stat(tmp)
 	if err != nil || fi.Size() == 0 {
 		t.Fatalf("partial upload: %v, %v", fi, err)
