@@ -152,10 +152,16 @@ func TestE2ESSHDCpTreeSurvivesKilledSession(t *testing.T) {
 		p := filepath.Join(dir, fmt.Sprintf("f%03d", i))
 		want[p] = randomFile(t, p, 64<<10)
 	}
-	_, errb, done := startCp(t, "cp", "-r", "-F", cfg, tree, "box:"+srv.Dir+"/tree")
+	// Four workers, so that the copy outlasts the wait below even on a
+	// loaded machine; the sessions are broken once any five files are in.
+	_, errb, done := startCp(t, "cp", "-r", "-j", "4", "-F", cfg, tree, "box:"+srv.Dir+"/tree")
 	waitUntil(t, "the first files", func() bool {
-		ents, _ := os.ReadDir(filepath.Join(srv.Dir, "tree", "d0"))
-		return len(ents) >= 5
+		n := 0
+		for i := range 6 {
+			ents, _ := os.ReadDir(filepath.Join(srv.Dir, "tree", fmt.Sprintf("d%d", i)))
+			n += len(ents)
+		}
+		return n >= 5
 	})
 	select {
 	case err := <-done:
