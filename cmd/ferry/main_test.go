@@ -4,8 +4,9 @@ import (
 	"flag"
 	"os"
 	"runtime"
-	"strconv"
 	"testing"
+
+	"github.com/ferry-tui/ferry/remote/sshdtest"
 )
 
 // TestMain starts building the ferry binary that the end-to-end tests
@@ -17,18 +18,9 @@ import (
 // otherwise, more of them run at once than there are CPUs.
 func TestMain(m *testing.M) {
 	flag.Parse()
-	if !flagGiven("test.parallel") {
-		_ = flag.Set("test.parallel", strconv.Itoa(4*runtime.GOMAXPROCS(0)))
-	}
+	sshdtest.DefaultParallel(4 * runtime.GOMAXPROCS(0))
 	ferryBin = buildFerry()
 	code := m.Run()
 	ferryBin.remove()
 	os.Exit(code)
-}
-
-// flagGiven reports whether the flag name was set on the command line.
-func flagGiven(name string) bool {
-	given := false
-	flag.Visit(func(f *flag.Flag) { given = given || f.Name == name })
-	return given
 }

@@ -4,8 +4,9 @@ import (
 	"flag"
 	"os"
 	"runtime"
-	"strconv"
 	"testing"
+
+	"github.com/ferry-tui/ferry/remote/sshdtest"
 )
 
 // TestMain runs the tests. The servers' cases spend their time waiting
@@ -13,15 +14,6 @@ import (
 // -test.parallel says otherwise, every kind runs at once.
 func TestMain(m *testing.M) {
 	flag.Parse()
-	if !flagGiven("test.parallel") {
-		_ = flag.Set("test.parallel", strconv.Itoa(max(len(Kinds()), runtime.GOMAXPROCS(0))))
-	}
+	sshdtest.DefaultParallel(max(len(Kinds()), runtime.GOMAXPROCS(0)))
 	os.Exit(m.Run())
-}
-
-// flagGiven reports whether the flag name was set on the command line.
-func flagGiven(name string) bool {
-	given := false
-	flag.Visit(func(f *flag.Flag) { given = given || f.Name == name })
-	return given
 }
