@@ -46,8 +46,12 @@ func (o *fileOps) startCopy(move bool) tea.Cmd {
 		return nil
 	}
 	dst := &o.panes[o.focus.Other()]
-	if dst.FS() == nil || !dst.Loaded() {
+	if dst.FS() == nil {
 		o.status.setInfo("open a host in the other pane first (" + o.keys.Hosts.Help().Key + ")")
+		return nil
+	}
+	if !dst.Loaded() {
+		o.status.setInfo("the other pane is still loading; try again when its listing shows")
 		return nil
 	}
 	targets := p.Targets()

@@ -194,7 +194,9 @@ func TestCopyFlow(t *testing.T) {
 		return func(screen string) bool { return strings.Contains(screen, s) }
 	}
 
-	wait("the listing", has(" report näme.txt "))
+	wait("both listings", func(s string) bool {
+		return strings.Contains(s, " report näme.txt ") && strings.Contains(s, "empty directory")
+	})
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyF5})
 	wait("the copy dialog", has("Copy report näme.txt to local:"))
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
