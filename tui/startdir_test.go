@@ -136,3 +136,25 @@ func TestLocalRelativeStartDir(t *testing.T) {
 		t.Errorf("left pane at %q, want %q", p, wd)
 	}
 }
+
+func TestHeaderAt80ColumnsKeepsHostLabel(t *testing.T) {
+	root := makeTree(t, file{name: "srv/www/example.org/releases/2025-06-15/index.html"})
+	deep := "/srv/www/example.org/releases/2025-06-15"
+	for _, width := range []int{80, 50} {
+		m := start(t, Options{
+			Left: &rootedFS{label: "local", base: root}, LeftDir: deep,
+			Right: &rootedFS{label: "web1.example.org", base: root}, RightDir: deep,
+		}, width, 10)
+		head := strings.SplitN(screen(m), "\n", 2)[0]
+		left, right, ok := strings.Cut(head, "│")
+		if !ok {
+			t.Fatalf("width %d: no separator in %q", width, head)
+		}
+		if !strings.HasPrefix(left, " local:…") || !strings.HasPrefix(right, " web1.example.org:…") {
+			t.Errorf("width %d: header %q lost a host label", width, head)
+		}
+		if width == 80 && (!strings.Contains(left, "2025-06-15 ") || !strings.Contains(right, "2025-06-15 ")) {
+			t.Errorf("width %d: header %q lost the path's end", width, head)
+		}
+	}
+}

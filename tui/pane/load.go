@@ -144,13 +144,15 @@ func badDir(ctx context.Context, fsys transfer.FS, path string, err error) bool 
 }
 
 // resolveLink fills in a symbolic link's target and whether it leads to a
-// directory. A link that cannot be read or followed keeps what Lstat said.
+// directory. A link that cannot be read keeps what Lstat said; one whose
+// target cannot be stat-ed is marked broken.
 func resolveLink(ctx context.Context, fsys transfer.FS, full string, e *Entry) {
 	if target, err := fsys.Readlink(ctx, full); err == nil {
 		e.target = text.Sanitize(target)
 	}
 	fi, err := fsys.Stat(ctx, full)
 	if err != nil {
+		e.broken = ctx.Err() == nil
 		return
 	}
 	if fi.IsDir() {
