@@ -47,6 +47,7 @@ func TestPickerOpensTypedPath(t *testing.T) {
 		{"deploy@web1:sub", "/sub", []string{"deeper"}},
 		{"sftp://deploy@web1:2222/sub/deeper", "/sub/deeper", []string{"inside.txt"}},
 		{"sftp://web1/~/sub", "/sub", []string{"deeper"}},
+		{"web1:~/sub/deeper", "/sub/deeper", []string{"inside.txt"}},
 		{"web1:", "/", []string{"sub", "top.txt"}},
 		{"web1", "/", []string{"sub", "top.txt"}},
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -80,26 +81,23 @@ func (e *StartDirError) Error() string {
 func (e *StartDirError) Unwrap() error { return e.err }
 
 // loadDir returns a Cmd that lists path on fsys (its home directory when
-// path is empty, and relative to it when path is relative), reads the
-// targets of symbolic links, sorts the entries by spec and reports a
-// LoadedMsg. With fallback, a path that cannot be a directory (missing,
-// not a directory, not allowed) gives way to the home directory, and the
-// message says why. It captures everything it needs and touches no model
-// state.
+// path is empty or "~", and relative to it when path is relative or starts
+// with "~/"), reads the targets of symbolic links, sorts the entries by
+// spec and reports a LoadedMsg. With fallback, a path that cannot be a
+// directory (missing, not a directory, not allowed) gives way to the home
+// directory, and the message says why. It captures everything it needs
+// and touches no model state.
 func loadDir(ctx context.Context, fsys transfer.FS, sd common.Side, reqID uint64, path string, spec sortSpec, fallback bool) tea.Cmd {
 	return func() tea.Msg {
 		msg := LoadedMsg{side: sd, reqID: reqID, path: path, spec: spec}
-		if path == "" || !isAbs(path, fsys.Separator()) {
+		if rel, ok := homeRelative(path, fsys.Separator()); ok {
 			home, err := fsys.Home(ctx)
 			if err != nil {
 				msg.err = &listError{err: err}
 				return msg
 			}
-			if path != "" {
-				path, msg.path = fsys.Join(home, path), fsys.Join(home, path)
-			} else {
-				path, msg.path, msg.home = home, home, true
-			}
+			path = fsys.Join(home, rel)
+			msg.path, msg.home = path, path == fsys.Join(home)
 		}
 		infos, err := fsys.ReadDir(ctx, path)
 		if err != nil && fallback && !msg.home && badDir(ctx, fsys, path, err) {
@@ -126,6 +124,19 @@ func loadDir(ctx context.Context, fsys transfer.FS, sd common.Side, reqID uint64
 		msg.order = sortOrder(entries, spec)
 		return msg
 	}
+}
+
+// homeRelative reports whether path is to be found under the home
+// directory, and where under it: "" and "~" are the home directory itself,
+// "~/x" and relative paths are below it; absolute paths are not.
+func homeRelative(path, sep string) (rel string, ok bool) {
+	switch {
+	case path == "~":
+		return "", true
+	case strings.HasPrefix(path, "~/"), sep != "/" && strings.HasPrefix(path, "~"+sep):
+		return path[2:], true
+	}
+	return path, !isAbs(path, sep)
 }
 
 // badDir reports whether err, from listing path, means that path cannot be

@@ -58,7 +58,7 @@ func mkfile(t *testing.T, dir, name string) {
 func TestRelativeStartDirIsUnderHome(t *testing.T) {
 	home := t.TempDir()
 	mkfile(t, home, "some/dir/a.txt")
-	for _, dir := range []string{"some/dir", "some/./dir/", "some/dir/../dir"} {
+	for _, dir := range []string{"some/dir", "some/./dir/", "some/dir/../dir", "~/some/dir"} {
 		p := homedPane(t, home)
 		if err := load(t, p, dir); err != nil {
 			t.Fatalf("%q: %v", dir, err)
@@ -72,6 +72,20 @@ func TestRelativeStartDirIsUnderHome(t *testing.T) {
 			t.Fatal("no parent")
 		} else if _, err := p.HandleLoaded(cmd().(LoadedMsg)); err != nil || p.Path() != filepath.Join(home, "some") {
 			t.Errorf("parent: %q %v", p.Path(), err)
+		}
+	}
+}
+
+func TestHomeStartDirs(t *testing.T) {
+	home := t.TempDir()
+	mkfile(t, home, "a.txt")
+	for _, dir := range []string{"", "~", ".", "~/"} {
+		p := homedPane(t, home)
+		if err := load(t, p, dir); err != nil {
+			t.Fatalf("%q: %v", dir, err)
+		}
+		if p.Path() != home || p.HomeDir() != home || !slices.Equal(p.Names(), []string{"a.txt"}) {
+			t.Errorf("%q: path %q home %q names %q, want %q", dir, p.Path(), p.HomeDir(), p.Names(), home)
 		}
 	}
 }
