@@ -23,16 +23,21 @@ type connectDoneMsg struct {
 // fsClosedMsg reports that a file system no pane shows was closed.
 type fsClosedMsg struct{}
 
-// replaceFS shows fsys in the pane on side s and gives it the focus. owned
-// marks a file system opened by Connect: it is closed once no pane shows
-// it.
+// replaceFS shows fsys in the pane on side s, in its home directory, and
+// gives it the focus. owned marks a file system opened by Connect: it is
+// closed once no pane shows it.
 func (m *Model) replaceFS(s side, fsys transfer.FS, owned bool) tea.Cmd {
+	return m.replaceFSAt(s, fsys, "", owned)
+}
+
+// replaceFSAt is replaceFS starting in dir (see pane.Model.Load).
+func (m *Model) replaceFSAt(s side, fsys transfer.FS, dir string, owned bool) tea.Cmd {
 	p := &m.panes[s]
 	old := p.FS()
 	if owned {
 		m.owned = append(m.owned, fsys)
 	}
-	cmd := tea.Batch(p.SetFS(fsys), m.conns.sync(&m.panes, m.ids.next))
+	cmd := tea.Batch(p.SetFSAt(fsys, dir), m.conns.sync(&m.panes, m.ids.next))
 	m.setFocus(s)
 	if old == nil || sameFS(old, fsys) || sameFS(m.panes[s.Other()].FS(), old) {
 		return cmd

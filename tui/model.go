@@ -96,7 +96,7 @@ func New(opts Options) *Model {
 	m.ops = fileOps{ctx: ctx, panes: &m.panes, focus: &m.focus, status: &m.status, keys: &m.keys, ids: &m.ids,
 		opts: &m.opts, engine: opts.Engine, push: m.stack.push, closed: m.closed, top: m.stack.top}
 	m.hosts = hosts{ctx: ctx, ids: &m.ids, keys: &m.keys, opts: &m.opts, status: &m.status, stack: &m.stack,
-		closed: m.closed, offer: m.offerConflict, replaceFS: m.replaceFS}
+		closed: m.closed, offer: m.offerConflict, replaceFS: m.replaceFSAt}
 	m.questions = questions{src: opts.Questions, ctx: ctx, status: &m.status, keys: &m.keys, ids: &m.ids}
 	if opts.KeyMap != nil {
 		m.keys = *opts.KeyMap

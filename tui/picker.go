@@ -24,7 +24,17 @@ type hosts struct {
 
 	closed    func(overlay) tea.Cmd
 	offer     func() tea.Cmd
-	replaceFS func(s side, fsys transfer.FS, owned bool) tea.Cmd
+	replaceFS func(s side, fsys transfer.FS, dir string, owned bool) tea.Cmd
+}
+
+// StartDirer is implemented by a file system a ConnectFunc opened for a
+// destination that names a directory, as "host:path" and
+// "sftp://host/path" typed in the host picker do. The pane starts in
+// StartDir: a relative path is under the login directory, "" is the login
+// directory, and one that cannot be listed gives way to the login
+// directory with a message saying why.
+type StartDirer interface {
+	StartDir() string
 }
 
 // connecting is a connection attempt: its screen on the stack, over the
@@ -64,7 +74,7 @@ func (h *hosts) handlePick(msg picker.PickMsg) tea.Cmd {
 	}
 	if msg.Local {
 		h.stack.remove(pk)
-		return tea.Batch(h.replaceFS(msg.Side, h.opts.Local, false), h.offer())
+		return tea.Batch(h.replaceFS(msg.Side, h.opts.Local, "", false), h.offer())
 	}
 	if h.opts.Connect == nil {
 		pk.SetErr("connecting is not available")
@@ -152,5 +162,9 @@ func (h *hosts) handleConnectDone(msg connectDoneMsg) tea.Cmd {
 	if w := c.LastWarning(); w != "" {
 		h.status.setInfo(w)
 	}
-	return tea.Batch(h.replaceFS(c.Side(), msg.fs, true), h.offer())
+	dir := ""
+	if sd, ok := msg.fs.(StartDirer); ok {
+		dir = sd.StartDir()
+	}
+	return tea.Batch(h.replaceFS(c.Side(), msg.fs, dir, true), h.offer())
 }

@@ -91,7 +91,7 @@ func (w *tuiHooks) connect(ctx context.Context, alias string, ask tui.Asker) (tr
 	w.mu.Lock()
 	w.sessions = append(w.sessions, sess)
 	w.mu.Unlock()
-	return &sessionFS{liveFS: liveFS{sess.FS}, sess: sess}, nil
+	return &sessionFS{liveFS: liveFS{sess.FS}, sess: sess, startDir: h.Path}, nil
 }
 
 // closeAll closes every session the UI opened (closing twice is harmless).
@@ -179,7 +179,16 @@ type sessionFS struct {
 	liveFS
 	sess *remote.Session
 	once sync.Once
+	// startDir is the path the destination named (host:path); relative
+	// to the login directory, "" for none.
+	startDir string
 }
+
+var _ tui.StartDirer = (*sessionFS)(nil)
+
+// StartDir returns the directory the destination named, where the UI's
+// pane starts.
+func (f *sessionFS) StartDir() string { return f.startDir }
 
 // Close closes the session once.
 func (f *sessionFS) Close() error {

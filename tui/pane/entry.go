@@ -24,6 +24,8 @@ type Entry struct {
 	width   int32 // cells taken by display
 	mode    fs.FileMode
 	linkDir bool // a symbolic link that resolves to a directory
+	broken  bool // a symbolic link whose target cannot be stat-ed
+	temp    bool // one of ferry's own temporary files (see isTempName)
 }
 
 // newEntry describes fi for display.
@@ -45,6 +47,7 @@ func newEntry(fi fs.FileInfo) Entry {
 		size:    fi.Size(),
 		mtime:   mtime,
 		mode:    fi.Mode(),
+		temp:    isTempName(fi.Name()),
 	}
 }
 
@@ -69,13 +72,50 @@ func (e *Entry) modTime() time.Time {
 	return time.Unix(0, e.mtime)
 }
 
-// marker is the suffix drawn after the name: "/" for directories.
-// Symbolic links show their target instead (see nameCell).
+// Broken reports whether the entry is a symbolic link whose target could
+// not be stat-ed when it was listed: a dangling link, a loop, or a target
+// the user may not reach.
+func (e *Entry) Broken() bool { return e.broken }
+
+// Temp reports whether the entry is one of the files a copy by ferry
+// leaves beside its target while it runs (see isTempName).
+func (e *Entry) Temp() bool { return e.temp }
+
+// marker is the suffix drawn after the name: "/" for directories, "!" for
+// broken symbolic links, as mc marks them. Symbolic links show their
+// target instead when there is room (see nameCell).
 func (e *Entry) marker() string {
-	if e.IsDir() {
+	switch {
+	case e.IsDir():
 		return "/"
+	case e.broken:
+		return "!"
 	}
 	return ""
+}
+
+// Suffixes of the files the transfer engine leaves beside a target while
+// it writes it (transfer/names.go): ".NAME.ferry-part", its resume record
+// ".NAME.ferry-part.meta", and ".NAME.ferry-old", the old target during a
+// replace that cannot rename over it.
+const (
+	tempPartSuffix = ".ferry-part"
+	tempMetaSuffix = ".ferry-part.meta"
+	tempOldSuffix  = ".ferry-old"
+)
+
+// isTempName reports whether name is one of ferry's temporary files: a dot
+// file ending in one of the engine's suffixes, with a name before it.
+func isTempName(name string) bool {
+	if !strings.HasPrefix(name, ".") {
+		return false
+	}
+	for _, suf := range []string{tempPartSuffix, tempMetaSuffix, tempOldSuffix} {
+		if len(name) > len(suf)+1 && strings.HasSuffix(name, suf) {
+			return true
+		}
+	}
+	return false
 }
 
 // newEntries converts a directory listing, skipping nil infos and names

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -24,6 +25,9 @@ type LoadedMsg struct {
 	order   []int32  // entries sorted by spec
 	spec    sortSpec // the order the listing was sorted in
 	err     error    // a *listError
+	// missed is why the start directory asked for could not be listed,
+	// when the home directory was listed in its place.
+	missed *listError
 }
 
 // SortedMsg carries a new order of a pane's current listing.
@@ -59,22 +63,53 @@ func (e *listError) Error() string {
 // keeps working.
 func (e *listError) Unwrap() error { return e.err }
 
+// StartDirError reports a start directory that could not be listed, and
+// the home directory the pane shows in its place.
+type StartDirError struct {
+	// Home is the directory shown instead.
+	Home string
+	err  *listError
+}
+
+// Error says which directory could not be listed, why, and what is shown
+// instead.
+func (e *StartDirError) Error() string {
+	return e.err.Error() + "; showing " + e.Home + " instead"
+}
+
+// Unwrap returns why the start directory could not be listed.
+func (e *StartDirError) Unwrap() error { return e.err }
+
 // loadDir returns a Cmd that lists path on fsys (its home directory when
-// path is empty), reads the targets of symbolic links, sorts the entries by
-// spec and reports a LoadedMsg. It captures everything it needs and
-// touches no model state.
-func loadDir(ctx context.Context, fsys transfer.FS, sd common.Side, reqID uint64, path string, spec sortSpec) tea.Cmd {
+// path is empty or "~", and relative to it when path is relative or starts
+// with "~/"), reads the targets of symbolic links, sorts the entries by
+// spec and reports a LoadedMsg. With fallback, a path that cannot be a
+// directory (missing, not a directory, not allowed) gives way to the home
+// directory, and the message says why. It captures everything it needs
+// and touches no model state.
+func loadDir(ctx context.Context, fsys transfer.FS, sd common.Side, reqID uint64, path string, spec sortSpec, fallback bool) tea.Cmd {
 	return func() tea.Msg {
 		msg := LoadedMsg{side: sd, reqID: reqID, path: path, spec: spec}
-		if path == "" {
+		if rel, ok := homeRelative(path, fsys.Separator()); ok {
 			home, err := fsys.Home(ctx)
 			if err != nil {
 				msg.err = &listError{err: err}
 				return msg
 			}
-			path, msg.path, msg.home = home, home, true
+			path = fsys.Join(home, rel)
+			msg.path, msg.home = path, path == fsys.Join(home)
 		}
 		infos, err := fsys.ReadDir(ctx, path)
+		if err != nil && fallback && !msg.home && badDir(ctx, fsys, path, err) {
+			msg.missed = &listError{path: path, err: err}
+			home, herr := fsys.Home(ctx)
+			if herr != nil {
+				msg.err = &listError{err: herr}
+				return msg
+			}
+			path, msg.path, msg.home = home, home, true
+			infos, err = fsys.ReadDir(ctx, path)
+		}
 		if err != nil {
 			msg.err = &listError{path: path, err: err}
 			return msg
@@ -91,14 +126,44 @@ func loadDir(ctx context.Context, fsys transfer.FS, sd common.Side, reqID uint64
 	}
 }
 
+// homeRelative reports whether path is to be found under the home
+// directory, and where under it: "" and "~" are the home directory itself,
+// "~/x" and relative paths are below it; absolute paths are not.
+func homeRelative(path, sep string) (rel string, ok bool) {
+	switch {
+	case path == "~":
+		return "", true
+	case strings.HasPrefix(path, "~/"), sep != "/" && strings.HasPrefix(path, "~"+sep):
+		return path[2:], true
+	}
+	return path, !isAbs(path, sep)
+}
+
+// badDir reports whether err, from listing path, means that path cannot be
+// listed as a directory at all: it does not exist, is not allowed, or is
+// something else than a directory. A lost connection or a cancelled
+// request is not a bad directory.
+func badDir(ctx context.Context, fsys transfer.FS, path string, err error) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
+		return true
+	}
+	fi, serr := fsys.Stat(ctx, path)
+	return serr == nil && !fi.IsDir()
+}
+
 // resolveLink fills in a symbolic link's target and whether it leads to a
-// directory. A link that cannot be read or followed keeps what Lstat said.
+// directory. A link that cannot be read keeps what Lstat said; one whose
+// target cannot be stat-ed is marked broken.
 func resolveLink(ctx context.Context, fsys transfer.FS, full string, e *Entry) {
 	if target, err := fsys.Readlink(ctx, full); err == nil {
 		e.target = text.Sanitize(target)
 	}
 	fi, err := fsys.Stat(ctx, full)
 	if err != nil {
+		e.broken = ctx.Err() == nil
 		return
 	}
 	if fi.IsDir() {

@@ -12,7 +12,7 @@ import (
 
 func TestListErrorUnwraps(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "gone")
-	msg := loadDir(t.Context(), local.New(), common.Right, 7, missing, sortSpec{})().(LoadedMsg)
+	msg := loadDir(t.Context(), local.New(), common.Right, 7, missing, sortSpec{}, false)().(LoadedMsg)
 	if msg.side != common.Right || msg.reqID != 7 || msg.path != missing {
 		t.Errorf("msg = %+v", msg)
 	}

@@ -120,10 +120,14 @@ func (p *Model) HandleLoaded(msg LoadedMsg) (tea.Cmd, error) {
 		p.cursor = i
 	}
 	p.clampCursor()
-	if p.spec != p.wantSpec {
-		return p.resort(p.wantSpec), nil // asked for while loading
+	var err error
+	if msg.missed != nil {
+		err = &StartDirError{Home: msg.path, err: msg.missed}
 	}
-	return nil, nil
+	if p.spec != p.wantSpec {
+		return p.resort(p.wantSpec), err // asked for while loading
+	}
+	return nil, err
 }
 
 // HandleSorted applies a new order if it answers the latest sort request
@@ -140,9 +144,11 @@ func (p *Model) HandleSorted(msg SortedMsg) {
 	}
 }
 
-// Load starts listing dir (the home directory when empty), cancelling any
-// earlier request; when it lands the cursor goes to the entry named
-// selectName, if present.
+// Load starts listing dir (the home directory when empty, relative to it
+// when relative), cancelling any earlier request; when it lands the cursor
+// goes to the entry named selectName, if present. Until a listing has
+// arrived, a dir that cannot be listed as a directory gives way to the
+// home directory, and HandleLoaded returns a *StartDirError saying so.
 func (p *Model) Load(dir, selectName string) tea.Cmd {
 	if p.fs == nil {
 		return nil
@@ -155,7 +161,7 @@ func (p *Model) Load(dir, selectName string) tea.Cmd {
 	p.loading = true
 	p.reqDir = dir
 	p.lostRetried = false
-	return loadDir(ctx, p.fs, p.side, p.reqID, dir, p.wantSpec)
+	return loadDir(ctx, p.fs, p.side, p.reqID, dir, p.wantSpec, !p.loaded && dir != "")
 }
 
 // Refresh lists the current directory again, keeping the cursor on the
@@ -177,12 +183,15 @@ func (p *Model) Retry() tea.Cmd {
 }
 
 // SetFS shows another file system, starting in its home directory.
-func (p *Model) SetFS(fsys transfer.FS) tea.Cmd {
+func (p *Model) SetFS(fsys transfer.FS) tea.Cmd { return p.SetFSAt(fsys, "") }
+
+// SetFSAt shows another file system, starting in dir (see Load).
+func (p *Model) SetFSAt(fsys transfer.FS, dir string) tea.Cmd {
 	p.Close()
 	*p = Model{fs: fsys, side: p.side, keys: p.keys, ctx: p.ctx, showHidden: p.showHidden,
 		width: p.width, height: p.height, focused: p.focused, reqID: p.reqID,
 		spec: p.spec, wantSpec: p.wantSpec, gen: p.gen + 1}
-	return p.Load("", "")
+	return p.Load(dir, "")
 }
 
 // Open enters the directory (or link to one) under the cursor; files are

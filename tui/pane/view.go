@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ferry-tui/ferry/text"
@@ -65,12 +66,16 @@ func (p *Model) hint() string {
 	return "not listed"
 }
 
-// HeaderView renders "label:/path", cutting the start of long paths, and on
-// the right the filter, the selection and the sort order, as far as they fit.
+// HeaderView renders "label:/path", cutting the start of a long path but
+// never the label, and on the right the filter, the selection and the sort
+// order, as far as they fit.
 func (p *Model) HeaderView(st *common.Styles) string {
-	title := p.Label()
+	label, path := "?", ""
+	if p.fs != nil {
+		label, path = text.Sanitize(p.fs.Label())+":", text.Sanitize(p.path)
+	}
 	if p.loading && p.loaded {
-		title += " " + common.Ellipsis
+		path += " " + common.Ellipsis
 	}
 	var info []string
 	if p.conn != "" {
@@ -95,21 +100,38 @@ func (p *Model) HeaderView(st *common.Styles) string {
 		style = st.HeaderFocused
 	}
 	if p.width < 3 {
-		return style.Render(common.Fit(title, p.width))
+		return style.Render(titleCell(label, path, p.width))
 	}
 	inner := p.width - 2
 	right := strings.Join(info, "  ")
 	// Drop the right-hand facts, least important (last) first, until the
-	// path keeps at least a third of the header.
-	for len(info) > 0 && ansi.StringWidth(right)+2 > inner*2/3 {
+	// title keeps at least a third of the header and room for the label,
+	// an ellipsis and a cell of the path.
+	lw := ansi.StringWidth(label)
+	for len(info) > 0 && (ansi.StringWidth(right)+2 > inner*2/3 || inner-ansi.StringWidth(right)-2 < lw+2) {
 		info = info[:len(info)-1]
 		right = strings.Join(info, "  ")
 	}
 	if right == "" {
-		return style.Render(" " + common.FitLeft(title, inner) + " ")
+		return style.Render(" " + titleCell(label, path, inner) + " ")
 	}
 	rw := ansi.StringWidth(right)
-	return style.Render(" " + common.FitLeft(title, inner-rw-2) + "  " + right + " ")
+	return style.Render(" " + titleCell(label, path, inner-rw-2) + "  " + right + " ")
+}
+
+// titleCell renders label and path in exactly w cells. A path too long
+// loses its start to an ellipsis, keeping the label and the path's end;
+// only when the label leaves no room for an ellipsis and one more cell is
+// the label itself cut, at its end.
+func titleCell(label, path string, w int) string {
+	lw := ansi.StringWidth(label)
+	switch {
+	case lw+ansi.StringWidth(path) <= w:
+		return common.Fit(label+path, w)
+	case w-lw >= 2:
+		return label + common.FitLeft(path, w-lw)
+	}
+	return common.Fit(label+path, w)
 }
 
 // columns is the layout of a row: a name column and which of the size,
@@ -173,26 +195,27 @@ func (p *Model) rowView(st *common.Styles, cols columns, e *Entry, isCursor, isS
 		}
 		return style.Render(lead + name + meta.String() + " ")
 	}
-	nameStyle := st.File
-	switch {
-	case isSel:
-		nameStyle = st.Selected
-	case e.IsDir():
-		nameStyle = st.Dir
-	case e.IsLink():
-		nameStyle = st.Link
-	}
-	return nameStyle.Render(lead+name) + st.Meta.Render(meta.String()+" ")
+	return nameStyle(st, e, isSel).Render(lead+name) + st.Meta.Render(meta.String()+" ")
 }
 
 // nameCell renders the name in exactly w cells: directories end in "/",
-// symbolic links read "name -> target". The target is cut before the name,
-// and a directory's marker is never cut.
+// symbolic links read "name -> target", broken ones "name -> target
+// (broken)". The target is cut before the name; when even the name does
+// not fit, a broken link ends in "!", and a directory's marker or a broken
+// link's "!" is never cut.
 func nameCell(e *Entry, w int) string {
-	if e.IsLink() && e.target != "" {
+	if e.IsLink() && (e.target != "" || e.broken) {
 		const arrow = " -> "
-		if int(e.width)+len(arrow)+1 <= w {
-			return common.Fit(e.display+arrow+e.target, w)
+		tail := ""
+		if e.broken {
+			tail = brokenTail
+		}
+		switch {
+		case e.target == "" && int(e.width)+len(tail) <= w:
+			return common.Fit(e.display+tail, w)
+		case e.target != "" && int(e.width)+len(arrow)+1+len(tail) <= w:
+			link := ansi.Truncate(e.display+arrow+e.target, w-len(tail), common.Ellipsis)
+			return common.Fit(link+tail, w)
 		}
 	}
 	marker := e.marker()
@@ -201,6 +224,29 @@ func nameCell(e *Entry, w int) string {
 		name = ansi.Truncate(name, max(w-len(marker), 0), common.Ellipsis)
 	}
 	return common.Fit(name+marker, w)
+}
+
+// brokenTail follows a broken symbolic link's name and target.
+const brokenTail = " (broken)"
+
+// nameStyle is the style of the name of an entry not under the cursor:
+// selected, a directory, a broken link (drawn as an error), a link, one of
+// ferry's temporary files (dimmed like the size and time columns), or a
+// plain file.
+func nameStyle(st *common.Styles, e *Entry, isSel bool) lipgloss.Style {
+	switch {
+	case isSel:
+		return st.Selected
+	case e.IsDir():
+		return st.Dir
+	case e.broken:
+		return st.StatusError
+	case e.IsLink():
+		return st.Link
+	case e.temp:
+		return st.Meta
+	}
+	return st.File
 }
 
 // sizeCell is the size column: <DIR> for directories and links to them, a

@@ -84,7 +84,7 @@ type Model struct {
 func New(id uint64, side common.Side, local, loading bool, keys *common.KeyMap) *Model {
 	pk := &Model{id: id, side: side, keys: keys, local: local, loading: loading}
 	pk.input.Prompt = "host: "
-	pk.input.Placeholder = "type to filter, or an alias or user@host"
+	pk.input.Placeholder = "type to filter, or an alias, user@host or host:path"
 	pk.refilter()
 	return pk
 }
