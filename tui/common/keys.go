@@ -115,6 +115,9 @@ type KeyMap struct {
 	QueueMoreWorkers key.Binding
 	// QueueFewerWorkers lets one job less run at once.
 	QueueFewerWorkers key.Binding
+	// QueueClear takes the finished jobs (done, failed, cancelled,
+	// skipped) out of the queue view, leaving the active ones.
+	QueueClear key.Binding
 	// QueueClose leaves the queue view.
 	QueueClose key.Binding
 
@@ -205,6 +208,7 @@ func DefaultKeyMap() KeyMap {
 		QueuePause:        b(k("p"), "p", "pause/resume"),
 		QueueMoreWorkers:  b(k("+", "="), "+", "more workers"),
 		QueueFewerWorkers: b(k("-"), "-", "fewer workers"),
+		QueueClear:        b(k("C"), "C", "clear finished"),
 		QueueClose:        b(k("w", "esc", "q"), "w/esc", "back"),
 
 		ConflictOverwrite:    conflictKey("overwrite", false),
