@@ -69,9 +69,9 @@ func TestConflictAnswersOneByOne(t *testing.T) {
 		out := screen(m)
 		for _, want := range []string{
 			name + " already exists",
-			"copy from   …", filepath.Join(filepath.Base(left), name) + " ",
+			"copy from   ", filepath.Join(filepath.Base(left), name) + " ",
 			"13 bytes, 2025-03-01 09:30:00  (newer)",
-			"over        …", filepath.Join(filepath.Base(right), name) + " ",
+			"over        ", filepath.Join(filepath.Base(right), name) + " ",
 			"3 bytes, 2019-11-05 18:45:00",
 			"o overwrite   s/esc skip   r resume   b keep both   u if newer",
 			"[ ] a: for all conflicts of this copy (or O S R B U)",

@@ -47,6 +47,7 @@ func (m *Model) handleListKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.setFocus(m.focus.Other())
 	case key.Matches(msg, k.StopReconnect) && m.conns.canStop(m.keysToList()):
 		m.conns.stopReconnects()
+	case key.Matches(msg, k.ClearSelection) && m.filter.clearKept(m.focused()):
 	case key.Matches(msg, k.Refresh):
 		return m.conns.refresh(m.focused(), &m.panes)
 	default:

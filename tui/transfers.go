@@ -41,8 +41,13 @@ type transfers struct {
 	listening bool // a Cmd is reading Events
 	closed    bool // Events was closed: the engine is gone
 	ticking   bool // a strip tick is on its way
-	snap      transfer.Snapshot
-	shown     bool // the strip is on screen: the engine has had jobs
+	// snap is what the strip shows: the engine's latest snapshot narrowed
+	// by work to the current work, with work's speed; raw is that
+	// snapshot as the engine gave it, for the queue view.
+	snap, raw transfer.Snapshot
+	work      queue.Work
+	clock     func() time.Time // when the snapshots are taken; nil: time.Now
+	shown     bool             // the strip is on screen: the engine has had jobs
 
 	batches   map[transfer.BatchID]*batchInfo
 	conflicts []pendingConflict

@@ -153,7 +153,7 @@ func (m *Model) helpBar() []string {
 	case m.stack.top() != nil:
 		text = shortHelp(m.help, m.stack.top().Help().ShortHelp(), m.width)
 	case m.filter.active:
-		text = shortHelp(m.help, []key.Binding{m.keys.Submit, m.keys.Cancel, m.keys.Up, m.keys.Down}, m.width)
+		text = shortHelp(m.help, m.filter.help(), m.width)
 	case m.help.ShowAll:
 		text = m.help.FullHelpView(m.keys.FullHelp())
 	default:

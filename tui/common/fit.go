@@ -106,3 +106,75 @@ func PadLines(lines []string, width, height int) string {
 	}
 	return strings.Join(lines[:height], "\n")
 }
+
+// FitMiddle cuts s to at most w cells by replacing its middle with an
+// ellipsis, keeping both ends (a path's root and its name), and pads it
+// to exactly w cells. s must be sanitised plain text.
+func FitMiddle(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	sw := ansi.StringWidth(s)
+	if sw <= w {
+		return s + strings.Repeat(" ", w-sw)
+	}
+	keep := w - ansi.StringWidth(Ellipsis)
+	head := ansi.Truncate(s, keep/2, "")
+	// The end gets the other half: the name of a path.
+	r := []rune(s)
+	i, tw := len(r), 0
+	for i > 0 && tw+ansi.StringWidth(string(r[i-1])) <= keep-ansi.StringWidth(head) {
+		i--
+		tw += ansi.StringWidth(string(r[i]))
+	}
+	return Fit(head+Ellipsis+string(r[i:]), w)
+}
+
+// Wrap breaks s into lines at most w cells wide at its spaces; a line
+// that fits is left as it is. A word
+// wider than w is cut: a path (it holds a / or a \) loses its middle,
+// anything else goes on over several lines. s must be sanitised plain
+// text; an empty s is one empty line.
+func Wrap(s string, w int) []string {
+	if w <= 0 {
+		return nil
+	}
+	if ansi.StringWidth(s) <= w {
+		return []string{s}
+	}
+	var lines []string
+	cur := ""
+	for _, word := range strings.Fields(s) {
+		if ansi.StringWidth(word) > w {
+			if strings.ContainsAny(word, `/\`) {
+				word = strings.TrimRight(FitMiddle(word, w), " ")
+			} else {
+				if cur != "" {
+					lines = append(lines, cur)
+					cur = ""
+				}
+				for ansi.StringWidth(word) > w {
+					chunk := ansi.Truncate(word, w, "")
+					if chunk == "" { // a character wider than w
+						chunk = string([]rune(word)[:1])
+					}
+					lines = append(lines, chunk)
+					word = word[len(chunk):]
+				}
+			}
+		}
+		switch {
+		case cur == "":
+			cur = word
+		case ansi.StringWidth(cur)+1+ansi.StringWidth(word) <= w:
+			cur += " " + word
+		default:
+			lines = append(lines, cur)
+			cur = word
+		}
+	}
+	if cur != "" || len(lines) == 0 {
+		lines = append(lines, cur)
+	}
+	return lines
+}

@@ -1,6 +1,7 @@
 package common
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
@@ -50,6 +51,45 @@ func TestFitLeft(t *testing.T) {
 		}
 		if w := ansi.StringWidth(got); w != tt.w {
 			t.Errorf("FitLeft(%q, %d) is %d wide", tt.in, tt.w, w)
+		}
+	}
+}
+
+func TestFitMiddle(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		w    int
+		want string
+	}{
+		{"/srv/data/report.csv", 30, "/srv/data/report.csv          "},
+		{"/srv/data/very/deep/report.csv", 16, "/srv/da…port.csv"},
+		{"/srv/日本語/report.csv", 12, "/srv/…rt.csv"},
+		{"abcdef", 1, "…"},
+		{"abcdef", 2, "…f"},
+	} {
+		got := FitMiddle(tt.in, tt.w)
+		if got != tt.want || ansi.StringWidth(got) != tt.w {
+			t.Errorf("FitMiddle(%q, %d) = %q, want %q", tt.in, tt.w, got, tt.want)
+		}
+	}
+}
+
+func TestWrap(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		w    int
+		want []string
+	}{
+		{"3 files, 1.2 MiB in all. This cannot be undone.", 20, []string{"3 files, 1.2 MiB in", "all. This cannot be", "undone."}},
+		{"short", 20, []string{"short"}},
+		{"", 20, []string{""}},
+		{"copy /srv/data/very/deep/report.csv now", 16, []string{"copy", "/srv/da…port.csv", "now"}},
+		{"abcdefghij xy", 4, []string{"abcd", "efgh", "ij", "xy"}},
+		{"日本語", 1, []string{"日", "本", "語"}},
+	} {
+		got := Wrap(tt.in, tt.w)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("Wrap(%q, %d) = %q, want %q", tt.in, tt.w, got, tt.want)
 		}
 	}
 }

@@ -61,6 +61,17 @@ type KeyMap struct {
 
 	// Filter starts a live filter.
 	Filter key.Binding
+	// FilterKeep closes the filter input, keeping the filter.
+	FilterKeep key.Binding
+	// FilterClear closes the filter input, clearing the filter.
+	FilterClear key.Binding
+	// FilterUp moves the cursor up while the filter is typed.
+	FilterUp key.Binding
+	// FilterDown moves the cursor down while the filter is typed.
+	FilterDown key.Binding
+	// FilterEdit takes a kept filter, offered again by Filter, into the
+	// input for editing instead of replacing it.
+	FilterEdit key.Binding
 	// GoTo asks for a path to go to.
 	GoTo key.Binding
 	// Home goes to the file system's home directory.
@@ -115,6 +126,9 @@ type KeyMap struct {
 	QueueMoreWorkers key.Binding
 	// QueueFewerWorkers lets one job less run at once.
 	QueueFewerWorkers key.Binding
+	// QueueClear takes the finished jobs (done, failed, cancelled,
+	// skipped) out of the queue view, leaving the active ones.
+	QueueClear key.Binding
 	// QueueClose leaves the queue view.
 	QueueClose key.Binding
 
@@ -198,6 +212,12 @@ func DefaultKeyMap() KeyMap {
 		ScrollLeft:  b(k("left", "h"), "←/h", "left"),
 		ScrollRight: b(k("right", "l"), "→/l", "right"),
 
+		FilterKeep:  b(k("enter"), "enter", "keep"),
+		FilterClear: b(k("esc"), "esc", "clear"),
+		FilterUp:    b(k("up"), "↑", "up"),
+		FilterDown:  b(k("down"), "↓", "down"),
+		FilterEdit:  b(k("right", "end", "ctrl+e"), "→", "edit"),
+
 		QueueCancel:       b(k("x"), "x", "cancel"),
 		QueueCancelAll:    b(k("X"), "X", "cancel all"),
 		QueueRetry:        b(k("r"), "r", "retry"),
@@ -205,6 +225,7 @@ func DefaultKeyMap() KeyMap {
 		QueuePause:        b(k("p"), "p", "pause/resume"),
 		QueueMoreWorkers:  b(k("+", "="), "+", "more workers"),
 		QueueFewerWorkers: b(k("-"), "-", "fewer workers"),
+		QueueClear:        b(k("C"), "C", "clear finished"),
 		QueueClose:        b(k("w", "esc", "q"), "w/esc", "back"),
 
 		ConflictOverwrite:    conflictKey("overwrite", false),

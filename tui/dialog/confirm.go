@@ -70,17 +70,23 @@ func (d *Confirm) Update(msg tea.Msg) tea.Msg {
 	return nil
 }
 
-// Box renders the dialog.
+// Box renders the dialog as wide as its text needs, within the window
+// (maxWidth+2 cells wide), wrapping what is wider.
 func (d *Confirm) Box(st *common.Styles, maxWidth int) []string {
-	inner := common.DialogInner(maxWidth + 2)
-	body := []string{st.DialogTitle.Render(common.Fit(d.title, inner))}
-	for _, l := range d.lines {
-		body = append(body, common.Fit(l, inner))
-	}
 	hint := d.keys.Confirm.Help().Key + ": yes   " + d.keys.Deny.Help().Key + ": no"
 	if d.busy {
 		hint = "counting… " + d.keys.Cancel.Help().Key + ": cancel"
 	}
-	body = append(body, st.Hint.Render(common.Fit(hint, inner)))
+	inner := common.DialogFit(maxWidth+2, common.Widest(append([]string{d.title, hint}, d.lines...)...))
+	var body []string
+	for _, l := range common.Wrap(d.title, inner) {
+		body = append(body, st.DialogTitle.Render(common.Fit(l, inner)))
+	}
+	for _, l := range common.WrapAll(d.lines, inner) {
+		body = append(body, common.Fit(l, inner))
+	}
+	for _, l := range common.Wrap(hint, inner) {
+		body = append(body, st.Hint.Render(common.Fit(l, inner)))
+	}
 	return common.Frame(st, body, inner)
 }

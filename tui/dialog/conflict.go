@@ -134,10 +134,12 @@ func (d *Conflict) Update(msg tea.Msg) tea.Msg {
 }
 
 // Box renders the question with both sides and the choices from the
-// key map.
+// key map, as wide as the paths need within the window (maxWidth+2 cells
+// wide), wrapping the rest.
 func (d *Conflict) Box(st *common.Styles, maxWidth int) []string {
-	inner := common.DialogInner(maxWidth + 2)
 	c := &d.c
+	const indent = "            "
+	inner := common.DialogFit(maxWidth+2, len(indent)+common.Widest(d.src+":"+text.Sanitize(c.Src), d.dst+":"+text.Sanitize(c.Dst)))
 	srcNewer, dstNewer := "", ""
 	switch {
 	case c.SrcTime.Unix() > c.DstTime.Unix():
@@ -145,7 +147,6 @@ func (d *Conflict) Box(st *common.Styles, maxWidth int) []string {
 	case c.DstTime.Unix() > c.SrcTime.Unix():
 		dstNewer = "  (newer)"
 	}
-	const indent = "            "
 	plain := []string{
 		"",
 		"copy from   " + common.FitLeft(d.src+":"+text.Sanitize(c.Src), inner-len(indent)),
@@ -171,8 +172,11 @@ func (d *Conflict) Box(st *common.Styles, maxWidth int) []string {
 		check = "[x]"
 	}
 	plain = append(plain, check+" "+d.keys.ConflictForAll.Help().Key+": for all conflicts of this copy (or "+strings.Join(alls, " ")+")")
-	body := []string{st.DialogTitle.Render(common.Fit(title, inner))}
-	for _, l := range plain {
+	var body []string
+	for _, l := range common.Wrap(title, inner) {
+		body = append(body, st.DialogTitle.Render(common.Fit(l, inner)))
+	}
+	for _, l := range common.WrapAll(plain, inner) {
 		body = append(body, common.Fit(l, inner))
 	}
 	if d.more > 0 {

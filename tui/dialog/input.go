@@ -146,16 +146,22 @@ func (d *Input) Update(msg tea.Msg) tea.Msg {
 	return nil
 }
 
-// Box renders the dialog.
+// Box renders the dialog as wide as the window (maxWidth+2 cells wide)
+// allows, wrapping long text.
 func (d *Input) Box(st *common.Styles, maxWidth int) []string {
 	inner := common.DialogInner(maxWidth + 2)
-	body := []string{st.DialogTitle.Render(common.Fit(d.title, inner))}
-	for _, l := range d.lines {
+	var body []string
+	for _, l := range common.Wrap(d.title, inner) {
+		body = append(body, st.DialogTitle.Render(common.Fit(l, inner)))
+	}
+	for _, l := range common.WrapAll(d.lines, inner) {
 		body = append(body, common.Fit(l, inner))
 	}
 	body = append(body, common.FitStyled(d.input.View(&st.Input), inner))
 	if d.err != "" {
-		body = append(body, st.DialogError.Render(common.Fit(d.err, inner)))
+		for _, l := range common.Wrap(d.err, inner) {
+			body = append(body, st.DialogError.Render(common.Fit(l, inner)))
+		}
 	}
 	if len(d.hints) > 0 {
 		body = append(body, st.Hint.Render(common.Fit(strings.Join(d.hints, "  "), inner)))

@@ -50,15 +50,20 @@ func (d *Progress) Update(msg tea.Msg) tea.Msg {
 	return nil
 }
 
-// Box renders the dialog.
+// Box renders the dialog as wide as its title needs, within the window
+// (maxWidth+2 cells wide), wrapping a longer one.
 func (d *Progress) Box(st *common.Styles, maxWidth int) []string {
-	inner := common.DialogInner(maxWidth + 2)
+	inner := common.DialogFit(maxWidth+2, common.Widest(d.title))
 	done := d.done.Load()
 	line := fmt.Sprintf("removed %d of %d", done, d.total)
 	meter := ""
 	if d.total > 0 {
 		meter = common.Bar(int(int64(inner)*min(done, d.total)/d.total), inner)
 	}
-	return common.Frame(st, []string{st.DialogTitle.Render(common.Fit(d.title, inner)), common.Fit(line, inner), meter,
-		st.Hint.Render(common.Fit(d.keys.Cancel.Help().Key+": stop", inner))}, inner)
+	var body []string
+	for _, l := range common.Wrap(d.title, inner) {
+		body = append(body, st.DialogTitle.Render(common.Fit(l, inner)))
+	}
+	body = append(body, common.Fit(line, inner), meter, st.Hint.Render(common.Fit(d.keys.Cancel.Help().Key+": stop", inner)))
+	return common.Frame(st, body, inner)
 }

@@ -40,8 +40,16 @@ type PauseMsg struct{}
 // run at once.
 type WorkersMsg struct{ Delta int }
 
+// ClearMsg asks the root to clear the finished jobs from the view, with
+// Clear.
+type ClearMsg struct{}
+
 // MovedMsg says the cursor moved: the root fetches the jobs around it.
 type MovedMsg struct{}
+
+// Fetch returns up to n jobs of the engine from index offset, in planning
+// order.
+type Fetch func(offset, n int) []transfer.JobStatus
 
 // JobText is how a job is named on screen, sanitised: its path below the
 // directory it was copied from, its error with full paths shortened the
@@ -51,15 +59,22 @@ type JobText struct {
 }
 
 // Model lists the engine's jobs in planning order: state, name, progress,
-// bytes, speed, error. It keeps its cursor between openings.
+// bytes, speed, error. It opens on the first active job. Clear takes the
+// finished jobs out of it: it then lists the jobs that were active at the
+// last clear and those planned since.
 type Model struct {
 	keys   *common.KeyMap
-	cursor int                  // index of the job under the cursor
-	offset int                  // index of the first job shown
+	cursor int                  // row under the cursor
+	offset int                  // first row shown
 	height int                  // how many jobs fit
 	jobs   []transfer.JobStatus // the jobs shown, from offset
 	rows   []JobText            // their names and errors
 	snap   transfer.Snapshot
+	total  int // rows in the view
+
+	cleared bool  // Clear was used: the rows are kept, then the engine's jobs from base
+	kept    []int // engine indices of the jobs active at the last clear
+	base    int   // engine index of the first job planned after the last clear
 }
 
 // New returns an empty queue view.
@@ -74,20 +89,24 @@ func (q *Model) Offset() int { return q.offset }
 // Shown returns how many jobs fit on screen and how many were fetched.
 func (q *Model) Shown() (fit, fetched int) { return q.height, len(q.jobs) }
 
+// Rows returns how many jobs the view lists.
+func (q *Model) Rows() int { return q.total }
+
 // Help returns the queue view's bindings for the help bar.
 func (q *Model) Help() help.KeyMap {
 	k := q.keys
-	return common.Bindings{k.QueueClose, k.QueueCancel, k.QueueRetry, k.QueuePause, k.QueueMoreWorkers,
+	return common.Bindings{k.QueueClose, k.QueueCancel, k.QueueRetry, k.QueuePause, k.QueueClear, k.QueueMoreWorkers,
 		k.QueueFewerWorkers, k.QueueCancelAll, k.QueueRetryAll, k.Up, k.Down, k.PageUp, k.PageDown}
 }
 
 // Refresh takes snap and fetches with jobs the jobs that fit in height
 // lines (a title and a detail line included) around the cursor, naming
 // them with describe.
-func (q *Model) Refresh(snap transfer.Snapshot, height int, jobs func(offset, n int) []transfer.JobStatus, describe func(*transfer.JobStatus) JobText) {
+func (q *Model) Refresh(snap transfer.Snapshot, height int, jobs Fetch, describe func(*transfer.JobStatus) JobText) {
 	q.snap = snap
 	q.height = max(height-2, 1)
-	total := snap.Jobs
+	q.total = q.count(snap.Jobs)
+	total := q.total
 	q.cursor = min(max(q.cursor, 0), max(total-1, 0))
 	if q.cursor < q.offset {
 		q.offset = q.cursor
@@ -96,7 +115,7 @@ func (q *Model) Refresh(snap transfer.Snapshot, height int, jobs func(offset, n 
 		q.offset = q.cursor - q.height + 1
 	}
 	q.offset = max(min(q.offset, total-q.height), 0)
-	q.jobs = jobs(q.offset, q.height)
+	q.jobs = q.fetch(jobs, q.offset, q.height)
 	q.rows = q.rows[:0]
 	for i := range q.jobs {
 		q.rows = append(q.rows, describe(&q.jobs[i]))
@@ -150,7 +169,7 @@ func (q *Model) handleKey(msg tea.KeyPressMsg) tea.Msg {
 	case key.Matches(msg, k.Top):
 		q.cursor = 0
 	case key.Matches(msg, k.Bottom):
-		q.cursor = q.snap.Jobs - 1
+		q.cursor = q.total - 1
 	case key.Matches(msg, k.QueueCancel):
 		if j, ok := q.current(); ok && !j.State.Terminal() {
 			return CancelMsg{Job: j.ID}
@@ -165,6 +184,8 @@ func (q *Model) handleKey(msg tea.KeyPressMsg) tea.Msg {
 		return nil
 	case key.Matches(msg, k.QueueRetryAll):
 		return RetryAllMsg{}
+	case key.Matches(msg, k.QueueClear):
+		return ClearMsg{}
 	case key.Matches(msg, k.QueuePause):
 		return PauseMsg{}
 	case key.Matches(msg, k.QueueMoreWorkers):

@@ -35,7 +35,7 @@ func TestQueueRow(t *testing.T) {
 		{waiting, 80, []string{"waiting   /b.bin "}, nil},
 		{retry, 80, []string{"retry 2   /b.bin "}, nil},
 	} {
-		row := row(&tt.j, Describe(&tt.j, "", "/"), tt.width)
+		row := row(&tt.j, Describe(&tt.j, "", "/"), tt.width, false)
 		if tt.j.RetryErr != nil {
 			if d := Describe(&tt.j, "", "/").Detail; !strings.Contains(d, "after: copy /b.bin: connection lost") ||
 				strings.Contains(d, "waiting for the connection") != tt.j.Waiting {

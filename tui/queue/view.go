@@ -24,13 +24,19 @@ const (
 // Screen renders a title line, the jobs, and a line about the job under
 // the cursor: its error in full, or where it goes.
 func (q *Model) Screen(st *common.Styles, width, height int) string {
-	title := " Transfer queue · " + text.Plural(q.snap.Jobs, "job") + " · " + text.Plural(q.snap.Workers, "worker")
+	title := " Transfer queue · " + text.Plural(q.total, "job") + " · " + text.Plural(q.snap.Workers, "worker")
+	if q.cleared {
+		title += " · finished ones cleared"
+	}
 	if q.snap.Paused {
 		title += " · paused"
 	}
 	lines := []string{st.HeaderFocused.Render(common.Fit(title, width))}
-	if q.snap.Jobs == 0 {
+	switch {
+	case q.snap.Jobs == 0:
 		lines = append(lines, st.Hint.Render(common.Fit("  no transfers yet: "+q.keys.Copy.Help().Key+" copies, "+q.keys.Move.Help().Key+" moves", width)))
+	case q.total == 0:
+		lines = append(lines, st.Hint.Render(common.Fit("  no active transfers", width)))
 	}
 	detail := ""
 	for i := range q.jobs {
@@ -48,7 +54,7 @@ func (q *Model) Screen(st *common.Styles, width, height int) string {
 		case j.State.Terminal():
 			style = st.Meta
 		}
-		lines = append(lines, style.Render(row(j, q.rows[i], width)))
+		lines = append(lines, style.Render(row(j, q.rows[i], width, q.snap.Paused)))
 	}
 	blank := strings.Repeat(" ", width)
 	for len(lines) < height-1 {
@@ -58,14 +64,17 @@ func (q *Model) Screen(st *common.Styles, width, height int) string {
 	return strings.Join(lines[:height], "\n")
 }
 
-// row renders one job as plain text exactly width cells wide.
-func row(j *transfer.JobStatus, txt JobText, width int) string {
+// row renders one job as plain text exactly width cells wide; a running
+// job of a paused queue says so, without a speed.
+func row(j *transfer.JobStatus, txt JobText, width int, paused bool) string {
 	state := j.State.String()
 	switch {
 	case j.Conflict != nil:
 		state = "asking"
 	case j.State == transfer.Running && j.Waiting:
 		state = "waiting"
+	case j.State == transfer.Running && paused:
+		state = "paused"
 	case j.State == transfer.Running && j.Attempt > 0:
 		state = "retry " + strconv.Itoa(j.Attempt)
 	}
@@ -81,7 +90,7 @@ func row(j *transfer.JobStatus, txt JobText, width int) string {
 		nameW := min(ansi.StringWidth(name), max(rest/3, min(rest, 12)))
 		return common.Fit(common.Fit(state, queueStateWidth)+" "+common.FitLeft(name, nameW)+" "+txt.Err, width)
 	case j.Kind == transfer.KindFile:
-		right = fileProgress(j, width >= queueWideFrom)
+		right = fileProgress(j, width >= queueWideFrom, paused)
 	default:
 		right = j.Kind.String()
 	}
@@ -90,8 +99,9 @@ func row(j *transfer.JobStatus, txt JobText, width int) string {
 }
 
 // fileProgress is a file job's progress: a bar (when wide), the percentage,
-// bytes done of all and, while it runs, its speed.
-func fileProgress(j *transfer.JobStatus, wide bool) string {
+// bytes done of all and, while it runs and the queue is not paused, its
+// speed.
+func fileProgress(j *transfer.JobStatus, wide, paused bool) string {
 	done, size := j.Done, j.Size
 	if j.State == transfer.Done {
 		done = max(done, size)
@@ -106,7 +116,7 @@ func fileProgress(j *transfer.JobStatus, wide bool) string {
 		return s
 	}
 	speed := ""
-	if j.State == transfer.Running && j.Speed > 0 {
+	if j.State == transfer.Running && !paused && j.Speed > 0 {
 		speed = text.Size(int64(j.Speed)) + "/s"
 	}
 	return common.Bar(min(max(pct, 0), 100)*queueBarWidth/100, queueBarWidth) + " " + s + " " + common.AlignRight(speed, queueSpeedWidth)
