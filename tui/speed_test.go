@@ -60,11 +60,13 @@ func TestStripAndRowSpeedsAgree(t *testing.T) {
 	step := func(chunks int, want string) {
 		t.Helper()
 		moved := e.Snapshot().MovedBytes + int64(chunks)*(32<<10)
+		// The clock moves first: a poll while the bytes arrive then
+		// samples the new second, never the last one's final count.
+		now = now.Add(time.Second)
 		for range chunks {
 			g.allow <- 32 << 10
 		}
 		r.waitFor("the bytes to arrive", func() bool { return e.Snapshot().MovedBytes == moved })
-		now = now.Add(time.Second)
 		r.waitFor("a poll", func() bool { return m.xfer.raw.MovedBytes == moved })
 		out := screen(m)
 		lines := strings.Split(out, "\n")
