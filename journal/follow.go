@@ -8,8 +8,9 @@ import (
 	"github.com/ferry-tui/ferry/transfer"
 )
 
-// notePeriod is how often a running batch's progress is written.
-const notePeriod = time.Second
+// notePeriod is how often a running batch's progress is written, when
+// it changed: each write is a small transaction with an fsync.
+const notePeriod = 250 * time.Millisecond
 
 // Recording writes one batch's progress into the journal while it runs:
 // the files it finished (as they finish, at most notePeriod late) and its
@@ -108,24 +109,33 @@ func (r *Recording) run() {
 	for {
 		select {
 		case <-r.stop:
-			r.note()
+			r.finish()
 			return
 		case <-tick.C:
 			r.note()
 		case ev, ok := <-events:
 			if !ok {
 				// The engine closed: keep what was done.
-				r.note()
+				r.finish()
 				return
+			}
+			if ev.Kind == transfer.BatchPlanned {
+				r.note() // the totals are known
 			}
 			if ev.Kind == transfer.BatchFinished {
-				if r.note() {
-					if err := r.s.Delete(r.rec.ID); err != nil {
-						r.fail(err)
-					}
-				}
+				r.finish()
 				return
 			}
+		}
+	}
+}
+
+// finish writes the last note, and removes the record of a batch that
+// finished with nothing left to do.
+func (r *Recording) finish() {
+	if r.note() {
+		if err := r.s.Delete(r.rec.ID); err != nil {
+			r.fail(err)
 		}
 	}
 }
@@ -146,6 +156,7 @@ func (r *Recording) note() (clean bool) {
 	}
 	sum := r.b.Summary()
 	rec := r.rec
+	rec.Files = 0
 	for _, n := range sum.Files {
 		rec.Files += n
 	}

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -23,7 +22,6 @@ type slowFS struct {
 	hold    map[string]bool
 	reached chan string
 	release chan struct{}
-	once    sync.Once
 }
 
 func (f *slowFS) Open(ctx context.Context, name string) (io.ReadCloser, error) {
@@ -94,7 +92,7 @@ func TestFollowInterruptedThenContinued(t *testing.T) {
 	}
 	e.Close()
 	list, err := s.List()
-	if err != nil || len(list) != 1 || list[0].FilesDone == 0 || list[0].FilesDone == 20 {
+	if err != nil || len(list) != 1 || list[0].FilesDone == 0 || list[0].FilesDone == 20 || list[0].Files != 20 {
 		t.Fatalf("after the interruption: %+v, %v", list, err)
 	}
 	done, err := s.Done(list[0].ID)

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // FileName is the store's name in the state directory.
@@ -123,7 +124,7 @@ func (s *Store) open() (db *bolt.DB, err error) {
 		}
 	}()
 	db, err = bolt.Open(s.path, 0o600, &bolt.Options{Timeout: lockWait, OpenFile: openNoFollow})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, &LockedError{Path: s.path}
 	}
 	return db, err

@@ -172,11 +172,14 @@ func (a *app) runCopy(ctx context.Context, name string, cf connFlags, f cpFlags,
 	}
 	eng := transfer.New(f.engineOptions())
 	defer eng.Close()
+	js := a.openJournal()
 	b, err := eng.Submit(transfer.Request{Src: srcFS, Dst: dstFS, Items: items, Policy: policy, NoPreserve: f.noPreserve, Move: move, FollowLinks: f.copyLinks})
 	if err != nil {
 		fmt.Fprintln(a.stderr, "ferry "+name+":", errText(err))
 		return exitFailed
 	}
+	stop := s.journalFollow(js, b, name, endpoint(srcs[0], cf), endpoint(dst, cf))
+	defer stop()
 	return s.follow(ctx, eng, b, name, dstFS)
 }
 
