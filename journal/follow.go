@@ -1,7 +1,9 @@
 package journal
 
 import (
+	"errors"
 	"fmt"
+	"os"
 	"sync"
 	"time"
 
@@ -25,6 +27,8 @@ type Recording struct {
 	sub  *transfer.Subscription
 	rec  Record
 	seen map[transfer.JobID]bool
+	// forget: a batch that ends cancelled is removed (Batch.ForgetCancelled).
+	forget bool
 
 	stopOnce sync.Once
 	stop     chan struct{}
@@ -33,15 +37,31 @@ type Recording struct {
 	mu       sync.Mutex
 }
 
-// Follow records batch b, submitted by command, whose sides are reached
-// as src and dst. Older records of the same copy (the same sides, items
-// and kind) are replaced: running a copy again continues it.
-func (s *Store) Follow(b *transfer.Batch, command string, src, dst Endpoint) (*Recording, error) {
+// Batch describes a batch to follow.
+type Batch struct {
+	// Command names what submitted it: "cp", "mv", "ui"...
+	Command string
+	// Src and Dst say how to reach its sides again.
+	Src, Dst Endpoint
+	// ForgetCancelled removes the record of a batch that ends cancelled
+	// while it is followed: the user cancelled it and does not want it
+	// offered again. Without it such a batch stays (ferry cp's Ctrl-C
+	// says how to continue it).
+	ForgetCancelled bool
+	// Replaces is the id of the record the batch continues (a resume),
+	// removed once this one is recorded.
+	Replaces string
+}
+
+// Follow records batch b. Older records of the same copy (the same sides,
+// items and kind) whose process is gone are replaced: running a copy
+// again continues it.
+func (s *Store) Follow(b *transfer.Batch, how Batch) (*Recording, error) {
 	req := b.Request()
 	now := time.Now()
 	rec := Record{
-		Version: Version, ID: NewID(now, b.ID()), Created: now, Updated: now,
-		Command: command, Src: src, Dst: dst, Items: req.Items, Policy: req.Policy.String(),
+		Version: Version, ID: NewID(now, b.ID()), Created: now, Updated: now, PID: os.Getpid(),
+		Command: how.Command, Src: how.Src, Dst: how.Dst, Items: req.Items, Policy: req.Policy.String(),
 		NoPreserve: req.NoPreserve, Move: req.Move, FollowLinks: req.FollowLinks,
 	}
 	old, err := s.List()
@@ -49,8 +69,11 @@ func (s *Store) Follow(b *transfer.Batch, command string, src, dst Endpoint) (*R
 		return nil, err
 	}
 	var stale []string
+	if how.Replaces != "" {
+		stale = append(stale, how.Replaces)
+	}
 	for _, o := range old {
-		if o.same(rec) {
+		if o.same(rec) && !o.Running() {
 			stale = append(stale, o.ID)
 		}
 	}
@@ -60,7 +83,7 @@ func (s *Store) Follow(b *transfer.Batch, command string, src, dst Endpoint) (*R
 	if err := s.Put(rec); err != nil {
 		return nil, err
 	}
-	r := &Recording{s: s, b: b, sub: b.Subscribe(), rec: rec, seen: map[transfer.JobID]bool{},
+	r := &Recording{s: s, b: b, sub: b.Subscribe(), rec: rec, seen: map[transfer.JobID]bool{}, forget: how.ForgetCancelled,
 		stop: make(chan struct{}), done: make(chan struct{})}
 	go r.run()
 	return r, nil
@@ -109,21 +132,21 @@ func (r *Recording) run() {
 	for {
 		select {
 		case <-r.stop:
-			r.finish()
+			r.finish(false)
 			return
 		case <-tick.C:
 			r.note()
 		case ev, ok := <-events:
 			if !ok {
 				// The engine closed: keep what was done.
-				r.finish()
+				r.finish(false)
 				return
 			}
 			if ev.Kind == transfer.BatchPlanned {
 				r.note() // the totals are known
 			}
 			if ev.Kind == transfer.BatchFinished {
-				r.finish()
+				r.finish(r.forget)
 				return
 			}
 		}
@@ -131,21 +154,30 @@ func (r *Recording) run() {
 }
 
 // finish writes the last note, and removes the record of a batch that
-// finished with nothing left to do.
-func (r *Recording) finish() {
-	if r.note() {
+// finished with nothing left to do, or, with cancelled set, one that
+// finished with nothing failed.
+func (r *Recording) finish(cancelled bool) {
+	clean, noFailure := r.note()
+	if clean || (cancelled && noFailure) {
 		if err := r.s.Delete(r.rec.ID); err != nil {
 			r.fail(err)
 		}
+		return
+	}
+	// Nothing runs it any more: another process may take it up.
+	r.rec.PID = 0
+	if err := r.s.Put(r.rec); err != nil {
+		r.fail(err)
 	}
 }
 
 // note writes the files finished since the last note and the totals. It
 // reports whether the batch is finished with nothing left to do.
-func (r *Recording) note() (clean bool) {
+func (r *Recording) note() (clean, noFailure bool) {
 	var fresh []string
 	for _, j := range r.b.Jobs() {
-		if j.Kind != transfer.KindFile || r.seen[j.ID] || j.State != transfer.Done {
+		finished := j.State == transfer.Done || (j.State == transfer.Skipped && errors.Is(j.Err, transfer.ErrDoneBefore))
+		if j.Kind != transfer.KindFile || r.seen[j.ID] || !finished {
 			continue
 		}
 		r.seen[j.ID] = true
@@ -162,7 +194,8 @@ func (r *Recording) note() (clean bool) {
 	}
 	rec.FilesDone = sum.Files[transfer.Done] + sum.Files[transfer.Skipped]
 	rec.Bytes, rec.BytesDone = sum.TotalBytes, sum.DoneBytes
-	clean = sum.Finished && len(sum.Failed) == 0 && sum.States[transfer.Cancelled] == 0
+	noFailure = sum.Finished && len(sum.Failed) == 0
+	clean = noFailure && sum.States[transfer.Cancelled] == 0
 	if sum.Finished && !clean {
 		rec.Reason = reason(sum)
 	}
@@ -174,7 +207,7 @@ func (r *Recording) note() (clean bool) {
 		}
 		r.rec = rec
 	}
-	return clean
+	return clean, noFailure
 }
 
 // reason says why a finished batch is unfinished.

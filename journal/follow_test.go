@@ -77,7 +77,7 @@ func TestFollowInterruptedThenContinued(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec, err := s.Follow(b, "cp", journal.Endpoint{}, journal.Endpoint{})
+	rec, err := s.Follow(b, journal.Batch{Command: "cp"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func TestFollowInterruptedThenContinued(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec2, err := s.Follow(b2, "queue resume", list[0].Src, list[0].Dst)
+	rec2, err := s.Follow(b2, journal.Batch{Command: "queue resume", Src: list[0].Src, Dst: list[0].Dst})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +158,7 @@ func TestFollowFailedBatchStaysWithReason(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec, err := s.Follow(b, "cp", journal.Endpoint{}, journal.Endpoint{Host: "web1"})
+	rec, err := s.Follow(b, journal.Batch{Command: "cp", Dst: journal.Endpoint{Host: "web1"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,5 +175,41 @@ func TestFollowFailedBatchStaysWithReason(t *testing.T) {
 	}
 	if l, _ := s.List(); len(l) != 0 {
 		t.Fatalf("Forget left %+v", l)
+	}
+}
+
+// TestFollowCancelled: a batch the user cancels is forgotten when asked
+// (the UI's queue view), and kept otherwise (ferry cp's Ctrl-C).
+func TestFollowCancelled(t *testing.T) {
+	for _, forget := range []bool{true, false} {
+		src, dst := t.TempDir(), t.TempDir()
+		for _, n := range []string{"a", "b"} {
+			if err := os.WriteFile(filepath.Join(src, n), []byte(n), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s, err := journal.Open(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		slow := &slowFS{FS: local.New(), hold: map[string]bool{"b": true}, reached: make(chan string, 1), release: make(chan struct{})}
+		e := transfer.New(transfer.Options{Workers: 1})
+		b, err := e.Submit(transfer.Request{Src: slow, Dst: local.New(), Items: []transfer.Item{{Src: src, Dst: filepath.Join(dst, "t")}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, err := s.Follow(b, journal.Batch{Command: "ui", ForgetCancelled: forget})
+		if err != nil {
+			t.Fatal(err)
+		}
+		<-slow.reached
+		b.Cancel()
+		b.Wait(context.Background())
+		waitFor(t, "the recording to see the end", func() bool {
+			l, _ := s.List()
+			return (forget && len(l) == 0) || (!forget && len(l) == 1 && l[0].Reason == "cancelled")
+		})
+		rec.Stop()
+		e.Close()
 	}
 }

@@ -56,6 +56,8 @@ type Record struct {
 	Updated time.Time `json:"updated"`
 	// Command names what submitted it: "cp", "mv", "sync", "ui"...
 	Command string `json:"command"`
+	// PID is the process that runs (or ran) the batch.
+	PID int `json:"pid"`
 	// Src and Dst say how to reach both sides.
 	Src Endpoint `json:"src"`
 	Dst Endpoint `json:"dst"`
@@ -80,6 +82,10 @@ type Record struct {
 	DoneCount int `json:"-"`
 }
 
+// Running reports whether the process that runs the batch is still
+// alive (this one included): its batch is not to be resumed elsewhere.
+func (r Record) Running() bool { return r.PID > 0 && alive(r.PID) }
+
 // NewID returns a journal id for batch b of this process, started at t.
 func NewID(t time.Time, b transfer.BatchID) string {
 	return fmt.Sprintf("%s-%d-%d", t.UTC().Format("20060102T150405.000000Z"), os.Getpid(), b)
@@ -99,8 +105,9 @@ func (r Record) Request(src, dst transfer.FS, done map[string]bool) (transfer.Re
 	}, nil
 }
 
-// Describe says in a line what r copies, not sanitised: "copy 3 items
-// from local:/home/ann to web1:/srv".
+// Describe says in a line what r copies, not sanitised: "copy
+// local:/home/ann/a to web1:/srv/a", or "copy 3 items from
+// local:/home/ann to web1:/srv".
 func (r Record) Describe() string {
 	verb := "copy"
 	if r.Move {
@@ -109,13 +116,10 @@ func (r Record) Describe() string {
 	if len(r.Items) == 0 {
 		return verb + " nothing"
 	}
-	what := fmt.Sprintf("%d items", len(r.Items))
-	from := r.Src.String() + ":" + dirOf(r.Items[0].Src)
 	if len(r.Items) == 1 {
-		what = "1 item"
-		from = r.Src.String() + ":" + r.Items[0].Src
+		return fmt.Sprintf("%s %s:%s to %s:%s", verb, r.Src, r.Items[0].Src, r.Dst, r.Items[0].Dst)
 	}
-	return fmt.Sprintf("%s %s from %s to %s", verb, what, from, r.Dst.String()+":"+dirOf(r.Items[0].Dst))
+	return fmt.Sprintf("%s %d items from %s:%s to %s:%s", verb, len(r.Items), r.Src, dirOf(r.Items[0].Src), r.Dst, dirOf(r.Items[0].Dst))
 }
 
 // dirOf is p's parent directory, for either separator.

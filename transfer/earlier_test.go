@@ -61,3 +61,23 @@ func TestWithoutEarlierSameFileAsks(t *testing.T) {
 	}
 	rec.waitFor(t, "the question", func(ev transfer.Event) bool { return ev.Kind == transfer.JobConflict })
 }
+
+// TestOnSubmitSeesEveryBatch: Options.OnSubmit gets the handle of each
+// accepted batch before Submit returns, and none for a refused one.
+func TestOnSubmitSeesEveryBatch(t *testing.T) {
+	src, dst := t.TempDir(), t.TempDir()
+	writeFile(t, filepath.Join(src, "a"), []byte("a"), 0o644, baseTime)
+	var seen []transfer.BatchID
+	e, _ := newEngine(t, transfer.Options{Workers: 1, OnSubmit: func(b *transfer.Batch) { seen = append(seen, b.ID()) }})
+	b, err := e.Submit(transfer.Request{Src: localFS(), Dst: localFS(), Items: []transfer.Item{{Src: filepath.Join(src, "a"), Dst: filepath.Join(dst, "a")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 1 || seen[0] != b.ID() {
+		t.Fatalf("OnSubmit saw %v, want [%d]", seen, b.ID())
+	}
+	if _, err := e.Submit(transfer.Request{Src: localFS(), Dst: localFS()}); err == nil || len(seen) != 1 {
+		t.Fatalf("a refused request: %v, OnSubmit saw %v", err, seen)
+	}
+	wait(t, e)
+}

@@ -57,11 +57,11 @@ func connFlagsOf(e journal.Endpoint, verbose bool) connFlags {
 // journalFollow records batch b in the journal (nil: none) while it runs;
 // the returned stop ends the recording and, when the batch is left
 // unfinished, says how to continue it.
-func (s *session) journalFollow(js *journal.Store, b *transfer.Batch, name string, src, dst journal.Endpoint) (stop func()) {
+func (s *session) journalFollow(js *journal.Store, b *transfer.Batch, how journal.Batch) (stop func()) {
 	if js == nil {
 		return func() {}
 	}
-	rec, err := js.Follow(b, name, src, dst)
+	rec, err := js.Follow(b, how)
 	if err != nil {
 		fmt.Fprintln(s.stderr, "ferry: warning: the transfer is not journalled:", text.Sanitize(err.Error()))
 		return func() {}
@@ -73,7 +73,7 @@ func (s *session) journalFollow(js *journal.Store, b *transfer.Batch, name strin
 		}
 		sum := b.Summary()
 		if err == nil && (!sum.Finished || len(sum.Failed) > 0 || sum.States[transfer.Cancelled] > 0) {
-			fmt.Fprintf(s.stderr, "ferry %s: what is left is in the queue: ferry queue resume %s continues it\n", name, rec.ID())
+			fmt.Fprintf(s.stderr, "ferry %s: what is left is in the queue: ferry queue resume %s continues it\n", how.Command, rec.ID())
 		}
 	}
 }

@@ -124,7 +124,10 @@ func (a *app) runQueueList() int {
 	for _, r := range list {
 		fmt.Fprintf(a.stdout, "%s  %s  %s\n", r.ID, r.Created.Local().Format("Jan _2 15:04"), text.Sanitize(r.Describe()))
 		state := "interrupted"
-		if r.Reason != "" {
+		switch {
+		case r.Running():
+			state = fmt.Sprintf("running now (process %d)", r.PID)
+		case r.Reason != "":
 			state = text.Sanitize(r.Reason)
 		}
 		fmt.Fprintf(a.stdout, "    %d of %d files done (%s of %s), %s\n", r.FilesDone, r.Files,
@@ -177,6 +180,13 @@ func (a *app) runQueueResume(ctx context.Context, cf connFlags, f cpFlags, ids [
 	for _, r := range list {
 		if ctx.Err() != nil {
 			break
+		}
+		if r.Running() {
+			fmt.Fprintf(a.stderr, "ferry queue resume: %s is running now in process %d; not resumed\n", r.ID, r.PID)
+			if len(ids) > 0 {
+				worst = exitFailed
+			}
+			continue
 		}
 		fmt.Fprintf(a.stderr, "ferry queue resume: %s: %s\n", r.ID, text.Sanitize(r.Describe()))
 		code := a.resumeOne(ctx, js, r, cf.verbose, f)
@@ -249,7 +259,7 @@ func (a *app) resumeOne(ctx context.Context, js *journal.Store, r journal.Record
 		fmt.Fprintln(a.stderr, "ferry queue resume:", errText(err))
 		return exitFailed
 	}
-	stop := s.journalFollow(js, b, "queue resume", r.Src, r.Dst)
+	stop := s.journalFollow(js, b, journal.Batch{Command: "queue resume", Src: r.Src, Dst: r.Dst, Replaces: r.ID})
 	defer stop()
 	return s.follow(ctx, eng, b, "queue resume", dstFS)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"os"
 	"os/exec"
@@ -33,24 +34,23 @@ func ferryIn(t *testing.T, home string, args ...string) (int, string, string) {
 	return exitOf(t, done, &errb), out.String(), errb.String()
 }
 
-// TestE2ESSHDQueueResumesAfterSIGKILL kills ferry cp with SIGKILL in the
-// middle of a tree upload over a 10 ms link; ferry queue lists the batch,
-// ferry queue resume finishes it: the tree arrives whole, no file that
-// had arrived before the kill is written again (same inode), no temporary
-// file stays, and the queue is empty afterwards.
-func TestE2ESSHDQueueResumesAfterSIGKILL(t *testing.T) {
-	t.Parallel()
+// killedUpload starts ferry cp -r of a 120-file tree to a real sshd over
+// a 10 ms link, with HOME home, and kills it with SIGKILL once ten files
+// have arrived whole. It returns the ssh config (alias box), the source,
+// the destination directory on the server, the tree's sums, and the files
+// that had arrived with their inodes.
+func killedUpload(t *testing.T, home string) (cfg, src, dst string, want map[string]string, before map[string]uint64, arrived func() map[string]uint64) {
+	t.Helper()
 	srv := sshdtest.Start(t)
 	proxy := delayproxy.Start(t, srv.Addr, 10*time.Millisecond)
 	_, port, _ := strings.Cut(proxy.Addr, ":")
-	cfg := filepath.Join(t.TempDir(), "ssh_config")
+	cfg = filepath.Join(t.TempDir(), "ssh_config")
 	conf := fmt.Sprintf("Host box\n  HostName 127.0.0.1\n  Port %s\n  HostKeyAlias %s\n  User %s\n  IdentityFile %s\n  IdentitiesOnly yes\n  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n  BatchMode yes\n  IdentityAgent none\n",
 		port, "[127.0.0.1]:"+fmt.Sprint(srv.Port), srv.User, srv.ClientKeyPath, srv.WriteKnownHosts(t))
 	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	home := t.TempDir()
-	src := filepath.Join(t.TempDir(), "tree")
+	src = filepath.Join(t.TempDir(), "tree")
 	for d := range 4 {
 		for f := range 30 {
 			p := filepath.Join(src, fmt.Sprintf("dir %d", d), fmt.Sprintf("file %02d.bin", f))
@@ -62,8 +62,8 @@ func TestE2ESSHDQueueResumesAfterSIGKILL(t *testing.T) {
 			}
 		}
 	}
-	want := treeSums(t, src)
-	dst := filepath.Join(srv.Dir, "up")
+	want = treeSums(t, src)
+	dst = filepath.Join(srv.Dir, "up")
 
 	cmd := exec.Command(ferryBinary(t), "-F", cfg, "cp", "-r", "-j", "1", src, "box:up")
 	var errb bytes.Buffer
@@ -74,7 +74,7 @@ func TestE2ESSHDQueueResumesAfterSIGKILL(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
-	arrived := func() map[string]uint64 {
+	arrived = func() map[string]uint64 {
 		got := map[string]uint64{}
 		filepath.WalkDir(dst, func(p string, d os.DirEntry, err error) error {
 			if err != nil || d.IsDir() || strings.Contains(d.Name(), ".ferry-part") {
@@ -102,11 +102,23 @@ func TestE2ESSHDQueueResumesAfterSIGKILL(t *testing.T) {
 	})
 	cmd.Process.Signal(syscall.SIGKILL)
 	<-done
-	before := arrived()
+	before = arrived()
 	if len(before) == len(want) {
 		t.Fatal("every file had arrived before the kill")
 	}
 
+	return cfg, src, dst, want, before, arrived
+}
+
+// TestE2ESSHDQueueResumesAfterSIGKILL kills ferry cp with SIGKILL in the
+// middle of a tree upload over a 10 ms link; ferry queue lists the batch,
+// ferry queue resume finishes it: the tree arrives whole, no file that
+// had arrived before the kill is written again (same inode), no temporary
+// file stays, and the queue is empty afterwards.
+func TestE2ESSHDQueueResumesAfterSIGKILL(t *testing.T) {
+	t.Parallel()
+	home := t.TempDir()
+	_, src, dst, want, before, arrived := killedUpload(t, home)
 	code, out, stderr := ferryIn(t, home, "queue")
 	if code != 0 || !strings.Contains(out, "copy local:"+src+" to box:") || !strings.Contains(out, "interrupted") {
 		t.Fatalf("ferry queue: exit %d\n%s%s", code, out, stderr)
@@ -174,4 +186,61 @@ func TestE2EQueueUnreachableHostStaysQueued(t *testing.T) {
 	if _, out, _ := ferryIn(t, home, "queue"); !strings.Contains(out, "no unfinished transfers") {
 		t.Fatalf("after clear: %s", out)
 	}
+}
+
+// TestE2ESSHDUIOffersUnfinished opens the UI after ferry cp was killed:
+// it offers the unfinished transfer, r resumes it on the UI's queue, the
+// tree arrives whole without rewriting what had arrived, and the journal
+// is empty once it is done.
+func TestE2ESSHDUIOffersUnfinished(t *testing.T) {
+	t.Parallel()
+	home := t.TempDir()
+	cfg, _, dst, want, before, arrived := killedUpload(t, home)
+	s := startTmux(t, 120, 30, []string{"HOME=" + home, "TERM=xterm-256color"},
+		"sh", "-c", "cd "+shq(t.TempDir())+" && exec "+shq(ferryBinary(t))+" -F "+shq(cfg)+" box")
+	s.waitFor("1 unfinished transfer (box,")
+	s.keys("r", "Enter")
+	s.waitFor("resumed 1 unfinished transfer")
+	waitUntil(t, "the whole tree", func() bool { return fmt.Sprint(settledSums(dst)) == fmt.Sprint(want) })
+	after := arrived()
+	for rel, ino := range before {
+		if after[rel] != ino {
+			t.Errorf("%s was written again by the resume", rel)
+		}
+	}
+	waitUntil(t, "the journal to empty", func() bool {
+		_, out, _ := ferryIn(t, home, "queue")
+		return strings.Contains(out, "no unfinished transfers")
+	})
+	s.keys("q")
+}
+
+// settledSums is treeSums for a tree that is still being written: nil
+// while a file vanishes under the walk.
+func settledSums(root string) map[string]string {
+	out := map[string]string{}
+	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		if d.IsDir() {
+			out[rel] = "dir"
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		out[rel] = fmt.Sprintf("%x %v %d", sha256.Sum256(b), fi.Mode().Perm(), fi.ModTime().Unix())
+		return nil
+	})
+	if err != nil {
+		return nil
+	}
+	return out
 }
