@@ -84,6 +84,15 @@ type rootRef struct {
 // with the batch's handle: a goroutine walks the sources while workers
 // already copy what it found.
 func (e *Engine) Submit(req Request) (*Batch, error) {
+	h, err := e.submit(req)
+	if err == nil && e.opts.OnSubmit != nil {
+		e.opts.OnSubmit(h)
+	}
+	return h, err
+}
+
+// submit is Submit without Options.OnSubmit.
+func (e *Engine) submit(req Request) (*Batch, error) {
 	if err := req.validate(); err != nil {
 		return nil, err
 	}

@@ -84,6 +84,10 @@ type Options struct {
 	// NoRanges sends every file as one stream, never as byte ranges over
 	// several channels at once.
 	NoRanges bool
+	// OnSubmit, when set, is called with the handle of every batch Submit
+	// accepts, before Submit returns: a journal follows every batch of
+	// an engine this way. It must not block for long.
+	OnSubmit func(*Batch)
 }
 
 // Engine plans copies, queues them and drains the queue with a pool of

@@ -24,6 +24,9 @@ var (
 	// ErrNotNewer: the destination is at least as new as the source and
 	// the policy said overwrite only if newer.
 	ErrNotNewer = errors.New("destination is not older than the source")
+	// ErrDoneBefore: an earlier run of the same copy (Request.Earlier)
+	// finished this file.
+	ErrDoneBefore = errors.New("copied by an earlier run")
 	// ErrIsDir: a file would replace a directory, or the reverse.
 	ErrIsDir = errors.New("destination is a directory")
 	// ErrNotDir: a directory would replace a file.

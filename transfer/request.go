@@ -52,6 +52,22 @@ type Request struct {
 	// refused as a loop. It cannot be combined with Move, whose sources
 	// are the links themselves.
 	FollowLinks bool
+	// Earlier is set when the request continues an earlier run of the
+	// same copy that ended before it finished (a crash, a kill, a quit):
+	// see Earlier.
+	Earlier *Earlier
+}
+
+// Earlier describes the earlier run a request continues. The files it
+// lists as done are skipped; so is every other file whose destination
+// already has the source's size and modification time (when times are
+// preserved), since the run may have ended between putting a file in
+// place and noting it. Interrupted large files continue from their
+// temporary files, as they do under any policy but Overwrite. Everything
+// else follows the request's policy.
+type Earlier struct {
+	// Done holds the source paths of the files the earlier run finished.
+	Done map[string]bool
 }
 
 // validate checks r without any I/O: both file systems given, every item

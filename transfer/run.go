@@ -154,6 +154,9 @@ func (e *Engine) decide(ctx context.Context, j *job, dfs FS) plan {
 		o := done()
 		return plan{dst: dst, dstInfo: dstInfo, out: &o, landed: true}
 	}
+	if o, ok := doneBefore(j, dstInfo); ok {
+		return plan{dst: dst, dstInfo: dstInfo, out: &o}
+	}
 	pol := e.policyFor(j)
 	p := plan{dst: dst, dstInfo: dstInfo, resume: j.resume || pol == Resume}
 	if dstInfo == nil {
@@ -197,6 +200,24 @@ func (e *Engine) decide(ctx context.Context, j *job, dfs FS) plan {
 		e.mu.Unlock()
 	}
 	return p
+}
+
+// doneBefore reports whether an earlier run of j's request finished j
+// (Request.Earlier): it says so, or the destination is a regular file
+// with the source's size and, times being preserved, its time.
+func doneBefore(j *job, dstInfo fs.FileInfo) (outcome, bool) {
+	r := j.b.req
+	if r.Earlier == nil {
+		return outcome{}, false
+	}
+	if r.Earlier.Done[j.src] {
+		return skipped(&fs.PathError{Op: "copy", Path: j.dst, Err: ErrDoneBefore}), true
+	}
+	if dstInfo != nil && !r.NoPreserve && dstInfo.Mode().IsRegular() && j.info != nil &&
+		dstInfo.Size() == j.info.Size() && sameSecond(dstInfo.ModTime(), j.info.ModTime()) {
+		return skipped(&fs.PathError{Op: "copy", Path: j.dst, Err: fmt.Errorf("%w: same size and time", ErrDoneBefore)}), true
+	}
+	return outcome{}, false
 }
 
 // landedBefore reports whether dstInfo is the copy that j's last try

@@ -43,6 +43,14 @@ func (b *BackgroundAsker) Reconnecting(host string) Asker {
 	return &chanAsker{reqs: b.reqs, done: b.done, from: host}
 }
 
+// Asker returns an Asker for questions of the program's own, such as
+// whether to resume the transfers an earlier run left unfinished: their
+// dialogs have no title, and its warnings show in the status line as
+// they are.
+func (b *BackgroundAsker) Asker() Asker {
+	return &chanAsker{reqs: b.reqs, done: b.done}
+}
+
 // Close makes every question asked and waiting, and every question asked
 // later, return ErrCancelled. Closing twice is harmless.
 func (b *BackgroundAsker) Close() {

@@ -90,6 +90,7 @@ form: one "keyword value" per line.`,
 			return nil
 		},
 	})
+	root.AddCommand(a.newQueueCmd(&cf, code))
 	root.AddCommand(a.newDemoCmd(code))
 	root.AddCommand(&cobra.Command{
 		Use:               "version",

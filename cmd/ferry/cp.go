@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ferry-tui/ferry/config"
+	"github.com/ferry-tui/ferry/journal"
 	"github.com/ferry-tui/ferry/local"
 	"github.com/ferry-tui/ferry/transfer"
 	"github.com/spf13/pflag"
@@ -172,11 +173,14 @@ func (a *app) runCopy(ctx context.Context, name string, cf connFlags, f cpFlags,
 	}
 	eng := transfer.New(f.engineOptions())
 	defer eng.Close()
+	js := a.openJournal()
 	b, err := eng.Submit(transfer.Request{Src: srcFS, Dst: dstFS, Items: items, Policy: policy, NoPreserve: f.noPreserve, Move: move, FollowLinks: f.copyLinks})
 	if err != nil {
 		fmt.Fprintln(a.stderr, "ferry "+name+":", errText(err))
 		return exitFailed
 	}
+	stop := s.journalFollow(js, b, journal.Batch{Command: name, Src: endpoint(srcs[0], cf), Dst: endpoint(dst, cf)})
+	defer stop()
 	return s.follow(ctx, eng, b, name, dstFS)
 }
 

@@ -80,5 +80,5 @@ func (a *app) runDemo(ctx context.Context, serve bool, args []string) int {
 		return exitFailed
 	}
 	defer func() { s.close() }() // s.close grows as sessions open
-	return openTUI(ctx, s, &remote.Dialer{Prompter: remote.NoPrompter{}}, &host)
+	return openTUI(ctx, s, &remote.Dialer{Prompter: remote.NoPrompter{}}, &host, true)
 }

@@ -76,6 +76,7 @@ func (s *session) report(b *transfer.Batch, name string, refused map[transfer.Jo
 	keptFails := false
 	refusedSkips := 0 // skipped because nobody could be asked: failures
 	otherSkips := 0
+	earlier := 0 // done by the run a queue resume continues
 	for _, j := range b.Jobs() {
 		switch {
 		case j.State == transfer.Failed:
@@ -87,6 +88,9 @@ func (s *session) report(b *transfer.Batch, name string, refused map[transfer.Jo
 			passed = append(passed, oneLine(j.Err)+" (-L copies what it points to)")
 		case j.State == transfer.Skipped && errors.Is(j.Err, transfer.ErrSpecial):
 			passed = append(passed, oneLine(j.Err))
+		}
+		if j.State == transfer.Skipped && j.Kind == transfer.KindFile && errors.Is(j.Err, transfer.ErrDoneBefore) {
+			earlier++
 		}
 		if j.State == transfer.Skipped && j.Kind != transfer.KindFile {
 			otherSkips++ // links and special files: Summary counts files
@@ -111,7 +115,10 @@ func (s *session) report(b *transfer.Batch, name string, refused map[transfer.Jo
 	}
 	// A conflict refused for want of a terminal is a failure, listed
 	// below; each file is counted once.
-	if n := sum.Files[transfer.Skipped] - refusedSkips + otherSkips; n > 0 {
+	if earlier > 0 {
+		fmt.Fprintf(s.stderr, ", %d done before", earlier)
+	}
+	if n := sum.Files[transfer.Skipped] - refusedSkips - earlier + otherSkips; n > 0 {
 		fmt.Fprintf(s.stderr, ", %d skipped", n)
 	}
 	if n := sum.Files[transfer.Cancelled]; n > 0 {

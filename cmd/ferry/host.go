@@ -23,12 +23,12 @@ func (a *app) runOpen(ctx context.Context, cf connFlags, args []string) int {
 	}
 	defer func() { s.close() }() // s.close grows as sessions open
 	if len(args) == 0 {
-		return openTUI(ctx, s, nil, nil)
+		return openTUI(ctx, s, nil, nil, false)
 	}
 	h, err := s.resolve(args[0])
 	if err != nil {
 		fmt.Fprintln(a.stderr, "ferry:", errText(err))
 		return exitConnFail
 	}
-	return openTUI(ctx, s, s.dialer(), &h)
+	return openTUI(ctx, s, s.dialer(), &h, false)
 }

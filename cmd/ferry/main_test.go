@@ -18,6 +18,10 @@ import (
 // otherwise, more of them run at once than there are CPUs.
 func TestMain(m *testing.M) {
 	flag.Parse()
+	// Every test has a private HOME; without this, a test's binary would
+	// keep its transfer journal in the state directory of the person
+	// running the tests.
+	os.Unsetenv("XDG_STATE_HOME")
 	sshdtest.DefaultParallel(4 * runtime.GOMAXPROCS(0))
 	ferryBin = buildFerry()
 	code := m.Run()

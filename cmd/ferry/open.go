@@ -21,7 +21,7 @@ import (
 // working directory on the left and h on the right; with no h the right
 // pane starts with the host picker. Every way of opening a host (an
 // alias, user@host, the demo) ends here; only how h was made differs.
-func openTUI(ctx context.Context, s *session, d *remote.Dialer, h *config.Host) int {
+func openTUI(ctx context.Context, s *session, d *remote.Dialer, h *config.Host, demo bool) int {
 	hooks := &tuiHooks{s: s}
 	opts := hooks.options()
 	opts.Left = local.New()
@@ -49,17 +49,32 @@ func openTUI(ctx context.Context, s *session, d *remote.Dialer, h *config.Host) 
 		opts.Right = &liveFS{sess.FS}
 		opts.RightDir = h.Path
 	}
+	// Every batch is journalled (but the demo's, which cannot be reached
+	// again), and those an earlier run left unfinished are offered.
+	uj := newUIJournal(s, nil)
+	if !demo {
+		uj.js = s.openJournal()
+	}
+	hooks.journal = uj
+	if h != nil && !demo {
+		uj.remember(opts.Right, *h)
+	}
 	// Only the UI reads the engine's events; edits upload through it too.
-	engine := transfer.New(transfer.Options{})
+	engine := transfer.New(transfer.Options{OnSubmit: uj.onSubmit})
 	opts.Engine = engine
 	hooks.engine = engine
 	p := tea.NewProgram(tui.New(opts), tea.WithContext(ctx))
 	if h != nil {
 		gate.toUI(hooks.reconnectPrompter(h.Alias))
 	}
+	offerCtx, endOffer := context.WithCancel(ctx)
+	go uj.offer(offerCtx, hooks.questions.Asker(), hooks, engine)
 	_, err := p.Run()
+	endOffer()
 	// A reconnect's question can no longer be answered.
 	hooks.questions.Close()
+	// What is unfinished stays in the journal for the next run.
+	uj.stop()
 	// The process never outlives its UI: the engine stops its transfers
 	// (closing connections that do not answer within 1 s), then the
 	// sessions close; whatever still hangs after stopDeadline is left to

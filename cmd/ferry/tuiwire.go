@@ -25,6 +25,9 @@ type tuiHooks struct {
 	// engine is the UI's transfer engine; edits upload through it. The
 	// caller sets it before the UI runs.
 	engine *transfer.Engine
+	// journal, when set, journals the engine's batches; connect tells it
+	// how each host it opens was reached.
+	journal *uiJournal
 
 	mu       sync.Mutex
 	sessions []*remote.Session
@@ -91,7 +94,11 @@ func (w *tuiHooks) connect(ctx context.Context, alias string, ask tui.Asker) (tr
 	w.mu.Lock()
 	w.sessions = append(w.sessions, sess)
 	w.mu.Unlock()
-	return &sessionFS{liveFS: liveFS{sess.FS}, sess: sess, startDir: h.Path}, nil
+	fsys := &sessionFS{liveFS: liveFS{sess.FS}, sess: sess, startDir: h.Path}
+	if w.journal != nil {
+		w.journal.remember(fsys, h)
+	}
+	return fsys, nil
 }
 
 // closeAll closes every session the UI opened (closing twice is harmless).
