@@ -29,6 +29,7 @@ type deletedMsg struct {
 	dir     string
 	side    side
 	removed int64
+	gone    []string // the targets removed, with everything below them
 	err     error
 }
 
@@ -105,8 +106,8 @@ func (o *fileOps) runDelete(d *deleteDialog) tea.Cmd {
 	fsys, dir, names, sd, id := p.FS(), p.Path(), d.names, d.side, pd.ID()
 	return tea.Batch(func() tea.Msg {
 		defer cancel()
-		err := deleteAll(ctx, fsys, dir, names, done)
-		return deletedMsg{id: id, fs: fsys, dir: dir, side: sd, removed: done.Load(), err: err}
+		gone, err := deleteAll(ctx, fsys, dir, names, done)
+		return deletedMsg{id: id, fs: fsys, dir: dir, side: sd, removed: done.Load(), gone: gone, err: err}
 	}, tickProgress(id))
 }
 
@@ -117,7 +118,7 @@ func (o *fileOps) handleDeleted(msg deletedMsg) tea.Cmd {
 		cmd = o.closed(pd)
 	}
 	done := opDoneMsg{fs: msg.fs, dir: msg.dir, side: msg.side, clearSel: msg.err == nil,
-		info: "deleted " + text.Plural(int(msg.removed), "entry")}
+		info: "deleted " + text.Plural(int(msg.removed), "entry"), removed: msg.gone}
 	switch {
 	case errors.Is(msg.err, context.Canceled):
 		done.info = fmt.Sprintf("delete stopped after removing %s", text.Plural(int(msg.removed), "entry"))
@@ -148,13 +149,18 @@ func countTree(ctx context.Context, fsys transfer.FS, dir string, names []string
 }
 
 // deleteAll removes names in dir, directories with everything in them,
-// never following symbolic links. It stops at the first error or when ctx
-// ends, counting removals in done.
-func deleteAll(ctx context.Context, fsys transfer.FS, dir string, names []string, done *atomic.Int64) error {
+// never following symbolic links, and returns the full paths of those it
+// removed. It stops at the first error or when ctx ends, counting
+// removals in done.
+func deleteAll(ctx context.Context, fsys transfer.FS, dir string, names []string, done *atomic.Int64) ([]string, error) {
+	var gone []string
+	count := func(string, fs.FileInfo) { done.Add(1) }
 	for _, n := range names {
-		if err := transfer.RemoveAll(ctx, fsys, fsys.Join(dir, n), func(string, fs.FileInfo) { done.Add(1) }); err != nil {
-			return err
+		p := fsys.Join(dir, n)
+		if err := transfer.RemoveAll(ctx, fsys, p, count); err != nil {
+			return gone, err
 		}
+		gone = append(gone, p)
 	}
-	return nil
+	return gone, nil
 }
