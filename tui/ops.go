@@ -37,16 +37,16 @@ func (o *fileOps) startMkdir() tea.Cmd {
 
 // submitMkdir creates the directory.
 func (o *fileOps) submitMkdir(d *inputDialog, value string) (tea.Cmd, bool) {
-	name := value
-	if err := pane.ValidateName(name); err != nil {
+	p := &o.panes[d.side]
+	parts, err := mkdirParts(value, p.FS().Separator())
+	if err != nil {
 		d.SetErr(err.Error())
 		return nil, false
 	}
-	p := &o.panes[d.side]
 	fsys, dir, ctx := p.FS(), p.Path(), o.ctx
 	return func() tea.Msg {
-		err := fsys.Mkdir(ctx, fsys.Join(dir, name), 0o755)
-		return opDoneMsg{fs: fsys, dir: dir, side: d.side, err: err, selectName: name}
+		changed, err := mkdirPath(ctx, fsys, dir, parts)
+		return opDoneMsg{fs: fsys, dir: dir, side: d.side, err: err, selectName: parts[0], also: changed}
 	}, true
 }
 

@@ -133,6 +133,11 @@ func TestOpsRefreshTheOtherPaneInASubdirectory(t *testing.T) {
 		t.Errorf("listing after the rename: %q", names(rp))
 	}
 
+	// Making nested directories refreshes the one it made them in.
+	r.waitFor("the left pane to list the new name", func() bool { return listed(m, leftSide, "new") })
+	act(t, r, "new", "f7", "new/inner/made/deeper", "enter")
+	r.waitFor("the nested directory to be listed", func() bool { return listed(m, rightSide, "made") })
+
 	// Copying into it refreshes it; chmod of it lists it again.
 	act(t, r, "src.txt", "f5", filepath.Join(root, "new", "inner")+"/", "enter")
 	r.waitFor("the copy to be listed", func() bool { return listed(m, rightSide, "src.txt") })
