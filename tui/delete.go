@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"sync/atomic"
 
 	tea "charm.land/bubbletea/v2"
@@ -150,7 +151,8 @@ func countTree(ctx context.Context, fsys transfer.FS, dir string, names []string
 
 // deleteAll removes names in dir, directories with everything in them,
 // never following symbolic links, and returns the full paths of those it
-// removed. It stops at the first error or when ctx ends, counting
+// removed. A copy's temporary file (".NAME.ferry-part") goes with its
+// resume record. It stops at the first error or when ctx ends, counting
 // removals in done.
 func deleteAll(ctx context.Context, fsys transfer.FS, dir string, names []string, done *atomic.Int64) ([]string, error) {
 	var gone []string
@@ -161,6 +163,13 @@ func deleteAll(ctx context.Context, fsys transfer.FS, dir string, names []string
 			return gone, err
 		}
 		gone = append(gone, p)
+		if !transfer.IsTempName(n) || slices.Contains(names, fsys.Base(transfer.MetaPath(p))) {
+			continue
+		}
+		meta := transfer.MetaPath(p)
+		if err := transfer.RemoveAll(ctx, fsys, meta, count); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return gone, err
+		}
 	}
 	return gone, nil
 }
