@@ -45,8 +45,17 @@ func (o *fileOps) startDelete() tea.Cmd {
 	if len(targets) == 0 {
 		return nil
 	}
-	title := "Delete " + pane.Describe(targets) + " from " + p.Label() + "?"
-	d := &deleteDialog{Confirm: dialog.NewConfirm(o.ids.next(), title, nil, o.keys), side: *o.focus, names: pane.RawNames(targets)}
+	names, records := withResumeRecords(p, pane.RawNames(targets))
+	title := "Delete " + pane.Describe(targets)
+	switch records {
+	case 0:
+	case 1:
+		title += " (and its resume record)"
+	default:
+		title += " (and their resume records)"
+	}
+	title += " from " + p.Label() + "?"
+	d := &deleteDialog{Confirm: dialog.NewConfirm(o.ids.next(), title, nil, o.keys), side: *o.focus, names: names}
 	o.push(d)
 	hasDir := false
 	for _, e := range targets {
@@ -70,6 +79,23 @@ func (o *fileOps) startDelete() tea.Cmd {
 		files, dirs, bytes, err := countTree(ctx, fsys, dir, names)
 		return countedMsg{id: id, files: files, dirs: dirs, bytes: bytes, err: err}
 	}, tickProgress(id))
+}
+
+// withResumeRecords adds to names, shown in p, the resume record
+// (".NAME.ferry-part.meta") p lists beside each copy's temporary file
+// among them, and says how many it added: the two go together.
+func withResumeRecords(p *pane.Model, names []string) ([]string, int) {
+	n := len(names)
+	for _, name := range names[:n] {
+		if !transfer.IsTempName(name) {
+			continue
+		}
+		meta := transfer.MetaPath(name)
+		if p.HasName(meta) && !slices.Contains(names, meta) {
+			names = append(names, meta)
+		}
+	}
+	return names, len(names) - n
 }
 
 // summary says what a delete removes: "12 files and 3 directories, 4.5M".

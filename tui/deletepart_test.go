@@ -3,6 +3,7 @@ package tui
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/ferry-tui/ferry/local"
@@ -24,6 +25,9 @@ func TestDeletePartialRemovesItsResumeRecord(t *testing.T) {
 	// The partial alone: its record goes with it.
 	p.SetCursor(p.RowOf(filepath.Base(part)))
 	press(t, m, "f8")
+	if !strings.Contains(screen(m), "Delete .big.iso.ferry-part (and its resume record) from") {
+		t.Errorf("the dialog does not say the record goes too:\n%s", screen(m))
+	}
 	settle(t, m, press(t, m, "y"))
 	if exists(part) || exists(transfer.MetaPath(part)) {
 		t.Fatalf("left behind: part %v, meta %v", exists(part), exists(transfer.MetaPath(part)))
