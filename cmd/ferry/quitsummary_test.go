@@ -16,9 +16,11 @@ import (
 )
 
 // frozenFS is the local disk labelled "box", whose CreateExcl hangs until
-// release is closed, as a server that stopped answering does.
+// release is closed, as a server that stopped answering does. It embeds
+// the interface, not *local.FS, so that no fast path of the local disk
+// goes around CreateExcl.
 type frozenFS struct {
-	*local.FS
+	transfer.FS
 	release chan struct{}
 }
 
