@@ -20,6 +20,7 @@ type copyPlan struct {
 	srcDir   string   // the directory they are in
 	sources  []string // full paths of the entries acted on
 	dstPath  string   // the directory (or, for one source, the new name)
+	typed    string   // dstPath as the user typed it
 	dstLabel string   // "label:path", sanitised
 }
 
@@ -80,7 +81,7 @@ func (o *fileOps) submitCopy(d *inputDialog, value string) (tea.Cmd, bool) {
 		return nil, false
 	}
 	src := &o.panes[d.side]
-	plan := copyPlan{move: d.move, src: src.FS(), dst: dst.FS(), srcDir: src.Path(), dstPath: dst.Resolve(dir)}
+	plan := copyPlan{move: d.move, src: src.FS(), dst: dst.FS(), srcDir: src.Path(), dstPath: dst.Resolve(dir), typed: dir}
 	for _, n := range d.names {
 		plan.sources = append(plan.sources, src.FS().Join(src.Path(), n))
 	}
@@ -89,10 +90,15 @@ func (o *fileOps) submitCopy(d *inputDialog, value string) (tea.Cmd, bool) {
 	return prepareCopy(o.ctx, plan), true
 }
 
-// prepareCopy maps the plan's sources to destinations the way cp does,
-// and refuses to copy a directory into itself.
+// prepareCopy maps the plan's sources to destinations the way cp does
+// (ferry cp's rules: a destination typed with a trailing separator, or
+// given several sources, must be an existing directory), and refuses to
+// copy a directory into itself.
 func prepareCopy(ctx context.Context, plan copyPlan) tea.Cmd {
 	return func() tea.Msg {
+		if err := transfer.MustBeDir(ctx, plan.dst, plan.dstPath, plan.typed); err != nil {
+			return copyPreparedMsg{plan: plan, err: err}
+		}
 		items, err := transfer.Targets(ctx, plan.src, plan.sources, plan.dst, plan.dstPath)
 		if err != nil {
 			return copyPreparedMsg{plan: plan, err: err}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"sync/atomic"
 
 	tea "charm.land/bubbletea/v2"
@@ -29,6 +30,7 @@ type deletedMsg struct {
 	dir     string
 	side    side
 	removed int64
+	gone    []string // the targets removed, with everything below them
 	err     error
 }
 
@@ -43,8 +45,17 @@ func (o *fileOps) startDelete() tea.Cmd {
 	if len(targets) == 0 {
 		return nil
 	}
-	title := "Delete " + pane.Describe(targets) + " from " + p.Label() + "?"
-	d := &deleteDialog{Confirm: dialog.NewConfirm(o.ids.next(), title, nil, o.keys), side: *o.focus, names: pane.RawNames(targets)}
+	names, records := withResumeRecords(p, pane.RawNames(targets))
+	title := "Delete " + pane.Describe(targets)
+	switch records {
+	case 0:
+	case 1:
+		title += " (and its resume record)"
+	default:
+		title += " (and their resume records)"
+	}
+	title += " from " + p.Label() + "?"
+	d := &deleteDialog{Confirm: dialog.NewConfirm(o.ids.next(), title, nil, o.keys), side: *o.focus, names: names}
 	o.push(d)
 	hasDir := false
 	for _, e := range targets {
@@ -68,6 +79,23 @@ func (o *fileOps) startDelete() tea.Cmd {
 		files, dirs, bytes, err := countTree(ctx, fsys, dir, names)
 		return countedMsg{id: id, files: files, dirs: dirs, bytes: bytes, err: err}
 	}, tickProgress(id))
+}
+
+// withResumeRecords adds to names, shown in p, the resume record
+// (".NAME.ferry-part.meta") p lists beside each copy's temporary file
+// among them, and says how many it added: the two go together.
+func withResumeRecords(p *pane.Model, names []string) ([]string, int) {
+	n := len(names)
+	for _, name := range names[:n] {
+		if !transfer.IsTempName(name) {
+			continue
+		}
+		meta := transfer.MetaPath(name)
+		if p.HasName(meta) && !slices.Contains(names, meta) {
+			names = append(names, meta)
+		}
+	}
+	return names, len(names) - n
 }
 
 // summary says what a delete removes: "12 files and 3 directories, 4.5M".
@@ -105,8 +133,8 @@ func (o *fileOps) runDelete(d *deleteDialog) tea.Cmd {
 	fsys, dir, names, sd, id := p.FS(), p.Path(), d.names, d.side, pd.ID()
 	return tea.Batch(func() tea.Msg {
 		defer cancel()
-		err := deleteAll(ctx, fsys, dir, names, done)
-		return deletedMsg{id: id, fs: fsys, dir: dir, side: sd, removed: done.Load(), err: err}
+		gone, err := deleteAll(ctx, fsys, dir, names, done)
+		return deletedMsg{id: id, fs: fsys, dir: dir, side: sd, removed: done.Load(), gone: gone, err: err}
 	}, tickProgress(id))
 }
 
@@ -117,7 +145,7 @@ func (o *fileOps) handleDeleted(msg deletedMsg) tea.Cmd {
 		cmd = o.closed(pd)
 	}
 	done := opDoneMsg{fs: msg.fs, dir: msg.dir, side: msg.side, clearSel: msg.err == nil,
-		info: "deleted " + text.Plural(int(msg.removed), "entry")}
+		info: "deleted " + text.Plural(int(msg.removed), "entry"), removed: msg.gone}
 	switch {
 	case errors.Is(msg.err, context.Canceled):
 		done.info = fmt.Sprintf("delete stopped after removing %s", text.Plural(int(msg.removed), "entry"))
@@ -148,13 +176,26 @@ func countTree(ctx context.Context, fsys transfer.FS, dir string, names []string
 }
 
 // deleteAll removes names in dir, directories with everything in them,
-// never following symbolic links. It stops at the first error or when ctx
-// ends, counting removals in done.
-func deleteAll(ctx context.Context, fsys transfer.FS, dir string, names []string, done *atomic.Int64) error {
+// never following symbolic links, and returns the full paths of those it
+// removed. A copy's temporary file (".NAME.ferry-part") goes with its
+// resume record. It stops at the first error or when ctx ends, counting
+// removals in done.
+func deleteAll(ctx context.Context, fsys transfer.FS, dir string, names []string, done *atomic.Int64) ([]string, error) {
+	var gone []string
+	count := func(string, fs.FileInfo) { done.Add(1) }
 	for _, n := range names {
-		if err := transfer.RemoveAll(ctx, fsys, fsys.Join(dir, n), func(string, fs.FileInfo) { done.Add(1) }); err != nil {
-			return err
+		p := fsys.Join(dir, n)
+		if err := transfer.RemoveAll(ctx, fsys, p, count); err != nil {
+			return gone, err
+		}
+		gone = append(gone, p)
+		if !transfer.IsTempName(n) || slices.Contains(names, fsys.Base(transfer.MetaPath(p))) {
+			continue
+		}
+		meta := transfer.MetaPath(p)
+		if err := transfer.RemoveAll(ctx, fsys, meta, count); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return gone, err
 		}
 	}
-	return nil
+	return gone, nil
 }

@@ -224,7 +224,7 @@ func TestDeleteRefusesDotDotFromServer(t *testing.T) {
 	defer cancel()
 	// The sandbox is the tree itself: leaving it fails.
 	sandbox := evilFS{FS: local.New(), root: filepath.Join(root, "tree"), escaped: &atomic.Bool{}}
-	err := deleteAll(ctx, sandbox, root, []string{"tree"}, &atomic.Int64{})
+	_, err := deleteAll(ctx, sandbox, root, []string{"tree"}, &atomic.Int64{})
 	if err == nil || !strings.Contains(err.Error(), "invalid name") {
 		t.Fatalf("err = %v", err)
 	}

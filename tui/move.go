@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
 )
@@ -59,4 +61,20 @@ func (x *transfers) reportMove(b *batchInfo, s transfer.Summary) {
 	default:
 		x.status.setInfo("move to " + b.dstLabel + " finished")
 	}
+}
+
+// leaveRemoved sends every pane showing a directory inside path, a source
+// a move removed from fsys, to the directory path was in, with the cursor
+// on its name: the directory the pane showed is gone.
+func (x *transfers) leaveRemoved(fsys transfer.FS, path string) tea.Cmd {
+	var cmds []tea.Cmd
+	for i := range x.panes {
+		p := &x.panes[i]
+		if p.FS() == nil || !p.Loaded() || !sameLocation(p.FS(), fsys) || !transfer.Within(path, p.Path(), p.FS().Separator()) {
+			continue
+		}
+		x.dirty[i] = false
+		cmds = append(cmds, p.Load(fsys.Dir(path), fsys.Base(path)))
+	}
+	return tea.Batch(cmds...)
 }

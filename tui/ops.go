@@ -13,17 +13,6 @@ import (
 	"github.com/ferry-tui/ferry/tui/pane"
 )
 
-// opDoneMsg reports a finished mkdir, rename or chmod.
-type opDoneMsg struct {
-	fs         transfer.FS
-	dir        string // the directory it happened in
-	side       side   // the pane it was started from
-	err        error
-	selectName string // where the cursor goes after the refresh
-	clearSel   bool   // the selection was consumed
-	info       string // status message on success
-}
-
 // actionPane returns the focused pane when it can be acted on; otherwise
 // it says why not in the status line.
 func (o *fileOps) actionPane() (*pane.Model, bool) {
@@ -48,16 +37,16 @@ func (o *fileOps) startMkdir() tea.Cmd {
 
 // submitMkdir creates the directory.
 func (o *fileOps) submitMkdir(d *inputDialog, value string) (tea.Cmd, bool) {
-	name := value
-	if err := pane.ValidateName(name); err != nil {
+	p := &o.panes[d.side]
+	parts, err := mkdirParts(value, p.FS().Separator())
+	if err != nil {
 		d.SetErr(err.Error())
 		return nil, false
 	}
-	p := &o.panes[d.side]
 	fsys, dir, ctx := p.FS(), p.Path(), o.ctx
 	return func() tea.Msg {
-		err := fsys.Mkdir(ctx, fsys.Join(dir, name), 0o755)
-		return opDoneMsg{fs: fsys, dir: dir, side: d.side, err: err, selectName: name}
+		changed, err := mkdirPath(ctx, fsys, dir, parts)
+		return opDoneMsg{fs: fsys, dir: dir, side: d.side, err: err, selectName: parts[0], also: changed}
 	}, true
 }
 
@@ -102,7 +91,11 @@ func (o *fileOps) submitRename(d *inputDialog, value string) (tea.Cmd, bool) {
 	return func() tea.Msg {
 		from, to := fsys.Join(dir, old), fsys.Join(dir, name)
 		err := transfer.RenameNoReplace(ctx, fsys, from, to)
-		return opDoneMsg{fs: fsys, dir: dir, side: d.side, err: err, selectName: name}
+		msg := opDoneMsg{fs: fsys, dir: dir, side: d.side, err: err, selectName: name}
+		if err == nil {
+			msg.renamed = [2]string{from, to}
+		}
+		return msg
 	}, true
 }
 
@@ -133,12 +126,18 @@ func (o *fileOps) submitChmod(d *inputDialog, value string) (tea.Cmd, bool) {
 	p := &o.panes[d.side]
 	fsys, dir, ctx, targets := p.FS(), p.Path(), o.ctx, d.names
 	return func() tea.Msg {
+		// Panes showing a changed directory list it again: its mode
+		// may now keep them out.
+		msg := opDoneMsg{fs: fsys, dir: dir, side: d.side, clearSel: true}
 		for _, n := range targets {
-			if err := fsys.Chmod(ctx, fsys.Join(dir, n), mode); err != nil {
-				return opDoneMsg{fs: fsys, dir: dir, side: d.side, err: err}
+			path := fsys.Join(dir, n)
+			if msg.err = fsys.Chmod(ctx, path, mode); msg.err != nil {
+				msg.clearSel = false
+				return msg
 			}
+			msg.also = append(msg.also, path)
 		}
-		return opDoneMsg{fs: fsys, dir: dir, side: d.side, clearSel: true}
+		return msg
 	}, true
 }
 
@@ -175,30 +174,4 @@ func parseOctalMode(s string) (fs.FileMode, error) {
 		mode |= fs.ModeSticky
 	}
 	return mode, nil
-}
-
-// handleOpDone lists again every pane that shows the directory the
-// operation changed and reports its outcome.
-func (o *fileOps) handleOpDone(msg opDoneMsg) tea.Cmd {
-	if msg.err != nil {
-		o.status.setError(msg.err)
-	} else if msg.info != "" {
-		o.status.setInfo(msg.info)
-	}
-	var cmds []tea.Cmd
-	for s := range o.panes {
-		p := &o.panes[s]
-		if !sameFS(p.FS(), msg.fs) || p.Path() != msg.dir || !p.Loaded() {
-			continue
-		}
-		if msg.clearSel && msg.err == nil && side(s) == msg.side {
-			p.ClearSelection()
-		}
-		sel := ""
-		if side(s) == msg.side && msg.err == nil {
-			sel = msg.selectName
-		}
-		cmds = append(cmds, p.Refresh(sel))
-	}
-	return tea.Batch(cmds...)
 }

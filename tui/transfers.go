@@ -137,6 +137,7 @@ func (x *transfers) handleEvent(ev transfer.Event) tea.Cmd {
 	case transfer.SourceRemoved:
 		if b != nil {
 			x.markDirty(b.src, b.src.Dir(ev.Path))
+			return x.leaveRemoved(b.src, ev.Path)
 		}
 	case transfer.SourceKept:
 		if b != nil {

@@ -161,7 +161,7 @@ func (a *app) runCopy(ctx context.Context, name string, cf connFlags, f cpFlags,
 	if code != exitOK {
 		return code
 	}
-	if err := mustBeDir(ctx, dstFS, dstPath, dst.path); err != nil {
+	if err := transfer.MustBeDir(ctx, dstFS, dstPath, dst.path); err != nil {
 		fmt.Fprintln(a.stderr, "ferry "+name+":", errText(err))
 		return exitFailed
 	}
@@ -285,25 +285,6 @@ func (s *session) plan(ctx context.Context, src transfer.FS, paths []string, dst
 		}
 	}
 	return transfer.Targets(ctx, src, paths, dst, dstPath)
-}
-
-// mustBeDir checks, as cp and scp do, that a destination written with a
-// trailing slash (typed as typed) is an existing directory: "newdir/"
-// must never become a file named newdir.
-func mustBeDir(ctx context.Context, fsys transfer.FS, p, typed string) error {
-	if !strings.HasSuffix(typed, "/") && !strings.HasSuffix(typed, string(filepath.Separator)) {
-		return nil
-	}
-	fi, err := fsys.Stat(ctx, p)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return &fs.PathError{Op: "copy to", Path: typed, Err: errors.New("no such directory (a destination ending in / must be an existing directory)")}
-	case err != nil:
-		return err
-	case !fi.IsDir():
-		return &fs.PathError{Op: "copy to", Path: typed, Err: errors.New("not a directory (a destination ending in / must be an existing directory)")}
-	}
-	return nil
 }
 
 // homeRelative turns scp's "~" and "~/x" into paths relative to the login

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -104,19 +105,76 @@ func unfinished(jobs []transfer.JobStatus) (done, notDone int, kept []string) {
 	return done, notDone, kept
 }
 
-// quitSummary says, after the UI ends, which transfers it cancelled and
-// which partial copies remain, and how to continue them; nothing when
-// every copy had finished.
-func quitSummary(w io.Writer, eng *transfer.Engine) {
-	_, notDone, kept := unfinished(eng.Jobs(0, 0))
-	if notDone == 0 && len(kept) == 0 {
-		return
-	}
-	fmt.Fprintf(w, "ferry: %s not copied (cancelled or failed); their targets are as they were.\n", text.Plural(notDone, "file"))
-	if len(kept) > 0 {
-		fmt.Fprintln(w, "Partial copies left behind; copy the same files again to continue them (ferry asks to resume, or use ferry cp --resume):")
-		for _, k := range kept {
-			fmt.Fprintln(w, "  "+k)
+// maxQuitLines bounds how many cancelled copies the quit summary names.
+const maxQuitLines = 10
+
+// quitSummary says, after the UI ends, which copies it cancelled (and
+// which had failed), which partial copies remain, with their host, and
+// how to continue them; nothing when every copy had finished. A copy
+// still stopping (the process exits before a server answered) is counted
+// as cancelled, and the temporary file it may leave is named when fss,
+// the file systems the UI was started with, hold its destination's.
+func quitSummary(w io.Writer, eng *transfer.Engine, fss ...transfer.FS) {
+	var cancelled, failed, kept []string
+	for _, j := range eng.Jobs(0, 0) {
+		if j.Kind != transfer.KindFile {
+			continue
+		}
+		what := text.Sanitize(j.SrcLabel+":"+j.Src) + " -> " + text.Sanitize(j.DstLabel+":"+j.Dst)
+		switch j.State {
+		case transfer.Cancelled:
+			cancelled = append(cancelled, what)
+		case transfer.Failed:
+			if errors.Is(j.Err, transfer.ErrClosed) || errors.Is(j.Err, context.Canceled) {
+				// Stopped by the quit itself, on a server that did not
+				// answer in time.
+				cancelled = append(cancelled, what)
+				break
+			}
+			failed = append(failed, what)
+		case transfer.Running:
+			cancelled = append(cancelled, what+" (still stopping)")
+			if dst := fsLabelled(fss, j.DstLabel); dst != nil && j.Partial == "" {
+				kept = append(kept, text.Sanitize(j.DstLabel+":"+transfer.TempPath(dst, j.Dst))+" (if it was made: the copy was still stopping)")
+			}
+		}
+		if j.Partial != "" {
+			kept = append(kept, text.Sanitize(j.DstLabel+":"+j.Partial))
 		}
 	}
+	if len(cancelled) == 0 && len(failed) == 0 && len(kept) == 0 {
+		return
+	}
+	list := func(head string, lines []string) {
+		if len(lines) == 0 {
+			return
+		}
+		fmt.Fprintln(w, head)
+		for i, l := range lines {
+			if i == maxQuitLines && len(lines) > maxQuitLines+1 {
+				fmt.Fprintf(w, "  … and %d more\n", len(lines)-i)
+				break
+			}
+			fmt.Fprintln(w, "  "+l)
+		}
+	}
+	head := func(n int, why string) string {
+		if n == 1 {
+			return fmt.Sprintf("ferry: 1 file not copied: %s it; its target is as it was:", why)
+		}
+		return fmt.Sprintf("ferry: %d files not copied: %s them; their targets are as they were:", n, why)
+	}
+	list(head(len(cancelled), "quitting cancelled"), cancelled)
+	list(head(len(failed), "earlier errors stopped"), failed)
+	list("Partial copies left behind; copy the same files again to continue them (ferry resumes a partial copy: answer resume in ferry, or run ferry cp --resume):", kept)
+}
+
+// fsLabelled returns the file system of fss labelled label, or nil.
+func fsLabelled(fss []transfer.FS, label string) transfer.FS {
+	for _, f := range fss {
+		if f != nil && f.Label() == label {
+			return f
+		}
+	}
+	return nil
 }

@@ -90,9 +90,10 @@ func openTUI(ctx context.Context, s *session, d *remote.Dialer, h *config.Host, 
 	}()
 	select {
 	case <-stopped:
-		quitSummary(s.stderr, engine)
+		quitSummary(s.stderr, engine, opts.Left, opts.Right)
 	case <-time.After(stopDeadline):
-		fmt.Fprintf(s.stderr, "ferry: a server did not answer within %v of quitting; exiting anyway. Copies not finished are in .NAME.ferry-part files beside their targets; the targets are as they were.\n", stopDeadline)
+		fmt.Fprintf(s.stderr, "ferry: a server did not answer within %v of quitting; exiting anyway.\n", stopDeadline)
+		quitSummary(s.stderr, engine, opts.Left, opts.Right)
 	}
 	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		fmt.Fprintln(s.stderr, "ferry:", err)
