@@ -34,6 +34,7 @@ type Recording struct {
 	stop     chan struct{}
 	done     chan struct{}
 	err      error // the first write error, reported by Err
+	cleared  bool  // the record was removed
 	mu       sync.Mutex
 }
 
@@ -105,7 +106,21 @@ func (r *Recording) Stop() error {
 // user cancelled and does not want offered again.
 func (r *Recording) Forget() error {
 	r.Stop()
-	return r.s.Delete(r.rec.ID)
+	if err := r.s.Delete(r.rec.ID); err != nil {
+		return err
+	}
+	r.mu.Lock()
+	r.cleared = true
+	r.mu.Unlock()
+	return nil
+}
+
+// Cleared reports, once the recording stopped, whether the batch's record
+// was removed (it finished with nothing left, or was forgotten).
+func (r *Recording) Cleared() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.cleared
 }
 
 // Err returns the first error writing the journal, if any.
@@ -161,7 +176,11 @@ func (r *Recording) finish(cancelled bool) {
 	if clean || (cancelled && noFailure) {
 		if err := r.s.Delete(r.rec.ID); err != nil {
 			r.fail(err)
+			return
 		}
+		r.mu.Lock()
+		r.cleared = true
+		r.mu.Unlock()
 		return
 	}
 	// Nothing runs it any more: another process may take it up.

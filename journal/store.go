@@ -35,8 +35,9 @@ const FileName = "queue.db"
 // megabyte while it runs).
 const MaxBatches = 100
 
-// lockWait is how long an open waits for another process's write.
-const lockWait = 5 * time.Second
+// lockWait is how long an open waits for another process's write, which
+// takes milliseconds; bounded so that a quit stays quick.
+const lockWait = time.Second
 
 var (
 	batchesBucket = []byte("batches")

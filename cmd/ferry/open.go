@@ -13,6 +13,7 @@ import (
 	"github.com/ferry-tui/ferry/local"
 	"github.com/ferry-tui/ferry/remote"
 	"github.com/ferry-tui/ferry/remote/knownhosts"
+	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
 	"github.com/ferry-tui/ferry/tui"
 )
@@ -73,15 +74,15 @@ func openTUI(ctx context.Context, s *session, d *remote.Dialer, h *config.Host, 
 	endOffer()
 	// A reconnect's question can no longer be answered.
 	hooks.questions.Close()
-	// What is unfinished stays in the journal for the next run.
-	uj.stop()
-	// The process never outlives its UI: the engine stops its transfers
-	// (closing connections that do not answer within 1 s), then the
-	// sessions close; whatever still hangs after stopDeadline is left to
-	// the exit.
+	// The process never outlives its UI: what is unfinished stays in the
+	// journal for the next run, the engine stops its transfers (closing
+	// connections that do not answer within 1 s), then the sessions close;
+	// whatever still hangs after stopDeadline is left to the exit.
 	stopped := make(chan struct{})
+	var queued atomic.Int64
 	go func() {
 		defer close(stopped)
+		queued.Store(int64(uj.stop()))
 		engine.Close()
 		if sess != nil {
 			sess.Close()
@@ -94,6 +95,9 @@ func openTUI(ctx context.Context, s *session, d *remote.Dialer, h *config.Host, 
 	case <-time.After(stopDeadline):
 		fmt.Fprintf(s.stderr, "ferry: a server did not answer within %v of quitting; exiting anyway.\n", stopDeadline)
 		quitSummary(s.stderr, engine, opts.Left, opts.Right)
+	}
+	if n := queued.Load(); n > 0 {
+		fmt.Fprintf(s.stderr, "ferry: %s in the queue: ferry queue resume continues them, and the next ferry offers them.\n", text.Plural(int(n), "unfinished transfer"))
 	}
 	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		fmt.Fprintln(s.stderr, "ferry:", err)

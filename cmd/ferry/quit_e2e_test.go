@@ -25,7 +25,8 @@ func TestE2ESSHDQuitDuringCopyNamesPartials(t *testing.T) {
 		t.Fatal(err)
 	}
 	createEmpty(t, filepath.Join(srv.Dir, "on the server"))
-	s := startTmux(t, 120, 30, []string{"HOME=" + t.TempDir(), "TERM=xterm-256color"},
+	home := t.TempDir()
+	s := startTmux(t, 120, 30, []string{"HOME=" + home, "TERM=xterm-256color"},
 		"sh", "-c", "cd "+shq(work)+" && exec "+shq(bin)+" -F "+shq(cfg)+" box")
 	s.waitFor("huge.bin")
 	s.waitFor("on the server") // the right pane has listed
@@ -59,6 +60,7 @@ func TestE2ESSHDQuitDuringCopyNamesPartials(t *testing.T) {
 		"local:" + filepath.Join(work, "huge.bin") + " -> box:" + filepath.Join(srv.Dir, "huge.bin"),
 		"box:" + part,
 		"copy the same files again to continue",
+		"1 unfinished transfer in the queue: ferry queue resume continues them",
 	} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr does not say %q", want)
@@ -69,6 +71,11 @@ func TestE2ESSHDQuitDuringCopyNamesPartials(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(srv.Dir, "huge.bin")); err == nil {
 		t.Error("the target exists after a cancelled copy")
+	}
+	// The journal kept it for the next run.
+	code, out, _ := ferryIn(t, home, "queue")
+	if code != 0 || !strings.Contains(out, "copy local:"+filepath.Join(work, "huge.bin")+" to ") || !strings.Contains(out, "box:"+filepath.Join(srv.Dir, "huge.bin")) || !strings.Contains(out, "interrupted") {
+		t.Errorf("ferry queue after the quit: exit %d\n%s", code, out)
 	}
 }
 

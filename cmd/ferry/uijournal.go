@@ -98,16 +98,21 @@ func (u *uiJournal) onSubmit(b *transfer.Batch) {
 }
 
 // stop ends every recording, keeping the unfinished batches for a later
-// run. Called when the UI has ended, before the engine closes.
-func (u *uiJournal) stop() {
+// run, and returns how many it kept. Called when the UI has ended, before
+// the engine closes.
+func (u *uiJournal) stop() int {
 	u.pending.Wait()
 	u.mu.Lock()
 	u.stopped = true
 	recs := u.recs
 	u.mu.Unlock()
+	kept := 0
 	for _, r := range recs {
-		r.Stop()
+		if r.Stop() == nil && !r.Cleared() {
+			kept++
+		}
 	}
+	return kept
 }
 
 // offer asks, through ask, whether to resume the batches earlier runs left
