@@ -28,9 +28,9 @@ type uiJournal struct {
 	// repMu guards it.
 	repMu    sync.Mutex
 	replaces map[transfer.BatchID]string
-	recs      []*journal.Recording
-	pending   sync.WaitGroup
-	stopped   bool
+	recs     []*journal.Recording
+	pending  sync.WaitGroup
+	stopped  bool
 }
 
 func newUIJournal(s *session, js *journal.Store) *uiJournal {
