@@ -56,6 +56,8 @@ type KeyMap struct {
 	View key.Binding
 	// Edit opens a file in $VISUAL or $EDITOR.
 	Edit key.Binding
+	// Compare selects, in both panes, what the other lacks or has older.
+	Compare key.Binding
 	// Chmod changes permission bits.
 	Chmod key.Binding
 
@@ -190,6 +192,8 @@ func DefaultKeyMap() KeyMap {
 		Edit:   b(k("f4", "e"), "F4/e", "edit"),
 		Chmod:  b(k("p"), "p", "chmod"),
 
+		Compare: b(k("="), "=", "compare dirs"),
+
 		Filter:    b(k("/"), "/", "filter"),
 		GoTo:      b(k(":"), ":", "go to"),
 		Home:      b(k("~"), "~", "home"),
@@ -255,7 +259,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown, k.Open, k.Parent, k.SwitchPane},
 		{k.Select, k.InvertSelection, k.SelectAll, k.ClearSelection, k.Filter, k.GoTo, k.Home, k.Hosts, k.Hidden},
 		{k.Copy, k.Move, k.Rename, k.Mkdir, k.Delete, k.Chmod, k.View, k.Edit},
-		{k.Sort, k.Reverse, k.Refresh, k.Queue, k.Help, k.Quit, k.ForceQuit},
+		{k.Sort, k.Reverse, k.Compare, k.Refresh, k.Queue, k.Help, k.Quit, k.ForceQuit},
 	}
 }
 
