@@ -79,7 +79,7 @@ func (s *session) applySync(ctx context.Context, f syncFlags, p *mirror.Plan, pl
 		code = exitFailed
 	}
 	if !p.Copies() && p.Deletions() == 0 && !p.DstMissing {
-		fmt.Fprintf(s.stderr, "ferry sync: up to date (%s compared in %s)\n", text.Plural(int(p.Entries), "entry"), planned.Round(time.Millisecond))
+		fmt.Fprintf(s.stderr, "ferry sync: up to date (%s compared in %s)\n", entries(p.Entries), planned.Round(time.Millisecond))
 		return max(code, s.fixDirs(ctx, p))
 	}
 	if err := p.Prepare(ctx); err != nil {
@@ -149,7 +149,7 @@ func printPlan(w io.Writer, p *mirror.Plan) {
 	if p.Options.Delete {
 		parts = append(parts, fmt.Sprintf("%d to delete (%s)", t.Deleted, text.Bytes(t.DeletedBytes)))
 	}
-	fmt.Fprintf(w, "dry run: %s; %s compared; nothing was changed\n", strings.Join(parts, ", "), text.Plural(int(p.Entries), "entry"))
+	fmt.Fprintf(w, "dry run: %s; %s compared; nothing was changed\n", strings.Join(parts, ", "), entries(p.Entries))
 }
 
 // actionLine renders one action: "+ dir/file (1.2K, new)".
@@ -178,6 +178,14 @@ func planProgress(p mirror.Progress) string {
 		return fmt.Sprintf("comparing: %s entries, checksums %s of %s files", grouped(p.Entries), grouped(p.Hashed), grouped(p.ToHash))
 	}
 	return "comparing: " + grouped(p.Entries) + " entries"
+}
+
+// entries renders a count of entries: "1 entry", "8,412 entries".
+func entries(n int64) string {
+	if n == 1 {
+		return "1 entry"
+	}
+	return grouped(n) + " entries"
 }
 
 // grouped renders n with thousands separators: 8,412.

@@ -269,3 +269,53 @@ func TestSSHDSyncModifyWindow(t *testing.T) {
 		t.Errorf("--modify-window 500ms: exit %d, want 2", code)
 	}
 }
+
+// TestSSHDSyncBetweenHostsAndLinks syncs from one server to another, and
+// checks the link rules of cp: links inside the tree are recreated (an
+// absolute one made relative) and compare by target, so a second sync
+// has nothing to do; a link pointing outside is reported and skipped,
+// and -L copies what it points to.
+func TestSSHDSyncBetweenHostsAndLinks(t *testing.T) {
+	t.Parallel()
+	a, b := sshdtest.Start(t), sshdtest.Start(t)
+	cfg := sshConfigFor(t, "", map[string]*sshdtest.Server{"a": a, "b": b})
+	tree := filepath.Join(a.Dir, "tree")
+	makeFiles(t, tree)
+	writeAt(t, a.Dir, "secret.txt", "outside", syncTime)
+	for target, name := range map[string]string{"a.txt": "rel.lnk", filepath.Join(tree, "sub dir"): "abs.lnk", "../secret.txt": "out.lnk"} {
+		if err := os.Symlink(target, filepath.Join(tree, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	copyDir := filepath.Join(b.Dir, "copy")
+	_, errs := syncOK(t, "-F", cfg, "a:tree", "b:copy")
+	if !strings.Contains(errs, "skipped:") || !strings.Contains(errs, "out.lnk") || !strings.Contains(errs, "-L copies what it points to") {
+		t.Errorf("the outside link is not reported: %s", errs)
+	}
+	if got, err := os.Readlink(filepath.Join(copyDir, "abs.lnk")); err != nil || got != "sub dir" {
+		t.Errorf("abs.lnk -> %q (%v), want the relative \"sub dir\"", got, err)
+	}
+	if got, _ := os.Readlink(filepath.Join(copyDir, "rel.lnk")); got != "a.txt" {
+		t.Errorf("rel.lnk -> %q", got)
+	}
+	if _, err := os.Lstat(filepath.Join(copyDir, "out.lnk")); err == nil {
+		t.Error("the outside link was copied")
+	}
+	_, errs = syncOK(t, "-F", cfg, "a:tree", "b:copy")
+	if !strings.Contains(errs, "up to date") {
+		t.Errorf("second sync between hosts: %s", errs)
+	}
+	// A link whose target changed is replaced.
+	os.Remove(filepath.Join(tree, "rel.lnk"))
+	if err := os.Symlink("empty", filepath.Join(tree, "rel.lnk")); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := syncOK(t, "-F", cfg, "-n", "a:tree", "b:copy")
+	wantPlan(t, out, "~ rel.lnk (link, link target differs)")
+
+	followed := t.TempDir()
+	syncOK(t, "-F", cfg, "-L", "a:tree", followed)
+	if b, err := os.ReadFile(filepath.Join(followed, "out.lnk")); err != nil || string(b) != "outside" {
+		t.Errorf("-L: out.lnk holds %q (%v)", b, err)
+	}
+}
