@@ -35,8 +35,9 @@
 // entry's path below the root ("dir/sub/file.txt") is tried against the
 // rules in the order given; the first rule that matches decides, and an
 // entry no rule matches is included. An excluded entry is neither copied
-// nor deleted, and an excluded directory is skipped whole: nothing below
-// it is looked at, so --include cannot bring back a file inside it.
+// nor deleted (nor is a directory above it that Delete would remove), and
+// an excluded directory is skipped whole: nothing below it is looked at,
+// so --include cannot bring back a file inside it.
 //
 //   - "*" matches any run of characters but "/", "?" one character but
 //     "/", "[a-z]" and "[!a-z]" a class, "\" makes the next one literal.

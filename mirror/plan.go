@@ -213,6 +213,7 @@ func MakePlan(ctx context.Context, src transfer.FS, srcDir string, dst transfer.
 	if opts.Checksum && opts.SizeOnly {
 		return nil, errors.New("mirror: --checksum and --size-only cannot be combined")
 	}
+	srcDir, dstDir = src.Join(srcDir), dst.Join(dstDir) // cleaned, as the engine joins them
 	p := &Plan{Src: src, Dst: dst, SrcDir: srcDir, DstDir: dstDir, Options: opts, selected: map[string]bool{"": true}}
 	sfi, err := src.Stat(ctx, srcDir)
 	if err != nil {
@@ -250,6 +251,7 @@ func MakePlan(ctx context.Context, src transfer.FS, srcDir string, dst transfer.
 	if err := context.Cause(ctx); err != nil {
 		return nil, err
 	}
+	p.keepExcluded(w.kept)
 	p.Entries = w.entries.Load()
 	slices.SortFunc(p.Actions, func(a, b Action) int { return strings.Compare(a.Path, b.Path) })
 	slices.SortFunc(p.Notes, func(a, b Note) int { return strings.Compare(a.Path, b.Path) })
@@ -268,8 +270,9 @@ type walker struct {
 	hashed  atomic.Int64
 	toHash  atomic.Int64
 
-	mu      sync.Mutex // guards p's slices and map, and pending
+	mu      sync.Mutex // guards p's slices and map, pending and kept
 	pending []hashJob  // same-size files to compare by content
+	kept    []string   // excluded destination entries below directories to delete
 }
 
 // report calls Options.Progress every 100 ms until the returned stop is
@@ -356,4 +359,20 @@ func (w *walker) spawn(f func()) {
 	default:
 		f()
 	}
+}
+
+// keepExcluded drops the deletions of directories that hold excluded
+// entries (kept): an excluded entry is never deleted, so neither is any
+// directory above it.
+func (p *Plan) keepExcluded(kept []string) {
+	if len(kept) == 0 {
+		return
+	}
+	above := map[string]bool{}
+	for _, k := range kept {
+		for r := parentOf(k); r != ""; r = parentOf(r) {
+			above[r] = true
+		}
+	}
+	p.Actions = slices.DeleteFunc(p.Actions, func(a Action) bool { return a.Kind == Delete && above[a.Path] })
 }

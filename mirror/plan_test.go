@@ -197,6 +197,8 @@ func TestPlanChangesAndDeletes(t *testing.T) {
 	setTime(t, filepath.Join(src, "sub", "older.txt"), baseTime.Add(-time.Hour))
 	put(t, dst, "gone.txt", "x")
 	put(t, dst, "gone dir/deep/f", "xyz")
+	put(t, dst, "kept dir/sub/old.log", "excluded, so kept with its directories")
+	put(t, dst, "kept dir/sub/other", "deleted")
 	put(t, dst, "only.log", "excluded: kept")
 	put(t, src, "skip.log", "excluded: not copied")
 	put(t, dst, ".x.ferry-part", "a partial copy")
@@ -210,8 +212,8 @@ func TestPlanChangesAndDeletes(t *testing.T) {
 
 	p = plan(t, src, dst, Options{Filter: f, Delete: true})
 	wantActions(t, p, "- gone dir (not in source)", "- gone dir/deep (not in source)", "- gone dir/deep/f (not in source)",
-		"- gone.txt (not in source)", "~ size.txt (size 5 -> 6)", "~ sub/newer.txt (newer)", "~ sub/older.txt (older)")
-	if tot := p.Totals(); tot.Deleted != 4 || tot.DeletedBytes != 4 || tot.Changed != 3 || p.Deletions() != 4 {
+		"- gone.txt (not in source)", "- kept dir/sub/other (not in source)", "~ size.txt (size 5 -> 6)", "~ sub/newer.txt (newer)", "~ sub/older.txt (older)")
+	if tot := p.Totals(); tot.Deleted != 5 || tot.DeletedBytes != 11 || tot.Changed != 3 || p.Deletions() != 5 {
 		t.Errorf("totals: %+v, deletions %d", tot, p.Deletions())
 	}
 	execute(t, p)
@@ -220,7 +222,7 @@ func TestPlanChangesAndDeletes(t *testing.T) {
 			t.Errorf("%s not deleted", gone)
 		}
 	}
-	for _, kept := range []string{"only.log", ".x.ferry-part", "keep.log"} {
+	for _, kept := range []string{"only.log", ".x.ferry-part", "keep.log", "kept dir/sub/old.log"} {
 		if _, err := os.Lstat(filepath.Join(dst, kept)); err != nil {
 			t.Errorf("%s deleted: %v", kept, err)
 		}
@@ -395,4 +397,37 @@ func TestPlanErrors(t *testing.T) {
 	if _, err := MakePlan(t.Context(), fsys, dir, fsys, file, Options{}); err == nil {
 		t.Error("file as destination accepted")
 	}
+}
+
+// TestPlanStopsWhenCancelled cancels a plan of a slow tree: it ends at
+// once with the context's error.
+func TestPlanStopsWhenCancelled(t *testing.T) {
+	t.Parallel()
+	src, dst := t.TempDir(), t.TempDir()
+	for i := range 20 {
+		put(t, src, fmt.Sprintf("d%02d/f", i), "x")
+	}
+	sfs := &slowFS{FS: local.New(), delay: time.Hour}
+	ctx, cancel := context.WithCancel(t.Context())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := MakePlan(ctx, sfs, src, local.New(), dst, Options{Progress: func(Progress) {}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("took %v to stop", d)
+	}
+}
+
+// TestPlanCleansRoots plans with roots written with trailing slashes:
+// the copy's selection still matches the engine's paths.
+func TestPlanCleansRoots(t *testing.T) {
+	t.Parallel()
+	src, dst := t.TempDir(), t.TempDir()
+	put(t, src, "d/f", "x")
+	p := plan(t, src+"//", dst+"/", Options{})
+	wantActions(t, p, "+ d (new)", "+ d/f (new)")
+	execute(t, p)
+	sameTree(t, src, dst)
 }

@@ -85,7 +85,7 @@ func (p *Plan) Request() (transfer.Request, bool) {
 	for _, a := range p.Refused() {
 		refused[a.Path] = true
 	}
-	prefix := p.SrcDir
+	prefix := p.SrcDir // clean: MakePlan cleaned it
 	sep := p.Src.Separator()
 	if !strings.HasSuffix(prefix, sep) {
 		prefix += sep

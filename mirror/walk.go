@@ -272,6 +272,11 @@ func (w *walker) list(rel string, onSrc, onDst bool) {
 	for name, d := range dstBy {
 		c := child(rel, name)
 		if f.Excluded(c, d.IsDir()) {
+			if !onSrc {
+				w.mu.Lock()
+				w.kept = append(w.kept, c)
+				w.mu.Unlock()
+			}
 			continue
 		}
 		w.pair(c, nil, d)
