@@ -61,6 +61,14 @@ func TestFilterFirstMatchWins(t *testing.T) {
 	if f.Excluded("a/keep.log", false) || !f.Excluded("a/other.log", false) || f.Excluded("a/x.txt", false) {
 		t.Error("first matching rule does not decide")
 	}
+	// The README's recipe: only .go files, at any depth.
+	goOnly, err := NewFilter([]Rule{{Include: true, Pattern: "*/"}, {Include: true, Pattern: "*.go"}, {Pattern: "*"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if goOnly.Excluded("a/b", true) || goOnly.Excluded("a/b/x.go", false) || !goOnly.Excluded("a/b/x.txt", false) {
+		t.Error("--include '*/' --include '*.go' --exclude '*' does not keep just the .go files")
+	}
 	var none *Filter
 	if none.Excluded("x", false) {
 		t.Error("a nil filter excludes")
