@@ -84,3 +84,27 @@ func TestSyncOutputHelpers(t *testing.T) {
 		t.Errorf("action line: %q", got)
 	}
 }
+
+// TestSyncRefusesOverlapAndFiles refuses a destination inside the source
+// (or the other way round) before anything happens, and a file as SRC.
+func TestSyncRefusesOverlapAndFiles(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeAt(t, dir, "f.txt", "x", syncTime)
+	for _, args := range [][]string{{dir, filepath.Join(dir, "sub")}, {filepath.Join(dir, "sub"), dir}, {dir, dir}} {
+		code, _, errs := ferry(t, append([]string{"sync"}, args...)...)
+		if code != exitUsage || !strings.Contains(errs, "overlap") {
+			t.Errorf("sync %v: exit %d: %s", args, code, errs)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "sub")); err == nil {
+		t.Error("an overlapping sync created its destination")
+	}
+	code, _, errs := ferry(t, "sync", filepath.Join(dir, "f.txt"), filepath.Join(dir, "out"))
+	if code != exitFailed || !strings.Contains(errs, "not a directory") {
+		t.Errorf("file as SRC: exit %d: %s", code, errs)
+	}
+	if code, _, _ := ferry(t, "sync", dir); code != exitUsage {
+		t.Errorf("one operand: exit %d", code)
+	}
+}
