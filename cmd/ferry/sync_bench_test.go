@@ -80,21 +80,7 @@ func startSyncBench(t *testing.T) *syncBenchEnv {
 	}
 	srv := sshdtest.Start(t, sshdtest.WithDir(srvDir))
 	proxy := delayproxy.Start(t, srv.Addr, rtt)
-	_, port, _ := strings.Cut(proxy.Addr, ":")
-	var kh strings.Builder
-	for _, k := range srv.HostKeys.All() {
-		kh.WriteString(knownhosts.Line([]string{knownhosts.Normalize(proxy.Addr)}, k) + "\n")
-	}
-	khPath := filepath.Join(root, "known_hosts")
-	cfgPath := filepath.Join(root, "ssh_config")
-	cfg := fmt.Sprintf("Host bench\n  HostName 127.0.0.1\n  Port %s\n  User %s\n  IdentityFile %s\n  IdentitiesOnly yes\n  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n  BatchMode yes\n  IdentityAgent none\n  ControlMaster no\n",
-		port, srv.User, srv.ClientKeyPath, khPath)
-	if err := os.WriteFile(khPath, []byte(kh.String()), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfgPath := proxySSHConfig(t, srv, proxy.Addr, root)
 	env := &syncBenchEnv{bin: ferryBinary(t), cfg: cfgPath, local: filepath.Join(root, "local", "tree"),
 		remoteRel: filepath.Join(srvDir, "tree"), remote: filepath.Join(srvDir, "tree"), user: srv.User, rtt: rtt}
 	n := benchInt("FERRY_BENCH_FILES", 10000)
@@ -118,6 +104,29 @@ func startSyncBench(t *testing.T) *syncBenchEnv {
 		t.Fatalf("cp -a: %v: %s", err, out)
 	}
 	return env
+}
+
+// proxySSHConfig writes, into dir, an ssh_config whose alias "bench"
+// reaches srv through the delay proxy at proxyAddr, with a known_hosts
+// file naming the proxy's address, and returns its path.
+func proxySSHConfig(t *testing.T, srv *sshdtest.Server, proxyAddr, dir string) string {
+	t.Helper()
+	_, port, _ := strings.Cut(proxyAddr, ":")
+	var kh strings.Builder
+	for _, k := range srv.HostKeys.All() {
+		kh.WriteString(knownhosts.Line([]string{knownhosts.Normalize(proxyAddr)}, k) + "\n")
+	}
+	khPath := filepath.Join(dir, "known_hosts")
+	cfgPath := filepath.Join(dir, "ssh_config")
+	cfg := fmt.Sprintf("Host bench\n  HostName 127.0.0.1\n  Port %s\n  User %s\n  IdentityFile %s\n  IdentitiesOnly yes\n  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n  BatchMode yes\n  IdentityAgent none\n  ControlMaster no\n",
+		port, srv.User, srv.ClientKeyPath, khPath)
+	if err := os.WriteFile(khPath, []byte(kh.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return cfgPath
 }
 
 func randomData(seed uint64, n int) []byte {
