@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/ferry-tui/ferry/mirror"
@@ -91,11 +92,35 @@ func (f ruleFlag) Set(v string) error {
 	return nil
 }
 
+// limitFlag is a count that is unset (-1) until given; help shows no
+// default for it.
+type limitFlag struct{ n *int }
+
+func (f limitFlag) String() string {
+	if f.n == nil || *f.n < 0 {
+		return ""
+	}
+	return strconv.Itoa(*f.n)
+}
+
+func (f limitFlag) Type() string { return "N" }
+
+// Set parses a count of zero or more.
+func (f limitFlag) Set(v string) error {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return fmt.Errorf("%q is not a count of zero or more", v)
+	}
+	*f.n = n
+	return nil
+}
+
 // register adds sync's flags to fset.
 func (f *syncFlags) register(fset *pflag.FlagSet) {
 	fset.BoolVarP(&f.dryRun, "dry-run", "n", false, "show what would be done and change nothing")
 	fset.BoolVar(&f.delete, "delete", false, "delete entries of DST that SRC does not have, once every copy succeeded")
-	fset.IntVar(&f.maxDelete, "max-delete", -1, "refuse the whole run if it would delete more than `N` entries")
+	f.maxDelete = -1
+	fset.Var(limitFlag{&f.maxDelete}, "max-delete", "refuse the whole run if it would delete more than `N` entries")
 	fset.BoolVarP(&f.checksum, "checksum", "c", false, "compare files of equal size by their contents, not their times")
 	fset.BoolVar(&f.sizeOnly, "size-only", false, "compare files by size alone")
 	fset.DurationVar(&f.modifyWindow, "modify-window", mirror.DefaultModifyWindow, "modification times this close count as equal (at least 1s; 2s for FAT)")
