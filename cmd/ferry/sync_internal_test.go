@@ -107,4 +107,7 @@ func TestSyncRefusesOverlapAndFiles(t *testing.T) {
 	if code, _, _ := ferry(t, "sync", dir); code != exitUsage {
 		t.Errorf("one operand: exit %d", code)
 	}
+	if code, _, errs := ferry(t, "sync", "--delete", "--max-delete", "-1", dir, filepath.Join(dir, "..", "out")); code != exitUsage || !strings.Contains(errs, "not a count") {
+		t.Errorf("--max-delete -1: exit %d: %s", code, errs)
+	}
 }
