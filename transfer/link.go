@@ -71,6 +71,13 @@ func linkInside(link, root, target string) (string, bool) {
 	return relPath(dir, resolved), true
 }
 
+// LinkInside reports whether a symbolic link at link (a slash path below
+// root) pointing to target stays inside root, the rule by which a copy
+// recreates links found inside a tree; if so it returns the target the
+// copy gets: a relative one as it is, an absolute one made relative to
+// the link. Resolution is lexical.
+func LinkInside(link, root, target string) (string, bool) { return linkInside(link, root, target) }
+
 // relPath returns target relative to dir; both are clean absolute slash
 // paths.
 func relPath(dir, target string) string {

@@ -52,6 +52,15 @@ type Request struct {
 	// refused as a loop. It cannot be combined with Move, whose sources
 	// are the links themselves.
 	FollowLinks bool
+	// Select, when set, limits the walk below directory items to the
+	// entries it accepts: it is asked about every listed entry, with the
+	// entry's source path and its listing (not followed), before anything
+	// is planned for it. A declined file or link is not copied and a
+	// declined directory is neither created nor walked. The items
+	// themselves are always planned. ferry sync (package mirror) uses it
+	// to copy exactly the entries its plan found different. Nil accepts
+	// everything.
+	Select func(src string, info fs.FileInfo) bool
 	// Earlier is set when the request continues an earlier run of the
 	// same copy that ended before it finished (a crash, a kill, a quit):
 	// see Earlier.

@@ -206,6 +206,9 @@ func (w *walker) child(j *job, fi fs.FileInfo, existing map[string]fs.FileInfo) 
 		w.add(c, Failed)
 		return c
 	}
+	if sel := w.b.req.Select; sel != nil && !sel(src.Join(j.src, name), fi) {
+		return c // declined: no kind, so neither planned nor walked
+	}
 	c.src, c.dst = src.Join(j.src, name), dst.Join(j.dst, name)
 	c.dstInfo = existing[name]
 	if fi.Mode()&fs.ModeSymlink != 0 && w.b.req.FollowLinks {

@@ -75,6 +75,7 @@ from ~/.ssh/config. Use it for a host named like a subcommand: ferry open cp.`,
 	for _, name := range []string{"cp", "get", "put", "mv"} {
 		root.AddCommand(a.newCopyCmd(name, &cf, code))
 	}
+	root.AddCommand(a.newSyncCmd(&cf, code))
 	for _, name := range []string{"ls", "mkdir", "rmdir", "rm", "rename"} {
 		root.AddCommand(a.newRemoteOpCmd(remoteOps[name], &cf, code))
 	}

@@ -70,6 +70,9 @@ func (u *uiJournal) onSubmit(b *transfer.Batch) {
 		return
 	}
 	req := b.Request()
+	if req.Select != nil {
+		return // a sync's selection cannot be journalled: running it again plans again
+	}
 	src, ok1 := u.endpoint(req.Src)
 	dst, ok2 := u.endpoint(req.Dst)
 	if !ok1 || !ok2 {

@@ -1,0 +1,378 @@
+package mirror
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ferry-tui/ferry/transfer"
+)
+
+// Defaults of Options.
+const (
+	// DefaultParallel is how many directories the planner lists at once
+	// (on each side): listing is latency-bound, so a tree at 10 ms round
+	// trip must not be walked one directory at a time.
+	DefaultParallel = 32
+	// DefaultHashParallel is how many files --checksum hashes at once.
+	DefaultHashParallel = 8
+	// DefaultModifyWindow is how far apart two modification times may be
+	// and still count as equal: SFTP carries whole seconds, so a local
+	// time of 10.9 s arrives as 10 s.
+	DefaultModifyWindow = time.Second
+)
+
+// Options say how Plan compares the trees.
+type Options struct {
+	// Delete plans the removal of destination entries that are not in
+	// the source (and are not excluded).
+	Delete bool
+	// Checksum compares files of equal size by their contents (SHA-256
+	// of both sides, read as streams) instead of their times.
+	Checksum bool
+	// SizeOnly compares files by size alone.
+	SizeOnly bool
+	// ModifyWindow is the largest difference between two modification
+	// times that still counts as equal (DefaultModifyWindow if 0; it is
+	// never less than a second, the precision of SFTP). Use 2 s for a
+	// FAT file system.
+	ModifyWindow time.Duration
+	// Filter leaves entries out on both sides: an excluded entry is
+	// neither copied nor deleted. Nil leaves nothing out.
+	Filter *Filter
+	// FollowLinks compares and copies what symbolic links in the source
+	// point to instead of the links (ferry cp -L).
+	FollowLinks bool
+	// Parallel is how many directories are listed at once
+	// (DefaultParallel if 0).
+	Parallel int
+	// HashParallel is how many files are hashed at once under Checksum
+	// (DefaultHashParallel if 0).
+	HashParallel int
+	// Progress, when set, is called about ten times a second while the
+	// plan is made, and once at the end, from one goroutine at a time.
+	Progress func(Progress)
+}
+
+// Progress is how far planning got.
+type Progress struct {
+	// Entries counts the entries compared so far, on both sides.
+	Entries int64
+	// Hashed and ToHash count the files --checksum has read and has to
+	// read; ToHash is 0 until the walk is over.
+	Hashed, ToHash int64
+}
+
+// ActionKind says what an action does to the destination.
+type ActionKind int
+
+// Action kinds.
+const (
+	// New copies an entry the destination lacks.
+	New ActionKind = iota + 1
+	// Changed replaces a destination entry that differs from the source.
+	Changed
+	// Delete removes a destination entry that is not in the source.
+	Delete
+)
+
+// Symbol returns "+" for New, "~" for Changed and "-" for Delete.
+func (k ActionKind) Symbol() string {
+	switch k {
+	case New:
+		return "+"
+	case Changed:
+		return "~"
+	case Delete:
+		return "-"
+	}
+	return "?"
+}
+
+// Action is one difference the sync resolves.
+type Action struct {
+	// Kind says what happens.
+	Kind ActionKind
+	// Path is the entry's path below both roots, "/" between elements.
+	Path string
+	// Type is what the entry is: in the source for New and Changed, in
+	// the destination for Delete.
+	Type transfer.Kind
+	// Size is the bytes to copy (the source's size) for New and Changed
+	// files, and the size of the file removed for Delete.
+	Size int64
+	// Reason says why, for the user: "new", "size 10 -> 12", "newer",
+	// "older", "contents differ", "link target differs", "replaces a
+	// directory", "not in source".
+	Reason string
+	// Replace is set for a Changed entry whose destination is of another
+	// kind that a copy cannot replace (a directory where the source has
+	// a file, or the other way round): it is removed first, which needs
+	// Options.Delete.
+	Replace bool
+}
+
+// Note is an entry the sync leaves alone and tells the user about.
+type Note struct {
+	// Path is the entry below the source root.
+	Path string
+	// Err says why: transfer.ErrLinkOutside, transfer.ErrSpecial,
+	// transfer.ErrUnsafeName.
+	Err error
+}
+
+// Totals sums a plan's actions.
+type Totals struct {
+	// New, Changed and Deleted count the actions of each kind.
+	New, Changed, Deleted int
+	// NewBytes, ChangedBytes and DeletedBytes sum their sizes.
+	NewBytes, ChangedBytes, DeletedBytes int64
+}
+
+// Plan is what a sync has to do to make the destination look like the
+// source. Make it with Plan (the function); run it with Run.
+type Plan struct {
+	// Src and Dst are the two file systems, SrcDir and DstDir the roots.
+	Src, Dst       transfer.FS
+	SrcDir, DstDir string
+	// Options are the options the plan was made with.
+	Options Options
+	// Actions are the differences, sorted by path.
+	Actions []Action
+	// Notes are the source entries left alone, sorted by path.
+	Notes []Note
+	// Entries counts the entries compared, on both sides.
+	Entries int64
+	// DstMissing is set when the destination root does not exist yet.
+	DstMissing bool
+
+	selected map[string]bool // paths the copy walks: copies and their parents
+	dirs     []dirState      // directories on both sides, for their times
+}
+
+// dirState is a directory present in the source whose destination's
+// modification time and permissions are set once the copies are in.
+type dirState struct {
+	rel      string
+	mtime    time.Time
+	perm     fs.FileMode
+	dstMtime time.Time
+	dstPerm  fs.FileMode
+}
+
+// Totals sums p's actions.
+func (p *Plan) Totals() Totals {
+	var t Totals
+	for _, a := range p.Actions {
+		switch a.Kind {
+		case New:
+			t.New++
+			t.NewBytes += a.Size
+		case Changed:
+			t.Changed++
+			t.ChangedBytes += a.Size
+		case Delete:
+			t.Deleted++
+			t.DeletedBytes += a.Size
+		}
+	}
+	return t
+}
+
+// Copies reports whether p copies anything.
+func (p *Plan) Copies() bool {
+	for _, a := range p.Actions {
+		if a.Kind != Delete {
+			return true
+		}
+	}
+	return false
+}
+
+// MakePlan compares srcDir on src with dstDir on dst and returns what a
+// sync must do. Both trees are walked at once, up to Options.Parallel
+// directories on each side in flight; nothing is changed. srcDir must be
+// a directory (a symbolic link to one is followed); dstDir need not
+// exist, but its parent must.
+func MakePlan(ctx context.Context, src transfer.FS, srcDir string, dst transfer.FS, dstDir string, opts Options) (*Plan, error) {
+	if opts.Parallel <= 0 {
+		opts.Parallel = DefaultParallel
+	}
+	if opts.HashParallel <= 0 {
+		opts.HashParallel = DefaultHashParallel
+	}
+	if opts.ModifyWindow < time.Second {
+		opts.ModifyWindow = DefaultModifyWindow
+	}
+	if opts.Checksum && opts.SizeOnly {
+		return nil, errors.New("mirror: --checksum and --size-only cannot be combined")
+	}
+	srcDir, dstDir = src.Join(srcDir), dst.Join(dstDir) // cleaned, as the engine joins them
+	p := &Plan{Src: src, Dst: dst, SrcDir: srcDir, DstDir: dstDir, Options: opts, selected: map[string]bool{"": true}}
+	sfi, err := src.Stat(ctx, srcDir)
+	if err != nil {
+		return nil, fmt.Errorf("sync from %s: %w", srcDir, err)
+	}
+	if !sfi.IsDir() {
+		return nil, &fs.PathError{Op: "sync from", Path: srcDir, Err: errors.New("not a directory")}
+	}
+	dfi, err := dst.Stat(ctx, dstDir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		p.DstMissing = true
+		dfi = nil
+	case err != nil:
+		return nil, fmt.Errorf("sync to %s: %w", dstDir, err)
+	case !dfi.IsDir():
+		return nil, &fs.PathError{Op: "sync to", Path: dstDir, Err: transfer.ErrNotDir}
+	}
+
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	w := &walker{ctx: ctx, cancel: cancel, p: p, sem: make(chan struct{}, opts.Parallel)}
+	stop := w.report()
+	w.entries.Add(1)
+	if dfi != nil {
+		w.both("", sfi, dfi)
+	} else {
+		w.list("", true, false)
+	}
+	w.wg.Wait()
+	if err := w.hash(); err != nil {
+		cancel(err)
+	}
+	stop()
+	if err := context.Cause(ctx); err != nil {
+		return nil, err
+	}
+	p.keepExcluded(w.kept)
+	p.Entries = w.entries.Load()
+	slices.SortFunc(p.Actions, func(a, b Action) int { return strings.Compare(a.Path, b.Path) })
+	slices.SortFunc(p.Notes, func(a, b Note) int { return strings.Compare(a.Path, b.Path) })
+	return p, nil
+}
+
+// walker walks both trees for MakePlan.
+type walker struct {
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	p      *Plan
+	sem    chan struct{}
+	wg     sync.WaitGroup
+
+	entries atomic.Int64
+	hashed  atomic.Int64
+	toHash  atomic.Int64
+
+	mu      sync.Mutex // guards p's slices and map, pending and kept
+	pending []hashJob  // same-size files to compare by content
+	kept    []string   // excluded destination entries below directories to delete
+}
+
+// report calls Options.Progress every 100 ms until the returned stop is
+// called, which reports once more.
+func (w *walker) report() (stop func()) {
+	f := w.p.Options.Progress
+	if f == nil {
+		return func() {}
+	}
+	snap := func() Progress {
+		return Progress{Entries: w.entries.Load(), Hashed: w.hashed.Load(), ToHash: w.toHash.Load()}
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				f(snap())
+			}
+		}
+	})
+	return func() {
+		close(done)
+		wg.Wait()
+		f(snap())
+	}
+}
+
+// fail ends the walk with err.
+func (w *walker) fail(err error) { w.cancel(err) }
+
+// add records an action; copies mark their parents for the walk.
+func (w *walker) add(a Action) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.p.Actions = append(w.p.Actions, a)
+	if a.Kind == Delete {
+		return
+	}
+	for r := a.Path; r != ""; r = parentOf(r) {
+		if w.p.selected[r] {
+			break
+		}
+		w.p.selected[r] = true
+	}
+}
+
+// note records an entry left alone.
+func (w *walker) note(rel string, err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.p.Notes = append(w.p.Notes, Note{Path: rel, Err: err})
+}
+
+// parentOf returns the parent of a relative path ("" for the root).
+func parentOf(rel string) string {
+	if i := strings.LastIndexByte(rel, '/'); i >= 0 {
+		return rel[:i]
+	}
+	return ""
+}
+
+// child joins a relative path and a name.
+func child(rel, name string) string {
+	if rel == "" {
+		return name
+	}
+	return rel + "/" + name
+}
+
+// spawn runs f in a goroutine if a slot is free, else on the caller's.
+func (w *walker) spawn(f func()) {
+	select {
+	case w.sem <- struct{}{}:
+		w.wg.Go(func() {
+			defer func() { <-w.sem }()
+			f()
+		})
+	default:
+		f()
+	}
+}
+
+// keepExcluded drops the deletions of directories that hold excluded
+// entries (kept): an excluded entry is never deleted, so neither is any
+// directory above it.
+func (p *Plan) keepExcluded(kept []string) {
+	if len(kept) == 0 {
+		return
+	}
+	above := map[string]bool{}
+	for _, k := range kept {
+		for r := parentOf(k); r != ""; r = parentOf(r) {
+			above[r] = true
+		}
+	}
+	p.Actions = slices.DeleteFunc(p.Actions, func(a Action) bool { return a.Kind == Delete && above[a.Path] })
+}
