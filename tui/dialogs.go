@@ -116,6 +116,15 @@ func (m *Model) handleConfirmed(msg dialog.ConfirmedMsg) tea.Cmd {
 		if msg.Yes {
 			cmd = m.ops.runDelete(d)
 		}
+	case *syncDialog:
+		if d.ID() != msg.ID {
+			return nil
+		}
+		m.stack.remove(d)
+		d.stop()
+		if msg.Yes {
+			cmd = m.ops.answerSync(d)
+		}
 	default:
 		return nil
 	}

@@ -64,7 +64,7 @@ func TestMainKeysDoNotClash(t *testing.T) {
 	main := []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown, k.Open, k.Parent, k.SwitchPane,
 		k.Select, k.InvertSelection, k.SelectAll, k.ClearSelection, k.Copy, k.Move, k.Rename, k.Mkdir, k.Delete,
 		k.View, k.Edit, k.Chmod, k.Filter, k.GoTo, k.Home, k.Hidden, k.Sort, k.Reverse, k.Refresh, k.Hosts,
-		k.Queue, k.Help, k.Quit, k.ForceQuit, k.Compare}
+		k.Queue, k.Help, k.Quit, k.ForceQuit, k.Compare, k.Sync}
 	seen := map[string]string{}
 	for _, b := range main {
 		for _, x := range b.Keys() {

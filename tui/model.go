@@ -158,6 +158,14 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.ops.handleOpDone(msg)
 	case countedMsg:
 		return m.ops.handleCounted(msg)
+	case syncStartMsg:
+		return m.ops.handleSyncStart(msg)
+	case syncPlannedMsg:
+		return m.ops.handleSyncPlanned(msg)
+	case syncPreparedMsg:
+		return m.xfer.handleSyncPrepared(m.ops.ctx, msg)
+	case syncDoneMsg:
+		return m.xfer.handleSyncDone(msg)
 	case deletedMsg:
 		return m.ops.handleDeleted(msg)
 	case progressTickMsg:

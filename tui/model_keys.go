@@ -78,6 +78,8 @@ func (m *Model) handleCommandKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.ops.startChmod()
 	case key.Matches(msg, k.Compare):
 		m.ops.compareDirs()
+	case key.Matches(msg, k.Sync):
+		return m.ops.startSync()
 	case key.Matches(msg, k.View):
 		return m.ops.startView()
 	case key.Matches(msg, k.Edit):

@@ -28,6 +28,11 @@ func progressTick(top overlay, msg progressTickMsg) tea.Cmd {
 		if d.Busy() && d.ID() == msg.id {
 			return tickProgress(msg.id)
 		}
+	case *syncDialog:
+		if d.Busy() && d.ID() == msg.id {
+			d.tick()
+			return tickProgress(msg.id)
+		}
 	}
 	return nil
 }

@@ -70,6 +70,9 @@ type batchInfo struct {
 	open     bool   // submitted or retried, BatchFinished not seen since
 	hasFail  bool   // a job failed since the last "retry failed"
 	kept     keptSources
+	// after, when set, runs when the batch finishes; clean says that no
+	// job failed or was cancelled (a sync then deletes).
+	after func(clean bool) tea.Cmd
 }
 
 // pendingConflict is a conflict waiting for the user's answer.
@@ -180,7 +183,11 @@ func (x *transfers) finishBatch(b *batchInfo) tea.Cmd {
 	}
 	b.kept = keptSources{}
 	x.markBatchDirty(b)
-	return tea.Batch(x.refreshDirty(), x.closeUnused())
+	var after tea.Cmd
+	if b.after != nil {
+		after = b.after(len(s.Failed) == 0 && s.States[transfer.Cancelled] == 0)
+	}
+	return tea.Batch(x.refreshDirty(), x.closeUnused(), after)
 }
 
 // firstFailure is the error of the first failed job.

@@ -56,6 +56,8 @@ type KeyMap struct {
 	View key.Binding
 	// Edit opens a file in $VISUAL or $EDITOR.
 	Edit key.Binding
+	// Sync makes the other pane's directory look like the focused one's.
+	Sync key.Binding
 	// Compare selects, in both panes, what the other lacks or has older.
 	Compare key.Binding
 	// Chmod changes permission bits.
@@ -193,6 +195,7 @@ func DefaultKeyMap() KeyMap {
 		Chmod:  b(k("p"), "p", "chmod"),
 
 		Compare: b(k("="), "=", "compare dirs"),
+		Sync:    b(k("Y"), "Y", "sync →"),
 
 		Filter:    b(k("/"), "/", "filter"),
 		GoTo:      b(k(":"), ":", "go to"),
@@ -259,7 +262,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown, k.Open, k.Parent, k.SwitchPane},
 		{k.Select, k.InvertSelection, k.SelectAll, k.ClearSelection, k.Filter, k.GoTo, k.Home, k.Hosts, k.Hidden},
 		{k.Copy, k.Move, k.Rename, k.Mkdir, k.Delete, k.Chmod, k.View, k.Edit},
-		{k.Sort, k.Reverse, k.Compare, k.Refresh, k.Queue, k.Help, k.Quit, k.ForceQuit},
+		{k.Sort, k.Reverse, k.Compare, k.Sync, k.Refresh, k.Queue, k.Help, k.Quit, k.ForceQuit},
 	}
 }
 
