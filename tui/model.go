@@ -36,6 +36,7 @@ import (
 	"github.com/ferry-tui/ferry/transfer"
 	"github.com/ferry-tui/ferry/tui/common"
 	"github.com/ferry-tui/ferry/tui/dialog"
+	"github.com/ferry-tui/ferry/tui/find"
 	"github.com/ferry-tui/ferry/tui/pane"
 	"github.com/ferry-tui/ferry/tui/picker"
 	"github.com/ferry-tui/ferry/tui/queue"
@@ -203,9 +204,25 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case questionGoneMsg:
 		return m.questions.gone(msg)
 	default:
-		return m.updateTransfers(msg)
+		return m.updateFinding(msg)
 	}
 	return nil
+}
+
+// updateFinding routes the messages of find, bookmarks and the log, then
+// hands the rest to updateTransfers.
+func (m *Model) updateFinding(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case find.StartMsg:
+		return m.handleFindStart(msg)
+	case find.ResultsMsg:
+		return m.handleFindResults(msg)
+	case find.GoMsg:
+		return m.handleFindGo(msg)
+	case find.CloseMsg:
+		return m.handleFindClose(msg)
+	}
+	return m.updateTransfers(msg)
 }
 
 // updateTransfers routes the messages of copies, moves and the engine.

@@ -88,6 +88,8 @@ func (m *Model) handleCommandKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.hosts.openPicker(m.focus)
 	case key.Matches(msg, k.Queue):
 		return m.openQueue()
+	case key.Matches(msg, k.Find):
+		return m.startFind()
 	}
 	return nil
 }
