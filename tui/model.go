@@ -37,6 +37,7 @@ import (
 	"github.com/ferry-tui/ferry/tui/common"
 	"github.com/ferry-tui/ferry/tui/dialog"
 	"github.com/ferry-tui/ferry/tui/find"
+	"github.com/ferry-tui/ferry/tui/logview"
 	"github.com/ferry-tui/ferry/tui/pane"
 	"github.com/ferry-tui/ferry/tui/picker"
 	"github.com/ferry-tui/ferry/tui/queue"
@@ -93,6 +94,7 @@ func New(opts Options) *Model {
 	if m.now == nil {
 		m.now = time.Now
 	}
+	m.status.log, m.status.now = &logview.Log{}, m.now
 	m.conns = conns{now: m.now, keys: &m.keys}
 	m.ops = fileOps{ctx: ctx, panes: &m.panes, focus: &m.focus, status: &m.status, keys: &m.keys, ids: &m.ids,
 		opts: &m.opts, engine: opts.Engine, push: m.stack.push, closed: m.closed, top: m.stack.top}
@@ -130,8 +132,14 @@ func (m *Model) Init() tea.Cmd {
 }
 
 // Update handles one message and returns the next Cmd to run.
+// Every message the status line showed meanwhile is appended to the
+// messages log.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	return m, m.update(msg)
+	cmd := m.update(msg)
+	if w := m.writeLog(); w != nil {
+		return m, tea.Batch(cmd, w)
+	}
+	return m, cmd
 }
 
 // update routes msg to its handler.
@@ -221,6 +229,11 @@ func (m *Model) updateFinding(msg tea.Msg) tea.Cmd {
 		return m.handleFindGo(msg)
 	case find.CloseMsg:
 		return m.handleFindClose(msg)
+	case logview.CloseMsg:
+		return m.handleLogClose(msg)
+	case logFailedMsg:
+		m.handleLogFailed(msg)
+		return nil
 	}
 	return m.updateTransfers(msg)
 }

@@ -90,6 +90,8 @@ func (m *Model) handleCommandKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.openQueue()
 	case key.Matches(msg, k.Find):
 		return m.startFind()
+	case key.Matches(msg, k.Log):
+		return m.openLog()
 	}
 	return nil
 }
