@@ -272,11 +272,10 @@ func (k KeyMap) ShortHelp() []key.Binding {
 // columns. It implements help.KeyMap.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown, k.Open, k.Parent, k.SwitchPane},
+		{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown, k.Open, k.Parent, k.SwitchPane, k.Back, k.Forward},
 		{k.Select, k.InvertSelection, k.SelectAll, k.ClearSelection, k.Filter, k.GoTo, k.Home, k.Hosts, k.Hidden},
-		{k.Copy, k.Move, k.Rename, k.Mkdir, k.Delete, k.Chmod, k.View, k.Edit},
-		{k.Sort, k.Reverse, k.Refresh, k.Queue, k.Help, k.Quit, k.ForceQuit},
-		{k.Back, k.Forward, k.Find, k.Bookmarks, k.AddBookmark, k.Log},
+		{k.Copy, k.Move, k.Rename, k.Mkdir, k.Delete, k.Chmod, k.View, k.Edit, k.Find, k.Bookmarks, k.AddBookmark},
+		{k.Sort, k.Reverse, k.Refresh, k.Queue, k.Log, k.Help, k.Quit, k.ForceQuit},
 	}
 }
 
