@@ -38,6 +38,7 @@ import (
 	"github.com/ferry-tui/ferry/tui/dialog"
 	"github.com/ferry-tui/ferry/tui/find"
 	"github.com/ferry-tui/ferry/tui/logview"
+	"github.com/ferry-tui/ferry/tui/marks"
 	"github.com/ferry-tui/ferry/tui/pane"
 	"github.com/ferry-tui/ferry/tui/picker"
 	"github.com/ferry-tui/ferry/tui/queue"
@@ -71,6 +72,7 @@ type Model struct {
 	ops       fileOps       // mkdir, rename, chmod, delete, go to, view, edit, copy
 	conns     conns         // the connections of the panes' file systems
 	questions questions     // background questions, over everything
+	places    placeBook     // bookmarks and recent hosts
 
 	width, height int
 }
@@ -98,8 +100,9 @@ func New(opts Options) *Model {
 	m.conns = conns{now: m.now, keys: &m.keys}
 	m.ops = fileOps{ctx: ctx, panes: &m.panes, focus: &m.focus, status: &m.status, keys: &m.keys, ids: &m.ids,
 		opts: &m.opts, engine: opts.Engine, push: m.stack.push, closed: m.closed, top: m.stack.top}
+	m.places.store = opts.Places
 	m.hosts = hosts{ctx: ctx, ids: &m.ids, keys: &m.keys, opts: &m.opts, status: &m.status, stack: &m.stack,
-		closed: m.closed, offer: m.offerConflict, replaceFS: m.replaceFSAt}
+		closed: m.closed, offer: m.offerConflict, replaceFS: m.replaceFSAt, places: &m.places}
 	m.questions = questions{src: opts.Questions, ctx: ctx, status: &m.status, keys: &m.keys, ids: &m.ids}
 	if opts.KeyMap != nil {
 		m.keys = *opts.KeyMap
@@ -121,6 +124,7 @@ func New(opts Options) *Model {
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{
 		tea.RequestBackgroundColor,
+		m.places.load(),
 		m.panes[leftSide].Load(m.opts.LeftDir, ""),
 		m.panes[rightSide].Load(m.opts.RightDir, ""),
 	}
@@ -234,6 +238,18 @@ func (m *Model) updateFinding(msg tea.Msg) tea.Cmd {
 	case logFailedMsg:
 		m.handleLogFailed(msg)
 		return nil
+	case placesLoadedMsg:
+		return m.handlePlacesLoaded(msg)
+	case placesSavedMsg:
+		return m.places.handleSaved(msg, &m.status)
+	case marks.JumpMsg:
+		return m.handleMarksJump(msg)
+	case marks.RenameMsg:
+		return m.handleMarksRename(msg)
+	case marks.DeleteMsg:
+		return m.handleMarksDelete(msg)
+	case marks.CloseMsg:
+		return m.handleMarksClose(msg)
 	}
 	return m.updateTransfers(msg)
 }

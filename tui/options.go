@@ -75,6 +75,9 @@ type Options struct {
 	// MessageLogName names it for the user.
 	MessageLog     io.Writer
 	MessageLogName string
+	// Places keeps the bookmarks and the hosts opened lately across runs;
+	// nil keeps them for this run only.
+	Places PlaceStore
 }
 
 // HostEntry is one host the picker offers: its Alias, HostName and User.
