@@ -176,3 +176,21 @@ func TestRecentHostsComeFirstInTheNextRun(t *testing.T) {
 		t.Fatalf("screen:\n%s", screen(m2))
 	}
 }
+
+func TestTheHostOpenedAtStartIsRecent(t *testing.T) {
+	root := makeTree(t, file{name: "a.txt", content: "x"})
+	state := t.TempDir()
+	if err := places.NewStore(state).Save(places.Places{Recent: []string{"db", "web1"}}); err != nil {
+		t.Fatal(err)
+	}
+	m := start(t, Options{Left: local.New(), LeftDir: root, Local: local.New(),
+		Right: &rootedFS{label: "web1", base: root}, OpenedHost: "web1",
+		Hosts: testHosts, Places: places.NewStore(state)}, 100, 24)
+	if got := m.places.p.Recent; !slices.Equal(got, []string{"web1", "db"}) {
+		t.Fatalf("recent %q", got)
+	}
+	saved, err := places.NewStore(state).Load()
+	if err != nil || !slices.Equal(saved.Recent, []string{"web1", "db"}) {
+		t.Fatalf("saved %+v, %v", saved, err)
+	}
+}

@@ -131,6 +131,9 @@ func (m *Model) Init() tea.Cmd {
 	if m.opts.Right == nil {
 		cmds = append(cmds, m.hosts.openPicker(rightSide))
 	}
+	if m.opts.OpenedHost != "" {
+		cmds = append(cmds, m.places.remember(m.opts.OpenedHost))
+	}
 	cmds = append(cmds, m.conns.sync(&m.panes, m.ids.next), m.questions.listen())
 	return tea.Batch(cmds...)
 }

@@ -78,6 +78,9 @@ type Options struct {
 	// Places keeps the bookmarks and the hosts opened lately across runs;
 	// nil keeps them for this run only.
 	Places PlaceStore
+	// OpenedHost is the alias of the host the command line opened in the
+	// right pane, if any: it is remembered as the most recent host.
+	OpenedHost string
 }
 
 // HostEntry is one host the picker offers: its Alias, HostName and User.
