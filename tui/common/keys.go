@@ -256,7 +256,7 @@ func DefaultKeyMap() KeyMap {
 		Back:        b(k("alt+left", "alt+y"), "M-←/M-y", "back"),
 		Forward:     b(k("alt+right", "alt+u"), "M-→/M-u", "forward"),
 		Find:        b(k("ctrl+f", "alt+?"), "^f/M-?", "find"),
-		Bookmarks:   b(k("b", "ctrl+\\"), "b/^\\", "bookmarks"),
+		Bookmarks:   b(k("b", "ctrl+\\"), "b", "bookmarks"),
 		AddBookmark: b(k("B"), "B", "bookmark here"),
 		Log:         b(k("L"), "L", "messages"),
 	}
