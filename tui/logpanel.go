@@ -6,6 +6,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/ferry-tui/ferry/text"
+	"github.com/ferry-tui/ferry/transfer"
 	"github.com/ferry-tui/ferry/tui/logview"
 )
 
@@ -55,4 +57,40 @@ func (m *Model) handleLogFailed(msg logFailedMsg) {
 	m.opts.MessageLog = nil
 	m.status.setError(fmt.Errorf("write messages log %s: %w; messages are kept in this run only", m.opts.MessageLogName, msg.err))
 	m.status.log.Unwritten() // nowhere to write it
+}
+
+// noteConn logs a connection's news, which the connection line shows
+// rather than the status line.
+func (m *Model) noteConn(st ConnState) {
+	host := st.Host
+	if host == "" {
+		host = "the server"
+	}
+	switch st.Status {
+	case ConnLost:
+		msg := "connection to " + host + " lost"
+		if st.Err != nil {
+			msg += ": " + st.Err.Error()
+		}
+		m.status.note(msg, true)
+	case ConnFailed:
+		msg := "gave up reconnecting to " + host
+		switch {
+		case st.Stopped:
+			msg = "stopped reconnecting to " + host
+		case st.Err != nil:
+			msg += " after " + text.Plural(st.Attempt, "attempt") + ": " + st.Err.Error()
+		}
+		m.status.note(msg, true)
+	}
+}
+
+// noteTransfers logs each job that failed, with its path and why; the
+// status line only sums a batch up.
+func (m *Model) noteTransfers(events []transfer.Event) {
+	for _, ev := range events {
+		if ev.Kind == transfer.JobFinished && ev.State == transfer.Failed && ev.Err != nil {
+			m.status.note("failed: "+ev.Path+": "+ev.Err.Error(), true)
+		}
+	}
 }

@@ -6,9 +6,11 @@ import (
 	"sync"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ferry-tui/ferry/local"
+	"github.com/ferry-tui/ferry/transfer"
 	"github.com/ferry-tui/ferry/tui/common"
 	"github.com/ferry-tui/ferry/tui/logview"
 )
@@ -121,5 +123,31 @@ func TestLogScrolls(t *testing.T) {
 	v.Update(keyMsg("end"))
 	if v.Screen(&st, 40, 10) != last {
 		t.Fatal("end does not come back to the end")
+	}
+}
+
+func TestLogKeepsConnectionNewsAndEachFailedJob(t *testing.T) {
+	root := makeTree(t, file{name: "a.txt", content: "x"})
+	buf := &syncBuffer{}
+	m := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: root, RightDir: root, MessageLog: buf}, 100, 16)
+	settle(t, m, func() tea.Msg {
+		return connStateMsg{state: ConnState{Status: ConnLost, Host: "web1", Err: errors.New("EOF")}}
+	})
+	settle(t, m, func() tea.Msg {
+		return transferEventsMsg{events: []transfer.Event{
+			{Kind: transfer.JobFinished, State: transfer.Failed, Path: "/srv/a", Err: errors.New("permission denied")},
+			{Kind: transfer.JobFinished, State: transfer.Done, Path: "/srv/b"},
+		}}
+	})
+	var got []string
+	for _, e := range m.status.log.Entries() {
+		got = append(got, e.Text)
+	}
+	want := []string{"connection to web1 lost: EOF", "failed: /srv/a: permission denied"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("log %q, want %q", got, want)
+	}
+	if !strings.Contains(buf.String(), "error: failed: /srv/a: permission denied\n") {
+		t.Fatalf("file:\n%s", buf.String())
 	}
 }

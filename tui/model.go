@@ -211,6 +211,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case EditDoneMsg:
 		return m.ops.handleEditDone(msg)
 	case connStateMsg:
+		m.noteConn(msg.state)
 		return m.conns.handle(msg, &m.panes, &m.status)
 	case connTickMsg:
 		return m.conns.handleTick()
@@ -263,6 +264,7 @@ func (m *Model) updateTransfers(msg tea.Msg) tea.Cmd {
 	case copyPreparedMsg:
 		return tea.Batch(m.xfer.handlePrepared(msg), m.pollTransfers())
 	case transferEventsMsg:
+		m.noteTransfers(msg.events)
 		return tea.Batch(m.xfer.handleEvents(msg), m.pollTransfers(), m.offerConflict())
 	case stripTickMsg:
 		m.xfer.ticking = false

@@ -38,6 +38,14 @@ func (s *status) record() {
 	}
 }
 
+// note adds msg (sanitised) to the log without showing it: news the
+// status line leaves to another part of the screen.
+func (s *status) note(msg string, isErr bool) {
+	if s.log != nil && s.now != nil {
+		s.log.Add(s.now(), text.Sanitize(msg), isErr)
+	}
+}
+
 // report shows err, if any.
 func (s *status) report(err error) {
 	if err != nil {
