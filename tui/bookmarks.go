@@ -7,6 +7,7 @@ import (
 
 	"github.com/ferry-tui/ferry/places"
 	"github.com/ferry-tui/ferry/text"
+	"github.com/ferry-tui/ferry/transfer"
 	"github.com/ferry-tui/ferry/tui/marks"
 	"github.com/ferry-tui/ferry/tui/picker"
 )
@@ -116,4 +117,15 @@ func (m *Model) handleMarksJump(msg marks.JumpMsg) tea.Cmd {
 	pk.SetPlaces(m.places.p.Recent, m.places.p.Bookmarks)
 	return tea.Batch(cmd, m.hosts.handlePick(picker.PickMsg{ID: pk.ID(), Side: msg.Side,
 		Alias: b.Host + ":" + b.Path, Label: text.Sanitize(b.Host + ":" + b.Path)}))
+}
+
+// shownFS returns the file system a pane shows with label, nil when
+// none does.
+func (m *Model) shownFS(label string) transfer.FS {
+	for i := range m.panes {
+		if fsys := m.panes[i].FS(); fsys != nil && fsys.Label() == label {
+			return fsys
+		}
+	}
+	return nil
 }

@@ -104,7 +104,8 @@ func TestBookmarksAddListJumpRenameDeletePersist(t *testing.T) {
 	settle(t, m, press(t, m, "esc"))
 
 	// A new run reads them back; the picker shows the bookmark with the
-	// hosts, and picking it connects to host:path.
+	// hosts, and picking it shows web1, open in the right pane already,
+	// at the path.
 	m2 := placesModel(t, root, state, fc)
 	if got := m2.places.p.Bookmarks; len(got) != 1 || got[0].Name != "site" || got[0].Path != "/srv/www" {
 		t.Fatalf("new run read %+v", got)
@@ -119,7 +120,7 @@ func TestBookmarksAddListJumpRenameDeletePersist(t *testing.T) {
 	if r2.FS().Label() != "web1" || r2.Path() != "/srv/www" {
 		t.Fatalf("picked bookmark: right %s", r2.Label())
 	}
-	if fc.asks[len(fc.asks)-1] != "web1:/srv/www" {
+	if len(fc.asks) != 0 {
 		t.Fatalf("connected to %q", fc.asks)
 	}
 }
@@ -192,5 +193,31 @@ func TestTheHostOpenedAtStartIsRecent(t *testing.T) {
 	saved, err := places.NewStore(state).Load()
 	if err != nil || !slices.Equal(saved.Recent, []string{"web1", "db"}) {
 		t.Fatalf("saved %+v, %v", saved, err)
+	}
+}
+
+func TestPickingABookmarkOfAnOpenHostReusesIt(t *testing.T) {
+	root := makeTree(t, file{name: "srv/www/index.html", content: "x"})
+	state := t.TempDir()
+	if err := places.NewStore(state).Save(places.Places{Bookmarks: []places.Bookmark{
+		{Name: "www", Host: "web1", Path: "/srv/www"}, {Name: "dbsrv", Host: "db", Path: "/srv"},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	fc := &fakeConnect{root: root}
+	m := placesModel(t, root, state, fc)
+	settle(t, m, press(t, m, "o"))
+	settle(t, m, typeText(t, m, "www"))
+	settle(t, m, press(t, m, "enter"))
+	left := &m.panes[leftSide]
+	if m.stack.top() != nil || left.FS() != m.panes[rightSide].FS() || left.Path() != "/srv/www" || len(fc.asks) != 0 {
+		t.Fatalf("top %T, left %s, asks %q", m.stack.top(), left.Label(), fc.asks)
+	}
+	// A bookmark of a host open nowhere connects to host:path.
+	settle(t, m, press(t, m, "o"))
+	settle(t, m, typeText(t, m, "dbsrv"))
+	settle(t, m, press(t, m, "enter"))
+	if m.stack.top() != nil || left.FS().Label() != "db" || left.Path() != "/srv" || !slices.Equal(fc.asks, []string{"db:/srv"}) {
+		t.Fatalf("top %T, left %s, asks %q", m.stack.top(), left.Label(), fc.asks)
 	}
 }

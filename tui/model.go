@@ -102,7 +102,8 @@ func New(opts Options) *Model {
 		opts: &m.opts, engine: opts.Engine, push: m.stack.push, closed: m.closed, top: m.stack.top}
 	m.places.store = opts.Places
 	m.hosts = hosts{ctx: ctx, ids: &m.ids, keys: &m.keys, opts: &m.opts, status: &m.status, stack: &m.stack,
-		closed: m.closed, offer: m.offerConflict, replaceFS: m.replaceFSAt, places: &m.places}
+		closed: m.closed, offer: m.offerConflict, replaceFS: m.replaceFSAt, places: &m.places,
+		shown: m.shownFS}
 	m.questions = questions{src: opts.Questions, ctx: ctx, status: &m.status, keys: &m.keys, ids: &m.ids}
 	if opts.KeyMap != nil {
 		m.keys = *opts.KeyMap

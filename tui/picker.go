@@ -26,6 +26,9 @@ type hosts struct {
 	offer     func() tea.Cmd
 	replaceFS func(s side, fsys transfer.FS, dir string, owned bool) tea.Cmd
 	places    *placeBook // offered first; a host opened is remembered
+	// shown returns the file system a pane shows for a host label, nil
+	// when none does.
+	shown func(label string) transfer.FS
 }
 
 // StartDirer is implemented by a file system a ConnectFunc opened for a
@@ -79,6 +82,12 @@ func (h *hosts) handlePick(msg picker.PickMsg) tea.Cmd {
 	if msg.Local {
 		h.stack.remove(pk)
 		return tea.Batch(h.replaceFS(msg.Side, h.opts.Local, msg.Dir, false), h.offer())
+	}
+	if msg.Host != "" && h.shown != nil {
+		if fsys := h.shown(msg.Host); fsys != nil { // a bookmark of a host open already
+			h.stack.remove(pk)
+			return tea.Batch(h.replaceFS(msg.Side, fsys, msg.Dir, false), h.offer())
+		}
 	}
 	if h.opts.Connect == nil {
 		pk.SetErr("connecting is not available")

@@ -51,9 +51,12 @@ type PickMsg struct {
 	Label string
 	// Local says the user chose "local", this computer.
 	Local bool
-	// Dir is the directory to start in when a local bookmark was chosen;
-	// a remote bookmark's directory is in Alias, as "host:path".
+	// Dir is the directory of the bookmark chosen, if one was: a remote
+	// bookmark's Alias is "host:path" too, for a new connection.
 	Dir string
+	// Host is the host of the remote bookmark chosen, if one was, so that
+	// a connection to it that is open already can show it.
+	Host string
 }
 
 // CloseMsg is the picker's result when the user closed it.
@@ -68,7 +71,8 @@ type item struct {
 	label  string // sanitised alias
 	detail string // sanitised "user@hostname"
 	local  bool   // the "local" entry
-	dir    string // a local bookmark's directory
+	dir    string // a bookmark's directory
+	host   string // a remote bookmark's host
 }
 
 // Model lists "local" and the configured hosts, filtered by typing.
@@ -179,7 +183,7 @@ func (pk *Model) handleKey(msg tea.KeyPressMsg) tea.Msg {
 		}
 		it := pk.items[pk.cursor]
 		pk.err = ""
-		return PickMsg{ID: pk.id, Side: pk.side, Alias: it.alias, Label: it.label, Local: it.local, Dir: it.dir}
+		return PickMsg{ID: pk.id, Side: pk.side, Alias: it.alias, Label: it.label, Local: it.local, Dir: it.dir, Host: it.host}
 	case s == "up" || s == "ctrl+p":
 		pk.cursor = max(pk.cursor-1, 0)
 		return nil
@@ -233,12 +237,12 @@ func (pk *Model) refilter() {
 		if q != "" && !strings.Contains(strings.ToLower(b.Name), q) && !strings.Contains(strings.ToLower(where), q) {
 			continue
 		}
-		it := item{alias: where, label: "★ " + text.Sanitize(b.Name), detail: text.Sanitize(where)}
+		it := item{alias: where, label: "★ " + text.Sanitize(b.Name), detail: text.Sanitize(where), dir: b.Path, host: b.Host}
 		if b.Local {
 			if !pk.local {
 				continue
 			}
-			it.alias, it.local, it.dir = "local", true, b.Path
+			it.alias, it.local, it.host = "local", true, ""
 		}
 		pk.items = append(pk.items, it)
 	}
