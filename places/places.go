@@ -79,10 +79,17 @@ func (s *Store) Load() (Places, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var p Places
-	root, err := os.OpenRoot(s.dir)
+	di, err := os.Lstat(s.dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return p, nil
 	}
+	if err == nil && !di.IsDir() {
+		err = fmt.Errorf("%s is not a directory", s.dir)
+	}
+	if err != nil {
+		return p, fmt.Errorf("read places: %w", err)
+	}
+	root, err := os.OpenRoot(s.dir)
 	if err != nil {
 		return p, fmt.Errorf("read places: %w", err)
 	}

@@ -90,6 +90,9 @@ func TestSymlinksAreNotFollowed(t *testing.T) {
 	if err := NewStore(link).Save(Places{}); err == nil {
 		t.Error("Save into a symbolic-linked directory succeeded")
 	}
+	if _, err := NewStore(link).Load(); err == nil {
+		t.Error("Load from a symbolic-linked directory succeeded")
+	}
 }
 
 func TestOpenLogAppendsAndRotates(t *testing.T) {
