@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -61,7 +62,11 @@ func (m *Model) handleFindGo(msg find.GoMsg) tea.Cmd {
 	f.Stop()
 	m.stack.remove(f)
 	m.setFocus(msg.Side)
-	return tea.Batch(m.panes[msg.Side].Load(msg.Dir, msg.Name), m.offerConflict())
+	p := &m.panes[msg.Side]
+	if strings.HasPrefix(msg.Name, ".") && !p.ShowHidden() {
+		m.status.setInfo(msg.Name + " is hidden: " + m.keys.Hidden.Help().Key + " shows hidden files")
+	}
+	return tea.Batch(p.Load(msg.Dir, msg.Name), m.offerConflict())
 }
 
 // handleFindClose stops the search and closes the overlay.

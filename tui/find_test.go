@@ -88,6 +88,26 @@ func TestFindGoesToTheMatch(t *testing.T) {
 	}
 }
 
+func TestFindSaysAHiddenMatchIsHidden(t *testing.T) {
+	root := makeTree(t, file{name: "sub/.dotfile", content: "x"}, file{name: "sub/z", content: "x"})
+	m := localPair(t, root, root, 100, 20)
+	r := newRunner(t, m)
+	r.press(".") // hide dot files
+	if m.focused().ShowHidden() {
+		t.Fatal(". did not hide dot files")
+	}
+	r.press("ctrl+f")
+	r.typeText("dotf")
+	r.press("enter")
+	f := findTop(t, m)
+	r.waitFor("the search", func() bool { return !f.Running() })
+	r.press("enter")
+	r.waitFor("the listing", func() bool { return m.focused().Path() == filepath.Join(root, "sub") && !m.focused().Loading() })
+	if !strings.Contains(m.status.text, ".dotfile is hidden: . shows hidden files") {
+		t.Fatalf("status %q", m.status.text)
+	}
+}
+
 // countingFS counts the listings a search starts and holds them, once
 // armed, until their context ends.
 type countingFS struct {
