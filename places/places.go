@@ -60,6 +60,40 @@ func (p *Places) Remember(host string) {
 	p.Recent = out
 }
 
+// Add appends b unless a bookmark of the same host and path exists; it
+// reports whether it did.
+func (p *Places) Add(b Bookmark) bool {
+	if p.Find(b.Host, b.Path) >= 0 {
+		return false
+	}
+	p.Bookmarks = append(p.Bookmarks, b)
+	return true
+}
+
+// Find returns the index of the bookmark of host and path, or -1.
+func (p *Places) Find(host, path string) int {
+	for i, b := range p.Bookmarks {
+		if b.Host == host && b.Path == path {
+			return i
+		}
+	}
+	return -1
+}
+
+// Rename names the bookmark of host and path name, if there is one.
+func (p *Places) Rename(host, path, name string) {
+	if i := p.Find(host, path); i >= 0 {
+		p.Bookmarks[i].Name = name
+	}
+}
+
+// Delete removes the bookmark of host and path, if there is one.
+func (p *Places) Delete(host, path string) {
+	if i := p.Find(host, path); i >= 0 {
+		p.Bookmarks = append(p.Bookmarks[:i:i], p.Bookmarks[i+1:]...)
+	}
+}
+
 // Store reads and writes the places file in one directory. Its methods
 // are safe for concurrent use.
 type Store struct {
@@ -78,6 +112,26 @@ func (s *Store) Dir() string { return s.dir }
 func (s *Store) Load() (Places, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.load()
+}
+
+// Update reads the places, applies change and saves the result, which it
+// returns, so that what another ferry saved meanwhile is kept: change
+// says what this one did (add, rename, delete, remember), not what the
+// whole list should be.
+func (s *Store) Update(change func(*Places)) (Places, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, err := s.load()
+	if err != nil {
+		return p, err
+	}
+	change(&p)
+	return p, s.save(p)
+}
+
+// load reads the places; the caller holds mu.
+func (s *Store) load() (Places, error) {
 	var p Places
 	di, err := os.Lstat(s.dir)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -120,6 +174,11 @@ func (s *Store) Load() (Places, error) {
 func (s *Store) Save(p Places) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.save(p)
+}
+
+// save writes p; the caller holds mu.
+func (s *Store) save(p Places) error {
 	full := filepath.Join(s.dir, fileName)
 	data, err := json.MarshalIndent(p, "", "  ")
 	if err != nil {

@@ -131,3 +131,28 @@ func TestOpenLogAppendsAndRotates(t *testing.T) {
 		t.Errorf("old log: %v %v", fi, err)
 	}
 }
+
+func TestUpdateKeepsWhatAnotherRunSaved(t *testing.T) {
+	dir := t.TempDir()
+	a, b := NewStore(dir), NewStore(dir) // two ferries
+	if _, err := a.Update(func(p *Places) { p.Add(Bookmark{Name: "x", Host: "h", Path: "/x"}) }); err != nil {
+		t.Fatal(err)
+	}
+	got, err := b.Update(func(p *Places) {
+		p.Add(Bookmark{Name: "y", Host: "h", Path: "/y"})
+		p.Remember("h")
+	})
+	if err != nil || len(got.Bookmarks) != 2 || got.Recent[0] != "h" {
+		t.Fatalf("got %+v, %v", got, err)
+	}
+	got, _ = a.Update(func(p *Places) {
+		p.Rename("h", "/y", "why")
+		p.Delete("h", "/x")
+		if p.Add(Bookmark{Name: "again", Host: "h", Path: "/y"}) {
+			t.Error("a second bookmark of h:/y was added")
+		}
+	})
+	if len(got.Bookmarks) != 1 || got.Bookmarks[0].Name != "why" {
+		t.Fatalf("got %+v", got)
+	}
+}

@@ -1,8 +1,6 @@
 package tui
 
 import (
-	"slices"
-
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ferry-tui/ferry/places"
@@ -27,15 +25,12 @@ func (m *Model) addBookmark() tea.Cmd {
 	if b.Name == "" || b.Name == p.FS().Separator() || b.Name == "." {
 		b.Name = b.Path
 	}
-	for _, o := range m.places.p.Bookmarks {
-		if o.Host == b.Host && o.Path == b.Path {
-			m.status.setInfo(p.Label() + " is bookmarked already, as " + text.Sanitize(o.Name))
-			return nil
-		}
+	if i := m.places.p.Find(b.Host, b.Path); i >= 0 {
+		m.status.setInfo(p.Label() + " is bookmarked already, as " + text.Sanitize(m.places.p.Bookmarks[i].Name))
+		return nil
 	}
-	m.places.p.Bookmarks = append(m.places.p.Bookmarks, b)
 	m.status.setInfo("bookmarked " + p.Label() + " as " + text.Sanitize(b.Name) + " (" + m.keys.Bookmarks.Help().Key + " lists the bookmarks)")
-	return m.places.save()
+	return m.places.apply(func(p *places.Places) { p.Add(b) })
 }
 
 // openBookmarks shows the bookmark list for the focused pane.
@@ -57,9 +52,10 @@ func (m *Model) handleMarksRename(msg marks.RenameMsg) tea.Cmd {
 	if !ok || msg.Index < 0 || msg.Index >= len(bs) {
 		return nil
 	}
-	bs[msg.Index].Name = msg.Name
-	l.SetBookmarks(bs)
-	return m.places.save()
+	host, path, name := bs[msg.Index].Host, bs[msg.Index].Path, msg.Name
+	cmd := m.places.apply(func(p *places.Places) { p.Rename(host, path, name) })
+	l.SetBookmarks(m.places.p.Bookmarks)
+	return cmd
 }
 
 // handleMarksDelete deletes a bookmark and saves.
@@ -70,9 +66,10 @@ func (m *Model) handleMarksDelete(msg marks.DeleteMsg) tea.Cmd {
 		return nil
 	}
 	m.status.setInfo("deleted the bookmark " + text.Sanitize(bs[msg.Index].Name))
-	m.places.p.Bookmarks = slices.Delete(slices.Clone(bs), msg.Index, msg.Index+1)
+	host, path := bs[msg.Index].Host, bs[msg.Index].Path
+	cmd := m.places.apply(func(p *places.Places) { p.Delete(host, path) })
 	l.SetBookmarks(m.places.p.Bookmarks)
-	return m.places.save()
+	return cmd
 }
 
 // handleMarksClose closes the bookmark list.

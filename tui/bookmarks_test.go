@@ -221,3 +221,29 @@ func TestPickingABookmarkOfAnOpenHostReusesIt(t *testing.T) {
 		t.Fatalf("top %T, left %s, asks %q", m.stack.top(), left.Label(), fc.asks)
 	}
 }
+
+func TestTwoRunsKeepEachOthersBookmarks(t *testing.T) {
+	root := makeTree(t, file{name: "srv/www/index.html", content: "x"})
+	state := t.TempDir()
+	fc := &fakeConnect{root: root}
+	m1 := placesModel(t, root, state, fc)
+	m2 := placesModel(t, root, state, fc) // started before m1 bookmarks
+	settle(t, m1, press(t, m1, "B"))
+	settle(t, m2, press(t, m2, "tab", "enter")) // /srv/www on web1
+	settle(t, m2, press(t, m2, "B"))
+	saved, err := places.NewStore(state).Load()
+	if err != nil || len(saved.Bookmarks) != 2 {
+		t.Fatalf("saved %+v, %v", saved, err)
+	}
+	if len(m2.places.p.Bookmarks) != 2 {
+		t.Fatalf("the second run does not see the first's bookmark: %+v", m2.places.p.Bookmarks)
+	}
+	// Deleting in one run deletes that bookmark only.
+	for _, k := range []string{"b", "d", "esc"} {
+		settle(t, m1, press(t, m1, k))
+	}
+	saved, _ = places.NewStore(state).Load()
+	if len(saved.Bookmarks) != 1 || saved.Bookmarks[0].Host != "web1" {
+		t.Fatalf("after the delete %+v", saved.Bookmarks)
+	}
+}

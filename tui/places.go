@@ -1,8 +1,6 @@
 package tui
 
 import (
-	"slices"
-
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ferry-tui/ferry/places"
@@ -15,8 +13,9 @@ import (
 type PlaceStore interface {
 	// Load returns what was saved; nothing saved is no error.
 	Load() (places.Places, error)
-	// Save replaces what was saved with p.
-	Save(p places.Places) error
+	// Update reads what was saved, applies change, saves and returns the
+	// result: another ferry's changes in between are kept.
+	Update(change func(*places.Places)) (places.Places, error)
 }
 
 // placesLoadedMsg carries what the store had at start.
@@ -25,18 +24,26 @@ type placesLoadedMsg struct {
 	err error
 }
 
-// placesSavedMsg reports the end of a save.
-type placesSavedMsg struct{ err error }
+// placesSavedMsg reports the end of a save and what the store holds now.
+type placesSavedMsg struct {
+	p   places.Places
+	err error
+}
 
-// placeBook is the bookmarks and recent hosts, and their saving: one save
-// at a time, the latest state saved last, nothing saved before what was
-// stored has been read (it would be lost).
+// change is one thing the user did to the places.
+type change func(*places.Places)
+
+// placeBook is the bookmarks and recent hosts as this run sees them, and
+// the changes not saved yet. Each change applies to p at once and is
+// sent to the store later, one save at a time, as a change rather than a
+// whole list, so that another ferry's changes meanwhile are kept; nothing
+// is saved before the store has been read.
 type placeBook struct {
-	p      places.Places
-	store  PlaceStore // nil: kept for this run only
-	loaded bool       // the store was read (or there is none)
-	saving bool       // a save runs
-	dirty  bool       // changed since the running save started
+	p       places.Places
+	store   PlaceStore // nil: kept for this run only
+	loaded  bool       // the store was read (or there is none)
+	saving  bool       // a save runs
+	pending []change   // not sent to the store yet
 }
 
 // load returns the Cmd reading the store, nil without one.
@@ -52,57 +59,76 @@ func (b *placeBook) load() tea.Cmd {
 	}
 }
 
-// handleLoaded puts what was stored before what this run added already,
-// and saves the union when this run changed something meanwhile. A store
-// that cannot be read is not written either, so it is not replaced.
+// apply makes c and remembers it for the next save, which it starts.
+func (b *placeBook) apply(c change) tea.Cmd {
+	c(&b.p)
+	b.pending = append(b.pending, c)
+	return b.save()
+}
+
+// handleLoaded takes what was stored, with this run's changes made since
+// on top, and saves those. A store that cannot be read is not written
+// either, so it is not replaced.
 func (b *placeBook) handleLoaded(msg placesLoadedMsg, st *status) tea.Cmd {
 	if msg.err != nil {
 		st.setError(msg.err)
-		b.store, b.loaded = nil, true
+		b.store, b.loaded, b.pending = nil, true, nil
 		return nil
 	}
 	b.loaded = true
-	b.p.Bookmarks = append(msg.p.Bookmarks, b.p.Bookmarks...)
-	recent := b.p.Recent
-	b.p.Recent = msg.p.Recent
-	for _, h := range slices.Backward(recent) {
-		b.p.Remember(h)
-	}
-	if b.dirty {
-		return b.save()
-	}
-	return nil
+	b.p = msg.p
+	b.replay()
+	return b.save()
 }
 
-// save returns the Cmd saving the current state, or nil when a save runs
-// (the state is saved again when it ends) or the store is not read yet.
+// replay applies the changes not saved yet to p.
+func (b *placeBook) replay() {
+	for _, c := range b.pending {
+		c(&b.p)
+	}
+}
+
+// save returns the Cmd sending the pending changes to the store, or nil
+// when there are none, a save runs (the next starts when it ends) or the
+// store is not read yet.
 func (b *placeBook) save() tea.Cmd {
-	b.dirty = true
-	if b.store == nil || !b.loaded || b.saving {
+	if b.store == nil {
+		b.pending = nil
 		return nil
 	}
-	b.saving, b.dirty = true, false
-	snap := places.Places{Bookmarks: slices.Clone(b.p.Bookmarks), Recent: slices.Clone(b.p.Recent)}
+	if !b.loaded || b.saving || len(b.pending) == 0 {
+		return nil
+	}
+	b.saving = true
+	changes := b.pending
+	b.pending = nil
 	store := b.store
-	return func() tea.Msg { return placesSavedMsg{err: store.Save(snap)} }
+	return func() tea.Msg {
+		p, err := store.Update(func(p *places.Places) {
+			for _, c := range changes {
+				c(p)
+			}
+		})
+		return placesSavedMsg{p: p, err: err}
+	}
 }
 
-// handleSaved starts the next save if the state changed meanwhile.
+// handleSaved takes what the store holds now, with the changes made
+// meanwhile on top, and starts saving those.
 func (b *placeBook) handleSaved(msg placesSavedMsg, st *status) tea.Cmd {
 	b.saving = false
 	if msg.err != nil {
 		st.setError(msg.err)
-	}
-	if b.dirty {
 		return b.save()
 	}
-	return nil
+	b.p = msg.p
+	b.replay()
+	return b.save()
 }
 
 // remember records host as opened now and saves.
 func (b *placeBook) remember(host string) tea.Cmd {
-	b.p.Remember(host)
-	return b.save()
+	return b.apply(func(p *places.Places) { p.Remember(host) })
 }
 
 // handlePlacesLoaded takes in what the store had and refreshes an open
