@@ -36,6 +36,9 @@ import (
 	"github.com/ferry-tui/ferry/transfer"
 	"github.com/ferry-tui/ferry/tui/common"
 	"github.com/ferry-tui/ferry/tui/dialog"
+	"github.com/ferry-tui/ferry/tui/find"
+	"github.com/ferry-tui/ferry/tui/logview"
+	"github.com/ferry-tui/ferry/tui/marks"
 	"github.com/ferry-tui/ferry/tui/pane"
 	"github.com/ferry-tui/ferry/tui/picker"
 	"github.com/ferry-tui/ferry/tui/queue"
@@ -69,6 +72,7 @@ type Model struct {
 	ops       fileOps       // mkdir, rename, chmod, delete, go to, view, edit, copy
 	conns     conns         // the connections of the panes' file systems
 	questions questions     // background questions, over everything
+	places    placeBook     // bookmarks and recent hosts
 
 	width, height int
 }
@@ -92,11 +96,14 @@ func New(opts Options) *Model {
 	if m.now == nil {
 		m.now = time.Now
 	}
+	m.status.log, m.status.now = &logview.Log{}, m.now
 	m.conns = conns{now: m.now, keys: &m.keys}
 	m.ops = fileOps{ctx: ctx, panes: &m.panes, focus: &m.focus, status: &m.status, keys: &m.keys, ids: &m.ids,
 		opts: &m.opts, engine: opts.Engine, push: m.stack.push, closed: m.closed, top: m.stack.top}
+	m.places.store = opts.Places
 	m.hosts = hosts{ctx: ctx, ids: &m.ids, keys: &m.keys, opts: &m.opts, status: &m.status, stack: &m.stack,
-		closed: m.closed, offer: m.offerConflict, replaceFS: m.replaceFSAt}
+		closed: m.closed, offer: m.offerConflict, replaceFS: m.replaceFSAt, places: &m.places,
+		shown: m.shownFS}
 	m.questions = questions{src: opts.Questions, ctx: ctx, status: &m.status, keys: &m.keys, ids: &m.ids}
 	if opts.KeyMap != nil {
 		m.keys = *opts.KeyMap
@@ -118,19 +125,29 @@ func New(opts Options) *Model {
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{
 		tea.RequestBackgroundColor,
+		m.places.load(),
 		m.panes[leftSide].Load(m.opts.LeftDir, ""),
 		m.panes[rightSide].Load(m.opts.RightDir, ""),
 	}
 	if m.opts.Right == nil {
 		cmds = append(cmds, m.hosts.openPicker(rightSide))
 	}
+	if m.opts.OpenedHost != "" {
+		cmds = append(cmds, m.places.remember(m.opts.OpenedHost))
+	}
 	cmds = append(cmds, m.conns.sync(&m.panes, m.ids.next), m.questions.listen())
 	return tea.Batch(cmds...)
 }
 
 // Update handles one message and returns the next Cmd to run.
+// Every message the status line showed meanwhile is appended to the
+// messages log.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	return m, m.update(msg)
+	cmd := m.update(msg)
+	if w := m.writeLog(); w != nil {
+		return m, tea.Batch(cmd, w)
+	}
+	return m, cmd
 }
 
 // update routes msg to its handler.
@@ -203,6 +220,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case EditDoneMsg:
 		return m.ops.handleEditDone(msg)
 	case connStateMsg:
+		m.noteConn(msg.state)
 		return m.conns.handle(msg, &m.panes, &m.status)
 	case connTickMsg:
 		return m.conns.handleTick()
@@ -211,9 +229,42 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case questionGoneMsg:
 		return m.questions.gone(msg)
 	default:
-		return m.updateTransfers(msg)
+		return m.updateFinding(msg)
 	}
 	return nil
+}
+
+// updateFinding routes the messages of find, bookmarks and the log, then
+// hands the rest to updateTransfers.
+func (m *Model) updateFinding(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case find.StartMsg:
+		return m.handleFindStart(msg)
+	case find.ResultsMsg:
+		return m.handleFindResults(msg)
+	case find.GoMsg:
+		return m.handleFindGo(msg)
+	case find.CloseMsg:
+		return m.handleFindClose(msg)
+	case logview.CloseMsg:
+		return m.handleLogClose(msg)
+	case logFailedMsg:
+		m.handleLogFailed(msg)
+		return nil
+	case placesLoadedMsg:
+		return m.handlePlacesLoaded(msg)
+	case placesSavedMsg:
+		return m.places.handleSaved(msg, &m.status)
+	case marks.JumpMsg:
+		return m.handleMarksJump(msg)
+	case marks.RenameMsg:
+		return m.handleMarksRename(msg)
+	case marks.DeleteMsg:
+		return m.handleMarksDelete(msg)
+	case marks.CloseMsg:
+		return m.handleMarksClose(msg)
+	}
+	return m.updateTransfers(msg)
 }
 
 // updateTransfers routes the messages of copies, moves and the engine.
@@ -222,6 +273,7 @@ func (m *Model) updateTransfers(msg tea.Msg) tea.Cmd {
 	case copyPreparedMsg:
 		return tea.Batch(m.xfer.handlePrepared(msg), m.pollTransfers())
 	case transferEventsMsg:
+		m.noteTransfers(msg.events)
 		return tea.Batch(m.xfer.handleEvents(msg), m.pollTransfers(), m.offerConflict())
 	case stripTickMsg:
 		m.xfer.ticking = false

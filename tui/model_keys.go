@@ -92,6 +92,14 @@ func (m *Model) handleCommandKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.hosts.openPicker(m.focus)
 	case key.Matches(msg, k.Queue):
 		return m.openQueue()
+	case key.Matches(msg, k.Find):
+		return m.startFind()
+	case key.Matches(msg, k.Log):
+		return m.openLog()
+	case key.Matches(msg, k.Bookmarks):
+		return m.openBookmarks()
+	case key.Matches(msg, k.AddBookmark):
+		return m.addBookmark()
 	}
 	return nil
 }

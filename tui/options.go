@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"io"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -66,6 +67,20 @@ type Options struct {
 	// The model reads it from Init on and shows each question in a dialog
 	// over whatever is on screen. Nil: there are none.
 	Questions *BackgroundAsker
+
+	// MessageLog, when set, receives every message the status line shows,
+	// one line each with its time, as it is shown (the log overlay, L,
+	// keeps them for the run either way). It is written from Cmds, which
+	// may run at the same time: it must be safe for concurrent use.
+	// MessageLogName names it for the user.
+	MessageLog     io.Writer
+	MessageLogName string
+	// Places keeps the bookmarks and the hosts opened lately across runs;
+	// nil keeps them for this run only.
+	Places PlaceStore
+	// OpenedHost is the alias of the host the command line opened in the
+	// right pane, if any: it is remembered as the most recent host.
+	OpenedHost string
 }
 
 // HostEntry is one host the picker offers: its Alias, HostName and User.

@@ -25,6 +25,10 @@ type hosts struct {
 	closed    func(overlay) tea.Cmd
 	offer     func() tea.Cmd
 	replaceFS func(s side, fsys transfer.FS, dir string, owned bool) tea.Cmd
+	places    *placeBook // offered first; a host opened is remembered
+	// shown returns the file system a pane shows for a host label, nil
+	// when none does.
+	shown func(label string) transfer.FS
 }
 
 // StartDirer is implemented by a file system a ConnectFunc opened for a
@@ -52,6 +56,9 @@ type connecting struct {
 func (h *hosts) openPicker(s side) tea.Cmd {
 	pk := picker.New(h.ids.next(), s, h.opts.Local != nil, h.opts.Hosts != nil, h.keys)
 	h.stack.push(pk)
+	if h.places != nil {
+		pk.SetPlaces(h.places.p.Recent, h.places.p.Bookmarks)
+	}
 	if h.opts.Hosts == nil {
 		return nil
 	}
@@ -74,7 +81,13 @@ func (h *hosts) handlePick(msg picker.PickMsg) tea.Cmd {
 	}
 	if msg.Local {
 		h.stack.remove(pk)
-		return tea.Batch(h.replaceFS(msg.Side, h.opts.Local, "", false), h.offer())
+		return tea.Batch(h.replaceFS(msg.Side, h.opts.Local, msg.Dir, false), h.offer())
+	}
+	if msg.Host != "" && h.shown != nil {
+		if fsys := h.shown(msg.Host); fsys != nil { // a bookmark of a host open already
+			h.stack.remove(pk)
+			return tea.Batch(h.replaceFS(msg.Side, fsys, msg.Dir, false), h.offer())
+		}
 	}
 	if h.opts.Connect == nil {
 		pk.SetErr("connecting is not available")
@@ -166,5 +179,9 @@ func (h *hosts) handleConnectDone(msg connectDoneMsg) tea.Cmd {
 	if sd, ok := msg.fs.(StartDirer); ok {
 		dir = sd.StartDir()
 	}
-	return tea.Batch(h.replaceFS(c.Side(), msg.fs, dir, true), h.offer())
+	var remember tea.Cmd
+	if h.places != nil {
+		remember = h.places.remember(msg.fs.Label())
+	}
+	return tea.Batch(h.replaceFS(c.Side(), msg.fs, dir, true), h.offer(), remember)
 }

@@ -162,7 +162,8 @@ func TestConnectSuccessAndFailure(t *testing.T) {
 	}
 	// Replacing it closes it; the local file system is never closed.
 	settle(t, m, press(t, m, "o"))
-	settle(t, m, press(t, m, "enter")) // local
+	typeText(t, m, "local") // web1, opened lately, comes first now
+	settle(t, m, press(t, m, "enter"))
 	if closed.Load() != 1 || m.panes[rightSide].FS().Label() != "local" {
 		t.Errorf("closed %d times; right pane %s", closed.Load(), m.panes[rightSide].FS().Label())
 	}

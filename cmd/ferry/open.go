@@ -59,6 +59,7 @@ func openTUI(ctx context.Context, s *session, d *remote.Dialer, h *config.Host, 
 	hooks.journal = uj
 	if h != nil && !demo {
 		uj.remember(opts.Right, *h)
+		opts.OpenedHost = h.Alias // the picker lists it first next time
 	}
 	// Only the UI reads the engine's events; edits upload through it too.
 	engine := transfer.New(transfer.Options{OnSubmit: uj.onSubmit})

@@ -3,14 +3,18 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sync"
 
 	"github.com/ferry-tui/ferry/config"
 	"github.com/ferry-tui/ferry/local"
+	"github.com/ferry-tui/ferry/places"
 	"github.com/ferry-tui/ferry/remote"
 	"github.com/ferry-tui/ferry/remote/knownhosts"
+	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
 	"github.com/ferry-tui/ferry/tui"
 )
@@ -31,12 +35,17 @@ type tuiHooks struct {
 
 	mu       sync.Mutex
 	sessions []*remote.Session
+	// messages is the messages log options opened; closeAll closes it.
+	messages io.Closer
 }
 
-// options fills the UI's hooks; the caller sets the panes.
+// options fills the UI's hooks; the caller sets the panes. The bookmarks,
+// the recent hosts and the messages log live in the state directory; a
+// messages log that cannot be opened is a warning on stderr, before the
+// UI takes the terminal.
 func (w *tuiHooks) options() tui.Options {
 	w.questions = tui.NewBackgroundAsker()
-	return tui.Options{
+	opts := tui.Options{
 		Local:     local.New(),
 		NoColor:   w.s.getenv("NO_COLOR") != "",
 		Hosts:     w.hosts,
@@ -44,6 +53,16 @@ func (w *tuiHooks) options() tui.Options {
 		Edit:      w.edit,
 		Questions: w.questions,
 	}
+	if dir := w.s.stateDir(); dir != "" {
+		opts.Places = places.NewStore(dir)
+		lw, name, err := places.OpenLog(dir)
+		if err != nil {
+			fmt.Fprintln(w.s.stderr, "ferry: warning:", text.Sanitize(err.Error()))
+		} else {
+			opts.MessageLog, opts.MessageLogName, w.messages = lw, name, lw
+		}
+	}
+	return opts
 }
 
 // reconnectPrompter is where a session's questions go once the UI runs:
@@ -109,6 +128,10 @@ func (w *tuiHooks) closeAll() {
 		s.Close()
 	}
 	w.sessions = nil
+	if w.messages != nil {
+		w.messages.Close()
+		w.messages = nil
+	}
 }
 
 // liveFS is a remote file system that tells the UI about its connection:

@@ -2,6 +2,8 @@ package main
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -30,5 +32,36 @@ func TestConnStateFromSessionEvents(t *testing.T) {
 		if got := connState(tt.ev); got != tt.want {
 			t.Errorf("connState(%v) = %+v, want %+v", tt.ev, got, tt.want)
 		}
+	}
+}
+
+func TestOptionsKeepPlacesAndMessagesInTheStateDir(t *testing.T) {
+	t.Parallel()
+	a, _, errb := testApp(t)
+	state := t.TempDir()
+	a.getenv = func(k string) string {
+		if k == "XDG_STATE_HOME" {
+			return state
+		}
+		return ""
+	}
+	h := &tuiHooks{s: &session{app: a}}
+	opts := h.options()
+	if opts.Places == nil || opts.MessageLog == nil || errb.Len() != 0 {
+		t.Fatalf("places %v, log %v, stderr %q", opts.Places, opts.MessageLog, errb.String())
+	}
+	want := filepath.Join(state, "ferry", "messages.log")
+	if opts.MessageLogName != want {
+		t.Fatalf("log named %q, want %q", opts.MessageLogName, want)
+	}
+	if _, err := opts.MessageLog.Write([]byte("x\n")); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(want); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("log %v %v", fi, err)
+	}
+	h.closeAll()
+	if _, err := opts.MessageLog.Write([]byte("y\n")); err == nil {
+		t.Fatal("the log is still open after closeAll")
 	}
 }

@@ -160,6 +160,19 @@ type KeyMap struct {
 	// ConflictForAll toggles whether the next choice applies to every
 	// conflict of the copy.
 	ConflictForAll key.Binding
+
+	// Back goes to the directory the focused pane showed before.
+	Back key.Binding
+	// Forward goes again to the directory Back left.
+	Forward key.Binding
+	// Find searches the focused pane's directory tree for names.
+	Find key.Binding
+	// Bookmarks lists the bookmarks, to jump to, rename or delete one.
+	Bookmarks key.Binding
+	// AddBookmark bookmarks the focused pane's directory.
+	AddBookmark key.Binding
+	// Log shows every message of this run, with its time.
+	Log key.Binding
 }
 
 // DefaultKeyMap returns ferry's default key bindings.
@@ -246,6 +259,13 @@ func DefaultKeyMap() KeyMap {
 		ConflictNewer:        conflictKey("newer", false),
 		ConflictNewerAll:     conflictKey("newer", true),
 		ConflictForAll:       b(k("a"), "a", "for all"),
+
+		Back:        b(k("alt+left", "alt+y"), "M-←/M-y", "back"),
+		Forward:     b(k("alt+right", "alt+u"), "M-→/M-u", "forward"),
+		Find:        b(k("ctrl+f", "alt+?"), "^f/M-?", "find"),
+		Bookmarks:   b(k("b", "ctrl+\\"), "b", "bookmarks"),
+		AddBookmark: b(k("B"), "B", "bookmark here"),
+		Log:         b(k("L"), "L", "messages"),
 	}
 }
 
@@ -259,10 +279,10 @@ func (k KeyMap) ShortHelp() []key.Binding {
 // columns. It implements help.KeyMap.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown, k.Open, k.Parent, k.SwitchPane},
+		{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown, k.Open, k.Parent, k.SwitchPane, k.Back, k.Forward},
 		{k.Select, k.InvertSelection, k.SelectAll, k.ClearSelection, k.Filter, k.GoTo, k.Home, k.Hosts, k.Hidden},
-		{k.Copy, k.Move, k.Rename, k.Mkdir, k.Delete, k.Chmod, k.View, k.Edit},
-		{k.Sort, k.Reverse, k.Compare, k.Sync, k.Refresh, k.Queue, k.Help, k.Quit, k.ForceQuit},
+		{k.Copy, k.Move, k.Rename, k.Mkdir, k.Delete, k.Chmod, k.View, k.Edit, k.Find, k.Bookmarks, k.AddBookmark},
+		{k.Sort, k.Reverse, k.Compare, k.Sync, k.Refresh, k.Queue, k.Log, k.Help, k.Quit, k.ForceQuit},
 	}
 }
 

@@ -102,8 +102,10 @@ func (p *Model) RetryOnce() (cmd tea.Cmd, ok bool) {
 	if p.lostRetried {
 		return nil, false
 	}
+	moving := p.hist.moving
 	cmd = p.Load(p.reqDir, p.pending)
 	p.lostRetried = true
+	p.hist.moving = moving
 	return cmd, true
 }
 
@@ -145,6 +147,10 @@ func (p *Model) Update(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return p.ReverseSort(), true
 	case key.Matches(msg, k.Home):
 		return p.Home(), true
+	case key.Matches(msg, k.Back):
+		return p.Back(), true
+	case key.Matches(msg, k.Forward):
+		return p.Forward(), true
 	default:
 		return nil, false
 	}

@@ -58,6 +58,8 @@ type Model struct {
 	lostRetried bool
 
 	conn string // "" while the connection is up, else what the header says
+
+	hist history // the directories shown before and after this one
 }
 
 // New returns the pane on side sd over fsys, whose requests are children
@@ -94,7 +96,15 @@ func (p *Model) HandleLoaded(msg LoadedMsg) (tea.Cmd, error) {
 		}
 	} else {
 		p.filter = "" // changing directory clears the filter
+		if p.loaded {
+			from := place{dir: p.path}
+			if e, ok := p.Current(); ok {
+				from.name = e.name
+			}
+			p.hist.moved(from)
+		}
 	}
+	p.hist.moving = 0
 	p.path, p.entries, p.order, p.loaded = msg.path, msg.entries, msg.order, true
 	if msg.home {
 		p.homeDir = msg.path
@@ -161,6 +171,7 @@ func (p *Model) Load(dir, selectName string) tea.Cmd {
 	p.loading = true
 	p.reqDir = dir
 	p.lostRetried = false
+	p.hist.moving = 0
 	return loadDir(ctx, p.fs, p.side, p.reqID, dir, p.wantSpec, !p.loaded && dir != "")
 }
 

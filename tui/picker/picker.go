@@ -1,5 +1,6 @@
 // Package picker is the host picker of ferry's user interface: it lists
-// "local" and the hosts of the ssh config, filtered as the user types,
+// the hosts opened lately, the bookmarks, "local" and the hosts of the
+// ssh config, filtered as the user types,
 // and returns the chosen one to the root in a PickMsg. It also holds the
 // Connecting screen shown while the root opens the chosen host. Neither
 // dials anything: the root reads the hosts and connects inside tea.Cmds.
@@ -13,6 +14,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/ferry-tui/ferry/places"
 	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/tui/common"
 )
@@ -49,6 +51,12 @@ type PickMsg struct {
 	Label string
 	// Local says the user chose "local", this computer.
 	Local bool
+	// Dir is the directory of the bookmark chosen, if one was: a remote
+	// bookmark's Alias is "host:path" too, for a new connection.
+	Dir string
+	// Host is the host of the remote bookmark chosen, if one was, so that
+	// a connection to it that is open already can show it.
+	Host string
 }
 
 // CloseMsg is the picker's result when the user closed it.
@@ -63,6 +71,8 @@ type item struct {
 	label  string // sanitised alias
 	detail string // sanitised "user@hostname"
 	local  bool   // the "local" entry
+	dir    string // a bookmark's directory
+	host   string // a remote bookmark's host
 }
 
 // Model lists "local" and the configured hosts, filtered by typing.
@@ -77,6 +87,9 @@ type Model struct {
 	err     string // why the hosts could not be read, or the last connect failed
 	items   []item
 	cursor  int
+
+	recent    []string          // host aliases opened lately, newest first
+	bookmarks []places.Bookmark // offered after the recent hosts
 }
 
 // New returns picker id for the pane on side. With local it offers
@@ -170,7 +183,7 @@ func (pk *Model) handleKey(msg tea.KeyPressMsg) tea.Msg {
 		}
 		it := pk.items[pk.cursor]
 		pk.err = ""
-		return PickMsg{ID: pk.id, Side: pk.side, Alias: it.alias, Label: it.label, Local: it.local}
+		return PickMsg{ID: pk.id, Side: pk.side, Alias: it.alias, Label: it.label, Local: it.local, Dir: it.dir, Host: it.host}
 	case s == "up" || s == "ctrl+p":
 		pk.cursor = max(pk.cursor-1, 0)
 		return nil
@@ -183,22 +196,66 @@ func (pk *Model) handleKey(msg tea.KeyPressMsg) tea.Msg {
 	return nil
 }
 
-// refilter rebuilds the items from the typed text: substring matches on
-// alias, host name or user first, then aliases holding the typed letters
-// in order (fuzzy); an alias not in the list can be typed in full.
+// SetPlaces offers the hosts opened lately first, then the bookmarks,
+// then "local" and the other hosts.
+func (pk *Model) SetPlaces(recent []string, bookmarks []places.Bookmark) {
+	pk.recent, pk.bookmarks = recent, bookmarks
+	pk.refilter()
+}
+
+// refilter rebuilds the items from the typed text: the recent hosts and
+// the bookmarks that hold it, then substring matches on alias, host name
+// or user, then aliases holding the typed letters in order (fuzzy); an
+// alias not in the list can be typed in full.
 func (pk *Model) refilter() {
 	q := strings.ToLower(strings.TrimSpace(pk.input.Value()))
 	pk.items = pk.items[:0]
+	known := map[string]Host{}
+	for _, h := range pk.hosts {
+		known[h.Alias] = h
+	}
+	recent := map[string]bool{}
+	exact := q == "local" && pk.local
+	for _, r := range pk.recent {
+		recent[r] = true
+		h, ok := known[r]
+		if !ok {
+			h = Host{Alias: r}
+		}
+		alias := strings.ToLower(r)
+		if q == "" || strings.Contains(alias, q) {
+			exact = exact || alias == q
+			detail := "recent"
+			if d := hostDetail(h); d != "" {
+				detail += "  " + d
+			}
+			pk.items = append(pk.items, item{alias: r, label: text.Sanitize(r), detail: detail})
+		}
+	}
+	for _, b := range pk.bookmarks {
+		where := b.Host + ":" + b.Path
+		if q != "" && !strings.Contains(strings.ToLower(b.Name), q) && !strings.Contains(strings.ToLower(where), q) {
+			continue
+		}
+		it := item{alias: where, label: "★ " + text.Sanitize(b.Name), detail: text.Sanitize(where), dir: b.Path, host: b.Host}
+		if b.Local {
+			if !pk.local {
+				continue
+			}
+			it.alias, it.local, it.host = "local", true, ""
+		}
+		pk.items = append(pk.items, it)
+	}
 	if pk.local && strings.Contains("local", q) {
 		pk.items = append(pk.items, item{alias: "local", label: "local", detail: "this computer", local: true})
 	}
 	var fuzzy []item
-	exact := q == "local" && pk.local
 	for _, h := range pk.hosts {
 		it := item{alias: h.Alias, label: text.Sanitize(h.Alias), detail: hostDetail(h)}
 		alias := strings.ToLower(h.Alias)
 		exact = exact || alias == q
 		switch {
+		case recent[h.Alias]:
 		case q == "" || strings.Contains(alias, q) || strings.Contains(strings.ToLower(h.HostName), q) || strings.Contains(strings.ToLower(h.User), q):
 			pk.items = append(pk.items, it)
 		case subsequence(alias, q):

@@ -50,6 +50,12 @@ func Key(s string) tea.KeyPressMsg {
 		}
 		return tea.KeyPressMsg{Code: tea.KeyF1 + rune(n-1)}
 	}
+	if rest, ok := strings.CutPrefix(s, "alt+"); ok && rest != "" {
+		k := Key(rest)
+		k.Mod |= tea.ModAlt
+		k.Text = ""
+		return k
+	}
 	if rest, ok := strings.CutPrefix(s, "ctrl+"); ok && len(rest) == 1 {
 		return tea.KeyPressMsg{Code: rune(rest[0]), Mod: tea.ModCtrl}
 	}
