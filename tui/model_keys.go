@@ -75,7 +75,9 @@ func (m *Model) handleCommandKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Delete):
 		return m.ops.startDelete()
 	case key.Matches(msg, k.Chmod):
-		return m.ops.startChmod()
+		return m.ops.startChmod(false)
+	case m.ops.isOpsKey(msg):
+		return m.ops.handleOpsKey(msg)
 	case key.Matches(msg, k.View):
 		return m.ops.startView()
 	case key.Matches(msg, k.Edit):

@@ -156,6 +156,19 @@ type KeyMap struct {
 	// ConflictForAll toggles whether the next choice applies to every
 	// conflict of the copy.
 	ConflictForAll key.Binding
+
+	// ChmodRecursive changes permission bits of the targets and of
+	// everything below them.
+	ChmodRecursive key.Binding
+	// Chown changes the owner and group of the targets.
+	Chown key.Binding
+	// Symlink makes a symbolic link to the entry under the cursor.
+	Symlink key.Binding
+	// NewFile creates an empty file.
+	NewFile key.Binding
+	// DirSizes adds up the sizes of the selected directories, or of the
+	// one under the cursor, in the background.
+	DirSizes key.Binding
 }
 
 // DefaultKeyMap returns ferry's default key bindings.
@@ -239,6 +252,12 @@ func DefaultKeyMap() KeyMap {
 		ConflictNewer:        conflictKey("newer", false),
 		ConflictNewerAll:     conflictKey("newer", true),
 		ConflictForAll:       b(k("a"), "a", "for all"),
+
+		ChmodRecursive: b(k("P"), "P", "chmod -R"),
+		Chown:          b(k("O"), "O", "chown"),
+		Symlink:        b(k("K"), "K", "symlink"),
+		NewFile:        b(k("t"), "t", "new file"),
+		DirSizes:       b(k("ctrl+space", "u"), "^space/u", "dir sizes"),
 	}
 }
 
@@ -254,7 +273,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown, k.Open, k.Parent, k.SwitchPane},
 		{k.Select, k.InvertSelection, k.SelectAll, k.ClearSelection, k.Filter, k.GoTo, k.Home, k.Hosts, k.Hidden},
-		{k.Copy, k.Move, k.Rename, k.Mkdir, k.Delete, k.Chmod, k.View, k.Edit},
+		{k.Copy, k.Move, k.Rename, k.Mkdir, k.Delete, k.Chmod, k.View, k.Edit, k.ChmodRecursive, k.Chown, k.Symlink, k.NewFile, k.DirSizes},
 		{k.Sort, k.Reverse, k.Refresh, k.Queue, k.Help, k.Quit, k.ForceQuit},
 	}
 }

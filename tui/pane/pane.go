@@ -58,6 +58,8 @@ type Model struct {
 	lostRetried bool
 
 	conn string // "" while the connection is up, else what the header says
+
+	dirSizes map[string]int64 // computed directory sizes, by name (see SetDirSize)
 }
 
 // New returns the pane on side sd over fsys, whose requests are children
@@ -94,6 +96,7 @@ func (p *Model) HandleLoaded(msg LoadedMsg) (tea.Cmd, error) {
 		}
 	} else {
 		p.filter = "" // changing directory clears the filter
+		p.dirSizes = nil
 	}
 	p.path, p.entries, p.order, p.loaded = msg.path, msg.entries, msg.order, true
 	if msg.home {
