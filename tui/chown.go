@@ -96,7 +96,7 @@ func (o *fileOps) submitChown(d *inputDialog, value string) (tea.Cmd, bool) {
 		msg := opDoneMsg{fs: fsys, dir: dir, side: d.side, clearSel: true}
 		uid, gid, err := w.ids(fsys)
 		if err != nil {
-			msg.err, msg.clearSel = &fs.PathError{Op: "chown", Path: dir, Err: err}, false
+			msg.err, msg.clearSel = &fs.PathError{Op: "chown", Path: fsys.Join(dir, targets[0]), Err: err}, false
 			return msg
 		}
 		for _, n := range targets {
