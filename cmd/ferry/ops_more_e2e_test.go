@@ -53,7 +53,10 @@ func TestE2ESSHDMoreOperationsInTmux(t *testing.T) {
 	waitDisk(t, func() bool { fi, err := os.Stat(filepath.Join(d, "e.txt")); return err == nil && fi.Size() == 0 })
 	step("> e.txt.link", "K")
 	step("e.txt.link -> ", "Enter")
-	waitDisk(t, func() bool { tgt, err := os.Readlink(filepath.Join(d, "e.txt.link")); return err == nil && tgt == filepath.Join(d, "e.txt") })
+	waitDisk(t, func() bool {
+		tgt, err := os.Readlink(filepath.Join(d, "e.txt.link"))
+		return err == nil && tgt == filepath.Join(d, "e.txt")
+	})
 
 	s.keys("q")
 	if st := s.exitStatus(); st != "0" {
