@@ -2,6 +2,7 @@ package local
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/user"
 	"strconv"
@@ -20,24 +21,27 @@ func (*FS) Chown(_ context.Context, name string, uid, gid int) error {
 	return os.Chown(name, uid, gid)
 }
 
-// LookupUser returns the uid of the user called name in the local user
-// database.
-func (*FS) LookupUser(name string) (int, bool) {
-	u, err := user.Lookup(name)
-	if err != nil {
-		return 0, false
+// LookupIDs returns the uid of user and the gid of group (-1 for "")
+// from the local user and group databases.
+func (*FS) LookupIDs(_ context.Context, _, userName, group string) (uid, gid int, err error) {
+	uid, gid = -1, -1
+	if userName != "" {
+		u, err := user.Lookup(userName)
+		if err != nil {
+			return 0, 0, err
+		}
+		if uid, err = strconv.Atoi(u.Uid); err != nil {
+			return 0, 0, fmt.Errorf("user %s: uid %q is not a number", userName, u.Uid)
+		}
 	}
-	id, err := strconv.Atoi(u.Uid)
-	return id, err == nil
-}
-
-// LookupGroup returns the gid of the group called name in the local group
-// database.
-func (*FS) LookupGroup(name string) (int, bool) {
-	g, err := user.LookupGroup(name)
-	if err != nil {
-		return 0, false
+	if group != "" {
+		g, err := user.LookupGroup(group)
+		if err != nil {
+			return 0, 0, err
+		}
+		if gid, err = strconv.Atoi(g.Gid); err != nil {
+			return 0, 0, fmt.Errorf("group %s: gid %q is not a number", group, g.Gid)
+		}
 	}
-	id, err := strconv.Atoi(g.Gid)
-	return id, err == nil
+	return uid, gid, nil
 }

@@ -10,7 +10,10 @@ import (
 	"github.com/ferry-tui/ferry/transfer"
 )
 
-var _ transfer.Chowner = (*FS)(nil)
+var (
+	_ transfer.Chowner    = (*FS)(nil)
+	_ transfer.IDLookuper = (*FS)(nil)
+)
 
 // errNoOwner says the server sent no owner and group for a file.
 var errNoOwner = errors.New("the server did not say who owns it")

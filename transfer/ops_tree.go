@@ -16,11 +16,12 @@ type Chowner interface {
 }
 
 // IDLookuper is implemented by file systems that can turn user and group
-// names into numeric ids (the local disk, through the user database).
-// ok is false when the name is not known.
+// names into numeric ids: the local disk through its user database, a
+// server through the names its long listings show. LookupIDs returns the
+// uid of user and the gid of group, -1 for "", and an error naming a name
+// it does not know; near is a directory whose entries the names may own.
 type IDLookuper interface {
-	LookupUser(name string) (uid int, ok bool)
-	LookupGroup(name string) (gid int, ok bool)
+	LookupIDs(ctx context.Context, near, user, group string) (uid, gid int, err error)
 }
 
 // ErrNoChown says a file system cannot change owners.

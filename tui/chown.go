@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"strconv"
@@ -33,34 +34,43 @@ func parseOwner(s string) (owner, error) {
 }
 
 // ids turns the owner into numeric ids on fsys, -1 for what stays:
-// numbers as they are, names through the file system's user database
-// when it has one.
-func (w owner) ids(fsys transfer.FS) (uid, gid int, err error) {
-	look, _ := fsys.(transfer.IDLookuper)
-	one := func(v, what string, lookup func(string) (int, bool)) (int, error) {
+// numbers as they are, names through the file system's user database or
+// the server's long listings (near is the directory acted in).
+func (w owner) ids(ctx context.Context, fsys transfer.FS, near string) (uid, gid int, err error) {
+	uid, gid = -1, -1
+	var names [2]string // user, group to look up
+	for i, v := range []string{w.user, w.group} {
 		if v == "" {
-			return -1, nil
+			continue
 		}
-		if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-			return n, nil
+		n, err := strconv.Atoi(v)
+		switch {
+		case err == nil && n >= 0 && i == 0:
+			uid = n
+		case err == nil && n >= 0:
+			gid = n
+		default:
+			names[i] = v
 		}
-		if look == nil {
-			return 0, fmt.Errorf("%s names are not known on %s: give a numeric id", what, fsys.Label())
-		}
-		if n, ok := lookup(v); ok {
-			return n, nil
-		}
-		return 0, fmt.Errorf("no %s named %s on %s", what, text.Sanitize(v), fsys.Label())
 	}
-	var lu, lg func(string) (int, bool)
-	if look != nil {
-		lu, lg = look.LookupUser, look.LookupGroup
+	if names[0] == "" && names[1] == "" {
+		return uid, gid, nil
 	}
-	if uid, err = one(w.user, "user", lu); err != nil {
+	look, ok := fsys.(transfer.IDLookuper)
+	if !ok {
+		return 0, 0, fmt.Errorf("names are not known on %s: give numeric ids", fsys.Label())
+	}
+	lu, lg, err := look.LookupIDs(ctx, near, names[0], names[1])
+	if err != nil {
 		return 0, 0, err
 	}
-	gid, err = one(w.group, "group", lg)
-	return uid, gid, err
+	if names[0] != "" {
+		uid = lu
+	}
+	if names[1] != "" {
+		gid = lg
+	}
+	return uid, gid, nil
 }
 
 // startChown asks for the new owner and group of the targets.
@@ -94,7 +104,7 @@ func (o *fileOps) submitChown(d *inputDialog, value string) (tea.Cmd, bool) {
 	fsys, dir, ctx, targets := p.FS(), p.Path(), o.ctx, d.names
 	return func() tea.Msg {
 		msg := opDoneMsg{fs: fsys, dir: dir, side: d.side, clearSel: true}
-		uid, gid, err := w.ids(fsys)
+		uid, gid, err := w.ids(ctx, fsys, dir)
 		if err != nil {
 			msg.err, msg.clearSel = &fs.PathError{Op: "chown", Path: fsys.Join(dir, targets[0]), Err: err}, false
 			return msg

@@ -50,7 +50,7 @@ var remoteOps = map[string]remoteOp{
 	"rename": {name: "rename", short: "rename a remote file or directory on one host", synopsis: "[flags] DEST:OLD NEW", minArgs: 2, maxArgs: 2, run: opRename},
 	"chmod": {name: "chmod", short: "change the mode of remote files (octal, or symbolic like u+x,go-w)", synopsis: "[flags] [-R] MODE DEST:PATH...", minArgs: 2, maxArgs: -1, lead: 1,
 		boolFlag: "R", boolLong: "recursive", boolHelp: "change directories and their contents recursively", run: opChmod},
-	"chown": {name: "chown", short: "change the owner and group of remote files (numeric ids)", synopsis: "[flags] [-R] UID[:GID]|:GID DEST:PATH...", minArgs: 2, maxArgs: -1, lead: 1,
+	"chown": {name: "chown", short: "change the owner and group of remote files (ids, or names the server lists)", synopsis: "[flags] [-R] USER[:GROUP]|:GROUP DEST:PATH...", minArgs: 2, maxArgs: -1, lead: 1,
 		boolFlag: "R", boolLong: "recursive", boolHelp: "change directories and their contents recursively", run: opChown},
 	"ln": {name: "ln", short: "make a symbolic link on a remote host", synopsis: "[flags] -s DEST:TARGET LINK", minArgs: 2, maxArgs: 2,
 		boolFlag: "s", boolLong: "symbolic", boolHelp: "make a symbolic link (required: SFTP makes no hard links)", run: opLn},

@@ -29,10 +29,11 @@ func opChmod(ctx context.Context, o *opRun) error {
 	return nil
 }
 
-// opChown changes the owner and group of the paths to numeric ids, and
-// with -R of everything below them.
+// opChown changes the owner and group of the paths, and with -R of
+// everything below them. Names are looked up in the server's long
+// listings near the first path.
 func opChown(ctx context.Context, o *opRun) error {
-	uid, gid, err := parseIDs(o.lead[0])
+	uid, gid, err := ownerIDs(ctx, o, o.lead[0])
 	if err != nil {
 		return err
 	}
@@ -44,27 +45,41 @@ func opChown(ctx context.Context, o *opRun) error {
 	return nil
 }
 
-// parseIDs parses UID, UID:GID or :GID; -1 stands for what stays.
-func parseIDs(s string) (uid, gid int, err error) {
+// ownerIDs parses USER[:GROUP] or :GROUP, each a number or a name; -1
+// stands for what stays.
+func ownerIDs(ctx context.Context, o *opRun, s string) (uid, gid int, err error) {
 	u, g, _ := strings.Cut(s, ":")
-	num := func(v string) (int, error) {
-		if v == "" {
-			return -1, nil
-		}
+	if u == "" && g == "" || strings.Contains(g, ":") {
+		return 0, 0, fmt.Errorf("owner %q: give USER[:GROUP] or :GROUP, as numbers or names", text.Sanitize(s))
+	}
+	uid, gid = -1, -1
+	var names [2]string
+	for i, v := range []string{u, g} {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return 0, fmt.Errorf("owner %q: give numeric ids, UID[:GID] or :GID (an SFTP server does not tell names)", text.Sanitize(s))
+		switch {
+		case v == "":
+		case err == nil && n >= 0 && i == 0:
+			uid = n
+		case err == nil && n >= 0:
+			gid = n
+		default:
+			names[i] = v
 		}
-		return n, nil
 	}
-	if u == "" && g == "" {
-		return 0, 0, fmt.Errorf("owner %q: give UID[:GID] or :GID", text.Sanitize(s))
+	if names[0] == "" && names[1] == "" {
+		return uid, gid, nil
 	}
-	if uid, err = num(u); err != nil {
+	lu, lg, err := o.fs.LookupIDs(ctx, o.fs.Dir(o.paths[0]), names[0], names[1])
+	if err != nil {
 		return 0, 0, err
 	}
-	gid, err = num(g)
-	return uid, gid, err
+	if names[0] != "" {
+		uid = lu
+	}
+	if names[1] != "" {
+		gid = lg
+	}
+	return uid, gid, nil
 }
 
 // opLn makes paths[1] a symbolic link to paths[0], which is stored as

@@ -82,7 +82,16 @@ func TestSSHDHeadlessChmodChownLnTouchDu(t *testing.T) {
 	if st := fi.Sys().(*syscall.Stat_t); st.Uid != 1234 || st.Gid != 5678 {
 		t.Errorf("chown -R: %d:%d", st.Uid, st.Gid)
 	}
-	if code, _, errs := ferry(t, "chown", "-F", cfg, "root", "box:t"); code != 1 || !strings.Contains(errs, "numeric ids") {
-		t.Errorf("chown by name: %d %q", code, errs)
+	// Names, as the server's long listing shows them: daemon owns a file.
+	if err := os.Chown(filepath.Join(d, "t", "a"), 1, 2); err != nil {
+		t.Fatal(err)
+	}
+	ok("chown", "daemon:bin", "box:t/s/b")
+	fi, _ = os.Lstat(filepath.Join(d, "t", "s", "b"))
+	if st := fi.Sys().(*syscall.Stat_t); st.Uid != 1 || st.Gid != 2 {
+		t.Errorf("chown daemon:bin: %d:%d", st.Uid, st.Gid)
+	}
+	if code, _, errs := ferry(t, "chown", "-F", cfg, "no-such-user", "box:t"); code != 1 || !strings.Contains(errs, "no user named no-such-user") {
+		t.Errorf("chown by unknown name: %d %q", code, errs)
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 
 	"github.com/ferry-tui/ferry/remote/sshdtest"
@@ -10,8 +11,8 @@ import (
 
 // TestE2ESSHDMoreOperationsInTmux drives the built binary against a real
 // sshd: directory sizes with ctrl+space (mc's key, as a terminal sends
-// it), chmod -R with a symbolic mode, a new empty file and a symbolic
-// link, each checked on the server's disk.
+// it), chmod -R with a symbolic mode, a new empty file, a symbolic link
+// and chown by name, each checked on the server's disk.
 func TestE2ESSHDMoreOperationsInTmux(t *testing.T) {
 	t.Parallel()
 	bin := ferryBinary(t)
@@ -57,6 +58,22 @@ func TestE2ESSHDMoreOperationsInTmux(t *testing.T) {
 		tgt, err := os.Readlink(filepath.Join(d, "e.txt.link"))
 		return err == nil && tgt == filepath.Join(d, "e.txt")
 	})
+
+	// chown by name: the server's long listing names daemon and bin,
+	// the owners of proj.
+	if os.Getuid() == 0 {
+		if err := os.Chown(filepath.Join(d, "proj"), 1, 2); err != nil {
+			t.Fatal(err)
+		}
+		step("Owner[:group]", "O")
+		step("> daemon:bin", "d", "a", "e", "m", "o", "n", ":", "b", "i", "n")
+		step("owner changed on 1 entry", "Enter")
+		waitDisk(t, func() bool {
+			fi, err := os.Stat(filepath.Join(d, "e.txt"))
+			st, _ := fi.Sys().(*syscall.Stat_t)
+			return err == nil && st != nil && st.Uid == 1 && st.Gid == 2
+		})
+	}
 
 	s.keys("q")
 	if st := s.exitStatus(); st != "0" {
