@@ -10,7 +10,7 @@ import (
 )
 
 // fileOps carries out what the user asks of the files in a pane: mkdir,
-// rename, chmod, delete, go to, view, edit and the start of a copy. It
+// rename, chmod, chown, symlink, new file, directory sizes, delete, go to, view, edit and the start of a copy. It
 // builds their dialogs and the Cmds that do the work, and acts on their
 // results; the root lends it the panes, the status line and three
 // operations of its overlay stack, and routes the messages to it.
@@ -23,6 +23,7 @@ type fileOps struct {
 	ids    *ids
 	opts   *Options
 	engine *transfer.Engine
+	sizes  dirSizer // the running "show directory sizes"
 
 	push   func(overlay)         // put a dialog on top
 	closed func(overlay) tea.Cmd // close one, letting a conflict in

@@ -75,11 +75,13 @@ func (m *Model) handleCommandKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Delete):
 		return m.ops.startDelete()
 	case key.Matches(msg, k.Chmod):
-		return m.ops.startChmod()
+		return m.ops.startChmod(false)
 	case key.Matches(msg, k.Compare):
 		m.ops.compareDirs()
 	case key.Matches(msg, k.Sync):
 		return m.ops.startSync()
+	case m.ops.isOpsKey(msg):
+		return m.ops.handleOpsKey(msg)
 	case key.Matches(msg, k.View):
 		return m.ops.startView()
 	case key.Matches(msg, k.Edit):

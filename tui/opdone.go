@@ -7,7 +7,8 @@ import (
 	"github.com/ferry-tui/ferry/tui/pane"
 )
 
-// opDoneMsg reports a finished mkdir, rename, chmod or delete.
+// opDoneMsg reports a finished mkdir, rename, chmod, chown, symlink, new
+// file or delete, or one directory's size (dirSize).
 type opDoneMsg struct {
 	fs         transfer.FS
 	dir        string // the directory it happened in
@@ -20,6 +21,8 @@ type opDoneMsg struct {
 	also    []string  // other directories whose listings changed
 	removed []string  // entries (full paths) that are gone, with all below them
 	renamed [2]string // an entry's full path before and after a rename
+
+	dirSize *dirSizeResult // a directory's size: nothing changed on disk
 }
 
 // handleOpDone lists again every pane that shows a directory the
@@ -29,6 +32,9 @@ type opDoneMsg struct {
 // deleted goes to the directory the delete happened in; one inside an
 // entry that was renamed follows it to its new name.
 func (o *fileOps) handleOpDone(msg opDoneMsg) tea.Cmd {
+	if msg.dirSize != nil {
+		return o.handleDirSize(msg)
+	}
 	if msg.err != nil {
 		o.status.setError(msg.err)
 	} else if msg.info != "" {

@@ -1,13 +1,9 @@
 package tui
 
 import (
-	"fmt"
-	"io/fs"
-	"strconv"
-	"strings"
-
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/ferry-tui/ferry/modes"
 	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
 	"github.com/ferry-tui/ferry/tui/pane"
@@ -99,9 +95,10 @@ func (o *fileOps) submitRename(d *inputDialog, value string) (tea.Cmd, bool) {
 	}, true
 }
 
-// startChmod asks for octal permission bits for the targets, prefilled
-// with those of the first one.
-func (o *fileOps) startChmod() tea.Cmd {
+// startChmod asks for a mode for the targets, octal or symbolic,
+// prefilled with the octal mode of the first one; recursive applies it to
+// everything below the directories too (chmod -R).
+func (o *fileOps) startChmod(recursive bool) tea.Cmd {
 	p, ok := o.actionPane()
 	if !ok {
 		return nil
@@ -110,15 +107,23 @@ func (o *fileOps) startChmod() tea.Cmd {
 	if len(targets) == 0 {
 		return nil
 	}
-	d := o.newInput("Permissions (octal) for "+pane.Describe(targets), octalMode(targets[0].Mode()), o.submitChmod)
+	title := "Permissions (644 or u+x,go-w) for "
+	if recursive {
+		title = "Permissions, recursively (644 or u+x,go-w), for "
+	}
+	d := o.newInput(title+pane.Describe(targets), modes.Octal(targets[0].Mode()), func(d *inputDialog, v string) (tea.Cmd, bool) {
+		return o.submitChmod(d, v, recursive)
+	})
 	d.names = pane.RawNames(targets)
 	o.push(d)
 	return nil
 }
 
-// submitChmod changes the permission bits of every target.
-func (o *fileOps) submitChmod(d *inputDialog, value string) (tea.Cmd, bool) {
-	mode, err := parseOctalMode(value)
+// submitChmod changes the permission bits of every target, and with -R
+// of everything below them: a symbolic mode applies to each entry's own
+// bits.
+func (o *fileOps) submitChmod(d *inputDialog, value string, recursive bool) (tea.Cmd, bool) {
+	change, err := modes.Parse(value)
 	if err != nil {
 		d.SetErr(err.Error())
 		return nil, false
@@ -129,49 +134,20 @@ func (o *fileOps) submitChmod(d *inputDialog, value string) (tea.Cmd, bool) {
 		// Panes showing a changed directory list it again: its mode
 		// may now keep them out.
 		msg := opDoneMsg{fs: fsys, dir: dir, side: d.side, clearSel: true}
-		for _, n := range targets {
-			path := fsys.Join(dir, n)
-			if msg.err = fsys.Chmod(ctx, path, mode); msg.err != nil {
-				msg.clearSel = false
+		n := 0
+		for _, name := range targets {
+			path := fsys.Join(dir, name)
+			k, err := transfer.ChmodAll(ctx, fsys, path, recursive, change.Apply)
+			n += k
+			if err != nil {
+				msg.err, msg.clearSel = err, false
 				return msg
 			}
 			msg.also = append(msg.also, path)
 		}
+		if recursive {
+			msg.info = "permissions changed on " + text.Plural(n, "entry")
+		}
 		return msg
 	}, true
-}
-
-// octalMode renders the permission bits of m as chmod takes them.
-func octalMode(m fs.FileMode) string {
-	v := uint32(m.Perm())
-	if m&fs.ModeSetuid != 0 {
-		v |= 0o4000
-	}
-	if m&fs.ModeSetgid != 0 {
-		v |= 0o2000
-	}
-	if m&fs.ModeSticky != 0 {
-		v |= 0o1000
-	}
-	return fmt.Sprintf("%03o", v)
-}
-
-// parseOctalMode parses chmod's octal notation, 0 to 7777.
-func parseOctalMode(s string) (fs.FileMode, error) {
-	s = strings.TrimSpace(s)
-	v, err := strconv.ParseUint(s, 8, 32)
-	if err != nil || v > 0o7777 || s == "" {
-		return 0, &pane.NameError{Reason: "permissions are 3 or 4 octal digits, like 644 or 0755"}
-	}
-	mode := fs.FileMode(v & 0o777)
-	if v&0o4000 != 0 {
-		mode |= fs.ModeSetuid
-	}
-	if v&0o2000 != 0 {
-		mode |= fs.ModeSetgid
-	}
-	if v&0o1000 != 0 {
-		mode |= fs.ModeSticky
-	}
-	return mode, nil
 }

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -253,15 +252,5 @@ func TestChmod(t *testing.T) {
 	}
 	if p.NSel() != 0 {
 		t.Error("selection kept after chmod")
-	}
-}
-
-func TestParseOctalMode(t *testing.T) {
-	m, err := parseOctalMode("4755")
-	if err != nil || m != fs.ModeSetuid|0o755 {
-		t.Errorf("4755 = %v, %v", m, err)
-	}
-	if octalMode(m) != "4755" || octalMode(fs.ModeSticky|fs.ModeSetgid|0o700) != "3700" || octalMode(0o44) != "044" {
-		t.Error("octalMode does not round-trip")
 	}
 }

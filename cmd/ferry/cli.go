@@ -76,7 +76,7 @@ from ~/.ssh/config. Use it for a host named like a subcommand: ferry open cp.`,
 		root.AddCommand(a.newCopyCmd(name, &cf, code))
 	}
 	root.AddCommand(a.newSyncCmd(&cf, code))
-	for _, name := range []string{"ls", "mkdir", "rmdir", "rm", "rename"} {
+	for _, name := range []string{"ls", "mkdir", "rmdir", "rm", "rename", "chmod", "chown", "ln", "touch", "du"} {
 		root.AddCommand(a.newRemoteOpCmd(remoteOps[name], &cf, code))
 	}
 	root.AddCommand(&cobra.Command{

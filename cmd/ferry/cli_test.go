@@ -94,7 +94,7 @@ func TestCLIUsageErrors(t *testing.T) {
 		}
 	}
 	// A close miss is named.
-	if _, _, errs := cliRun(t, "lss", "acc:"); !strings.Contains(errs, "Did you mean ls?") {
+	if _, _, errs := cliRun(t, "lss", "acc:"); !strings.Contains(errs, "Did you mean ls") {
 		t.Errorf("lss: no suggestion in %q", errs)
 	}
 }

@@ -24,6 +24,7 @@ type remoteOp struct {
 	boolFlag string // the short form of the command's one flag, or ""
 	boolLong string // its long name
 	boolHelp string
+	lead     int // operands before the paths (chmod's MODE, chown's OWNER)
 	run      func(ctx context.Context, o *opRun) error
 }
 
@@ -34,6 +35,7 @@ type opRun struct {
 	host  config.Host
 	paths []string
 	flag  bool
+	lead  []string // the operands before the paths
 }
 
 // remoteOps are the headless commands that act on one host.
@@ -46,6 +48,14 @@ var remoteOps = map[string]remoteOp{
 	"rm": {name: "rm", short: "remove remote files (and with -r, directories)", synopsis: "[flags] [-r] DEST:PATH...", minArgs: 1, maxArgs: -1,
 		boolFlag: "r", boolLong: "recursive", boolHelp: "remove directories and their contents recursively", run: opRm},
 	"rename": {name: "rename", short: "rename a remote file or directory on one host", synopsis: "[flags] DEST:OLD NEW", minArgs: 2, maxArgs: 2, run: opRename},
+	"chmod": {name: "chmod", short: "change the mode of remote files (octal, or symbolic like u+x,go-w)", synopsis: "[flags] [-R] MODE DEST:PATH...", minArgs: 2, maxArgs: -1, lead: 1,
+		boolFlag: "R", boolLong: "recursive", boolHelp: "change directories and their contents recursively", run: opChmod},
+	"chown": {name: "chown", short: "change the owner and group of remote files (ids, or names the server lists)", synopsis: "[flags] [-R] USER[:GROUP]|:GROUP DEST:PATH...", minArgs: 2, maxArgs: -1, lead: 1,
+		boolFlag: "R", boolLong: "recursive", boolHelp: "change directories and their contents recursively", run: opChown},
+	"ln": {name: "ln", short: "make a symbolic link on a remote host", synopsis: "[flags] -s DEST:TARGET LINK", minArgs: 2, maxArgs: 2,
+		boolFlag: "s", boolLong: "symbolic", boolHelp: "make a symbolic link (required: SFTP makes no hard links)", run: opLn},
+	"touch": {name: "touch", short: "create empty remote files, or set their times to now", synopsis: "[flags] DEST:PATH...", minArgs: 1, maxArgs: -1, run: opTouch},
+	"du":    {name: "du", short: "print the total size of the files at and below remote paths, in bytes", synopsis: "[flags] DEST:PATH...", minArgs: 1, maxArgs: -1, run: opDu},
 }
 
 // runRemoteOp checks the operands, connects once, and runs op; b is the
@@ -55,7 +65,8 @@ func (a *app) runRemoteOp(ctx context.Context, op remoteOp, cf connFlags, b bool
 		fmt.Fprintf(a.stderr, "ferry %s: wrong number of operands: usage: ferry %s %s\n", op.name, op.name, op.synopsis)
 		return exitUsage
 	}
-	dest, paths, err := splitOperands(op.name, operands)
+	lead := operands[:op.lead]
+	dest, paths, err := splitOperands(op.name, operands[op.lead:])
 	if err != nil {
 		fmt.Fprintln(a.stderr, "ferry:", errText(err))
 		return exitUsage
@@ -73,7 +84,7 @@ func (a *app) runRemoteOp(ctx context.Context, op remoteOp, cf connFlags, b bool
 		return exitConnFail
 	}
 	defer sess.Close()
-	err = op.run(ctx, &opRun{app: a, fs: sess.FS, host: h, paths: paths, flag: b})
+	err = op.run(ctx, &opRun{app: a, fs: sess.FS, host: h, paths: paths, flag: b, lead: lead})
 	if err != nil {
 		fmt.Fprintln(a.stderr, "ferry "+op.name+":", errText(err))
 		return exitFailed

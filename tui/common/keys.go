@@ -173,6 +173,18 @@ type KeyMap struct {
 	AddBookmark key.Binding
 	// Log shows every message of this run, with its time.
 	Log key.Binding
+	// ChmodRecursive changes permission bits of the targets and of
+	// everything below them.
+	ChmodRecursive key.Binding
+	// Chown changes the owner and group of the targets.
+	Chown key.Binding
+	// Symlink makes a symbolic link to the entry under the cursor.
+	Symlink key.Binding
+	// NewFile creates an empty file.
+	NewFile key.Binding
+	// DirSizes adds up the sizes of the selected directories, or of the
+	// one under the cursor, in the background.
+	DirSizes key.Binding
 }
 
 // DefaultKeyMap returns ferry's default key bindings.
@@ -260,12 +272,17 @@ func DefaultKeyMap() KeyMap {
 		ConflictNewerAll:     conflictKey("newer", true),
 		ConflictForAll:       b(k("a"), "a", "for all"),
 
-		Back:        b(k("alt+left", "alt+y"), "M-←/M-y", "back"),
-		Forward:     b(k("alt+right", "alt+u"), "M-→/M-u", "forward"),
-		Find:        b(k("ctrl+f", "alt+?"), "^f/M-?", "find"),
-		Bookmarks:   b(k("b", "ctrl+\\"), "b", "bookmarks"),
-		AddBookmark: b(k("B"), "B", "bookmark here"),
-		Log:         b(k("L"), "L", "messages"),
+		Back:           b(k("alt+left", "alt+y"), "M-←/M-y", "back"),
+		Forward:        b(k("alt+right", "alt+u"), "M-→/M-u", "forward"),
+		Find:           b(k("ctrl+f", "alt+?"), "^f/M-?", "find"),
+		Bookmarks:      b(k("b", "ctrl+\\"), "b", "bookmarks"),
+		AddBookmark:    b(k("B"), "B", "bookmark here"),
+		Log:            b(k("L"), "L", "messages"),
+		ChmodRecursive: b(k("P"), "P", "chmod -R"),
+		Chown:          b(k("O"), "O", "chown"),
+		Symlink:        b(k("K"), "K", "symlink"),
+		NewFile:        b(k("t"), "t", "new file"),
+		DirSizes:       b(k("ctrl+space", "u"), "^space/u", "dir sizes"),
 	}
 }
 
@@ -280,9 +297,10 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown, k.Open, k.Parent, k.SwitchPane, k.Back, k.Forward},
-		{k.Select, k.InvertSelection, k.SelectAll, k.ClearSelection, k.Filter, k.GoTo, k.Home, k.Hosts, k.Hidden},
-		{k.Copy, k.Move, k.Rename, k.Mkdir, k.Delete, k.Chmod, k.View, k.Edit, k.Find, k.Bookmarks, k.AddBookmark},
-		{k.Sort, k.Reverse, k.Compare, k.Sync, k.Refresh, k.Queue, k.Log, k.Help, k.Quit, k.ForceQuit},
+		{k.Select, k.InvertSelection, k.SelectAll, k.ClearSelection, k.Filter, k.GoTo, k.Home, k.Hosts, k.Hidden, k.Find, k.Bookmarks, k.AddBookmark},
+		{k.Copy, k.Move, k.Rename, k.Mkdir, k.Delete, k.View, k.Edit, k.NewFile, k.Symlink},
+		{k.Chmod, k.ChmodRecursive, k.Chown, k.DirSizes, k.Compare, k.Sync, k.Sort, k.Reverse},
+		{k.Refresh, k.Queue, k.Log, k.Help, k.Quit, k.ForceQuit},
 	}
 }
 

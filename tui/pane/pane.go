@@ -59,7 +59,8 @@ type Model struct {
 
 	conn string // "" while the connection is up, else what the header says
 
-	hist history // the directories shown before and after this one
+	hist     history          // the directories shown before and after this one
+	dirSizes map[string]int64 // computed directory sizes, by name (see SetDirSize)
 }
 
 // New returns the pane on side sd over fsys, whose requests are children
@@ -103,6 +104,7 @@ func (p *Model) HandleLoaded(msg LoadedMsg) (tea.Cmd, error) {
 			}
 			p.hist.moved(from)
 		}
+		p.dirSizes = nil
 	}
 	p.hist.moving = 0
 	p.path, p.entries, p.order, p.loaded = msg.path, msg.entries, msg.order, true

@@ -175,7 +175,7 @@ func (p *Model) rowView(st *common.Styles, cols columns, e *Entry, isCursor, isS
 	var meta strings.Builder
 	if cols.size {
 		meta.WriteString("  ")
-		meta.WriteString(common.AlignRight(sizeCell(e), text.SizeWidth))
+		meta.WriteString(common.AlignRight(p.sizeCell(e), text.SizeWidth))
 	}
 	if cols.time {
 		meta.WriteString("  ")
@@ -247,13 +247,4 @@ func nameStyle(st *common.Styles, e *Entry, isSel bool) lipgloss.Style {
 		return st.Meta
 	}
 	return st.File
-}
-
-// sizeCell is the size column: <DIR> for directories and links to them, a
-// human size otherwise.
-func sizeCell(e *Entry) string {
-	if e.Opens() {
-		return "<DIR>"
-	}
-	return text.Size(e.size)
 }

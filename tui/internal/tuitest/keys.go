@@ -43,6 +43,8 @@ func Key(s string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
 	case "shift+tab":
 		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
+	case "ctrl+space":
+		return tea.KeyPressMsg{Code: tea.KeySpace, Mod: tea.ModCtrl}
 	case "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "f10":
 		n := int(s[1] - '0')
 		if len(s) == 3 {

@@ -1,0 +1,121 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"strconv"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ferry-tui/ferry/text"
+	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/pane"
+)
+
+// owner is what the user typed in the chown dialog: a user, a group or
+// both, each a number or a name; "" leaves that one as it is.
+type owner struct{ user, group string }
+
+// parseOwner parses chown's OWNER[:GROUP] and :GROUP forms.
+func parseOwner(s string) (owner, error) {
+	s = strings.TrimSpace(s)
+	u, g, _ := strings.Cut(s, ":")
+	if u == "" && g == "" {
+		return owner{}, &pane.NameError{Reason: "give an owner, owner:group or :group, as ids (1000:1000) or names"}
+	}
+	for _, v := range []string{u, g} {
+		if strings.ContainsAny(v, ": \t") {
+			return owner{}, &pane.NameError{Reason: fmt.Sprintf("%q is not a user or group name or id", text.Sanitize(v))}
+		}
+	}
+	return owner{user: u, group: g}, nil
+}
+
+// ids turns the owner into numeric ids on fsys, -1 for what stays:
+// numbers as they are, names through the file system's user database or
+// the server's long listings (near is the directory acted in).
+func (w owner) ids(ctx context.Context, fsys transfer.FS, near string) (uid, gid int, err error) {
+	uid, gid = -1, -1
+	var names [2]string // user, group to look up
+	for i, v := range []string{w.user, w.group} {
+		if v == "" {
+			continue
+		}
+		n, err := strconv.Atoi(v)
+		switch {
+		case err == nil && n >= 0 && i == 0:
+			uid = n
+		case err == nil && n >= 0:
+			gid = n
+		default:
+			names[i] = v
+		}
+	}
+	if names[0] == "" && names[1] == "" {
+		return uid, gid, nil
+	}
+	look, ok := fsys.(transfer.IDLookuper)
+	if !ok {
+		return 0, 0, fmt.Errorf("names are not known on %s: give numeric ids", fsys.Label())
+	}
+	lu, lg, err := look.LookupIDs(ctx, near, names[0], names[1])
+	if err != nil {
+		return 0, 0, err
+	}
+	if names[0] != "" {
+		uid = lu
+	}
+	if names[1] != "" {
+		gid = lg
+	}
+	return uid, gid, nil
+}
+
+// startChown asks for the new owner and group of the targets.
+func (o *fileOps) startChown() tea.Cmd {
+	p, ok := o.actionPane()
+	if !ok {
+		return nil
+	}
+	if _, ok := p.FS().(transfer.Chowner); !ok {
+		o.status.setInfo(p.Label() + " cannot change owners")
+		return nil
+	}
+	targets := p.Targets()
+	if len(targets) == 0 {
+		return nil
+	}
+	d := o.newInput("Owner[:group] (ids or names) for "+pane.Describe(targets), "", o.submitChown)
+	d.names = pane.RawNames(targets)
+	o.push(d)
+	return nil
+}
+
+// submitChown changes the owner and group of every target.
+func (o *fileOps) submitChown(d *inputDialog, value string) (tea.Cmd, bool) {
+	w, err := parseOwner(value)
+	if err != nil {
+		d.SetErr(err.Error())
+		return nil, false
+	}
+	p := &o.panes[d.side]
+	fsys, dir, ctx, targets := p.FS(), p.Path(), o.ctx, d.names
+	return func() tea.Msg {
+		msg := opDoneMsg{fs: fsys, dir: dir, side: d.side, clearSel: true}
+		uid, gid, err := w.ids(ctx, fsys, dir)
+		if err != nil {
+			msg.err, msg.clearSel = &fs.PathError{Op: "chown", Path: fsys.Join(dir, targets[0]), Err: err}, false
+			return msg
+		}
+		for _, n := range targets {
+			if err := transfer.ChownAll(ctx, fsys, fsys.Join(dir, n), uid, gid, false); err != nil {
+				msg.err, msg.clearSel = err, false
+				return msg
+			}
+		}
+		msg.info = "owner changed on " + text.Plural(len(targets), "entry")
+		return msg
+	}, true
+}
