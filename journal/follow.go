@@ -194,7 +194,12 @@ func (r *Recording) finish(cancelled bool) {
 // reports whether the batch is finished with nothing left to do.
 func (r *Recording) note() (clean, noFailure bool) {
 	var fresh []string
+	var total, moved int64 // of every file, cancelled ones too
 	for _, j := range r.b.Jobs() {
+		if j.Kind == transfer.KindFile {
+			total += j.Size
+			moved += j.Done
+		}
 		finished := j.State == transfer.Done || (j.State == transfer.Skipped && errors.Is(j.Err, transfer.ErrDoneBefore))
 		if j.Kind != transfer.KindFile || r.seen[j.ID] || !finished {
 			continue
@@ -212,7 +217,7 @@ func (r *Recording) note() (clean, noFailure bool) {
 		rec.Files += n
 	}
 	rec.FilesDone = sum.Files[transfer.Done] + sum.Files[transfer.Skipped]
-	rec.Bytes, rec.BytesDone = sum.TotalBytes, sum.DoneBytes
+	rec.Bytes, rec.BytesDone = total, moved
 	noFailure = sum.Finished && len(sum.Failed) == 0
 	clean = noFailure && sum.States[transfer.Cancelled] == 0
 	if sum.Finished && !clean {

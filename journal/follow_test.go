@@ -207,7 +207,7 @@ func TestFollowCancelled(t *testing.T) {
 		b.Wait(context.Background())
 		waitFor(t, "the recording to see the end", func() bool {
 			l, _ := s.List()
-			return (forget && len(l) == 0) || (!forget && len(l) == 1 && l[0].Reason == "cancelled")
+			return (forget && len(l) == 0) || (!forget && len(l) == 1 && l[0].Reason == "cancelled" && l[0].Bytes == 2 && l[0].Files == 2)
 		})
 		rec.Stop()
 		e.Close()
