@@ -282,6 +282,8 @@ func stylesFor(opts *Options, isDark bool) Styles {
 		return common.MonoStyles()
 	case opts.Theme != nil:
 		return common.NewStyles(*opts.Theme)
+	case opts.ThemeFor != nil:
+		return common.NewStyles(opts.ThemeFor(isDark))
 	}
 	return common.DefaultStyles(isDark)
 }

@@ -42,6 +42,11 @@ type Options struct {
 	// Theme replaces ferry's colours, whatever the terminal's background;
 	// nil picks the default theme for a dark or a light background.
 	Theme *Theme
+	// ThemeFor, when set and Theme is nil, makes the theme for a dark or a
+	// light terminal background: the default one with the settings
+	// file's colours, say. It is called again when the terminal reports
+	// its background.
+	ThemeFor func(isDark bool) Theme
 
 	// Hosts lists the hosts the picker offers, typically the ssh config's
 	// Host entries without wildcard patterns. It is called in a Cmd.
