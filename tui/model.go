@@ -106,6 +106,8 @@ func New(opts Options) *Model {
 	m.filter.keys = &m.keys
 	m.panes[leftSide] = pane.New(ctx, opts.Left, leftSide, &m.keys)
 	m.panes[rightSide] = pane.New(ctx, opts.Right, rightSide, &m.keys)
+	startView(&m.panes[leftSide], &m.opts)
+	startView(&m.panes[rightSide], &m.opts)
 	m.panes[leftSide].SetFocused(true)
 	m.setStyles(stylesFor(&m.opts, true)) // until the terminal tells us its background
 	return m

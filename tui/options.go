@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/pane"
 	"github.com/ferry-tui/ferry/tui/picker"
 )
 
@@ -47,6 +48,16 @@ type Options struct {
 	// file's colours, say. It is called again when the terminal reports
 	// its background.
 	ThemeFor func(isDark bool) Theme
+	// HideHidden starts both panes with dot files hidden (the hidden key
+	// shows them).
+	HideHidden bool
+	// SortBy is both panes' order at start: "name" (the default), "size"
+	// or "time"; SortReverse reverses it.
+	SortBy      string
+	SortReverse bool
+	// NoQuitConfirm quits at once even while transfers run, cancelling
+	// them, instead of asking first.
+	NoQuitConfirm bool
 
 	// Hosts lists the hosts the picker offers, typically the ssh config's
 	// Host entries without wildcard patterns. It is called in a Cmd.
@@ -71,6 +82,24 @@ type Options struct {
 	// The model reads it from Init on and shows each question in a dialog
 	// over whatever is on screen. Nil: there are none.
 	Questions *BackgroundAsker
+}
+
+// startView applies the start settings of opts (hidden files, sort order)
+// to a pane that has not listed anything yet.
+func startView(p *pane.Model, opts *Options) {
+	if opts.HideHidden && p.ShowHidden() {
+		p.ToggleHidden()
+	}
+	switch opts.SortBy {
+	case "size":
+		p.CycleSort()
+	case "time":
+		p.CycleSort()
+		p.CycleSort()
+	}
+	if opts.SortReverse {
+		p.ReverseSort()
+	}
 }
 
 // HostEntry is one host the picker offers: its Alias, HostName and User.

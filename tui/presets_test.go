@@ -3,6 +3,7 @@ package tui
 import (
 	"image/color"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
@@ -60,5 +61,32 @@ func TestOptionsThemeFor(t *testing.T) {
 		if got := m.styles.HeaderFocused.GetBackground(); got != over {
 			t.Errorf("dark %v: accent %v, want the override %v", dark, got, over)
 		}
+	}
+}
+
+// TestStartViewFromOptions: HideHidden, SortBy and SortReverse set both
+// panes' first listing.
+func TestStartViewFromOptions(t *testing.T) {
+	root := makeTree(t, file{name: ".dot", size: 5}, file{name: "big", size: 300}, file{name: "mid", size: 200}, file{name: "small", size: 100})
+	m := start(t, Options{Left: local.New(), LeftDir: root, Right: local.New(), RightDir: root, HideHidden: true, SortBy: "size"}, 120, 24)
+	if got := strings.Join(names(&m.panes[leftSide]), " "); !strings.HasSuffix(got, "big mid small") || strings.Contains(got, ".dot") {
+		t.Errorf("hidden off, by size: %q", got)
+	}
+	m = start(t, Options{Left: local.New(), LeftDir: root, Right: local.New(), RightDir: root, SortBy: "size", SortReverse: true}, 120, 24)
+	if got := strings.Join(names(&m.panes[rightSide]), " "); !strings.HasSuffix(got, "small mid big") || !strings.Contains(got, ".dot") {
+		t.Errorf("hidden on, by size reversed: %q", got)
+	}
+}
+
+// TestNoQuitConfirmQuitsAtOnce: with NoQuitConfirm, q quits while
+// transfers are queued, cancelling them.
+func TestNoQuitConfirmQuitsAtOnce(t *testing.T) {
+	m, r, e := engineModel(t, local.New(), local.New(), numberedFiles(t, 2), t.TempDir(), 100, 20)
+	m.opts.NoQuitConfirm = true
+	e.Pause()
+	copyAll(t, r)
+	planned(r, e, 2)
+	if !isQuit(press(t, m, "q")) {
+		t.Fatalf("q did not quit at once:\n%s", screen(m))
 	}
 }
