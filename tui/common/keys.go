@@ -133,6 +133,12 @@ type KeyMap struct {
 	QueueClear key.Binding
 	// QueueClose leaves the queue view.
 	QueueClose key.Binding
+	// QueueSlower lowers the bandwidth limit one step, or sets one below
+	// the current speed when there is none.
+	QueueSlower key.Binding
+	// QueueFaster raises the bandwidth limit one step, past the top step
+	// to none.
+	QueueFaster key.Binding
 
 	// ConflictOverwrite replaces the existing file.
 	ConflictOverwrite key.Binding
@@ -229,6 +235,8 @@ func DefaultKeyMap() KeyMap {
 		QueueFewerWorkers: b(k("-"), "-", "fewer workers"),
 		QueueClear:        b(k("C"), "C", "clear finished"),
 		QueueClose:        b(k("w", "esc", "q"), "w/esc", "back"),
+		QueueSlower:       b(k("["), "[", "slower"),
+		QueueFaster:       b(k("]"), "]", "faster"),
 
 		ConflictOverwrite:    conflictKey("overwrite", false),
 		ConflictOverwriteAll: conflictKey("overwrite", true),

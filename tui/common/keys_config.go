@@ -156,7 +156,7 @@ func (e *KeyConflictError) Error() string {
 // pane action. Actions of different groups may share keys (q quits the
 // panes and closes the viewer).
 var keyScopes = [][]string{
-	{"up", "down", "top", "bottom", "page_up", "page_down", "queue_cancel", "queue_cancel_all", "queue_retry", "queue_retry_all", "queue_pause", "queue_more_workers", "queue_fewer_workers", "queue_clear", "queue_close", "force_quit"},
+	{"up", "down", "top", "bottom", "page_up", "page_down", "queue_cancel", "queue_cancel_all", "queue_retry", "queue_retry_all", "queue_pause", "queue_more_workers", "queue_fewer_workers", "queue_clear", "queue_close", "queue_slower", "queue_faster", "force_quit"},
 	{"up", "down", "top", "bottom", "page_up", "page_down", "close_viewer", "scroll_left", "scroll_right", "force_quit"},
 	{"filter_keep", "filter_clear", "filter_up", "filter_down", "filter_edit", "force_quit"},
 	{"confirm", "deny", "force_quit"},
