@@ -131,6 +131,9 @@ func (s *Settings) Pos(key string) string {
 	return s.File
 }
 
+// Line returns the line a dotted key was written on, 0 when it was not.
+func (s *Settings) Line(key string) int { return s.pos[key] }
+
 // For returns the host settings for alias: for each setting, the first
 // section whose patterns match alias and that sets it, as OpenSSH's Host
 // sections do.
