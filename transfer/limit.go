@@ -14,8 +14,11 @@ const minBurst = 64 << 10
 
 // limiter bounds the bytes per second of every job of an engine together
 // (Options.Limit, SetLimit). A worker counts its bytes first and then
-// waits until the limit allows them, so the rate holds over any span
-// longer than a burst. The zero value limits nothing.
+// waits until the limit allows them. The bucket starts empty, so from
+// the start the average never exceeds the limit; it holds half a second
+// of bytes, so that a server that stops taking data for a moment (its
+// disk is busy) is caught up with, and no 10 s span moves more than 5%
+// over the limit. The zero value limits nothing.
 type limiter struct {
 	// now and sleep are the clock; nil means the real one. Tests set a
 	// fake clock.
@@ -44,7 +47,7 @@ func (l *limiter) set(bps int64) {
 		l.bps, l.lim = 0, nil
 		return
 	}
-	burst := int(min(max(bps/10, minBurst), 1<<30))
+	burst := int(min(max(bps/2, minBurst), 1<<30)) // half a second
 	if l.lim == nil {
 		// The bucket starts empty: the first second is no faster than
 		// the rest.
