@@ -215,8 +215,8 @@ func registerLimit(fset *pflag.FlagSet, v *string) {
 }
 
 // limitOf is the --limit the command was given, "" for none.
-func limitOf(cmd *cobra.Command, v string) limitFlag {
-	return limitFlag{set: cmd.Flags().Changed("limit"), value: v}
+func limitOf(cmd *cobra.Command, v string) rateFlag {
+	return rateFlag{set: cmd.Flags().Changed("limit"), value: v}
 }
 
 // rootArgs accepts at most one HOST; more operands mean the first was

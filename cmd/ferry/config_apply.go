@@ -151,14 +151,14 @@ func (a *app) copyDefaults(fs *pflag.FlagSet, f *cpFlags, limit string) error {
 	return nil
 }
 
-// limitFlag is the UI's --limit as given.
-type limitFlag struct {
+// rateFlag is the UI's --limit as given.
+type rateFlag struct {
 	set   bool
 	value string
 }
 
 // rate reads the flag: bytes per second, -1 when it was not given.
-func (l limitFlag) rate() (int64, error) {
+func (l rateFlag) rate() (int64, error) {
 	if !l.set {
 		return -1, nil
 	}

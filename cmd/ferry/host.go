@@ -7,7 +7,7 @@ import (
 
 // runOpen opens the UI against the destination in args: none, to pick a
 // host, or one.
-func (a *app) runOpen(ctx context.Context, cf connFlags, lf limitFlag, args []string) int {
+func (a *app) runOpen(ctx context.Context, cf connFlags, lf rateFlag, args []string) int {
 	if len(args) > 1 {
 		fmt.Fprintln(a.stderr, "ferry: too many operands: usage: ferry [flags] [HOST]")
 		return exitUsage
