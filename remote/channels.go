@@ -24,6 +24,9 @@ const rangeChannels = 4
 type channelPool struct {
 	ssh  *ssh.Client
 	opts []sftp.ClientOption
+	// server is Dialer.SFTPServer: the command each channel runs, or ""
+	// for the subsystem.
+	server string
 
 	mu      sync.Mutex
 	clients []*sftp.Client
@@ -43,7 +46,7 @@ func (p *channelPool) client(i int) (*sftp.Client, error) {
 			return nil, errPoolClosed
 		}
 		p.mu.Unlock()
-		c, err := sftp.NewClient(p.ssh, p.opts...)
+		c, err := newSFTPClient(p.ssh, p.server, p.opts)
 		p.mu.Lock()
 		if err != nil {
 			p.refused = true

@@ -95,6 +95,12 @@ type Dialer struct {
 	// ReconnectBackoff returns how long a session waits before reconnect
 	// attempt n (1-based); nil means DefaultBackoff.
 	ReconnectBackoff func(attempt int) time.Duration
+	// SFTPServer, when not empty, is a command run through an exec
+	// request whose standard input and output speak SFTP, instead of the
+	// sftp subsystem, on every SFTP channel of the session, as sftp -s
+	// does: "sudo -n /usr/lib/openssh/sftp-server" manages root-owned
+	// files. A command that fails is a *ServerCommandError.
+	SFTPServer string
 }
 
 // prompter returns d.Prompter, or NoPrompter when it is nil.
@@ -159,7 +165,7 @@ func (d *Dialer) dialLink(ctx context.Context, h config.Host) (*link, error) {
 	opts := sftpOptions(chunk, depth)
 	// Starting the subsystem waits on the server: ctx ends the wait.
 	stop := context.AfterFunc(ctx, func() { c.Close() })
-	sc, err := sftp.NewClient(c.Client, opts...)
+	sc, err := newSFTPClient(c.Client, d.SFTPServer, opts)
 	if !stop() {
 		if err == nil {
 			sc.Close()
@@ -168,19 +174,22 @@ func (d *Dialer) dialLink(ctx context.Context, h config.Host) (*link, error) {
 	}
 	if err != nil {
 		c.Close()
+		if d.SFTPServer != "" {
+			return nil, err
+		}
 		return nil, fmt.Errorf("start sftp subsystem: %w", err)
 	}
 	var pool *channelPool // extra channels for byte ranges
 	if rangesBroken(string(c.ServerVersion())) {
 		d.logf("%s: byte ranges off: %q breaks on parallel writes to one file", h.Alias, c.ServerVersion())
 	} else {
-		pool = &channelPool{ssh: c.Client, opts: opts}
+		pool = &channelPool{ssh: c.Client, opts: opts, server: d.SFTPServer}
 	}
 	return &link{
 		ssh:     c.Client,
 		sftp:    sc,
 		pool:    pool,
-		streams: &streamPool{ssh: c.Client, chunk: chunk, depth: depth},
+		streams: &streamPool{ssh: c.Client, chunk: chunk, depth: depth, server: d.SFTPServer},
 		closers: c.closers,
 		rx:      c.rx,
 		dead:    make(chan struct{}),

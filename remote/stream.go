@@ -30,6 +30,9 @@ const maxStreams = 4
 type streamPool struct {
 	ssh          *ssh.Client
 	chunk, depth int
+	// server is Dialer.SFTPServer: the command each stream runs, or ""
+	// for the subsystem.
+	server string
 
 	mu      sync.Mutex
 	idle    []*streamChan
@@ -88,7 +91,7 @@ func (p *streamPool) dial(ctx context.Context) (*streamChan, error) {
 	if err == nil {
 		var r io.Reader
 		if r, err = sess.StdoutPipe(); err == nil {
-			if err = sess.RequestSubsystem("sftp"); err == nil {
+			if err = startSFTP(sess, p.server); err == nil {
 				var s *sftpstream.Stream
 				if s, err = sftpstream.New(r, w, p.chunk, p.depth); err == nil && ctx.Err() == nil {
 					return &streamChan{sess: sess, s: s}, nil

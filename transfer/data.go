@@ -116,8 +116,11 @@ type progress struct {
 // check waits out a pause and reports cancellation.
 func (p *progress) check() error { return p.e.gate.wait(p.ctx) }
 
-// add counts n bytes moved.
-func (p *progress) add(n int) { p.e.progress(p.j, n) }
+// add counts n bytes moved, then waits for the bandwidth limit.
+func (p *progress) add(n int) {
+	p.e.progress(p.j, n)
+	p.e.limit.wait(p.ctx, p.j, n)
+}
 
 // countingReader counts what is read from the local side of an upload.
 // It is only ever handed to ReadFromWithConcurrency, so wrapping the

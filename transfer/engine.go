@@ -88,6 +88,9 @@ type Options struct {
 	// accepts, before Submit returns: a journal follows every batch of
 	// an engine this way. It must not block for long.
 	OnSubmit func(*Batch)
+	// Limit bounds the bytes per second of all jobs together; 0 means
+	// no limit. SetLimit changes it while the engine runs.
+	Limit int64
 }
 
 // Engine plans copies, queues them and drains the queue with a pool of
@@ -125,6 +128,7 @@ type Engine struct {
 	idle         chan struct{}
 	meter        meter
 	lost         map[Reconnector]error // connections that could not be restored (noteLost)
+	limit        limiter               // the bandwidth limit (limit.go)
 }
 
 // New starts an engine with opts' workers, idle until Submit.
@@ -155,6 +159,7 @@ func New(opts Options) *Engine {
 	e.cond = sync.NewCond(&e.mu)
 	e.gate.init()
 	e.SetWorkers(opts.Workers)
+	e.limit.set(opts.Limit)
 	if opts.StallTimeout > 0 {
 		e.wg.Add(1)
 		go e.watchStalls()

@@ -250,6 +250,7 @@ func (w *safeWrite) writeAll(f io.Writer, data []byte) (int64, error) {
 	}
 	n, err := f.Write(data)
 	w.e.progress(w.j, n)
+	w.e.limit.wait(w.ctx, w.j, n)
 	if err == nil && n != len(data) {
 		err = io.ErrShortWrite
 	}

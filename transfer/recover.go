@@ -347,14 +347,15 @@ func (e *Engine) watchStalls() {
 }
 
 // checkStalls stops the tries that moved no bytes for the stall timeout.
-// While the queue is paused nothing counts as stalled.
+// While the queue is paused nothing counts as stalled, nor does a job
+// held back by the bandwidth limit.
 func (e *Engine) checkStalls(now time.Time) {
 	paused := e.gate.paused()
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for j := range e.running {
 		done := j.done.Load()
-		if paused || j.waiting || j.finishing || j.cancel == nil || j.still.IsZero() || done != j.lastDone {
+		if paused || j.waiting || j.finishing || j.cancel == nil || j.still.IsZero() || done != j.lastDone || e.limit.holds(j) {
 			j.lastDone, j.still = done, now
 			continue
 		}

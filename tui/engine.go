@@ -117,6 +117,14 @@ func (x *transfers) act(msg tea.Msg, st *status) {
 		}
 	case queue.WorkersMsg:
 		e.SetWorkers(e.Workers() + msg.Delta)
+	case queue.LimitMsg:
+		l := nextLimit(e.Limit(), int64(e.Snapshot().Speed), msg.Step)
+		e.SetLimit(l)
+		if l == 0 {
+			st.setInfo("no bandwidth limit")
+		} else {
+			st.setInfo("bandwidth limit " + text.Size(l) + "/s")
+		}
 	}
 }
 

@@ -113,6 +113,8 @@ func New(opts Options) *Model {
 	m.filter.keys = &m.keys
 	m.panes[leftSide] = pane.New(ctx, opts.Left, leftSide, &m.keys)
 	m.panes[rightSide] = pane.New(ctx, opts.Right, rightSide, &m.keys)
+	startView(&m.panes[leftSide], &m.opts)
+	startView(&m.panes[rightSide], &m.opts)
 	m.panes[leftSide].SetFocused(true)
 	m.setStyles(stylesFor(&m.opts, true)) // until the terminal tells us its background
 	return m
@@ -342,6 +344,8 @@ func stylesFor(opts *Options, isDark bool) Styles {
 		return common.MonoStyles()
 	case opts.Theme != nil:
 		return common.NewStyles(*opts.Theme)
+	case opts.ThemeFor != nil:
+		return common.NewStyles(opts.ThemeFor(isDark))
 	}
 	return common.DefaultStyles(isDark)
 }

@@ -109,7 +109,7 @@ func (m *Model) handleCommandKey(msg tea.KeyPressMsg) tea.Cmd {
 // askQuit quits, or asks first when transfers are queued or running.
 func (m *Model) askQuit() tea.Cmd {
 	snap, ok := m.xfer.snapshot()
-	if !ok || !queue.Busy(snap) {
+	if !ok || !queue.Busy(snap) || m.opts.NoQuitConfirm {
 		return m.quit()
 	}
 	line := "A copy is still being planned; it will be cancelled."

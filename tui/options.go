@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ferry-tui/ferry/transfer"
+	"github.com/ferry-tui/ferry/tui/pane"
 	"github.com/ferry-tui/ferry/tui/picker"
 )
 
@@ -43,6 +44,21 @@ type Options struct {
 	// Theme replaces ferry's colours, whatever the terminal's background;
 	// nil picks the default theme for a dark or a light background.
 	Theme *Theme
+	// ThemeFor, when set and Theme is nil, makes the theme for a dark or a
+	// light terminal background: the default one with the settings
+	// file's colours, say. It is called again when the terminal reports
+	// its background.
+	ThemeFor func(isDark bool) Theme
+	// HideHidden starts both panes with dot files hidden (the hidden key
+	// shows them).
+	HideHidden bool
+	// SortBy is both panes' order at start: "name" (the default), "size"
+	// or "time"; SortReverse reverses it.
+	SortBy      string
+	SortReverse bool
+	// NoQuitConfirm quits at once even while transfers run, cancelling
+	// them, instead of asking first.
+	NoQuitConfirm bool
 
 	// Hosts lists the hosts the picker offers, typically the ssh config's
 	// Host entries without wildcard patterns. It is called in a Cmd.
@@ -81,6 +97,24 @@ type Options struct {
 	// OpenedHost is the alias of the host the command line opened in the
 	// right pane, if any: it is remembered as the most recent host.
 	OpenedHost string
+}
+
+// startView applies the start settings of opts (hidden files, sort order)
+// to a pane that has not listed anything yet.
+func startView(p *pane.Model, opts *Options) {
+	if opts.HideHidden && p.ShowHidden() {
+		p.ToggleHidden()
+	}
+	switch opts.SortBy {
+	case "size":
+		p.CycleSort()
+	case "time":
+		p.CycleSort()
+		p.CycleSort()
+	}
+	if opts.SortReverse {
+		p.ReverseSort()
+	}
 }
 
 // HostEntry is one host the picker offers: its Alias, HostName and User.

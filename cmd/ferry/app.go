@@ -17,6 +17,7 @@ import (
 	"github.com/ferry-tui/ferry/remote"
 	"github.com/ferry-tui/ferry/remote/knownhosts"
 	"github.com/ferry-tui/ferry/remote/ttyprompt"
+	"github.com/ferry-tui/ferry/settings"
 	"github.com/ferry-tui/ferry/text"
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
@@ -65,6 +66,9 @@ type connFlags struct {
 	jump       string
 	port       int
 	verbose    bool
+	// sftpServer is --sftp-server: a command run instead of the sftp
+	// subsystem; "" leaves it to the settings.
+	sftpServer string
 }
 
 // register adds the shared flags to fset: ssh's short forms, each with a
@@ -76,6 +80,7 @@ func (f *connFlags) register(fset *pflag.FlagSet) {
 	fset.StringVarP(&f.jump, "jump", "J", "", "connect through these jump `hosts` (ProxyJump)")
 	fset.IntVarP(&f.port, "port", "P", 0, "remote `port`")
 	fset.BoolVarP(&f.verbose, "verbose", "v", false, "debug output, never secrets: on stderr, or for the UI in $XDG_STATE_HOME/ferry/debug.log")
+	fset.StringVar(&f.sftpServer, "sftp-server", "", "run this `command` as the SFTP server through an exec request instead of the sftp subsystem, as sftp -s: 'sudo -n /usr/lib/openssh/sftp-server'")
 }
 
 // session is a configured connection context for one command.
@@ -85,6 +90,10 @@ type session struct {
 	log   io.Writer
 	close func()
 
+	cfg settings.Settings // the settings file's, or the defaults
+	// limit is the UI's --limit in bytes per second; -1 when not given.
+	limit int64
+
 	sshPath    string              // ssh on PATH for ssh -G, or ""
 	prompt     remote.Prompter     // made by dialer on first use
 	knownHosts *knownhosts.Checker // shared by every connection of the command
@@ -93,7 +102,11 @@ type session struct {
 // newSession prepares a headless command. With -v its debug lines go to
 // standard error, as ssh -v's do.
 func (a *app) newSession(f connFlags) (*session, error) {
-	s := &session{app: a, flags: f, close: func() {}}
+	st, err := a.loadSettings()
+	if err != nil {
+		return nil, err
+	}
+	s := &session{app: a, flags: f, close: func() {}, cfg: st, limit: -1}
 	if p, err := exec.LookPath("ssh"); err == nil {
 		s.sshPath = p // for ssh -G on configs ferry cannot apply itself
 	}
@@ -251,7 +264,7 @@ func (s *session) connect(ctx context.Context, dest string) (*remote.Session, co
 	if err != nil {
 		return nil, h, err
 	}
-	sess, err := s.dialer().Dial(ctx, h)
+	sess, err := s.hostDialer(s.dialer(), h).Dial(ctx, h)
 	return sess, h, err
 }
 

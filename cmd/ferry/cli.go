@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // The command line is one cobra tree: help, shell completion and the man
@@ -34,6 +35,7 @@ Keys: arrows or j/k move, Enter opens, Backspace goes up, Tab switches pane, q q
 func newRootCmd(a *app, code *int) *cobra.Command {
 	var cf connFlags
 	var showVersion bool
+	var limit string // --limit of the UI
 	root := &cobra.Command{
 		Use:                        "ferry [flags] [HOST]",
 		Short:                      "a dual-pane file manager for SFTP",
@@ -46,7 +48,7 @@ func newRootCmd(a *app, code *int) *cobra.Command {
 		DisableAutoGenTag:          true,
 		SuggestionsMinimumDistance: 2,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			*code = a.runOpen(cmd.Context(), cf, args)
+			*code = a.runOpen(cmd.Context(), cf, limitOf(cmd, limit), args)
 			return nil
 		},
 	}
@@ -54,6 +56,7 @@ func newRootCmd(a *app, code *int) *cobra.Command {
 	root.SetErr(a.stderr)
 	root.SetVersionTemplate("ferry {{.Version}}\n")
 	root.Flags().BoolVarP(&showVersion, "version", "V", false, "print the version")
+	registerLimit(root.Flags(), &limit)
 	root.Flags().SortFlags = false
 	root.PersistentFlags().SortFlags = false
 	cf.register(root.PersistentFlags())
@@ -67,10 +70,11 @@ from ~/.ssh/config. Use it for a host named like a subcommand: ferry open cp.`,
 		Args:              rangeOperands(0, 1),
 		ValidArgsFunction: a.completeHosts(&cf),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			*code = a.runOpen(cmd.Context(), cf, args)
+			*code = a.runOpen(cmd.Context(), cf, limitOf(cmd, limit), args)
 			return nil
 		},
 	}
+	registerLimit(open.Flags(), &limit)
 	root.AddCommand(open)
 	for _, name := range []string{"cp", "get", "put", "mv"} {
 		root.AddCommand(a.newCopyCmd(name, &cf, code))
@@ -92,6 +96,7 @@ form: one "keyword value" per line.`,
 		},
 	})
 	root.AddCommand(a.newQueueCmd(&cf, code))
+	root.AddCommand(a.newConfigCmd(code))
 	root.AddCommand(a.newDemoCmd(code))
 	root.AddCommand(&cobra.Command{
 		Use:               "version",
@@ -118,6 +123,7 @@ form: one "keyword value" per line.`,
 // newCopyCmd builds ferry cp, get, put or mv.
 func (a *app) newCopyCmd(name string, cf *connFlags, code *int) *cobra.Command {
 	var f cpFlags
+	var limit string
 	short := map[string]string{
 		"cp":  "copy files, scp-like: each operand local or HOST:PATH",
 		"get": "copy HOST:PATH... to a local directory (default: .)",
@@ -138,6 +144,14 @@ Existing files are never overwritten silently: without -f, -n, --newer or
 		Args:              minOperands(minOps),
 		ValidArgsFunction: a.completePaths(cf),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := a.copyDefaults(cmd.Flags(), &f, limit); err != nil {
+				fmt.Fprintln(a.stderr, "ferry "+name+":", err)
+				*code = exitFailed
+				if errors.Is(err, errUsage) {
+					*code = exitUsage
+				}
+				return nil
+			}
 			*code = a.runCopy(cmd.Context(), name, *cf, f, args)
 			return nil
 		},
@@ -147,6 +161,7 @@ Existing files are never overwritten silently: without -f, -n, --newer or
 	}
 	cmd.Flags().SortFlags = false
 	f.register(cmd.Flags())
+	registerLimit(cmd.Flags(), &limit)
 	_ = cmd.RegisterFlagCompletionFunc("jobs", cobra.NoFileCompletions)
 	_ = cmd.RegisterFlagCompletionFunc("retries", cobra.NoFileCompletions)
 	_ = cmd.RegisterFlagCompletionFunc("stall-timeout", cobra.NoFileCompletions)
@@ -193,6 +208,16 @@ an sftp command for it. The ssh flags are ignored.`,
 	}
 	cmd.Flags().BoolVar(&serve, "serve", false, "run only the server and print an sftp command for it")
 	return cmd
+}
+
+// registerLimit adds --limit to fset.
+func registerLimit(fset *pflag.FlagSet, v *string) {
+	fset.StringVar(v, "limit", "", "bandwidth limit for all transfers together, bytes per second: `RATE` such as 10M or 500K (K, M, G: 1024s; 0: none)")
+}
+
+// limitOf is the --limit the command was given, "" for none.
+func limitOf(cmd *cobra.Command, v string) rateFlag {
+	return rateFlag{set: cmd.Flags().Changed("limit"), value: v}
 }
 
 // rootArgs accepts at most one HOST; more operands mean the first was

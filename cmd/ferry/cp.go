@@ -30,6 +30,7 @@ type cpFlags struct {
 	stall      time.Duration
 	noRanges   bool
 	copyLinks  bool
+	limit      int64 // --limit or the settings' limit, bytes per second
 }
 
 // register adds cp's flags to fset: scp's and cp's short forms, each
@@ -51,7 +52,7 @@ func (f *cpFlags) register(fset *pflag.FlagSet) {
 
 // engineOptions are the transfer engine's options from the flags.
 func (f *cpFlags) engineOptions() transfer.Options {
-	o := transfer.Options{Workers: f.workers, Retries: f.retries, StallTimeout: f.stall, NoRanges: f.noRanges}
+	o := transfer.Options{Workers: f.workers, Retries: f.retries, StallTimeout: f.stall, NoRanges: f.noRanges, Limit: f.limit}
 	if f.retries <= 0 {
 		o.Retries = -1
 	}

@@ -23,8 +23,17 @@ import (
 // pane starts with the host picker. Every way of opening a host (an
 // alias, user@host, the demo) ends here; only how h was made differs.
 func openTUI(ctx context.Context, s *session, d *remote.Dialer, h *config.Host, demo bool) int {
+	prefs, err := uiPrefsFrom(&s.cfg)
+	if err != nil {
+		fmt.Fprintln(s.stderr, "ferry:", err)
+		return exitFailed
+	}
 	hooks := &tuiHooks{s: s}
 	opts := hooks.options()
+	opts.KeyMap = &prefs.keys
+	opts.ThemeFor = prefs.themeFor
+	opts.HideHidden, opts.SortBy, opts.SortReverse = !s.cfg.ShowHidden, s.cfg.Sort, s.cfg.SortReverse
+	opts.NoQuitConfirm = !s.cfg.Confirm.Quit
 	opts.Left = local.New()
 	opts.LeftDir = cwd()
 	var sess *remote.Session
@@ -36,11 +45,13 @@ func openTUI(ctx context.Context, s *session, d *remote.Dialer, h *config.Host, 
 		// open the UI's dialogs and a ProxyCommand's stderr goes to the
 		// debug log.
 		gd := *d
+		if !demo {
+			gd = *s.hostDialer(d, *h)
+		}
 		if gd.Prompter != nil {
 			gate.set(gd.Prompter)
 		}
 		gd.Prompter, gd.KnownHosts, gd.Stderr = gate, knownhosts.New(gate), gate
-		var err error
 		sess, err = gd.Dial(ctx, *h)
 		if err != nil {
 			hooks.closeAll()
@@ -49,6 +60,9 @@ func openTUI(ctx context.Context, s *session, d *remote.Dialer, h *config.Host, 
 		}
 		opts.Right = &liveFS{sess.FS}
 		opts.RightDir = h.Path
+		if !demo {
+			opts.RightDir = s.startDir(*h)
+		}
 	}
 	// Every batch is journalled (but the demo's, which cannot be reached
 	// again), and those an earlier run left unfinished are offered.
@@ -62,7 +76,9 @@ func openTUI(ctx context.Context, s *session, d *remote.Dialer, h *config.Host, 
 		opts.OpenedHost = h.Alias // the picker lists it first next time
 	}
 	// Only the UI reads the engine's events; edits upload through it too.
-	engine := transfer.New(transfer.Options{OnSubmit: uj.onSubmit})
+	eo := engineOptions(&s.cfg, s.limit)
+	eo.OnSubmit = uj.onSubmit
+	engine := transfer.New(eo)
 	opts.Engine = engine
 	hooks.engine = engine
 	p := tea.NewProgram(tui.New(opts), tea.WithContext(ctx))
@@ -71,7 +87,7 @@ func openTUI(ctx context.Context, s *session, d *remote.Dialer, h *config.Host, 
 	}
 	offerCtx, endOffer := context.WithCancel(ctx)
 	go uj.offer(offerCtx, hooks.questions.Asker(), hooks, engine)
-	_, err := p.Run()
+	_, err = p.Run()
 	endOffer()
 	// A reconnect's question can no longer be answered.
 	hooks.questions.Close()

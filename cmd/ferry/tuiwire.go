@@ -104,7 +104,7 @@ func (w *tuiHooks) connect(ctx context.Context, alias string, ask tui.Asker) (tr
 	// time.
 	p := &promptSwitch{}
 	p.set(askerPrompter{ask})
-	d := w.s.dialerWith(p, knownhosts.New(p), w.s.log)
+	d := w.s.hostDialer(w.s.dialerWith(p, knownhosts.New(p), w.s.log), h)
 	sess, err := d.Dial(ctx, h)
 	if err != nil {
 		return nil, err
@@ -113,7 +113,7 @@ func (w *tuiHooks) connect(ctx context.Context, alias string, ask tui.Asker) (tr
 	w.mu.Lock()
 	w.sessions = append(w.sessions, sess)
 	w.mu.Unlock()
-	fsys := &sessionFS{liveFS: liveFS{sess.FS}, sess: sess, startDir: h.Path}
+	fsys := &sessionFS{liveFS: liveFS{sess.FS}, sess: sess, startDir: w.s.startDir(h)}
 	if w.journal != nil {
 		w.journal.remember(fsys, h)
 	}

@@ -1,6 +1,8 @@
 package common
 
 import (
+	"fmt"
+
 	"charm.land/bubbles/v2/key"
 
 	"github.com/ferry-tui/ferry/text"
@@ -135,6 +137,12 @@ type KeyMap struct {
 	QueueClear key.Binding
 	// QueueClose leaves the queue view.
 	QueueClose key.Binding
+	// QueueSlower lowers the bandwidth limit one step, or sets one below
+	// the current speed when there is none.
+	QueueSlower key.Binding
+	// QueueFaster raises the bandwidth limit one step, past the top step
+	// to none.
+	QueueFaster key.Binding
 
 	// ConflictOverwrite replaces the existing file.
 	ConflictOverwrite key.Binding
@@ -259,6 +267,8 @@ func DefaultKeyMap() KeyMap {
 		QueueFewerWorkers: b(k("-"), "-", "fewer workers"),
 		QueueClear:        b(k("C"), "C", "clear finished"),
 		QueueClose:        b(k("w", "esc", "q"), "w/esc", "back"),
+		QueueSlower:       b(k("["), "[", "slower"),
+		QueueFaster:       b(k("]"), "]", "faster"),
 
 		ConflictOverwrite:    conflictKey("overwrite", false),
 		ConflictOverwriteAll: conflictKey("overwrite", true),
@@ -284,6 +294,38 @@ func DefaultKeyMap() KeyMap {
 		NewFile:        b(k("t"), "t", "new file"),
 		DirSizes:       b(k("ctrl+space", "u"), "^space/u", "dir sizes"),
 	}
+}
+
+// VimKeyMap returns the vim preset: the default bindings with vim's habits
+// where they differ. y yanks (copies) to the other pane, D deletes (d is
+// free, as a lone d deletes nothing in vim), - goes to the parent
+// directory (as vim-vinegar), ctrl+b and ctrl+f page, ctrl+w switches
+// pane and ctrl+l lists again. The function keys stay.
+func VimKeyMap() KeyMap {
+	k := DefaultKeyMap()
+	rebind := func(b *key.Binding, help string, keys ...string) {
+		*b = key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, b.Help().Desc))
+	}
+	rebind(&k.Copy, "F5/y", "f5", "y")
+	rebind(&k.Delete, "F8/D", "f8", "D", "delete")
+	rebind(&k.Parent, "-/h", "-", "backspace", "h", "left")
+	rebind(&k.PageUp, "^b/^u", "ctrl+b", "pgup", "ctrl+u")
+	rebind(&k.PageDown, "^f/^d", "ctrl+f", "pgdown", "ctrl+d")
+	rebind(&k.SwitchPane, "tab/^w", "tab", "shift+tab", "ctrl+w")
+	rebind(&k.Refresh, "^l/^r", "ctrl+l", "ctrl+r")
+	return k
+}
+
+// PresetKeyMap returns the key map of a preset by name: "mc" (the
+// default) or "vim".
+func PresetKeyMap(name string) (KeyMap, error) {
+	switch name {
+	case "", "mc":
+		return DefaultKeyMap(), nil
+	case "vim":
+		return VimKeyMap(), nil
+	}
+	return KeyMap{}, fmt.Errorf("unknown key preset %q: want mc or vim", name)
 }
 
 // ShortHelp returns the bindings shown in the one-line help bar. It

@@ -40,6 +40,10 @@ type PauseMsg struct{}
 // run at once.
 type WorkersMsg struct{ Delta int }
 
+// LimitMsg asks the root to lower (Step -1) or raise (Step 1) the
+// bandwidth limit one step.
+type LimitMsg struct{ Step int }
+
 // ClearMsg asks the root to clear the finished jobs from the view, with
 // Clear.
 type ClearMsg struct{}
@@ -96,7 +100,7 @@ func (q *Model) Rows() int { return q.total }
 func (q *Model) Help() help.KeyMap {
 	k := q.keys
 	return common.Bindings{k.QueueClose, k.QueueCancel, k.QueueRetry, k.QueuePause, k.QueueClear, k.QueueMoreWorkers,
-		k.QueueFewerWorkers, k.QueueCancelAll, k.QueueRetryAll, k.Up, k.Down, k.PageUp, k.PageDown}
+		k.QueueFewerWorkers, k.QueueSlower, k.QueueFaster, k.QueueCancelAll, k.QueueRetryAll, k.Up, k.Down, k.PageUp, k.PageDown}
 }
 
 // Refresh takes snap and fetches with jobs the jobs that fit in height
@@ -192,6 +196,10 @@ func (q *Model) handleKey(msg tea.KeyPressMsg) tea.Msg {
 		return WorkersMsg{Delta: 1}
 	case key.Matches(msg, k.QueueFewerWorkers):
 		return WorkersMsg{Delta: -1}
+	case key.Matches(msg, k.QueueSlower):
+		return LimitMsg{Step: -1}
+	case key.Matches(msg, k.QueueFaster):
+		return LimitMsg{Step: 1}
 	default:
 		return nil
 	}
