@@ -300,7 +300,8 @@ func DefaultKeyMap() KeyMap {
 // where they differ. y yanks (copies) to the other pane, D deletes (d is
 // free, as a lone d deletes nothing in vim), - goes to the parent
 // directory (as vim-vinegar), ctrl+b and ctrl+f page, ctrl+w switches
-// pane and ctrl+l lists again. The function keys stay.
+// pane and ctrl+l lists again; find is alt+? alone. The function keys
+// stay.
 func VimKeyMap() KeyMap {
 	k := DefaultKeyMap()
 	rebind := func(b *key.Binding, help string, keys ...string) {
@@ -313,6 +314,7 @@ func VimKeyMap() KeyMap {
 	rebind(&k.PageDown, "^f/^d", "ctrl+f", "pgdown", "ctrl+d")
 	rebind(&k.SwitchPane, "tab/^w", "tab", "shift+tab", "ctrl+w")
 	rebind(&k.Refresh, "^l/^r", "ctrl+l", "ctrl+r")
+	rebind(&k.Find, "M-?", "alt+?") // ctrl+f pages
 	return k
 }
 
