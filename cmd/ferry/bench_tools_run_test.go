@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -197,7 +198,7 @@ func runCase(t *testing.T, e *toolEnv, c toolCase, tools []benchTool, src string
 				t.Fatal(err)
 			}
 			before := serverCPU(e.s.PID)
-			cmd := tl.cmd(e, c, src, dst)
+			cmd, rssFile := withTime(t, tl.cmd(e, c, src, dst))
 			var out bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &out, &out
 			start := time.Now()
@@ -211,9 +212,7 @@ func runCase(t *testing.T, e *toolEnv, c toolCase, tools []benchTool, src string
 				continue
 			}
 			run := toolRun{wall: wall, cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
-			if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-				run.rss = ru.Maxrss << 10
-			}
+			run.rss = peakOf(cmd, rssFile)
 			run.server = serverCPU(e.s.PID) - before
 			files, n, err := countTree(dst)
 			if err != nil || files != c.files || n != int64(c.files)*int64(c.size) {
@@ -270,4 +269,38 @@ func (res *caseResult) table(c toolCase) string {
 			median(ratios), strings.Join(rounds, " "), median(cpus).Seconds(), median(servers).Seconds(), rss>>20)
 	}
 	return b.String()
+}
+
+// withTime runs cmd under /usr/bin/time, where it is installed, so that
+// the peak RSS is the tool's own: a child this process starts reports
+// this process's RSS as its peak (Go starts children with CLONE_VM, and
+// exec keeps the shared memory's high-water mark). It returns the file
+// the peak (in KiB) is written to, or "".
+func withTime(t *testing.T, cmd *exec.Cmd) (*exec.Cmd, string) {
+	const timeBin = "/usr/bin/time"
+	if _, err := os.Stat(timeBin); err != nil {
+		return cmd, ""
+	}
+	out := filepath.Join(t.TempDir(), "rss")
+	w := exec.Command(timeBin, append([]string{"-f", "%M", "-o", out, cmd.Path}, cmd.Args[1:]...)...)
+	w.Env = cmd.Env
+	return w, out
+}
+
+// peakOf returns the peak RSS in bytes of the tool cmd ran: what
+// /usr/bin/time wrote to rssFile, or else what wait reported.
+func peakOf(cmd *exec.Cmd, rssFile string) int64 {
+	if rssFile != "" {
+		b, _ := os.ReadFile(rssFile)
+		f := strings.Fields(string(b))
+		if len(f) > 0 {
+			if kb, err := strconv.ParseInt(f[len(f)-1], 10, 64); err == nil {
+				return kb << 10
+			}
+		}
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		return ru.Maxrss << 10
+	}
+	return 0
 }
