@@ -48,7 +48,7 @@ func (f *cpFlags) register(fset *pflag.FlagSet) {
 	fset.DurationVar(&f.stall, "stall-timeout", transfer.DefaultStallTimeout, "a file that moves no bytes for this `duration` counts as stalled and is tried again (0: never)")
 	fset.BoolVar(&f.noRanges, "no-ranges", false, "send each large file as one stream, never in parallel ranges over several channels")
 	fset.BoolVarP(&f.copyLinks, "copy-links", "L", false, "copy what symbolic links point to instead of the links (as scp -r and rsync -L)")
-	fset.StringVar(&f.fsync, "fsync", "auto", "flush files to disk before they take their names: `auto` (files that replace one, and moves), always or never")
+	fset.StringVar(&f.fsync, "fsync", "auto", "flush a file to stable storage before it takes its name, as `mode` says: auto (files that replace one, and moves), always or never")
 }
 
 // engineOptions are the transfer engine's options from the flags.
