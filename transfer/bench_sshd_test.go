@@ -44,7 +44,7 @@ import (
 //
 // Every ferry run dials its own SSH connection (remote.SFTPOptions, as
 // remote.Dial does), runs one batch on a fresh engine with the safe-write
-// path (temporary file, fsync, rename) and closes; every sftp run is
+// path (temporary file, fsync as Options.Fsync says, rename) and closes; every sftp run is
 // `sftp -b` with its own connection too, so both pay the handshake.
 // A second table gives the CPU time each side used. BenchmarkFerry runs
 // ferry alone, for profiling.

@@ -130,9 +130,9 @@ type HandleModer interface {
 }
 
 // Syncer is an open file that can be flushed to stable storage (*os.File;
-// *sftp.File, through fsync@openssh.com). Unless Options.NoSync says
-// otherwise, the engine syncs a finished temporary file before it renames
-// it into place, where its file system can (see Extensioner).
+// *sftp.File, through fsync@openssh.com). As the durability policy (Fsync)
+// says, the engine syncs a finished temporary file before it renames it
+// into place, where its file system can (see Extensioner).
 type Syncer interface {
 	Sync() error
 }

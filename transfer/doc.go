@@ -45,8 +45,9 @@
 //
 // A file is never written under its final name. It goes to ".NAME.ferry-part"
 // beside the target, created with O_EXCL and its permissions set before
-// any data; then come the data, Sync (where the server offers
-// fsync@openssh.com), a checked Close, a size check, the modification time,
+// any data; then come the data, Sync as the durability policy says (see
+// Fsync; on a server only where it offers fsync@openssh.com), a checked
+// Close, a size check, the modification time,
 // and a rename over the target: atomic on local disks and with
 // posix-rename@openssh.com; otherwise the old file is moved aside for the
 // moment of the rename, and a Notice says so. A dropped connection leaves

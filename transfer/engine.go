@@ -71,8 +71,11 @@ type Options struct {
 	// EventBuffer is the capacity of the Events channel
 	// (DefaultEventBuffer if 0).
 	EventBuffer int
-	// NoSync skips flushing each file to stable storage before it is
-	// renamed into place, trading durability after a crash for speed.
+	// Fsync is the durability policy of requests that do not set their
+	// own (FsyncAuto if FsyncDefault).
+	Fsync Fsync
+	// NoSync, when Fsync is FsyncDefault, means FsyncNever. Deprecated:
+	// set Fsync.
 	NoSync bool
 	// Retries is how many times a file is tried again, continuing its
 	// partial copy, after its connection dropped or its data stalled

@@ -132,7 +132,7 @@ func (w *safeWrite) run(p plan) outcome {
 		return fail(fmt.Errorf("copy %s: %w", j.src, err))
 	}
 	w.setFinishing(true)
-	err = w.finish(dstFile, w.off+n)
+	err = w.finish(dstFile, w.off+n, w.wantSync(p.dstInfo != nil))
 	w.setFinishing(false)
 	if err != nil {
 		return failed(w.abandon(err))
@@ -257,11 +257,11 @@ func (w *safeWrite) writeAll(f io.Writer, data []byte) (int64, error) {
 	return int64(n), explain(w.dfs, "write", w.tmp, err)
 }
 
-// finish flushes and closes the temporary file, checks its size, and sets
-// its time. Setting the time runs alongside Sync and Close: every write
+// finish flushes the temporary file when sync says so (and its file
+// system can), closes it, checks its size, and sets its time. Setting the time runs alongside Sync and Close: every write
 // has been acknowledged, and neither changes the time, so the round trips
 // overlap.
-func (w *safeWrite) finish(f io.WriteCloser, want int64) error {
+func (w *safeWrite) finish(f io.WriteCloser, want int64, sync bool) error {
 	var times <-chan error
 	if !w.j.b.req.NoPreserve {
 		ch := make(chan error, 1)
@@ -270,7 +270,7 @@ func (w *safeWrite) finish(f io.WriteCloser, want int64) error {
 		go func() { ch <- w.dfs.Chtimes(w.ctx, w.tmp, mt, mt) }()
 	}
 	var err error
-	if s, ok := f.(Syncer); ok && !w.e.opts.NoSync && canSync(w.dfs) {
+	if s, ok := f.(Syncer); ok && sync && canSync(w.dfs) {
 		err = explain(w.dfs, "fsync", w.tmp, s.Sync())
 	}
 	if cerr := f.Close(); cerr != nil && err == nil {

@@ -65,6 +65,9 @@ type Request struct {
 	// same copy that ended before it finished (a crash, a kill, a quit):
 	// see Earlier.
 	Earlier *Earlier
+	// Fsync is the request's durability policy; FsyncDefault takes the
+	// engine's Options.Fsync.
+	Fsync Fsync
 }
 
 // Earlier describes the earlier run a request continues. The files it

@@ -113,9 +113,7 @@ func engineOptions(st *settings.Settings, limit int64) transfer.Options {
 	if limit >= 0 {
 		o.Limit = limit
 	}
-	// fsync = "never" is the engine's NoSync; "auto" and "always" are
-	// its default, which flushes every file.
-	o.NoSync = st.Fsync == "never"
+	o.Fsync, _ = transfer.ParseFsync(st.Fsync) // checked when read
 	return o
 }
 
@@ -138,6 +136,9 @@ func (a *app) copyDefaults(fs *pflag.FlagSet, f *cpFlags, limit string) error {
 	}
 	if !fs.Changed("no-ranges") {
 		f.noRanges = !st.Ranges
+	}
+	if !fs.Changed("fsync") {
+		f.fsync = st.Fsync
 	}
 	if !st.Confirm.Overwrite && !f.noClobber && !f.force && !f.newer && !f.resume {
 		f.force = true // confirm.overwrite = false: overwrite (safely) without asking

@@ -31,6 +31,7 @@ type cpFlags struct {
 	noRanges   bool
 	copyLinks  bool
 	limit      int64 // --limit or the settings' limit, bytes per second
+	fsync      string
 }
 
 // register adds cp's flags to fset: scp's and cp's short forms, each
@@ -48,11 +49,13 @@ func (f *cpFlags) register(fset *pflag.FlagSet) {
 	fset.DurationVar(&f.stall, "stall-timeout", transfer.DefaultStallTimeout, "a file that moves no bytes for this `duration` counts as stalled and is tried again (0: never)")
 	fset.BoolVar(&f.noRanges, "no-ranges", false, "send each large file as one stream, never in parallel ranges over several channels")
 	fset.BoolVarP(&f.copyLinks, "copy-links", "L", false, "copy what symbolic links point to instead of the links (as scp -r and rsync -L)")
+	fset.StringVar(&f.fsync, "fsync", "auto", "flush a file to stable storage before it takes its name, as `mode` says: auto (files that replace one, and moves), always or never")
 }
 
 // engineOptions are the transfer engine's options from the flags.
 func (f *cpFlags) engineOptions() transfer.Options {
 	o := transfer.Options{Workers: f.workers, Retries: f.retries, StallTimeout: f.stall, NoRanges: f.noRanges, Limit: f.limit}
+	o.Fsync, _ = f.durability() // checked by policy
 	if f.retries <= 0 {
 		o.Retries = -1
 	}
@@ -60,6 +63,18 @@ func (f *cpFlags) engineOptions() transfer.Options {
 		o.StallTimeout = -1
 	}
 	return o
+}
+
+// durability is the --fsync policy.
+func (f *cpFlags) durability() (transfer.Fsync, error) {
+	if f.fsync == "" {
+		return transfer.FsyncAuto, nil
+	}
+	d, err := transfer.ParseFsync(f.fsync)
+	if err != nil {
+		return 0, usageErr("--fsync: %v", err)
+	}
+	return d, nil
 }
 
 // policy is the conflict policy the flags ask for; Ask when none.
@@ -81,6 +96,9 @@ func (f *cpFlags) policy() (transfer.Policy, error) {
 	}
 	if f.preserve && f.noPreserve {
 		return 0, usageErr("-p and --no-preserve cannot be combined")
+	}
+	if _, err := f.durability(); err != nil {
+		return 0, err
 	}
 	return p, nil
 }

@@ -211,12 +211,6 @@ func (env *syncBenchEnv) sameAsLocal(t *testing.T, what string) {
 	}
 }
 
-func median(ds []time.Duration) time.Duration {
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	return s[len(s)/2]
-}
-
 // TestSyncSpeed is the benchmark; it runs only with FERRY_BENCH=1.
 func TestSyncSpeed(t *testing.T) {
 	if os.Getenv("FERRY_BENCH") != "1" {
