@@ -136,23 +136,16 @@ func openNoFollow(name string, flag int, perm fs.FileMode) (*os.File, error) {
 	return os.OpenFile(name, flag|noFollow, perm)
 }
 
-func (s *Store) update(fn func(*bolt.Tx) error) (err error) {
-	db, err := s.open()
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("damaged file: %v", r)
-		}
-		if cerr := db.Close(); err == nil {
-			err = cerr
-		}
-	}()
-	return db.Update(fn)
+func (s *Store) update(fn func(*bolt.Tx) error) error {
+	return s.with(func(db *bolt.DB) error { return db.Update(fn) })
 }
 
-func (s *Store) view(fn func(*bolt.Tx) error) (err error) {
+func (s *Store) view(fn func(*bolt.Tx) error) error {
+	return s.with(func(db *bolt.DB) error { return db.View(fn) })
+}
+
+// with opens the database for one transaction run by tx, and closes it.
+func (s *Store) with(tx func(*bolt.DB) error) (err error) {
 	db, err := s.open()
 	if err != nil {
 		return err
@@ -165,7 +158,7 @@ func (s *Store) view(fn func(*bolt.Tx) error) (err error) {
 			err = cerr
 		}
 	}()
-	return db.View(fn)
+	return tx(db)
 }
 
 // Put adds or replaces a batch's record (its done files are kept), and

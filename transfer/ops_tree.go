@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strconv"
 	"sync"
 )
 
@@ -239,4 +240,44 @@ func duList(ctx context.Context, fsys FS, d duDir) (int64, []duDir, error) {
 		size += e.Size()
 	}
 	return size, subs, nil
+}
+
+// OwnerIDs turns user and group, each a number, a name or "" (unchanged),
+// into numeric ids on fsys, -1 for what stays: numbers as they are, names
+// through fsys's IDLookuper (near is the directory acted in).
+func OwnerIDs(ctx context.Context, fsys FS, near, user, group string) (uid, gid int, err error) {
+	uid, gid = -1, -1
+	var names [2]string // user, group to look up
+	for i, v := range []string{user, group} {
+		if v == "" {
+			continue
+		}
+		n, err := strconv.Atoi(v)
+		switch {
+		case err == nil && n >= 0 && i == 0:
+			uid = n
+		case err == nil && n >= 0:
+			gid = n
+		default:
+			names[i] = v
+		}
+	}
+	if names[0] == "" && names[1] == "" {
+		return uid, gid, nil
+	}
+	look, ok := fsys.(IDLookuper)
+	if !ok {
+		return 0, 0, fmt.Errorf("names are not known on %s: give numeric ids", fsys.Label())
+	}
+	lu, lg, err := look.LookupIDs(ctx, near, names[0], names[1])
+	if err != nil {
+		return 0, 0, err
+	}
+	if names[0] != "" {
+		uid = lu
+	}
+	if names[1] != "" {
+		gid = lg
+	}
+	return uid, gid, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
-	"strconv"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -37,40 +36,7 @@ func parseOwner(s string) (owner, error) {
 // numbers as they are, names through the file system's user database or
 // the server's long listings (near is the directory acted in).
 func (w owner) ids(ctx context.Context, fsys transfer.FS, near string) (uid, gid int, err error) {
-	uid, gid = -1, -1
-	var names [2]string // user, group to look up
-	for i, v := range []string{w.user, w.group} {
-		if v == "" {
-			continue
-		}
-		n, err := strconv.Atoi(v)
-		switch {
-		case err == nil && n >= 0 && i == 0:
-			uid = n
-		case err == nil && n >= 0:
-			gid = n
-		default:
-			names[i] = v
-		}
-	}
-	if names[0] == "" && names[1] == "" {
-		return uid, gid, nil
-	}
-	look, ok := fsys.(transfer.IDLookuper)
-	if !ok {
-		return 0, 0, fmt.Errorf("names are not known on %s: give numeric ids", fsys.Label())
-	}
-	lu, lg, err := look.LookupIDs(ctx, near, names[0], names[1])
-	if err != nil {
-		return 0, 0, err
-	}
-	if names[0] != "" {
-		uid = lu
-	}
-	if names[1] != "" {
-		gid = lg
-	}
-	return uid, gid, nil
+	return transfer.OwnerIDs(ctx, fsys, near, w.user, w.group)
 }
 
 // startChown asks for the new owner and group of the targets.

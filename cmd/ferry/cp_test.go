@@ -41,6 +41,16 @@ func makeFiles(t *testing.T, root string) {
 // directories) and, for files, the mode and mtime to the second.
 func treeSums(t *testing.T, root string) map[string]string {
 	t.Helper()
+	out, err := sumTree(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// sumTree maps each entry below root to "dir", or to its file's SHA-256,
+// mode and modification time.
+func sumTree(root string) (map[string]string, error) {
 	out := map[string]string{}
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -55,14 +65,14 @@ func treeSums(t *testing.T, root string) map[string]string {
 		if err != nil {
 			return err
 		}
-		fi, _ := d.Info()
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
 		out[rel] = fmt.Sprintf("%x %v %d", sha256.Sum256(b), fi.Mode().Perm(), fi.ModTime().Unix())
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return out, err
 }
 
 func sameTree(t *testing.T, a, b string) {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"strconv"
 	"strings"
 	"time"
 
@@ -52,34 +51,7 @@ func ownerIDs(ctx context.Context, o *opRun, s string) (uid, gid int, err error)
 	if u == "" && g == "" || strings.Contains(g, ":") {
 		return 0, 0, fmt.Errorf("owner %q: give USER[:GROUP] or :GROUP, as numbers or names", text.Sanitize(s))
 	}
-	uid, gid = -1, -1
-	var names [2]string
-	for i, v := range []string{u, g} {
-		n, err := strconv.Atoi(v)
-		switch {
-		case v == "":
-		case err == nil && n >= 0 && i == 0:
-			uid = n
-		case err == nil && n >= 0:
-			gid = n
-		default:
-			names[i] = v
-		}
-	}
-	if names[0] == "" && names[1] == "" {
-		return uid, gid, nil
-	}
-	lu, lg, err := o.fs.LookupIDs(ctx, o.fs.Dir(o.paths[0]), names[0], names[1])
-	if err != nil {
-		return 0, 0, err
-	}
-	if names[0] != "" {
-		uid = lu
-	}
-	if names[1] != "" {
-		gid = lg
-	}
-	return uid, gid, nil
+	return transfer.OwnerIDs(ctx, o.fs, o.fs.Dir(o.paths[0]), u, g)
 }
 
 // opLn makes paths[1] a symbolic link to paths[0], which is stored as

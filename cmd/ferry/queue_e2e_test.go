@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"fmt"
 	"os"
 	"os/exec"
@@ -218,29 +217,9 @@ func TestE2ESSHDUIOffersUnfinished(t *testing.T) {
 // settledSums is treeSums for a tree that is still being written: nil
 // while a file vanishes under the walk.
 func settledSums(root string) map[string]string {
-	out := map[string]string{}
-	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, p)
-		if d.IsDir() {
-			out[rel] = "dir"
-			return nil
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		fi, err := d.Info()
-		if err != nil {
-			return err
-		}
-		out[rel] = fmt.Sprintf("%x %v %d", sha256.Sum256(b), fi.Mode().Perm(), fi.ModTime().Unix())
-		return nil
-	})
+	sums, err := sumTree(root)
 	if err != nil {
 		return nil
 	}
-	return out
+	return sums
 }
