@@ -130,6 +130,9 @@ func (x *transfers) handlePrepared(msg copyPreparedMsg) tea.Cmd {
 		return nil
 	}
 	req := transfer.Request{Src: plan.src, Dst: plan.dst, Items: msg.items, Policy: transfer.Ask, Move: plan.move}
+	if x.overwrite {
+		req.Policy = transfer.Overwrite
+	}
 	if plan.move && sameLocation(plan.src, plan.dst) {
 		// Two values that reach the same files (one host alias in both
 		// panes): the engine renames only within one value.

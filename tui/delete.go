@@ -68,6 +68,10 @@ func (o *fileOps) startDelete() tea.Cmd {
 	}
 	if !hasDir {
 		d.SetLines([]string{d.summary()})
+		if o.opts.NoDeleteConfirm {
+			closed := o.closed(d)
+			return tea.Batch(closed, o.runDelete(d))
+		}
 		return nil
 	}
 	d.SetBusy(true)
@@ -120,6 +124,10 @@ func (o *fileOps) handleCounted(msg countedMsg) tea.Cmd {
 	}
 	d.files, d.dirs, d.bytes = msg.files, msg.dirs, msg.bytes
 	d.SetLines([]string{d.summary()})
+	if o.opts.NoDeleteConfirm {
+		closed := o.closed(d)
+		return tea.Batch(closed, o.runDelete(d))
+	}
 	return nil
 }
 

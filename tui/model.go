@@ -91,7 +91,7 @@ func New(opts Options) *Model {
 		helpLines: 1,
 		now:       opts.Now,
 	}
-	m.xfer = transfers{ctx: ctx, panes: &m.panes, status: &m.status, keys: &m.keys, engine: opts.Engine}
+	m.xfer = transfers{ctx: ctx, panes: &m.panes, status: &m.status, keys: &m.keys, engine: opts.Engine, overwrite: opts.OverwriteWithoutAsking}
 	m.xfer.queue = queue.New(&m.keys)
 	if m.now == nil {
 		m.now = time.Now

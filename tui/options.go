@@ -59,6 +59,12 @@ type Options struct {
 	// NoQuitConfirm quits at once even while transfers run, cancelling
 	// them, instead of asking first.
 	NoQuitConfirm bool
+	// NoDeleteConfirm deletes without asking (what a directory holds is
+	// still counted first, for the progress dialog).
+	NoDeleteConfirm bool
+	// OverwriteWithoutAsking makes F5 and F6 replace existing files
+	// (safely: temporary file, then rename) instead of asking.
+	OverwriteWithoutAsking bool
 
 	// Hosts lists the hosts the picker offers, typically the ssh config's
 	// Host entries without wildcard patterns. It is called in a Cmd.

@@ -38,6 +38,7 @@ type transfers struct {
 	keys   *KeyMap
 
 	engine    *transfer.Engine
+	overwrite bool // Options.OverwriteWithoutAsking
 	listening bool // a Cmd is reading Events
 	closed    bool // Events was closed: the engine is gone
 	ticking   bool // a strip tick is on its way

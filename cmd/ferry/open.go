@@ -34,6 +34,8 @@ func openTUI(ctx context.Context, s *session, d *remote.Dialer, h *config.Host, 
 	opts.ThemeFor = prefs.themeFor
 	opts.HideHidden, opts.SortBy, opts.SortReverse = !s.cfg.ShowHidden, s.cfg.Sort, s.cfg.SortReverse
 	opts.NoQuitConfirm = !s.cfg.Confirm.Quit
+	opts.NoDeleteConfirm = !s.cfg.Confirm.Delete
+	opts.OverwriteWithoutAsking = !s.cfg.Confirm.Overwrite
 	opts.Left = local.New()
 	opts.LeftDir = cwd()
 	var sess *remote.Session
