@@ -22,6 +22,9 @@ func TestMain(m *testing.M) {
 	// keep its transfer journal in the state directory of the person
 	// running the tests.
 	os.Unsetenv("XDG_STATE_HOME")
+	// Nor may the settings file of the person running them change what
+	// a test's binary does.
+	os.Unsetenv("XDG_CONFIG_HOME")
 	sshdtest.DefaultParallel(4 * runtime.GOMAXPROCS(0))
 	ferryBin = buildFerry()
 	code := m.Run()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -49,6 +50,11 @@ type syncFlags struct {
 	stall        time.Duration
 	noRanges     bool
 	copyLinks    bool
+	fsync        string
+	limit        string // --limit as given
+	// eng holds the engine's flags once the settings filled in what the
+	// command line left out (engineOptions reads it).
+	eng cpFlags
 }
 
 // ruleList collects --include, --exclude and --exclude-from in the order
@@ -132,6 +138,19 @@ func (f *syncFlags) register(fset *pflag.FlagSet) {
 	fset.DurationVar(&f.stall, "stall-timeout", transfer.DefaultStallTimeout, "a file that moves no bytes for this `duration` counts as stalled and is tried again (0: never)")
 	fset.BoolVar(&f.noRanges, "no-ranges", false, "send each large file as one stream, never in parallel ranges over several channels")
 	fset.BoolVarP(&f.copyLinks, "copy-links", "L", false, "copy what symbolic links point to instead of the links")
+	fset.StringVar(&f.fsync, "fsync", "auto", "flush a file to stable storage before it takes its name, as `mode` says: auto (files that replace one), always or never")
+	registerLimit(fset, &f.limit)
+}
+
+// syncDefaults fills the engine's flags the command line left out from
+// the settings file, as cp does.
+func (a *app) syncDefaults(fs *pflag.FlagSet, f *syncFlags) error {
+	f.eng = cpFlags{workers: f.workers, retries: f.retries, stall: f.stall, noRanges: f.noRanges, fsync: f.fsync}
+	if err := a.copyDefaults(fs, &f.eng, f.limit); err != nil {
+		return err
+	}
+	_, err := f.eng.durability()
+	return err
 }
 
 // options are the planner's options from the flags.
@@ -155,10 +174,13 @@ func (f *syncFlags) options() (mirror.Options, error) {
 	}, nil
 }
 
-// engineOptions are the transfer engine's options from the flags, as cp's.
+// engineOptions are the transfer engine's options from the flags and the
+// settings (see syncDefaults), as cp's.
 func (f *syncFlags) engineOptions() transfer.Options {
-	c := cpFlags{workers: f.workers, retries: f.retries, stall: f.stall, noRanges: f.noRanges}
-	return c.engineOptions()
+	if f.eng == (cpFlags{}) {
+		f.eng = cpFlags{workers: f.workers, retries: f.retries, stall: f.stall, noRanges: f.noRanges, fsync: f.fsync}
+	}
+	return f.eng.engineOptions()
 }
 
 // newSyncCmd builds ferry sync.
@@ -171,6 +193,14 @@ func (a *app) newSyncCmd(cf *connFlags, code *int) *cobra.Command {
 		Args:              exactOperands(2),
 		ValidArgsFunction: a.completePaths(cf),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := a.syncDefaults(cmd.Flags(), &f); err != nil {
+				fmt.Fprintln(a.stderr, "ferry sync:", err)
+				*code = exitFailed
+				if errors.Is(err, errUsage) {
+					*code = exitUsage
+				}
+				return nil
+			}
 			*code = a.runSync(cmd.Context(), *cf, f, args[0], args[1])
 			return nil
 		},
