@@ -18,7 +18,10 @@ func TestNoDeleteConfirmDeletesAtOnce(t *testing.T) {
 	m.opts.NoDeleteConfirm = true
 	cursorTo(t, m, "a.txt")
 	r.press("f8")
-	r.waitFor("a.txt to go", func() bool { _, err := os.Stat(filepath.Join(dir, "a.txt")); return os.IsNotExist(err) })
+	r.waitFor("a.txt to go from the disk and the pane", func() bool {
+		_, err := os.Stat(filepath.Join(dir, "a.txt"))
+		return os.IsNotExist(err) && m.stack.top() == nil && m.focused().RowOf("a.txt") < 0 && m.focused().RowOf("d") >= 0
+	})
 	cursorTo(t, m, "d")
 	r.press("f8")
 	r.waitFor("d to go", func() bool { _, err := os.Stat(filepath.Join(dir, "d")); return os.IsNotExist(err) })
