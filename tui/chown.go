@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"context"
 	"fmt"
 	"io/fs"
 	"strings"
@@ -30,13 +29,6 @@ func parseOwner(s string) (owner, error) {
 		}
 	}
 	return owner{user: u, group: g}, nil
-}
-
-// ids turns the owner into numeric ids on fsys, -1 for what stays:
-// numbers as they are, names through the file system's user database or
-// the server's long listings (near is the directory acted in).
-func (w owner) ids(ctx context.Context, fsys transfer.FS, near string) (uid, gid int, err error) {
-	return transfer.OwnerIDs(ctx, fsys, near, w.user, w.group)
 }
 
 // startChown asks for the new owner and group of the targets.
@@ -70,7 +62,7 @@ func (o *fileOps) submitChown(d *inputDialog, value string) (tea.Cmd, bool) {
 	fsys, dir, ctx, targets := p.FS(), p.Path(), o.ctx, d.names
 	return func() tea.Msg {
 		msg := opDoneMsg{fs: fsys, dir: dir, side: d.side, clearSel: true}
-		uid, gid, err := w.ids(ctx, fsys, dir)
+		uid, gid, err := transfer.OwnerIDs(ctx, fsys, dir, w.user, w.group)
 		if err != nil {
 			msg.err, msg.clearSel = &fs.PathError{Op: "chown", Path: fsys.Join(dir, targets[0]), Err: err}, false
 			return msg

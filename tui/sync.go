@@ -158,26 +158,16 @@ func (o *fileOps) handleSyncPlanned(msg syncPlannedMsg) tea.Cmd {
 
 // syncLines describes a plan for the dialog.
 func syncLines(p *mirror.Plan, dryRun bool) []string {
-	var nNew, nChanged int
-	var bNew, bChanged int64
+	t := p.Totals()
 	var dels []string
 	for _, a := range p.Actions {
-		switch a.Kind {
-		case mirror.New:
-			nNew++
-			bNew += a.Size
-		case mirror.Changed:
-			nChanged++
-			bChanged += a.Size
-		case mirror.Delete:
-			if p.Options.Delete {
-				dels = append(dels, "- "+text.Sanitize(a.Path))
-			}
+		if a.Kind == mirror.Delete && p.Options.Delete {
+			dels = append(dels, "- "+text.Sanitize(a.Path))
 		}
 	}
 	lines := []string{fmt.Sprintf("%s compared: %d new (%s), %d changed (%s), %d to delete",
-		text.Plural(int(p.Entries), "entry"), nNew, text.Bytes(bNew), nChanged, text.Bytes(bChanged), p.Deletions())}
-	if nNew+nChanged == 0 && p.Deletions() == 0 {
+		text.Plural(int(p.Entries), "entry"), t.New, text.Bytes(t.NewBytes), t.Changed, text.Bytes(t.ChangedBytes), p.Deletions())}
+	if t.New+t.Changed == 0 && p.Deletions() == 0 {
 		lines = append(lines, "nothing to do: the other side is up to date")
 	}
 	if len(dels) > 0 {
@@ -191,7 +181,7 @@ func syncLines(p *mirror.Plan, dryRun bool) []string {
 		lines = append(lines, fmt.Sprintf("%s in the way of a different kind of entry: left alone without delete", text.Plural(n, "entry")))
 	}
 	if !p.Options.Delete {
-		if n := countKind(p, mirror.Delete); n > 0 {
+		if n := t.Deleted; n > 0 {
 			lines = append(lines, fmt.Sprintf("%s only in the destination: kept (the delete option removes them)", text.Plural(n, "entry")))
 		}
 	}
@@ -199,16 +189,6 @@ func syncLines(p *mirror.Plan, dryRun bool) []string {
 		lines = append(lines, "dry run: nothing is changed")
 	}
 	return lines
-}
-
-func countKind(p *mirror.Plan, k mirror.ActionKind) int {
-	n := 0
-	for _, a := range p.Actions {
-		if a.Kind == k {
-			n++
-		}
-	}
-	return n
 }
 
 // syncPreparedMsg says that what the copies cannot replace is removed.
