@@ -52,9 +52,10 @@ func joinRel(fsys transfer.FS, root, rel string) string {
 }
 
 // ferryTemp reports whether name is one of ferry's own temporary files
-// (".NAME.ferry-part" and its ".meta" record): never synced, never deleted.
+// (".NAME.ferry-part" and its ".meta" record, named as the engine names
+// them: MetaPath("") is the record's suffix): never synced, never deleted.
 func ferryTemp(name string) bool {
-	return strings.HasPrefix(name, ".") && (strings.HasSuffix(name, ".ferry-part") || strings.HasSuffix(name, ".ferry-part.meta"))
+	return transfer.IsTempName(name) || transfer.IsTempName(strings.TrimSuffix(name, transfer.MetaPath("")))
 }
 
 // safeName reports whether a listed name can be used to build a path.
