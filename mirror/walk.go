@@ -11,20 +11,6 @@ import (
 	"github.com/ferry-tui/ferry/transfer"
 )
 
-// kindOf says what a listed entry is.
-func kindOf(fi fs.FileInfo) transfer.Kind {
-	m := fi.Mode()
-	switch {
-	case m.IsDir():
-		return transfer.KindDir
-	case m.IsRegular():
-		return transfer.KindFile
-	case m&fs.ModeSymlink != 0:
-		return transfer.KindSymlink
-	}
-	return transfer.KindOther
-}
-
 // kindName names a kind for reasons: "file", "directory", "link" or
 // "special file".
 func kindName(k transfer.Kind) string {
@@ -96,7 +82,7 @@ func (w *walker) extra(rel string, d fs.FileInfo) {
 	if !w.p.Options.Delete {
 		return
 	}
-	k := kindOf(d)
+	k := transfer.KindOf(d.Mode())
 	a := Action{Kind: Delete, Path: rel, Type: k, Reason: "not in source"}
 	if k == transfer.KindFile {
 		a.Size = d.Size()
@@ -109,7 +95,7 @@ func (w *walker) extra(rel string, d fs.FileInfo) {
 
 // missing handles a source entry the destination lacks.
 func (w *walker) missing(rel string, s fs.FileInfo) {
-	k := kindOf(s)
+	k := transfer.KindOf(s.Mode())
 	switch k {
 	case transfer.KindDir:
 		w.add(Action{Kind: New, Path: rel, Type: k, Reason: "new"})
@@ -127,7 +113,7 @@ func (w *walker) missing(rel string, s fs.FileInfo) {
 
 // both compares an entry present on both sides.
 func (w *walker) both(rel string, s, d fs.FileInfo) {
-	sk, dk := kindOf(s), kindOf(d)
+	sk, dk := transfer.KindOf(s.Mode()), transfer.KindOf(d.Mode())
 	switch {
 	case sk == transfer.KindOther:
 		w.note(rel, &fs.PathError{Op: "sync", Path: w.srcPath(rel), Err: transfer.ErrSpecial})
