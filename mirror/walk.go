@@ -11,20 +11,6 @@ import (
 	"github.com/ferry-tui/ferry/transfer"
 )
 
-// kindOf says what a listed entry is.
-func kindOf(fi fs.FileInfo) transfer.Kind {
-	m := fi.Mode()
-	switch {
-	case m.IsDir():
-		return transfer.KindDir
-	case m.IsRegular():
-		return transfer.KindFile
-	case m&fs.ModeSymlink != 0:
-		return transfer.KindSymlink
-	}
-	return transfer.KindOther
-}
-
 // kindName names a kind for reasons: "file", "directory", "link" or
 // "special file".
 func kindName(k transfer.Kind) string {
@@ -52,9 +38,10 @@ func joinRel(fsys transfer.FS, root, rel string) string {
 }
 
 // ferryTemp reports whether name is one of ferry's own temporary files
-// (".NAME.ferry-part" and its ".meta" record): never synced, never deleted.
+// (".NAME.ferry-part" and its ".meta" record, named as the engine names
+// them: MetaPath("") is the record's suffix): never synced, never deleted.
 func ferryTemp(name string) bool {
-	return strings.HasPrefix(name, ".") && (strings.HasSuffix(name, ".ferry-part") || strings.HasSuffix(name, ".ferry-part.meta"))
+	return transfer.IsTempName(name) || transfer.IsTempName(strings.TrimSuffix(name, transfer.MetaPath("")))
 }
 
 // safeName reports whether a listed name can be used to build a path.
@@ -95,7 +82,7 @@ func (w *walker) extra(rel string, d fs.FileInfo) {
 	if !w.p.Options.Delete {
 		return
 	}
-	k := kindOf(d)
+	k := transfer.KindOf(d.Mode())
 	a := Action{Kind: Delete, Path: rel, Type: k, Reason: "not in source"}
 	if k == transfer.KindFile {
 		a.Size = d.Size()
@@ -108,7 +95,7 @@ func (w *walker) extra(rel string, d fs.FileInfo) {
 
 // missing handles a source entry the destination lacks.
 func (w *walker) missing(rel string, s fs.FileInfo) {
-	k := kindOf(s)
+	k := transfer.KindOf(s.Mode())
 	switch k {
 	case transfer.KindDir:
 		w.add(Action{Kind: New, Path: rel, Type: k, Reason: "new"})
@@ -126,7 +113,7 @@ func (w *walker) missing(rel string, s fs.FileInfo) {
 
 // both compares an entry present on both sides.
 func (w *walker) both(rel string, s, d fs.FileInfo) {
-	sk, dk := kindOf(s), kindOf(d)
+	sk, dk := transfer.KindOf(s.Mode()), transfer.KindOf(d.Mode())
 	switch {
 	case sk == transfer.KindOther:
 		w.note(rel, &fs.PathError{Op: "sync", Path: w.srcPath(rel), Err: transfer.ErrSpecial})

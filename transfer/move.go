@@ -67,13 +67,13 @@ func (w *walker) renameItem(it Item) bool {
 		return false
 	}
 	j := &job{b: w.b, src: it.Src, dst: dst.Join(it.Dst), rootSrc: src.Dir(it.Src), info: fi,
-		kind: kindOf(fi.Mode()), renamed: true, srcRemoved: true}
+		kind: KindOf(fi.Mode()), renamed: true, srcRemoved: true}
 	w.add(j, Done)
 	return true
 }
 
-// kindOf returns the job kind for mode.
-func kindOf(mode fs.FileMode) Kind {
+// KindOf returns the job kind for mode.
+func KindOf(mode fs.FileMode) Kind {
 	switch {
 	case mode.IsDir():
 		return KindDir

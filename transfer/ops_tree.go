@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"strconv"
 	"sync"
@@ -97,21 +98,17 @@ func CreateEmpty(ctx context.Context, fsys FS, name string) error {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
+	var w io.WriteCloser
 	var err error
 	if dc, ok := fsys.(DefaultCreator); ok {
-		w, cerr := dc.CreateExclDefault(ctx, name)
-		if cerr != nil {
-			return cerr
-		}
-		err = w.Close()
+		w, err = dc.CreateExclDefault(ctx, name)
 	} else {
-		w, cerr := fsys.CreateExcl(ctx, name, 0o666)
-		if cerr != nil {
-			return cerr
-		}
-		err = w.Close()
+		w, err = fsys.CreateExcl(ctx, name, 0o666)
 	}
 	if err != nil {
+		return err
+	}
+	if err := w.Close(); err != nil {
 		return &fs.PathError{Op: "create", Path: name, Err: err}
 	}
 	return nil
