@@ -145,7 +145,7 @@ func (f *syncFlags) register(fset *pflag.FlagSet) {
 // syncDefaults fills the engine's flags the command line left out from
 // the settings file, as cp does.
 func (a *app) syncDefaults(fs *pflag.FlagSet, f *syncFlags) error {
-	f.eng = cpFlags{workers: f.workers, retries: f.retries, stall: f.stall, noRanges: f.noRanges, fsync: f.fsync}
+	f.eng = f.cpFlags()
 	if err := a.copyDefaults(fs, &f.eng, f.limit); err != nil {
 		return err
 	}
@@ -178,9 +178,14 @@ func (f *syncFlags) options() (mirror.Options, error) {
 // settings (see syncDefaults), as cp's.
 func (f *syncFlags) engineOptions() transfer.Options {
 	if f.eng == (cpFlags{}) {
-		f.eng = cpFlags{workers: f.workers, retries: f.retries, stall: f.stall, noRanges: f.noRanges, fsync: f.fsync}
+		f.eng = f.cpFlags()
 	}
 	return f.eng.engineOptions()
+}
+
+// cpFlags are the engine's flags as the command line gave them.
+func (f *syncFlags) cpFlags() cpFlags {
+	return cpFlags{workers: f.workers, retries: f.retries, stall: f.stall, noRanges: f.noRanges, fsync: f.fsync}
 }
 
 // newSyncCmd builds ferry sync.

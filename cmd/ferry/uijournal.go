@@ -39,12 +39,11 @@ func newUIJournal(s *session, js *journal.Store) *uiJournal {
 
 // remember notes that fsys was opened as h, with the session's flags.
 func (u *uiJournal) remember(fsys transfer.FS, h config.Host) {
-	e := journal.Endpoint{Host: h.Alias, Port: h.Port}
+	host := h.Alias
 	if h.User != "" && !strings.Contains(h.Alias, "@") {
-		e.Host = h.User + "@" + h.Alias
+		host = h.User + "@" + h.Alias
 	}
-	op := operand{remote: true, dest: e.Host}
-	full := endpoint(op, u.s.flags)
+	full := endpoint(operand{remote: true, dest: host}, u.s.flags)
 	full.Port = h.Port
 	u.mu.Lock()
 	u.endpoints[fsys] = full
