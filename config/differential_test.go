@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -44,7 +45,12 @@ func TestDifferential(t *testing.T) {
 	if ssh.skip != "" {
 		t.Skip(ssh.skip)
 	}
-	iterations := 300
+	// 120 seeded configurations each run (the first 120 of the same
+	// sequence every time); FERRY_DIFF_ITERATIONS asks for more.
+	iterations := 120
+	if n, err := strconv.Atoi(os.Getenv("FERRY_DIFF_ITERATIONS")); err == nil && n > 0 {
+		iterations = n
+	}
 	if testing.Short() {
 		iterations = 50
 	}
