@@ -20,8 +20,9 @@ import (
 )
 
 // hkStartWithCert starts sshd with an Ed25519 host key and a host
-// certificate for it, signed by ca for principals (sshd loads the
-// certificate for each connection, so it can be written after Start).
+// certificate for it, signed by ca for principals. The certificate needs
+// the host key Start makes, and sshd reads it when it starts: sshd is
+// restarted once it is written.
 func hkStartWithCert(t *testing.T, ca ssh.Signer, principals ...string) *sshdtest.Server {
 	t.Helper()
 	certPath := filepath.Join(t.TempDir(), "ssh_host_ed25519_key-cert.pub")
@@ -41,6 +42,7 @@ func hkStartWithCert(t *testing.T, ca ssh.Signer, principals ...string) *sshdtes
 	if err := os.WriteFile(certPath, ssh.MarshalAuthorizedKey(cert), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	s.Restart(t, false)
 	return s
 }
 

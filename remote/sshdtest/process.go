@@ -25,12 +25,15 @@ const (
 func (s *Server) launch(bin, cfgPath string) error {
 	_ = os.Remove(s.pidPath)
 	// sshd appends its log to LogPath (-E); errors it writes before it has
-	// opened the log go to the same file through stderr.
+	// opened the log go to the same file through stderr. -r: a connection's
+	// process is sshd forked, not sshd run again; the re-run (a fresh
+	// address-space layout for each connection, a defence for real
+	// servers) halves what a test's connections cost in CPU.
 	logf, err := os.OpenFile(s.LogPath, os.O_CREATE|os.O_WRONLY|os.O_TRUNC|os.O_APPEND, 0o600)
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command(bin, "-D", "-f", cfgPath, "-E", s.LogPath)
+	cmd := exec.Command(bin, "-D", "-r", "-f", cfgPath, "-E", s.LogPath)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	d, err := proctree.Start(cmd)
 	logf.Close()
