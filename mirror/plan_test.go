@@ -158,6 +158,7 @@ func TestPlanNewTreeThenNothing(t *testing.T) {
 	}
 	setTime(t, filepath.Join(src, "d", "empty"), baseTime)
 	setTime(t, filepath.Join(src, "d"), baseTime)
+	setTime(t, src, baseTime)
 	dst := filepath.Join(t.TempDir(), "copy")
 
 	p := plan(t, src, dst, Options{})
@@ -172,7 +173,10 @@ func TestPlanNewTreeThenNothing(t *testing.T) {
 		t.Errorf("totals: %+v", tot)
 	}
 	execute(t, p)
+	// Removing the link outside changes the root's time: put it back, or
+	// the trees differ whenever the clock's second turned in between.
 	os.Remove(filepath.Join(src, "outside"))
+	setTime(t, src, baseTime)
 	sameTree(t, src, dst)
 
 	again := plan(t, src, dst, Options{Delete: true})
