@@ -10,9 +10,14 @@ import (
 	"github.com/ferry-tui/ferry/transfer"
 )
 
-// notePeriod is how often a running batch's progress is written, when
-// it changed: each write is a small transaction with an fsync.
-const notePeriod = 250 * time.Millisecond
+// notePeriod is how often the files a running batch finished are
+// written, when there are any: each write is a small transaction with an
+// fsync. The batch's totals, which take a look at every job, are written
+// every totalsPeriod, when it is planned and when it ends.
+const (
+	notePeriod   = 250 * time.Millisecond
+	totalsPeriod = 5 * time.Second
+)
 
 // Recording writes one batch's progress into the journal while it runs:
 // the files it finished (as they finish, at most notePeriod late) and its
@@ -27,6 +32,12 @@ type Recording struct {
 	sub  *transfer.Subscription
 	rec  Record
 	seen map[transfer.JobID]bool
+	// finished lists the jobs whose JobFinished event said done since the
+	// last note; dropped is the subscription's count of dropped events at
+	// the last look at every job, and totalsAt the time of that look.
+	finished []transfer.JobID
+	dropped  uint64
+	totalsAt time.Time
 	// forget: a batch that ends cancelled is removed (Batch.ForgetCancelled).
 	forget bool
 
@@ -150,12 +161,19 @@ func (r *Recording) run() {
 			r.finish(false)
 			return
 		case <-tick.C:
-			r.note()
+			if r.sub.Dropped() != r.dropped || time.Since(r.totalsAt) >= totalsPeriod {
+				r.note()
+			} else {
+				r.noteFinished()
+			}
 		case ev, ok := <-events:
 			if !ok {
 				// The engine closed: keep what was done.
 				r.finish(false)
 				return
+			}
+			if ev.Kind == transfer.JobFinished && finishedState(ev.State, ev.Err) {
+				r.finished = append(r.finished, ev.Job)
 			}
 			if ev.Kind == transfer.BatchPlanned {
 				r.note() // the totals are known
@@ -190,9 +208,38 @@ func (r *Recording) finish(cancelled bool) {
 	}
 }
 
-// note writes the files finished since the last note and the totals. It
-// reports whether the batch is finished with nothing left to do.
+// finishedState reports whether a job in state with err has its file at
+// the destination: copied now, or found done by an earlier run.
+func finishedState(state transfer.State, err error) bool {
+	return state == transfer.Done || (state == transfer.Skipped && errors.Is(err, transfer.ErrDoneBefore))
+}
+
+// noteFinished writes the files whose jobs' events said they finished
+// since the last note, looking up only those jobs: what a running batch
+// writes four times a second, at a cost that does not grow with the
+// batch. A dropped event is caught by note's look at every job.
+func (r *Recording) noteFinished() {
+	var fresh []string
+	for _, id := range r.finished {
+		j, ok := r.b.Job(id)
+		if !ok || j.Kind != transfer.KindFile || r.seen[id] || !finishedState(j.State, j.Err) {
+			continue
+		}
+		r.seen[id] = true
+		fresh = append(fresh, j.Src)
+	}
+	r.finished = r.finished[:0]
+	if err := r.s.AddDone(r.rec.ID, fresh); err != nil {
+		r.fail(err)
+	}
+}
+
+// note writes the files finished since the last note and the totals,
+// looking at every job. It reports whether the batch is finished with
+// nothing left to do.
 func (r *Recording) note() (clean, noFailure bool) {
+	r.dropped, r.totalsAt = r.sub.Dropped(), time.Now()
+	r.finished = r.finished[:0]
 	var fresh []string
 	var total, moved int64 // of every file, cancelled ones too
 	for _, j := range r.b.Jobs() {
@@ -200,8 +247,7 @@ func (r *Recording) note() (clean, noFailure bool) {
 			total += j.Size
 			moved += j.Done
 		}
-		finished := j.State == transfer.Done || (j.State == transfer.Skipped && errors.Is(j.Err, transfer.ErrDoneBefore))
-		if j.Kind != transfer.KindFile || r.seen[j.ID] || !finished {
+		if j.Kind != transfer.KindFile || r.seen[j.ID] || !finishedState(j.State, j.Err) {
 			continue
 		}
 		r.seen[j.ID] = true

@@ -46,6 +46,18 @@ func (h *Batch) Jobs() []JobStatus {
 	return out
 }
 
+// Job returns the status of the batch's job id, or false when the batch
+// has no such job. Unlike Jobs it costs the same however large the batch.
+func (h *Batch) Job(id JobID) (JobStatus, bool) {
+	h.e.mu.Lock()
+	defer h.e.mu.Unlock()
+	j, err := h.e.job(id)
+	if err != nil || j.b != h.b {
+		return JobStatus{}, false
+	}
+	return j.status(time.Now()), true
+}
+
 // Cancel stops the batch: its walk ends and its jobs are cancelled, as
 // Engine.CancelBatch does.
 func (h *Batch) Cancel() {
