@@ -187,6 +187,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.xfer.handleSyncDone(msg)
 	case deletedMsg:
 		return m.ops.handleDeleted(msg)
+	case treeChangedMsg:
+		return m.ops.handleTreeChanged(msg)
 	case progressTickMsg:
 		return progressTick(m.stack.top(), msg)
 	case viewer.LoadedMsg:

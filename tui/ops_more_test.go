@@ -217,6 +217,25 @@ func moreOpsThroughUI(t *testing.T, fsys, right transfer.FS, root string, namesK
 	if m.stack.top() != d || d.Err() == "" {
 		t.Error("a bad owner was accepted")
 	}
+	press(t, m, "esc")
+
+	// chown -R: the directory and everything below it, nothing beside it.
+	fileUID, fileGID := owner_(t, root, "f.txt")
+	at("d")
+	press(t, m, "alt+o")
+	submitInput(t, m, "Owner[:group], recursively", "77:88")
+	noErr("chown -R")
+	for _, rel := range []string{"d", "d/a", "d/s", "d/s/b"} {
+		if uid, gid := owner_(t, root, rel); uid != 77 || gid != 88 {
+			t.Errorf("chown -R: %s is %d:%d, want 77:88", rel, uid, gid)
+		}
+	}
+	if uid, gid := owner_(t, root, "f.txt"); uid != fileUID || gid != fileGID {
+		t.Errorf("chown -R of d reached f.txt: %d:%d", uid, gid)
+	}
+	if !strings.Contains(m.status.text, "owner changed on 4 entries") {
+		t.Errorf("chown -R status %q", m.status.text)
+	}
 }
 
 // len64 is len(s) as an int64.
@@ -293,7 +312,7 @@ func TestDirSizesStop(t *testing.T) {
 
 func TestMoreOpsKeysInHelpAndFree(t *testing.T) {
 	k := common.DefaultKeyMap()
-	mine := []key.Binding{k.ChmodRecursive, k.Chown, k.Symlink, k.NewFile, k.DirSizes}
+	mine := []key.Binding{k.ChmodRecursive, k.Chown, k.ChownRecursive, k.Symlink, k.NewFile, k.DirSizes}
 	seen := map[string]string{}
 	for name, b := range allBindings(k) {
 		if slices.ContainsFunc(mine, func(x key.Binding) bool { return x.Help() == b.Help() }) {

@@ -186,6 +186,9 @@ type KeyMap struct {
 	ChmodRecursive key.Binding
 	// Chown changes the owner and group of the targets.
 	Chown key.Binding
+	// ChownRecursive changes the owner and group of the targets and of
+	// everything below them.
+	ChownRecursive key.Binding
 	// Symlink makes a symbolic link to the entry under the cursor.
 	Symlink key.Binding
 	// NewFile creates an empty file.
@@ -290,6 +293,7 @@ func DefaultKeyMap() KeyMap {
 		Log:            b(k("L"), "L", "messages"),
 		ChmodRecursive: b(k("P"), "P", "chmod -R"),
 		Chown:          b(k("O"), "O", "chown"),
+		ChownRecursive: b(k("alt+o"), "M-o", "chown -R"),
 		Symlink:        b(k("K"), "K", "symlink"),
 		NewFile:        b(k("t"), "t", "new file"),
 		DirSizes:       b(k("ctrl+space", "u"), "^space/u", "dir sizes"),
@@ -343,7 +347,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown, k.Open, k.Parent, k.SwitchPane, k.Back, k.Forward},
 		{k.Select, k.InvertSelection, k.SelectAll, k.ClearSelection, k.Filter, k.GoTo, k.Home, k.Hosts, k.Hidden, k.Find, k.Bookmarks, k.AddBookmark},
 		{k.Copy, k.Move, k.Rename, k.Mkdir, k.Delete, k.View, k.Edit, k.NewFile, k.Symlink},
-		{k.Chmod, k.ChmodRecursive, k.Chown, k.DirSizes, k.Compare, k.Sync, k.Sort, k.Reverse},
+		{k.Chmod, k.ChmodRecursive, k.Chown, k.ChownRecursive, k.DirSizes, k.Compare, k.Sync, k.Sort, k.Reverse},
 		{k.Refresh, k.Queue, k.Log, k.Help, k.Quit, k.ForceQuit},
 	}
 }
