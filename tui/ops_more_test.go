@@ -345,3 +345,44 @@ func TestMoreOpsKeysInHelpAndFree(t *testing.T) {
 		}
 	}
 }
+
+// TestSortBySizeUsesDirSizes: sorted by size, directories whose sizes were
+// computed (ctrl+space, u) take their place by those sizes, as in mc, and
+// keep it through a refresh and a reverse.
+func TestSortBySizeUsesDirSizes(t *testing.T) {
+	root := t.TempDir()
+	for name, n := range map[string]int{"a/x": 10, "b/x": 1000, "b/y": 50, "c/x": 100, "f.txt": 7} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(root, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, name), make([]byte, n), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := localPair(t, root, root, 120, 20)
+	p := &m.panes[leftSide]
+	order := func(want ...string) {
+		t.Helper()
+		if got := names(p); !slices.Equal(got, want) {
+			t.Errorf("order %q, want %q", got, want)
+		}
+	}
+	settle(t, m, press(t, m, "s"))
+	if !strings.Contains(screen(m), "size↓") {
+		t.Fatalf("not sorted by size:\n%s", screen(m))
+	}
+	p.SetCursor(p.RowOf("c"))
+	settle(t, m, press(t, m, "ctrl+a"))
+	settle(t, m, press(t, m, "ctrl+space"))
+	order("b", "c", "a", "f.txt")
+	if cursorName(p) != "c" {
+		t.Errorf("cursor on %q after sorting, want c", cursorName(p))
+	}
+	settle(t, m, press(t, m, "ctrl+r"))
+	order("b", "c", "a", "f.txt")
+	settle(t, m, press(t, m, "S"))
+	order("a", "c", "b", "f.txt")
+	settle(t, m, press(t, m, "s")) // by time: the sizes do not matter
+	settle(t, m, press(t, m, "s", "s"))
+	order("a", "c", "b", "f.txt")
+}
