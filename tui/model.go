@@ -308,7 +308,7 @@ func (m *Model) layout() {
 	m.help.SetWidth(m.width)
 	m.helpLines = 1
 	if m.help.ShowAll {
-		m.helpLines = common.CountLines(m.help.FullHelpView(m.keys.FullHelp()))
+		m.helpLines = common.CountLines(m.help.FullHelpView(m.fullHelp()))
 	}
 	bodyHeight := max(m.height-m.footerLines(), 0)
 	leftWidth := max(m.width-1, 0) / 2

@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"syscall"
@@ -385,4 +386,26 @@ func TestSortBySizeUsesDirSizes(t *testing.T) {
 	settle(t, m, press(t, m, "s")) // by time: the sizes do not matter
 	settle(t, m, press(t, m, "s", "s"))
 	order("a", "c", "b", "f.txt")
+}
+
+// TestFullHelpShowsEveryKeyAt80Columns: at 80x24, and in the vim preset,
+// the full help lays its keys out in more rows rather than cutting
+// columns off: every binding shows its keys beside its description.
+func TestFullHelpShowsEveryKeyAt80Columns(t *testing.T) {
+	for _, km := range []common.KeyMap{common.DefaultKeyMap(), common.VimKeyMap()} {
+		m := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: t.TempDir(), RightDir: t.TempDir(), KeyMap: &km}, 80, 24)
+		press(t, m, "?")
+		s := screen(m)
+		for _, col := range km.FullHelp() {
+			for _, b := range col {
+				re := regexp.MustCompile(`(^|\s)` + regexp.QuoteMeta(b.Help().Key) + ` +` + regexp.QuoteMeta(b.Help().Desc) + `(\s|$)`)
+				if !re.MatchString(s) {
+					t.Errorf("the help at 80x24 does not show %q %q:\n%s", b.Help().Key, b.Help().Desc, s)
+				}
+			}
+		}
+		if n := len(strings.Split(strings.TrimRight(s, "\n"), "\n")); n > 24 {
+			t.Errorf("the screen is %d lines high", n)
+		}
+	}
 }

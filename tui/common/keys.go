@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"charm.land/bubbles/v2/key"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ferry-tui/ferry/text"
 )
@@ -350,6 +351,59 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Chmod, k.ChmodRecursive, k.Chown, k.ChownRecursive, k.DirSizes, k.Compare, k.Sync, k.Sort, k.Reverse},
 		{k.Refresh, k.Queue, k.Log, k.Help, k.Quit, k.ForceQuit},
 	}
+}
+
+// FullHelpFor returns FullHelp's bindings laid out for a help view width
+// cells wide whose columns are sep cells apart: FullHelp's own columns
+// when they fit, else every enabled binding in FullHelp's order, in as
+// many columns as fit and so as few rows as can be, so that no key is cut
+// off in a narrow terminal.
+func (k KeyMap) FullHelpFor(width, sep int) [][]key.Binding {
+	groups := k.FullHelp()
+	if columnsWidth(groups, sep) <= width {
+		return groups
+	}
+	var all []key.Binding
+	rows := 0
+	for _, g := range groups {
+		rows = max(rows, len(g))
+		for _, b := range g {
+			if b.Enabled() {
+				all = append(all, b)
+			}
+		}
+	}
+	for ; rows < len(all); rows++ {
+		cols := make([][]key.Binding, 0, (len(all)+rows-1)/rows)
+		for i := 0; i < len(all); i += rows {
+			cols = append(cols, all[i:min(i+rows, len(all))])
+		}
+		if columnsWidth(cols, sep) <= width {
+			return cols
+		}
+	}
+	return [][]key.Binding{all}
+}
+
+// columnsWidth is how wide help.Model.FullHelpView draws cols: each
+// column its widest key, a space and its widest description, sep cells
+// between columns.
+func columnsWidth(cols [][]key.Binding, sep int) int {
+	total := 0
+	for i, col := range cols {
+		keyW, descW := 0, 0
+		for _, b := range col {
+			if b.Enabled() {
+				keyW = max(keyW, ansi.StringWidth(b.Help().Key))
+				descW = max(descW, ansi.StringWidth(b.Help().Desc))
+			}
+		}
+		if i > 0 {
+			total += sep
+		}
+		total += keyW + 1 + descW
+	}
+	return total
 }
 
 // Bindings is a help.KeyMap over a fixed list, for the help bar of dialogs
