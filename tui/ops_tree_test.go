@@ -46,7 +46,7 @@ func treeDone(t *testing.T, root string, mask fs.FileMode) (done, all int) {
 func TestChmodRecursiveShowsProgressAndStops(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	root := wideTree(t, dir, 20, 30) // 631 entries
+	root := wideTree(t, dir, 10, 30) // 321 entries
 	s := sshdtest.Start(t, sshdtest.WithDir(dir))
 	p := delayproxy.Start(t, s.Addr, 5*time.Millisecond)
 	m := start(t, Options{Left: local.New(), LeftDir: dir, Right: dialSSHD(t, s, p.Addr), RightDir: dir}, 100, 24)
