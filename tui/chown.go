@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"strings"
@@ -31,8 +32,9 @@ func parseOwner(s string) (owner, error) {
 	return owner{user: u, group: g}, nil
 }
 
-// startChown asks for the new owner and group of the targets.
-func (o *fileOps) startChown() tea.Cmd {
+// startChown asks for the new owner and group of the targets; recursive
+// changes everything below the directories too (chown -R).
+func (o *fileOps) startChown(recursive bool) tea.Cmd {
 	p, ok := o.actionPane()
 	if !ok {
 		return nil
@@ -45,18 +47,40 @@ func (o *fileOps) startChown() tea.Cmd {
 	if len(targets) == 0 {
 		return nil
 	}
-	d := o.newInput("Owner[:group] (ids or names) for "+pane.Describe(targets), "", o.submitChown)
+	title := "Owner[:group] (ids or names) for "
+	if recursive {
+		title = "Owner[:group], recursively (ids or names), for "
+	}
+	d := o.newInput(title+pane.Describe(targets), "", func(d *inputDialog, v string) (tea.Cmd, bool) {
+		return o.submitChown(d, v, recursive)
+	})
 	d.names = pane.RawNames(targets)
 	o.push(d)
 	return nil
 }
 
-// submitChown changes the owner and group of every target.
-func (o *fileOps) submitChown(d *inputDialog, value string) (tea.Cmd, bool) {
+// submitChown changes the owner and group of every target, and with -R
+// of everything below them.
+func (o *fileOps) submitChown(d *inputDialog, value string, recursive bool) (tea.Cmd, bool) {
 	w, err := parseOwner(value)
 	if err != nil {
 		d.SetErr(err.Error())
 		return nil, false
+	}
+	if recursive {
+		return o.runTreeChange(d, "chown -R", "owner", func(ctx context.Context, fsys transfer.FS, dir string) (treeChange, error) {
+			uid, gid, err := transfer.OwnerIDs(ctx, fsys, dir, w.user, w.group)
+			if err != nil {
+				return nil, &fs.PathError{Op: "chown", Path: fsys.Join(dir, d.names[0]), Err: err}
+			}
+			c, ok := fsys.(transfer.Chowner)
+			if !ok {
+				return nil, &fs.PathError{Op: "chown", Path: fsys.Join(dir, d.names[0]), Err: transfer.ErrNoChown}
+			}
+			return func(ctx context.Context, path string, _ fs.FileInfo) error {
+				return c.Chown(ctx, path, uid, gid)
+			}, nil
+		}), true
 	}
 	p := &o.panes[d.side]
 	fsys, dir, ctx, targets := p.FS(), p.Path(), o.ctx, d.names

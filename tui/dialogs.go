@@ -40,10 +40,10 @@ type deleteDialog struct {
 	stop               context.CancelFunc // stops the count
 }
 
-// progressDialog shows a running delete.
+// progressDialog shows a running delete, chmod -R or chown -R.
 type progressDialog struct {
 	*dialog.Progress
-	cancel context.CancelFunc // stops the delete
+	cancel context.CancelFunc // stops the work
 }
 
 // newInput returns an input dialog prefilled with raw that submit answers.

@@ -79,9 +79,11 @@ func sizeNext(ctx context.Context, req uint64, fsys transfer.FS, dir string, sd 
 }
 
 // handleDirSize shows a directory's total in every pane that shows its
-// parent, and sizes the next one; the last says what they came to.
+// parent (sorting it again when it is sorted by size), and sizes the next
+// one; the last says what they came to.
 func (o *fileOps) handleDirSize(msg opDoneMsg) tea.Cmd {
 	r := msg.dirSize
+	var cmds []tea.Cmd // sorts again the panes sorted by size
 	if r.req != o.sizes.req {
 		return nil // stopped, or superseded
 	}
@@ -95,16 +97,16 @@ func (o *fileOps) handleDirSize(msg opDoneMsg) tea.Cmd {
 		o.sizes.total += r.size
 		for s := range o.panes {
 			if p := &o.panes[s]; p.Loaded() && sameLocation(p.FS(), msg.fs) {
-				p.SetDirSize(msg.dir, r.name, r.size)
+				cmds = append(cmds, p.SetDirSize(msg.dir, r.name, r.size))
 			}
 		}
 	}
 	if len(r.rest) > 0 {
-		return sizeNext(o.sizes.ctx, r.req, msg.fs, msg.dir, msg.side, r.rest, r.count)
+		return tea.Batch(append(cmds, sizeNext(o.sizes.ctx, r.req, msg.fs, msg.dir, msg.side, r.rest, r.count))...)
 	}
 	if o.sizes.failed == 0 {
 		o.status.setInfo(text.Plural(r.count, "directory") + ": " + text.Size(o.sizes.total))
 	}
 	o.stopDirSizes()
-	return nil
+	return tea.Batch(cmds...)
 }

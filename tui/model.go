@@ -187,6 +187,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.xfer.handleSyncDone(msg)
 	case deletedMsg:
 		return m.ops.handleDeleted(msg)
+	case treeChangedMsg:
+		return m.ops.handleTreeChanged(msg)
 	case progressTickMsg:
 		return progressTick(m.stack.top(), msg)
 	case viewer.LoadedMsg:
@@ -306,7 +308,7 @@ func (m *Model) layout() {
 	m.help.SetWidth(m.width)
 	m.helpLines = 1
 	if m.help.ShowAll {
-		m.helpLines = common.CountLines(m.help.FullHelpView(m.keys.FullHelp()))
+		m.helpLines = common.CountLines(m.help.FullHelpView(m.fullHelp()))
 	}
 	bodyHeight := max(m.height-m.footerLines(), 0)
 	leftWidth := max(m.width-1, 0) / 2

@@ -1,6 +1,9 @@
 package tui
 
 import (
+	"context"
+	"io/fs"
+
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ferry-tui/ferry/modes"
@@ -128,25 +131,29 @@ func (o *fileOps) submitChmod(d *inputDialog, value string, recursive bool) (tea
 		d.SetErr(err.Error())
 		return nil, false
 	}
+	if recursive {
+		return o.runTreeChange(d, "chmod -R", "permissions", func(_ context.Context, fsys transfer.FS, _ string) (treeChange, error) {
+			return func(ctx context.Context, path string, fi fs.FileInfo) error {
+				if m := change.Apply(fi.Mode()); m != fi.Mode() {
+					return fsys.Chmod(ctx, path, m)
+				}
+				return nil
+			}, nil
+		}), true
+	}
 	p := &o.panes[d.side]
 	fsys, dir, ctx, targets := p.FS(), p.Path(), o.ctx, d.names
 	return func() tea.Msg {
 		// Panes showing a changed directory list it again: its mode
 		// may now keep them out.
 		msg := opDoneMsg{fs: fsys, dir: dir, side: d.side, clearSel: true}
-		n := 0
 		for _, name := range targets {
 			path := fsys.Join(dir, name)
-			k, err := transfer.ChmodAll(ctx, fsys, path, recursive, change.Apply)
-			n += k
-			if err != nil {
+			if _, err := transfer.ChmodAll(ctx, fsys, path, false, change.Apply); err != nil {
 				msg.err, msg.clearSel = err, false
 				return msg
 			}
 			msg.also = append(msg.also, path)
-		}
-		if recursive {
-			msg.info = "permissions changed on " + text.Plural(n, "entry")
 		}
 		return msg
 	}, true

@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"syscall"
@@ -217,6 +218,25 @@ func moreOpsThroughUI(t *testing.T, fsys, right transfer.FS, root string, namesK
 	if m.stack.top() != d || d.Err() == "" {
 		t.Error("a bad owner was accepted")
 	}
+	press(t, m, "esc")
+
+	// chown -R: the directory and everything below it, nothing beside it.
+	fileUID, fileGID := owner_(t, root, "f.txt")
+	at("d")
+	press(t, m, "alt+o")
+	submitInput(t, m, "Owner[:group], recursively", "77:88")
+	noErr("chown -R")
+	for _, rel := range []string{"d", "d/a", "d/s", "d/s/b"} {
+		if uid, gid := owner_(t, root, rel); uid != 77 || gid != 88 {
+			t.Errorf("chown -R: %s is %d:%d, want 77:88", rel, uid, gid)
+		}
+	}
+	if uid, gid := owner_(t, root, "f.txt"); uid != fileUID || gid != fileGID {
+		t.Errorf("chown -R of d reached f.txt: %d:%d", uid, gid)
+	}
+	if !strings.Contains(m.status.text, "owner changed on 4 entries") {
+		t.Errorf("chown -R status %q", m.status.text)
+	}
 }
 
 // len64 is len(s) as an int64.
@@ -293,7 +313,7 @@ func TestDirSizesStop(t *testing.T) {
 
 func TestMoreOpsKeysInHelpAndFree(t *testing.T) {
 	k := common.DefaultKeyMap()
-	mine := []key.Binding{k.ChmodRecursive, k.Chown, k.Symlink, k.NewFile, k.DirSizes}
+	mine := []key.Binding{k.ChmodRecursive, k.Chown, k.ChownRecursive, k.Symlink, k.NewFile, k.DirSizes}
 	seen := map[string]string{}
 	for name, b := range allBindings(k) {
 		if slices.ContainsFunc(mine, func(x key.Binding) bool { return x.Help() == b.Help() }) {
@@ -323,6 +343,69 @@ func TestMoreOpsKeysInHelpAndFree(t *testing.T) {
 	for _, b := range mine {
 		if !strings.Contains(s, b.Help().Key) || !strings.Contains(s, b.Help().Desc) {
 			t.Errorf("help does not list %s %s", b.Help().Key, b.Help().Desc)
+		}
+	}
+}
+
+// TestSortBySizeUsesDirSizes: sorted by size, directories whose sizes were
+// computed (ctrl+space, u) take their place by those sizes, as in mc, and
+// keep it through a refresh and a reverse.
+func TestSortBySizeUsesDirSizes(t *testing.T) {
+	root := t.TempDir()
+	for name, n := range map[string]int{"a/x": 10, "b/x": 1000, "b/y": 50, "c/x": 100, "f.txt": 7} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(root, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, name), make([]byte, n), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := localPair(t, root, root, 120, 20)
+	p := &m.panes[leftSide]
+	order := func(want ...string) {
+		t.Helper()
+		if got := names(p); !slices.Equal(got, want) {
+			t.Errorf("order %q, want %q", got, want)
+		}
+	}
+	settle(t, m, press(t, m, "s"))
+	if !strings.Contains(screen(m), "size↓") {
+		t.Fatalf("not sorted by size:\n%s", screen(m))
+	}
+	p.SetCursor(p.RowOf("c"))
+	settle(t, m, press(t, m, "ctrl+a"))
+	settle(t, m, press(t, m, "ctrl+space"))
+	order("b", "c", "a", "f.txt")
+	if cursorName(p) != "c" {
+		t.Errorf("cursor on %q after sorting, want c", cursorName(p))
+	}
+	settle(t, m, press(t, m, "ctrl+r"))
+	order("b", "c", "a", "f.txt")
+	settle(t, m, press(t, m, "S"))
+	order("a", "c", "b", "f.txt")
+	settle(t, m, press(t, m, "s")) // by time: the sizes do not matter
+	settle(t, m, press(t, m, "s", "s"))
+	order("a", "c", "b", "f.txt")
+}
+
+// TestFullHelpShowsEveryKeyAt80Columns: at 80x24, and in the vim preset,
+// the full help lays its keys out in more rows rather than cutting
+// columns off: every binding shows its keys beside its description.
+func TestFullHelpShowsEveryKeyAt80Columns(t *testing.T) {
+	for _, km := range []common.KeyMap{common.DefaultKeyMap(), common.VimKeyMap()} {
+		m := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: t.TempDir(), RightDir: t.TempDir(), KeyMap: &km}, 80, 24)
+		press(t, m, "?")
+		s := screen(m)
+		for _, col := range km.FullHelp() {
+			for _, b := range col {
+				re := regexp.MustCompile(`(^|\s)` + regexp.QuoteMeta(b.Help().Key) + ` +` + regexp.QuoteMeta(b.Help().Desc) + `(\s|$)`)
+				if !re.MatchString(s) {
+					t.Errorf("the help at 80x24 does not show %q %q:\n%s", b.Help().Key, b.Help().Desc, s)
+				}
+			}
+		}
+		if n := len(strings.Split(strings.TrimRight(s, "\n"), "\n")); n > 24 {
+			t.Errorf("the screen is %d lines high", n)
 		}
 	}
 }

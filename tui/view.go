@@ -155,7 +155,7 @@ func (m *Model) helpBar() []string {
 	case m.filter.active:
 		text = shortHelp(m.help, m.filter.help(), m.width)
 	case m.help.ShowAll:
-		text = m.help.FullHelpView(m.keys.FullHelp())
+		text = m.help.FullHelpView(m.fullHelp())
 	default:
 		text = shortHelp(m.help, m.keys.ShortHelp(), m.width)
 	}
@@ -165,6 +165,12 @@ func (m *Model) helpBar() []string {
 		out[i] = common.FitStyled(common.LineAt(lines, i), m.width)
 	}
 	return out
+}
+
+// fullHelp returns the key map's full help laid out for the window's
+// width, every key shown.
+func (m *Model) fullHelp() [][]key.Binding {
+	return m.keys.FullHelpFor(m.width, ansi.StringWidth(m.help.FullSeparator))
 }
 
 // shortHelp renders as many of bs as fit in one line, ending in "…" when

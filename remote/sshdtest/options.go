@@ -10,6 +10,7 @@ type settings struct {
 	dir      string
 	extra    []string
 	keyTypes []string
+	user     string
 }
 
 // WithDir makes dir the directory SFTP sessions start in, instead of a
@@ -35,6 +36,18 @@ func WithConfig(lines ...string) Option {
 // of the types left out are not generated and are nil in Server.HostKeys.
 func WithHostKeyTypes(types ...string) Option {
 	return func(s *settings) { s.keyTypes = append([]string(nil), types...) }
+}
+
+// WithUser makes name, an existing account other than the current OS user,
+// the one Server.User names. sshd reads authorized_keys as the user logging
+// in, so Start makes its private directory traversable (not listable) by
+// others and authorized_keys readable by all, and Server.Dir and the
+// directory holding it traversable too; the client's private key stays
+// 0600. The client key is accepted for any account sshd lets in, so a
+// test may log in as several users by naming them in its own client
+// configuration. sshd must run as root for a login as another user.
+func WithUser(name string) Option {
+	return func(s *settings) { s.user = name }
 }
 
 // defaultKeyTypes is the host key types offered when no option says

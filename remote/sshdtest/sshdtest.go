@@ -2,9 +2,9 @@
 // net/http/httptest.
 //
 // Start generates host and client keys in a private temporary directory,
-// writes an sshd_config that lets the current OS user in with the client
-// key only, runs sshd in the foreground on a free port on 127.0.0.1 and
-// stops it when the test ends. The SFTP subsystem is OpenSSH's
+// writes an sshd_config that lets the current OS user (or WithUser's) in
+// with the client key only, runs sshd in the foreground on a free port on
+// 127.0.0.1 and stops it when the test ends. The SFTP subsystem is OpenSSH's
 // internal-sftp, starting in Server.Dir.
 //
 // If sshd is not installed, Start skips the test, unless the environment
@@ -50,7 +50,8 @@ type Server struct {
 	Host string
 	// Port is the port sshd listens on.
 	Port int
-	// User is the name of the current OS user, the one who may log in.
+	// User is the account ClientConfig logs in as: the current OS user,
+	// or the one WithUser names.
 	User string
 	// Dir is the directory SFTP sessions start in, with symbolic links
 	// resolved, so that it equals what the server reports for ".".
@@ -107,6 +108,10 @@ func Start(t testing.TB, opts ...Option) *Server {
 		pidPath:       filepath.Join(base, "sshd.pid"),
 	}
 	hostKeyPaths := s.writeKeys(t, set.keyTypes)
+	if set.user != "" {
+		s.User = set.user
+		s.openToOthers(t)
+	}
 	cfgPath := filepath.Join(base, "sshd_config")
 	madePrivsep := false
 	for attempt := 1; ; attempt++ {
@@ -209,6 +214,26 @@ func (s *Server) writeKeys(t testing.TB, keyTypes []string) []string {
 		t.Fatalf("sshdtest: %v", err)
 	}
 	return paths
+}
+
+// openToOthers lets another account than the current one reach what sshd
+// reads as that account: the private directory and Dir become traversable
+// (with their parents, which t.TempDir makes 0700), authorized_keys
+// readable. It is WithUser's part of Start.
+func (s *Server) openToOthers(t testing.TB) {
+	t.Helper()
+	for _, d := range []string{filepath.Dir(s.base), s.base, filepath.Dir(s.Dir), s.Dir} {
+		fi, err := os.Stat(d)
+		if err != nil {
+			t.Fatalf("sshdtest: %v", err)
+		}
+		if err := os.Chmod(d, fi.Mode().Perm()|0o011); err != nil {
+			t.Fatalf("sshdtest: %v", err)
+		}
+	}
+	if err := os.Chmod(s.authorizedKeysPath(), 0o644); err != nil {
+		t.Fatalf("sshdtest: %v", err)
+	}
 }
 
 // authorizedKeysPath is the file sshd reads the accepted client keys from.

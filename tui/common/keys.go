@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"charm.land/bubbles/v2/key"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ferry-tui/ferry/text"
 )
@@ -186,6 +187,9 @@ type KeyMap struct {
 	ChmodRecursive key.Binding
 	// Chown changes the owner and group of the targets.
 	Chown key.Binding
+	// ChownRecursive changes the owner and group of the targets and of
+	// everything below them.
+	ChownRecursive key.Binding
 	// Symlink makes a symbolic link to the entry under the cursor.
 	Symlink key.Binding
 	// NewFile creates an empty file.
@@ -290,6 +294,7 @@ func DefaultKeyMap() KeyMap {
 		Log:            b(k("L"), "L", "messages"),
 		ChmodRecursive: b(k("P"), "P", "chmod -R"),
 		Chown:          b(k("O"), "O", "chown"),
+		ChownRecursive: b(k("alt+o"), "M-o", "chown -R"),
 		Symlink:        b(k("K"), "K", "symlink"),
 		NewFile:        b(k("t"), "t", "new file"),
 		DirSizes:       b(k("ctrl+space", "u"), "^space/u", "dir sizes"),
@@ -343,9 +348,62 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown, k.Open, k.Parent, k.SwitchPane, k.Back, k.Forward},
 		{k.Select, k.InvertSelection, k.SelectAll, k.ClearSelection, k.Filter, k.GoTo, k.Home, k.Hosts, k.Hidden, k.Find, k.Bookmarks, k.AddBookmark},
 		{k.Copy, k.Move, k.Rename, k.Mkdir, k.Delete, k.View, k.Edit, k.NewFile, k.Symlink},
-		{k.Chmod, k.ChmodRecursive, k.Chown, k.DirSizes, k.Compare, k.Sync, k.Sort, k.Reverse},
+		{k.Chmod, k.ChmodRecursive, k.Chown, k.ChownRecursive, k.DirSizes, k.Compare, k.Sync, k.Sort, k.Reverse},
 		{k.Refresh, k.Queue, k.Log, k.Help, k.Quit, k.ForceQuit},
 	}
+}
+
+// FullHelpFor returns FullHelp's bindings laid out for a help view width
+// cells wide whose columns are sep cells apart: FullHelp's own columns
+// when they fit, else every enabled binding in FullHelp's order, in as
+// many columns as fit and so as few rows as can be, so that no key is cut
+// off in a narrow terminal.
+func (k KeyMap) FullHelpFor(width, sep int) [][]key.Binding {
+	groups := k.FullHelp()
+	if columnsWidth(groups, sep) <= width {
+		return groups
+	}
+	var all []key.Binding
+	rows := 0
+	for _, g := range groups {
+		rows = max(rows, len(g))
+		for _, b := range g {
+			if b.Enabled() {
+				all = append(all, b)
+			}
+		}
+	}
+	for ; rows < len(all); rows++ {
+		cols := make([][]key.Binding, 0, (len(all)+rows-1)/rows)
+		for i := 0; i < len(all); i += rows {
+			cols = append(cols, all[i:min(i+rows, len(all))])
+		}
+		if columnsWidth(cols, sep) <= width {
+			return cols
+		}
+	}
+	return [][]key.Binding{all}
+}
+
+// columnsWidth is how wide help.Model.FullHelpView draws cols: each
+// column its widest key, a space and its widest description, sep cells
+// between columns.
+func columnsWidth(cols [][]key.Binding, sep int) int {
+	total := 0
+	for i, col := range cols {
+		keyW, descW := 0, 0
+		for _, b := range col {
+			if b.Enabled() {
+				keyW = max(keyW, ansi.StringWidth(b.Help().Key))
+				descW = max(descW, ansi.StringWidth(b.Help().Desc))
+			}
+		}
+		if i > 0 {
+			total += sep
+		}
+		total += keyW + 1 + descW
+	}
+	return total
 }
 
 // Bindings is a help.KeyMap over a fixed list, for the help bar of dialogs

@@ -127,6 +127,11 @@ func TestProgressStops(t *testing.T) {
 	if res := press(d, "q"); res != nil {
 		t.Errorf("q: %#v", res)
 	}
+	unknown := NewProgress(6, "Changing", 0, &done, keys())
+	unknown.SetVerb("changed")
+	if box := ansi.Strip(strings.Join(unknown.Box(&common.Styles{}, 78), "\n")); !strings.Contains(box, "changed 2 ") || strings.Contains(box, " of ") {
+		t.Errorf("no total:\n%s", box)
+	}
 	if res := press(d, "esc"); res != (StopMsg{ID: 5}) {
 		t.Errorf("esc: %#v", res)
 	}

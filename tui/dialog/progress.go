@@ -25,13 +25,18 @@ type Progress struct {
 	title string // sanitised
 	total int64
 	done  *atomic.Int64
+	verb  string // what a step does, for the count line: "removed"
 }
 
 // NewProgress returns progress dialog id titled title (sanitised) for
 // total steps, counted in done.
 func NewProgress(id uint64, title string, total int64, done *atomic.Int64, keys *common.KeyMap) *Progress {
-	return &Progress{id: id, keys: keys, title: title, total: total, done: done}
+	return &Progress{id: id, keys: keys, title: title, total: total, done: done, verb: "removed"}
 }
+
+// SetVerb sets the past tense shown before the count, "removed" unless
+// set: "changed 12 of 40", or with no total (0), "changed 12".
+func (d *Progress) SetVerb(verb string) { d.verb = verb }
 
 // ID returns the dialog's id.
 func (d *Progress) ID() uint64 { return d.id }
@@ -55,7 +60,10 @@ func (d *Progress) Update(msg tea.Msg) tea.Msg {
 func (d *Progress) Box(st *common.Styles, maxWidth int) []string {
 	inner := common.DialogFit(maxWidth+2, common.Widest(d.title))
 	done := d.done.Load()
-	line := fmt.Sprintf("removed %d of %d", done, d.total)
+	line := fmt.Sprintf("%s %d of %d", d.verb, done, d.total)
+	if d.total <= 0 {
+		line = fmt.Sprintf("%s %d", d.verb, done)
+	}
 	meter := ""
 	if d.total > 0 {
 		meter = common.Bar(int(int64(inner)*min(done, d.total)/d.total), inner)

@@ -32,7 +32,7 @@ func BenchmarkSort100k(b *testing.B) {
 	for _, spec := range []sortSpec{{key: byName}, {key: bySize}, {key: byTime}} {
 		b.Run(spec.label(), func(b *testing.B) {
 			for b.Loop() {
-				sortOrder(entries, spec)
+				sortOrder(entries, spec, nil)
 			}
 		})
 	}
@@ -45,6 +45,6 @@ func BenchmarkLoad100k(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		entries := newEntries(infos)
-		sortOrder(entries, sortSpec{})
+		sortOrder(entries, sortSpec{}, nil)
 	}
 }

@@ -1,18 +1,28 @@
 package pane
 
-import "github.com/ferry-tui/ferry/text"
+import (
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ferry-tui/ferry/text"
+)
 
 // SetDirSize shows size in the size column of the directory name, when
 // the pane still shows dir: the total "show directory sizes" computed. A
 // listing of another directory forgets the sizes; a refresh keeps them.
-func (p *Model) SetDirSize(dir, name string, size int64) {
+// When the listing is sorted by size, the Cmd returned sorts it again,
+// the directory counting with its total.
+func (p *Model) SetDirSize(dir, name string, size int64) tea.Cmd {
 	if dir != p.path {
-		return
+		return nil
 	}
 	if p.dirSizes == nil {
 		p.dirSizes = map[string]int64{}
 	}
 	p.dirSizes[name] = size
+	if p.wantSpec.key != bySize {
+		return nil
+	}
+	return p.resort(p.wantSpec)
 }
 
 // DirSize returns the computed size of the directory name in the

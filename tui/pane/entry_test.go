@@ -48,7 +48,7 @@ func TestNewEntriesSortsDirsFirstByName(t *testing.T) {
 	}
 	entries := newEntries(infos)
 	var got []string
-	for _, i := range sortOrder(entries, sortSpec{}) {
+	for _, i := range sortOrder(entries, sortSpec{}, nil) {
 		got = append(got, entries[i].name+entries[i].marker())
 	}
 	want := []string{"adir/", "Zdir/", "a.txt", "B.txt", "b.txt", "link", "Ärger"}
@@ -79,7 +79,7 @@ func TestSortOrders(t *testing.T) {
 		{sortSpec{key: byTime, reverse: true}, "time↑", []string{"zdir", "adir", "big", "mid", "small"}},
 	} {
 		var got []string
-		for _, i := range sortOrder(entries, tt.spec) {
+		for _, i := range sortOrder(entries, tt.spec, nil) {
 			got = append(got, entries[i].name)
 		}
 		if !slices.Equal(got, tt.want) {
@@ -87,6 +87,26 @@ func TestSortOrders(t *testing.T) {
 		}
 		if l := tt.spec.label(); l != tt.label {
 			t.Errorf("%+v: label %q, want %q", tt.spec, l, tt.label)
+		}
+	}
+	// By size, directories count with their computed sizes; one not
+	// computed with its listed size (0 here).
+	dirs := newEntries([]fs.FileInfo{
+		fakeInfo{name: "a", dir: true}, fakeInfo{name: "b", dir: true},
+		fakeInfo{name: "c", dir: true}, fakeInfo{name: "d", dir: true},
+		fakeInfo{name: "f", size: 5},
+	})
+	sizes := map[string]int64{"a": 10, "b": 1000, "c": 100}
+	for _, tt := range []struct {
+		reverse bool
+		want    []string
+	}{{false, []string{"b", "c", "a", "d", "f"}}, {true, []string{"d", "a", "c", "b", "f"}}} {
+		var got []string
+		for _, i := range sortOrder(dirs, sortSpec{key: bySize, reverse: tt.reverse}, sizes) {
+			got = append(got, dirs[i].name)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("by size with directory sizes, reverse %v: %q, want %q", tt.reverse, got, tt.want)
 		}
 	}
 	if got := (sortSpec{key: byTime}).next(); got.key != byName {

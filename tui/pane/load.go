@@ -121,7 +121,7 @@ func loadDir(ctx context.Context, fsys transfer.FS, sd common.Side, reqID uint64
 			}
 		}
 		msg.entries = entries
-		msg.order = sortOrder(entries, spec)
+		msg.order = sortOrder(entries, spec, nil) // a new listing has no directory sizes
 		return msg
 	}
 }
@@ -173,10 +173,11 @@ func resolveLink(ctx context.Context, fsys transfer.FS, full string, e *Entry) {
 	e.size = fi.Size()
 }
 
-// sortCmd returns a Cmd that orders entries by spec off the Update path.
-// entries are only read.
-func sortCmd(entries []Entry, sd common.Side, reqID, gen uint64, spec sortSpec) tea.Cmd {
+// sortCmd returns a Cmd that orders entries by spec off the Update path,
+// with the directory sizes dirSizes (a copy the Cmd owns). entries are
+// only read.
+func sortCmd(entries []Entry, dirSizes map[string]int64, sd common.Side, reqID, gen uint64, spec sortSpec) tea.Cmd {
 	return func() tea.Msg {
-		return SortedMsg{side: sd, reqID: reqID, gen: gen, spec: spec, order: sortOrder(entries, spec)}
+		return SortedMsg{side: sd, reqID: reqID, gen: gen, spec: spec, order: sortOrder(entries, spec, dirSizes)}
 	}
 }

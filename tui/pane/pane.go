@@ -8,6 +8,7 @@ package pane
 
 import (
 	"context"
+	"maps"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -136,8 +137,10 @@ func (p *Model) HandleLoaded(msg LoadedMsg) (tea.Cmd, error) {
 	if msg.missed != nil {
 		err = &StartDirError{Home: msg.path, err: msg.missed}
 	}
-	if p.spec != p.wantSpec {
-		return p.resort(p.wantSpec), err // asked for while loading
+	if p.spec != p.wantSpec || p.spec.key == bySize && len(p.dirSizes) > 0 {
+		// Asked for while loading, or a refresh sorted by size without
+		// the directory sizes it keeps.
+		return p.resort(p.wantSpec), err
 	}
 	return nil, err
 }
@@ -250,7 +253,11 @@ func (p *Model) resort(spec sortSpec) tea.Cmd {
 	if !p.loaded || p.loading {
 		return nil // HandleLoaded sorts again when the listing lands
 	}
-	return sortCmd(p.entries, p.side, p.sortReq, p.gen, spec)
+	var sizes map[string]int64
+	if spec.key == bySize {
+		sizes = maps.Clone(p.dirSizes) // SetDirSize adds to p's while the Cmd runs
+	}
+	return sortCmd(p.entries, sizes, p.side, p.sortReq, p.gen, spec)
 }
 
 // Close cancels the running request, if any.

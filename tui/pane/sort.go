@@ -46,20 +46,32 @@ func (s sortSpec) label() string {
 // sortOrder returns the indices of entries in the order spec asks for:
 // directories (and links to them) first, then files, each group by the key,
 // ties broken by the lower-cased name, then the exact bytes, so the order
-// is total. It only reads entries.
-func sortOrder(entries []Entry, spec sortSpec) []int32 {
+// is total. By size, a directory counts with its computed size in
+// dirSizes (by name), as mc sorts after "show directory sizes"; one not
+// computed with the size its listing gave. It only reads entries and
+// dirSizes.
+func sortOrder(entries []Entry, spec sortSpec, dirSizes map[string]int64) []int32 {
 	order := make([]int32, len(entries))
 	for i := range order {
 		order[i] = int32(i)
 	}
 	slices.SortFunc(order, func(i, j int32) int {
-		return compareEntries(&entries[i], &entries[j], spec)
+		return compareEntries(&entries[i], &entries[j], spec, dirSizes)
 	})
 	return order
 }
 
-// compareEntries orders a and b for spec.
-func compareEntries(a, b *Entry, spec sortSpec) int {
+// sortSize is e's size for sorting by size: a directory's computed
+// total, else the size its listing gave, as mc does.
+func sortSize(e *Entry, dirSizes map[string]int64) int64 {
+	if n, ok := dirSizes[e.name]; ok && e.IsDir() {
+		return n
+	}
+	return e.size
+}
+
+// compareEntries orders a and b for spec, with dirSizes as sortOrder.
+func compareEntries(a, b *Entry, spec sortSpec, dirSizes map[string]int64) int {
 	if ad, bd := a.Opens(), b.Opens(); ad != bd {
 		if ad {
 			return -1
@@ -69,7 +81,7 @@ func compareEntries(a, b *Entry, spec sortSpec) int {
 	var c int
 	switch spec.key {
 	case bySize:
-		c = cmp.Compare(b.size, a.size)
+		c = cmp.Compare(sortSize(b, dirSizes), sortSize(a, dirSizes))
 	case byTime:
 		c = cmp.Compare(b.mtime, a.mtime)
 	}
