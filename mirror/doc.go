@@ -21,8 +21,11 @@
 // their modification times are at least Options.ModifyWindow apart (one
 // second by default, the precision of SFTP: a change of a file's
 // contents that keeps its size within the same second is seen only with
-// Checksum), or under Checksum when their SHA-256 sums differ (both sides
-// read as streams), or never under SizeOnly. Symbolic links differ when
+// Checksum), or under Checksum when their hashes differ, or never under
+// SizeOnly. Checksum asks a server for its files' hashes when
+// Options.SrcSum or DstSum can (the SFTP check-file extension) and hashes
+// the other side with the algorithm the server chose; otherwise both
+// sides are read as streams (SHA-256). Symbolic links differ when
 // their targets do; a link pointing outside the source tree is not
 // copied (a Note says so), as with ferry cp. An entry of another kind on
 // the destination is replaced; a directory in the way of a file, or a

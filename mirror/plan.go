@@ -33,9 +33,16 @@ type Options struct {
 	// Delete plans the removal of destination entries that are not in
 	// the source (and are not excluded).
 	Delete bool
-	// Checksum compares files of equal size by their contents (SHA-256
-	// of both sides, read as streams) instead of their times.
+	// Checksum compares files of equal size by their contents instead
+	// of their times: by the hashes SrcSum and DstSum get from a server
+	// when they can, else by the SHA-256 of both sides read as streams.
 	Checksum bool
+	// SrcSum and DstSum, when set, hash a whole file of the source or
+	// the destination where it lives (an SFTP server's check-file
+	// extension: remote.Hasher.Sum), so that Checksum need not read it
+	// over the network. A SumFunc that fails with an error wrapping
+	// errors.ErrUnsupported is not asked again; the file is read.
+	SrcSum, DstSum SumFunc
 	// SizeOnly compares files by size alone.
 	SizeOnly bool
 	// ModifyWindow is the largest difference between two modification
@@ -59,6 +66,11 @@ type Options struct {
 	// plan is made, and once at the end, from one goroutine at a time.
 	Progress func(Progress)
 }
+
+// SumFunc returns the hash of the whole file at path, computed where the
+// file lives, with the first algorithm of algos ("sha256", "sha1", "md5",
+// ...) that it supports, and that algorithm's name.
+type SumFunc func(ctx context.Context, path string, algos []string) (algo string, sum []byte, err error)
 
 // Progress is how far planning got.
 type Progress struct {
@@ -149,6 +161,9 @@ type Plan struct {
 	Notes []Note
 	// Entries counts the entries compared, on both sides.
 	Entries int64
+	// ServerHashed counts the files Checksum had hashed by a server
+	// (Options.SrcSum, Options.DstSum) instead of reading them.
+	ServerHashed int64
 	// DstMissing is set when the destination root does not exist yet.
 	DstMissing bool
 
@@ -253,6 +268,7 @@ func MakePlan(ctx context.Context, src transfer.FS, srcDir string, dst transfer.
 	}
 	p.keepExcluded(w.kept)
 	p.Entries = w.entries.Load()
+	p.ServerHashed = w.served.Load()
 	slices.SortFunc(p.Actions, func(a, b Action) int { return strings.Compare(a.Path, b.Path) })
 	slices.SortFunc(p.Notes, func(a, b Note) int { return strings.Compare(a.Path, b.Path) })
 	return p, nil
@@ -269,6 +285,10 @@ type walker struct {
 	entries atomic.Int64
 	hashed  atomic.Int64
 	toHash  atomic.Int64
+
+	served   atomic.Int64 // files a server hashed
+	srcNoSum atomic.Bool  // Options.SrcSum is unsupported
+	dstNoSum atomic.Bool  // Options.DstSum is unsupported
 
 	mu      sync.Mutex // guards p's slices and map, pending and kept
 	pending []hashJob  // same-size files to compare by content

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ferry-tui/ferry/mirror"
+	"github.com/ferry-tui/ferry/remote"
 	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
 )
@@ -45,6 +46,9 @@ func (a *app) runSync(ctx context.Context, cf connFlags, f syncFlags, srcArg, ds
 		return exitUsage
 	}
 
+	if opts.Checksum {
+		defer serverSums(ctx, &opts, srcFS, dstFS)()
+	}
 	bar := newProgressBar(s.stderr, s.isTerminal)
 	opts.Progress = func(p mirror.Progress) { bar.drawText(planProgress(p)) }
 	start := time.Now()
@@ -60,6 +64,9 @@ func (a *app) runSync(ctx context.Context, cf connFlags, f syncFlags, srcArg, ds
 	}
 	planned := time.Since(start)
 	s.syncNotes(p)
+	if p.ServerHashed > 0 {
+		fmt.Fprintf(s.stderr, "ferry sync: %s hashed by the server (check-file), not read\n", text.Plural(int(p.ServerHashed), "file"))
+	}
 	if f.dryRun {
 		printPlan(s.stdout, p)
 		return exitOK
@@ -69,6 +76,37 @@ func (a *app) runSync(ctx context.Context, cf connFlags, f syncFlags, srcArg, ds
 		return exitFailed
 	}
 	return s.applySync(ctx, f, p, planned)
+}
+
+// serverSums sets opts.SrcSum and opts.DstSum for the remote sides, so
+// that --checksum asks their servers for hashes (check-file) instead of
+// reading the files; a server without the extension says so at its first
+// file and its files are read. It returns what closes the hash channels.
+func serverSums(ctx context.Context, opts *mirror.Options, src, dst transfer.FS) (closeAll func()) {
+	var open []*remote.Hasher
+	sum := func(fsys transfer.FS) mirror.SumFunc {
+		rfs, ok := fsys.(*remote.FS)
+		if !ok {
+			return nil
+		}
+		h, err := rfs.OpenHasher(ctx)
+		if err != nil {
+			return nil // the files are read, as without the extension
+		}
+		open = append(open, h)
+		return h.Sum
+	}
+	opts.SrcSum = sum(src)
+	if dst == src {
+		opts.DstSum = opts.SrcSum
+	} else {
+		opts.DstSum = sum(dst)
+	}
+	return func() {
+		for _, h := range open {
+			h.Close()
+		}
+	}
 }
 
 // applySync runs plan p and reports; it returns the exit status.
