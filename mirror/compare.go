@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"io/fs"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -34,8 +35,9 @@ func timeDiffers(src, dst time.Time, window time.Duration) string {
 
 // hashJob is a pair of same-size files to compare by content.
 type hashJob struct {
-	rel  string
-	size int64
+	rel           string
+	size          int64
+	mode, dstMode fs.FileMode // permission bits of both sides
 }
 
 // hash compares the pending pairs by content, HashParallel at a time,
@@ -61,6 +63,8 @@ func (w *walker) hash() error {
 				w.hashed.Add(1)
 				if !same {
 					w.add(Action{Kind: Changed, Path: j.rel, Type: transfer.KindFile, Size: j.size, Reason: "contents differ"})
+				} else {
+					w.chmod(j.rel, j.mode, j.dstMode)
 				}
 			}
 		})

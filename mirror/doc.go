@@ -25,7 +25,9 @@
 // SizeOnly. Checksum asks a server for its files' hashes when
 // Options.SrcSum or DstSum can (the SFTP check-file extension) and hashes
 // the other side with the algorithm the server chose; otherwise both
-// sides are read as streams (SHA-256). Symbolic links differ when
+// sides are read as streams (SHA-256). Files that count as equal but
+// whose permission bits differ get a chmod (a ModeOnly action), not a
+// copy, as with rsync -a. Symbolic links differ when
 // their targets do; a link pointing outside the source tree is not
 // copied (a Note says so), as with ferry cp. An entry of another kind on
 // the destination is replaced; a directory in the way of a file, or a

@@ -128,6 +128,12 @@ type Action struct {
 	// a file, or the other way round): it is removed first, which needs
 	// Options.Delete.
 	Replace bool
+	// ModeOnly is set for a Changed file whose contents count as equal
+	// but whose permission bits differ ("mode 0644 -> 0755"), as rsync
+	// -a sees it: it is not copied; FixDirs sets Mode on it. Size is 0.
+	ModeOnly bool
+	// Mode is the source's permission bits, for ModeOnly.
+	Mode fs.FileMode
 }
 
 // Note is an entry the sync leaves alone and tells the user about.
@@ -200,10 +206,11 @@ func (p *Plan) Totals() Totals {
 	return t
 }
 
-// Copies reports whether p copies anything.
+// Copies reports whether p copies anything (a ModeOnly change is not a
+// copy).
 func (p *Plan) Copies() bool {
 	for _, a := range p.Actions {
-		if a.Kind != Delete {
+		if a.Kind != Delete && !a.ModeOnly {
 			return true
 		}
 	}
@@ -334,7 +341,7 @@ func (w *walker) add(a Action) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.p.Actions = append(w.p.Actions, a)
-	if a.Kind == Delete {
+	if a.Kind == Delete || a.ModeOnly {
 		return
 	}
 	for r := a.Path; r != ""; r = parentOf(r) {

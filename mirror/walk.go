@@ -168,15 +168,33 @@ func (w *walker) files(rel string, s, d fs.FileInfo) {
 	case s.Size() != d.Size():
 		w.add(Action{Kind: Changed, Path: rel, Type: transfer.KindFile, Size: s.Size(), Reason: fmt.Sprintf("size %d -> %d", d.Size(), s.Size())})
 	case o.SizeOnly:
+		w.modeOnly(rel, s, d)
 	case o.Checksum:
 		w.mu.Lock()
-		w.pending = append(w.pending, hashJob{rel: rel, size: s.Size()})
+		w.pending = append(w.pending, hashJob{rel: rel, size: s.Size(), mode: s.Mode().Perm(), dstMode: d.Mode().Perm()})
 		w.mu.Unlock()
 	default:
 		if reason := timeDiffers(s.ModTime(), d.ModTime(), o.ModifyWindow); reason != "" {
 			w.add(Action{Kind: Changed, Path: rel, Type: transfer.KindFile, Size: s.Size(), Reason: reason})
+			return
 		}
+		w.modeOnly(rel, s, d)
 	}
+}
+
+// modeOnly records a chmod for two files that count as equal but whose
+// permission bits differ.
+func (w *walker) modeOnly(rel string, s, d fs.FileInfo) {
+	w.chmod(rel, s.Mode().Perm(), d.Mode().Perm())
+}
+
+// chmod records a chmod of rel to mode when dstMode differs.
+func (w *walker) chmod(rel string, mode, dstMode fs.FileMode) {
+	if mode == dstMode {
+		return
+	}
+	w.add(Action{Kind: Changed, Path: rel, Type: transfer.KindFile, ModeOnly: true, Mode: mode,
+		Reason: fmt.Sprintf("mode %04o -> %04o", dstMode, mode)})
 }
 
 // linkTarget reads the source link rel and returns the target its copy

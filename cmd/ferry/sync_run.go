@@ -117,7 +117,11 @@ func (s *session) applySync(ctx context.Context, f syncFlags, p *mirror.Plan, pl
 		code = exitFailed
 	}
 	if !p.Copies() && p.Deletions() == 0 && !p.DstMissing {
-		fmt.Fprintf(s.stderr, "ferry sync: up to date (%s compared in %s)\n", entries(p.Entries), planned.Round(time.Millisecond))
+		if modeChanges(p) == 0 {
+			fmt.Fprintf(s.stderr, "ferry sync: up to date (%s compared in %s)\n", entries(p.Entries), planned.Round(time.Millisecond))
+		} else {
+			fmt.Fprintf(s.stderr, "ferry sync: nothing to copy (%s compared in %s)\n", entries(p.Entries), planned.Round(time.Millisecond))
+		}
 		return max(code, s.fixDirs(ctx, p))
 	}
 	if err := p.Prepare(ctx); err != nil {
@@ -151,13 +155,28 @@ func (s *session) applySync(ctx context.Context, f syncFlags, p *mirror.Plan, pl
 	return max(code, s.fixDirs(ctx, p))
 }
 
-// fixDirs sets the directories' times and modes, reporting failures.
+// fixDirs sets the permissions of files whose mode alone changed and the
+// directories' times and modes, reporting failures.
 func (s *session) fixDirs(ctx context.Context, p *mirror.Plan) int {
 	if err := p.FixDirs(ctx); err != nil {
 		fmt.Fprintln(s.stderr, "ferry sync:", errText(err))
 		return exitFailed
 	}
+	if n := modeChanges(p); n > 0 {
+		fmt.Fprintf(s.stderr, "ferry sync: permissions of %s set\n", text.Plural(n, "file"))
+	}
 	return exitOK
+}
+
+// modeChanges counts p's files whose permission bits alone change.
+func modeChanges(p *mirror.Plan) int {
+	n := 0
+	for _, a := range p.Actions {
+		if a.ModeOnly {
+			n++
+		}
+	}
+	return n
 }
 
 // syncNotes lists the source entries the sync leaves alone, as cp does.
@@ -200,7 +219,9 @@ func actionLine(a mirror.Action, deleting bool) string {
 	case transfer.KindSymlink:
 		what = append(what, "link")
 	case transfer.KindFile:
-		what = append(what, text.Bytes(a.Size))
+		if !a.ModeOnly {
+			what = append(what, text.Bytes(a.Size))
+		}
 	}
 	reason := a.Reason
 	if a.Replace && !deleting {
