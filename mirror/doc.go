@@ -29,7 +29,8 @@
 // whose permission bits differ get a chmod (a ModeOnly action), not a
 // copy, as with rsync -a. Symbolic links differ when
 // their targets do; a link pointing outside the source tree is not
-// copied (a Note says so), as with ferry cp. An entry of another kind on
+// copied (a Note says so), as with ferry cp. Under FollowLinks a link to
+// a directory above it is a loop: a Note (transfer.ErrLoop) and no copy. An entry of another kind on
 // the destination is replaced; a directory in the way of a file, or a
 // file in the way of a directory, only with Delete. ferry's own
 // temporary files (".NAME.ferry-part") are neither synced nor deleted.

@@ -300,6 +300,9 @@ type walker struct {
 	mu      sync.Mutex // guards p's slices and map, pending and kept
 	pending []hashJob  // same-size files to compare by content
 	kept    []string   // excluded destination entries below directories to delete
+	// followed maps the source links -L follows to directories to their
+	// targets, resolved by text, for loops through several links.
+	followed map[string]string
 }
 
 // report calls Options.Progress every 100 ms until the returned stop is

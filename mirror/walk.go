@@ -61,6 +61,9 @@ func (w *walker) pair(rel string, s, d fs.FileInfo) {
 			w.note(rel, &fs.PathError{Op: "follow link", Path: w.srcPath(rel), Err: fmt.Errorf("points nowhere: %w", err)})
 			return
 		}
+		if t.IsDir() && !w.followDir(rel, t) {
+			return
+		}
 		s = t
 	}
 	if strings.Count(rel, "/") >= transfer.MaxDepth {
