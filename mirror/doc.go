@@ -15,6 +15,12 @@
 //	err = p.Delete(ctx, nil)          // only if every copy succeeded
 //	err = p.FixDirs(ctx)              // directory times and modes
 //
+// With Options.Early (not with Delete or Checksum) the copies need not
+// wait for the whole plan: MakePlan hands out the request as the walk
+// starts, its Select answering for each entry once the walk compared the
+// entry's directory, and the engine copies behind the walk; Request then
+// offers nothing.
+//
 // # Comparing
 //
 // Regular files differ when their sizes differ; with equal sizes, when

@@ -62,6 +62,14 @@ type Options struct {
 	// HashParallel is how many files are hashed at once under Checksum
 	// (DefaultHashParallel if 0).
 	HashParallel int
+	// Early, when set, is called once, as soon as the walk started, with
+	// the request that copies what the plan finds new or changed: its
+	// Select waits until the walk has decided about each entry, so the
+	// engine copies behind the walk instead of after it (ferry sync
+	// submits it at once). It is not called with Delete or Checksum,
+	// whose copies must wait for the whole plan; when it was, the plan
+	// says so (Plan.Early) and its Request must not be submitted again.
+	Early func(transfer.Request)
 	// Progress, when set, is called about ten times a second while the
 	// plan is made, and once at the end, from one goroutine at a time.
 	Progress func(Progress)
@@ -172,6 +180,9 @@ type Plan struct {
 	ServerHashed int64
 	// DstMissing is set when the destination root does not exist yet.
 	DstMissing bool
+	// Early is set when Options.Early got the copy request during the
+	// walk: Request must not be submitted again.
+	Early bool
 
 	selected map[string]bool // paths the copy walks: copies and their parents
 	dirs     []dirState      // directories on both sides, for their times
@@ -260,10 +271,18 @@ func MakePlan(ctx context.Context, src transfer.FS, srcDir string, dst transfer.
 	w := &walker{ctx: ctx, cancel: cancel, p: p, sem: make(chan struct{}, opts.Parallel)}
 	stop := w.report()
 	w.entries.Add(1)
+	if w.early() {
+		w.waits = map[string]*dirWait{}
+		w.refused = map[string]bool{}
+		w.p.Early = true
+	}
 	if dfi != nil {
 		w.both("", sfi, dfi)
 	} else {
-		w.list("", true, false)
+		w.walkDir("", true, false)
+	}
+	if w.early() {
+		opts.Early(w.earlyRequest())
 	}
 	w.wg.Wait()
 	if err := w.hash(); err != nil {
@@ -303,6 +322,10 @@ type walker struct {
 	// followed maps the source links -L follows to directories to their
 	// targets, resolved by text, for loops through several links.
 	followed map[string]string
+	// waits follow the source directories for the early request
+	// (Options.Early), refused the replacements it must leave out.
+	waits   map[string]*dirWait
+	refused map[string]bool
 }
 
 // report calls Options.Progress every 100 ms until the returned stop is
@@ -346,6 +369,9 @@ func (w *walker) add(a Action) {
 	w.p.Actions = append(w.p.Actions, a)
 	if a.Kind == Delete || a.ModeOnly {
 		return
+	}
+	if a.Replace && !w.p.Options.Delete && w.refused != nil {
+		w.refused[a.Path] = true
 	}
 	for r := a.Path; r != ""; r = parentOf(r) {
 		if w.p.selected[r] {

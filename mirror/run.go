@@ -72,9 +72,10 @@ func (p *Plan) Prepare(ctx context.Context) error {
 // entries the plan found different. Files are replaced without asking:
 // under transfer.Resume, which continues an interrupted copy's partial
 // file; under transfer.Overwrite with Options.Checksum, since files that
-// differ only in content have the same size and time.
+// differ only in content have the same size and time. It returns false
+// when Options.Early already got the request.
 func (p *Plan) Request() (transfer.Request, bool) {
-	if !p.Copies() && !p.DstMissing {
+	if p.Early || (!p.Copies() && !p.DstMissing) {
 		return transfer.Request{}, false
 	}
 	policy := transfer.Resume

@@ -92,7 +92,7 @@ func (w *walker) extra(rel string, d fs.FileInfo) {
 	}
 	w.add(a)
 	if k == transfer.KindDir {
-		w.spawn(func() { w.list(rel, false, true) })
+		w.walkDir(rel, false, true)
 	}
 }
 
@@ -102,7 +102,7 @@ func (w *walker) missing(rel string, s fs.FileInfo) {
 	switch k {
 	case transfer.KindDir:
 		w.add(Action{Kind: New, Path: rel, Type: k, Reason: "new"})
-		w.spawn(func() { w.list(rel, true, false) })
+		w.walkDir(rel, true, false)
 	case transfer.KindFile:
 		w.add(Action{Kind: New, Path: rel, Type: k, Size: s.Size(), Reason: "new"})
 	case transfer.KindSymlink:
@@ -124,7 +124,7 @@ func (w *walker) both(rel string, s, d fs.FileInfo) {
 		w.mu.Lock()
 		w.p.dirs = append(w.p.dirs, dirState{rel: rel, mtime: s.ModTime(), perm: s.Mode().Perm(), dstMtime: d.ModTime(), dstPerm: d.Mode().Perm()})
 		w.mu.Unlock()
-		w.spawn(func() { w.list(rel, true, true) })
+		w.walkDir(rel, true, true)
 	case sk == transfer.KindDir || dk == transfer.KindDir:
 		if sk == transfer.KindSymlink {
 			if _, ok := w.linkTarget(rel); !ok {
@@ -137,7 +137,7 @@ func (w *walker) both(rel string, s, d fs.FileInfo) {
 		}
 		w.add(a)
 		if sk == transfer.KindDir {
-			w.spawn(func() { w.list(rel, true, false) })
+			w.walkDir(rel, true, false)
 		}
 	case sk == transfer.KindSymlink:
 		target, ok := w.linkTarget(rel)

@@ -51,12 +51,31 @@ func (a *app) runSync(ctx context.Context, cf connFlags, f syncFlags, srcArg, ds
 	}
 	bar := newProgressBar(s.stderr, s.isTerminal)
 	opts.Progress = func(p mirror.Progress) { bar.drawText(planProgress(p)) }
+	// Without -n the copies start while the trees are still compared
+	// (when the plan allows: not with --delete or --checksum).
+	var run syncRun
+	if !f.dryRun {
+		opts.Early = func(req transfer.Request) {
+			run.eng = transfer.New(f.engineOptions())
+			run.early, run.err = run.eng.Submit(req)
+		}
+		defer run.close()
+	}
 	start := time.Now()
 	p, err := mirror.MakePlan(ctx, srcFS, srcPath, dstFS, dstPath, opts)
 	bar.clear()
+	if err == nil && run.err != nil {
+		err = run.err
+	}
 	if err != nil {
+		changed := "nothing was changed"
+		if run.early != nil {
+			_ = run.eng.CancelBatch(run.early.ID())
+			_, _ = run.early.Wait(context.Background())
+			changed = "files copied so far stay"
+		}
 		if ctx.Err() != nil {
-			fmt.Fprintln(s.stderr, "ferry sync: interrupted while comparing; nothing was changed")
+			fmt.Fprintln(s.stderr, "ferry sync: interrupted while comparing; "+changed)
 			return exitFailed
 		}
 		fmt.Fprintln(s.stderr, "ferry sync:", errText(err))
@@ -75,7 +94,22 @@ func (a *app) runSync(ctx context.Context, cf connFlags, f syncFlags, srcArg, ds
 		fmt.Fprintf(s.stderr, "ferry sync: the sync would delete %s, more than --max-delete %d allows: nothing was changed\n", text.Plural(n, "entry"), f.maxDelete)
 		return exitFailed
 	}
-	return s.applySync(ctx, f, p, planned)
+	return s.applySync(ctx, f, p, planned, &run)
+}
+
+// syncRun is the engine of a sync whose copies started while planning
+// (mirror.Options.Early), and their batch.
+type syncRun struct {
+	eng   *transfer.Engine
+	early *transfer.Batch
+	err   error // from submitting the early request
+}
+
+// close closes the engine, if one started.
+func (r *syncRun) close() {
+	if r.eng != nil {
+		r.eng.Close()
+	}
 }
 
 // serverSums sets opts.SrcSum and opts.DstSum for the remote sides, so
@@ -110,13 +144,20 @@ func serverSums(ctx context.Context, opts *mirror.Options, src, dst transfer.FS)
 }
 
 // applySync runs plan p and reports; it returns the exit status.
-func (s *session) applySync(ctx context.Context, f syncFlags, p *mirror.Plan, planned time.Duration) int {
+func (s *session) applySync(ctx context.Context, f syncFlags, p *mirror.Plan, planned time.Duration, run *syncRun) int {
 	code := exitOK
 	for _, a := range p.Refused() {
 		fmt.Fprintf(s.stderr, "ferry sync: %s: %v\n", text.Sanitize(p.Dst.Join(p.DstDir, a.Path)), mirror.ErrReplaceNeedsDelete)
 		code = exitFailed
 	}
 	if !p.Copies() && p.Deletions() == 0 && !p.DstMissing {
+		if run.early != nil { // it copies nothing: stop its walk
+			_ = run.eng.CancelBatch(run.early.ID())
+			if _, err := run.early.Wait(ctx); err != nil {
+				fmt.Fprintln(s.stderr, "ferry sync:", errText(err))
+				return exitFailed
+			}
+		}
 		if modeChanges(p) == 0 {
 			fmt.Fprintf(s.stderr, "ferry sync: up to date (%s compared in %s)\n", entries(p.Entries), planned.Round(time.Millisecond))
 		} else {
@@ -128,14 +169,17 @@ func (s *session) applySync(ctx context.Context, f syncFlags, p *mirror.Plan, pl
 		fmt.Fprintln(s.stderr, "ferry sync:", errText(err))
 		return exitFailed
 	}
+	eng, b := run.eng, run.early
 	if req, ok := p.Request(); ok {
-		eng := transfer.New(f.engineOptions())
+		eng = transfer.New(f.engineOptions())
 		defer eng.Close()
-		b, err := eng.Submit(req)
-		if err != nil {
+		var err error
+		if b, err = eng.Submit(req); err != nil {
 			fmt.Fprintln(s.stderr, "ferry sync:", errText(err))
 			return exitFailed
 		}
+	}
+	if b != nil {
 		if c := s.follow(ctx, eng, b, "sync", p.Dst); c != exitOK {
 			if n := p.Totals().Deleted; n > 0 {
 				fmt.Fprintf(s.stderr, "ferry sync: not every copy succeeded, so nothing was deleted (%s planned)\n", text.Plural(n, "deletion"))
