@@ -15,16 +15,28 @@
 //	err = p.Delete(ctx, nil)          // only if every copy succeeded
 //	err = p.FixDirs(ctx)              // directory times and modes
 //
+// With Options.Early (not with Delete or Checksum) the copies need not
+// wait for the whole plan: MakePlan hands out the request as the walk
+// starts, its Select answering for each entry once the walk compared the
+// entry's directory, and the engine copies behind the walk; Request then
+// offers nothing.
+//
 // # Comparing
 //
 // Regular files differ when their sizes differ; with equal sizes, when
 // their modification times are at least Options.ModifyWindow apart (one
 // second by default, the precision of SFTP: a change of a file's
 // contents that keeps its size within the same second is seen only with
-// Checksum), or under Checksum when their SHA-256 sums differ (both sides
-// read as streams), or never under SizeOnly. Symbolic links differ when
+// Checksum), or under Checksum when their hashes differ, or never under
+// SizeOnly. Checksum asks a server for its files' hashes when
+// Options.SrcSum or DstSum can (the SFTP check-file extension) and hashes
+// the other side with the algorithm the server chose; otherwise both
+// sides are read as streams (SHA-256). Files that count as equal but
+// whose permission bits differ get a chmod (a ModeOnly action), not a
+// copy, as with rsync -a. Symbolic links differ when
 // their targets do; a link pointing outside the source tree is not
-// copied (a Note says so), as with ferry cp. An entry of another kind on
+// copied (a Note says so), as with ferry cp. Under FollowLinks a link to
+// a directory above it is a loop: a Note (transfer.ErrLoop) and no copy. An entry of another kind on
 // the destination is replaced; a directory in the way of a file, or a
 // file in the way of a directory, only with Delete. ferry's own
 // temporary files (".NAME.ferry-part") are neither synced nor deleted.

@@ -33,9 +33,16 @@ type Options struct {
 	// Delete plans the removal of destination entries that are not in
 	// the source (and are not excluded).
 	Delete bool
-	// Checksum compares files of equal size by their contents (SHA-256
-	// of both sides, read as streams) instead of their times.
+	// Checksum compares files of equal size by their contents instead
+	// of their times: by the hashes SrcSum and DstSum get from a server
+	// when they can, else by the SHA-256 of both sides read as streams.
 	Checksum bool
+	// SrcSum and DstSum, when set, hash a whole file of the source or
+	// the destination where it lives (an SFTP server's check-file
+	// extension: remote.Hasher.Sum), so that Checksum need not read it
+	// over the network. A SumFunc that fails with an error wrapping
+	// errors.ErrUnsupported is not asked again; the file is read.
+	SrcSum, DstSum SumFunc
 	// SizeOnly compares files by size alone.
 	SizeOnly bool
 	// ModifyWindow is the largest difference between two modification
@@ -55,10 +62,23 @@ type Options struct {
 	// HashParallel is how many files are hashed at once under Checksum
 	// (DefaultHashParallel if 0).
 	HashParallel int
+	// Early, when set, is called once, as soon as the walk started, with
+	// the request that copies what the plan finds new or changed: its
+	// Select waits until the walk has decided about each entry, so the
+	// engine copies behind the walk instead of after it (ferry sync
+	// submits it at once). It is not called with Delete or Checksum,
+	// whose copies must wait for the whole plan; when it was, the plan
+	// says so (Plan.Early) and its Request must not be submitted again.
+	Early func(transfer.Request)
 	// Progress, when set, is called about ten times a second while the
 	// plan is made, and once at the end, from one goroutine at a time.
 	Progress func(Progress)
 }
+
+// SumFunc returns the hash of the whole file at path, computed where the
+// file lives, with the first algorithm of algos ("sha256", "sha1", "md5",
+// ...) that it supports, and that algorithm's name.
+type SumFunc func(ctx context.Context, path string, algos []string) (algo string, sum []byte, err error)
 
 // Progress is how far planning got.
 type Progress struct {
@@ -116,6 +136,12 @@ type Action struct {
 	// a file, or the other way round): it is removed first, which needs
 	// Options.Delete.
 	Replace bool
+	// ModeOnly is set for a Changed file whose contents count as equal
+	// but whose permission bits differ ("mode 0644 -> 0755"), as rsync
+	// -a sees it: it is not copied; FixDirs sets Mode on it. Size is 0.
+	ModeOnly bool
+	// Mode is the source's permission bits, for ModeOnly.
+	Mode fs.FileMode
 }
 
 // Note is an entry the sync leaves alone and tells the user about.
@@ -149,8 +175,14 @@ type Plan struct {
 	Notes []Note
 	// Entries counts the entries compared, on both sides.
 	Entries int64
+	// ServerHashed counts the files Checksum had hashed by a server
+	// (Options.SrcSum, Options.DstSum) instead of reading them.
+	ServerHashed int64
 	// DstMissing is set when the destination root does not exist yet.
 	DstMissing bool
+	// Early is set when Options.Early got the copy request during the
+	// walk: Request must not be submitted again.
+	Early bool
 
 	selected map[string]bool // paths the copy walks: copies and their parents
 	dirs     []dirState      // directories on both sides, for their times
@@ -185,10 +217,11 @@ func (p *Plan) Totals() Totals {
 	return t
 }
 
-// Copies reports whether p copies anything.
+// Copies reports whether p copies anything (a ModeOnly change is not a
+// copy).
 func (p *Plan) Copies() bool {
 	for _, a := range p.Actions {
-		if a.Kind != Delete {
+		if a.Kind != Delete && !a.ModeOnly {
 			return true
 		}
 	}
@@ -238,10 +271,18 @@ func MakePlan(ctx context.Context, src transfer.FS, srcDir string, dst transfer.
 	w := &walker{ctx: ctx, cancel: cancel, p: p, sem: make(chan struct{}, opts.Parallel)}
 	stop := w.report()
 	w.entries.Add(1)
+	if w.early() {
+		w.waits = map[string]*dirWait{}
+		w.refused = map[string]bool{}
+		w.p.Early = true
+	}
 	if dfi != nil {
 		w.both("", sfi, dfi)
 	} else {
-		w.list("", true, false)
+		w.walkDir("", true, false)
+	}
+	if w.early() {
+		opts.Early(w.earlyRequest())
 	}
 	w.wg.Wait()
 	if err := w.hash(); err != nil {
@@ -253,6 +294,7 @@ func MakePlan(ctx context.Context, src transfer.FS, srcDir string, dst transfer.
 	}
 	p.keepExcluded(w.kept)
 	p.Entries = w.entries.Load()
+	p.ServerHashed = w.served.Load()
 	slices.SortFunc(p.Actions, func(a, b Action) int { return strings.Compare(a.Path, b.Path) })
 	slices.SortFunc(p.Notes, func(a, b Note) int { return strings.Compare(a.Path, b.Path) })
 	return p, nil
@@ -270,9 +312,20 @@ type walker struct {
 	hashed  atomic.Int64
 	toHash  atomic.Int64
 
+	served   atomic.Int64 // files a server hashed
+	srcNoSum atomic.Bool  // Options.SrcSum is unsupported
+	dstNoSum atomic.Bool  // Options.DstSum is unsupported
+
 	mu      sync.Mutex // guards p's slices and map, pending and kept
 	pending []hashJob  // same-size files to compare by content
 	kept    []string   // excluded destination entries below directories to delete
+	// followed maps the source links -L follows to directories to their
+	// targets, resolved by text, for loops through several links.
+	followed map[string]string
+	// waits follow the source directories for the early request
+	// (Options.Early), refused the replacements it must leave out.
+	waits   map[string]*dirWait
+	refused map[string]bool
 }
 
 // report calls Options.Progress every 100 ms until the returned stop is
@@ -314,8 +367,11 @@ func (w *walker) add(a Action) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.p.Actions = append(w.p.Actions, a)
-	if a.Kind == Delete {
+	if a.Kind == Delete || a.ModeOnly {
 		return
+	}
+	if a.Replace && !w.p.Options.Delete && w.refused != nil {
+		w.refused[a.Path] = true
 	}
 	for r := a.Path; r != ""; r = parentOf(r) {
 		if w.p.selected[r] {

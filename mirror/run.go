@@ -72,9 +72,10 @@ func (p *Plan) Prepare(ctx context.Context) error {
 // entries the plan found different. Files are replaced without asking:
 // under transfer.Resume, which continues an interrupted copy's partial
 // file; under transfer.Overwrite with Options.Checksum, since files that
-// differ only in content have the same size and time.
+// differ only in content have the same size and time. It returns false
+// when Options.Early already got the request.
 func (p *Plan) Request() (transfer.Request, bool) {
-	if !p.Copies() && !p.DstMissing {
+	if p.Early || (!p.Copies() && !p.DstMissing) {
 		return transfer.Request{}, false
 	}
 	policy := transfer.Resume
@@ -139,15 +140,46 @@ func (p *Plan) Delete(ctx context.Context, removed func(a Action)) error {
 	return errors.Join(errs...)
 }
 
-// FixDirs gives the destination directories that were there before the
-// run their source's modification time and permissions, deepest first:
-// those whose time or permissions differ, and those the run changed, as
+// FixDirs gives the files of ModeOnly actions their source's permission
+// bits, then the destination directories that were there before the run
+// their source's modification time and permissions, deepest first: those
+// whose time or permissions differ, and those the run changed, as
 // writing into a directory changes its time. Directories the run created
 // got theirs from the engine. It returns the fixes that failed, joined.
 func (p *Plan) FixDirs(ctx context.Context) error {
+	err := p.chmodFiles(ctx)
+	return errors.Join(err, p.fixDirs(ctx))
+}
+
+// chmodFiles sets the permission bits of ModeOnly actions' files,
+// runParallel at a time.
+func (p *Plan) chmodFiles(ctx context.Context) error {
+	var modes []Action
+	for _, a := range p.Actions {
+		if a.ModeOnly {
+			modes = append(modes, a)
+		}
+	}
+	var mu sync.Mutex
+	var errs []error
+	byDepth(modes, func(a Action) string { return "" }, func(a Action) {
+		path := joinRel(p.Dst, p.DstDir, a.Path)
+		if err := p.Dst.Chmod(ctx, path, a.Mode); err != nil {
+			mu.Lock()
+			errs = append(errs, fmt.Errorf("set mode of %s: %w", path, err))
+			mu.Unlock()
+		}
+	})
+	return errors.Join(errs...)
+}
+
+// fixDirs sets the directories' times and modes for FixDirs.
+func (p *Plan) fixDirs(ctx context.Context) error {
 	touched := map[string]bool{}
 	for _, a := range p.Actions {
-		touched[parentOf(a.Path)] = true
+		if !a.ModeOnly { // a chmod leaves the directory's time alone
+			touched[parentOf(a.Path)] = true
+		}
 	}
 	var fix []dirState
 	for _, d := range p.dirs {

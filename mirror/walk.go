@@ -61,6 +61,9 @@ func (w *walker) pair(rel string, s, d fs.FileInfo) {
 			w.note(rel, &fs.PathError{Op: "follow link", Path: w.srcPath(rel), Err: fmt.Errorf("points nowhere: %w", err)})
 			return
 		}
+		if t.IsDir() && !w.followDir(rel, t) {
+			return
+		}
 		s = t
 	}
 	if strings.Count(rel, "/") >= transfer.MaxDepth {
@@ -89,7 +92,7 @@ func (w *walker) extra(rel string, d fs.FileInfo) {
 	}
 	w.add(a)
 	if k == transfer.KindDir {
-		w.spawn(func() { w.list(rel, false, true) })
+		w.walkDir(rel, false, true)
 	}
 }
 
@@ -99,7 +102,7 @@ func (w *walker) missing(rel string, s fs.FileInfo) {
 	switch k {
 	case transfer.KindDir:
 		w.add(Action{Kind: New, Path: rel, Type: k, Reason: "new"})
-		w.spawn(func() { w.list(rel, true, false) })
+		w.walkDir(rel, true, false)
 	case transfer.KindFile:
 		w.add(Action{Kind: New, Path: rel, Type: k, Size: s.Size(), Reason: "new"})
 	case transfer.KindSymlink:
@@ -121,7 +124,7 @@ func (w *walker) both(rel string, s, d fs.FileInfo) {
 		w.mu.Lock()
 		w.p.dirs = append(w.p.dirs, dirState{rel: rel, mtime: s.ModTime(), perm: s.Mode().Perm(), dstMtime: d.ModTime(), dstPerm: d.Mode().Perm()})
 		w.mu.Unlock()
-		w.spawn(func() { w.list(rel, true, true) })
+		w.walkDir(rel, true, true)
 	case sk == transfer.KindDir || dk == transfer.KindDir:
 		if sk == transfer.KindSymlink {
 			if _, ok := w.linkTarget(rel); !ok {
@@ -134,7 +137,7 @@ func (w *walker) both(rel string, s, d fs.FileInfo) {
 		}
 		w.add(a)
 		if sk == transfer.KindDir {
-			w.spawn(func() { w.list(rel, true, false) })
+			w.walkDir(rel, true, false)
 		}
 	case sk == transfer.KindSymlink:
 		target, ok := w.linkTarget(rel)
@@ -168,15 +171,33 @@ func (w *walker) files(rel string, s, d fs.FileInfo) {
 	case s.Size() != d.Size():
 		w.add(Action{Kind: Changed, Path: rel, Type: transfer.KindFile, Size: s.Size(), Reason: fmt.Sprintf("size %d -> %d", d.Size(), s.Size())})
 	case o.SizeOnly:
+		w.modeOnly(rel, s, d)
 	case o.Checksum:
 		w.mu.Lock()
-		w.pending = append(w.pending, hashJob{rel: rel, size: s.Size()})
+		w.pending = append(w.pending, hashJob{rel: rel, size: s.Size(), mode: s.Mode().Perm(), dstMode: d.Mode().Perm()})
 		w.mu.Unlock()
 	default:
 		if reason := timeDiffers(s.ModTime(), d.ModTime(), o.ModifyWindow); reason != "" {
 			w.add(Action{Kind: Changed, Path: rel, Type: transfer.KindFile, Size: s.Size(), Reason: reason})
+			return
 		}
+		w.modeOnly(rel, s, d)
 	}
+}
+
+// modeOnly records a chmod for two files that count as equal but whose
+// permission bits differ.
+func (w *walker) modeOnly(rel string, s, d fs.FileInfo) {
+	w.chmod(rel, s.Mode().Perm(), d.Mode().Perm())
+}
+
+// chmod records a chmod of rel to mode when dstMode differs.
+func (w *walker) chmod(rel string, mode, dstMode fs.FileMode) {
+	if mode == dstMode {
+		return
+	}
+	w.add(Action{Kind: Changed, Path: rel, Type: transfer.KindFile, ModeOnly: true, Mode: mode,
+		Reason: fmt.Sprintf("mode %04o -> %04o", dstMode, mode)})
 }
 
 // linkTarget reads the source link rel and returns the target its copy

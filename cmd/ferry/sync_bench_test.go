@@ -27,7 +27,10 @@ import (
 //
 // Knobs (environment): FERRY_BENCH_ROUNDS (default 3), FERRY_BENCH_RTT
 // (default 10ms), FERRY_BENCH_FILES (default 10000, in 100 directories),
-// FERRY_BENCH_DIR (default: the test's temporary directory, on disk).
+// FERRY_BENCH_DIR (default: the test's temporary directory, on disk),
+// FERRY_BENCH_CASES=changed (only the changed tree), FERRY_BENCH_BASELINE
+// (another ferry binary, such as the last release, timed beside this one
+// on the changed tree).
 //
 // Cases: the unchanged tree uploaded and downloaded (every tool has
 // nothing to copy), and the tree with 10% of its files changed (new
@@ -240,6 +243,9 @@ func TestSyncSpeed(t *testing.T) {
 	}
 	fmt.Fprintf(&table, "| connecting | ssh bench true | %v | | |\n", median(login).Round(time.Millisecond))
 	for _, up := range []bool{true, false} {
+		if os.Getenv("FERRY_BENCH_CASES") == "changed" {
+			break
+		}
 		dir := "down"
 		if up {
 			dir = "up"
@@ -259,6 +265,11 @@ func TestSyncSpeed(t *testing.T) {
 	tools = slices.Insert(tools, 1, syncTool{"ferry sync -j 256", func(env *syncBenchEnv, up bool) *exec.Cmd {
 		return exec.Command(env.bin, "sync", "-j", "256", "-F", env.cfg, env.local, "bench:"+env.remoteRel)
 	}})
+	if base := os.Getenv("FERRY_BENCH_BASELINE"); base != "" {
+		tools = append(tools, syncTool{"baseline ferry sync", func(env *syncBenchEnv, up bool) *exec.Cmd {
+			return exec.Command(base, "sync", "-F", env.cfg, env.local, "bench:"+env.remoteRel)
+		}})
+	}
 	res := map[string][]time.Duration{}
 	round := 0
 	for range rounds {

@@ -49,7 +49,7 @@ func TestSyncDeletesOnlyAfterEveryCopySucceeded(t *testing.T) {
 		return p
 	}
 	f := syncFlags{workers: 2, retries: -1, stall: -1}
-	if code := s.applySync(t.Context(), f, plan(failOpenFS{local.New(), "bad.txt"}), 0); code != exitFailed {
+	if code := s.applySync(t.Context(), f, plan(failOpenFS{local.New(), "bad.txt"}), 0, &syncRun{}); code != exitFailed {
 		t.Fatalf("exit %d with a failed copy; stderr: %s", code, errb)
 	}
 	if _, err := os.Stat(filepath.Join(dst, "extra.txt")); err != nil {
@@ -61,7 +61,7 @@ func TestSyncDeletesOnlyAfterEveryCopySucceeded(t *testing.T) {
 	if !strings.Contains(errb.String(), "nothing was deleted (1 deletion planned)") {
 		t.Errorf("stderr: %s", errb)
 	}
-	if code := s.applySync(t.Context(), f, plan(failOpenFS{local.New(), ""}), 0); code != exitOK {
+	if code := s.applySync(t.Context(), f, plan(failOpenFS{local.New(), ""}), 0, &syncRun{}); code != exitOK {
 		t.Fatalf("exit %d; stderr: %s", code, errb)
 	}
 	if _, err := os.Stat(filepath.Join(dst, "extra.txt")); err == nil {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ferry-tui/ferry/mirror"
+	"github.com/ferry-tui/ferry/remote"
 	"github.com/ferry-tui/ferry/text"
 	"github.com/ferry-tui/ferry/transfer"
 )
@@ -45,14 +46,36 @@ func (a *app) runSync(ctx context.Context, cf connFlags, f syncFlags, srcArg, ds
 		return exitUsage
 	}
 
+	if opts.Checksum {
+		defer serverSums(ctx, &opts, srcFS, dstFS)()
+	}
 	bar := newProgressBar(s.stderr, s.isTerminal)
 	opts.Progress = func(p mirror.Progress) { bar.drawText(planProgress(p)) }
+	// Without -n the copies start while the trees are still compared
+	// (when the plan allows: not with --delete or --checksum).
+	var run syncRun
+	if !f.dryRun {
+		opts.Early = func(req transfer.Request) {
+			run.eng = transfer.New(f.engineOptions())
+			run.early, run.err = run.eng.Submit(req)
+		}
+		defer run.close()
+	}
 	start := time.Now()
 	p, err := mirror.MakePlan(ctx, srcFS, srcPath, dstFS, dstPath, opts)
 	bar.clear()
+	if err == nil && run.err != nil {
+		err = run.err
+	}
 	if err != nil {
+		changed := "nothing was changed"
+		if run.early != nil {
+			_ = run.eng.CancelBatch(run.early.ID())
+			_, _ = run.early.Wait(context.Background())
+			changed = "files copied so far stay"
+		}
 		if ctx.Err() != nil {
-			fmt.Fprintln(s.stderr, "ferry sync: interrupted while comparing; nothing was changed")
+			fmt.Fprintln(s.stderr, "ferry sync: interrupted while comparing; "+changed)
 			return exitFailed
 		}
 		fmt.Fprintln(s.stderr, "ferry sync:", errText(err))
@@ -60,6 +83,9 @@ func (a *app) runSync(ctx context.Context, cf connFlags, f syncFlags, srcArg, ds
 	}
 	planned := time.Since(start)
 	s.syncNotes(p)
+	if p.ServerHashed > 0 {
+		fmt.Fprintf(s.stderr, "ferry sync: %s hashed by the server (check-file), not read\n", text.Plural(int(p.ServerHashed), "file"))
+	}
 	if f.dryRun {
 		printPlan(s.stdout, p)
 		return exitOK
@@ -68,32 +94,92 @@ func (a *app) runSync(ctx context.Context, cf connFlags, f syncFlags, srcArg, ds
 		fmt.Fprintf(s.stderr, "ferry sync: the sync would delete %s, more than --max-delete %d allows: nothing was changed\n", text.Plural(n, "entry"), f.maxDelete)
 		return exitFailed
 	}
-	return s.applySync(ctx, f, p, planned)
+	return s.applySync(ctx, f, p, planned, &run)
+}
+
+// syncRun is the engine of a sync whose copies started while planning
+// (mirror.Options.Early), and their batch.
+type syncRun struct {
+	eng   *transfer.Engine
+	early *transfer.Batch
+	err   error // from submitting the early request
+}
+
+// close closes the engine, if one started.
+func (r *syncRun) close() {
+	if r.eng != nil {
+		r.eng.Close()
+	}
+}
+
+// serverSums sets opts.SrcSum and opts.DstSum for the remote sides, so
+// that --checksum asks their servers for hashes (check-file) instead of
+// reading the files; a server without the extension says so at its first
+// file and its files are read. It returns what closes the hash channels.
+func serverSums(ctx context.Context, opts *mirror.Options, src, dst transfer.FS) (closeAll func()) {
+	var open []*remote.Hasher
+	sum := func(fsys transfer.FS) mirror.SumFunc {
+		rfs, ok := fsys.(*remote.FS)
+		if !ok {
+			return nil
+		}
+		h, err := rfs.OpenHasher(ctx)
+		if err != nil {
+			return nil // the files are read, as without the extension
+		}
+		open = append(open, h)
+		return h.Sum
+	}
+	opts.SrcSum = sum(src)
+	if dst == src {
+		opts.DstSum = opts.SrcSum
+	} else {
+		opts.DstSum = sum(dst)
+	}
+	return func() {
+		for _, h := range open {
+			h.Close()
+		}
+	}
 }
 
 // applySync runs plan p and reports; it returns the exit status.
-func (s *session) applySync(ctx context.Context, f syncFlags, p *mirror.Plan, planned time.Duration) int {
+func (s *session) applySync(ctx context.Context, f syncFlags, p *mirror.Plan, planned time.Duration, run *syncRun) int {
 	code := exitOK
 	for _, a := range p.Refused() {
 		fmt.Fprintf(s.stderr, "ferry sync: %s: %v\n", text.Sanitize(p.Dst.Join(p.DstDir, a.Path)), mirror.ErrReplaceNeedsDelete)
 		code = exitFailed
 	}
 	if !p.Copies() && p.Deletions() == 0 && !p.DstMissing {
-		fmt.Fprintf(s.stderr, "ferry sync: up to date (%s compared in %s)\n", entries(p.Entries), planned.Round(time.Millisecond))
+		if run.early != nil { // it copies nothing: stop its walk
+			_ = run.eng.CancelBatch(run.early.ID())
+			if _, err := run.early.Wait(ctx); err != nil {
+				fmt.Fprintln(s.stderr, "ferry sync:", errText(err))
+				return exitFailed
+			}
+		}
+		if modeChanges(p) == 0 {
+			fmt.Fprintf(s.stderr, "ferry sync: up to date (%s compared in %s)\n", entries(p.Entries), planned.Round(time.Millisecond))
+		} else {
+			fmt.Fprintf(s.stderr, "ferry sync: nothing to copy (%s compared in %s)\n", entries(p.Entries), planned.Round(time.Millisecond))
+		}
 		return max(code, s.fixDirs(ctx, p))
 	}
 	if err := p.Prepare(ctx); err != nil {
 		fmt.Fprintln(s.stderr, "ferry sync:", errText(err))
 		return exitFailed
 	}
+	eng, b := run.eng, run.early
 	if req, ok := p.Request(); ok {
-		eng := transfer.New(f.engineOptions())
+		eng = transfer.New(f.engineOptions())
 		defer eng.Close()
-		b, err := eng.Submit(req)
-		if err != nil {
+		var err error
+		if b, err = eng.Submit(req); err != nil {
 			fmt.Fprintln(s.stderr, "ferry sync:", errText(err))
 			return exitFailed
 		}
+	}
+	if b != nil {
 		if c := s.follow(ctx, eng, b, "sync", p.Dst); c != exitOK {
 			if n := p.Totals().Deleted; n > 0 {
 				fmt.Fprintf(s.stderr, "ferry sync: not every copy succeeded, so nothing was deleted (%s planned)\n", text.Plural(n, "deletion"))
@@ -113,13 +199,28 @@ func (s *session) applySync(ctx context.Context, f syncFlags, p *mirror.Plan, pl
 	return max(code, s.fixDirs(ctx, p))
 }
 
-// fixDirs sets the directories' times and modes, reporting failures.
+// fixDirs sets the permissions of files whose mode alone changed and the
+// directories' times and modes, reporting failures.
 func (s *session) fixDirs(ctx context.Context, p *mirror.Plan) int {
 	if err := p.FixDirs(ctx); err != nil {
 		fmt.Fprintln(s.stderr, "ferry sync:", errText(err))
 		return exitFailed
 	}
+	if n := modeChanges(p); n > 0 {
+		fmt.Fprintf(s.stderr, "ferry sync: permissions of %s set\n", text.Plural(n, "file"))
+	}
 	return exitOK
+}
+
+// modeChanges counts p's files whose permission bits alone change.
+func modeChanges(p *mirror.Plan) int {
+	n := 0
+	for _, a := range p.Actions {
+		if a.ModeOnly {
+			n++
+		}
+	}
+	return n
 }
 
 // syncNotes lists the source entries the sync leaves alone, as cp does.
@@ -162,7 +263,9 @@ func actionLine(a mirror.Action, deleting bool) string {
 	case transfer.KindSymlink:
 		what = append(what, "link")
 	case transfer.KindFile:
-		what = append(what, text.Bytes(a.Size))
+		if !a.ModeOnly {
+			what = append(what, text.Bytes(a.Size))
+		}
 	}
 	reason := a.Reason
 	if a.Replace && !deleting {
