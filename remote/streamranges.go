@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"math"
+	"sync"
 	"time"
 )
 
@@ -40,20 +41,29 @@ func wantStreams(rtt time.Duration, n int) int {
 const rttSamples = 3
 
 // roundTrip returns the connection's round trip, measured once per
-// connection with global requests that OpenSSH answers at once
+// connection with rttSamples global requests that OpenSSH answers at once
 // ("keepalive@openssh.com", as ServerAliveInterval sends).
 func (p *streamPool) roundTrip() (time.Duration, error) {
 	p.rttOnce.Do(func() {
-		for i := range rttSamples {
-			t := time.Now()
-			if _, _, err := p.ssh.SendRequest("keepalive@openssh.com", true, nil); err != nil {
-				p.rttErr = err
-				return
-			}
-			if d := time.Since(t); i == 0 || d < p.rtt {
-				p.rtt = d
-			}
+		// Sent at once, they cost one round trip.
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		for range rttSamples {
+			wg.Go(func() {
+				t := time.Now()
+				_, _, err := p.ssh.SendRequest("keepalive@openssh.com", true, nil)
+				d := time.Since(t)
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case err != nil:
+					p.rttErr = err
+				case p.rtt == 0 || d < p.rtt:
+					p.rtt = d
+				}
+			})
 		}
+		wg.Wait()
 	})
 	return p.rtt, p.rttErr
 }
@@ -115,13 +125,20 @@ func (f *FS) LeaseStreams(ctx context.Context, n int) (copies []func(ctx context
 	if err != nil {
 		return nil, none
 	}
+	// The channels open at once: each costs three round trips (open,
+	// subsystem, INIT), 150 ms at 50 ms.
+	k := wantStreams(rtt, min(n, streamRanges))
+	opened := make([]*streamChan, k)
+	var wg sync.WaitGroup
+	for i := range k {
+		wg.Go(func() { opened[i] = l.streams.get(ctx) })
+	}
+	wg.Wait()
 	var got []*streamChan
-	for range wantStreams(rtt, min(n, streamRanges)) {
-		c := l.streams.get(ctx)
-		if c == nil {
-			break
+	for _, c := range opened {
+		if c != nil {
+			got = append(got, c)
 		}
-		got = append(got, c)
 	}
 	release = func() {
 		for _, c := range got {
