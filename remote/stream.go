@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"sync"
+	"time"
 
 	"github.com/ferry-tui/ferry/remote/internal/sftpstream"
 	"github.com/pkg/sftp"
@@ -39,12 +40,20 @@ type streamPool struct {
 	open    int // lent out or idle, including ones still opening
 	closed  bool
 	refused bool // the server refused a channel: no streams from now on
+	// most, when above 0, is how many channels the server allowed before
+	// it refused one more (its MaxSessions, say): no more are asked for.
+	most int
+
+	rttOnce sync.Once
+	rtt     time.Duration // the connection's round trip (roundTrip)
+	rttErr  error
 }
 
 // streamChan is one SFTP channel running an sftpstream.Stream.
 type streamChan struct {
 	sess *ssh.Session
 	s    *sftpstream.Stream
+	bad  bool // a copy on this lent channel failed: not to be reused
 }
 
 // get returns an idle stream or opens one; nil when none may be had now
@@ -58,7 +67,7 @@ func (p *streamPool) get(ctx context.Context) *streamChan {
 		p.mu.Unlock()
 		return c
 	}
-	if p.closed || p.refused || p.open >= maxStreams {
+	if p.closed || p.refused || p.open >= maxStreams || (p.most > 0 && p.open >= p.most) {
 		p.mu.Unlock()
 		return nil
 	}
@@ -70,8 +79,16 @@ func (p *streamPool) get(ctx context.Context) *streamChan {
 		p.open--
 		// A server that refuses a channel, or the subsystem, or speaks
 		// no SFTP on it, is not asked again; a cancelled open says
-		// nothing about the server.
-		p.refused = p.refused || ctx.Err() == nil
+		// nothing about the server. One that refuses a channel while
+		// others of this pool are open has reached its limit: the pool
+		// keeps to the ones it has.
+		if ctx.Err() == nil {
+			if p.open > 0 {
+				p.most = p.open
+			} else {
+				p.refused = true
+			}
+		}
 		p.mu.Unlock()
 		return nil
 	}
@@ -143,6 +160,13 @@ func (p *streamPool) close() {
 // connection is down, StreamFile waits for the session to reconnect, as
 // every call does; the error when it cannot is handled.
 func (f *FS) StreamFile(ctx context.Context, name string, off int64, dst io.Writer) (n int64, handled bool, err error) {
+	return f.streamCopy(ctx, name, off, -1, nil, dst)
+}
+
+// streamCopy is StreamFile up to end (below zero: the end of the file),
+// over c when it is not nil (a channel lent by LeaseStreams, which stays
+// lent) or else over one the pool lends for the copy.
+func (f *FS) streamCopy(ctx context.Context, name string, off, end int64, c *streamChan, dst io.Writer) (n int64, handled bool, err error) {
 	l, g, err := f.begin(ctx)
 	if err != nil {
 		if cerr := ctx.Err(); cerr != nil {
@@ -154,7 +178,10 @@ func (f *FS) StreamFile(ctx context.Context, name string, off int64, dst io.Writ
 	if l.streams == nil {
 		return 0, false, nil
 	}
-	c := l.streams.get(ctx)
+	leased := c != nil
+	if !leased {
+		c = l.streams.get(ctx)
+	}
 	if c == nil {
 		if cerr := ctx.Err(); cerr != nil {
 			// Cancelled while a channel opened: the copy is over, not
@@ -166,7 +193,7 @@ func (f *FS) StreamFile(ctx context.Context, name string, off int64, dst io.Writ
 	// Closing the channel ends the copy at once on a server that still
 	// answers; the guard closes the connection for one that does not.
 	stop := context.AfterFunc(ctx, func() { c.sess.Close() })
-	n, opened, bad, err := c.copy(name, off, dst)
+	n, opened, bad, err := c.copy(name, off, end, dst)
 	cancelled := !stop()
 	if cancelled {
 		// The channel was closed under the copy.
@@ -175,7 +202,11 @@ func (f *FS) StreamFile(ctx context.Context, name string, off int64, dst io.Writ
 			err = ctx.Err()
 		}
 	}
-	l.streams.put(c, bad)
+	if leased {
+		c.bad = c.bad || bad
+	} else {
+		l.streams.put(c, bad)
+	}
 	if !opened && bad && !cancelled {
 		if l.deadWithin(lostGrace) {
 			// The connection went before the file was open.
@@ -191,12 +222,12 @@ func (f *FS) StreamFile(ctx context.Context, name string, off int64, dst io.Writ
 
 // copy opens, reads and closes name on c. opened reports that the server
 // answered the OPEN with a handle; bad that c must not be used again.
-func (c *streamChan) copy(name string, off int64, dst io.Writer) (n int64, opened, bad bool, err error) {
+func (c *streamChan) copy(name string, off, end int64, dst io.Writer) (n int64, opened, bad bool, err error) {
 	h, err := c.s.Open(name)
 	if err != nil {
 		return 0, false, !isStatus(err), streamErr("open", name, err)
 	}
-	n, rerr, werr := c.s.CopyTo(dst, h, off)
+	n, rerr, werr := c.s.CopyRange(dst, h, off, end)
 	if werr != nil {
 		return n, true, true, werr
 	}

@@ -91,11 +91,11 @@ func TestStreamCopyIgnoresCloseStatus(t *testing.T) {
 	}
 	c := &streamChan{s: s}
 	var buf bytes.Buffer
-	n, opened, bad, err := c.copy("/file", 0, &buf)
+	n, opened, bad, err := c.copy("/file", 0, -1, &buf)
 	if err != nil || !opened || bad || n != int64(len(data)) || !bytes.Equal(buf.Bytes(), data) {
 		t.Fatalf("copy = %d, opened %v, bad %v, %v", n, opened, bad, err)
 	}
-	n, opened, bad, err = c.copy("/missing", 0, &buf)
+	n, opened, bad, err = c.copy("/missing", 0, -1, &buf)
 	if !errors.Is(err, fs.ErrNotExist) || opened || bad || n != 0 {
 		t.Fatalf("missing: %d, opened %v, bad %v, %v", n, opened, bad, err)
 	}
@@ -104,7 +104,7 @@ func TestStreamCopyIgnoresCloseStatus(t *testing.T) {
 	}
 	// Still in step: the file copies again.
 	buf.Reset()
-	if n, _, bad, err := c.copy("/file", 100, &buf); err != nil || bad || !bytes.Equal(buf.Bytes(), data[100:]) {
+	if n, _, bad, err := c.copy("/file", 100, -1, &buf); err != nil || bad || !bytes.Equal(buf.Bytes(), data[100:]) {
 		t.Fatalf("copy after the missing file = %d, bad %v, %v", n, bad, err)
 	}
 }

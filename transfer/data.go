@@ -187,14 +187,19 @@ func (e *Engine) resumed(j *job, off int64) {
 // a stream costs an OPEN round trip more than the handle already open.
 const streamMin = 8 << 20
 
-// tryStream downloads a large source into a local temporary file through
-// the source file system's Streamer, which opens the source itself (so it
-// is tried before the source is opened); done reports whether it did.
+// tryStream downloads a large source into a local temporary file as byte
+// ranges over several channels (tryRangedDownload) or else through the
+// source file system's Streamer, which opens the source itself (so it is
+// tried before the source is opened); done reports whether it did.
 func (w *safeWrite) tryStream(dst io.Writer) (n int64, done bool, err error) {
+	if n, done, err := w.tryRangedDownload(dst); done {
+		return n, true, err
+	}
 	st, ok := w.sfs.(Streamer)
 	if _, remoteDst := dst.(ConcurrentReaderFrom); !ok || remoteDst || w.j.info.Size()-w.off < streamMin {
 		return 0, false, nil
 	}
+	w.singleStream() // a ranged partial download goes on as one stream
 	cw := &countingWriter{w: dst, p: &progress{ctx: w.ctx, e: w.e, j: w.j}}
 	n, done, err = st.StreamFile(w.ctx, w.j.src, w.off, cw)
 	switch {

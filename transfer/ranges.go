@@ -34,11 +34,12 @@ type RangeDisabler interface {
 	DisableRanges(reason string) bool
 }
 
-// rangesFailed turns ranges off on w's destination after a ranged upload
-// failed or stalled for a reason other than a cancel, and says so once.
-// Servers that mishandle several channels writing one file are better
-// served by one stream; the job is tried again that way.
-func (w *safeWrite) rangesFailed(err error) {
+// rangesFailed turns ranges off on fsys (w's destination after a ranged
+// upload, its source after a ranged download) when they failed or stalled
+// for a reason other than a cancel, and says so once. Servers that
+// mishandle several channels on one file are better served by one stream;
+// the job is tried again that way. op and path name the failing call.
+func (w *safeWrite) rangesFailed(fsys FS, op, path string, err error) {
 	w.e.mu.Lock()
 	cancelled := w.j.cancelReq || w.e.closed
 	stalled := w.j.stalled
@@ -52,11 +53,11 @@ func (w *safeWrite) rangesFailed(err error) {
 	if stalled {
 		err = ErrStalled
 	}
-	err = explain(w.dfs, "write", w.tmp, err)
+	err = explain(fsys, op, path, err)
 	w.j.rangesFailed = true
-	d, ok := w.dfs.(RangeDisabler)
+	d, ok := fsys.(RangeDisabler)
 	if ok && d.DisableRanges(oneLine(err)) {
-		w.e.notice(w.j.b, w.dst, fmt.Sprintf("%s: large files go as one stream from now on: sending %s in parallel ranges failed (%v)", w.dfs.Label(), w.j.src, oneLine(err)))
+		w.e.notice(w.j.b, w.dst, fmt.Sprintf("%s: large files go as one stream from now on: copying %s in parallel ranges failed (%v)", fsys.Label(), w.j.src, oneLine(err)))
 	}
 }
 
@@ -174,7 +175,7 @@ func (w *safeWrite) rangedUpload(rw RangeWriter, dst ConcurrentReaderFrom, src L
 	wg.Wait()
 	stopRec(first != nil)
 	if first != nil {
-		w.rangesFailed(first)
+		w.rangesFailed(w.dfs, "write", w.tmp, first)
 		return 0, true, explain(w.dfs, "write", w.tmp, first)
 	}
 	return size - w.off, true, nil

@@ -135,8 +135,8 @@ func (s *Stream) flush() error {
 	return err
 }
 
-// issue queues a READ of one chunk at off.
-func (s *Stream) issue(handle []byte, off int64) {
+// issue queues a READ of want bytes (at most one chunk) at off.
+func (s *Stream) issue(handle []byte, off int64, want int) {
 	var r *readReq
 	if n := len(s.spare); n > 0 {
 		r, s.spare = s.spare[n-1], s.spare[:n-1]
@@ -148,7 +148,7 @@ func (s *Stream) issue(handle []byte, off int64) {
 	} else {
 		r.buf = make([]byte, s.chunk)
 	}
-	r.off, r.want = off, s.chunk
+	r.off, r.want = off, want
 	s.queue = append(s.queue, r)
 	s.queueRead(handle, r)
 }
@@ -228,16 +228,29 @@ func (s *Stream) receive() error {
 // writeErr is dst's. Any error leaves requests in flight: the stream must
 // not be used again.
 func (s *Stream) CopyTo(dst io.Writer, handle []byte, off int64) (written int64, readErr, writeErr error) {
+	return s.CopyRange(dst, handle, off, -1)
+}
+
+// CopyRange is CopyTo that stops at end: it reads handle from off up to
+// end (or its end of file, whichever comes first) into dst. An end below
+// zero means the end of the file. A file that ends before end is not an
+// error: written says how far it got.
+func (s *Stream) CopyRange(dst io.Writer, handle []byte, off, end int64) (written int64, readErr, writeErr error) {
 	next, eof := off, false
+	more := func() bool { return !eof && (end < 0 || next < end) }
 	for {
 		// The queue is refilled once a quarter of it has been answered,
 		// in one write: one SSH packet and system call for several READs,
 		// while what is still asked for stays well above a channel's
 		// window (2 MiB in x/crypto).
-		if !eof && len(s.queue) <= s.depth-max(s.depth/4, 1) {
-			for len(s.queue) < s.depth {
-				s.issue(handle, next)
-				next += int64(s.chunk)
+		if more() && len(s.queue) <= s.depth-max(s.depth/4, 1) {
+			for len(s.queue) < s.depth && more() {
+				want := int64(s.chunk)
+				if end >= 0 {
+					want = min(want, end-next)
+				}
+				s.issue(handle, next, int(want))
+				next += want
 			}
 			if err := s.flush(); err != nil {
 				return written, err, nil
