@@ -52,6 +52,7 @@ type safeWrite struct {
 	off      int64       // where the data starts (a resume's offset)
 	ranges   []rangeMark // a ranged partial's resume points, or nil
 	metaMade bool        // a resume record sits beside tmp
+	metaLen  int         // the length of the record this write wrote, 0 if none
 }
 
 // run carries out the write.

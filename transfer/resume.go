@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"strconv"
 	"strings"
 )
@@ -56,6 +57,9 @@ func parsePartMeta(b []byte) (partMeta, error) {
 	}
 	var m partMeta
 	for _, l := range lines[1:] {
+		if strings.TrimSpace(l) == "" {
+			continue // the padding of a record rewritten shorter
+		}
 		k, v, ok := strings.Cut(l, " ")
 		if !ok {
 			return partMeta{}, fmt.Errorf("bad resume record line %q", l)
@@ -93,6 +97,11 @@ func parsePartMeta(b []byte) (partMeta, error) {
 // and the progress of each byte range when ranges is not empty.
 func (w *safeWrite) writeMeta(ctx context.Context, ranges []rangeMark) error {
 	m := partMeta{size: w.j.info.Size(), mtime: w.j.info.ModTime().UnixNano(), ranges: ranges}
+	if w.metaMade && w.metaLen > 0 {
+		if fo, ok := w.dfs.(FileOpener); ok {
+			return w.rewriteMeta(ctx, fo, m.encode())
+		}
+	}
 	f, err := w.dfs.CreateExcl(ctx, w.meta, 0o600)
 	if err != nil {
 		// A stale record from an older attempt: replace it.
@@ -112,8 +121,33 @@ func (w *safeWrite) writeMeta(ctx context.Context, ranges []rangeMark) error {
 		w.metaMade = false
 		return err
 	}
-	w.metaMade = true
+	w.metaMade, w.metaLen = true, len(m.encode())
 	return nil
+}
+
+// rewriteMeta writes the record b over the one this write made, in one
+// write from its start: the record is the old one or the new one at every
+// moment, so a link dropped while a ranged copy notes its progress never
+// leaves the partial without a record (which would restart it). A record
+// shorter than the old one is padded with a blank line, which parsing
+// skips. On failure the old record stays as it was.
+func (w *safeWrite) rewriteMeta(ctx context.Context, fo FileOpener, b []byte) error {
+	if pad := w.metaLen - len(b); pad > 0 {
+		b = append(b, bytes.Repeat([]byte{' '}, pad-1)...)
+		b = append(b, '\n')
+	}
+	f, err := fo.OpenFile(ctx, w.meta, os.O_WRONLY)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(b)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	// Had the write reached the server, the record is now this long:
+	// later records are padded to cover it.
+	w.metaLen = len(b)
+	return err
 }
 
 // partialOffset decides whether the partial temporary file, whose Lstat
