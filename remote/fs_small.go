@@ -23,8 +23,9 @@ var (
 	_ transfer.SmallWriter  = (*smallFile)(nil)
 )
 
-// errNoMux says the connection has no rawMux: an FS from NewFS, or one
-// whose SFTP server is a command of the user's.
+// errNoMux says the connection has no rawMux: an FS from NewFS, one
+// whose SFTP server is a command of the user's, or a server not known to
+// keep the order of requests.
 var errNoMux = fmt.Errorf("no pipelined requests on this connection: %w", errors.ErrUnsupported)
 
 // rawDo sends reqs at once on l's mux and waits for every answer, in

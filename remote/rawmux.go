@@ -95,11 +95,24 @@ func newRawMux(r io.Reader, w io.WriteCloser) *rawMux {
 	return &rawMux{w: w, r: bufio.NewReaderSize(r, 32<<10), waiting: make(map[uint32]chan rawAnswer)}
 }
 
+// inOrderServer reports whether a server that identified itself as
+// serverVersion is known to process requests on one file in the order it
+// receives them, as the protocol requires: OpenSSH, whose sftp-server
+// (and internal-sftp) handles one request at a time. Not every server
+// does: one built on pkg/sftp (ferry demo's, for one) runs reads and
+// writes beside its other requests, so a time or a flush sent after a
+// write can be applied before it. Such servers get no rawMux and pay a
+// round trip per step.
+func inOrderServer(serverVersion string) bool {
+	return openSSHVersion.MatchString(serverVersion)
+}
+
 // newMuxedSFTPClient starts an SFTP client as newSFTPClient does, with a
-// rawMux between it and its channel, and returns both. With command set
+// rawMux between it and its channel, and returns both. With command set,
+// or a server not known to keep the order of requests (inOrderServer),
 // it is newSFTPClient's, without a mux.
 func newMuxedSFTPClient(c *ssh.Client, command string, opts []sftp.ClientOption) (*sftp.Client, *rawMux, error) {
-	if command != "" {
+	if command != "" || !inOrderServer(string(c.ServerVersion())) {
 		sc, err := newSFTPClient(c, command, opts)
 		return sc, nil, err
 	}

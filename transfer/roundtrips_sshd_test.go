@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ferry-tui/ferry/remote"
+	"github.com/ferry-tui/ferry/remote/servertest"
 	"github.com/ferry-tui/ferry/remote/sshdtest"
 	"github.com/ferry-tui/ferry/remote/sshdtest/delayproxy"
 	"github.com/ferry-tui/ferry/transfer"
@@ -176,5 +177,33 @@ func TestSSHDSmallFileRoundTrips(t *testing.T) {
 	}
 	if down > 2.5 {
 		t.Errorf("a download of a small file took %.2f round trips, want 2", down)
+	}
+}
+
+// TestServersSmallFiles copies small files up and down with every kind
+// of server servertest has, through remote.Dial as ferry does: content,
+// mode and time must arrive whether the server gets the pipelined
+// requests (OpenSSH) or one at a time (servers that may run a write and
+// a later time change out of order, such as ferry demo's).
+func TestServersSmallFiles(t *testing.T) {
+	t.Parallel()
+	for _, kind := range servertest.Kinds() {
+		t.Run(kind.String(), func(t *testing.T) {
+			t.Parallel()
+			s := servertest.Start(t, kind)
+			sess := dialServer(t, s)
+			const n = 12
+			src := filepath.Join(t.TempDir(), "src")
+			smallFiles(t, src, n)
+			e, _ := newEngine(t, transfer.Options{})
+			up := path.Join(s.Dir, "small")
+			run(t, e, transfer.Request{Src: localFS(), Dst: sess.FS, Items: []transfer.Item{{Src: src, Dst: up}}})
+			onlyDone(t, e)
+			checkSmallFiles(t, filepath.FromSlash(up), n)
+			back := filepath.Join(t.TempDir(), "back")
+			run(t, e, transfer.Request{Src: sess.FS, Dst: localFS(), Items: []transfer.Item{{Src: up, Dst: back}}})
+			onlyDone(t, e)
+			checkSmallFiles(t, back, n)
+		})
 	}
 }
