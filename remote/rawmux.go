@@ -168,8 +168,14 @@ func (s sftpWriter) Write(b []byte) (int, error) {
 	return n, err
 }
 
-// Close closes the channel's input.
-func (s sftpWriter) Close() error { return s.m.w.Close() }
+// Close closes the channel's input, never in the middle of one of
+// rawMux's writes (x/crypto's channel does not allow a Write and a Close
+// at once; pkg/sftp keeps its own apart with a lock of its own).
+func (s sftpWriter) Close() error {
+	s.m.wmu.Lock()
+	defer s.m.wmu.Unlock()
+	return s.m.w.Close()
+}
 
 // Read gives pkg/sftp the answers that are not rawMux's.
 func (m *rawMux) Read(p []byte) (int, error) {
