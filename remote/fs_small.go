@@ -83,7 +83,11 @@ func (f *FS) CreateSmall(ctx context.Context, name string, perm fs.FileMode) (io
 		return nil, &fs.PathError{Op: "create", Path: name, Err: errNoMux}
 	}
 	perm = perm.Perm()
-	h, err := rawOpen(ctx, l, name, rawOpenWrite|rawOpenCreat|rawOpenExcl, &perm)
+	// Once the OPEN is sent the file may exist: its answer is awaited
+	// even after a cancel (the guard ends the wait a second later), so
+	// that the caller gets the file to remove, as pkg/sftp's OpenFile
+	// does.
+	h, err := rawOpen(context.WithoutCancel(ctx), l, name, rawOpenWrite|rawOpenCreat|rawOpenExcl, &perm)
 	if err = f.end(ctx, l, g, "create", name, err); err != nil {
 		return nil, err
 	}
