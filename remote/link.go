@@ -19,6 +19,7 @@ type link struct {
 	gen     uint64
 	ssh     *ssh.Client   // nil for an FS made by NewFS
 	sftp    *sftp.Client  // the main SFTP channel
+	mux     *rawMux       // ferry's own requests on it; nil when none
 	pool    *channelPool  // extra channels for byte ranges; nil when none
 	streams *streamPool   // channels for large downloads; nil when none
 	closers []io.Closer   // what the connection runs over (jump hosts)

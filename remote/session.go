@@ -165,7 +165,7 @@ func (d *Dialer) dialLink(ctx context.Context, h config.Host) (*link, error) {
 	opts := sftpOptions(chunk, depth)
 	// Starting the subsystem waits on the server: ctx ends the wait.
 	stop := context.AfterFunc(ctx, func() { c.Close() })
-	sc, err := newSFTPClient(c.Client, d.SFTPServer, opts)
+	sc, mux, err := newMuxedSFTPClient(c.Client, d.SFTPServer, opts)
 	if !stop() {
 		if err == nil {
 			sc.Close()
@@ -188,6 +188,7 @@ func (d *Dialer) dialLink(ctx context.Context, h config.Host) (*link, error) {
 	return &link{
 		ssh:     c.Client,
 		sftp:    sc,
+		mux:     mux,
 		pool:    pool,
 		streams: &streamPool{ssh: c.Client, chunk: chunk, depth: depth, server: d.SFTPServer},
 		closers: c.closers,

@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"time"
 )
 
 // The interfaces below are optional capabilities of an FS, and of the
@@ -183,4 +184,38 @@ type Reconnector interface {
 	// it returns at once; cause says why, for the log. The file system
 	// connects again by itself.
 	Abort(cause error)
+}
+
+// SmallCreator is implemented by file systems where every request costs
+// a round trip (remote.FS). CreateSmall creates name (O_EXCL) for a small
+// file whose data is at hand, asking for permission bits perm in the
+// create request itself, so that the file is never more open than perm.
+// The returned writer implements SmallWriter, which finishes the file in
+// one more round trip. An error wrapping errors.ErrUnsupported means the
+// file system cannot now (the engine then uses CreateExcl); nothing was
+// created.
+type SmallCreator interface {
+	CreateSmall(ctx context.Context, name string, perm fs.FileMode) (io.WriteCloser, error)
+}
+
+// SmallWriter is a file from SmallCreator. WriteAndClose sets the
+// permission bits asked for at its creation, writes data from offset 0,
+// sets the access and modification times to mtime (unless it is zero),
+// flushes to stable storage when sync is set, and closes the file: every
+// request is sent at once, in that order, and every answer checked. The
+// file is closed whatever the outcome.
+type SmallWriter interface {
+	WriteAndClose(ctx context.Context, data []byte, mtime time.Time, sync bool) error
+}
+
+// SmallReader is implemented by file systems where every request costs a
+// round trip (remote.FS). ReadSmall reads the whole of name, which was
+// listed with size bytes, in one round trip after the open: the reads,
+// a probe past the end and the close are sent at once. It returns nil
+// data and no error when the file is not size bytes long any more (or
+// the server answered a read short); an error wrapping
+// errors.ErrUnsupported means it cannot now. The engine then reads the
+// ordinary way.
+type SmallReader interface {
+	ReadSmall(ctx context.Context, name string, size int64) ([]byte, error)
 }

@@ -7,6 +7,36 @@ import (
 	"io/fs"
 )
 
+// land renames the finished temporary file, which holds n bytes from
+// w.off on, into place and tidies up after it.
+func (w *safeWrite) land(p plan, n int64) outcome {
+	j := w.j
+	size := j.info.Size()
+	if got := w.off + n; got != size {
+		w.e.notice(j.b, w.dst, fmt.Sprintf("%s changed size while it was copied: listed %d bytes, copied %d", j.src, size, got))
+	}
+	gens := connGens(w.dfs)
+	if err := w.e.commit(w.ctx, j.b, w.dfs, w.tmp, w.dst); err != nil {
+		if connDropped(gens, err) {
+			// The rename may have happened with only its answer lost;
+			// the next try checks before it asks about an existing file.
+			w.e.mu.Lock()
+			j.commitLost, j.commitSize, j.commitOld = true, w.off+n, p.dstInfo
+			w.e.mu.Unlock()
+		}
+		return failed(w.abandon(err))
+	}
+	if w.metaMade {
+		if err := w.dfs.Remove(w.ctx, w.meta); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			w.e.notice(j.b, w.meta, fmt.Sprintf("could not remove resume record: %v", err))
+		}
+	}
+	if j.b.req.Move {
+		w.e.removeSource(w.ctx, j, w.off+n)
+	}
+	return done()
+}
+
 // commit renames the finished temporary file tmp over dst. Where Rename
 // replaces atomically (local disks, servers with posix-rename@openssh.com)
 // that is one step. Otherwise plain SFTP rename fails on an existing

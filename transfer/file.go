@@ -53,6 +53,7 @@ type safeWrite struct {
 	ranges   []rangeMark // a ranged partial's resume points, or nil
 	metaMade bool        // a resume record sits beside tmp
 	metaLen  int         // the length of the record this write wrote, 0 if none
+	small    bool        // the data is in memory: CreateSmall may make tmp
 }
 
 // run carries out the write.
@@ -67,19 +68,26 @@ func (w *safeWrite) run(p plan) outcome {
 	var closeSrc <-chan error
 	if size <= smallFile {
 		var err error
-		src, err = w.sfs.Open(w.ctx, j.src)
+		var handled bool
+		data, handled, err = w.readSmallFast(size)
 		if err != nil {
-			return failed(fmt.Errorf("open source: %w", err))
+			return failed(err)
 		}
-		data, err = readSmall(src, size)
-		if err != nil {
-			src.Close()
-			return failed(explain(w.sfs, "read", j.src, err))
-		}
-		if data != nil {
-			// Closing the read handle overlaps with the write.
-			closeSrc = closeAsync(src)
-			src = nil
+		if !handled {
+			src, err = w.sfs.Open(w.ctx, j.src)
+			if err != nil {
+				return failed(fmt.Errorf("open source: %w", err))
+			}
+			data, err = readSmall(src, size)
+			if err != nil {
+				src.Close()
+				return failed(explain(w.sfs, "read", j.src, err))
+			}
+			if data != nil {
+				// Closing the read handle overlaps with the write.
+				closeSrc = closeAsync(src)
+				src = nil
+			}
 		}
 	}
 	defer func() {
@@ -91,9 +99,16 @@ func (w *safeWrite) run(p plan) outcome {
 		}
 	}()
 
+	w.small = data != nil
 	dstFile, err := w.openTemp(p.resume && size >= resumableFile)
 	if err != nil {
 		return failed(err)
+	}
+	if sw, ok := dstFile.(SmallWriter); ok && data != nil {
+		if err := w.writeSmall(sw, data, p); err != nil {
+			return failed(w.abandon(err))
+		}
+		return w.land(p, int64(len(data)))
 	}
 	// fail gives up before the temporary file is finished.
 	fail := func(err error) outcome {
@@ -138,29 +153,7 @@ func (w *safeWrite) run(p plan) outcome {
 	if err != nil {
 		return failed(w.abandon(err))
 	}
-	if got := w.off + n; got != size {
-		w.e.notice(j.b, w.dst, fmt.Sprintf("%s changed size while it was copied: listed %d bytes, copied %d", j.src, size, got))
-	}
-	gens := connGens(w.dfs)
-	if err := w.e.commit(w.ctx, j.b, w.dfs, w.tmp, w.dst); err != nil {
-		if connDropped(gens, err) {
-			// The rename may have happened with only its answer lost;
-			// the next try checks before it asks about an existing file.
-			w.e.mu.Lock()
-			j.commitLost, j.commitSize, j.commitOld = true, w.off+n, p.dstInfo
-			w.e.mu.Unlock()
-		}
-		return failed(w.abandon(err))
-	}
-	if w.metaMade {
-		if err := w.dfs.Remove(w.ctx, w.meta); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			w.e.notice(j.b, w.meta, fmt.Sprintf("could not remove resume record: %v", err))
-		}
-	}
-	if j.b.req.Move {
-		w.e.removeSource(w.ctx, j, w.off+n)
-	}
-	return done()
+	return w.land(p, n)
 }
 
 // openTemp creates the temporary file, or, when resume is allowed and a
@@ -208,6 +201,12 @@ func (w *safeWrite) openTemp(resume bool) (io.WriteCloser, error) {
 // createTemp creates the temporary file, noting when a failure left it
 // behind.
 func (w *safeWrite) createTemp() (io.WriteCloser, error) {
+	if sc, ok := w.dfs.(SmallCreator); ok && w.small {
+		f, err := sc.CreateSmall(w.ctx, w.tmp, w.mode)
+		if !errors.Is(err, errors.ErrUnsupported) {
+			return f, err
+		}
+	}
 	f, err := w.j.b.createExcl(w.ctx, w.dfs, w.tmp, w.mode)
 	var lb *leftBehindError
 	if errors.As(err, &lb) {

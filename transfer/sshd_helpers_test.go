@@ -6,7 +6,6 @@ import (
 
 	"github.com/ferry-tui/ferry/remote"
 	"github.com/ferry-tui/ferry/remote/sshdtest"
-	"github.com/pkg/sftp"
 	"golang.org/x/crypto/ssh"
 )
 
@@ -25,14 +24,14 @@ func dialFS(t testing.TB, s *sshdtest.Server) (*remote.FS, *ssh.Client) {
 	if err != nil {
 		t.Fatalf("dial %s: %v", s.Addr, err)
 	}
-	sc, err := sftp.NewClient(c, remote.SFTPOptions(string(c.ServerVersion()))...)
+	rfs, err := remote.NewFSOn("sshd:"+strconv.Itoa(s.Port), c, remote.SFTPOptions(string(c.ServerVersion()))...)
 	if err != nil {
 		c.Close()
 		t.Fatalf("sftp on %s: %v", s.Addr, err)
 	}
 	t.Cleanup(func() {
-		sc.Close()
+		rfs.Client().Close()
 		c.Close()
 	})
-	return remote.NewFS("sshd:"+strconv.Itoa(s.Port), sc), c
+	return rfs, c
 }

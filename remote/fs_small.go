@@ -1,0 +1,268 @@
+package remote
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"time"
+
+	"github.com/pkg/sftp"
+
+	"github.com/ferry-tui/ferry/transfer"
+)
+
+// Small files go through rawMux (see rawmux.go): an upload costs the
+// OPEN, one round trip for everything up to the CLOSE, and the rename; a
+// download the OPEN and one round trip for the reads and the CLOSE.
+var (
+	_ transfer.SmallCreator = (*FS)(nil)
+	_ transfer.SmallReader  = (*FS)(nil)
+	_ transfer.SmallWriter  = (*smallFile)(nil)
+)
+
+// errNoMux says the connection has no rawMux: an FS from NewFS, one
+// whose SFTP server is a command of the user's, or a server not known to
+// keep the order of requests.
+var errNoMux = fmt.Errorf("no pipelined requests on this connection: %w", errors.ErrUnsupported)
+
+// rawDo sends reqs at once on l's mux and waits for every answer, in
+// order.
+func rawDo(ctx context.Context, l *link, reqs []rawReq) ([]rawAnswer, error) {
+	chans, err := l.mux.send(reqs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]rawAnswer, len(reqs))
+	for i, ch := range chans {
+		if out[i], err = l.mux.wait(ctx, l.dead, ch); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// rawOpen opens name with pflags (and, when perm is not nil, permission
+// bits in the request's attributes) and returns the handle.
+func rawOpen(ctx context.Context, l *link, name string, pflags uint32, perm *fs.FileMode) ([]byte, error) {
+	body := appendRawString(nil, []byte(name))
+	body = binary.BigEndian.AppendUint32(body, pflags)
+	if perm != nil {
+		body = binary.BigEndian.AppendUint32(body, rawAttrPerm)
+		body = binary.BigEndian.AppendUint32(body, uint32(perm.Perm()))
+	} else {
+		body = binary.BigEndian.AppendUint32(body, 0)
+	}
+	a, err := rawDo(ctx, l, []rawReq{{rawFxpOpen, body}})
+	if err != nil {
+		return nil, err
+	}
+	if err := rawStatus(a[0], rawFxpHandle); err != nil {
+		return nil, err
+	}
+	h, ok := rawString(a[0].body)
+	if !ok {
+		return nil, fmt.Errorf("%w: HANDLE of %d bytes", errRawProtocol, len(a[0].body))
+	}
+	return h, nil
+}
+
+// CreateSmall creates name, which must not exist, for writing, with
+// permission bits perm in the OPEN request (the server may take away
+// what its umask says; WriteAndClose sets them exactly before any data).
+// It saves pkg/sftp's separate chmod or fstat.
+func (f *FS) CreateSmall(ctx context.Context, name string, perm fs.FileMode) (io.WriteCloser, error) {
+	l, g, err := f.begin(ctx)
+	if err != nil {
+		return nil, beginErr("create", name, err)
+	}
+	if l.mux == nil {
+		g.done()
+		return nil, &fs.PathError{Op: "create", Path: name, Err: errNoMux}
+	}
+	perm = perm.Perm()
+	// Once the OPEN is sent the file may exist: its answer is awaited
+	// even after a cancel (the guard ends the wait a second later), so
+	// that the caller gets the file to remove, as pkg/sftp's OpenFile
+	// does.
+	h, err := rawOpen(context.WithoutCancel(ctx), l, name, rawOpenWrite|rawOpenCreat|rawOpenExcl, &perm)
+	if err = f.end(ctx, l, g, "create", name, err); err != nil {
+		return nil, err
+	}
+	return &smallFile{f: f, l: l, name: name, perm: perm, handle: h}, nil
+}
+
+// smallFile is a file made by CreateSmall: a handle on the link it was
+// opened on.
+type smallFile struct {
+	f      *FS
+	l      *link
+	name   string
+	perm   fs.FileMode
+	handle []byte // nil once closed
+	off    int64  // where Write writes next
+}
+
+// handleReq is a request on the file's handle: typ with the handle and
+// then rest.
+func (s *smallFile) handleReq(typ byte, rest []byte) rawReq {
+	return rawReq{typ, append(appendRawString(nil, s.handle), rest...)}
+}
+
+// writeReqs appends the WRITE requests for data at off.
+func (s *smallFile) writeReqs(reqs []rawReq, ops []string, data []byte, off int64) ([]rawReq, []string) {
+	for len(data) > 0 {
+		n := min(len(data), rawChunk)
+		rest := binary.BigEndian.AppendUint64(nil, uint64(off))
+		rest = appendRawString(rest, data[:n])
+		reqs, ops = append(reqs, s.handleReq(rawFxpWrite, rest)), append(ops, "write")
+		data, off = data[n:], off+int64(n)
+	}
+	return reqs, ops
+}
+
+// run sends reqs at once and checks every answer (a STATUS OK each); the
+// error names the first request that failed by its op.
+func (s *smallFile) run(ctx context.Context, reqs []rawReq, ops []string) error {
+	if s.handle == nil {
+		return &fs.PathError{Op: "write", Path: s.name, Err: fs.ErrClosed}
+	}
+	if s.l.down() || s.f.cur() != s.l {
+		return lostErr(ops[0], s.name)
+	}
+	answers, err := rawDo(ctx, s.l, reqs)
+	if err != nil {
+		return s.f.end(ctx, s.l, nil, ops[0], s.name, err)
+	}
+	for i, a := range answers {
+		if err := rawStatus(a, rawFxpStatus); err != nil {
+			return s.f.end(ctx, s.l, nil, ops[i], s.name, err)
+		}
+	}
+	return nil
+}
+
+// Write writes b at the file's offset in one round trip.
+func (s *smallFile) Write(b []byte) (int, error) {
+	reqs, ops := s.writeReqs(nil, nil, b, s.off)
+	if len(reqs) == 0 {
+		return 0, nil
+	}
+	if err := s.run(context.Background(), reqs, ops); err != nil {
+		return 0, err
+	}
+	s.off += int64(len(b))
+	return len(b), nil
+}
+
+// Close closes the file.
+func (s *smallFile) Close() error {
+	if s.handle == nil {
+		return &fs.PathError{Op: "close", Path: s.name, Err: fs.ErrClosed}
+	}
+	req := s.handleReq(rawFxpClose, nil)
+	err := s.run(context.Background(), []rawReq{req}, []string{"close"})
+	s.handle = nil
+	return err
+}
+
+// WriteAndClose sets the file's permission bits, writes data from offset
+// 0, sets its times to mtime (unless zero), flushes it when sync is set
+// (fsync@openssh.com) and closes it: all sent at once, each answer
+// checked, the first failure returned. The server processes them in that
+// order, so the permission bits are right before any data lands and the
+// writes cannot change the time set after them.
+func (s *smallFile) WriteAndClose(ctx context.Context, data []byte, mtime time.Time, sync bool) error {
+	if s.handle == nil {
+		return &fs.PathError{Op: "write", Path: s.name, Err: fs.ErrClosed}
+	}
+	reqs := []rawReq{s.handleReq(rawFxpFsetstat, binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(nil, rawAttrPerm), uint32(s.perm)))}
+	ops := []string{"chmod"}
+	reqs, ops = s.writeReqs(reqs, ops, data, 0)
+	if !mtime.IsZero() {
+		t := uint32(mtime.Unix())
+		rest := binary.BigEndian.AppendUint32(nil, rawAttrTimes)
+		rest = binary.BigEndian.AppendUint32(rest, t) // atime
+		rest = binary.BigEndian.AppendUint32(rest, t) // mtime
+		reqs, ops = append(reqs, s.handleReq(rawFxpFsetstat, rest)), append(ops, "chtimes")
+	}
+	if sync {
+		body := appendRawString(nil, []byte("fsync@openssh.com"))
+		body = appendRawString(body, s.handle)
+		reqs, ops = append(reqs, rawReq{rawFxpExtended, body}), append(ops, "fsync")
+	}
+	reqs, ops = append(reqs, s.handleReq(rawFxpClose, nil)), append(ops, "close")
+	err := s.run(ctx, reqs, ops)
+	s.handle = nil
+	return err
+}
+
+// ReadSmall reads the whole of name, listed with size bytes: the OPEN,
+// then the READs, a one-byte READ past the end (which must find the end)
+// and the CLOSE, all at once. It returns nil and no error when the file
+// is not size bytes long any more or a READ was answered short.
+func (f *FS) ReadSmall(ctx context.Context, name string, size int64) ([]byte, error) {
+	l, g, err := f.begin(ctx)
+	if err != nil {
+		return nil, beginErr("open", name, err)
+	}
+	if l.mux == nil || size < 0 {
+		g.done()
+		return nil, &fs.PathError{Op: "open", Path: name, Err: errNoMux}
+	}
+	h, err := rawOpen(ctx, l, name, rawOpenRead, nil)
+	if err = f.end(ctx, l, g, "open", name, err); err != nil {
+		return nil, err
+	}
+	s := &smallFile{f: f, l: l, name: name, handle: h}
+	var reqs []rawReq
+	read := func(off int64, n int) {
+		rest := binary.BigEndian.AppendUint64(nil, uint64(off))
+		rest = binary.BigEndian.AppendUint32(rest, uint32(n))
+		reqs = append(reqs, s.handleReq(rawFxpRead, rest))
+	}
+	for off := int64(0); off < size; off += rawChunk {
+		read(off, int(min(rawChunk, size-off)))
+	}
+	read(size, 1)
+	reqs = append(reqs, s.handleReq(rawFxpClose, nil))
+	answers, err := rawDo(ctx, l, reqs)
+	if err != nil {
+		return nil, f.end(ctx, l, nil, "read", name, err)
+	}
+	data := make([]byte, 0, size)
+	for i, a := range answers[:len(answers)-1] {
+		last := i == len(answers)-2 // the probe past the end
+		switch a.typ {
+		case rawFxpData:
+			b, ok := rawString(a.body)
+			want := int(min(rawChunk, size-int64(len(data))))
+			if last {
+				want = 1
+			}
+			if !ok || len(b) > want {
+				return nil, f.end(ctx, l, nil, "read", name, fmt.Errorf("%w: DATA of %d bytes", errRawProtocol, len(a.body)))
+			}
+			if last || len(b) < want {
+				return nil, nil // grew, or a short answer
+			}
+			data = append(data, b...)
+		case rawFxpStatus:
+			err := rawStatus(a, rawFxpData)
+			var se *sftp.StatusError
+			if errors.As(err, &se) && se.Code == uint32(sftp.ErrSSHFxEOF) {
+				if last {
+					continue
+				}
+				return nil, nil // shrank
+			}
+			return nil, f.end(ctx, l, nil, "read", name, err)
+		default:
+			return nil, f.end(ctx, l, nil, "read", name, rawStatus(a, rawFxpData))
+		}
+	}
+	// The CLOSE's answer is not looked at: the data is all here.
+	return data, nil
+}
