@@ -270,6 +270,13 @@ func (f *stuckRecord) CreateExcl(ctx context.Context, name string, perm fs.FileM
 	return f.FS.CreateExcl(ctx, name, perm)
 }
 
+func (f *stuckRecord) OpenFile(ctx context.Context, name string, flag int) (io.ReadWriteCloser, error) {
+	if strings.HasSuffix(name, ".meta") && flag&(os.O_WRONLY|os.O_RDWR) != 0 {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrPermission}
+	}
+	return f.FS.OpenFile(ctx, name, flag)
+}
+
 func (f *stuckRecord) Remove(ctx context.Context, name string) error {
 	if strings.HasSuffix(name, ".meta") {
 		return &fs.PathError{Op: "remove", Path: name, Err: fs.ErrPermission}
