@@ -122,7 +122,10 @@ func (w *safeWrite) rangedDownload(copies []func(ctx context.Context, name strin
 	for _, copyRange := range copies {
 		wg.Go(func() {
 			for i := range todo {
-				if ctx.Err() != nil {
+				if err := ctx.Err(); err != nil {
+					// Stopped between two ranges: what is left of
+					// them is not in the file.
+					fail(err, nil)
 					return
 				}
 				from, to := marks[i].done, end(i)
@@ -143,6 +146,20 @@ func (w *safeWrite) rangedDownload(copies []func(ctx context.Context, name strin
 		})
 	}
 	wg.Wait()
+	// Every range must have reached its end, whatever ended the workers:
+	// a file with a hole in it is never taken for a complete one.
+	if readErr == nil && writeErr == nil {
+		for i := range parts {
+			if got := rec.pos[i].Load(); got != end(i) {
+				err := ctx.Err()
+				if err == nil {
+					err = fmt.Errorf("range at %d: read to %d of %d: %w", marks[i].start, got, end(i), errRangeShort)
+				}
+				readErr = err
+				break
+			}
+		}
+	}
 	failed := readErr != nil || writeErr != nil
 	stopRec(failed)
 	switch {
