@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"io/fs"
 	"os"
@@ -37,29 +38,40 @@ type partMeta struct {
 // flight may not have arrived: a resume rewinds).
 type rangeMark struct{ start, done int64 }
 
-// encode returns the record's text. A ranged upload adds a line per range:
+// encode returns the record's text. A ranged copy adds a line per range,
+// and the last line is the CRC-32 of all before it, so that a record torn
+// by a rewrite that stopped half-way is never read as a good one:
 //
 //	range 0 67108864
 //	range 209715200 260046848
+//	sum 1c291ca3
 func (m partMeta) encode() []byte {
 	b := fmt.Appendf(nil, "%s\nsize %d\nmtime %d\n", metaMagic, m.size, m.mtime)
 	for _, r := range m.ranges {
 		b = fmt.Appendf(b, "range %d %d\n", r.start, r.done)
 	}
-	return b
+	return fmt.Appendf(b, "sum %08x\n", crc32.ChecksumIEEE(b))
 }
 
-// parsePartMeta reads a record; anything unexpected is an error.
+// parsePartMeta reads a record; anything unexpected is an error. A record
+// of an older ferry has no sum line; one with a sum line must match it,
+// and only the blank padding of a rewrite may follow it.
 func parsePartMeta(b []byte) (partMeta, error) {
-	lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+	text := string(b)
+	if i := strings.Index(text, "\nsum "); i >= 0 {
+		body := text[:i+1]
+		line, rest, _ := strings.Cut(text[i+1:], "\n")
+		if line != fmt.Sprintf("sum %08x", crc32.ChecksumIEEE([]byte(body))) || strings.TrimSpace(rest) != "" {
+			return partMeta{}, errors.New("torn resume record: its sum does not match")
+		}
+		text = body
+	}
+	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
 	if len(lines) < 3 || lines[0] != metaMagic {
 		return partMeta{}, errors.New("not a ferry resume record")
 	}
 	var m partMeta
 	for _, l := range lines[1:] {
-		if strings.TrimSpace(l) == "" {
-			continue // the padding of a record rewritten shorter
-		}
 		k, v, ok := strings.Cut(l, " ")
 		if !ok {
 			return partMeta{}, fmt.Errorf("bad resume record line %q", l)
@@ -129,8 +141,9 @@ func (w *safeWrite) writeMeta(ctx context.Context, ranges []rangeMark) error {
 // write from its start: the record is the old one or the new one at every
 // moment, so a link dropped while a ranged copy notes its progress never
 // leaves the partial without a record (which would restart it). A record
-// shorter than the old one is padded with a blank line, which parsing
-// skips. On failure the old record stays as it was.
+// shorter than the old one is padded with a blank line after its sum line.
+// A write that stops half-way (a full disk) leaves a torn record, which
+// its sum line makes unreadable: the copy then starts over.
 func (w *safeWrite) rewriteMeta(ctx context.Context, fo FileOpener, b []byte) error {
 	if pad := w.metaLen - len(b); pad > 0 {
 		b = append(b, bytes.Repeat([]byte{' '}, pad-1)...)

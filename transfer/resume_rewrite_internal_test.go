@@ -1,11 +1,13 @@
 package transfer
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -84,5 +86,35 @@ func TestRangeRecordRewrittenInPlace(t *testing.T) {
 	}
 	if !w.metaMade {
 		t.Error("a failed rewrite forgot the record")
+	}
+}
+
+// TestTornRangeRecordIsNeverTrusted: a rewrite of a resume record that
+// stopped after any number of bytes leaves a record that either fails to
+// parse or says exactly what the old or the new one said, never a mix
+// (which could claim bytes that were never written).
+func TestTornRangeRecordIsNeverTrusted(t *testing.T) {
+	old := partMeta{size: 400000000, mtime: 1700000000000000000, ranges: []rangeMark{{0, 199999999}, {300000000, 399999999}}}
+	for _, next := range []partMeta{
+		{size: old.size, mtime: old.mtime, ranges: []rangeMark{{0, 200000000}, {300000000, 400000000}}},
+		{size: old.size, mtime: old.mtime, ranges: []rangeMark{{0, 5}, {300000000, 300000007}}},
+	} {
+		ob, nb := old.encode(), next.encode()
+		if pad := len(ob) - len(nb); pad > 0 { // as rewriteMeta pads
+			nb = append(append(nb, bytes.Repeat([]byte{' '}, pad-1)...), '\n')
+		}
+		for k := 1; k < len(nb); k++ {
+			torn := append(bytes.Clone(nb[:k]), ob[min(k, len(ob)):]...)
+			m, err := parsePartMeta(torn)
+			if err != nil {
+				continue
+			}
+			if !slices.Equal(m.ranges, old.ranges) && !slices.Equal(m.ranges, next.ranges) {
+				t.Fatalf("torn after %d bytes, %q reads as %+v", k, torn, m.ranges)
+			}
+		}
+		if m, err := parsePartMeta(nb); err != nil || !slices.Equal(m.ranges, next.ranges) {
+			t.Fatalf("the whole record %q: %+v, %v", nb, m, err)
+		}
 	}
 }
