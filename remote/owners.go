@@ -2,33 +2,20 @@ package remote
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"path"
 	"strings"
 
+	"github.com/ferry-tui/ferry/remote/internal/sftpwire"
+	"github.com/pkg/sftp"
 	"golang.org/x/crypto/ssh"
 )
 
-// SFTP version 3 packets of a long listing.
+// Bounds of a long listing.
 const (
-	ownFxpInit     = 1
-	ownFxpVersion  = 2
-	ownFxpClose    = 4
-	ownFxpOpendir  = 11
-	ownFxpReaddir  = 12
-	ownFxpStatus   = 101
-	ownFxpHandle   = 102
-	ownFxpName     = 104
-	ownMaxPacket   = 1 << 20 // a NAME answer larger than this is refused
-	ownMaxEntries  = 20000   // per directory: names are found near the top
-	ownAttrSize    = 0x1
-	ownAttrUIDGID  = 0x2
-	ownAttrPerm    = 0x4
-	ownAttrTimes   = 0x8
-	ownAttrExtends = 0x80000000
+	ownMaxPacket  = 1 << 20 // a NAME answer larger than this is refused
+	ownMaxEntries = 20000   // per directory: names are found near the top
 )
 
 // errNoLongNames says the FS has no SSH connection of its own to list
@@ -66,13 +53,13 @@ func (f *FS) LongOwners(ctx context.Context, dirs ...string) (Owners, error) {
 	defer sess.Close()
 	stop := context.AfterFunc(ctx, func() { sess.Close() })
 	defer stop()
-	err = longList(sess, dirs, &own)
+	err = longList(ctx, sess, dirs, &own)
 	return own, f.end(ctx, l, g, "ls -l", dirs[0], err)
 }
 
 // longList runs an SFTP subsystem on sess and reads the long listing of
 // each of dirs into own.
-func longList(sess *ssh.Session, dirs []string, own *Owners) error {
+func longList(ctx context.Context, sess *ssh.Session, dirs []string, own *Owners) error {
 	w, err := sess.StdinPipe()
 	if err != nil {
 		return err
@@ -84,16 +71,13 @@ func longList(sess *ssh.Session, dirs []string, own *Owners) error {
 	if err := sess.RequestSubsystem("sftp"); err != nil {
 		return err
 	}
-	c := &ownConn{r: r, w: w}
-	if err := c.send(ownFxpInit, nil, binary.BigEndian.AppendUint32(nil, 3)); err != nil {
+	c, _, err := sftpwire.NewClient(r, w, ownMaxPacket)
+	if err != nil {
 		return err
 	}
-	if typ, _, err := c.recv(); err != nil || typ != ownFxpVersion {
-		return fmt.Errorf("sftp handshake: %v (packet %d)", err, typ)
-	}
 	for _, d := range dirs {
-		if err := c.listDir(d, own); err != nil {
-			var st *statusErr
+		if err := listDir(ctx, c, d, own); err != nil {
+			var st *sftp.StatusError
 			if errors.As(err, &st) {
 				continue // cannot be listed: skip it
 			}
@@ -103,115 +87,61 @@ func longList(sess *ssh.Session, dirs []string, own *Owners) error {
 	return nil
 }
 
-// statusErr is a STATUS answer that is not OK.
-type statusErr struct{ code uint32 }
-
-func (e *statusErr) Error() string { return fmt.Sprintf("SFTP status %d", e.code) }
-
-// ownConn is a raw SFTP version 3 conversation, one request at a time.
-type ownConn struct {
-	r  io.Reader
-	w  io.Writer
-	id uint32
-}
-
-// send writes a packet of typ: an id (unless nil id, for INIT) and body.
-func (c *ownConn) send(typ byte, id []byte, body []byte) error {
-	b := binary.BigEndian.AppendUint32(nil, uint32(1+len(id)+len(body)))
-	b = append(b, typ)
-	b = append(b, id...)
-	b = append(b, body...)
-	_, err := c.w.Write(b)
-	return err
-}
-
-// request sends typ with a new id and the string s (or the raw body) and
-// returns the answer's type and body after the id.
-func (c *ownConn) request(typ byte, s []byte) (byte, []byte, error) {
-	c.id++
-	id := binary.BigEndian.AppendUint32(nil, c.id)
-	body := binary.BigEndian.AppendUint32(nil, uint32(len(s)))
-	body = append(body, s...)
-	if err := c.send(typ, id, body); err != nil {
-		return 0, nil, err
+// ownRequest sends typ with the string s and returns the answer; a STATUS
+// answer, even OK, is a *sftp.StatusError: none of the requests of a
+// long listing is answered by a status when it succeeds.
+func ownRequest(ctx context.Context, c *sftpwire.Client, typ byte, s []byte) (sftpwire.Reply, error) {
+	rep, err := c.Request(ctx, typ, sftpwire.AppendBytes(nil, s))
+	if err != nil || rep.Type != sftpwire.TypeStatus {
+		return rep, err
 	}
-	rt, rb, err := c.recv()
+	st, err := sftpwire.ParseStatus(rep.Body)
 	if err != nil {
-		return 0, nil, err
+		return sftpwire.Reply{}, err
 	}
-	if len(rb) < 4 || binary.BigEndian.Uint32(rb) != c.id {
-		return 0, nil, errors.New("sftp: answer to another request")
-	}
-	rb = rb[4:]
-	if rt == ownFxpStatus {
-		if len(rb) < 4 {
-			return 0, nil, errors.New("sftp: short STATUS")
-		}
-		return rt, nil, &statusErr{binary.BigEndian.Uint32(rb)}
-	}
-	return rt, rb, nil
-}
-
-// recv reads one packet: its type and body.
-func (c *ownConn) recv() (byte, []byte, error) {
-	var hdr [5]byte
-	if _, err := io.ReadFull(c.r, hdr[:]); err != nil {
-		return 0, nil, err
-	}
-	n := binary.BigEndian.Uint32(hdr[:4])
-	if n < 1 || n > ownMaxPacket {
-		return 0, nil, fmt.Errorf("sftp: packet of %d bytes", n)
-	}
-	body := make([]byte, n-1)
-	if _, err := io.ReadFull(c.r, body); err != nil {
-		return 0, nil, err
-	}
-	return hdr[4], body, nil
+	return sftpwire.Reply{}, sftpwire.StatusError(st.Code)
 }
 
 // listDir reads the long listing of dir into own.
-func (c *ownConn) listDir(dir string, own *Owners) error {
-	typ, h, err := c.request(ownFxpOpendir, []byte(dir))
+func listDir(ctx context.Context, c *sftpwire.Client, dir string, own *Owners) error {
+	rep, err := ownRequest(ctx, c, sftpwire.TypeOpendir, []byte(dir))
 	if err != nil {
 		return err
 	}
-	handle, _, ok := cutString(h)
-	if typ != ownFxpHandle || !ok {
-		return errors.New("sftp: OPENDIR did not answer a handle")
+	handle, _, ok := sftpwire.CutString(rep.Body)
+	if rep.Type != sftpwire.TypeHandle || !ok {
+		return fmt.Errorf("%w: OPENDIR did not answer a handle", sftpwire.ErrProtocol)
 	}
-	defer func() { _, _, _ = c.request(ownFxpClose, handle) }()
+	defer func() { _, _ = c.Request(ctx, sftpwire.TypeClose, sftpwire.AppendBytes(nil, handle)) }()
 	seen := 0
 	for seen < ownMaxEntries {
-		typ, b, err := c.request(ownFxpReaddir, handle)
-		var st *statusErr
-		if errors.As(err, &st) && st.code == 1 { // EOF
+		rep, err := ownRequest(ctx, c, sftpwire.TypeReaddir, handle)
+		var st *sftp.StatusError
+		if errors.As(err, &st) && st.Code == sftpwire.StatusEOF {
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		if typ != ownFxpName || len(b) < 4 {
-			return errors.New("sftp: READDIR did not answer names")
+		if rep.Type != sftpwire.TypeName {
+			return fmt.Errorf("%w: READDIR did not answer names", sftpwire.ErrProtocol)
 		}
-		count := binary.BigEndian.Uint32(b)
-		b = b[4:]
-		for range count {
-			var long []byte
-			var uid, gid uint32
-			var hasIDs bool
-			if _, b, ok = cutString(b); !ok {
-				return errors.New("sftp: bad NAME")
-			}
-			if long, b, ok = cutString(b); !ok {
-				return errors.New("sftp: bad NAME")
-			}
-			if uid, gid, hasIDs, b, ok = cutAttrs(b); !ok {
-				return errors.New("sftp: bad attributes")
+		p := sftpwire.NewParser(rep.Body)
+		count := p.Uint32()
+		for i := uint32(0); i < count && p.Err() == nil; i++ {
+			p.String() // the name
+			long := p.String()
+			a := p.Attrs()
+			if p.Err() != nil {
+				break
 			}
 			seen++
-			if hasIDs {
-				ownersOf(string(long), uid, gid, own)
+			if a.Has(sftpwire.AttrUIDGID) {
+				ownersOf(string(long), a.UID, a.GID, own)
 			}
+		}
+		if err := p.Err(); err != nil {
+			return fmt.Errorf("bad NAME: %w", err)
 		}
 	}
 	return nil
@@ -245,71 +175,6 @@ func plainName(s string) bool {
 		digits = digits && r >= '0' && r <= '9'
 	}
 	return s != "" && !digits
-}
-
-// cutString splits an SFTP string off the front of b.
-func cutString(b []byte) (s, rest []byte, ok bool) {
-	if len(b) < 4 {
-		return nil, nil, false
-	}
-	n := binary.BigEndian.Uint32(b)
-	if uint64(n) > uint64(len(b)-4) {
-		return nil, nil, false
-	}
-	return b[4 : 4+n], b[4+n:], true
-}
-
-// cutAttrs splits SFTP version 3 attributes off the front of b, returning
-// the ids when they are present.
-func cutAttrs(b []byte) (uid, gid uint32, hasIDs bool, rest []byte, ok bool) {
-	if len(b) < 4 {
-		return 0, 0, false, nil, false
-	}
-	flags := binary.BigEndian.Uint32(b)
-	b = b[4:]
-	need := func(n int) bool { return len(b) >= n }
-	if flags&ownAttrSize != 0 {
-		if !need(8) {
-			return 0, 0, false, nil, false
-		}
-		b = b[8:]
-	}
-	if flags&ownAttrUIDGID != 0 {
-		if !need(8) {
-			return 0, 0, false, nil, false
-		}
-		uid, gid, hasIDs = binary.BigEndian.Uint32(b), binary.BigEndian.Uint32(b[4:]), true
-		b = b[8:]
-	}
-	if flags&ownAttrPerm != 0 {
-		if !need(4) {
-			return 0, 0, false, nil, false
-		}
-		b = b[4:]
-	}
-	if flags&ownAttrTimes != 0 {
-		if !need(8) {
-			return 0, 0, false, nil, false
-		}
-		b = b[8:]
-	}
-	if flags&ownAttrExtends != 0 {
-		if !need(4) {
-			return 0, 0, false, nil, false
-		}
-		n := binary.BigEndian.Uint32(b)
-		b = b[4:]
-		for range n {
-			var ok1, ok2 bool
-			if _, b, ok1 = cutString(b); !ok1 {
-				return 0, 0, false, nil, false
-			}
-			if _, b, ok2 = cutString(b); !ok2 {
-				return 0, 0, false, nil, false
-			}
-		}
-	}
-	return uid, gid, hasIDs, b, true
 }
 
 // LookupIDs returns the uid of user and the gid of group (-1 for ""), as

@@ -5,19 +5,20 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/ferry-tui/ferry/remote/internal/sftpwire"
 	"github.com/pkg/sftp"
 )
 
 // SFTP version 3 packet types used by Stream.
 const (
-	fxpInit    = 1
-	fxpVersion = 2
-	fxpOpen    = 3
-	fxpClose   = 4
-	fxpRead    = 5
-	fxpStatus  = 101
-	fxpHandle  = 102
-	fxpData    = 103
+	fxpInit    = sftpwire.TypeInit
+	fxpVersion = sftpwire.TypeVersion
+	fxpOpen    = sftpwire.TypeOpen
+	fxpClose   = sftpwire.TypeClose
+	fxpRead    = sftpwire.TypeRead
+	fxpStatus  = sftpwire.TypeStatus
+	fxpHandle  = sftpwire.TypeHandle
+	fxpData    = sftpwire.TypeData
 
 	fxfRead = 0x1 // SSH_FXF_READ
 
@@ -44,8 +45,7 @@ func (s *Stream) beginID(typ byte) uint32 {
 
 // appendString appends an SFTP string (length, bytes).
 func (s *Stream) appendString(b []byte) {
-	s.req = binary.BigEndian.AppendUint32(s.req, uint32(len(b)))
-	s.req = append(s.req, b...)
+	s.req = sftpwire.AppendBytes(s.req, b)
 }
 
 // send fills in the length of s.req and writes it.
@@ -103,29 +103,24 @@ func (s *Stream) readBody(rest uint32) ([]byte, error) {
 // message and a language tag, is optional in SFTP version 3 and not used:
 // a status is explained by its code.
 func parseStatus(b []byte) (uint32, error) {
-	if len(b) < 4 {
+	st, err := sftpwire.ParseStatus(b)
+	if err != nil {
 		return 0, fmt.Errorf("%w: STATUS of %d bytes", ErrProtocol, len(b))
 	}
-	return binary.BigEndian.Uint32(b), nil
+	return st.Code, nil
 }
 
 // statusError is the error for a STATUS with code, which is not OK. It is
 // pkg/sftp's type, so that a status reads the same whichever client
 // received it.
 func statusError(code uint32) error {
-	return &sftp.StatusError{Code: code}
+	return sftpwire.StatusError(code)
 }
 
 // parseString decodes an SFTP string at the start of b.
 func parseString(b []byte) ([]byte, bool) {
-	if len(b) < 4 {
-		return nil, false
-	}
-	n := binary.BigEndian.Uint32(b)
-	if uint64(n) > uint64(len(b)-4) {
-		return nil, false
-	}
-	return b[4 : 4+n], true
+	s, _, ok := sftpwire.CutString(b)
+	return s, ok
 }
 
 // control sends the request in s.req (with id) and reads its answer: a
