@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestE2EDemoInTmux runs the built binary as `ferry demo DIR` in tmux, sees
@@ -70,5 +71,38 @@ func TestE2EDemoSampleTree(t *testing.T) {
 		if strings.HasPrefix(e.Name(), "ferry-demo") {
 			t.Errorf("demo left %s behind in TMPDIR", e.Name())
 		}
+	}
+}
+
+// TestE2EDemoTerminalClosed: closing the terminal under `ferry demo` (the
+// tmux pane killed: SIGHUP) stops it as Ctrl-C does, removing the sample
+// tree and the key directory it made in TMPDIR.
+func TestE2EDemoTerminalClosed(t *testing.T) {
+	t.Parallel()
+	bin := ferryBinary(t)
+	tmp := t.TempDir()
+	s := startTmux(t, 120, 30, []string{"HOME=" + t.TempDir(), "TMPDIR=" + tmp, "TERM=xterm-256color"},
+		"sh", "-c", "cd "+shq(t.TempDir())+" && exec "+shq(bin)+" demo")
+	s.waitFor("README.txt")
+	demoDirs := func() []string {
+		var names []string
+		left, _ := os.ReadDir(tmp)
+		for _, e := range left {
+			if strings.HasPrefix(e.Name(), "ferry-demo") {
+				names = append(names, e.Name())
+			}
+		}
+		return names
+	}
+	if len(demoDirs()) == 0 {
+		t.Fatal("the demo made nothing in TMPDIR: the test would prove nothing")
+	}
+	s.tmux("kill-session", "-t", s.name)
+	deadline := time.Now().Add(20 * time.Second)
+	for len(demoDirs()) > 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if left := demoDirs(); len(left) > 0 {
+		t.Errorf("after the terminal closed the demo left %v in TMPDIR", left)
 	}
 }

@@ -20,13 +20,16 @@ import (
 // regardless, so that with the exit itself it is gone within 2 s.
 const stopDeadline = 1900 * time.Millisecond
 
-// interruptContext returns a context cancelled by the first SIGINT or
-// SIGTERM. A second signal exits at once; so does a process that has not
-// finished stopping stopDeadline after the first, saying what may be left.
+// interruptContext returns a context cancelled by the first SIGINT,
+// SIGTERM or SIGHUP (the terminal closed: a killed tmux pane, a dropped
+// ssh login), so that the process stops as it does on Ctrl-C, cleaning up
+// after itself, rather than die where it stands. A second signal exits at
+// once; so does a process that has not finished stopping stopDeadline
+// after the first, saying what may be left.
 func interruptContext() (context.Context, func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	done := make(chan struct{})
 	go func() {
 		select {
