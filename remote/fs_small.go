@@ -126,22 +126,58 @@ func (s *smallFile) writeReqs(reqs []rawReq, ops []string, data []byte, off int6
 // run sends reqs at once and checks every answer (a STATUS OK each); the
 // error names the first request that failed by its op.
 func (s *smallFile) run(ctx context.Context, reqs []rawReq, ops []string) error {
+	answers, err := s.send(ctx, reqs, ops)
+	if err != nil {
+		return err
+	}
+	return s.check(ctx, answers, ops)
+}
+
+// send sends reqs at once on the file's link and returns their answers.
+func (s *smallFile) send(ctx context.Context, reqs []rawReq, ops []string) ([]rawAnswer, error) {
 	if s.handle == nil {
-		return &fs.PathError{Op: "write", Path: s.name, Err: fs.ErrClosed}
+		return nil, &fs.PathError{Op: "write", Path: s.name, Err: fs.ErrClosed}
 	}
 	if s.l.down() || s.f.cur() != s.l {
-		return lostErr(ops[0], s.name)
+		return nil, lostErr(ops[0], s.name)
 	}
 	answers, err := rawDo(ctx, s.l, reqs)
 	if err != nil {
-		return s.f.end(ctx, s.l, nil, ops[0], s.name, err)
+		return nil, s.f.end(ctx, s.l, nil, ops[0], s.name, err)
 	}
+	return answers, nil
+}
+
+// check returns the error of the first answer that is not a STATUS OK,
+// named by its op.
+func (s *smallFile) check(ctx context.Context, answers []rawAnswer, ops []string) error {
 	for i, a := range answers {
 		if err := rawStatus(a, rawFxpStatus); err != nil {
 			return s.f.end(ctx, s.l, nil, ops[i], s.name, err)
 		}
 	}
 	return nil
+}
+
+// refusedMode reports whether err is a server's refusal to set a mode
+// (permission denied, or not supported) rather than a failure of the
+// file.
+func refusedMode(err error) bool {
+	var se *sftp.StatusError
+	return errors.As(err, &se) &&
+		(se.Code == uint32(sftp.ErrSSHFxPermissionDenied) || se.Code == uint32(sftp.ErrSSHFxOpUnsupported))
+}
+
+// keptMode explains a refused chmod (chmodErr) of a file otherwise
+// written whole: no failure when the file has the permission bits wanted
+// anyway (the OPEN gave them), as transfer's createExcl sends no chmod
+// when a directory's new files get the bits wanted; else chmodErr.
+func (s *smallFile) keptMode(ctx context.Context, chmodErr error) error {
+	fi, err := s.f.Lstat(ctx, s.name)
+	if err == nil && fi.Mode().Perm() == s.perm {
+		return nil
+	}
+	return s.f.end(ctx, s.l, nil, "chmod", s.name, chmodErr)
 }
 
 // Write writes b at the file's offset in one round trip.
@@ -173,7 +209,9 @@ func (s *smallFile) Close() error {
 // (fsync@openssh.com) and closes it: all sent at once, each answer
 // checked, the first failure returned. The server processes them in that
 // order, so the permission bits are right before any data lands and the
-// writes cannot change the time set after them.
+// writes cannot change the time set after them. A server that refuses
+// the permission bits (permission denied or not supported) fails the
+// file only when it does not have them anyway (keptMode).
 func (s *smallFile) WriteAndClose(ctx context.Context, data []byte, mtime time.Time, sync bool) error {
 	if s.handle == nil {
 		return &fs.PathError{Op: "write", Path: s.name, Err: fs.ErrClosed}
@@ -194,9 +232,22 @@ func (s *smallFile) WriteAndClose(ctx context.Context, data []byte, mtime time.T
 		reqs, ops = append(reqs, rawReq{rawFxpExtended, body}), append(ops, "fsync")
 	}
 	reqs, ops = append(reqs, s.handleReq(rawFxpClose, nil)), append(ops, "close")
-	err := s.run(ctx, reqs, ops)
+	answers, err := s.send(ctx, reqs, ops)
 	s.handle = nil
-	return err
+	if err != nil {
+		return err
+	}
+	chmodErr := rawStatus(answers[0], rawFxpStatus)
+	if chmodErr != nil && !refusedMode(chmodErr) {
+		return s.f.end(ctx, s.l, nil, ops[0], s.name, chmodErr)
+	}
+	if err := s.check(ctx, answers[1:], ops[1:]); err != nil {
+		return err
+	}
+	if chmodErr != nil {
+		return s.keptMode(ctx, chmodErr)
+	}
+	return nil
 }
 
 // ReadSmall reads the whole of name, listed with size bytes: the OPEN,
@@ -212,11 +263,19 @@ func (f *FS) ReadSmall(ctx context.Context, name string, size int64) ([]byte, er
 		g.done()
 		return nil, &fs.PathError{Op: "open", Path: name, Err: errNoMux}
 	}
-	h, err := rawOpen(ctx, l, name, rawOpenRead, nil)
+	// Once the OPEN is sent a handle may come back: its answer is awaited
+	// even after a cancel (the guard ends the wait a second later), so
+	// that the handle is closed rather than left open on the server.
+	h, err := rawOpen(context.WithoutCancel(ctx), l, name, rawOpenRead, nil)
 	if err = f.end(ctx, l, g, "open", name, err); err != nil {
 		return nil, err
 	}
 	s := &smallFile{f: f, l: l, name: name, handle: h}
+	if err := ctx.Err(); err != nil {
+		// The CLOSE's answer is not waited for: nothing depends on it.
+		_, _ = l.mux.send([]rawReq{s.handleReq(rawFxpClose, nil)})
+		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+	}
 	var reqs []rawReq
 	read := func(off int64, n int) {
 		rest := binary.BigEndian.AppendUint64(nil, uint64(off))

@@ -84,35 +84,58 @@ type rawMux struct {
 	r    *bufio.Reader // the channel's output
 	pass int64         // how much of the current answer is pkg/sftp's
 
+	// closer ends the whole channel (its input and output) when reading
+	// stops: a writer blocked on a full window, holding wmu, then
+	// returns, and pkg/sftp, whose reader closes the channel's input
+	// under wmu as it ends, can end too.
+	closer io.Closer
+
 	mu      sync.Mutex
 	nextID  uint32
 	waiting map[uint32]chan rawAnswer
 	err     error // why reading stopped; set once
 }
 
-// newRawMux returns a mux over a channel's output r and input w.
-func newRawMux(r io.Reader, w io.WriteCloser) *rawMux {
-	return &rawMux{w: w, r: bufio.NewReaderSize(r, 32<<10), waiting: make(map[uint32]chan rawAnswer)}
+// newRawMux returns a mux over a channel's output r and input w;
+// closer ends the channel.
+func newRawMux(r io.Reader, w io.WriteCloser, closer io.Closer) *rawMux {
+	return &rawMux{w: w, r: bufio.NewReaderSize(r, 32<<10), closer: closer, waiting: make(map[uint32]chan rawAnswer)}
 }
 
-// inOrderServer reports whether a server that identified itself as
-// serverVersion is known to process requests on one file in the order it
-// receives them, as the protocol requires: OpenSSH, whose sftp-server
-// (and internal-sftp) handles one request at a time. Not every server
-// does: one built on pkg/sftp (ferry demo's, for one) runs reads and
-// writes beside its other requests, so a time or a flush sent after a
-// write can be applied before it. Such servers get no rawMux and pay a
-// round trip per step.
-func inOrderServer(serverVersion string) bool {
-	return openSSHVersion.MatchString(serverVersion)
+// inOrderServer reports whether an SFTP server is known to process
+// requests on one file in the order it receives them, as the protocol
+// requires: OpenSSH's sftp-server (or internal-sftp), which handles one
+// request at a time. Not every server does: one built on pkg/sftp (ferry
+// demo's, for one) runs reads and writes beside its other requests, so a
+// time or a flush sent after a write can be applied before it. Such
+// servers get no rawMux and pay a round trip per step.
+//
+// The SSH banner (serverVersion) names the SSH server only: OpenSSH's
+// sshd may run another SFTP server for its sftp subsystem. So the SFTP
+// server's VERSION must also advertise an extension of OpenSSH's
+// sftp-server that other servers seldom copy (ext looks one up, as
+// (*sftp.Client).HasExtension does): lsetstat@openssh.com (OpenSSH 8.0)
+// or limits@openssh.com (8.2). An OpenSSH older than 8.0 gets no rawMux.
+func inOrderServer(serverVersion string, ext func(name string) (string, bool)) bool {
+	if !openSSHVersion.MatchString(serverVersion) {
+		return false
+	}
+	for _, name := range []string{"lsetstat@openssh.com", "limits@openssh.com"} {
+		if _, ok := ext(name); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // newMuxedSFTPClient starts an SFTP client as newSFTPClient does, with a
 // rawMux between it and its channel, and returns both. With command set,
-// or a server not known to keep the order of requests (inOrderServer),
-// it is newSFTPClient's, without a mux.
+// or an SSH server other than OpenSSH's, it is newSFTPClient's, without
+// a mux. When the SFTP server turns out not to be known to keep the
+// order of requests (inOrderServer), the mux stays in the client's way,
+// passing everything through, and is not returned.
 func newMuxedSFTPClient(c *ssh.Client, command string, opts []sftp.ClientOption) (*sftp.Client, *rawMux, error) {
-	if command != "" || !inOrderServer(string(c.ServerVersion())) {
+	if command != "" || !openSSHVersion.MatchString(string(c.ServerVersion())) {
 		sc, err := newSFTPClient(c, command, opts)
 		return sc, nil, err
 	}
@@ -134,11 +157,14 @@ func newMuxedSFTPClient(c *ssh.Client, command string, opts []sftp.ClientOption)
 		sess.Close()
 		return nil, nil, err
 	}
-	m := newRawMux(r, w)
+	m := newRawMux(r, w, sess)
 	sc, err := sftp.NewClientPipe(m, sftpWriter{m}, opts...)
 	if err != nil {
 		sess.Close()
 		return nil, nil, err
+	}
+	if !inOrderServer(string(c.ServerVersion()), sc.HasExtension) {
+		return sc, nil, nil
 	}
 	return sc, m, nil
 }
@@ -228,17 +254,24 @@ func (m *rawMux) next() error {
 	return nil
 }
 
-// fail records that the channel's output ended with err and wakes every
-// request still waiting.
+// fail records that the channel's output ended with err (or made no
+// sense), wakes every request still waiting and, the first time, ends
+// the whole channel: a writer blocked on it (pkg/sftp's or the mux's,
+// holding wmu) returns, so that pkg/sftp's reader, which closes the
+// channel's input under wmu as it ends, can end, and with it the link.
 func (m *rawMux) fail(err error) {
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.err == nil {
+	first := m.err == nil
+	if first {
 		m.err = fmt.Errorf("%w: %w", sftp.ErrSSHFxConnectionLost, err)
 	}
 	for id, ch := range m.waiting {
 		close(ch)
 		delete(m.waiting, id)
+	}
+	m.mu.Unlock()
+	if first && m.closer != nil {
+		_ = m.closer.Close() // the channel may have ended already
 	}
 }
 

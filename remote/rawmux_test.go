@@ -18,6 +18,7 @@ type fakeServer struct {
 	r      io.Reader
 	w      io.Writer
 	answer func(typ byte, id uint32, body []byte) []byte
+	ext    []string // extension names to advertise in VERSION
 }
 
 // packet returns an SFTP packet of typ with id and body.
@@ -42,7 +43,11 @@ func (s *fakeServer) serve() {
 			return
 		}
 		if h[4] == 1 { // INIT
-			_, _ = s.w.Write(packet(rawFxpVersion, 3, nil))
+			var body []byte
+			for _, e := range s.ext {
+				body = appendRawString(appendRawString(body, []byte(e)), []byte("1"))
+			}
+			_, _ = s.w.Write(packet(rawFxpVersion, 3, body))
 			continue
 		}
 		if out := s.answer(h[4], binary.BigEndian.Uint32(b), b[4:]); out != nil {
@@ -57,10 +62,29 @@ func (s *fakeServer) serve() {
 // rawMux in front of a fakeServer answering with answer.
 func fakeFS(t *testing.T, answer func(typ byte, id uint32, body []byte) []byte) *FS {
 	t.Helper()
+	f, _ := fakeFSMux(t, answer)
+	return f
+}
+
+// pipeChannel is the client's end of a fake channel: closing it closes
+// both pipes, as closing an SSH channel ends its input and output.
+type pipeChannel struct {
+	r *io.PipeReader
+	w *io.PipeWriter
+}
+
+func (p pipeChannel) Close() error {
+	p.r.Close()
+	return p.w.Close()
+}
+
+// fakeFSMux is fakeFS, and returns the mux too.
+func fakeFSMux(t *testing.T, answer func(typ byte, id uint32, body []byte) []byte) (*FS, *rawMux) {
+	t.Helper()
 	cr, sw := io.Pipe()
 	sr, cw := io.Pipe()
 	go (&fakeServer{r: sr, w: sw, answer: answer}).serve()
-	m := newRawMux(cr, cw)
+	m := newRawMux(cr, cw, pipeChannel{cr, cw})
 	sc, err := sftp.NewClientPipe(m, sftpWriter{m})
 	if err != nil {
 		t.Fatal(err)
@@ -73,7 +97,7 @@ func fakeFS(t *testing.T, answer func(typ byte, id uint32, body []byte) []byte) 
 	l.mux = m
 	c := newConnector("fake", nil, 0, DefaultBackoff, nil)
 	c.start(l)
-	return &FS{label: "fake", c: c}
+	return &FS{label: "fake", c: c}, m
 }
 
 // TestRawMuxRefusesWhatWasNotAsked checks that ReadSmall refuses a DATA
