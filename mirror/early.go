@@ -2,7 +2,6 @@ package mirror
 
 import (
 	"io/fs"
-	"strings"
 
 	"github.com/ferry-tui/ferry/transfer"
 )
@@ -88,18 +87,11 @@ func (w *walker) wait(ch <-chan struct{}) bool {
 // is walked only if something in it is copied.
 func (w *walker) earlyRequest() transfer.Request {
 	p := w.p
-	prefix := p.SrcDir
-	sep := p.Src.Separator()
-	if !strings.HasSuffix(prefix, sep) {
-		prefix += sep
-	}
+	relOf := p.srcRel()
 	sel := func(src string, _ fs.FileInfo) bool {
-		rel, ok := strings.CutPrefix(src, prefix)
+		rel, ok := relOf(src)
 		if !ok {
 			return false
-		}
-		if sep != "/" {
-			rel = strings.ReplaceAll(rel, sep, "/")
 		}
 		w.mu.Lock()
 		parent := w.waits[parentOf(rel)]

@@ -86,20 +86,10 @@ func (p *Plan) Request() (transfer.Request, bool) {
 	for _, a := range p.Refused() {
 		refused[a.Path] = true
 	}
-	prefix := p.SrcDir // clean: MakePlan cleaned it
-	sep := p.Src.Separator()
-	if !strings.HasSuffix(prefix, sep) {
-		prefix += sep
-	}
+	relOf := p.srcRel()
 	sel := func(src string, _ fs.FileInfo) bool {
-		rel, ok := strings.CutPrefix(src, prefix)
-		if !ok {
-			return false
-		}
-		if sep != "/" {
-			rel = strings.ReplaceAll(rel, sep, "/")
-		}
-		return p.selected[rel] && !refused[rel]
+		rel, ok := relOf(src)
+		return ok && p.selected[rel] && !refused[rel]
 	}
 	return transfer.Request{
 		Src:         p.Src,
@@ -234,5 +224,26 @@ func byDepth[T any](items []T, rel func(T) string, f func(T)) {
 		}
 		wg.Wait()
 		i = k
+	}
+}
+
+// srcRel returns a function that turns a path below the plan's source
+// directory into the plan's relative, slash-separated form, and reports
+// false for a path outside it.
+func (p *Plan) srcRel() func(src string) (string, bool) {
+	prefix := p.SrcDir // clean: MakePlan cleaned it
+	sep := p.Src.Separator()
+	if !strings.HasSuffix(prefix, sep) {
+		prefix += sep
+	}
+	return func(src string) (string, bool) {
+		rel, ok := strings.CutPrefix(src, prefix)
+		if !ok {
+			return "", false
+		}
+		if sep != "/" {
+			rel = strings.ReplaceAll(rel, sep, "/")
+		}
+		return rel, true
 	}
 }
