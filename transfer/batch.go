@@ -164,12 +164,13 @@ func (e *Engine) maybeFinishBatch(b *batch) {
 	}
 	dirs := b.dirs
 	b.dirs = nil
+	stopping := b.cancelled || e.closed
 	e.busy++
 	b.finishers++
 	e.wg.Add(1)
 	go func() {
 		defer e.wg.Done()
-		e.fixDirs(b, dirs)
+		e.fixDirs(b, dirs, stopping)
 		if b.req.Move {
 			e.sweepMove(b)
 		}
@@ -186,12 +187,20 @@ func (e *Engine) maybeFinishBatch(b *batch) {
 // fixDirs gives created directories their source's permissions (where
 // owner bits were added so the copy could be written) and modification
 // times, deepest first, since writing into a directory changes its time.
-func (e *Engine) fixDirs(b *batch, dirs []*dirFix) {
+// It goes on after a cancel (a directory must not keep the owner bits
+// added to write into it), but for cancelCleanup at most, so that
+// stopping stays within its 2 s when the server does not answer.
+func (e *Engine) fixDirs(b *batch, dirs []*dirFix, stopping bool) {
 	if len(dirs) == 0 {
 		return
 	}
 	slices.SortStableFunc(dirs, func(a, c *dirFix) int { return c.depth - a.depth })
 	ctx := context.WithoutCancel(e.ctx)
+	if stopping {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, cancelCleanup)
+		defer cancel()
+	}
 	// Directories of one depth are independent, so each level is fixed
 	// concurrently (a round trip each), deepest level first. At 10 ms RTT
 	// this took a 200-file upload with 64 workers from 732 to 527 ms.
