@@ -88,7 +88,8 @@ func TestSSHDRangedUploadInterruptedResumes(t *testing.T) {
 	if err := os.WriteFile(dst, []byte("old contents"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	e, _ := newEngine(t, transfer.Options{})
+	e, events := newEngine(t, transfer.Options{})
+	defer logNotices(t, events)
 	b, err := e.Submit(transfer.Request{Src: localFS(), Dst: sess.FS, Items: []transfer.Item{{Src: src, Dst: dst}}, Policy: transfer.Overwrite})
 	if err != nil {
 		t.Fatal(err)
@@ -137,7 +138,7 @@ func TestSSHDRangedUploadInterruptedResumes(t *testing.T) {
 	}
 	j := e.Jobs(0, 1)[0]
 	if j.State != transfer.Done || j.Resumed < 8<<20 {
-		t.Fatalf("retry: %v, resumed %d bytes: %v", j.State, j.Resumed, j.Err)
+		t.Fatalf("retry: %v, resumed %d bytes: %v\nresume record at the cancel:\n%s", j.State, j.Resumed, j.Err, rec)
 	}
 	got, err := os.ReadFile(dst)
 	if err != nil || sha256.Sum256(got) != sha256.Sum256(data) {
