@@ -272,6 +272,12 @@ func (s *Server) config(hostKeyPaths, extra []string) string {
 		"PermitUserRC no",
 		"LogLevel DEBUG",
 		"Subsystem sftp internal-sftp -d "+s.Dir,
+		// A command (an exec request, or a subsystem other than
+		// internal-sftp) runs through the user's shell. bash run by
+		// sshd reads ~/.bashrc unless it is a nested shell (SHLVL 1 or
+		// more): a login's rc file (pyenv, nvm...) costs a few hundred
+		// milliseconds of CPU per session and is no part of the test.
+		"SetEnv SHLVL=1",
 	)
 	lines = append(lines, bottom...)
 	return strings.Join(lines, "\n") + "\n"
