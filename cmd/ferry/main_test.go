@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"os"
+	"path/filepath"
 	"runtime"
 	"testing"
 
@@ -11,12 +12,16 @@ import (
 
 // TestMain starts building the ferry binary that the end-to-end tests
 // run, runs the tests, and removes the binary with its directory once
-// every test has run.
+// every test has run. Started under the name fakeSudoName, the test
+// binary is the stand-in for sudo instead (fakeSudoMain).
 //
 // Most tests here spend their time waiting for a server, a terminal or
 // the built binary, not computing, so unless -test.parallel says
 // otherwise, more of them run at once than there are CPUs.
 func TestMain(m *testing.M) {
+	if filepath.Base(os.Args[0]) == fakeSudoName {
+		fakeSudoMain()
+	}
 	flag.Parse()
 	// Every test has a private HOME; without this, a test's binary would
 	// keep its transfer journal in the state directory of the person
