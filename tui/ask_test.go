@@ -14,6 +14,7 @@ import (
 )
 
 func TestAskSecret(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	got := make(chan error, 1)
 	var secret string
@@ -44,6 +45,7 @@ func TestAskSecret(t *testing.T) {
 }
 
 func TestAskHostKey(t *testing.T) {
+	t.Parallel()
 	const fp = "SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU"
 	for _, tt := range []struct {
 		name    string
@@ -104,6 +106,7 @@ func TestAskHostKey(t *testing.T) {
 }
 
 func TestAskYesNoAndText(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		key  string
 		want bool
@@ -141,6 +144,7 @@ func TestAskYesNoAndText(t *testing.T) {
 }
 
 func TestAskCancel(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name string
 		ask  func(ctx context.Context, ask Asker) error
@@ -178,6 +182,7 @@ func TestAskCancel(t *testing.T) {
 }
 
 func TestConnectingEscapeCancelsContext(t *testing.T) {
+	t.Parallel()
 	ctxErr := make(chan error, 1)
 	m := pickerModel(t, func(ctx context.Context, alias string, ask Asker) (transfer.FS, error) {
 		ask.Warn("skipped known_hosts line 7\x1b[2J")
@@ -198,6 +203,7 @@ func TestConnectingEscapeCancelsContext(t *testing.T) {
 }
 
 func TestAbandonedConnectionIsClosed(t *testing.T) {
+	t.Parallel()
 	var closed atomic.Int32
 	m := pickerModel(t, nil)
 	m.stack.items = nil // the attempt, id 99, was abandoned with its picker
@@ -210,6 +216,7 @@ func TestAbandonedConnectionIsClosed(t *testing.T) {
 }
 
 func TestAskerUnblocksWhenTheAttemptEnds(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	a := newChanAsker(ctx)
 	done := make(chan error, 1)

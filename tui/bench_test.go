@@ -136,6 +136,7 @@ func BenchmarkKeys100k(b *testing.B) {
 // itself, its share of the order, rows and selection, and the name's bytes.
 // The names here are 15 to 20 bytes of plain ASCII.
 func TestMemoryPerEntry(t *testing.T) {
+	t.Parallel()
 	var before, after runtime.MemStats
 	m := start(t, Options{Left: &bigFS{n: 10}, Right: &bigFS{n: 10}}, 120, 40)
 	runtime.GC()

@@ -51,6 +51,7 @@ func placesModel(t *testing.T, root, dir string, fc *fakeConnect) *Model {
 }
 
 func TestBookmarksAddListJumpRenameDeletePersist(t *testing.T) {
+	t.Parallel()
 	root := makeTree(t, file{name: "srv/www/index.html", content: "x"}, file{name: "home/a.txt", content: "x"})
 	state := filepath.Join(t.TempDir(), "ferry")
 	fc := &fakeConnect{root: root}
@@ -126,6 +127,7 @@ func TestBookmarksAddListJumpRenameDeletePersist(t *testing.T) {
 }
 
 func TestBookmarkJumpReusesOrConnects(t *testing.T) {
+	t.Parallel()
 	root := makeTree(t, file{name: "srv/www/index.html", content: "x"}, file{name: "etc/x", content: "x"})
 	state := t.TempDir()
 	if err := places.NewStore(state).Save(places.Places{Bookmarks: []places.Bookmark{
@@ -154,6 +156,7 @@ func TestBookmarkJumpReusesOrConnects(t *testing.T) {
 }
 
 func TestRecentHostsComeFirstInTheNextRun(t *testing.T) {
+	t.Parallel()
 	root := makeTree(t, file{name: "a.txt", content: "x"})
 	state := t.TempDir()
 	fc := &fakeConnect{root: root}
@@ -179,6 +182,7 @@ func TestRecentHostsComeFirstInTheNextRun(t *testing.T) {
 }
 
 func TestTheHostOpenedAtStartIsRecent(t *testing.T) {
+	t.Parallel()
 	root := makeTree(t, file{name: "a.txt", content: "x"})
 	state := t.TempDir()
 	if err := places.NewStore(state).Save(places.Places{Recent: []string{"db", "web1"}}); err != nil {
@@ -197,6 +201,7 @@ func TestTheHostOpenedAtStartIsRecent(t *testing.T) {
 }
 
 func TestPickingABookmarkOfAnOpenHostReusesIt(t *testing.T) {
+	t.Parallel()
 	root := makeTree(t, file{name: "srv/www/index.html", content: "x"})
 	state := t.TempDir()
 	if err := places.NewStore(state).Save(places.Places{Bookmarks: []places.Bookmark{
@@ -223,6 +228,7 @@ func TestPickingABookmarkOfAnOpenHostReusesIt(t *testing.T) {
 }
 
 func TestTwoRunsKeepEachOthersBookmarks(t *testing.T) {
+	t.Parallel()
 	root := makeTree(t, file{name: "srv/www/index.html", content: "x"})
 	state := t.TempDir()
 	fc := &fakeConnect{root: root}

@@ -15,6 +15,7 @@ import (
 // files, both of two same-time files of different sizes, nothing for
 // equal files (within SFTP's whole seconds) and directories in both.
 func TestCompareSelectsTheDifferences(t *testing.T) {
+	t.Parallel()
 	newer := mtimeRecent.Add(time.Hour)
 	left := makeTree(t,
 		file{name: "only-left.txt", content: "l", mtime: mtimeRecent},
@@ -64,6 +65,7 @@ func TestCompareSelectsTheDifferences(t *testing.T) {
 
 // TestCompareNeedsBothPanes: with one pane empty, = says what is needed.
 func TestCompareNeedsBothPanes(t *testing.T) {
+	t.Parallel()
 	left := makeTree(t, file{name: "a.txt", content: "a", mtime: mtimeRecent})
 	m := start(t, Options{Left: local.New(), LeftDir: left}, 120, 30)
 	press(t, m, "esc") // the host picker for the right pane

@@ -13,6 +13,7 @@ import (
 // TestNoDeleteConfirmDeletesAtOnce: with Options.NoDeleteConfirm, F8
 // deletes a file, and a directory once counted, without a question.
 func TestNoDeleteConfirmDeletesAtOnce(t *testing.T) {
+	t.Parallel()
 	dir := makeTree(t, file{name: "a.txt", content: "a", mtime: mtimeRecent}, file{name: "d/", mtime: mtimeRecent}, file{name: "d/b.txt", content: "b", mtime: mtimeRecent})
 	m, r, _ := engineModel(t, local.New(), local.New(), dir, t.TempDir(), 100, 20)
 	m.opts.NoDeleteConfirm = true
@@ -33,6 +34,7 @@ func TestNoDeleteConfirmDeletesAtOnce(t *testing.T) {
 // TestOverwriteWithoutAsking: with Options.OverwriteWithoutAsking, F5
 // onto an existing file replaces it with no conflict question.
 func TestOverwriteWithoutAsking(t *testing.T) {
+	t.Parallel()
 	left := makeTree(t, file{name: "a.txt", content: "new", mtime: mtimeRecent})
 	right := makeTree(t, file{name: "a.txt", content: "old", mtime: mtimeRecent})
 	m, r, e := engineModel(t, local.New(), local.New(), left, right, 100, 20)
@@ -40,7 +42,10 @@ func TestOverwriteWithoutAsking(t *testing.T) {
 	cursorTo(t, m, "a.txt")
 	r.press("f5")
 	r.press("enter")
-	r.waitFor("the copy", func() bool { return readOr(filepath.Join(right, "a.txt")) == "new" })
+	// The file is in place a moment before its job reports done.
+	r.waitFor("the copy", func() bool {
+		return readOr(filepath.Join(right, "a.txt")) == "new" && len(e.Snapshot().Active) == 0
+	})
 	for _, j := range e.Jobs(0, 0) {
 		if j.State != transfer.Done {
 			t.Errorf("job %s: %v %v", j.Src, j.State, j.Err)

@@ -42,6 +42,7 @@ func copyAll(t *testing.T, r *runner) {
 }
 
 func TestConflictAnswersOneByOne(t *testing.T) {
+	t.Parallel()
 	left, right := conflictTrees(t)
 	m, r, e := engineModel(t, local.New(), local.New(), left, right, 100, 30)
 	copyAll(t, r)
@@ -96,6 +97,7 @@ func TestConflictAnswersOneByOne(t *testing.T) {
 }
 
 func TestConflictForAll(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name string
 		keys []string
@@ -137,6 +139,7 @@ func TestConflictForAll(t *testing.T) {
 }
 
 func TestConflictOverQueueViewAndAfterDialogs(t *testing.T) {
+	t.Parallel()
 	left := makeTree(t, file{name: "a.txt", content: "new"})
 	right := makeTree(t, file{name: "a.txt", content: "old"})
 	m, r, e := engineModel(t, local.New(), local.New(), left, right, 100, 30)

@@ -80,6 +80,7 @@ func (d *downFS) setUp(up bool) {
 // After the host is back, r and R in the queue retry the jobs that failed
 // while it was down, through the same file system.
 func TestQueueRetriesAfterReconnect(t *testing.T) {
+	t.Parallel()
 	left, right := numberedFiles(t, 3), t.TempDir()
 	d := newDownFS()
 	e := transfer.New(transfer.Options{Workers: 2, Retries: 1})
@@ -206,6 +207,7 @@ func blockedCopy(t *testing.T) (*Model, *runner, *transfer.Engine, *blockFS, str
 // x in the queue stops a job blocked on a silent server: the engine
 // closes its connection a second later and the job ends cancelled.
 func TestQueueCancelStopsBlockedJob(t *testing.T) {
+	t.Parallel()
 	m, r, e, b, right := blockedCopy(t)
 	t.Cleanup(func() { e.Close() })
 	r.press("w", "x")
@@ -226,6 +228,7 @@ func TestQueueCancelStopsBlockedJob(t *testing.T) {
 // q and y while a job is blocked end the program, and the engine stops
 // within the 2 s that cmd/ferry gives it.
 func TestQuitWhileJobBlockedReturns(t *testing.T) {
+	t.Parallel()
 	m, _, e, b, _ := blockedCopy(t)
 	if isQuit(press(t, m, "q")) {
 		t.Fatal("quit without asking")

@@ -13,6 +13,7 @@ import (
 )
 
 func TestConnBackRelistsKeepingPlace(t *testing.T) {
+	t.Parallel()
 	right := makeTree(t,
 		file{name: "sub/"}, file{name: "sub/a.txt"}, file{name: "sub/b.txt"},
 		file{name: "sub/c.txt"}, file{name: "sub/d.txt"}, file{name: "top.txt"})
@@ -54,6 +55,7 @@ func TestConnBackRelistsKeepingPlace(t *testing.T) {
 }
 
 func TestConnBackRelistsBothPanesOfOneHost(t *testing.T) {
+	t.Parallel()
 	root := makeTree(t, file{name: "a.txt"})
 	w := newWatchFS("web1", root)
 	m, r := startWatched(t, Options{Left: w, Right: w}, 100, 24)
@@ -72,6 +74,7 @@ func TestConnBackRelistsBothPanesOfOneHost(t *testing.T) {
 }
 
 func TestConnRefreshWhileOfflineDialsAgain(t *testing.T) {
+	t.Parallel()
 	right := makeTree(t, file{name: "a.txt"})
 	w := newWatchFS("web1", right)
 	m, r := startWatched(t, Options{Left: &rootedFS{label: "local", base: t.TempDir()}, Right: w}, 100, 24)
@@ -112,6 +115,7 @@ func TestConnRefreshWhileOfflineDialsAgain(t *testing.T) {
 }
 
 func TestConnListingLostIsAskedAgainOnce(t *testing.T) {
+	t.Parallel()
 	right := makeTree(t, file{name: "a.txt"})
 	w := newWatchFS("web1", right)
 	w.lost = 1
@@ -148,6 +152,7 @@ func TestConnListingLostIsAskedAgainOnce(t *testing.T) {
 }
 
 func TestConnWatchesFollowThePanes(t *testing.T) {
+	t.Parallel()
 	w := newWatchFS("web1", makeTree(t, file{name: "a.txt"}))
 	other := newWatchFS("web2", makeTree(t, file{name: "b.txt"}))
 	m, r := startWatched(t, Options{Left: &rootedFS{label: "local", base: t.TempDir()}, Right: w}, 100, 24)

@@ -37,6 +37,7 @@ func reconnectingAt(host string) ConnState {
 }
 
 func TestEscStopsReconnectingThenClearsSelection(t *testing.T) {
+	t.Parallel()
 	right := makeTree(t, file{name: "a.txt"}, file{name: "b.txt"})
 	w := newStopFS("web1", right)
 	m, r := startWatched(t, Options{Left: &rootedFS{label: "local", base: t.TempDir()}, Right: w}, 120, 24)
@@ -65,6 +66,7 @@ func TestEscStopsReconnectingThenClearsSelection(t *testing.T) {
 }
 
 func TestEscStopsReconnectingOnlyWithNothingOnTop(t *testing.T) {
+	t.Parallel()
 	right := makeTree(t, file{name: "a.txt"})
 	w := newStopFS("web1", right)
 	m, r := startWatched(t, Options{Left: &rootedFS{label: "local", base: t.TempDir()}, Right: w}, 120, 24)
@@ -101,6 +103,7 @@ func TestEscStopsReconnectingOnlyWithNothingOnTop(t *testing.T) {
 }
 
 func TestStopReconnectKeyComesFromKeyMap(t *testing.T) {
+	t.Parallel()
 	right := makeTree(t, file{name: "a.txt"})
 	w := newStopFS("web1", right)
 	m, r := startWatched(t, Options{Right: w}, 120, 24)
@@ -121,6 +124,7 @@ func TestStopReconnectKeyComesFromKeyMap(t *testing.T) {
 // that is reconnecting, and esc stops them all; a file system that cannot
 // stop is neither offered nor called.
 func TestEscStopsEveryReconnectingHost(t *testing.T) {
+	t.Parallel()
 	a := newStopFS("web1", makeTree(t, file{name: "a.txt"}))
 	b := newStopFS("web2", makeTree(t, file{name: "b.txt"}))
 	_, r := startWatched(t, Options{Left: a, Right: b}, 200, 24)
@@ -145,6 +149,7 @@ func TestEscStopsEveryReconnectingHost(t *testing.T) {
 }
 
 func TestGoldenConnStoppable(t *testing.T) {
+	t.Parallel()
 	left, right := goldenLeftTree(t), goldenRightTree(t)
 	w := newStopFS("web1", right)
 	m, r := startWatched(t, Options{Left: &rootedFS{label: "local", base: left, linkTime: mtimeOld}, Right: w}, 80, 24)

@@ -146,6 +146,7 @@ func waitStatus(r *runner, want string) {
 }
 
 func TestConnReconnectingCountsDown(t *testing.T) {
+	t.Parallel()
 	right := makeTree(t, file{name: "a.txt", content: "a"})
 	w := newWatchFS("web1", right)
 	clk := &testClock{t: fixedNow}
@@ -205,6 +206,7 @@ func TestConnReconnectingCountsDown(t *testing.T) {
 }
 
 func TestConnFailedSaysHowToRetry(t *testing.T) {
+	t.Parallel()
 	right := makeTree(t, file{name: "a.txt", content: "a"})
 	w := newWatchFS("web1", right)
 	m, r := startWatched(t, Options{Right: w}, 100, 24)
@@ -226,6 +228,7 @@ func TestConnFailedSaysHowToRetry(t *testing.T) {
 }
 
 func TestConnTextIsSanitised(t *testing.T) {
+	t.Parallel()
 	w := newWatchFS("web1", makeTree(t, file{name: "a.txt"}))
 	m, r := startWatched(t, Options{Right: w}, 200, 10)
 	w.send(ConnState{Status: ConnReconnecting, Host: "evil\x1b]0;title\a", Attempt: 1, MaxAttempts: 6,
@@ -244,6 +247,7 @@ func TestConnTextIsSanitised(t *testing.T) {
 }
 
 func TestGoldenConn(t *testing.T) {
+	t.Parallel()
 	left, right := goldenLeftTree(t), goldenRightTree(t)
 	for _, tt := range []struct {
 		name  string

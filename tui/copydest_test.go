@@ -14,6 +14,7 @@ import (
 // of several sources must be existing directories, and a missing parent
 // is named by the destination, never by the temporary file.
 func TestCopyDestinationMustBeADirectory(t *testing.T) {
+	t.Parallel()
 	for _, k := range []string{"f5", "f6"} {
 		t.Run(k, func(t *testing.T) {
 			left := makeTree(t, file{name: "a.txt", content: "alpha"}, file{name: "b.txt", content: "beta"})

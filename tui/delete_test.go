@@ -17,6 +17,7 @@ import (
 )
 
 func TestDeleteFileConfirmKeys(t *testing.T) {
+	t.Parallel()
 	for _, k := range []string{"f8", "d", "delete"} {
 		for _, yes := range []string{"y", "Y", "enter"} {
 			t.Run(k+" "+yes, func(t *testing.T) {
@@ -47,6 +48,7 @@ func TestDeleteFileConfirmKeys(t *testing.T) {
 }
 
 func TestDeleteCancelKeys(t *testing.T) {
+	t.Parallel()
 	for _, no := range []string{"n", "N", "esc"} {
 		t.Run(no, func(t *testing.T) {
 			root := opsTree(t)
@@ -64,6 +66,7 @@ func TestDeleteCancelKeys(t *testing.T) {
 }
 
 func TestDeleteRecursiveCountsAndRemoves(t *testing.T) {
+	t.Parallel()
 	root := opsTree(t)
 	if err := os.Symlink(filepath.Join(root, "keep"), filepath.Join(root, "tree", "link to keep")); err != nil {
 		t.Fatal(err)
@@ -99,6 +102,7 @@ func TestDeleteRecursiveCountsAndRemoves(t *testing.T) {
 }
 
 func TestDeleteSelection(t *testing.T) {
+	t.Parallel()
 	root := opsTree(t)
 	m := localPair(t, root, root, 100, 20)
 	p := &m.panes[leftSide]
@@ -142,6 +146,7 @@ func (b *blockingFS) Remove(ctx context.Context, name string) error {
 }
 
 func TestDeleteProgressAndCancel(t *testing.T) {
+	t.Parallel()
 	root := opsTree(t)
 	bfs := &blockingFS{FS: local.New(), gate: make(chan struct{})}
 	m := start(t, Options{Left: bfs, Right: local.New(), LeftDir: root, RightDir: root}, 100, 20)
@@ -219,6 +224,7 @@ type renamedInfo struct {
 func (r renamedInfo) Name() string { return r.name }
 
 func TestDeleteRefusesDotDotFromServer(t *testing.T) {
+	t.Parallel()
 	root := opsTree(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -250,6 +256,7 @@ func (f failFS) Remove(ctx context.Context, name string) error {
 }
 
 func TestDeleteErrorIsReported(t *testing.T) {
+	t.Parallel()
 	root := opsTree(t)
 	m := start(t, Options{Left: failFS{local.New(), "b.txt"}, Right: local.New(), LeftDir: root, RightDir: root}, 100, 20)
 	p := &m.panes[leftSide]

@@ -11,6 +11,7 @@ import (
 )
 
 func TestDeletePartialRemovesItsResumeRecord(t *testing.T) {
+	t.Parallel()
 	fsys := local.New()
 	root := makeTree(t, file{name: "big.iso", content: "x"})
 	part := transfer.TempPath(fsys, filepath.Join(root, "big.iso"))

@@ -13,6 +13,7 @@ func helpLine(m *Model) string {
 }
 
 func TestFilterEscClearsFilterBeforeSelection(t *testing.T) {
+	t.Parallel()
 	root := selTree(t)
 	m := localPair(t, root, root, 100, 20)
 	p := &m.panes[leftSide]
@@ -33,6 +34,7 @@ func TestFilterEscClearsFilterBeforeSelection(t *testing.T) {
 }
 
 func TestFilterSlashOnKeptFilter(t *testing.T) {
+	t.Parallel()
 	root := selTree(t)
 	m := localPair(t, root, root, 100, 20)
 	p := &m.panes[leftSide]
@@ -73,6 +75,7 @@ func TestFilterSlashOnKeptFilter(t *testing.T) {
 }
 
 func TestFilterHelpShowsOnlyWorkingKeys(t *testing.T) {
+	t.Parallel()
 	root := selTree(t)
 	m := localPair(t, root, root, 120, 20)
 	p := &m.panes[leftSide]

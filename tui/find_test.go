@@ -33,6 +33,7 @@ func findTop(t testing.TB, m *Model) *find.Model {
 }
 
 func TestFindGoesToTheMatch(t *testing.T) {
+	t.Parallel()
 	root := makeTree(t,
 		file{name: "a/b/Report-2024.TXT", content: "x"},
 		file{name: "a/notes.md", content: "x"},
@@ -89,6 +90,7 @@ func TestFindGoesToTheMatch(t *testing.T) {
 }
 
 func TestFindSaysAHiddenMatchIsHidden(t *testing.T) {
+	t.Parallel()
 	root := makeTree(t, file{name: "sub/.dotfile", content: "x"}, file{name: "sub/z", content: "x"})
 	m := localPair(t, root, root, 100, 20)
 	r := newRunner(t, m)
@@ -128,6 +130,7 @@ func (c *countingFS) ReadDir(ctx context.Context, name string) ([]fs.FileInfo, e
 }
 
 func TestFindEscStopsTheWalk(t *testing.T) {
+	t.Parallel()
 	root := makeTree(t, file{name: "a/b/c.txt", content: "x"}, file{name: "d/e.txt", content: "x"})
 	cfs := &countingFS{FS: local.New()}
 	m := start(t, Options{Left: cfs, LeftDir: root, Right: local.New(), RightDir: root}, 100, 20)
@@ -254,6 +257,7 @@ func TestFindOverSSHDStreamsAndStops(t *testing.T) {
 //
 //	FERRY_BENCH=1 FERRY_REQUIRE_SSHD=1 go test ./tui -run TestFindBenchmark20kAt10ms -v
 func TestFindBenchmark20kAt10ms(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("FERRY_BENCH") != "1" {
 		t.Skip("set FERRY_BENCH=1 to measure")
 	}

@@ -9,6 +9,7 @@ import (
 )
 
 func TestFindingKeysDoNotClash(t *testing.T) {
+	t.Parallel()
 	k := common.DefaultKeyMap()
 	main := []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown, k.Open, k.Parent, k.SwitchPane,
 		k.Select, k.InvertSelection, k.SelectAll, k.ClearSelection, k.Copy, k.Move, k.Rename, k.Mkdir, k.Delete,

@@ -15,6 +15,7 @@ import (
 // at tiny and odd sizes: every line exactly as wide as the window, never
 // more lines than it has.
 func TestFindingOverlaysFitAnySize(t *testing.T) {
+	t.Parallel()
 	root := makeTree(t, file{name: "a/needle.txt", content: "x"}, file{name: "needle/", mtime: mtimeOld})
 	m := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: root, RightDir: root,
 		Places: places.NewStore(t.TempDir())}, 80, 20)

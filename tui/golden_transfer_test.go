@@ -19,6 +19,7 @@ func goldenEngineModel(t *testing.T, left, right string, width, height int) (*Mo
 }
 
 func TestGoldenTransfers(t *testing.T) {
+	t.Parallel()
 	t.Run("queue after a copy", func(t *testing.T) {
 		left := makeTree(t,
 			file{name: "empty dir/", mtime: mtimeRecent},
@@ -48,6 +49,7 @@ func TestGoldenTransfers(t *testing.T) {
 }
 
 func TestTransferScreensFillWindowExactly(t *testing.T) {
+	t.Parallel()
 	left := makeTree(t, file{name: "a.txt", content: "new", mtime: mtimeRecent}, file{name: "b.txt", content: "b"})
 	right := makeTree(t, file{name: "a.txt", content: "old", mtime: mtimeOld})
 	m, r, _ := goldenEngineModel(t, left, right, 100, 30)

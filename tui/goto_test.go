@@ -28,6 +28,7 @@ func gotoModel(t *testing.T) (*Model, *pane.Model) {
 }
 
 func TestGotoRelativeAbsoluteAndHome(t *testing.T) {
+	t.Parallel()
 	m, p := gotoModel(t)
 	press(t, m, ":")
 	inputOpen(t, m, "Go to")
@@ -75,6 +76,7 @@ func TestGotoRelativeAbsoluteAndHome(t *testing.T) {
 }
 
 func TestGotoCompletion(t *testing.T) {
+	t.Parallel()
 	m, p := gotoModel(t)
 	press(t, m, ":")
 	d := inputOpen(t, m, "Go to")
@@ -123,6 +125,7 @@ func TestGotoCompletion(t *testing.T) {
 }
 
 func TestGotoCompletionNeverInsertsControlCharacters(t *testing.T) {
+	t.Parallel()
 	m, _ := gotoModel(t)
 	press(t, m, ":")
 	d := inputOpen(t, m, "Go to")
@@ -140,6 +143,7 @@ func TestGotoCompletionNeverInsertsControlCharacters(t *testing.T) {
 }
 
 func TestStaleCompletionIsDropped(t *testing.T) {
+	t.Parallel()
 	m, _ := gotoModel(t)
 	press(t, m, ":")
 	d := inputOpen(t, m, "Go to")
@@ -153,6 +157,7 @@ func TestStaleCompletionIsDropped(t *testing.T) {
 }
 
 func TestCommonPrefix(t *testing.T) {
+	t.Parallel()
 	if got := commonPrefix([]string{"añb", "añc"}); got != "añ" {
 		t.Errorf("commonPrefix = %q", got)
 	}

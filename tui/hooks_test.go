@@ -17,6 +17,7 @@ import (
 )
 
 func TestViewText(t *testing.T) {
+	t.Parallel()
 	for _, k := range []string{"f3", "v"} {
 		t.Run(k, func(t *testing.T) {
 			var text strings.Builder
@@ -62,6 +63,7 @@ func TestViewText(t *testing.T) {
 }
 
 func TestViewBinaryAsHex(t *testing.T) {
+	t.Parallel()
 	data := []byte("ELF\x00\x01\x02binary\xff\xfe and more bytes here")
 	root := makeTree(t, file{name: "prog.bin", content: string(data)})
 	m := localPair(t, root, root, 100, 24)
@@ -83,6 +85,7 @@ func TestViewBinaryAsHex(t *testing.T) {
 }
 
 func TestViewReadsOnlyTheFirstMiB(t *testing.T) {
+	t.Parallel()
 	big := bytes.Repeat([]byte("0123456789abcde\n"), (viewer.Limit/16)+100)
 	root := makeTree(t, file{name: "big.txt", content: string(big)})
 	m := localPair(t, root, root, 100, 24)
@@ -93,6 +96,7 @@ func TestViewReadsOnlyTheFirstMiB(t *testing.T) {
 }
 
 func TestViewErrors(t *testing.T) {
+	t.Parallel()
 	root := makeTree(t, file{name: "gone.txt", content: "x"}, file{name: "dir/"})
 	m := localPair(t, root, root, 100, 24)
 	press(t, m, "v")
@@ -110,6 +114,7 @@ func TestViewErrors(t *testing.T) {
 }
 
 func TestEdit(t *testing.T) {
+	t.Parallel()
 	root := makeTree(t, file{name: "a.txt", content: "x"}, file{name: "dir/"})
 	m := localPair(t, root, root, 100, 24)
 	press(t, m, "j", "e")
@@ -152,6 +157,7 @@ func TestEdit(t *testing.T) {
 // dialog opens, nothing runs until it is answered, and each answer runs
 // its own Cmd.
 func TestEditQuestionAsksThenRunsTheAnswer(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		key  string
 		want string

@@ -26,6 +26,7 @@ func allBindings(k KeyMap) map[string]key.Binding {
 }
 
 func TestKeyMapComplete(t *testing.T) {
+	t.Parallel()
 	for name, b := range allBindings(common.DefaultKeyMap()) {
 		if len(b.Keys()) == 0 || b.Help().Key == "" || b.Help().Desc == "" {
 			t.Errorf("%s: keys %q help %+v", name, b.Keys(), b.Help())
@@ -39,6 +40,7 @@ func TestKeyMapComplete(t *testing.T) {
 }
 
 func TestFunctionKeysHaveLetterTwins(t *testing.T) {
+	t.Parallel()
 	want := map[string]string{
 		"f1": "?", "f2": "r", "f3": "v", "f4": "e", "f5": "c", "f6": "m", "f7": "n", "f8": "d", "f10": "q",
 	}
@@ -60,6 +62,7 @@ func TestFunctionKeysHaveLetterTwins(t *testing.T) {
 }
 
 func TestMainKeysDoNotClash(t *testing.T) {
+	t.Parallel()
 	k := common.DefaultKeyMap()
 	main := []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.PageUp, k.PageDown, k.Open, k.Parent, k.SwitchPane,
 		k.Select, k.InvertSelection, k.SelectAll, k.ClearSelection, k.Copy, k.Move, k.Rename, k.Mkdir, k.Delete,
@@ -77,6 +80,7 @@ func TestMainKeysDoNotClash(t *testing.T) {
 }
 
 func TestHelpBarIsGeneratedFromKeyMap(t *testing.T) {
+	t.Parallel()
 	m := localPair(t, t.TempDir(), t.TempDir(), 200, 20)
 	bar := strings.Split(screen(m), "\n")[19]
 	for _, b := range m.keys.ShortHelp() {
@@ -96,6 +100,7 @@ func TestHelpBarIsGeneratedFromKeyMap(t *testing.T) {
 }
 
 func TestQueueAndConflictKeysDoNotClash(t *testing.T) {
+	t.Parallel()
 	k := common.DefaultKeyMap()
 	groups := map[string][]key.Binding{
 		"queue": {k.QueueCancel, k.QueueCancelAll, k.QueueRetry, k.QueueRetryAll, k.QueuePause,
@@ -120,6 +125,7 @@ func TestQueueAndConflictKeysDoNotClash(t *testing.T) {
 // TestOptionsKeyMapNamesKeysInMessages: a key map from Options drives the
 // keys and every message that names a key.
 func TestOptionsKeyMapNamesKeysInMessages(t *testing.T) {
+	t.Parallel()
 	km := common.DefaultKeyMap()
 	km.Hosts = key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("^o", "host"))
 	km.Hidden = key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "hidden"))
@@ -149,6 +155,7 @@ func TestOptionsKeyMapNamesKeysInMessages(t *testing.T) {
 // TestOptionsTheme: a theme from Options colours the styles, on any
 // background, unless NoColor is set.
 func TestOptionsTheme(t *testing.T) {
+	t.Parallel()
 	theme := common.NewTheme(true)
 	theme.Text = lipgloss.Color("#123456")
 	m := start(t, Options{Left: local.New(), LeftDir: t.TempDir(), Right: local.New(), RightDir: t.TempDir(), Theme: &theme}, 80, 24)

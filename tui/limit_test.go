@@ -33,6 +33,7 @@ func TestNextLimit(t *testing.T) {
 // TestQueueViewAdjustsLimit: [ and ] in the queue view lower and raise
 // the engine's bandwidth limit, and the status line says what it is.
 func TestQueueViewAdjustsLimit(t *testing.T) {
+	t.Parallel()
 	m, r, e := engineModel(t, local.New(), local.New(), numberedFiles(t, 2), t.TempDir(), 100, 24)
 	e.Pause()
 	copyAll(t, r)

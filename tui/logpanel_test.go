@@ -38,6 +38,7 @@ func (s *syncBuffer) String() string {
 }
 
 func TestLogPanelKeepsTheFullTextAndWritesTheFile(t *testing.T) {
+	t.Parallel()
 	root := makeTree(t, file{name: "a.txt", content: "x"})
 	buf := &syncBuffer{}
 	m := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: root, RightDir: root,
@@ -88,6 +89,7 @@ func TestLogPanelKeepsTheFullTextAndWritesTheFile(t *testing.T) {
 }
 
 func TestLogFileFailureIsSaidOnce(t *testing.T) {
+	t.Parallel()
 	root := makeTree(t, file{name: "a.txt", content: "x"})
 	buf := &syncBuffer{err: errors.New("disk full")}
 	m := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: root, RightDir: root,
@@ -104,6 +106,7 @@ func TestLogFileFailureIsSaidOnce(t *testing.T) {
 }
 
 func TestLogScrolls(t *testing.T) {
+	t.Parallel()
 	var l logview.Log
 	for i := range 50 {
 		l.Add(fixedNow, "message "+strings.Repeat("x", i), i%2 == 0)
@@ -127,6 +130,7 @@ func TestLogScrolls(t *testing.T) {
 }
 
 func TestLogKeepsConnectionNewsAndEachFailedJob(t *testing.T) {
+	t.Parallel()
 	root := makeTree(t, file{name: "a.txt", content: "x"})
 	buf := &syncBuffer{}
 	m := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: root, RightDir: root, MessageLog: buf}, 100, 16)

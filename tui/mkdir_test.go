@@ -14,6 +14,7 @@ import (
 )
 
 func TestMkdirParts(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string][]string{
 		"a": {"a"}, "a/b/c": {"a", "b", "c"}, "a/b/": {"a", "b"}, "ü x/y": {"ü x", "y"},
 	} {
@@ -97,6 +98,7 @@ func mkdirNested(t *testing.T, fsys transfer.FS, root string) {
 }
 
 func TestMkdirNestedLocal(t *testing.T) {
+	t.Parallel()
 	mkdirNested(t, local.New(), t.TempDir())
 }
 

@@ -28,6 +28,7 @@ func navTree(t *testing.T) string {
 }
 
 func TestInitListsBothPanesDirsFirst(t *testing.T) {
+	t.Parallel()
 	left, right := navTree(t), makeTree(t, file{name: "r.txt"})
 	m := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: left, RightDir: right}, 100, 20)
 
@@ -52,6 +53,7 @@ func TestInitListsBothPanesDirsFirst(t *testing.T) {
 }
 
 func TestInitEmptyDirStartsAtHome(t *testing.T) {
+	t.Parallel()
 	wd, err := os.Getwd()
 	if err != nil {
 		t.Fatal(err)
@@ -65,6 +67,7 @@ func TestInitEmptyDirStartsAtHome(t *testing.T) {
 }
 
 func TestCursorMovesAndStopsAtEnds(t *testing.T) {
+	t.Parallel()
 	m := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: navTree(t), RightDir: t.TempDir()}, 100, 20)
 	p := &m.panes[leftSide]
 	steps := []struct {
@@ -86,6 +89,7 @@ func TestCursorMovesAndStopsAtEnds(t *testing.T) {
 }
 
 func TestEnterOpensDirAndBackspaceReturnsToIt(t *testing.T) {
+	t.Parallel()
 	root := navTree(t)
 	m := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: root, RightDir: root}, 100, 20)
 	p := &m.panes[leftSide]
@@ -115,6 +119,7 @@ func TestEnterOpensDirAndBackspaceReturnsToIt(t *testing.T) {
 }
 
 func TestEnterOnFileDoesNothing(t *testing.T) {
+	t.Parallel()
 	root := navTree(t)
 	m := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: root, RightDir: root}, 100, 20)
 	press(t, m, "j", "j", "j") // apple.txt
@@ -130,6 +135,7 @@ func TestEnterOnFileDoesNothing(t *testing.T) {
 }
 
 func TestEnterFollowsSymlinkToDir(t *testing.T) {
+	t.Parallel()
 	root := navTree(t)
 	if err := os.Symlink(filepath.Join(root, "beta"), filepath.Join(root, "link")); err != nil {
 		t.Skip("symlinks unsupported:", err)
@@ -147,6 +153,7 @@ func TestEnterFollowsSymlinkToDir(t *testing.T) {
 }
 
 func TestBackspaceAtRootDoesNothing(t *testing.T) {
+	t.Parallel()
 	m := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: string(filepath.Separator), RightDir: t.TempDir()}, 100, 20)
 	if cmd := press(t, m, "backspace"); cmd != nil {
 		t.Errorf("backspace at the root returned a Cmd")
@@ -154,6 +161,7 @@ func TestBackspaceAtRootDoesNothing(t *testing.T) {
 }
 
 func TestTabSwitchesFocusAndKeysFollow(t *testing.T) {
+	t.Parallel()
 	root := navTree(t)
 	m := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: root, RightDir: root}, 100, 20)
 	lp, rp := &m.panes[leftSide], &m.panes[rightSide]
@@ -173,6 +181,7 @@ func TestTabSwitchesFocusAndKeysFollow(t *testing.T) {
 }
 
 func TestQuitKeys(t *testing.T) {
+	t.Parallel()
 	for _, k := range []string{"q", "ctrl+c"} {
 		t.Run(k, func(t *testing.T) {
 			m := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: t.TempDir(), RightDir: t.TempDir()}, 100, 20)
@@ -197,6 +206,7 @@ func TestQuitKeys(t *testing.T) {
 }
 
 func TestStaleListingIsDropped(t *testing.T) {
+	t.Parallel()
 	root := navTree(t)
 	m := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: root, RightDir: root}, 100, 20)
 	p := &m.panes[leftSide]
@@ -221,6 +231,7 @@ func TestStaleListingIsDropped(t *testing.T) {
 }
 
 func TestListErrorKeepsListingAndNamesPath(t *testing.T) {
+	t.Parallel()
 	root := navTree(t)
 	m := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: root, RightDir: root}, 100, 20)
 	p := &m.panes[leftSide]
@@ -253,6 +264,7 @@ func TestListErrorKeepsListingAndNamesPath(t *testing.T) {
 }
 
 func TestHomeErrorShownInStatus(t *testing.T) {
+	t.Parallel()
 	bad := &rootedFS{label: "web1", base: t.TempDir(), homeErr: errors.New("connection lost")}
 	m := start(t, Options{Left: local.New(), Right: bad, LeftDir: t.TempDir()}, 100, 20)
 	if got, want := m.status.text, "cannot find the home directory: connection lost"; got != want {
@@ -264,6 +276,7 @@ func TestHomeErrorShownInStatus(t *testing.T) {
 }
 
 func TestSanitisedErrorInStatus(t *testing.T) {
+	t.Parallel()
 	root := makeTree(t, file{name: "evil\x1b]0;pwned\a/"})
 	m := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: root, RightDir: root}, 100, 20)
 	if err := os.Remove(filepath.Join(root, "evil\x1b]0;pwned\a")); err != nil {
@@ -279,6 +292,7 @@ func TestSanitisedErrorInStatus(t *testing.T) {
 }
 
 func TestRefreshKeepsCursorOnEntry(t *testing.T) {
+	t.Parallel()
 	root := navTree(t)
 	m := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: root, RightDir: root}, 100, 20)
 	p := &m.panes[leftSide]
@@ -293,6 +307,7 @@ func TestRefreshKeepsCursorOnEntry(t *testing.T) {
 }
 
 func TestCursorScrollsViewport(t *testing.T) {
+	t.Parallel()
 	var files []file
 	for i := range 30 {
 		files = append(files, file{name: "file-" + string(rune('a'+i/10)) + string(rune('0'+i%10)) + ".txt"})

@@ -16,6 +16,7 @@ import (
 )
 
 func TestMoveAcrossFileSystems(t *testing.T) {
+	t.Parallel()
 	for _, k := range []string{"f6", "m"} {
 		t.Run(k, func(t *testing.T) {
 			left := makeTree(t,
@@ -57,6 +58,7 @@ func TestMoveAcrossFileSystems(t *testing.T) {
 }
 
 func TestMoveKeepsSourcesThatFailed(t *testing.T) {
+	t.Parallel()
 	left := makeTree(t,
 		file{name: "tree/"},
 		file{name: "tree/good.txt", content: "good"},
@@ -94,6 +96,7 @@ func TestMoveKeepsSourcesThatFailed(t *testing.T) {
 // system renames, whether both panes hold one value or two values of one
 // label (one host alias on two connections).
 func TestMoveWithinOneFileSystemRenames(t *testing.T) {
+	t.Parallel()
 	for name, fss := range map[string][2]transfer.FS{
 		"one value": {local.New(), local.New()},
 		"one label": {newFlaky(false), newFlaky(false)},
@@ -142,6 +145,7 @@ func testMoveRenames(t *testing.T, lfs, rfs transfer.FS) {
 }
 
 func TestMoveOntoExistingAsksAndKeepsSkipped(t *testing.T) {
+	t.Parallel()
 	left := makeTree(t, file{name: "a.txt", content: "new a"}, file{name: "b.txt", content: "new b"})
 	right := makeTree(t, file{name: "a.txt", content: "old a"})
 	_, r, _ := engineModel(t, local.New(), local.New(), left, right, 100, 24)
@@ -163,6 +167,7 @@ func TestMoveOntoExistingAsksAndKeepsSkipped(t *testing.T) {
 }
 
 func TestMoveReportsKeptDirectories(t *testing.T) {
+	t.Parallel()
 	left := makeTree(t, file{name: "tree/"}, file{name: "tree/a.txt", content: "new a"}, file{name: "tree/b.txt", content: "new b"})
 	right := makeTree(t, file{name: "tree/"}, file{name: "tree/a.txt", content: "old a"})
 	m, r, _ := engineModel(t, local.New(), local.New(), left, right, 100, 24)
@@ -227,6 +232,7 @@ func (g *growAtEOF) Read(p []byte) (int, error) {
 }
 
 func TestMoveKeepsSourcesThatChanged(t *testing.T) {
+	t.Parallel()
 	left := makeTree(t, file{name: "grows.txt", content: "start"}, file{name: "fine.txt", content: "fine"})
 	right := t.TempDir()
 	m, r, _ := engineModel(t, growingFS{FS: local.New()}, local.New(), left, right, 100, 24)
@@ -250,6 +256,7 @@ func TestMoveKeepsSourcesThatChanged(t *testing.T) {
 }
 
 func TestMoveLinkToDirectoryRemovesOnlyTheLink(t *testing.T) {
+	t.Parallel()
 	left := makeTree(t, file{name: "target/"}, file{name: "target/x.txt", content: "ex"})
 	if err := os.Symlink(filepath.Join(left, "target"), filepath.Join(left, "link")); err != nil {
 		t.Fatal(err)

@@ -22,6 +22,7 @@ func manyFiles(t *testing.T, n int) string {
 }
 
 func TestMoveKeys(t *testing.T) {
+	t.Parallel()
 	// 10 lines: 8 for the panes (header and 7 rows), status, help; a page
 	// is 6 rows.
 	m := localPair(t, manyFiles(t, 30), t.TempDir(), 80, 10)
@@ -49,6 +50,7 @@ func TestMoveKeys(t *testing.T) {
 }
 
 func TestOpenAndParentKeys(t *testing.T) {
+	t.Parallel()
 	for _, keys := range [][2]string{{"enter", "backspace"}, {"l", "h"}, {"right", "left"}} {
 		t.Run(keys[0]+" "+keys[1], func(t *testing.T) {
 			root := navTree(t)
@@ -68,6 +70,7 @@ func TestOpenAndParentKeys(t *testing.T) {
 }
 
 func TestShiftTabSwitchesPane(t *testing.T) {
+	t.Parallel()
 	m := localPair(t, t.TempDir(), t.TempDir(), 100, 20)
 	press(t, m, "shift+tab")
 	if m.focus != rightSide {
@@ -80,6 +83,7 @@ func TestShiftTabSwitchesPane(t *testing.T) {
 }
 
 func TestHomeKey(t *testing.T) {
+	t.Parallel()
 	root := navTree(t)
 	m := start(t, Options{Left: &rootedFS{label: "h", base: root}, Right: local.New(), RightDir: root}, 100, 20)
 	p := &m.panes[leftSide]
@@ -94,6 +98,7 @@ func TestHomeKey(t *testing.T) {
 }
 
 func TestRefreshKey(t *testing.T) {
+	t.Parallel()
 	root := navTree(t)
 	m := localPair(t, root, root, 100, 20)
 	if err := os.WriteFile(filepath.Join(root, "new.txt"), nil, 0o644); err != nil {
@@ -110,6 +115,7 @@ func TestRefreshKey(t *testing.T) {
 }
 
 func TestHiddenKey(t *testing.T) {
+	t.Parallel()
 	root := makeTree(t, file{name: ".dot"}, file{name: "a"}, file{name: "b"})
 	m := localPair(t, root, root, 100, 20)
 	p := &m.panes[leftSide]
@@ -134,6 +140,7 @@ func TestHiddenKey(t *testing.T) {
 }
 
 func TestSortKeys(t *testing.T) {
+	t.Parallel()
 	root := makeTree(t,
 		file{name: "a.txt", size: 1, mtime: mtimeOld},
 		file{name: "b.txt", size: 300, mtime: mtimeRecent},
@@ -175,6 +182,7 @@ func TestSortKeys(t *testing.T) {
 }
 
 func TestStaleSortIsDropped(t *testing.T) {
+	t.Parallel()
 	root := makeTree(t, file{name: "a", size: 1}, file{name: "b", size: 2})
 	m := localPair(t, root, root, 100, 20)
 	p := &m.panes[leftSide]
@@ -188,6 +196,7 @@ func TestStaleSortIsDropped(t *testing.T) {
 }
 
 func TestHelpKeys(t *testing.T) {
+	t.Parallel()
 	for _, k := range []string{"?", "f1"} {
 		t.Run(k, func(t *testing.T) {
 			m := localPair(t, navTree(t), t.TempDir(), 100, 30)

@@ -264,6 +264,7 @@ func owner_(t *testing.T, root, rel string) (uint32, uint32) {
 }
 
 func TestMoreOpsLocal(t *testing.T) {
+	t.Parallel()
 	moreOpsThroughUI(t, local.New(), local.New(), t.TempDir(), true)
 }
 
@@ -276,6 +277,7 @@ func TestMoreOpsSSHD(t *testing.T) {
 }
 
 func TestDirSizesStop(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	moreOpsTree(t, root)
 	m := localPair(t, root, root, 120, 20)
@@ -312,6 +314,7 @@ func TestDirSizesStop(t *testing.T) {
 }
 
 func TestMoreOpsKeysInHelpAndFree(t *testing.T) {
+	t.Parallel()
 	k := common.DefaultKeyMap()
 	mine := []key.Binding{k.ChmodRecursive, k.Chown, k.ChownRecursive, k.Symlink, k.NewFile, k.DirSizes}
 	seen := map[string]string{}
@@ -351,6 +354,7 @@ func TestMoreOpsKeysInHelpAndFree(t *testing.T) {
 // computed (ctrl+space, u) take their place by those sizes, as in mc, and
 // keep it through a refresh and a reverse.
 func TestSortBySizeUsesDirSizes(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	for name, n := range map[string]int{"a/x": 10, "b/x": 1000, "b/y": 50, "c/x": 100, "f.txt": 7} {
 		if err := os.MkdirAll(filepath.Dir(filepath.Join(root, name)), 0o755); err != nil {
@@ -392,6 +396,7 @@ func TestSortBySizeUsesDirSizes(t *testing.T) {
 // the full help lays its keys out in more rows rather than cutting
 // columns off: every binding shows its keys beside its description.
 func TestFullHelpShowsEveryKeyAt80Columns(t *testing.T) {
+	t.Parallel()
 	for _, km := range []common.KeyMap{common.DefaultKeyMap(), common.VimKeyMap()} {
 		m := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: t.TempDir(), RightDir: t.TempDir(), KeyMap: &km}, 80, 24)
 		press(t, m, "?")

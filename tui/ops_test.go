@@ -38,6 +38,7 @@ func inputOpen(t *testing.T, m *Model, title string) *inputDialog {
 func clearInput(t *testing.T, m *Model) { press(t, m, "ctrl+u") }
 
 func TestMkdir(t *testing.T) {
+	t.Parallel()
 	for _, k := range []string{"f7", "n"} {
 		t.Run(k, func(t *testing.T) {
 			root := opsTree(t)
@@ -66,6 +67,7 @@ func TestMkdir(t *testing.T) {
 }
 
 func TestMkdirErrorKeepsListing(t *testing.T) {
+	t.Parallel()
 	root := opsTree(t)
 	m := localPair(t, root, root, 100, 20)
 	p := &m.panes[leftSide]
@@ -83,6 +85,7 @@ func TestMkdirErrorKeepsListing(t *testing.T) {
 }
 
 func TestNameValidation(t *testing.T) {
+	t.Parallel()
 	for _, k := range []string{"n", "r"} {
 		bads := []string{"", ".", "..", "a/b", "/"}
 		if k == "n" {
@@ -115,6 +118,7 @@ func TestNameValidation(t *testing.T) {
 }
 
 func TestRename(t *testing.T) {
+	t.Parallel()
 	for _, k := range []string{"f2", "r"} {
 		t.Run(k, func(t *testing.T) {
 			root := opsTree(t)
@@ -140,6 +144,7 @@ func TestRename(t *testing.T) {
 }
 
 func TestRenameKeepsRawNameWhenUnchanged(t *testing.T) {
+	t.Parallel()
 	root := opsTree(t)
 	m := localPair(t, root, root, 100, 20)
 	p := &m.panes[leftSide]
@@ -168,6 +173,7 @@ func TestRenameKeepsRawNameWhenUnchanged(t *testing.T) {
 }
 
 func TestRenameRefusesExistingNames(t *testing.T) {
+	t.Parallel()
 	root := opsTree(t)
 	m := localPair(t, root, root, 100, 20)
 	p := &m.panes[leftSide]
@@ -199,6 +205,7 @@ func TestRenameRefusesExistingNames(t *testing.T) {
 }
 
 func TestRenameWithSelection(t *testing.T) {
+	t.Parallel()
 	root := opsTree(t)
 	m := localPair(t, root, root, 100, 20)
 	press(t, m, "space", "space", "r")
@@ -214,6 +221,7 @@ func TestRenameWithSelection(t *testing.T) {
 }
 
 func TestChmod(t *testing.T) {
+	t.Parallel()
 	root := opsTree(t)
 	m := localPair(t, root, root, 120, 20)
 	p := &m.panes[leftSide]

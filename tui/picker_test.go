@@ -50,6 +50,7 @@ func openPicker(t *testing.T, m *Model) *picker.Model {
 }
 
 func TestPickerAtStartListsAndFilters(t *testing.T) {
+	t.Parallel()
 	m := pickerModel(t, nil)
 	pk := openPicker(t, m)
 	if pk.Side() != rightSide || pk.Loading() {
@@ -89,6 +90,7 @@ func TestPickerAtStartListsAndFilters(t *testing.T) {
 }
 
 func TestPickerLocalEntry(t *testing.T) {
+	t.Parallel()
 	m := pickerModel(t, nil)
 	settle(t, m, press(t, m, "enter"))
 	p := &m.panes[rightSide]
@@ -98,6 +100,7 @@ func TestPickerLocalEntry(t *testing.T) {
 }
 
 func TestPickerKeyAndEscape(t *testing.T) {
+	t.Parallel()
 	m := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: t.TempDir(), RightDir: t.TempDir(), Local: local.New()}, 100, 24)
 	press(t, m, "tab")
 	settle(t, m, press(t, m, "o"))
@@ -112,6 +115,7 @@ func TestPickerKeyAndEscape(t *testing.T) {
 }
 
 func TestPickerWithoutConnectOrHosts(t *testing.T) {
+	t.Parallel()
 	m := start(t, Options{Left: local.New(), LeftDir: t.TempDir()}, 100, 24)
 	pk := openPicker(t, m)
 	typeText(t, m, "web1")
@@ -122,6 +126,7 @@ func TestPickerWithoutConnectOrHosts(t *testing.T) {
 }
 
 func TestPickerHostsError(t *testing.T) {
+	t.Parallel()
 	m := start(t, Options{Left: local.New(), LeftDir: t.TempDir(),
 		Hosts: func() ([]HostEntry, error) { return nil, errors.New("bad ~/.ssh/config line 3") }}, 100, 24)
 	if !strings.Contains(screen(m), "cannot read the hosts: bad ~/.ssh/config line 3") {
@@ -130,6 +135,7 @@ func TestPickerHostsError(t *testing.T) {
 }
 
 func TestConnectSuccessAndFailure(t *testing.T) {
+	t.Parallel()
 	root := makeTree(t, file{name: "remote file.txt"})
 	var closed atomic.Int32
 	calls := 0
@@ -186,6 +192,7 @@ func askingConnect(root string, got chan<- error, question func(ctx context.Cont
 }
 
 func TestSameFS(t *testing.T) {
+	t.Parallel()
 	a, b := &rootedFS{}, &rootedFS{}
 	if !sameFS(a, a) || sameFS(a, b) || sameFS(a, nil) || !sameFS(nil, nil) {
 		t.Error("pointer comparisons")

@@ -16,6 +16,7 @@ import (
 // TestVimPresetThroughUpdate drives the vim preset's keys through Update:
 // y copies (c no longer does), - goes to the parent, D asks to delete.
 func TestVimPresetThroughUpdate(t *testing.T) {
+	t.Parallel()
 	km := common.VimKeyMap()
 	root := makeTree(t, file{name: "sub/a.txt", content: "a"})
 	sub := filepath.Join(root, "sub")
@@ -42,6 +43,7 @@ func TestVimPresetThroughUpdate(t *testing.T) {
 // TestOptionsThemeFor: ThemeFor builds the theme for the background the
 // terminal reports, so colour overrides keep following it.
 func TestOptionsThemeFor(t *testing.T) {
+	t.Parallel()
 	over := lipgloss.Color("#abcdef")
 	themeFor := func(dark bool) Theme {
 		th := common.NewTheme(dark)
@@ -67,6 +69,7 @@ func TestOptionsThemeFor(t *testing.T) {
 // TestStartViewFromOptions: HideHidden, SortBy and SortReverse set both
 // panes' first listing.
 func TestStartViewFromOptions(t *testing.T) {
+	t.Parallel()
 	root := makeTree(t, file{name: ".dot", size: 5}, file{name: "big", size: 300}, file{name: "mid", size: 200}, file{name: "small", size: 100})
 	m := start(t, Options{Left: local.New(), LeftDir: root, Right: local.New(), RightDir: root, HideHidden: true, SortBy: "size"}, 120, 24)
 	if got := strings.Join(names(&m.panes[leftSide]), " "); !strings.HasSuffix(got, "big mid small") || strings.Contains(got, ".dot") {
@@ -81,6 +84,7 @@ func TestStartViewFromOptions(t *testing.T) {
 // TestNoQuitConfirmQuitsAtOnce: with NoQuitConfirm, q quits while
 // transfers are queued, cancelling them.
 func TestNoQuitConfirmQuitsAtOnce(t *testing.T) {
+	t.Parallel()
 	m, r, e := engineModel(t, local.New(), local.New(), numberedFiles(t, 2), t.TempDir(), 100, 20)
 	m.opts.NoQuitConfirm = true
 	e.Pause()

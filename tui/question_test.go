@@ -70,6 +70,7 @@ func secretFrom(bg *BackgroundAsker, host, prompt string) func() (string, bool, 
 }
 
 func TestBackgroundSecretOverThePanes(t *testing.T) {
+	t.Parallel()
 	m, r, bg := questionModel(t, 100, 24)
 	ch := askInBackground(secretFrom(bg, "web1", "deploy@10.0.0.5's password: "))
 	waitQuestion(r, "Reconnecting to web1")
@@ -102,6 +103,7 @@ func TestBackgroundSecretOverThePanes(t *testing.T) {
 }
 
 func TestBackgroundQuestionEscCancels(t *testing.T) {
+	t.Parallel()
 	m, r, bg := questionModel(t, 100, 24)
 	ch := askInBackground(secretFrom(bg, "web1", "Password: "))
 	waitQuestion(r, "Reconnecting to web1")
@@ -138,6 +140,7 @@ func TestBackgroundQuestionEscCancels(t *testing.T) {
 // user had open, takes the keys until answered, and leaves the dialog as
 // it was.
 func TestBackgroundQuestionOverADialog(t *testing.T) {
+	t.Parallel()
 	m, r, bg := questionModel(t, 100, 24)
 	r.press("n") // mkdir
 	r.typeText("new")
@@ -170,6 +173,7 @@ func TestBackgroundQuestionOverADialog(t *testing.T) {
 // the other, in order, each naming its host; a question whose Asker gave
 // up meanwhile is skipped, and one on screen closes.
 func TestBackgroundQuestionsQueue(t *testing.T) {
+	t.Parallel()
 	m, r, bg := questionModel(t, 100, 24)
 	first := askInBackground(secretFrom(bg, "web1", "web1 password: "))
 	waitQuestion(r, "Reconnecting to web1")
@@ -220,6 +224,7 @@ func TestBackgroundQuestionsQueue(t *testing.T) {
 }
 
 func TestBackgroundHostKeyQuestion(t *testing.T) {
+	t.Parallel()
 	const fp = "SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU"
 	m, r, bg := questionModel(t, 100, 30)
 	ch := askInBackground(func() (string, bool, error) {
@@ -246,6 +251,7 @@ func TestBackgroundHostKeyQuestion(t *testing.T) {
 }
 
 func TestBackgroundWarningAndSanitising(t *testing.T) {
+	t.Parallel()
 	m, r, bg := questionModel(t, 120, 24)
 	bg.Reconnecting("web1").Warn("Permission denied, please try again.")
 	waitStatus(r, "web1: Permission denied, please try again.")
@@ -268,6 +274,7 @@ func TestBackgroundWarningAndSanitising(t *testing.T) {
 // TestBackgroundQuestionsEnd: quitting answers the question on screen and
 // the queued ones; a closed BackgroundAsker refuses at once.
 func TestBackgroundQuestionsEnd(t *testing.T) {
+	t.Parallel()
 	m, r, bg := questionModel(t, 100, 24)
 	a := askInBackground(secretFrom(bg, "web1", "one: "))
 	waitQuestion(r, "one:")
@@ -290,6 +297,7 @@ func TestBackgroundQuestionsEnd(t *testing.T) {
 }
 
 func TestBackgroundQuestionIgnoresMouseAndTakesPaste(t *testing.T) {
+	t.Parallel()
 	m, r, bg := questionModel(t, 100, 24)
 	ch := askInBackground(secretFrom(bg, "web1", "Password: "))
 	waitQuestion(r, "Password:")
@@ -305,6 +313,7 @@ func TestBackgroundQuestionIgnoresMouseAndTakesPaste(t *testing.T) {
 }
 
 func TestGoldenQuestion(t *testing.T) {
+	t.Parallel()
 	left, right := goldenLeftTree(t), goldenRightTree(t)
 	bg := NewBackgroundAsker()
 	t.Cleanup(bg.Close)

@@ -16,6 +16,7 @@ func stripLine(m *Model, height int) string {
 }
 
 func TestQueueViewOpensOnActiveAndClears(t *testing.T) {
+	t.Parallel()
 	left := makeTree(t, file{name: "bad one.txt", content: "1"}, file{name: "good.txt", content: "g"})
 	right := t.TempDir()
 	flaky := newFlaky(true)

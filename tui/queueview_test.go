@@ -55,6 +55,7 @@ func planned(r *runner, e *transfer.Engine, n int) {
 }
 
 func TestQueueViewListsAndScrolls(t *testing.T) {
+	t.Parallel()
 	left, right := numberedFiles(t, 30), t.TempDir()
 	m, r, e := engineModel(t, local.New(), local.New(), left, right, 100, 24)
 	e.Pause()
@@ -110,6 +111,7 @@ func TestQueueViewListsAndScrolls(t *testing.T) {
 }
 
 func TestQueueViewActs(t *testing.T) {
+	t.Parallel()
 	left, right := numberedFiles(t, 5), t.TempDir()
 	m, r, e := engineModel(t, local.New(), local.New(), left, right, 100, 24)
 	e.Pause()
@@ -156,6 +158,7 @@ func TestQueueViewActs(t *testing.T) {
 }
 
 func TestQueueViewCancelAll(t *testing.T) {
+	t.Parallel()
 	left, right := numberedFiles(t, 4), t.TempDir()
 	m, r, e := engineModel(t, local.New(), local.New(), left, right, 100, 24)
 	e.Pause()
@@ -176,6 +179,7 @@ func TestQueueViewCancelAll(t *testing.T) {
 }
 
 func TestQueueViewRetriesFailed(t *testing.T) {
+	t.Parallel()
 	left := makeTree(t, file{name: "bad one.txt", content: "1"}, file{name: "bad two.txt", content: "2"}, file{name: "good.txt", content: "g"})
 	right := t.TempDir()
 	flaky := newFlaky(true)
@@ -242,6 +246,7 @@ func (r *gatedReader) Read(b []byte) (int, error) {
 func (r *gatedReader) Close() error { return r.rc.Close() }
 
 func TestStripPollsOnlyWhileActive(t *testing.T) {
+	t.Parallel()
 	left := makeTree(t, file{name: "a.txt", size: 1000}, file{name: "b.txt", size: 2000}, file{name: "c.txt", size: 3000})
 	right := t.TempDir()
 	g := &gateFS{FS: local.New(), release: make(chan struct{})}

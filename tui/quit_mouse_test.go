@@ -21,6 +21,7 @@ func isQuit(cmd tea.Cmd) bool {
 }
 
 func TestCtrlCQuitsFromAnywhere(t *testing.T) {
+	t.Parallel()
 	m := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: navTree(t), RightDir: t.TempDir()}, 100, 20)
 	press(t, m, "n") // a dialog is open
 	if !isQuit(press(t, m, "ctrl+c")) {
@@ -29,6 +30,7 @@ func TestCtrlCQuitsFromAnywhere(t *testing.T) {
 }
 
 func TestDialogsTakeKeys(t *testing.T) {
+	t.Parallel()
 	root := navTree(t)
 	m := localPair(t, root, root, 100, 20)
 	press(t, m, "n")
@@ -48,6 +50,7 @@ func clicker(step time.Duration) func() time.Time {
 }
 
 func TestMouseClickFocusesAndMovesCursor(t *testing.T) {
+	t.Parallel()
 	root := navTree(t)
 	m := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: root, RightDir: root, Now: clicker(time.Second)}, 100, 20)
 	rp := &m.panes[rightSide]
@@ -75,6 +78,7 @@ func TestMouseClickFocusesAndMovesCursor(t *testing.T) {
 }
 
 func TestMouseDoubleClickOpens(t *testing.T) {
+	t.Parallel()
 	root := navTree(t)
 	m := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: root, RightDir: root, Now: clicker(100 * time.Millisecond)}, 100, 20)
 	p := &m.panes[leftSide]
@@ -102,6 +106,7 @@ func TestMouseDoubleClickOpens(t *testing.T) {
 }
 
 func TestMouseWheelScrolls(t *testing.T) {
+	t.Parallel()
 	m := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: manyFiles(t, 40), RightDir: t.TempDir()}, 80, 12)
 	p := &m.panes[leftSide]
 	m.Update(tea.MouseWheelMsg{X: 5, Y: 5, Button: tea.MouseWheelDown})

@@ -67,6 +67,7 @@ func act(t *testing.T, r *runner, name, key, typed, confirm string) {
 }
 
 func TestOpsRefreshTheOtherPaneOnTheSameDirectory(t *testing.T) {
+	t.Parallel()
 	root := makeTree(t,
 		file{name: "a.txt", content: "alpha"},
 		file{name: "b.txt", content: "beta"},
@@ -100,6 +101,7 @@ func TestOpsRefreshTheOtherPaneOnTheSameDirectory(t *testing.T) {
 }
 
 func TestOpsRefreshTheOtherPaneInASubdirectory(t *testing.T) {
+	t.Parallel()
 	root := makeTree(t,
 		file{name: "gone/"},
 		file{name: "gone/x.txt", content: "x"},

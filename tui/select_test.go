@@ -23,6 +23,7 @@ func selTree(t *testing.T) string {
 }
 
 func TestSelectKeys(t *testing.T) {
+	t.Parallel()
 	root := selTree(t)
 	m := localPair(t, root, root, 100, 20)
 	p := &m.panes[leftSide]
@@ -67,6 +68,7 @@ func TestSelectKeys(t *testing.T) {
 }
 
 func TestSelectionSurvivesRefreshAndClearsOnCd(t *testing.T) {
+	t.Parallel()
 	root := selTree(t)
 	m := localPair(t, root, root, 100, 20)
 	p := &m.panes[leftSide]
@@ -85,6 +87,7 @@ func TestSelectionSurvivesRefreshAndClearsOnCd(t *testing.T) {
 }
 
 func TestTargetsAreSelectionOrCursor(t *testing.T) {
+	t.Parallel()
 	root := selTree(t)
 	m := localPair(t, root, root, 100, 20)
 	p := &m.panes[leftSide]
@@ -100,6 +103,7 @@ func TestTargetsAreSelectionOrCursor(t *testing.T) {
 }
 
 func TestFilter(t *testing.T) {
+	t.Parallel()
 	root := selTree(t)
 	m := localPair(t, root, root, 100, 20)
 	p := &m.panes[leftSide]
@@ -161,6 +165,7 @@ func TestFilter(t *testing.T) {
 }
 
 func TestFilterWithNoMatch(t *testing.T) {
+	t.Parallel()
 	root := selTree(t)
 	m := localPair(t, root, root, 100, 20)
 	press(t, m, "/")

@@ -22,6 +22,7 @@ import (
 // TestSmoke runs the real program loop: the first listings arrive through
 // Cmds, a file name shows up on screen, and q ends the program.
 func TestSmoke(t *testing.T) {
+	t.Parallel()
 	left, right := t.TempDir(), t.TempDir()
 	for _, p := range []string{
 		filepath.Join(left, "left side.txt"),
@@ -83,6 +84,7 @@ func (f framed) View() tea.View {
 // directory, make a directory, rename it, delete it with confirmation, go
 // back up and quit.
 func TestFlow(t *testing.T) {
+	t.Parallel()
 	left, right := t.TempDir(), t.TempDir()
 	project := filepath.Join(left, "project dir")
 	if err := os.Mkdir(project, 0o755); err != nil {
@@ -170,6 +172,7 @@ func TestFlow(t *testing.T) {
 // copies the file under the cursor to the other pane, the file arrives on
 // disk, the strip shows the totals, and q quits without asking.
 func TestCopyFlow(t *testing.T) {
+	t.Parallel()
 	left, right := t.TempDir(), t.TempDir()
 	if err := os.WriteFile(filepath.Join(left, "report näme.txt"), []byte("quarterly numbers"), 0o644); err != nil {
 		t.Fatal(err)

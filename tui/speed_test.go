@@ -48,6 +48,7 @@ func (r *meteredReader) Close() error { return r.rc.Close() }
 // known (fake) times: the strip and the job's row then show the same
 // speed, over the same window.
 func TestStripAndRowSpeedsAgree(t *testing.T) {
+	t.Parallel()
 	left := makeTree(t, file{name: "big.bin", size: 4 << 20})
 	g := &meteredFS{FS: local.New(), allow: make(chan int)}
 	m, r, e := engineModel(t, g, local.New(), left, t.TempDir(), 120, 24)

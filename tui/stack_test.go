@@ -11,6 +11,7 @@ import (
 // TestStackPushRemoveFind: removing an overlay takes what lies above it
 // too, and the typed lookups see through the stack.
 func TestStackPushRemoveFind(t *testing.T) {
+	t.Parallel()
 	km := common.DefaultKeyMap()
 	var s stack
 	s.setSize(80, 20)

@@ -37,6 +37,7 @@ func destConnect(root string) ConnectFunc {
 }
 
 func TestPickerOpensTypedPath(t *testing.T) {
+	t.Parallel()
 	root := makeTree(t, file{name: "sub/deeper/inside.txt"}, file{name: "top.txt"})
 	tests := []struct {
 		typed, path string
@@ -71,6 +72,7 @@ func TestPickerOpensTypedPath(t *testing.T) {
 }
 
 func TestPickerMissingPathOpensLoginDir(t *testing.T) {
+	t.Parallel()
 	root := makeTree(t, file{name: "top.txt"})
 	m := pickerModel(t, destConnect(root))
 	m.Update(tea.PasteMsg{Content: "web1:gone/red"})
@@ -86,6 +88,7 @@ func TestPickerMissingPathOpensLoginDir(t *testing.T) {
 }
 
 func TestStartDirsRelativeAndMissing(t *testing.T) {
+	t.Parallel()
 	root := makeTree(t, file{name: "some/dir/a.txt", content: "from a"}, file{name: "b.txt"})
 	m := start(t, Options{
 		Left: &rootedFS{label: "local", base: root}, LeftDir: "some/dir",
@@ -107,6 +110,7 @@ func TestStartDirsRelativeAndMissing(t *testing.T) {
 }
 
 func TestRelativeStartDirCopies(t *testing.T) {
+	t.Parallel()
 	src, dst := makeTree(t, file{name: "some/dir/a.txt", content: "from a"}), t.TempDir()
 	e := transfer.New(transfer.Options{Workers: 1})
 	t.Cleanup(func() { e.Close() })
@@ -128,6 +132,7 @@ func TestRelativeStartDirCopies(t *testing.T) {
 }
 
 func TestLocalRelativeStartDir(t *testing.T) {
+	t.Parallel()
 	m := start(t, Options{Left: local.New(), LeftDir: ".", Right: local.New(), RightDir: t.TempDir()}, 100, 24)
 	wd, err := os.Getwd()
 	if err != nil {
@@ -139,6 +144,7 @@ func TestLocalRelativeStartDir(t *testing.T) {
 }
 
 func TestHeaderAt80ColumnsKeepsHostLabel(t *testing.T) {
+	t.Parallel()
 	root := makeTree(t, file{name: "srv/www/example.org/releases/2025-06-15/index.html"})
 	deep := "/srv/www/example.org/releases/2025-06-15"
 	for _, width := range []int{80, 50} {

@@ -14,6 +14,7 @@ import (
 )
 
 func TestViewFillsWindowExactly(t *testing.T) {
+	t.Parallel()
 	root := goldenLeftTree(t)
 	for _, size := range [][2]int{{100, 20}, {80, 24}, {120, 40}, {50, 10}, {30, 6}, {9, 3}, {2, 2}} {
 		w, h := size[0], size[1]
@@ -32,6 +33,7 @@ func TestViewFillsWindowExactly(t *testing.T) {
 }
 
 func TestViewBeforeSizeIsEmpty(t *testing.T) {
+	t.Parallel()
 	m := New(Options{Left: local.New(), Right: local.New()})
 	t.Cleanup(func() { m.quit() })
 	v := m.View()
@@ -45,6 +47,7 @@ func TestViewBeforeSizeIsEmpty(t *testing.T) {
 func plainStyles() Styles { return Styles{} }
 
 func TestCursorAndFocusedHeaderStyled(t *testing.T) {
+	t.Parallel()
 	root := navTree(t)
 	m := start(t, Options{Left: local.New(), Right: local.New(), LeftDir: root, RightDir: root}, 100, 20)
 	st := plainStyles()
@@ -86,6 +89,7 @@ func TestCursorAndFocusedHeaderStyled(t *testing.T) {
 }
 
 func TestBackgroundColorRebuildsStyles(t *testing.T) {
+	t.Parallel()
 	m := New(Options{Left: local.New(), Right: local.New()})
 	t.Cleanup(func() { m.quit() })
 	dark := common.NewTheme(true).Accent

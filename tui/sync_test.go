@@ -23,6 +23,7 @@ func readOr(p string) string {
 // like the focused one's: new and changed files copied, the extra file
 // deleted after the copies, the unchanged one left alone.
 func TestSyncDialogPlansThenRuns(t *testing.T) {
+	t.Parallel()
 	left := makeTree(t,
 		file{name: "a.txt", content: "new contents", mtime: mtimeRecent.Add(time.Hour)},
 		file{name: "same.txt", content: "same", mtime: mtimeRecent},
@@ -62,6 +63,7 @@ func TestSyncDialogPlansThenRuns(t *testing.T) {
 // TestSyncDialogDryRunAndBadOptions: a dry run shows the plan and changes
 // nothing; an unknown option is refused in the field.
 func TestSyncDialogDryRunAndBadOptions(t *testing.T) {
+	t.Parallel()
 	left := makeTree(t, file{name: "a.txt", content: "a", mtime: mtimeRecent})
 	right := makeTree(t, file{name: "extra.txt", content: "x", mtime: mtimeRecent})
 	m, r, _ := engineModel(t, local.New(), local.New(), left, right, 120, 30)

@@ -119,6 +119,7 @@ func listed(m *Model, s side, name string) bool {
 }
 
 func TestCopyFileAndTree(t *testing.T) {
+	t.Parallel()
 	for _, k := range []string{"f5", "c"} {
 		t.Run(k, func(t *testing.T) {
 			left := makeTree(t,
@@ -167,6 +168,7 @@ func TestCopyFileAndTree(t *testing.T) {
 }
 
 func TestCopyToEditedDestination(t *testing.T) {
+	t.Parallel()
 	left := makeTree(t, file{name: "a.txt", content: "alpha"})
 	right := makeTree(t, file{name: "sub/"})
 	m, r, _ := engineModel(t, local.New(), local.New(), left, right, 100, 24)
@@ -180,6 +182,7 @@ func TestCopyToEditedDestination(t *testing.T) {
 }
 
 func TestCopyRefusesIntoItself(t *testing.T) {
+	t.Parallel()
 	root := makeTree(t, file{name: "tree/"}, file{name: "tree/a.txt", content: "a"})
 	m, r, e := engineModel(t, local.New(), local.New(), root, root, 100, 24)
 	cursorTo(t, m, "tree")
@@ -192,6 +195,7 @@ func TestCopyRefusesIntoItself(t *testing.T) {
 }
 
 func TestCopyRemoteToRemote(t *testing.T) {
+	t.Parallel()
 	left := makeTree(t, file{name: "tree/"}, file{name: "tree/a.txt", content: "from web1"})
 	right := t.TempDir()
 	lfs, rfs := &rootedFS{label: "web1", base: left}, &rootedFS{label: "web2", base: right}
@@ -209,6 +213,7 @@ func TestCopyRemoteToRemote(t *testing.T) {
 }
 
 func TestCopyWithoutEngine(t *testing.T) {
+	t.Parallel()
 	root := opsTree(t)
 	m := localPair(t, root, root, 100, 24)
 	press(t, m, "c")
@@ -226,6 +231,7 @@ func TestCopyWithoutEngine(t *testing.T) {
 }
 
 func TestCopyNeedsOtherPane(t *testing.T) {
+	t.Parallel()
 	e := transfer.New(transfer.Options{})
 	t.Cleanup(func() { e.Close() })
 	m := start(t, Options{Left: local.New(), LeftDir: opsTree(t), Engine: e}, 100, 24)
@@ -237,6 +243,7 @@ func TestCopyNeedsOtherPane(t *testing.T) {
 }
 
 func TestQuitAsksWhenTransfersRun(t *testing.T) {
+	t.Parallel()
 	for _, k := range []string{"q", "f10"} {
 		t.Run(k, func(t *testing.T) {
 			left, right := numberedFiles(t, 2), t.TempDir()

@@ -77,6 +77,7 @@ func goldenModel(t *testing.T, left, right string, width, height int, opts Optio
 }
 
 func TestGoldenView(t *testing.T) {
+	t.Parallel()
 	left, right := goldenLeftTree(t), goldenRightTree(t)
 	states := []struct {
 		name string
@@ -129,6 +130,7 @@ func TestGoldenView(t *testing.T) {
 }
 
 func TestGoldenStyled(t *testing.T) {
+	t.Parallel()
 	left, right := goldenLeftTree(t), goldenRightTree(t)
 	for _, size := range [][2]int{{120, 40}, {80, 24}} {
 		for _, tt := range []struct {
@@ -151,6 +153,7 @@ func TestGoldenStyled(t *testing.T) {
 }
 
 func TestDarkAndLightStylesDiffer(t *testing.T) {
+	t.Parallel()
 	left, right := goldenLeftTree(t), goldenRightTree(t)
 	render := func(bg color.Color, noColor bool) string {
 		m := goldenModel(t, left, right, 80, 24, Options{NoColor: noColor})
@@ -182,6 +185,7 @@ func TestDarkAndLightStylesDiffer(t *testing.T) {
 }
 
 func TestGoldenViewHasNoRawControls(t *testing.T) {
+	t.Parallel()
 	left := goldenLeftTree(t)
 	m := goldenModel(t, left, left, 120, 40, Options{})
 	plain := screen(m)
@@ -198,6 +202,7 @@ func TestGoldenViewHasNoRawControls(t *testing.T) {
 }
 
 func TestGoldenPicker(t *testing.T) {
+	t.Parallel()
 	left, right := goldenLeftTree(t), goldenRightTree(t)
 	m := goldenModel(t, left, right, 80, 24, Options{Local: &rootedFS{label: "local", base: left}, Hosts: testHosts})
 	settle(t, m, press(t, m, "tab", "o"))
@@ -206,6 +211,7 @@ func TestGoldenPicker(t *testing.T) {
 }
 
 func TestOverlaysFillWindowExactly(t *testing.T) {
+	t.Parallel()
 	root := goldenLeftTree(t)
 	overlays := map[string][]string{
 		"rename": {"j", "j", "j", "j", "j", "r"},
