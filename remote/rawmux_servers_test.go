@@ -20,7 +20,7 @@ func TestServersPipelining(t *testing.T) {
 			sc.Close()
 			f, err := NewFSOn(kind.String(), c)
 			if err != nil {
-				t.Fatal(err)
+				t.Fatalf("%v\n%s", err, s.LogTail())
 			}
 			if got, want := f.cur().mux != nil, kind == servertest.OpenSSH; got != want {
 				t.Errorf("%v at %s: pipelined %v, want %v", kind, c.ServerVersion(), got, want)

@@ -63,7 +63,21 @@ func startSFTP(sess *ssh.Session, command string) error {
 // output, as sftp -s does.
 func newSFTPClient(c *ssh.Client, command string, opts []sftp.ClientOption) (*sftp.Client, error) {
 	if command == "" {
-		return sftp.NewClient(c, opts...)
+		// Asked for again, after a short pause, when its new channel
+		// ended before the server's first answer: Dropbear (2022.83)
+		// ends a session channel opened while another channel of the
+		// connection is being torn down (mkj/dropbear#220 and #258).
+		// A connection that is gone fails the same way, so the pauses
+		// are short.
+		sc, err := sftp.NewClient(c, opts...)
+		for _, wait := range [...]time.Duration{50 * time.Millisecond, 250 * time.Millisecond} {
+			if !errors.Is(err, io.EOF) {
+				break
+			}
+			time.Sleep(wait)
+			sc, err = sftp.NewClient(c, opts...)
+		}
+		return sc, err
 	}
 	sess, err := c.NewSession()
 	if err != nil {
