@@ -166,9 +166,10 @@ func (w *safeWrite) rewriteMeta(ctx context.Context, fo FileOpener, b []byte) er
 // partialOffset decides whether the partial temporary file, whose Lstat
 // is fi, can be continued and from where. It can when its resume record
 // names the source's current size and time, and the 64 KiB before the
-// offset match the source. The offset lies resumeRewind before the partial
-// file's end, because writes with many requests in flight can leave the
-// last ones missing.
+// offset match the source. The offset lies the engine's resume rewind
+// (resumeRewind unless tests say otherwise) before the partial file's
+// end, because writes with many requests in flight can leave the last
+// ones missing.
 //
 // err is set when the check itself could not be made (the source or the
 // partial could not be read): the partial may well be good, so the caller
@@ -196,10 +197,11 @@ func (w *safeWrite) partialOffset(fi fs.FileInfo) (off int64, ranges []rangeMark
 }
 
 // checkTail finds where a partial copy that reaches end (from start) can
-// continue: resumeRewind before end, when the tailCheck bytes before that
-// match the source. ok is false when it cannot be continued.
+// continue: the engine's resume rewind before end, when the tailCheck
+// bytes before that match the source. ok is false when it cannot be
+// continued.
 func (w *safeWrite) checkTail(end, start int64) (off int64, ok bool, err error) {
-	off = end - resumeRewind
+	off = end - w.e.opts.sizes.resumeRewind
 	if off-start < tailCheck {
 		return 0, false, nil
 	}
