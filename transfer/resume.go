@@ -80,7 +80,7 @@ func parsePartMeta(b []byte) (partMeta, error) {
 			a, b, ok := strings.Cut(v, " ")
 			start, err1 := strconv.ParseInt(a, 10, 64)
 			done, err2 := strconv.ParseInt(b, 10, 64)
-			if !ok || err1 != nil || err2 != nil || done < start || (len(m.ranges) > 0 && start <= m.ranges[len(m.ranges)-1].done) {
+			if !ok || err1 != nil || err2 != nil || done < start || !follows(m.ranges, start) {
 				return partMeta{}, fmt.Errorf("bad resume record line %q", l)
 			}
 			m.ranges = append(m.ranges, rangeMark{start, done})
@@ -103,6 +103,17 @@ func parsePartMeta(b []byte) (partMeta, error) {
 		return partMeta{}, errors.New("bad ranges in resume record")
 	}
 	return m, nil
+}
+
+// follows reports whether a range starting at start may come after
+// ranges: it starts after the last one, and where that one got to or
+// later. A range that was finished got to the next one's start.
+func follows(ranges []rangeMark, start int64) bool {
+	if len(ranges) == 0 {
+		return true
+	}
+	last := ranges[len(ranges)-1]
+	return start > last.start && start >= last.done
 }
 
 // writeMeta records the source's size and time beside the temporary file,
