@@ -140,24 +140,27 @@ func TestSSHDRangedDownloadFallsBackWhenChannelsRefused(t *testing.T) {
 // middle of a ranged download: the resume record lists every range, the
 // retry continues each range where it got to (more than the first range
 // alone holds is resumed), and the file arrives byte-identical. With the
-// small sizes the 16 MiB file goes as four ranges of 4 MiB.
+// small sizes the 32 MiB file goes as four ranges of 8 MiB. It is cut at
+// 16 MiB: each stream may hold about its window (2 MiB) already read, and
+// what is left must be more than the four can finish without the
+// connection.
 func TestSSHDRangedDownloadInterruptedResumes(t *testing.T) {
 	t.Parallel()
 	s := startSSHD(t)
 	sess := dialDelayed(t, s, rangeRTT)
-	src, data := remoteSource(t, s, 16<<20)
+	src, data := remoteSource(t, s, 32<<20)
 	dir := t.TempDir()
 	dst := filepath.Join(dir, "big.bin")
 	// The limit keeps the download from finishing before the test,
-	// however late a busy machine schedules it, has seen 10 MiB arrive.
-	e, rec := newEngine(t, transfer.SmallSizes(transfer.Options{Limit: 8 << 20}))
+	// however late a busy machine schedules it, has seen 16 MiB arrive.
+	e, rec := newEngine(t, transfer.SmallSizes(transfer.Options{Limit: 16 << 20}))
 	if _, err := e.Submit(transfer.Request{Src: sess.FS, Dst: localFS(), Items: []transfer.Item{{Src: src, Dst: dst}}}); err != nil {
 		t.Fatal(err)
 	}
 	// Hold the ranges still once a good part has been written (so that
 	// the download cannot finish first), and drop the connection.
 	deadline := time.Now().Add(waitTimeout)
-	for e.Snapshot().DoneBytes < 10<<20 {
+	for e.Snapshot().DoneBytes < 16<<20 {
 		if time.Now().After(deadline) {
 			t.Fatalf("the download moved %d bytes in %v", e.Snapshot().DoneBytes, waitTimeout)
 		}
@@ -180,10 +183,10 @@ func TestSSHDRangedDownloadInterruptedResumes(t *testing.T) {
 		t.Fatal("the download was not interrupted: no notice of a retry")
 	}
 	j := e.Jobs(0, 1)[0]
-	// Each of the four ranges is 4 MiB; 10 MiB were written, so the
+	// Each of the four ranges is 8 MiB; 16 MiB were written, so the
 	// ranges after the first had data to keep (each keeps all but the
 	// last 1 MiB and 64 KiB).
-	if j.State != transfer.Done || j.Resumed <= 4<<20 {
+	if j.State != transfer.Done || j.Resumed <= 8<<20 {
 		t.Fatalf("retry: %v, resumed %d bytes: %v", j.State, j.Resumed, j.Err)
 	}
 	checkDownload(t, dst, data)
