@@ -154,6 +154,7 @@ func TestSSHDRangedDownloadInterruptedResumes(t *testing.T) {
 	// The limit keeps the download from finishing before the test,
 	// however late a busy machine schedules it, has seen 16 MiB arrive.
 	e, rec := newEngine(t, transfer.SmallSizes(transfer.Options{Limit: 16 << 20}))
+	defer logNotices(t, rec)
 	if _, err := e.Submit(transfer.Request{Src: sess.FS, Dst: localFS(), Items: []transfer.Item{{Src: src, Dst: dst}}}); err != nil {
 		t.Fatal(err)
 	}
@@ -179,10 +180,10 @@ func TestSSHDRangedDownloadInterruptedResumes(t *testing.T) {
 	for _, ev := range rec.of(transfer.Notice) {
 		retried = retried || strings.Contains(ev.Message, "trying again")
 	}
-	if !retried {
-		t.Fatal("the download was not interrupted: no notice of a retry")
-	}
 	j := e.Jobs(0, 1)[0]
+	if !retried {
+		t.Fatalf("the download was not interrupted: no notice of a retry; %s", describeJobs([]transfer.JobStatus{j}))
+	}
 	// Each of the four ranges is 8 MiB; 16 MiB were written, so the
 	// ranges after the first had data to keep (each keeps all but the
 	// last 1 MiB and 64 KiB).
