@@ -236,7 +236,7 @@ func (w *safeWrite) tryRanges(dst ConcurrentReaderFrom, src LocalFile) (n int64,
 	case !ok || w.off > 0:
 		return 0, false, nil
 	}
-	parts := rangeParts(rw, fi.Size())
+	parts := w.e.opts.sizes.rangeParts(rw.RangeParts(), fi.Size())
 	if parts < 2 {
 		return 0, false, nil
 	}

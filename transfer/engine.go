@@ -94,6 +94,32 @@ type Options struct {
 	// Limit bounds the bytes per second of all jobs together; 0 means
 	// no limit. SetLimit changes it while the engine runs.
 	Limit int64
+
+	// sizes replaces the sizes that decide how a large file is moved;
+	// its zero fields mean the constants above. Only tests set it, so
+	// that they exercise ranges and resumes with small files.
+	sizes sizes
+}
+
+// sizes are the thresholds of ranges and resumes an engine uses.
+type sizes struct {
+	rangeMinFile int64 // the smallest file split into byte ranges
+	rangeMinPart int64 // the smallest byte range
+	resumeRewind int64 // how far before its end a partial copy resumes
+}
+
+// withDefaults fills s's zero fields with the constants.
+func (s sizes) withDefaults() sizes {
+	if s.rangeMinFile <= 0 {
+		s.rangeMinFile = rangeMinFile
+	}
+	if s.rangeMinPart <= 0 {
+		s.rangeMinPart = rangeMinPart
+	}
+	if s.resumeRewind <= 0 {
+		s.resumeRewind = resumeRewind
+	}
+	return s
 }
 
 // Engine plans copies, queues them and drains the queue with a pool of
@@ -151,6 +177,7 @@ func New(opts Options) *Engine {
 	if opts.StallTimeout == 0 {
 		opts.StallTimeout = DefaultStallTimeout
 	}
+	opts.sizes = opts.sizes.withDefaults()
 	ctx, stop := context.WithCancel(context.Background())
 	e := &Engine{
 		opts:    opts,

@@ -61,21 +61,23 @@ func (w *safeWrite) rangesFailed(fsys FS, op, path string, err error) {
 	}
 }
 
+// The defaults of the sizes (Options.sizes) that decide on ranges.
 const (
-	// rangeMinFile is the smallest upload split into ranges.
+	// rangeMinFile is the smallest upload or download split into ranges.
 	rangeMinFile = 32 << 20
 	// rangeMinPart is the smallest range.
 	rangeMinPart = 8 << 20
 )
 
-// rangeParts says into how many ranges a fresh upload of size bytes to rw
-// is split; below 2 it is not split. tryRanges has checked that the upload
-// may be split at all.
-func rangeParts(rw RangeWriter, size int64) int {
-	if size < rangeMinFile {
+// rangeParts says into how many ranges a fresh copy of size bytes is
+// split when at most most ranges may run at once (RangeParts, StreamParts);
+// below 2 it is not split. The caller has checked that the copy may be
+// split at all.
+func (s sizes) rangeParts(most int, size int64) int {
+	if size < s.rangeMinFile {
 		return 1
 	}
-	return int(min(int64(rw.RangeParts()), size/rangeMinPart))
+	return int(min(int64(most), size/s.rangeMinPart))
 }
 
 // rangedUpload writes src into the temporary file as byte ranges at once,

@@ -50,10 +50,9 @@ func (w *safeWrite) tryRangedDownload(dst io.Writer) (n int64, done bool, err er
 	marks := w.ranges
 	want := len(marks)
 	if marks == nil {
-		if size < rangeMinFile {
+		if want = w.e.opts.sizes.rangeParts(rs.StreamParts(), size); want < 2 {
 			return 0, false, nil
 		}
-		want = int(min(int64(rs.StreamParts()), size/rangeMinPart))
 	}
 	// The file system lends as many channels as the link needs (one on
 	// loopback, where the window is no limit) and the server allows.

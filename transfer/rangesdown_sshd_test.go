@@ -77,9 +77,9 @@ func checkDownload(t *testing.T, dst string, data []byte) {
 	}
 }
 
-// TestSSHDRangedDownload downloads a 40 MiB file, which goes as byte
-// ranges over several stream channels at once: the result is
-// byte-identical and the server's log shows the channels.
+// TestSSHDRangedDownload downloads a 6 MiB file, which with the small
+// sizes goes as byte ranges over several stream channels at once: the
+// result is byte-identical and the server's log shows the channels.
 func TestSSHDRangedDownload(t *testing.T) {
 	t.Parallel()
 	s := startSSHD(t)
@@ -87,9 +87,9 @@ func TestSSHDRangedDownload(t *testing.T) {
 	if sess.FS.StreamParts() < 2 {
 		t.Fatal("a dialled session offers no download ranges")
 	}
-	src, data := remoteSource(t, s, 40<<20+12345)
+	src, data := remoteSource(t, s, 6<<20+12345)
 	before := sftpSubsystems(t, s)
-	e, _ := newEngine(t, transfer.Options{})
+	e, _ := newEngine(t, transfer.SmallSizes(transfer.Options{}))
 	dst := filepath.Join(t.TempDir(), "big.bin")
 	run(t, e, transfer.Request{Src: sess.FS, Dst: localFS(), Items: []transfer.Item{{Src: src, Dst: dst}}})
 	checkDownload(t, dst, data)
@@ -106,8 +106,8 @@ func TestSSHDRangedDownloadFewerChannels(t *testing.T) {
 	t.Parallel()
 	s := sshdtest.Start(t, sshdtest.WithConfig("MaxSessions 3"))
 	sess := dialDelayed(t, s, rangeRTT)
-	src, data := remoteSource(t, s, 40<<20)
-	e, _ := newEngine(t, transfer.Options{})
+	src, data := remoteSource(t, s, 6<<20)
+	e, _ := newEngine(t, transfer.SmallSizes(transfer.Options{}))
 	dst := filepath.Join(t.TempDir(), "big.bin")
 	run(t, e, transfer.Request{Src: sess.FS, Dst: localFS(), Items: []transfer.Item{{Src: src, Dst: dst}}})
 	checkDownload(t, dst, data)
@@ -126,8 +126,8 @@ func TestSSHDRangedDownloadFallsBackWhenChannelsRefused(t *testing.T) {
 	t.Parallel()
 	s := sshdtest.Start(t, sshdtest.WithConfig("MaxSessions 1"))
 	sess := dialDelayed(t, s, rangeRTT)
-	src, data := remoteSource(t, s, 40<<20)
-	e, _ := newEngine(t, transfer.Options{})
+	src, data := remoteSource(t, s, 6<<20)
+	e, _ := newEngine(t, transfer.SmallSizes(transfer.Options{}))
 	dst := filepath.Join(t.TempDir(), "big.bin")
 	run(t, e, transfer.Request{Src: sess.FS, Dst: localFS(), Items: []transfer.Item{{Src: src, Dst: dst}}})
 	checkDownload(t, dst, data)
@@ -139,24 +139,29 @@ func TestSSHDRangedDownloadFallsBackWhenChannelsRefused(t *testing.T) {
 // TestSSHDRangedDownloadInterruptedResumes drops the connection in the
 // middle of a ranged download: the resume record lists every range, the
 // retry continues each range where it got to (more than the first range
-// alone holds is resumed), and the file arrives byte-identical.
+// alone holds is resumed), and the file arrives byte-identical. With the
+// small sizes the 32 MiB file goes as four ranges of 8 MiB. It is cut at
+// 16 MiB: each stream may hold about its window (2 MiB) already read, and
+// what is left must be more than the four can finish without the
+// connection.
 func TestSSHDRangedDownloadInterruptedResumes(t *testing.T) {
 	t.Parallel()
 	s := startSSHD(t)
 	sess := dialDelayed(t, s, rangeRTT)
-	src, data := remoteSource(t, s, 64<<20)
+	src, data := remoteSource(t, s, 32<<20)
 	dir := t.TempDir()
 	dst := filepath.Join(dir, "big.bin")
 	// The limit keeps the download from finishing before the test,
-	// however late a busy machine schedules it, has seen 40 MiB arrive.
-	e, rec := newEngine(t, transfer.Options{Limit: 32 << 20})
+	// however late a busy machine schedules it, has seen 16 MiB arrive.
+	e, rec := newEngine(t, transfer.SmallSizes(transfer.Options{Limit: 16 << 20}))
+	defer logNotices(t, rec)
 	if _, err := e.Submit(transfer.Request{Src: sess.FS, Dst: localFS(), Items: []transfer.Item{{Src: src, Dst: dst}}}); err != nil {
 		t.Fatal(err)
 	}
 	// Hold the ranges still once a good part has been written (so that
 	// the download cannot finish first), and drop the connection.
 	deadline := time.Now().Add(waitTimeout)
-	for e.Snapshot().DoneBytes < 40<<20 {
+	for e.Snapshot().DoneBytes < 16<<20 {
 		if time.Now().After(deadline) {
 			t.Fatalf("the download moved %d bytes in %v", e.Snapshot().DoneBytes, waitTimeout)
 		}
@@ -164,6 +169,7 @@ func TestSSHDRangedDownloadInterruptedResumes(t *testing.T) {
 	}
 	e.Pause()
 	sess.FS.Abort(errors.New("test: connection dropped"))
+	e.SetLimit(0)
 	e.Resume()
 	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
 	defer cancel()
@@ -174,13 +180,14 @@ func TestSSHDRangedDownloadInterruptedResumes(t *testing.T) {
 	for _, ev := range rec.of(transfer.Notice) {
 		retried = retried || strings.Contains(ev.Message, "trying again")
 	}
-	if !retried {
-		t.Fatal("the download was not interrupted: no notice of a retry")
-	}
 	j := e.Jobs(0, 1)[0]
-	// Each of the four ranges is 16 MiB; 40 MiB were written, so the
-	// ranges after the first had data to keep.
-	if j.State != transfer.Done || j.Resumed <= 16<<20 {
+	if !retried {
+		t.Fatalf("the download was not interrupted: no notice of a retry; %s", describeJobs([]transfer.JobStatus{j}))
+	}
+	// Each of the four ranges is 8 MiB; 16 MiB were written, so the
+	// ranges after the first had data to keep (each keeps all but the
+	// last 1 MiB and 64 KiB).
+	if j.State != transfer.Done || j.Resumed <= 8<<20 {
 		t.Fatalf("retry: %v, resumed %d bytes: %v", j.State, j.Resumed, j.Err)
 	}
 	checkDownload(t, dst, data)
@@ -217,14 +224,14 @@ func TestSSHDRangedDownloadFailureFallsBackToOneStream(t *testing.T) {
 	var items []transfer.Item
 	var datas [][]byte
 	for _, name := range []string{"big0.bin", "big1.bin"} {
-		data := randomBytes(40 << 20)
+		data := randomBytes(6 << 20) // ranges of 1.5 MiB: each fails after 1 MiB
 		if err := os.WriteFile(path.Join(s.Dir, name), data, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		items = append(items, transfer.Item{Src: path.Join(s.Dir, name), Dst: filepath.Join(dir, name)})
 		datas = append(datas, data)
 	}
-	e, rec := newEngine(t, transfer.Options{Workers: 1})
+	e, rec := newEngine(t, transfer.SmallSizes(transfer.Options{Workers: 1}))
 	id := run(t, e, transfer.Request{Src: brokenStreams{sess.FS}, Dst: localFS(), Items: items})
 	onlyDone(t, e)
 	rec.finished(t, id)

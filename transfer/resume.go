@@ -80,7 +80,7 @@ func parsePartMeta(b []byte) (partMeta, error) {
 			a, b, ok := strings.Cut(v, " ")
 			start, err1 := strconv.ParseInt(a, 10, 64)
 			done, err2 := strconv.ParseInt(b, 10, 64)
-			if !ok || err1 != nil || err2 != nil || done < start || (len(m.ranges) > 0 && start <= m.ranges[len(m.ranges)-1].done) {
+			if !ok || err1 != nil || err2 != nil || done < start || !follows(m.ranges, start) {
 				return partMeta{}, fmt.Errorf("bad resume record line %q", l)
 			}
 			m.ranges = append(m.ranges, rangeMark{start, done})
@@ -103,6 +103,17 @@ func parsePartMeta(b []byte) (partMeta, error) {
 		return partMeta{}, errors.New("bad ranges in resume record")
 	}
 	return m, nil
+}
+
+// follows reports whether a range starting at start may come after
+// ranges: it starts after the last one, and where that one got to or
+// later. A range that was finished got to the next one's start.
+func follows(ranges []rangeMark, start int64) bool {
+	if len(ranges) == 0 {
+		return true
+	}
+	last := ranges[len(ranges)-1]
+	return start > last.start && start >= last.done
 }
 
 // writeMeta records the source's size and time beside the temporary file,
@@ -166,9 +177,10 @@ func (w *safeWrite) rewriteMeta(ctx context.Context, fo FileOpener, b []byte) er
 // partialOffset decides whether the partial temporary file, whose Lstat
 // is fi, can be continued and from where. It can when its resume record
 // names the source's current size and time, and the 64 KiB before the
-// offset match the source. The offset lies resumeRewind before the partial
-// file's end, because writes with many requests in flight can leave the
-// last ones missing.
+// offset match the source. The offset lies the engine's resume rewind
+// (resumeRewind unless tests say otherwise) before the partial file's
+// end, because writes with many requests in flight can leave the last
+// ones missing.
 //
 // err is set when the check itself could not be made (the source or the
 // partial could not be read): the partial may well be good, so the caller
@@ -196,10 +208,11 @@ func (w *safeWrite) partialOffset(fi fs.FileInfo) (off int64, ranges []rangeMark
 }
 
 // checkTail finds where a partial copy that reaches end (from start) can
-// continue: resumeRewind before end, when the tailCheck bytes before that
-// match the source. ok is false when it cannot be continued.
+// continue: the engine's resume rewind before end, when the tailCheck
+// bytes before that match the source. ok is false when it cannot be
+// continued.
 func (w *safeWrite) checkTail(end, start int64) (off int64, ok bool, err error) {
-	off = end - resumeRewind
+	off = end - w.e.opts.sizes.resumeRewind
 	if off-start < tailCheck {
 		return 0, false, nil
 	}
