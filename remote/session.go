@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/ferry-tui/ferry/config"
-	"github.com/ferry-tui/ferry/remote/auth"
 	"github.com/ferry-tui/ferry/remote/knownhosts"
 	"github.com/pkg/sftp"
 	"golang.org/x/crypto/ssh"
@@ -316,80 +315,6 @@ func (d *Dialer) dialSSH(ctx context.Context, h config.Host, seen []string, pre 
 	return &sshConn{Client: c, closers: closers, rx: rx}, nil
 }
 
-// handshake runs the SSH handshake and authentication over conn, bounded by
-// ConnectTimeout (paused while the user answers a prompt) and ctx, then
-// starts keepalives.
-func (d *Dialer) handshake(ctx context.Context, h config.Host, addr string, conn net.Conn) (*ssh.Client, error) {
-	timer := newHandshakeTimer(h.ConnectTimeout, func() { conn.Close() })
-	defer timer.stop()
-	stopCtx := context.AfterFunc(ctx, func() { conn.Close() })
-	defer stopCtx()
-	p := pausingPrompter{Prompter: d.prompter(), timer: timer}
-
-	kh := d.KnownHosts
-	if kh == nil {
-		kh = knownhosts.New(p)
-	}
-	cb, algos, err := kh.Verifier(ctx, h, addr)
-	if err != nil {
-		return nil, err
-	}
-	a := auth.New(ctx, h, auth.Env{AgentSocket: d.AgentSocket, Log: d.Log}, p)
-	defer a.Close()
-	cfg := &ssh.ClientConfig{
-		User:              h.User,
-		HostKeyCallback:   timer.pausedDuring(cb),
-		HostKeyAlgorithms: algos,
-	}
-	a.Apply(cfg)
-	all := ssh.SupportedAlgorithms()
-	if cfg.Ciphers, err = supportedOnly("Ciphers", h.Ciphers, all.Ciphers); err != nil {
-		return nil, err
-	}
-	if cfg.KeyExchanges, err = supportedOnly("KexAlgorithms", h.KexAlgorithms, all.KeyExchanges); err != nil {
-		return nil, err
-	}
-	if cfg.MACs, err = supportedOnly("MACs", h.MACs, all.MACs); err != nil {
-		return nil, err
-	}
-
-	c, chans, reqs, err := ssh.NewClientConn(conn, addr, cfg)
-	if timer.fired() || ctx.Err() != nil {
-		if err == nil {
-			c.Close()
-		}
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, fmt.Errorf("timed out after %v (ConnectTimeout) during the SSH handshake", h.ConnectTimeout)
-	}
-	if err != nil {
-		return nil, explainHandshake(err)
-	}
-	d.logf("authenticated to %s as %s (server %q)", addr, h.User, c.ServerVersion())
-	client := ssh.NewClient(c, chans, reqs)
-	interval, count := aliveSettings(h)
-	stop := make(chan struct{})
-	go func() {
-		_ = client.Wait()
-		close(stop)
-	}()
-	go keepalive(c, interval, count, stop)
-	return client, nil
-}
-
-// aliveSettings returns the keepalive interval and count for h.
-func aliveSettings(h config.Host) (time.Duration, int) {
-	interval, count := h.ServerAliveInterval, h.ServerAliveCountMax
-	if interval <= 0 {
-		interval = defaultAliveInterval
-	}
-	if count <= 0 {
-		count = defaultAliveCountMax
-	}
-	return interval, count
-}
-
 // resolveJumps resolves h's ProxyJump hops with their own configuration.
 func (d *Dialer) resolveJumps(h config.Host) ([]config.Host, error) {
 	if d.Jumps == nil {
@@ -406,43 +331,4 @@ func closeAll(cs []io.Closer) {
 	for i := len(cs) - 1; i >= 0; i-- {
 		cs[i].Close()
 	}
-}
-
-// AuthError is a failure to authenticate: the server accepted none of the
-// methods tried. A session that meets it while reconnecting gives up at
-// once.
-type AuthError struct {
-	// Err is x/crypto's error.
-	Err error
-}
-
-// Error says authentication failed, with x/crypto's reason.
-func (e *AuthError) Error() string { return fmt.Sprintf("authentication failed (%v)", e.Err) }
-
-// Unwrap returns x/crypto's error.
-func (e *AuthError) Unwrap() error { return e.Err }
-
-// explainHandshake turns x/crypto's handshake errors into plain words.
-func explainHandshake(err error) error {
-	// Host-key verdicts are complete messages of their own (OpenSSH's
-	// warnings); x/crypto's "ssh: handshake failed:" prefix adds nothing.
-	var changed *knownhosts.ChangedKeyError
-	var revoked *knownhosts.RevokedKeyError
-	var unknown *knownhosts.UnknownKeyError
-	switch {
-	case errors.As(err, &changed):
-		return changed
-	case errors.As(err, &revoked):
-		return revoked
-	case errors.As(err, &unknown):
-		return unknown
-	}
-	var noAlgo *ssh.AlgorithmNegotiationError
-	switch {
-	case errors.Is(err, auth.ErrNoMethodLeft):
-		return &AuthError{Err: err}
-	case errors.As(err, &noAlgo):
-		return fmt.Errorf("no algorithm in common with the server (%w)", err)
-	}
-	return err
 }
