@@ -78,7 +78,10 @@ func TestCompleteRemoteNeverHangs(t *testing.T) {
 	for _, host := range []string{"mute", "closed"} {
 		start := time.Now()
 		got, _ := completions(t, "-F", p, "ls", host+":")
-		if len(got) != 0 || time.Since(start) > completionBudget+2*time.Second {
+		// The bound catches a hang (a mute server never answers), not a
+		// slow machine: under -race on a loaded CI runner the in-process
+		// run around the budget has taken 3 s.
+		if len(got) != 0 || time.Since(start) > completionBudget+8*time.Second {
 			t.Errorf("%s: %q after %v", host, got, time.Since(start))
 		}
 	}

@@ -2,7 +2,10 @@ package sshdtest
 
 import (
 	"flag"
+	"os"
+	"runtime"
 	"strconv"
+	"testing"
 )
 
 // DefaultParallel sets -test.parallel to n unless the command line gave
@@ -14,4 +17,14 @@ func DefaultParallel(n int) {
 	if !given {
 		_ = flag.Set("test.parallel", strconv.Itoa(n))
 	}
+}
+
+// RunParallel is a TestMain for a package whose tests mostly wait (for
+// server processes, a delay proxy, a command's result): it parses the
+// flags, runs perCPU tests per CPU at once unless -test.parallel says
+// otherwise, runs the tests and exits with their status.
+func RunParallel(m *testing.M, perCPU int) {
+	flag.Parse()
+	DefaultParallel(perCPU * runtime.GOMAXPROCS(0))
+	os.Exit(m.Run())
 }
