@@ -2,7 +2,6 @@ package remote
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/pkg/sftp"
 
+	"github.com/ferry-tui/ferry/remote/internal/sftpwire"
 	"github.com/ferry-tui/ferry/transfer"
 )
 
@@ -47,22 +47,22 @@ func rawDo(ctx context.Context, l *link, reqs []rawReq) ([]rawAnswer, error) {
 // rawOpen opens name with pflags (and, when perm is not nil, permission
 // bits in the request's attributes) and returns the handle.
 func rawOpen(ctx context.Context, l *link, name string, pflags uint32, perm *fs.FileMode) ([]byte, error) {
-	body := appendRawString(nil, []byte(name))
-	body = binary.BigEndian.AppendUint32(body, pflags)
+	body := sftpwire.AppendBytes(nil, []byte(name))
+	body = sftpwire.AppendUint32(body, pflags)
 	if perm != nil {
-		body = binary.BigEndian.AppendUint32(body, rawAttrPerm)
-		body = binary.BigEndian.AppendUint32(body, uint32(perm.Perm()))
+		body = sftpwire.AppendUint32(body, sftpwire.AttrPerm)
+		body = sftpwire.AppendUint32(body, uint32(perm.Perm()))
 	} else {
-		body = binary.BigEndian.AppendUint32(body, 0)
+		body = sftpwire.AppendUint32(body, 0)
 	}
-	a, err := rawDo(ctx, l, []rawReq{{rawFxpOpen, body}})
+	a, err := rawDo(ctx, l, []rawReq{{sftpwire.TypeOpen, body}})
 	if err != nil {
 		return nil, err
 	}
-	if err := rawStatus(a[0], rawFxpHandle); err != nil {
+	if err := rawStatus(a[0], sftpwire.TypeHandle); err != nil {
 		return nil, err
 	}
-	h, ok := rawString(a[0].body)
+	h, _, ok := sftpwire.CutString(a[0].body)
 	if !ok {
 		return nil, fmt.Errorf("%w: HANDLE of %d bytes", errRawProtocol, len(a[0].body))
 	}
@@ -108,16 +108,16 @@ type smallFile struct {
 // handleReq is a request on the file's handle: typ with the handle and
 // then rest.
 func (s *smallFile) handleReq(typ byte, rest []byte) rawReq {
-	return rawReq{typ, append(appendRawString(nil, s.handle), rest...)}
+	return rawReq{typ, append(sftpwire.AppendBytes(nil, s.handle), rest...)}
 }
 
 // writeReqs appends the WRITE requests for data at off.
 func (s *smallFile) writeReqs(reqs []rawReq, ops []string, data []byte, off int64) ([]rawReq, []string) {
 	for len(data) > 0 {
 		n := min(len(data), rawChunk)
-		rest := binary.BigEndian.AppendUint64(nil, uint64(off))
-		rest = appendRawString(rest, data[:n])
-		reqs, ops = append(reqs, s.handleReq(rawFxpWrite, rest)), append(ops, "write")
+		rest := sftpwire.AppendUint64(nil, uint64(off))
+		rest = sftpwire.AppendBytes(rest, data[:n])
+		reqs, ops = append(reqs, s.handleReq(sftpwire.TypeWrite, rest)), append(ops, "write")
 		data, off = data[n:], off+int64(n)
 	}
 	return reqs, ops
@@ -152,7 +152,7 @@ func (s *smallFile) send(ctx context.Context, reqs []rawReq, ops []string) ([]ra
 // named by its op.
 func (s *smallFile) check(ctx context.Context, answers []rawAnswer, ops []string) error {
 	for i, a := range answers {
-		if err := rawStatus(a, rawFxpStatus); err != nil {
+		if err := rawStatus(a, sftpwire.TypeStatus); err != nil {
 			return s.f.end(ctx, s.l, nil, ops[i], s.name, err)
 		}
 	}
@@ -198,7 +198,7 @@ func (s *smallFile) Close() error {
 	if s.handle == nil {
 		return &fs.PathError{Op: "close", Path: s.name, Err: fs.ErrClosed}
 	}
-	req := s.handleReq(rawFxpClose, nil)
+	req := s.handleReq(sftpwire.TypeClose, nil)
 	err := s.run(context.Background(), []rawReq{req}, []string{"close"})
 	s.handle = nil
 	return err
@@ -216,28 +216,28 @@ func (s *smallFile) WriteAndClose(ctx context.Context, data []byte, mtime time.T
 	if s.handle == nil {
 		return &fs.PathError{Op: "write", Path: s.name, Err: fs.ErrClosed}
 	}
-	reqs := []rawReq{s.handleReq(rawFxpFsetstat, binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(nil, rawAttrPerm), uint32(s.perm)))}
+	reqs := []rawReq{s.handleReq(sftpwire.TypeFsetstat, sftpwire.AppendUint32(sftpwire.AppendUint32(nil, sftpwire.AttrPerm), uint32(s.perm)))}
 	ops := []string{"chmod"}
 	reqs, ops = s.writeReqs(reqs, ops, data, 0)
 	if !mtime.IsZero() {
 		t := uint32(mtime.Unix())
-		rest := binary.BigEndian.AppendUint32(nil, rawAttrTimes)
-		rest = binary.BigEndian.AppendUint32(rest, t) // atime
-		rest = binary.BigEndian.AppendUint32(rest, t) // mtime
-		reqs, ops = append(reqs, s.handleReq(rawFxpFsetstat, rest)), append(ops, "chtimes")
+		rest := sftpwire.AppendUint32(nil, sftpwire.AttrTimes)
+		rest = sftpwire.AppendUint32(rest, t) // atime
+		rest = sftpwire.AppendUint32(rest, t) // mtime
+		reqs, ops = append(reqs, s.handleReq(sftpwire.TypeFsetstat, rest)), append(ops, "chtimes")
 	}
 	if sync {
-		body := appendRawString(nil, []byte("fsync@openssh.com"))
-		body = appendRawString(body, s.handle)
-		reqs, ops = append(reqs, rawReq{rawFxpExtended, body}), append(ops, "fsync")
+		body := sftpwire.AppendBytes(nil, []byte("fsync@openssh.com"))
+		body = sftpwire.AppendBytes(body, s.handle)
+		reqs, ops = append(reqs, rawReq{sftpwire.TypeExtended, body}), append(ops, "fsync")
 	}
-	reqs, ops = append(reqs, s.handleReq(rawFxpClose, nil)), append(ops, "close")
+	reqs, ops = append(reqs, s.handleReq(sftpwire.TypeClose, nil)), append(ops, "close")
 	answers, err := s.send(ctx, reqs, ops)
 	s.handle = nil
 	if err != nil {
 		return err
 	}
-	chmodErr := rawStatus(answers[0], rawFxpStatus)
+	chmodErr := rawStatus(answers[0], sftpwire.TypeStatus)
 	if chmodErr != nil && !refusedMode(chmodErr) {
 		return s.f.end(ctx, s.l, nil, ops[0], s.name, chmodErr)
 	}
@@ -273,20 +273,20 @@ func (f *FS) ReadSmall(ctx context.Context, name string, size int64) ([]byte, er
 	s := &smallFile{f: f, l: l, name: name, handle: h}
 	if err := ctx.Err(); err != nil {
 		// The CLOSE's answer is not waited for: nothing depends on it.
-		_, _ = l.mux.send([]rawReq{s.handleReq(rawFxpClose, nil)})
+		_, _ = l.mux.send([]rawReq{s.handleReq(sftpwire.TypeClose, nil)})
 		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
 	var reqs []rawReq
 	read := func(off int64, n int) {
-		rest := binary.BigEndian.AppendUint64(nil, uint64(off))
-		rest = binary.BigEndian.AppendUint32(rest, uint32(n))
-		reqs = append(reqs, s.handleReq(rawFxpRead, rest))
+		rest := sftpwire.AppendUint64(nil, uint64(off))
+		rest = sftpwire.AppendUint32(rest, uint32(n))
+		reqs = append(reqs, s.handleReq(sftpwire.TypeRead, rest))
 	}
 	for off := int64(0); off < size; off += rawChunk {
 		read(off, int(min(rawChunk, size-off)))
 	}
 	read(size, 1)
-	reqs = append(reqs, s.handleReq(rawFxpClose, nil))
+	reqs = append(reqs, s.handleReq(sftpwire.TypeClose, nil))
 	answers, err := rawDo(ctx, l, reqs)
 	if err != nil {
 		return nil, f.end(ctx, l, nil, "read", name, err)
@@ -295,8 +295,8 @@ func (f *FS) ReadSmall(ctx context.Context, name string, size int64) ([]byte, er
 	for i, a := range answers[:len(answers)-1] {
 		last := i == len(answers)-2 // the probe past the end
 		switch a.typ {
-		case rawFxpData:
-			b, ok := rawString(a.body)
+		case sftpwire.TypeData:
+			b, _, ok := sftpwire.CutString(a.body)
 			want := int(min(rawChunk, size-int64(len(data))))
 			if last {
 				want = 1
@@ -308,8 +308,8 @@ func (f *FS) ReadSmall(ctx context.Context, name string, size int64) ([]byte, er
 				return nil, nil // grew, or a short answer
 			}
 			data = append(data, b...)
-		case rawFxpStatus:
-			err := rawStatus(a, rawFxpData)
+		case sftpwire.TypeStatus:
+			err := rawStatus(a, sftpwire.TypeData)
 			var se *sftp.StatusError
 			if errors.As(err, &se) && se.Code == uint32(sftp.ErrSSHFxEOF) {
 				if last {
@@ -319,7 +319,7 @@ func (f *FS) ReadSmall(ctx context.Context, name string, size int64) ([]byte, er
 			}
 			return nil, f.end(ctx, l, nil, "read", name, err)
 		default:
-			return nil, f.end(ctx, l, nil, "read", name, rawStatus(a, rawFxpData))
+			return nil, f.end(ctx, l, nil, "read", name, rawStatus(a, sftpwire.TypeData))
 		}
 	}
 	// The CLOSE's answer is not looked at: the data is all here.

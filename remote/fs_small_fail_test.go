@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ferry-tui/ferry/remote/internal/sftpwire"
 	"github.com/pkg/sftp"
 )
 
@@ -23,14 +24,14 @@ func TestReadSmallCancelClosesHandle(t *testing.T) {
 		mu.Lock()
 		defer mu.Unlock()
 		switch typ {
-		case rawFxpOpen:
+		case sftpwire.TypeOpen:
 			open++
 			cancel() // the user cancels while the answer is on its way
-			return packet(rawFxpHandle, id, appendRawString(nil, []byte("h")))
-		case rawFxpClose:
+			return packet(sftpwire.TypeHandle, id, sftpwire.AppendBytes(nil, []byte("h")))
+		case sftpwire.TypeClose:
 			open--
 		}
-		return packet(rawFxpStatus, id, statusBody(0))
+		return packet(sftpwire.TypeStatus, id, statusBody(0))
 	})
 	for range 10 {
 		ctx, c := context.WithCancel(context.Background())
@@ -54,19 +55,19 @@ func TestReadSmallCancelClosesHandle(t *testing.T) {
 func modeServer(chmod uint32, perm fs.FileMode) func(typ byte, id uint32, body []byte) []byte {
 	return func(typ byte, id uint32, body []byte) []byte {
 		switch typ {
-		case rawFxpOpen:
-			return packet(rawFxpHandle, id, appendRawString(nil, []byte("h")))
-		case rawFxpFsetstat:
-			h, _ := rawString(body)
-			if binary.BigEndian.Uint32(body[4+len(h):])&rawAttrPerm != 0 {
-				return packet(rawFxpStatus, id, statusBody(chmod))
+		case sftpwire.TypeOpen:
+			return packet(sftpwire.TypeHandle, id, sftpwire.AppendBytes(nil, []byte("h")))
+		case sftpwire.TypeFsetstat:
+			h, _, _ := sftpwire.CutString(body)
+			if binary.BigEndian.Uint32(body[4+len(h):])&sftpwire.AttrPerm != 0 {
+				return packet(sftpwire.TypeStatus, id, statusBody(chmod))
 			}
 		case 7: // LSTAT
-			attrs := binary.BigEndian.AppendUint32(nil, rawAttrPerm)
+			attrs := binary.BigEndian.AppendUint32(nil, sftpwire.AttrPerm)
 			attrs = binary.BigEndian.AppendUint32(attrs, 0o100000|uint32(perm))
 			return packet(105, id, attrs)
 		}
-		return packet(rawFxpStatus, id, statusBody(0))
+		return packet(sftpwire.TypeStatus, id, statusBody(0))
 	}
 }
 

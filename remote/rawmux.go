@@ -9,6 +9,7 @@ import (
 	"io"
 	"sync"
 
+	"github.com/ferry-tui/ferry/remote/internal/sftpwire"
 	"github.com/pkg/sftp"
 	"golang.org/x/crypto/ssh"
 )
@@ -30,26 +31,13 @@ import (
 // cost one round trip; every answer is still checked. A request that
 // depends on another's success (the rename after the close) still waits.
 
-// SFTP version 3 packet types and flags rawMux uses.
+// SFTP version 3 open flags rawMux uses (its packet types and attribute
+// flags are sftpwire's).
 const (
-	rawFxpVersion  = 2
-	rawFxpOpen     = 3
-	rawFxpClose    = 4
-	rawFxpRead     = 5
-	rawFxpWrite    = 6
-	rawFxpFsetstat = 10
-	rawFxpExtended = 200
-	rawFxpStatus   = 101
-	rawFxpHandle   = 102
-	rawFxpData     = 103
-
 	rawOpenRead  = 0x01
 	rawOpenWrite = 0x02
 	rawOpenCreat = 0x08
 	rawOpenExcl  = 0x20
-
-	rawAttrPerm  = 0x04
-	rawAttrTimes = 0x08
 
 	rawIDBit = uint32(1) << 31
 	// rawMaxAnswer bounds an answer to rawMux's own requests: a DATA of
@@ -233,7 +221,7 @@ func (m *rawMux) next() error {
 	length := binary.BigEndian.Uint32(h)
 	typ := h[4]
 	id := binary.BigEndian.Uint32(h[5:])
-	if typ == rawFxpVersion || id&rawIDBit == 0 || length < 5 {
+	if typ == sftpwire.TypeVersion || id&rawIDBit == 0 || length < 5 {
 		m.pass = int64(length) + 4
 		return nil
 	}
@@ -298,10 +286,9 @@ func (m *rawMux) send(reqs []rawReq) ([]chan rawAnswer, error) {
 		id := m.nextID | rawIDBit
 		chans[i] = make(chan rawAnswer, 1)
 		m.waiting[id] = chans[i]
-		buf = binary.BigEndian.AppendUint32(buf, uint32(1+4+len(r.body)))
-		buf = append(buf, r.typ)
-		buf = binary.BigEndian.AppendUint32(buf, id)
-		buf = append(buf, r.body...)
+		start := len(buf)
+		buf = append(sftpwire.BeginID(buf, r.typ, id), r.body...)
+		sftpwire.Finish(buf[start:])
 	}
 	m.mu.Unlock()
 	m.wmu.Lock()
@@ -335,39 +322,21 @@ func (m *rawMux) wait(ctx context.Context, dead <-chan struct{}, ch chan rawAnsw
 // rawStatus returns nil for an OK STATUS and the *sftp.StatusError for
 // any other; want, when not STATUS, is the type expected instead.
 func rawStatus(a rawAnswer, want byte) error {
-	if a.typ == rawFxpStatus {
-		if len(a.body) < 4 {
+	if a.typ == sftpwire.TypeStatus {
+		code, _, ok := sftpwire.CutUint32(a.body)
+		if !ok {
 			return fmt.Errorf("%w: STATUS of %d bytes", errRawProtocol, len(a.body))
 		}
-		code := binary.BigEndian.Uint32(a.body)
-		if code == uint32(sftp.ErrSSHFxOk) {
-			if want != rawFxpStatus {
+		if code == sftpwire.StatusOK {
+			if want != sftpwire.TypeStatus {
 				return fmt.Errorf("%w: STATUS OK instead of packet type %d", errRawProtocol, want)
 			}
 			return nil
 		}
-		return &sftp.StatusError{Code: code}
+		return sftpwire.StatusError(code)
 	}
 	if a.typ != want {
 		return fmt.Errorf("%w: packet type %d instead of %d", errRawProtocol, a.typ, want)
 	}
 	return nil
-}
-
-// rawString decodes an SFTP string at the start of b.
-func rawString(b []byte) ([]byte, bool) {
-	if len(b) < 4 {
-		return nil, false
-	}
-	n := binary.BigEndian.Uint32(b)
-	if uint64(n) > uint64(len(b)-4) {
-		return nil, false
-	}
-	return b[4 : 4+n], true
-}
-
-// appendRawString appends an SFTP string.
-func appendRawString(b, s []byte) []byte {
-	b = binary.BigEndian.AppendUint32(b, uint32(len(s)))
-	return append(b, s...)
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ferry-tui/ferry/remote/internal/sftpwire"
 	"github.com/pkg/sftp"
 )
 
@@ -18,12 +19,12 @@ func TestRawMuxFailUnblocksWriters(t *testing.T) {
 	gotOpen := make(chan struct{})
 	release := make(chan struct{})
 	f, m := fakeFSMux(t, func(typ byte, id uint32, body []byte) []byte {
-		if typ == rawFxpOpen {
+		if typ == sftpwire.TypeOpen {
 			close(gotOpen)
 			<-release // read nothing more for now: the client's next write blocks
-			return packet(rawFxpData, id, make([]byte, rawMaxAnswer+1))
+			return packet(sftpwire.TypeData, id, make([]byte, rawMaxAnswer+1))
 		}
-		return packet(rawFxpStatus, id, statusBody(0))
+		return packet(sftpwire.TypeStatus, id, statusBody(0))
 	})
 	l := f.cur()
 	read := make(chan error, 1)

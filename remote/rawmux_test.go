@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ferry-tui/ferry/remote/internal/sftpwire"
 	"github.com/pkg/sftp"
 )
 
@@ -45,9 +46,9 @@ func (s *fakeServer) serve() {
 		if h[4] == 1 { // INIT
 			var body []byte
 			for _, e := range s.ext {
-				body = appendRawString(appendRawString(body, []byte(e)), []byte("1"))
+				body = sftpwire.AppendBytes(sftpwire.AppendBytes(body, []byte(e)), []byte("1"))
 			}
-			_, _ = s.w.Write(packet(rawFxpVersion, 3, body))
+			_, _ = s.w.Write(packet(sftpwire.TypeVersion, 3, body))
 			continue
 		}
 		if out := s.answer(h[4], binary.BigEndian.Uint32(b), b[4:]); out != nil {
@@ -107,21 +108,21 @@ func TestRawMuxRefusesWhatWasNotAsked(t *testing.T) {
 	long := true
 	f := fakeFS(t, func(typ byte, id uint32, body []byte) []byte {
 		switch typ {
-		case rawFxpOpen:
-			return packet(rawFxpHandle, id, appendRawString(nil, []byte("h")))
-		case rawFxpRead:
+		case sftpwire.TypeOpen:
+			return packet(sftpwire.TypeHandle, id, sftpwire.AppendBytes(nil, []byte("h")))
+		case sftpwire.TypeRead:
 			n := binary.BigEndian.Uint32(body[len(body)-4:])
 			if binary.BigEndian.Uint64(body[len(body)-12:]) > 0 {
-				return packet(rawFxpStatus, id, statusBody(uint32(sftp.ErrSSHFxEOF)))
+				return packet(sftpwire.TypeStatus, id, statusBody(uint32(sftp.ErrSSHFxEOF)))
 			}
 			if long {
 				n++
 			}
-			return packet(rawFxpData, id, appendRawString(nil, make([]byte, n)))
+			return packet(sftpwire.TypeData, id, sftpwire.AppendBytes(nil, make([]byte, n)))
 		case 7: // LSTAT
 			return packet(105, id, binary.BigEndian.AppendUint32(nil, 0))
 		}
-		return packet(rawFxpStatus, id, statusBody(0))
+		return packet(sftpwire.TypeStatus, id, statusBody(0))
 	})
 	ctx := context.Background()
 	if b, err := f.ReadSmall(ctx, "/a", 10); err == nil || !errors.Is(err, errRawProtocol) {
@@ -142,7 +143,7 @@ func TestRawMuxRefusesWhatWasNotAsked(t *testing.T) {
 // later ones.
 func TestRawMuxOversizedAnswerEndsTheChannel(t *testing.T) {
 	f := fakeFS(t, func(typ byte, id uint32, body []byte) []byte {
-		return packet(rawFxpData, id, make([]byte, rawMaxAnswer+1))
+		return packet(sftpwire.TypeData, id, make([]byte, rawMaxAnswer+1))
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()

@@ -24,7 +24,9 @@ const (
 	TypeOpen          = 3
 	TypeClose         = 4
 	TypeRead          = 5
+	TypeWrite         = 6
 	TypeLstat         = 7
+	TypeFsetstat      = 10
 	TypeOpendir       = 11
 	TypeReaddir       = 12
 	TypeStat          = 17
