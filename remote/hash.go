@@ -53,13 +53,7 @@ func (f *FS) OpenHasher(ctx context.Context) (*Hasher, error) {
 		g.done()
 		return nil, ErrNoServerHash
 	}
-	server := ""
-	if l.pool != nil {
-		server = l.pool.server
-	} else if l.streams != nil {
-		server = l.streams.server
-	}
-	h, err := startHasher(l.ssh, server)
+	h, err := startHasher(l.ssh, l.serverCommand())
 	if err = f.end(ctx, l, g, "open hash channel", "", err); err != nil {
 		return nil, err
 	}

@@ -130,3 +130,15 @@ func (l *link) closeConn() error {
 	}
 	return err
 }
+
+// serverCommand is the command that runs the SFTP server on l's extra
+// channels (Dialer.SFTPServer), or "" for the sftp subsystem.
+func (l *link) serverCommand() string {
+	switch {
+	case l.pool != nil:
+		return l.pool.server
+	case l.streams != nil:
+		return l.streams.server
+	}
+	return ""
+}

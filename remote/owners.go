@@ -53,13 +53,13 @@ func (f *FS) LongOwners(ctx context.Context, dirs ...string) (Owners, error) {
 	defer sess.Close()
 	stop := context.AfterFunc(ctx, func() { sess.Close() })
 	defer stop()
-	err = longList(ctx, sess, dirs, &own)
+	err = longList(ctx, sess, l.serverCommand(), dirs, &own)
 	return own, f.end(ctx, l, g, "ls -l", dirs[0], err)
 }
 
-// longList runs an SFTP subsystem on sess and reads the long listing of
-// each of dirs into own.
-func longList(ctx context.Context, sess *ssh.Session, dirs []string, own *Owners) error {
+// longList starts SFTP on sess (the subsystem, or server as an exec
+// request) and reads the long listing of each of dirs into own.
+func longList(ctx context.Context, sess *ssh.Session, server string, dirs []string, own *Owners) error {
 	w, err := sess.StdinPipe()
 	if err != nil {
 		return err
@@ -68,7 +68,7 @@ func longList(ctx context.Context, sess *ssh.Session, dirs []string, own *Owners
 	if err != nil {
 		return err
 	}
-	if err := sess.RequestSubsystem("sftp"); err != nil {
+	if err := startSFTP(sess, server); err != nil {
 		return err
 	}
 	c, _, err := sftpwire.NewClient(r, w, ownMaxPacket)

@@ -67,7 +67,16 @@ func TestSSHDSFTPServerCommand(t *testing.T) {
 	if err != nil || !bytes.Equal(onDisk, data) {
 		t.Fatalf("the file on the server: %d bytes, %v", len(onDisk), err)
 	}
+	// The long listing chown reads names from opens a channel of its own,
+	// which runs the command too.
+	before, _ := os.ReadFile(mark)
+	if _, err := sess.FS.LongOwners(ctx, srv.Dir); err != nil {
+		t.Fatalf("long listing: %v", err)
+	}
 	runs, _ := os.ReadFile(mark)
+	if n := strings.Count(string(runs), "run") - strings.Count(string(before), "run"); n != 1 {
+		t.Errorf("the long listing ran the command %d times, want 1", n)
+	}
 	want := 2
 	if sess.FS.RangeParts() > 1 {
 		want = 3
