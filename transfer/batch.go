@@ -279,7 +279,7 @@ func (b *batch) dstFS(path string) (FS, func(), error) {
 		defer b.rootsMu.Unlock()
 		ref.refs--
 		if ref.refs == 0 {
-			ref.fs.root.Close()
+			ref.fs.close()
 			delete(b.roots, dir)
 		}
 	}, nil

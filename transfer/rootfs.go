@@ -23,6 +23,13 @@ type rootFS struct {
 	label string
 	dir   string
 	root  *os.Root
+	dirs  rootDirs // directories below root kept open (rootdirs.go)
+}
+
+// close closes the kept directories and the root.
+func (r *rootFS) close() error {
+	r.dirs.close()
+	return r.root.Close()
 }
 
 // rel turns the absolute path name into a path relative to the root.
@@ -46,7 +53,7 @@ func (r *rootFS) Stat(_ context.Context, name string) (fs.FileInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	return r.root.Stat(rel)
+	return inDir(r, rel, (*os.Root).Stat)
 }
 
 func (r *rootFS) Lstat(_ context.Context, name string) (fs.FileInfo, error) {
@@ -54,7 +61,7 @@ func (r *rootFS) Lstat(_ context.Context, name string) (fs.FileInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	return r.root.Lstat(rel)
+	return inDir(r, rel, (*os.Root).Lstat)
 }
 
 func (r *rootFS) ReadDir(_ context.Context, name string) ([]fs.FileInfo, error) {
@@ -108,7 +115,13 @@ func (r *rootFS) CreateExcl(_ context.Context, name string, perm fs.FileMode) (i
 	if err != nil {
 		return nil, err
 	}
-	return r.root.OpenFile(rel, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm.Perm())
+	return inDir(r, rel, func(root *os.Root, name string) (io.WriteCloser, error) {
+		f, err := root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm.Perm())
+		if err != nil {
+			return nil, err // not a nil *os.File in an interface
+		}
+		return f, nil
+	})
 }
 
 func (r *rootFS) OpenFile(_ context.Context, name string, flag int) (io.ReadWriteCloser, error) {
@@ -119,7 +132,13 @@ func (r *rootFS) OpenFile(_ context.Context, name string, flag int) (io.ReadWrit
 	if err != nil {
 		return nil, err
 	}
-	return r.root.OpenFile(rel, flag, 0)
+	return inDir(r, rel, func(root *os.Root, name string) (io.ReadWriteCloser, error) {
+		f, err := root.OpenFile(name, flag, 0)
+		if err != nil {
+			return nil, err
+		}
+		return f, nil
+	})
 }
 
 func (r *rootFS) Mkdir(_ context.Context, name string, perm fs.FileMode) error {
@@ -127,7 +146,9 @@ func (r *rootFS) Mkdir(_ context.Context, name string, perm fs.FileMode) error {
 	if err != nil {
 		return err
 	}
-	return r.root.Mkdir(rel, perm.Perm())
+	return noValue(inDir(r, rel, func(root *os.Root, name string) (struct{}, error) {
+		return struct{}{}, root.Mkdir(name, perm.Perm())
+	}))
 }
 
 func (r *rootFS) Remove(_ context.Context, name string) error {
@@ -135,7 +156,13 @@ func (r *rootFS) Remove(_ context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	return r.root.Remove(rel)
+	err = noValue(inDir(r, rel, func(root *os.Root, name string) (struct{}, error) {
+		return struct{}{}, root.Remove(name)
+	}))
+	if err == nil {
+		r.dirs.forget(rel)
+	}
+	return err
 }
 
 func (r *rootFS) Rename(_ context.Context, oldname, newname string) error {
@@ -147,7 +174,22 @@ func (r *rootFS) Rename(_ context.Context, oldname, newname string) error {
 	if err != nil {
 		return err
 	}
-	return r.root.Rename(o, n)
+	if filepath.Dir(o) != filepath.Dir(n) {
+		err = r.root.Rename(o, n)
+	} else {
+		err = noValue(inDir(r, o, func(root *os.Root, name string) (struct{}, error) {
+			to := n
+			if name != o {
+				to = filepath.Base(n)
+			}
+			return struct{}{}, root.Rename(name, to)
+		}))
+	}
+	if err == nil {
+		r.dirs.forget(o)
+		r.dirs.forget(n)
+	}
+	return err
 }
 
 func (r *rootFS) Chmod(_ context.Context, name string, mode fs.FileMode) error {
@@ -155,7 +197,9 @@ func (r *rootFS) Chmod(_ context.Context, name string, mode fs.FileMode) error {
 	if err != nil {
 		return err
 	}
-	return r.root.Chmod(rel, mode)
+	return noValue(inDir(r, rel, func(root *os.Root, name string) (struct{}, error) {
+		return struct{}{}, root.Chmod(name, mode)
+	}))
 }
 
 func (r *rootFS) Chtimes(_ context.Context, name string, atime, mtime time.Time) error {
@@ -163,7 +207,9 @@ func (r *rootFS) Chtimes(_ context.Context, name string, atime, mtime time.Time)
 	if err != nil {
 		return err
 	}
-	return r.root.Chtimes(rel, atime, mtime)
+	return noValue(inDir(r, rel, func(root *os.Root, name string) (struct{}, error) {
+		return struct{}{}, root.Chtimes(name, atime, mtime)
+	}))
 }
 
 func (r *rootFS) Symlink(_ context.Context, target, newname string) error {
@@ -173,3 +219,6 @@ func (r *rootFS) Symlink(_ context.Context, target, newname string) error {
 	}
 	return r.root.Symlink(target, rel)
 }
+
+// noValue drops the value of an inDir that has none.
+func noValue(_ struct{}, err error) error { return err }
