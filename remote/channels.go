@@ -19,6 +19,13 @@ import (
 // RTT, 64 MiB up 1.12x -> 1.74x sftp with 4.
 const rangeChannels = 4
 
+// extraChannels bounds the channels one connection opens besides its main
+// one: the range-upload pool's (rangeChannels-1) and the download
+// streams (maxStreams) together. OpenSSH allows 10 sessions by default
+// (MaxSessions); the main channel and these leave one for a command
+// (checksums, owner names) while both pools are full.
+const extraChannels = 8
+
 // channelPool opens extra SFTP clients (channels) on one SSH connection,
 // lazily, and keeps them for every later large file.
 type channelPool struct {
@@ -28,10 +35,21 @@ type channelPool struct {
 	// for the subsystem.
 	server string
 
+	// shed, when set, asks the connection's download streams to close
+	// idle channels until at most keep are open (streamPool.shed).
+	shed func(keep int)
+
 	mu      sync.Mutex
 	clients []*sftp.Client
 	closed  bool
 	refused bool // the server refused a channel: no ranges from now on
+}
+
+// held is how many channels the pool has open.
+func (p *channelPool) held() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.clients)
 }
 
 // client returns extra channel i (1-based), opening it on first use. A
@@ -45,7 +63,11 @@ func (p *channelPool) client(i int) (*sftp.Client, error) {
 			p.mu.Unlock()
 			return nil, errPoolClosed
 		}
+		have := len(p.clients)
 		p.mu.Unlock()
+		if p.shed != nil {
+			p.shed(extraChannels - have - 1)
+		}
 		c, err := newSFTPClient(p.ssh, p.server, p.opts)
 		p.mu.Lock()
 		if err != nil {

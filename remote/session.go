@@ -178,18 +178,25 @@ func (d *Dialer) dialLink(ctx context.Context, h config.Host) (*link, error) {
 		}
 		return nil, fmt.Errorf("start sftp subsystem: %w", err)
 	}
+	streams := &streamPool{ssh: c.Client, chunk: chunk, depth: depth, server: d.SFTPServer}
+	// The round trip that sizes a large download's channels is timed
+	// now, in the background, so that the first large download does not
+	// wait for it. Not earlier: beside the subsystem's start, the
+	// server's answer is late (on loopback, 6 channels instead of 1).
+	go streams.roundTrip()
 	var pool *channelPool // extra channels for byte ranges
 	if rangesBroken(string(c.ServerVersion())) {
 		d.logf("%s: byte ranges off: %q breaks on parallel writes to one file", h.Alias, c.ServerVersion())
 	} else {
-		pool = &channelPool{ssh: c.Client, opts: opts, server: d.SFTPServer}
+		pool = &channelPool{ssh: c.Client, opts: opts, server: d.SFTPServer, shed: streams.shed}
+		streams.others = pool.held
 	}
 	return &link{
 		ssh:     c.Client,
 		sftp:    sc,
 		mux:     mux,
 		pool:    pool,
-		streams: &streamPool{ssh: c.Client, chunk: chunk, depth: depth, server: d.SFTPServer},
+		streams: streams,
 		closers: c.closers,
 		rx:      c.rx,
 		dead:    make(chan struct{}),

@@ -13,7 +13,7 @@ import (
 // streamRanges is how many stream channels one large download may read
 // at once, each a byte range of the file. One SSH channel carries at most
 // its window (2 MiB in x/crypto) per round trip, so one stream holds a
-// download at 50 ms to 25-40 MB/s; four lift that bound fourfold. It is
+// download at 50 ms to 25-40 MB/s; six lift that bound sixfold. It is
 // maxStreams: every stream of the pool can serve one file.
 const streamRanges = maxStreams
 
@@ -26,7 +26,7 @@ const channelWindow = 2 << 20
 // 1.8 s (see stream.go). A download asks for as many channels as it takes
 // to keep that much in flight over the measured round trip: one on
 // loopback (where more only add processes to the server and buffers to
-// the client), three at 10 ms, all four at 50 ms.
+// the client), three at 10 ms, all six at 50 ms.
 const streamRate = 600e6 // bytes per second
 
 // wantStreams is how many channels fill a link whose round trip is rtt,
@@ -42,7 +42,8 @@ const rttSamples = 3
 
 // roundTrip returns the connection's round trip, measured once per
 // connection with rttSamples global requests that OpenSSH answers at once
-// ("keepalive@openssh.com", as ServerAliveInterval sends).
+// ("keepalive@openssh.com", as ServerAliveInterval sends). dialLink starts
+// it in the background once the connection is up.
 func (p *streamPool) roundTrip() (time.Duration, error) {
 	p.rttOnce.Do(func() {
 		// Sent at once, they cost one round trip.

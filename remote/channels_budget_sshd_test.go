@@ -1,0 +1,110 @@
+package remote
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ferry-tui/ferry/remote/sshdtest"
+)
+
+// holdStreams starts n StreamFile calls on name that each stop in their
+// first Write, waits until every one that got a stream is writing, and
+// returns how many did, with the function that lets them finish.
+func holdStreams(t *testing.T, f *FS, name string, n int) (busy int, release func()) {
+	t.Helper()
+	started := make(chan struct{}, n)
+	done := make(chan bool, n)
+	let := make(chan struct{})
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			w := &streamSSHDWriter{fn: func(call int, _ []byte) error {
+				if call == 1 {
+					started <- struct{}{}
+					<-let
+				}
+				return nil
+			}}
+			_, handled, err := f.StreamFile(context.Background(), name, 0, w)
+			if err != nil {
+				t.Errorf("StreamFile: %v", err)
+			}
+			done <- handled
+		})
+	}
+	var once sync.Once
+	release = func() {
+		once.Do(func() { close(let) })
+		wg.Wait()
+	}
+	t.Cleanup(release)
+	timeout := time.After(streamSSHDWait)
+	for returned := 0; busy+returned < n; {
+		select {
+		case <-started:
+			busy++
+		case h := <-done:
+			if h {
+				t.Fatal("a StreamFile call returned before it was let go")
+			}
+			returned++
+		case <-timeout:
+			t.Fatalf("timed out: %d streams writing, %d calls returned", busy, returned)
+		}
+	}
+	return busy, release
+}
+
+// TestSSHDStreamsAndRangeChannelsShareTheBudget fills the download
+// streams, then opens the range-upload channels: idle streams are closed
+// so that the connection never holds more than extraChannels channels
+// besides its main one (OpenSSH's MaxSessions is 10), and later streams
+// keep to what the upload channels leave.
+func TestSSHDStreamsAndRangeChannelsShareTheBudget(t *testing.T) {
+	t.Parallel()
+	if maxStreams+rangeChannels-1 <= extraChannels {
+		t.Skip("the pools fit in the budget together: nothing to share")
+	}
+	s := sshdtest.Start(t)
+	sess := streamSSHDSession(t, s)
+	f := sess.FS
+	p, _ := streamSSHDFile(t, s, "shared.bin", 1<<20)
+
+	busy, release := holdStreams(t, f, p, maxStreams)
+	if busy != maxStreams {
+		t.Fatalf("%d streams busy, want %d", busy, maxStreams)
+	}
+	release()
+	streamSSHDCheckPool(t, f, maxStreams)
+
+	ctx := context.Background()
+	for part := 1; part < rangeChannels; part++ {
+		w, err := f.OpenRangeWriter(ctx, p, part, 0)
+		if err != nil {
+			t.Fatalf("range channel %d: %v", part, err)
+		}
+		defer w.Close()
+		open, _, refused := streamSSHDPool(f)
+		if held := f.cur().pool.held(); open+held > extraChannels || refused {
+			t.Fatalf("after range channel %d: %d streams and %d range channels (refused %v), want at most %d together",
+				part, open, held, refused, extraChannels)
+		}
+	}
+	want := extraChannels - (rangeChannels - 1)
+	streamSSHDCheckPool(t, f, want)
+
+	// With the range channels held, only want streams run at once.
+	busy, release = holdStreams(t, f, p, maxStreams)
+	if busy != want {
+		t.Fatalf("%d streams busy beside %d range channels, want %d", busy, rangeChannels-1, want)
+	}
+	release()
+	if f.RangeParts() != rangeChannels {
+		t.Fatalf("RangeParts = %d, want %d: no channel may have been refused", f.RangeParts(), rangeChannels)
+	}
+	if n := streamSSHDLogCount(t, s, "open failed"); n != 0 {
+		t.Fatalf("sshd refused %d channels", n)
+	}
+}
