@@ -40,51 +40,85 @@ type channelPool struct {
 	shed func(keep int)
 
 	mu      sync.Mutex
-	clients []*sftp.Client
+	slots   [rangeChannels - 1]*poolSlot // extra channel i in slots[i-1]
 	closed  bool
 	refused bool // the server refused a channel: no ranges from now on
 }
 
-// held is how many channels the pool has open.
+// poolSlot is one extra channel of a channelPool, open or opening.
+type poolSlot struct {
+	ready chan struct{} // closed when the open has ended
+	c     *sftp.Client  // set before ready is closed, when it opened
+	err   error         // why it did not
+}
+
+// held is how many channels the pool has open or is opening.
 func (p *channelPool) held() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return len(p.clients)
+	return p.heldLocked()
 }
 
-// client returns extra channel i (1-based), opening it on first use. A
-// server that refuses a channel is not asked again for this session. The
-// mutex is not held while a channel opens, so closing the session never
-// waits behind a stalled server.
+func (p *channelPool) heldLocked() int {
+	n := 0
+	for _, s := range p.slots {
+		if s != nil {
+			n++
+		}
+	}
+	return n
+}
+
+// client returns extra channel i (1 to rangeChannels-1), opening it on
+// first use; calls for different channels open them at once, and a call
+// for a channel that is opening waits for it. A server that refuses a
+// channel is not asked again for this session. The mutex is not held
+// while a channel opens, so closing the session never waits behind a
+// stalled server.
 func (p *channelPool) client(i int) (*sftp.Client, error) {
 	p.mu.Lock()
-	for len(p.clients) < i {
-		if p.closed || p.refused {
-			p.mu.Unlock()
-			return nil, errPoolClosed
-		}
-		have := len(p.clients)
+	if p.closed || p.refused {
 		p.mu.Unlock()
-		if p.shed != nil {
-			p.shed(extraChannels - have - 1)
-		}
-		c, err := newSFTPClient(p.ssh, p.server, p.opts)
-		p.mu.Lock()
-		if err != nil {
-			p.refused = true
-			p.mu.Unlock()
-			return nil, err
-		}
-		if p.closed {
-			p.mu.Unlock()
-			c.Close()
-			return nil, errPoolClosed
-		}
-		p.clients = append(p.clients, c)
+		return nil, errPoolClosed
 	}
-	c := p.clients[i-1]
+	s := p.slots[i-1]
+	if s != nil {
+		p.mu.Unlock()
+		<-s.ready
+		return s.c, s.err
+	}
+	s = &poolSlot{ready: make(chan struct{})}
+	p.slots[i-1] = s
+	have := p.heldLocked()
 	p.mu.Unlock()
-	return c, nil
+	if p.shed != nil {
+		p.shed(extraChannels - have)
+	}
+	c, err := newSFTPClient(p.ssh, p.server, p.opts)
+	p.mu.Lock()
+	switch {
+	case err != nil:
+		p.refused = true
+		p.slots[i-1] = nil
+		s.err = err
+	case p.closed:
+		p.slots[i-1] = nil
+		c.Close()
+		s.err = errPoolClosed
+	default:
+		s.c = c
+	}
+	p.mu.Unlock()
+	close(s.ready)
+	return s.c, s.err
+}
+
+// prepare opens extra channels 1 to n-1 in the background, so that a
+// large file's ranges find them open.
+func (p *channelPool) prepare(n int) {
+	for i := 1; i < min(n, rangeChannels); i++ {
+		go func() { _, _ = p.client(i) }()
+	}
 }
 
 // usable reports whether extra channels may still be asked for.
@@ -99,10 +133,12 @@ func (p *channelPool) close() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.closed = true
-	for _, c := range p.clients {
-		c.Close()
+	for i, s := range p.slots {
+		if s != nil && s.c != nil {
+			s.c.Close()
+			p.slots[i] = nil
+		}
 	}
-	p.clients = nil
 }
 
 // errPoolClosed is returned once the session is closed.
@@ -132,6 +168,20 @@ func (f *FS) DisableRanges(reason string) bool {
 	}
 	f.c.logf("%s: byte ranges off for this session: %s", f.label, reason)
 	return true
+}
+
+// PrepareRanges opens, in the background, the extra channels that a
+// large file's n ranges will use, so that they are open by the time its
+// temporary file is: the engine calls it as it starts a large upload.
+// Each channel costs about three round trips to open; opened one after
+// another as the ranges began, they cost 0.64 s at 50 ms.
+func (f *FS) PrepareRanges(n int) {
+	if n < 2 || f.RangeParts() < 2 {
+		return
+	}
+	if l := f.c.cur.Load(); l != nil && l.pool != nil {
+		l.pool.prepare(n)
+	}
 }
 
 // OpenRangeWriter opens the existing file name for writing at off over

@@ -2,6 +2,7 @@ package remote
 
 import (
 	"context"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -106,5 +107,54 @@ func TestSSHDStreamsAndRangeChannelsShareTheBudget(t *testing.T) {
 	}
 	if n := streamSSHDLogCount(t, s, "open failed"); n != 0 {
 		t.Fatalf("sshd refused %d channels", n)
+	}
+}
+
+// TestSSHDPrepareRangesOpensEachChannelOnce asks for the range channels
+// ahead of time, twice, while the ranges' writers open at once: each extra
+// channel opens exactly once, and every writer gets its own.
+func TestSSHDPrepareRangesOpensEachChannelOnce(t *testing.T) {
+	t.Parallel()
+	s := sshdtest.Start(t)
+	sess := streamSSHDSession(t, s)
+	f := sess.FS
+	p, _ := streamSSHDFile(t, s, "ranges.bin", 1<<20)
+
+	f.PrepareRanges(rangeChannels)
+	f.PrepareRanges(rangeChannels)
+	var wg sync.WaitGroup
+	errs := make([]error, rangeChannels)
+	for part := 1; part < rangeChannels; part++ {
+		wg.Go(func() {
+			w, err := f.OpenRangeWriter(context.Background(), p, part, int64(part))
+			if err == nil {
+				_, err = w.Write([]byte{byte('0' + part)})
+				if cerr := w.Close(); err == nil {
+					err = cerr
+				}
+			}
+			errs[part] = err
+		})
+	}
+	wg.Wait()
+	for part, err := range errs {
+		if err != nil {
+			t.Fatalf("range writer %d: %v", part, err)
+		}
+	}
+	if held := f.cur().pool.held(); held != rangeChannels-1 {
+		t.Fatalf("the pool holds %d channels, want %d", held, rangeChannels-1)
+	}
+	if n := streamSSHDSubsystems(t, s); n != rangeChannels {
+		t.Fatalf("%d sftp subsystems started, want the main one and %d range channels", n, rangeChannels-1)
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for part := 1; part < rangeChannels; part++ {
+		if b[part] != byte('0'+part) {
+			t.Fatalf("byte %d = %q, want %q", part, b[part], byte('0'+part))
+		}
 	}
 }

@@ -213,6 +213,22 @@ func (w *safeWrite) tryStream(dst io.Writer) (n int64, done bool, err error) {
 	return n, true, explain(w.sfs, "read", w.j.src, err)
 }
 
+// prepareRanges lets a destination that offers ranges open their
+// channels while the temporary file is made, when a local file (its file
+// system opens roots: RootOpener) of size may be split: the conditions
+// of tryRanges that are known before the temporary file is open.
+func (w *safeWrite) prepareRanges(size int64) {
+	rp, ok := w.dfs.(RangePreparer)
+	rw, isRW := w.dfs.(RangeWriter)
+	_, localSrc := w.sfs.(RootOpener)
+	if !ok || !isRW || !localSrc || w.e.opts.NoRanges || w.mode&0o200 == 0 {
+		return
+	}
+	if parts := w.e.opts.sizes.rangeParts(rw.RangeParts(), size); parts >= 2 {
+		rp.PrepareRanges(parts)
+	}
+}
+
 // tryRanges uploads a large local file as byte ranges over several
 // channels when the destination offers them; done reports whether it did.
 // A partial copy that was itself sent in ranges continues each range

@@ -100,6 +100,7 @@ func (w *safeWrite) run(p plan) outcome {
 	}()
 
 	w.small = data != nil
+	w.prepareRanges(size)
 	dstFile, err := w.openTemp(p.resume && size >= resumableFile)
 	if err != nil {
 		return failed(err)

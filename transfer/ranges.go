@@ -24,6 +24,15 @@ type RangeWriter interface {
 	OpenRangeWriter(ctx context.Context, name string, part int, off int64) (io.WriteCloser, error)
 }
 
+// RangePreparer is implemented by RangeWriters that can open the
+// channels of a large file's ranges ahead of time (remote.FS): the engine
+// calls PrepareRanges(n) as it starts an upload that may be split into n
+// ranges, so that the channels open while the temporary file is made.
+// It must not block.
+type RangePreparer interface {
+	PrepareRanges(n int)
+}
+
 // RangeDisabler is implemented by file systems whose byte ranges can be
 // turned off for the rest of the session (remote.FS): DisableRanges
 // returns true the first time. After a ranged upload failed for a reason
@@ -112,22 +121,35 @@ func (w *safeWrite) rangedUpload(rw RangeWriter, dst ConcurrentReaderFrom, src L
 		}
 	}
 	writers[0] = dst
+	// They open at once: each may first have to open its channel.
+	errs := make([]error, parts)
+	var opening sync.WaitGroup
 	for i := 1; i < parts; i++ {
-		wc, err := rw.OpenRangeWriter(w.ctx, w.tmp, i, marks[i].done)
-		if err != nil {
+		opening.Go(func() {
+			wc, err := rw.OpenRangeWriter(w.ctx, w.tmp, i, marks[i].done)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			closers[i] = wc
+			if rf, ok := wc.(ConcurrentReaderFrom); ok {
+				writers[i] = rf
+			}
+		})
+	}
+	opening.Wait()
+	for i := 1; i < parts; i++ {
+		if errs[i] != nil {
 			closeAll()
-			w.e.notice(w.j.b, w.dst, fmt.Sprintf("sending %s as one stream: the server refused more channels (%v)", w.j.src, err))
+			w.e.notice(w.j.b, w.dst, fmt.Sprintf("sending %s as one stream: the server refused more channels (%v)", w.j.src, errs[i]))
 			w.singleStream()
 			return 0, false, nil
 		}
-		closers[i] = wc
-		rf, ok := wc.(ConcurrentReaderFrom)
-		if !ok {
+		if writers[i] == nil {
 			closeAll()
 			w.singleStream()
 			return 0, false, nil
 		}
-		writers[i] = rf
 	}
 	rec := newRangeRecord(marks)
 	if w.metaMade {
