@@ -12,12 +12,21 @@ import (
 	"golang.org/x/crypto/ssh"
 )
 
-// rangeChannels is how many SFTP channels one large file's byte ranges use,
-// counting the file's own. One SSH channel carries at most about one window
-// (~2 MiB) per round trip; several lift that. Measured against OpenSSH 9.2
-// on loopback: 1 GiB up 0.98x -> 1.14x sftp -c aes128-gcm with 2; at 10 ms
-// RTT, 64 MiB up 1.12x -> 1.74x sftp with 4.
-const rangeChannels = 4
+// rangeChannels is the most SFTP channels one large file's byte ranges
+// use, counting the file's own. One SSH channel carries at most about one
+// window (~2 MiB) per round trip; several lift that. Measured against
+// OpenSSH 9.2 on loopback: 1 GiB up 0.98x -> 1.14x sftp -c aes128-gcm
+// with 2; at 10 ms RTT, 64 MiB up 1.12x -> 1.74x sftp with 4; at 50 ms,
+// 256 MiB up took 3.6-3.8 s with 4 and 3.0-3.1 s with 7 (ferry cp, once
+// the channels opened at once). A file uses 4 (keptRangeChannels extra),
+// or as many as its round trip needs (wantStreams) up to this.
+const rangeChannels = 7
+
+// keptRangeChannels is how many extra channels the pool keeps open from one
+// large file to the next; the ones beyond close when the last range using
+// them ends, so that the download streams keep their share of
+// extraChannels.
+const keptRangeChannels = 3
 
 // extraChannels bounds the channels one connection opens besides its main
 // one: the range-upload pool's (rangeChannels-1) and the download
@@ -50,6 +59,7 @@ type poolSlot struct {
 	ready chan struct{} // closed when the open has ended
 	c     *sftp.Client  // set before ready is closed, when it opened
 	err   error         // why it did not
+	users int           // range writers open on it; guarded by the pool's mu
 }
 
 // held is how many channels the pool has open or is opening.
@@ -113,6 +123,35 @@ func (p *channelPool) client(i int) (*sftp.Client, error) {
 	return s.c, s.err
 }
 
+// use returns extra channel i for one range writer, opening it when
+// needed, and the function the writer calls once closed: a channel beyond
+// keptRangeChannels closes when its last writer is done.
+func (p *channelPool) use(i int) (*sftp.Client, func(), error) {
+	c, err := p.client(i)
+	if err != nil {
+		return nil, nil, err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := p.slots[i-1]
+	if s == nil || s.c != c {
+		return nil, nil, errPoolClosed
+	}
+	s.users++
+	var once sync.Once
+	return c, func() {
+		once.Do(func() {
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			s.users--
+			if s.users == 0 && i > keptRangeChannels && p.slots[i-1] == s {
+				p.slots[i-1] = nil
+				s.c.Close()
+			}
+		})
+	}, nil
+}
+
 // prepare opens extra channels 1 to n-1 in the background, so that a
 // large file's ranges find them open.
 func (p *channelPool) prepare(n int) {
@@ -155,7 +194,16 @@ func (f *FS) RangeParts() int {
 	if l.pool == nil || !l.pool.usable() {
 		return 1
 	}
-	return rangeChannels
+	extra := keptRangeChannels
+	if l.streams != nil {
+		// As many as the round trip needs, when it is known, within
+		// what busy download streams leave of the budget.
+		if rtt, ok := l.streams.knownRTT(); ok {
+			extra = max(extra, wantStreams(rtt, rangeChannels-1))
+		}
+		extra = max(1, min(extra, extraChannels-l.streams.busy()))
+	}
+	return 1 + extra
 }
 
 // DisableRanges turns byte ranges off for the rest of the session, across
@@ -199,18 +247,34 @@ func (f *FS) OpenRangeWriter(ctx context.Context, name string, part int, off int
 		g.done()
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
 	}
-	c, err := l.pool.client(part)
+	c, release, err := l.pool.use(part)
 	if err != nil {
 		return nil, f.end(ctx, l, g, "open", name, err)
 	}
 	fh, err := c.OpenFile(name, os.O_WRONLY)
 	if err != nil {
+		release()
 		return nil, f.end(ctx, l, g, "open", name, err)
 	}
 	if _, err := fh.Seek(off, io.SeekStart); err != nil {
 		fh.Close()
+		release()
 		return nil, f.end(ctx, l, g, "seek", name, err)
 	}
 	g.done()
-	return fh, nil
+	return &rangeFile{File: fh, release: release}, nil
+}
+
+// rangeFile is a range writer's handle on its extra channel: closing it
+// also lets go of the channel (channelPool.use).
+type rangeFile struct {
+	*sftp.File
+	release func()
+}
+
+// Close closes the file and lets go of its channel.
+func (r *rangeFile) Close() error {
+	err := r.File.Close()
+	r.release()
+	return err
 }

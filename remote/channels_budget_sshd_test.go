@@ -2,6 +2,7 @@ package remote
 
 import (
 	"context"
+	"io"
 	"os"
 	"sync"
 	"testing"
@@ -102,11 +103,74 @@ func TestSSHDStreamsAndRangeChannelsShareTheBudget(t *testing.T) {
 		t.Fatalf("%d streams busy beside %d range channels, want %d", busy, rangeChannels-1, want)
 	}
 	release()
-	if f.RangeParts() != rangeChannels {
-		t.Fatalf("RangeParts = %d, want %d: no channel may have been refused", f.RangeParts(), rangeChannels)
+	if f.RangeParts() < 2 {
+		t.Fatalf("RangeParts = %d: no channel may have been refused", f.RangeParts())
 	}
 	if n := streamSSHDLogCount(t, s, "open failed"); n != 0 {
 		t.Fatalf("sshd refused %d channels", n)
+	}
+}
+
+// TestSSHDRangeChannelsBeyondTheKeptOnesClose: a file's ranges over every
+// extra channel; once its writers are closed, the channels beyond
+// keptRangeChannels are closed too, and the streams may have their share
+// again.
+func TestSSHDRangeChannelsBeyondTheKeptOnesClose(t *testing.T) {
+	t.Parallel()
+	s := sshdtest.Start(t)
+	sess := streamSSHDSession(t, s)
+	f := sess.FS
+	p, _ := streamSSHDFile(t, s, "wide.bin", 1<<20)
+	ctx := context.Background()
+	var ws []io.Closer
+	for part := 1; part < rangeChannels; part++ {
+		w, err := f.OpenRangeWriter(ctx, p, part, 0)
+		if err != nil {
+			t.Fatalf("range channel %d: %v", part, err)
+		}
+		ws = append(ws, w)
+	}
+	if held := f.cur().pool.held(); held != rangeChannels-1 {
+		t.Fatalf("%d range channels open while writing, want %d", held, rangeChannels-1)
+	}
+	for _, w := range ws {
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if held := f.cur().pool.held(); held != keptRangeChannels {
+		t.Fatalf("%d range channels open after the writers closed, want %d", held, keptRangeChannels)
+	}
+	busy, release := holdStreams(t, f, p, maxStreams)
+	release()
+	if want := min(maxStreams, extraChannels-keptRangeChannels); busy != want {
+		t.Fatalf("%d streams beside the kept range channels, want %d", busy, want)
+	}
+}
+
+// TestRangePartsFollowTheRoundTripAndTheBudget: four parts until the round
+// trip is known, as many as it needs after (up to rangeChannels), fewer
+// while download streams are busy.
+func TestRangePartsFollowTheRoundTripAndTheBudget(t *testing.T) {
+	streams := &streamPool{}
+	pool := &channelPool{}
+	f := &FS{c: &connector{}}
+	f.c.cur.Store(&link{pool: pool, streams: streams})
+	if got := f.RangeParts(); got != 1+keptRangeChannels {
+		t.Fatalf("before the round trip is known: %d parts, want %d", got, 1+keptRangeChannels)
+	}
+	streams.rtt = 50 * time.Millisecond
+	streams.rttSet.Store(true)
+	if got := f.RangeParts(); got != rangeChannels {
+		t.Fatalf("at 50 ms: %d parts, want %d", got, rangeChannels)
+	}
+	streams.open = extraChannels - 2 // all lent out
+	if got := f.RangeParts(); got != 3 {
+		t.Fatalf("with %d streams busy: %d parts, want 3", streams.open, got)
+	}
+	streams.open, streams.rtt = 0, time.Millisecond
+	if got := f.RangeParts(); got != 1+keptRangeChannels {
+		t.Fatalf("on loopback: %d parts, want %d", got, 1+keptRangeChannels)
 	}
 }
 
@@ -142,8 +206,8 @@ func TestSSHDPrepareRangesOpensEachChannelOnce(t *testing.T) {
 			t.Fatalf("range writer %d: %v", part, err)
 		}
 	}
-	if held := f.cur().pool.held(); held != rangeChannels-1 {
-		t.Fatalf("the pool holds %d channels, want %d", held, rangeChannels-1)
+	if held := f.cur().pool.held(); held != keptRangeChannels {
+		t.Fatalf("the pool holds %d channels once the writers closed, want %d", held, keptRangeChannels)
 	}
 	if n := streamSSHDSubsystems(t, s); n != rangeChannels {
 		t.Fatalf("%d sftp subsystems started, want the main one and %d range channels", n, rangeChannels-1)

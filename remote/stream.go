@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ferry-tui/ferry/remote/internal/sftpstream"
@@ -54,6 +55,7 @@ type streamPool struct {
 	rttOnce sync.Once
 	rtt     time.Duration // the connection's round trip (roundTrip)
 	rttErr  error
+	rttSet  atomic.Bool // rtt and rttErr are set
 }
 
 // streamChan is one SFTP channel running an sftpstream.Stream.

@@ -65,8 +65,25 @@ func (p *streamPool) roundTrip() (time.Duration, error) {
 			})
 		}
 		wg.Wait()
+		p.rttSet.Store(true)
 	})
 	return p.rtt, p.rttErr
+}
+
+// knownRTT returns the connection's round trip when it has been measured,
+// without waiting for it.
+func (p *streamPool) knownRTT() (time.Duration, bool) {
+	if !p.rttSet.Load() || p.rttErr != nil {
+		return 0, false
+	}
+	return p.rtt, true
+}
+
+// busy is how many streams are lent out (open and not idle).
+func (p *streamPool) busy() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.open - len(p.idle)
 }
 
 // StreamParts returns how many byte ranges of one large download this

@@ -106,6 +106,10 @@ type sizes struct {
 	rangeMinFile int64 // the smallest file split into byte ranges
 	rangeMinPart int64 // the smallest byte range
 	resumeRewind int64 // how far before its end a partial copy resumes
+	// maxParts, when above 0, caps the ranges of one file: tests that
+	// count on a number of ranges set it (the file system's number
+	// follows the measured round trip).
+	maxParts int
 }
 
 // withDefaults fills s's zero fields with the constants.

@@ -6,12 +6,14 @@ package transfer
 // 1 MiB, and a resume rewinds 1 MiB. The resume record still starts at
 // resumableFile (8 MiB). A rewind of 1 MiB is less than pkg/sftp keeps in
 // flight (4.5 MiB per range), so a test that interrupts an upload must
-// wait until the server holds what was sent before it does.
+// wait until the server holds what was sent before it does. A file has at
+// most SmallMaxParts ranges, whatever round trip a busy machine measures.
 func SmallSizes(o Options) Options {
 	o.sizes = sizes{
 		rangeMinFile: SmallRangeMinFile,
 		rangeMinPart: SmallRangeMinPart,
 		resumeRewind: SmallResumeRewind,
+		maxParts:     SmallMaxParts,
 	}
 	return o
 }
@@ -21,4 +23,5 @@ const (
 	SmallRangeMinFile = 4 << 20
 	SmallRangeMinPart = 1 << 20
 	SmallResumeRewind = 1 << 20
+	SmallMaxParts     = 4
 )

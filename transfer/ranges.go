@@ -86,6 +86,9 @@ func (s sizes) rangeParts(most int, size int64) int {
 	if size < s.rangeMinFile {
 		return 1
 	}
+	if s.maxParts > 0 {
+		most = min(most, s.maxParts)
+	}
 	return int(min(int64(most), size/s.rangeMinPart))
 }
 
