@@ -71,9 +71,11 @@ func (e *toolEnv) uiCopy(t *testing.T, c toolCase, src string, live func(*tmuxSe
 	if live != nil {
 		poll = live(s)
 	}
+	stopPerf := perfRecord(t, func() int { return pid }, "ui", c)
 	start := time.Now()
 	s.keys("Enter")
 	wall, err := waitArrived(c, src, dst, start, nil, poll)
+	stopPerf()
 	run := uiRun{wall: wall, cpu: procCPU(pid) - cpu0, tmux: procCPU(tmuxPID) - tmux0, rss: peakRSS(pid)}
 	if err != nil {
 		t.Errorf("%s: UI: %v; screen:\n%s", c.name, err, s.screen())
@@ -122,11 +124,13 @@ func (e *toolEnv) headlessCopy(t *testing.T, c toolCase, src string) (uiRun, boo
 	exited := make(chan struct{})
 	var werr error
 	go func() { werr = cmd.Wait(); close(exited) }()
+	stopPerf := perfRecord(t, func() int { return descendant(t, cmd.Process.Pid, e.ferry) }, "headless", c)
 	wall, err := waitArrived(c, src, dst, start, exited, nil)
 	if err != nil && !errors.Is(err, errExited) {
 		_ = cmd.Process.Kill()
 	}
 	<-exited
+	stopPerf()
 	run := uiRun{wall: wall, exit: time.Since(start), handshake: out.at}
 	if err != nil || werr != nil {
 		t.Errorf("%s: %s: %v, %v\n%s", c.name, strings.Join(cmd.Args, " "), err, werr, out.buf.String())

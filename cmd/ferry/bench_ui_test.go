@@ -29,7 +29,9 @@ import (
 // MiB) and through a 50 ms delay proxy (FERRY_BENCH_RTT_MB, 256 MiB), and
 // 2000 x 16 KiB files in 20 directories up and down on loopback;
 // FERRY_BENCH_CASES (a regexp) picks some, FERRY_BENCH_ROUNDS (3) sets the
-// rounds, FERRY_BENCH_OUT names a file the report is also written to.
+// rounds, FERRY_BENCH_OUT names a file the report is also written to, and
+// FERRY_BENCH_PERF a directory for `perf record` profiles of every copy
+// (which then costs CPU: such a run's timings are not the benchmark's).
 //
 // A copy is done when every byte is at the destination under its real
 // name (sizes match, no temporary file left), which the benchmark sees by
@@ -197,11 +199,11 @@ func (res *uiResult) table(c toolCase) string {
 	var lessLs, lessHs, hs []uiRun
 	for _, h := range res.headless {
 		n := h
+		n.rss = 0 // the headless row has it
 		n.wall -= conn[h.round].wall
 		n.cpu -= conn[h.round].cpu
 		lessLs = append(lessLs, n)
-		n = h
-		n.wall -= h.handshake
+		n = uiRun{round: h.round, wall: h.wall - h.handshake}
 		lessHs = append(lessHs, n)
 		hs = append(hs, uiRun{round: h.round, wall: h.handshake})
 	}
