@@ -84,7 +84,11 @@ func (e *toolEnv) uiCopy(t *testing.T, c toolCase, src string, live func(*tmuxSe
 	}
 	// The UI learns that the copy is whole a reply after the disk does;
 	// q before that would ask whether to cancel it.
-	for time.Since(start) < 10*time.Minute && !strings.Contains(s.screen(), "· idle") {
+	for !strings.Contains(s.screen(), "· idle") {
+		if time.Since(start) > wall+time.Minute {
+			t.Errorf("%s: the UI never showed the copy finished; screen:\n%s", c.name, s.screen())
+			break
+		}
 		time.Sleep(10 * time.Millisecond)
 	}
 	run.exit = time.Since(start)
