@@ -57,10 +57,10 @@ func TestBenchTools(t *testing.T) {
 	fmt.Fprintf(&report, "data in %s (%s); %s; %d rounds; %s\n", base, fsType(base), sshVersionLine(), rounds, loadLine())
 	fmt.Fprintf(&report, "tools: %s\n\n", strings.Join(toolNames(tools), ", "))
 	for _, c := range benchCases() {
-		if sel != nil && !sel.MatchString(c.name) {
+		if (sel != nil && !sel.MatchString(c.name)) || (c.proxied && sel == nil) {
 			continue
 		}
-		env.setRTT(t, c.rtt)
+		env.setLink(t, c.rtt, c.proxied)
 		src := env.prepare(t, c)
 		res := runCase(t, env, c, tools, src, rounds)
 		report.WriteString(res.table(c))
@@ -85,6 +85,11 @@ type toolCase struct {
 	files  int
 	size   int
 	upload bool
+	// proxied sends a case with no delay through the delay proxy all the
+	// same: what the proxy's own copying costs this machine's CPU, the
+	// ceiling of the 10 and 50 ms cases. Such cases run only when
+	// FERRY_BENCH_CASES names them ("proxy").
+	proxied bool
 }
 
 // benchCases are the cases; FERRY_BENCH_MB sets the loopback
@@ -106,6 +111,13 @@ func benchCases() []toolCase {
 				toolCase{name: fmt.Sprintf("%v %d MiB %s", x.rtt, x.bigMB, dir), rtt: x.rtt, files: 1, size: x.bigMB << 20, upload: up})
 		}
 	}
+	for _, up := range []bool{true, false} {
+		dir := "down"
+		if up {
+			dir = "up"
+		}
+		cs = append(cs, toolCase{name: fmt.Sprintf("proxy 0s %d MiB %s", far, dir), files: 1, size: far << 20, upload: up, proxied: true})
+	}
 	return cs
 }
 
@@ -122,14 +134,17 @@ type toolEnv struct {
 
 // setRTT puts a proxy adding rtt in front of the server (none for 0) and
 // writes the ssh_config and known_hosts every tool uses.
-func (e *toolEnv) setRTT(t *testing.T, rtt time.Duration) {
+func (e *toolEnv) setRTT(t *testing.T, rtt time.Duration) { e.setLink(t, rtt, false) }
+
+// setLink is setRTT with a proxy also for 0 when proxied.
+func (e *toolEnv) setLink(t *testing.T, rtt time.Duration, proxied bool) {
 	t.Helper()
 	if e.proxy != nil {
 		e.proxy.Close()
 		e.proxy = nil
 	}
 	addr := e.s.Addr
-	if rtt > 0 {
+	if rtt > 0 || proxied {
 		e.proxy = delayproxy.Start(t, e.s.Addr, rtt)
 		addr = e.proxy.Addr
 	}
