@@ -43,6 +43,7 @@ func (w *safeWrite) copyData(dst io.Writer, src io.Reader) (int64, error) {
 				return n, err
 			}
 		}
+		w.writePendingMeta()
 		n, err := rf.ReadFromWithConcurrency(&countingReader{r: src, p: p}, 0)
 		return n, explain(w.dfs, "write", w.tmp, err)
 	}
@@ -226,6 +227,7 @@ func (w *safeWrite) prepareRanges(size int64) {
 	}
 	if parts := w.e.opts.sizes.rangeParts(rw.RangeParts(), size); parts >= 2 {
 		rp.PrepareRanges(parts)
+		w.rangesPlanned = true
 	}
 }
 

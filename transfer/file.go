@@ -53,7 +53,11 @@ type safeWrite struct {
 	ranges   []rangeMark // a ranged partial's resume points, or nil
 	metaMade bool        // a resume record sits beside tmp
 	metaLen  int         // the length of the record this write wrote, 0 if none
-	small    bool        // the data is in memory: CreateSmall may make tmp
+	// rangesPlanned says prepareRanges found the upload may go in
+	// ranges; metaPending that its record waits for them (rangedUpload
+	// writes it with the ranges, or writePendingMeta without).
+	rangesPlanned, metaPending bool
+	small                      bool // the data is in memory: CreateSmall may make tmp
 }
 
 // run carries out the write.
@@ -117,8 +121,13 @@ func (w *safeWrite) run(p plan) outcome {
 		return failed(w.abandon(err))
 	}
 	if size >= resumableFile && !w.metaMade {
-		if err := w.writeMeta(w.ctx, nil); err != nil {
-			w.e.notice(j.b, w.dst, fmt.Sprintf("cannot record resume data (%v); an interruption will restart this file", err))
+		if w.rangesPlanned && w.off == 0 && w.ranges == nil {
+			// A fresh upload that may go in ranges writes its record
+			// once, listing them, as they start: at 50 ms a record
+			// written now and again with the ranges cost 0.21 s more.
+			w.metaPending = true
+		} else {
+			w.writeFirstMeta()
 		}
 	}
 
@@ -270,6 +279,24 @@ func (w *safeWrite) finish(f io.WriteCloser, want int64, sync bool) error {
 		mt := w.j.info.ModTime()
 		go func() { ch <- w.dfs.Chtimes(w.ctx, w.tmp, mt, mt) }()
 	}
+	// Every byte has been written: the resume record goes beside the
+	// close, a round trip saved (at 50 ms, 0.05 s of a large upload). A
+	// close or rename that fails now leaves a partial without a record,
+	// which a retry starts over; one that cannot be removed is tried
+	// again after the rename.
+	var unrecord <-chan error
+	if w.metaMade {
+		ch := make(chan error, 1)
+		unrecord = ch
+		go func() { ch <- w.dfs.Remove(w.ctx, w.meta) }()
+	}
+	defer func() {
+		if unrecord != nil {
+			if err := <-unrecord; err == nil || errors.Is(err, fs.ErrNotExist) {
+				w.metaMade = false
+			}
+		}
+	}()
 	var err error
 	if s, ok := f.(Syncer); ok && sync && canSync(w.dfs) {
 		err = explain(w.dfs, "fsync", w.tmp, s.Sync())

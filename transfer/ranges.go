@@ -124,6 +124,30 @@ func (w *safeWrite) rangedUpload(rw RangeWriter, dst ConcurrentReaderFrom, src L
 		}
 	}
 	writers[0] = dst
+	// A record that does not list the ranges would make a resume
+	// continue after holes: without one, no ranges. It is written while
+	// the writers open.
+	rec := newRangeRecord(marks)
+	fresh := w.metaPending
+	w.metaPending = false
+	var recErr error
+	var recording sync.WaitGroup
+	if w.metaMade || fresh {
+		recording.Go(func() { recErr = w.writeMeta(w.ctx, rec.marks()) })
+	}
+	// fallBack gives the file to the caller's single stream; a fresh
+	// upload's record then lists no ranges.
+	fallBack := func() (int64, bool, error) {
+		recording.Wait()
+		closeAll()
+		if fresh && w.metaMade {
+			w.writeFirstMeta()
+		} else if fresh {
+			w.metaPending = true // written by copyData's single stream
+		}
+		w.singleStream()
+		return 0, false, nil
+	}
 	// They open at once: each may first have to open its channel.
 	errs := make([]error, parts)
 	var opening sync.WaitGroup
@@ -143,27 +167,23 @@ func (w *safeWrite) rangedUpload(rw RangeWriter, dst ConcurrentReaderFrom, src L
 	opening.Wait()
 	for i := 1; i < parts; i++ {
 		if errs[i] != nil {
-			closeAll()
 			w.e.notice(w.j.b, w.dst, fmt.Sprintf("sending %s as one stream: the server refused more channels (%v)", w.j.src, errs[i]))
-			w.singleStream()
-			return 0, false, nil
+			return fallBack()
 		}
 		if writers[i] == nil {
-			closeAll()
-			w.singleStream()
-			return 0, false, nil
+			return fallBack()
 		}
 	}
-	rec := newRangeRecord(marks)
-	if w.metaMade {
-		// A record that does not list the ranges would make a resume
-		// continue after holes: without one, no ranges.
-		if err := w.writeMeta(w.ctx, rec.marks()); err != nil {
-			closeAll()
-			w.e.notice(w.j.b, w.dst, fmt.Sprintf("sending %s as one stream: cannot record the progress of parallel ranges (%v)", w.j.src, err))
-			w.singleStream()
-			return 0, false, nil
-		}
+	recording.Wait()
+	switch {
+	case recErr != nil && fresh:
+		// No record at all: the ranges run, and an interruption
+		// restarts the file, as for any copy whose record failed.
+		w.e.notice(w.j.b, w.dst, fmt.Sprintf("cannot record resume data (%v); an interruption will restart this file", recErr))
+	case recErr != nil:
+		// A resumed copy's record must follow its ranges.
+		w.e.notice(w.j.b, w.dst, fmt.Sprintf("sending %s as one stream: cannot record the progress of parallel ranges (%v)", w.j.src, recErr))
+		return fallBack()
 	}
 	ctx, cancel := context.WithCancel(w.ctx)
 	defer cancel()

@@ -116,6 +116,23 @@ func follows(ranges []rangeMark, start int64) bool {
 	return start > last.start && start >= last.done
 }
 
+// writeFirstMeta writes the record of a large copy without ranges, and
+// says so when it cannot: the copy goes on without one.
+func (w *safeWrite) writeFirstMeta() {
+	if err := w.writeMeta(w.ctx, nil); err != nil {
+		w.e.notice(w.j.b, w.dst, fmt.Sprintf("cannot record resume data (%v); an interruption will restart this file", err))
+	}
+}
+
+// writePendingMeta writes the record that waited for ranges
+// (metaPending) without them: the upload goes as one stream after all.
+func (w *safeWrite) writePendingMeta() {
+	if w.metaPending {
+		w.metaPending = false
+		w.writeFirstMeta()
+	}
+}
+
 // writeMeta records the source's size and time beside the temporary file,
 // and the progress of each byte range when ranges is not empty.
 func (w *safeWrite) writeMeta(ctx context.Context, ranges []rangeMark) error {
