@@ -277,6 +277,13 @@ func (f *stuckRecord) CreateExcl(ctx context.Context, name string, perm fs.FileM
 	return f.FS.CreateExcl(ctx, name, perm)
 }
 
+func (f *stuckRecord) CreateSmall(ctx context.Context, name string, perm fs.FileMode) (io.WriteCloser, error) {
+	if strings.HasSuffix(name, ".meta") && f.creates.Add(1) > 1 {
+		return nil, &fs.PathError{Op: "create", Path: name, Err: fs.ErrPermission}
+	}
+	return f.FS.CreateSmall(ctx, name, perm)
+}
+
 func (f *stuckRecord) OpenFile(ctx context.Context, name string, flag int) (io.ReadWriteCloser, error) {
 	if strings.HasSuffix(name, ".meta") && flag&(os.O_WRONLY|os.O_RDWR) != 0 {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrPermission}
@@ -320,6 +327,9 @@ func TestSSHDRangedUploadRecordsItsRangesOnce(t *testing.T) {
 	left, err := os.ReadFile(path.Join(s.Dir, ".big.bin.ferry-part.meta"))
 	if err != nil || !bytes.Contains(left, []byte("\nrange ")) {
 		t.Errorf("the record left behind does not list the ranges: %q, %v", left, err)
+	}
+	if fi, err := os.Stat(path.Join(s.Dir, ".big.bin.ferry-part.meta")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("the record's mode: %v, %v; want 0600", fi.Mode(), err)
 	}
 	if n := sftpSubsystems(t, s) - before; n == 0 {
 		t.Error("the upload went as one stream")

@@ -11,6 +11,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // The resume record is a few lines of text beside the temporary file,
@@ -142,19 +143,23 @@ func (w *safeWrite) writeMeta(ctx context.Context, ranges []rangeMark) error {
 			return w.rewriteMeta(ctx, fo, m.encode())
 		}
 	}
-	f, err := w.dfs.CreateExcl(ctx, w.meta, 0o600)
+	f, err := w.createMeta(ctx)
 	if err != nil {
 		// A stale record from an older attempt: replace it.
 		if rerr := w.dfs.Remove(ctx, w.meta); rerr != nil {
 			return err
 		}
-		if f, err = w.dfs.CreateExcl(ctx, w.meta, 0o600); err != nil {
+		if f, err = w.createMeta(ctx); err != nil {
 			return err
 		}
 	}
-	_, err = f.Write(m.encode())
-	if cerr := f.Close(); err == nil {
-		err = cerr
+	if sw, ok := f.(SmallWriter); ok {
+		err = sw.WriteAndClose(ctx, m.encode(), time.Time{}, false)
+	} else {
+		_, err = f.Write(m.encode())
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
 	}
 	if err != nil {
 		_ = w.dfs.Remove(ctx, w.meta)
@@ -163,6 +168,20 @@ func (w *safeWrite) writeMeta(ctx context.Context, ranges []rangeMark) error {
 	}
 	w.metaMade, w.metaLen = true, len(m.encode())
 	return nil
+}
+
+// createMeta creates the record's file, through CreateSmall where the
+// destination has it: its mode goes in the OPEN, and its data, mode and
+// close go out together (2 round trips, not 3: at 50 ms, 0.05 s before a
+// large upload's ranges begin).
+func (w *safeWrite) createMeta(ctx context.Context) (io.WriteCloser, error) {
+	if sc, ok := w.dfs.(SmallCreator); ok {
+		f, err := sc.CreateSmall(ctx, w.meta, 0o600)
+		if !errors.Is(err, errors.ErrUnsupported) {
+			return f, err
+		}
+	}
+	return w.dfs.CreateExcl(ctx, w.meta, 0o600)
 }
 
 // rewriteMeta writes the record b over the one this write made, in one
