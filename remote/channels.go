@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/pkg/sftp"
 	"golang.org/x/crypto/ssh"
@@ -52,6 +53,24 @@ type channelPool struct {
 	slots   [rangeChannels - 1]*poolSlot // extra channel i in slots[i-1]
 	closed  bool
 	refused bool // the server refused a channel: no ranges from now on
+	// most, when above 0, is how many extra channels the server allowed
+	// before it refused one more at mostAt (its MaxSessions, say): later
+	// files' ranges keep to them during limitFor.
+	most   int
+	mostAt time.Time
+}
+
+// limitFor is how long a pool keeps to the channels a server allowed
+// before it refused one. A server counts a channel until it has finished
+// closing it, so a refusal right after other channels closed can be
+// passing; after this, more are asked for again.
+const limitFor = 5 * time.Second
+
+// expireLocked forgets a limit older than limitFor.
+func (p *channelPool) expireLocked() {
+	if p.most > 0 && time.Since(p.mostAt) > limitFor {
+		p.most = 0
+	}
 }
 
 // poolSlot is one extra channel of a channelPool, open or opening.
@@ -67,6 +86,14 @@ func (p *channelPool) held() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.heldLocked()
+}
+
+// limit is how many extra channels the server allows, 0 when unknown.
+func (p *channelPool) limit() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.expireLocked()
+	return p.most
 }
 
 func (p *channelPool) heldLocked() int {
@@ -87,7 +114,8 @@ func (p *channelPool) heldLocked() int {
 // stalled server.
 func (p *channelPool) client(i int) (*sftp.Client, error) {
 	p.mu.Lock()
-	if p.closed || p.refused {
+	p.expireLocked()
+	if p.closed || p.refused || (p.most > 0 && i > p.most) {
 		p.mu.Unlock()
 		return nil, errPoolClosed
 	}
@@ -108,9 +136,18 @@ func (p *channelPool) client(i int) (*sftp.Client, error) {
 	p.mu.Lock()
 	switch {
 	case err != nil:
-		p.refused = true
 		p.slots[i-1] = nil
 		s.err = err
+		// Refused while other channels are open or opening: the
+		// server's limit (each refusal lowers it to what is left).
+		// With none left, ranges are off.
+		if n := p.heldLocked(); n > 0 {
+			if p.most == 0 || n < p.most {
+				p.most, p.mostAt = n, time.Now()
+			}
+		} else {
+			p.refused = true
+		}
 	case p.closed:
 		p.slots[i-1] = nil
 		c.Close()
@@ -202,6 +239,9 @@ func (f *FS) RangeParts() int {
 			extra = max(extra, wantStreams(rtt, rangeChannels-1))
 		}
 		extra = max(1, min(extra, extraChannels-l.streams.busy()))
+	}
+	if most := l.pool.limit(); most > 0 {
+		extra = min(extra, most)
 	}
 	return 1 + extra
 }

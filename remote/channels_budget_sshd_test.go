@@ -141,10 +141,21 @@ func TestSSHDRangeChannelsBeyondTheKeptOnesClose(t *testing.T) {
 	if held := f.cur().pool.held(); held != keptRangeChannels {
 		t.Fatalf("%d range channels open after the writers closed, want %d", held, keptRangeChannels)
 	}
-	busy, release := holdStreams(t, f, p, maxStreams)
-	release()
-	if want := min(maxStreams, extraChannels-keptRangeChannels); busy != want {
-		t.Fatalf("%d streams beside the kept range channels, want %d", busy, want)
+	// The server counts the closed channels until it has finished
+	// closing them: a stream refused meanwhile limits the pool for
+	// limitFor, and then it tries again.
+	want := min(maxStreams, extraChannels-keptRangeChannels)
+	deadline := time.Now().Add(limitFor + streamSSHDWait)
+	for {
+		busy, release := holdStreams(t, f, p, maxStreams)
+		release()
+		if busy == want {
+			break
+		}
+		if busy > want || time.Now().After(deadline) {
+			t.Fatalf("%d streams beside the kept range channels, want %d", busy, want)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 
@@ -220,5 +231,41 @@ func TestSSHDPrepareRangesOpensEachChannelOnce(t *testing.T) {
 		if b[part] != byte('0'+part) {
 			t.Fatalf("byte %d = %q, want %q", part, b[part], byte('0'+part))
 		}
+	}
+}
+
+// TestSSHDRangeChannelsKeepToTheServersLimit: under MaxSessions 3 the
+// third extra channel is refused; the pool keeps the two it got, later
+// files' ranges use them, and ranges stay on.
+func TestSSHDRangeChannelsKeepToTheServersLimit(t *testing.T) {
+	t.Parallel()
+	s := sshdtest.Start(t, sshdtest.WithConfig("MaxSessions 3"))
+	sess := streamSSHDSession(t, s)
+	f := sess.FS
+	p, _ := streamSSHDFile(t, s, "limited.bin", 1<<20)
+	if got := f.RangeParts(); got != 1+keptRangeChannels {
+		t.Fatalf("RangeParts before any refusal = %d, want %d", got, 1+keptRangeChannels)
+	}
+	ctx := context.Background()
+	var errs []error
+	for part := 1; part <= keptRangeChannels; part++ {
+		w, err := f.OpenRangeWriter(ctx, p, part, 0)
+		if err == nil {
+			w.Close()
+		}
+		errs = append(errs, err)
+	}
+	if errs[0] != nil || errs[1] != nil || errs[2] == nil {
+		t.Fatalf("range writers under MaxSessions 3: %v; want the third refused", errs)
+	}
+	if got := f.RangeParts(); got != 3 {
+		t.Fatalf("RangeParts after the refusal = %d, want 3 (the main channel's and two)", got)
+	}
+	for part := 1; part <= 2; part++ {
+		w, err := f.OpenRangeWriter(ctx, p, part, 0)
+		if err != nil {
+			t.Fatalf("range writer %d after the refusal: %v", part, err)
+		}
+		w.Close()
 	}
 }

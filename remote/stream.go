@@ -45,8 +45,10 @@ type streamPool struct {
 	closed  bool
 	refused bool // the server refused a channel: no streams from now on
 	// most, when above 0, is how many channels the server allowed before
-	// it refused one more (its MaxSessions, say): no more are asked for.
-	most int
+	// it refused one more at mostAt (its MaxSessions, say): no more are
+	// asked for during limitFor.
+	most   int
+	mostAt time.Time
 	// others, when set, says how many extra channels the connection's
 	// range-upload pool holds; the streams keep to what extraChannels
 	// leaves them.
@@ -76,6 +78,9 @@ func (p *streamPool) get(ctx context.Context) *streamChan {
 		p.mu.Unlock()
 		return c
 	}
+	if p.most > 0 && time.Since(p.mostAt) > limitFor {
+		p.most = 0 // the limit may have been channels still closing
+	}
 	if p.closed || p.refused || p.open >= p.limit() || (p.most > 0 && p.open >= p.most) {
 		p.mu.Unlock()
 		return nil
@@ -93,7 +98,7 @@ func (p *streamPool) get(ctx context.Context) *streamChan {
 		// keeps to the ones it has.
 		if ctx.Err() == nil {
 			if p.open > 0 {
-				p.most = p.open
+				p.most, p.mostAt = p.open, time.Now()
 			} else {
 				p.refused = true
 			}
