@@ -181,19 +181,47 @@ func (p *channelPool) use(i int) (*sftp.Client, func(), error) {
 			p.mu.Lock()
 			defer p.mu.Unlock()
 			s.users--
-			if s.users == 0 && i > keptRangeChannels && p.slots[i-1] == s {
-				p.slots[i-1] = nil
-				s.c.Close()
+			if s.users > 0 {
+				return
+			}
+			// Its slot, which compact may have moved.
+			for k, o := range p.slots {
+				if o == s && k >= keptRangeChannels {
+					p.slots[k] = nil
+					s.c.Close()
+				}
 			}
 		})
 	}, nil
 }
 
 // prepare opens extra channels 1 to n-1 in the background, so that a
-// large file's ranges find them open.
-func (p *channelPool) prepare(n int) {
+// large file's ranges find them open; the function it returns waits
+// until every one has opened or been refused.
+func (p *channelPool) prepare(n int) (wait func()) {
+	var wg sync.WaitGroup
 	for i := 1; i < min(n, rangeChannels); i++ {
-		go func() { _, _ = p.client(i) }()
+		wg.Go(func() { _, _ = p.client(i) })
+	}
+	return func() {
+		wg.Wait()
+		p.compact()
+	}
+}
+
+// compact moves the open channels to the first slots: opened at once
+// against a server's MaxSessions, any of them may have been the ones
+// refused, and part i uses slot i.
+func (p *channelPool) compact() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	j := 0
+	for i, s := range p.slots {
+		if s == nil {
+			continue
+		}
+		p.slots[i], p.slots[j] = nil, s
+		j++
 	}
 }
 
@@ -262,14 +290,17 @@ func (f *FS) DisableRanges(reason string) bool {
 // large file's n ranges will use, so that they are open by the time its
 // temporary file is: the engine calls it as it starts a large upload.
 // Each channel costs about three round trips to open; opened one after
-// another as the ranges began, they cost 0.64 s at 50 ms.
-func (f *FS) PrepareRanges(n int) {
+// another as the ranges began, they cost 0.64 s at 50 ms. The function it
+// returns waits until each has opened or been refused; after it,
+// RangeParts counts a refusal (the server's MaxSessions) in.
+func (f *FS) PrepareRanges(n int) (wait func()) {
 	if n < 2 || f.RangeParts() < 2 {
-		return
+		return func() {}
 	}
 	if l := f.c.cur.Load(); l != nil && l.pool != nil {
-		l.pool.prepare(n)
+		return l.pool.prepare(n)
 	}
+	return func() {}
 }
 
 // OpenRangeWriter opens the existing file name for writing at off over

@@ -269,3 +269,25 @@ func TestSSHDRangeChannelsKeepToTheServersLimit(t *testing.T) {
 		w.Close()
 	}
 }
+
+// TestSSHDPreparedChannelsUnderMaxSessions: asked for all at once under
+// MaxSessions 4, any three of the six extra channels may be the ones the
+// server allows; once prepared, the ranges use those three.
+func TestSSHDPreparedChannelsUnderMaxSessions(t *testing.T) {
+	t.Parallel()
+	s := sshdtest.Start(t, sshdtest.WithConfig("MaxSessions 4"))
+	sess := streamSSHDSession(t, s)
+	f := sess.FS
+	p, _ := streamSSHDFile(t, s, "four.bin", 1<<20)
+	f.PrepareRanges(rangeChannels)()
+	if got := f.RangeParts(); got != 4 {
+		t.Fatalf("RangeParts after preparing under MaxSessions 4 = %d, want 4", got)
+	}
+	for part := 1; part < 4; part++ {
+		w, err := f.OpenRangeWriter(context.Background(), p, part, 0)
+		if err != nil {
+			t.Fatalf("range writer %d: %v", part, err)
+		}
+		defer w.Close()
+	}
+}

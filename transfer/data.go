@@ -226,8 +226,8 @@ func (w *safeWrite) prepareRanges(size int64) {
 		return
 	}
 	if parts := w.e.opts.sizes.rangeParts(rw.RangeParts(), size); parts >= 2 {
-		rp.PrepareRanges(parts)
-		w.rangesPlanned = true
+		w.prepared = rp.PrepareRanges(parts)
+		w.rangesPlanned, w.plannedParts = true, parts
 	}
 }
 
@@ -254,7 +254,17 @@ func (w *safeWrite) tryRanges(dst ConcurrentReaderFrom, src LocalFile) (n int64,
 	case !ok || w.off > 0:
 		return 0, false, nil
 	}
-	parts := w.e.opts.sizes.rangeParts(rw.RangeParts(), fi.Size())
+	// No more than were prepared: the channels that opened, or that the
+	// server refused, are the ones those asked for (RangeParts counts a
+	// refusal as the server's limit).
+	if w.prepared != nil {
+		w.prepared()
+	}
+	most := rw.RangeParts()
+	if w.plannedParts > 0 {
+		most = min(most, w.plannedParts)
+	}
+	parts := w.e.opts.sizes.rangeParts(most, fi.Size())
 	if parts < 2 {
 		return 0, false, nil
 	}

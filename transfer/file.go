@@ -57,7 +57,9 @@ type safeWrite struct {
 	// ranges; metaPending that its record waits for them (rangedUpload
 	// writes it with the ranges, or writePendingMeta without).
 	rangesPlanned, metaPending bool
-	small                      bool // the data is in memory: CreateSmall may make tmp
+	plannedParts               int    // the ranges prepareRanges asked channels for
+	prepared                   func() // waits for the channels prepareRanges asked for; nil when none
+	small                      bool   // the data is in memory: CreateSmall may make tmp
 }
 
 // run carries out the write.

@@ -28,9 +28,11 @@ type RangeWriter interface {
 // channels of a large file's ranges ahead of time (remote.FS): the engine
 // calls PrepareRanges(n) as it starts an upload that may be split into n
 // ranges, so that the channels open while the temporary file is made.
-// It must not block.
+// It must not block; the function it returns waits until the channels
+// have opened or been refused, and is called before the ranges are
+// decided, so that RangeParts then counts what the server allowed.
 type RangePreparer interface {
-	PrepareRanges(n int)
+	PrepareRanges(n int) (wait func())
 }
 
 // RangeDisabler is implemented by file systems whose byte ranges can be
