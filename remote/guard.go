@@ -107,6 +107,11 @@ func beginErr(op, path string, err error) error {
 // l is (or is about to be) dead.
 func lostOn(l *link, err error) bool {
 	if errors.Is(err, sftp.ErrSSHFxConnectionLost) {
+		// pkg/sftp can see its channel end before the watchers have
+		// marked the link dead: the next call would still be given
+		// this link and fail the same way instead of waiting for the
+		// reconnect. The wait is short: the link is ending.
+		l.deadWithin(lostGrace)
 		return true
 	}
 	var se *sftp.StatusError

@@ -67,16 +67,20 @@ func (p *streamPool) roundTrip() (time.Duration, error) {
 		wg.Wait()
 		p.rttSet.Store(true)
 	})
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	return p.rtt, p.rttErr
 }
 
 // knownRTT returns the connection's round trip when it has been measured,
 // without waiting for it.
 func (p *streamPool) knownRTT() (time.Duration, bool) {
-	if !p.rttSet.Load() || p.rttErr != nil {
+	if !p.rttSet.Load() {
 		return 0, false
 	}
-	return p.rtt, true
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.rtt, p.rttErr == nil
 }
 
 // busy is how many streams are lent out (open and not idle).
