@@ -36,17 +36,7 @@ func TestBenchTools(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the speed benchmark measures a binary built without -race: run it without -race")
 	}
-	bin := ferryBinary(t)
-	base := benchBase(t)
-	for _, d := range []string{"server", "home", "local"} {
-		if err := os.MkdirAll(filepath.Join(base, d), 0o700); err != nil {
-			t.Fatal(err)
-		}
-	}
-	// lftp and rclone open many connections at once: sshd's default
-	// MaxStartups (10) would drop some.
-	s := sshdtest.Start(t, sshdtest.WithDir(filepath.Join(base, "server")), sshdtest.WithConfig("MaxStartups 200", "MaxSessions 100"))
-	env := &toolEnv{s: s, ferry: bin, home: filepath.Join(base, "home"), local: filepath.Join(base, "local")}
+	env, base := newToolEnv(t)
 	tools := availableTools(t)
 	rounds := benchEnvInt("FERRY_BENCH_ROUNDS", 3)
 	var sel *regexp.Regexp
@@ -90,6 +80,24 @@ type toolCase struct {
 	// ceiling of the 10 and 50 ms cases. Such cases run only when
 	// FERRY_BENCH_CASES names them ("proxy").
 	proxied bool
+}
+
+// newToolEnv builds ferry and starts the benchmarks' sshd, with the
+// server's, the home and the local directories below a fresh base
+// directory (benchBase), which it returns too.
+func newToolEnv(t *testing.T) (*toolEnv, string) {
+	t.Helper()
+	bin := ferryBinary(t)
+	base := benchBase(t)
+	for _, d := range []string{"server", "home", "local"} {
+		if err := os.MkdirAll(filepath.Join(base, d), 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// lftp and rclone open many connections at once: sshd's default
+	// MaxStartups (10) would drop some.
+	s := sshdtest.Start(t, sshdtest.WithDir(filepath.Join(base, "server")), sshdtest.WithConfig("MaxStartups 200", "MaxSessions 100"))
+	return &toolEnv{s: s, ferry: bin, home: filepath.Join(base, "home"), local: filepath.Join(base, "local")}, base
 }
 
 // benchCases are the cases; FERRY_BENCH_MB sets the loopback
@@ -312,18 +320,25 @@ func serverCPU(pid int) time.Duration {
 			break
 		}
 	}
+	return statTicks(pid, 13, 14)
+}
+
+// statTicks returns the sum of fields i and j of /proc/PID/stat after the
+// command (counted from 0 at the state), clock ticks of 10 ms, as a
+// duration; 0 when it cannot be read.
+func statTicks(pid, i, j int) time.Duration {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		return 0
 	}
 	_, rest, _ := strings.Cut(string(b), ") ")
 	f := strings.Fields(rest)
-	if len(f) < 15 {
+	if len(f) <= max(i, j) {
 		return 0
 	}
-	cu, _ := strconv.ParseInt(f[13], 10, 64)
-	cs, _ := strconv.ParseInt(f[14], 10, 64)
-	return time.Duration(cu+cs) * 10 * time.Millisecond
+	a, _ := strconv.ParseInt(f[i], 10, 64)
+	c, _ := strconv.ParseInt(f[j], 10, 64)
+	return time.Duration(a+c) * 10 * time.Millisecond
 }
 
 // median returns the median of xs (the lower middle of an even count).

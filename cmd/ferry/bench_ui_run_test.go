@@ -297,20 +297,7 @@ func descendant(t *testing.T, pid int, bin string) int {
 
 // procCPU returns the user and system CPU time pid has used so far
 // (utime and stime in /proc/PID/stat), or 0.
-func procCPU(pid int) time.Duration {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0
-	}
-	_, rest, _ := strings.Cut(string(b), ") ")
-	f := strings.Fields(rest)
-	if len(f) < 13 {
-		return 0
-	}
-	u, _ := strconv.ParseInt(f[11], 10, 64)
-	s, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(u+s) * 10 * time.Millisecond
-}
+func procCPU(pid int) time.Duration { return statTicks(pid, 11, 12) }
 
 // peakRSS returns pid's peak resident set (VmHWM) in bytes, or 0.
 func peakRSS(pid int) int64 {

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/ferry-tui/ferry/remote/sshdtest"
 )
 
 // TestBenchUI measures issue 14's promise, "a transfer with the UI open
@@ -56,15 +54,7 @@ func TestBenchUI(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the benchmark measures a binary built without -race: run it without -race")
 	}
-	bin := ferryBinary(t)
-	base := benchBase(t)
-	for _, d := range []string{"server", "home", "local"} {
-		if err := os.MkdirAll(filepath.Join(base, d), 0o700); err != nil {
-			t.Fatal(err)
-		}
-	}
-	s := sshdtest.Start(t, sshdtest.WithDir(filepath.Join(base, "server")), sshdtest.WithConfig("MaxStartups 200", "MaxSessions 100"))
-	env := &toolEnv{s: s, ferry: bin, home: filepath.Join(base, "home"), local: filepath.Join(base, "local")}
+	env, base := newToolEnv(t)
 	rounds := benchEnvInt("FERRY_BENCH_ROUNDS", 3)
 	var sel *regexp.Regexp
 	if v := os.Getenv("FERRY_BENCH_CASES"); v != "" {
