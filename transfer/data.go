@@ -227,7 +227,7 @@ func (w *safeWrite) prepareRanges(size int64) {
 	}
 	if parts := w.e.opts.sizes.rangeParts(rw.RangeParts(), size); parts >= 2 {
 		w.prepared = rp.PrepareRanges(parts)
-		w.rangesPlanned, w.plannedParts = true, parts
+		w.plannedParts = parts
 	}
 }
 

@@ -53,13 +53,13 @@ type safeWrite struct {
 	ranges   []rangeMark // a ranged partial's resume points, or nil
 	metaMade bool        // a resume record sits beside tmp
 	metaLen  int         // the length of the record this write wrote, 0 if none
-	// rangesPlanned says prepareRanges found the upload may go in
-	// ranges; metaPending that its record waits for them (rangedUpload
-	// writes it with the ranges, or writePendingMeta without).
-	rangesPlanned, metaPending bool
-	plannedParts               int    // the ranges prepareRanges asked channels for
-	prepared                   func() // waits for the channels prepareRanges asked for; nil when none
-	small                      bool   // the data is in memory: CreateSmall may make tmp
+	// metaPending says the record of an upload that may go in ranges
+	// waits for them (rangedUpload writes it with the ranges, or
+	// writePendingMeta without).
+	metaPending  bool
+	plannedParts int    // the ranges prepareRanges asked channels for; 0 when none
+	prepared     func() // waits for those channels; nil when none
+	small        bool   // the data is in memory: CreateSmall may make tmp
 }
 
 // run carries out the write.
@@ -123,7 +123,7 @@ func (w *safeWrite) run(p plan) outcome {
 		return failed(w.abandon(err))
 	}
 	if size >= resumableFile && !w.metaMade {
-		if w.rangesPlanned && w.off == 0 && w.ranges == nil {
+		if w.plannedParts > 0 && w.off == 0 && w.ranges == nil {
 			// A fresh upload that may go in ranges writes its record
 			// once, listing them, as they start: at 50 ms a record
 			// written now and again with the ranges cost 0.21 s more.
