@@ -53,11 +53,10 @@ type channelPool struct {
 	slots   [rangeChannels - 1]*poolSlot // extra channel i in slots[i-1]
 	closed  bool
 	refused bool // the server refused a channel: no ranges from now on
-	// most, when above 0, is how many extra channels the server allowed
-	// before it refused one more at mostAt (its MaxSessions, say): later
-	// files' ranges keep to them during limitFor.
-	most   int
-	mostAt time.Time
+	// most is how many extra channels the server allowed before it
+	// refused one more (its MaxSessions, say): later files' ranges keep
+	// to them for a while.
+	most serverLimit
 }
 
 // limitFor is how long a pool keeps to the channels a server allowed
@@ -66,10 +65,27 @@ type channelPool struct {
 // passing; after this, more are asked for again.
 const limitFor = 5 * time.Second
 
-// expireLocked forgets a limit older than limitFor.
-func (p *channelPool) expireLocked() {
-	if p.most > 0 && time.Since(p.mostAt) > limitFor {
-		p.most = 0
+// serverLimit is how many channels a server allowed before it refused
+// one, kept for limitFor; the zero value is no limit. Its pool's mutex
+// guards it.
+type serverLimit struct {
+	n  int
+	at time.Time
+}
+
+// get returns the limit, 0 when there is none or it has expired.
+func (l *serverLimit) get() int {
+	if l.n > 0 && time.Since(l.at) > limitFor {
+		l.n = 0
+	}
+	return l.n
+}
+
+// lower sets the limit to n (above 0) when that is lower than the one in
+// force.
+func (l *serverLimit) lower(n int) {
+	if m := l.get(); m == 0 || n < m {
+		l.n, l.at = n, time.Now()
 	}
 }
 
@@ -92,8 +108,7 @@ func (p *channelPool) held() int {
 func (p *channelPool) limit() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.expireLocked()
-	return p.most
+	return p.most.get()
 }
 
 func (p *channelPool) heldLocked() int {
@@ -109,13 +124,13 @@ func (p *channelPool) heldLocked() int {
 // client returns extra channel i (1 to rangeChannels-1), opening it on
 // first use; calls for different channels open them at once, and a call
 // for a channel that is opening waits for it. A server that refuses a
-// channel is not asked again for this session. The mutex is not held
-// while a channel opens, so closing the session never waits behind a
-// stalled server.
+// channel while none other is open is not asked again for this session;
+// one that refuses a channel beside others sets the pool's limit. The
+// mutex is not held while a channel opens, so closing the session never
+// waits behind a stalled server.
 func (p *channelPool) client(i int) (*sftp.Client, error) {
 	p.mu.Lock()
-	p.expireLocked()
-	if p.closed || p.refused || (p.most > 0 && i > p.most) {
+	if most := p.most.get(); p.closed || p.refused || (most > 0 && i > most) {
 		p.mu.Unlock()
 		return nil, errPoolClosed
 	}
@@ -142,9 +157,7 @@ func (p *channelPool) client(i int) (*sftp.Client, error) {
 		// server's limit (each refusal lowers it to what is left).
 		// With none left, ranges are off.
 		if n := p.heldLocked(); n > 0 {
-			if p.most == 0 || n < p.most {
-				p.most, p.mostAt = n, time.Now()
-			}
+			p.most.lower(n)
 		} else {
 			p.refused = true
 		}
@@ -170,8 +183,14 @@ func (p *channelPool) use(i int) (*sftp.Client, func(), error) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	s := p.slots[i-1]
-	if s == nil || s.c != c {
+	// Its slot, wherever compact has put it.
+	var s *poolSlot
+	for _, o := range p.slots {
+		if o != nil && o.c == c {
+			s = o
+		}
+	}
+	if s == nil {
 		return nil, nil, errPoolClosed
 	}
 	s.users++

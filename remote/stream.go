@@ -44,11 +44,9 @@ type streamPool struct {
 	open    int // lent out or idle, including ones still opening
 	closed  bool
 	refused bool // the server refused a channel: no streams from now on
-	// most, when above 0, is how many channels the server allowed before
-	// it refused one more at mostAt (its MaxSessions, say): no more are
-	// asked for during limitFor.
-	most   int
-	mostAt time.Time
+	// most is how many channels the server allowed before it refused one
+	// more (its MaxSessions, say): no more are asked for a while.
+	most serverLimit
 	// others, when set, says how many extra channels the connection's
 	// range-upload pool holds; the streams keep to what extraChannels
 	// leaves them.
@@ -78,10 +76,7 @@ func (p *streamPool) get(ctx context.Context) *streamChan {
 		p.mu.Unlock()
 		return c
 	}
-	if p.most > 0 && time.Since(p.mostAt) > limitFor {
-		p.most = 0 // the limit may have been channels still closing
-	}
-	if p.closed || p.refused || p.open >= p.limit() || (p.most > 0 && p.open >= p.most) {
+	if most := p.most.get(); p.closed || p.refused || p.open >= p.limit() || (most > 0 && p.open >= most) {
 		p.mu.Unlock()
 		return nil
 	}
@@ -98,7 +93,7 @@ func (p *streamPool) get(ctx context.Context) *streamChan {
 		// keeps to the ones it has.
 		if ctx.Err() == nil {
 			if p.open > 0 {
-				p.most, p.mostAt = p.open, time.Now()
+				p.most.lower(p.open)
 			} else {
 				p.refused = true
 			}
