@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/ferry-tui/ferry/internal/exectest"
 )
 
 func TestMatchWithoutSSHNamesFileAndLine(t *testing.T) {
@@ -129,7 +131,7 @@ func fakeSSH(t *testing.T, out string) (path, record string) {
 	path = filepath.Join(dir, "ssh")
 	record = filepath.Join(dir, "args")
 	script := "#!/bin/sh\nprintf '%s\\n' \"HOME=$HOME\" \"$@\" > " + record + "\ncat <<'EOF'\n" + out + "EOF\n"
-	if err := os.WriteFile(path, []byte(script), 0o755); err != nil {
+	if err := exectest.WriteFile(path, []byte(script)); err != nil {
 		t.Fatal(err)
 	}
 	return path, record
@@ -219,7 +221,7 @@ func TestFallbackReportsSSHFailure(t *testing.T) {
 	te := newTestEnv(t)
 	cfg := te.install(t, "testdata/match/match.conf")
 	script := filepath.Join(t.TempDir(), "ssh")
-	if err := os.WriteFile(script, []byte("#!/bin/sh\necho 'cfg line 3: Bad Match condition' >&2\nexit 255\n"), 0o755); err != nil {
+	if err := exectest.WriteFile(script, []byte("#!/bin/sh\necho 'cfg line 3: Bad Match condition' >&2\nexit 255\n")); err != nil {
 		t.Fatal(err)
 	}
 	opts := te.options(cfg)

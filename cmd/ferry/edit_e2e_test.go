@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/ferry-tui/ferry/internal/exectest"
 	"github.com/ferry-tui/ferry/remote/sshdtest"
 )
 
@@ -23,7 +24,7 @@ func TestE2ESSHDEditInTmux(t *testing.T) {
 		t.Fatal(err)
 	}
 	editor := filepath.Join(t.TempDir(), "ed.sh")
-	if err := os.WriteFile(editor, []byte("#!/bin/sh\nprintf 'edited\\n' >> \"$1\"\n"), 0o755); err != nil {
+	if err := exectest.WriteFile(editor, []byte("#!/bin/sh\nprintf 'edited\\n' >> \"$1\"\n")); err != nil {
 		t.Fatal(err)
 	}
 	cfg := sshConfigFor(t, "", map[string]*sshdtest.Server{"box": srv})

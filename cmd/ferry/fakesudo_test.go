@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -10,6 +9,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/ferry-tui/ferry/internal/exectest"
 )
 
 // fakeSudoName is the name the test binary answers to as the stand-in for
@@ -75,7 +76,7 @@ func fakeSudo(t *testing.T, rules string) string {
 		t.Fatal(err)
 	}
 	bin := filepath.Join(dir, fakeSudoName)
-	if err := copyFile(self, bin); err != nil {
+	if err := exectest.CopyFile(self, bin); err != nil {
 		t.Fatalf("copy the test binary as the sudo stand-in: %v", err)
 	}
 	if err := os.Chown(bin, 0, 0); err != nil {
@@ -85,22 +86,4 @@ func fakeSudo(t *testing.T, rules string) string {
 		t.Fatal(err)
 	}
 	return bin
-}
-
-// copyFile copies the regular file src to the new file dst.
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o700)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }
