@@ -1,23 +1,21 @@
 package transfer
 
 import (
-	"context"
 	"errors"
 	"io/fs"
 	"strings"
 )
 
-// MustBeDir checks, as cp and scp do, that a destination written with a
+// mustBeDir checks, as cp and scp do, that a destination written with a
 // trailing separator is an existing directory: "newdir/" must never
-// become a file named newdir. p is the destination on fsys as resolved,
-// typed as the user wrote it (and as the error names it); a destination
+// become a file named newdir. typed is the destination as the user wrote
+// it (and as the error names it); fi and err are its Stat. A destination
 // typed without a trailing separator is not checked here (Targets decides
 // what it means).
-func MustBeDir(ctx context.Context, fsys FS, p, typed string) error {
+func mustBeDir(fsys FS, typed string, fi fs.FileInfo, err error) error {
 	if !strings.HasSuffix(typed, "/") && !strings.HasSuffix(typed, fsys.Separator()) {
 		return nil
 	}
-	fi, err := fsys.Stat(ctx, p)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return &fs.PathError{Op: "copy to", Path: typed, Err: errors.New("no such directory (a destination ending in / must be an existing directory)")}

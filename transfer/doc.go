@@ -12,7 +12,7 @@
 //
 //	e := transfer.New(transfer.Options{Workers: 16})
 //	defer e.Close()
-//	items, err := transfer.Targets(ctx, src, paths, dst, dir)
+//	items, err := transfer.Targets(ctx, src, paths, dst, dir, typed)
 //	b, err := e.Submit(transfer.Request{Src: src, Dst: dst, Items: items, Policy: transfer.Ask})
 //	sub := b.Subscribe()                  // this batch's events, as often as wanted
 //	for ev := range sub.Events() { ... }  // lifecycle: started, finished, conflicts, notices

@@ -40,7 +40,7 @@ func TestLocalFileToNewName(t *testing.T) {
 	src := filepath.Join(dir, "a.txt")
 	writeFile(t, src, []byte("hello"), 0o640, baseTime)
 	e, _ := newEngine(t, transfer.Options{})
-	items, err := transfer.Targets(t.Context(), localFS(), []string{src}, localFS(), filepath.Join(dir, "b.txt"))
+	items, err := transfer.Targets(t.Context(), localFS(), []string{src}, localFS(), filepath.Join(dir, "b.txt"), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,11 +60,11 @@ func TestTargetsLikeCp(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	fsys := localFS()
-	items, err := transfer.Targets(t.Context(), fsys, []string{"/x/a", "/y/b"}, fsys, dir)
+	items, err := transfer.Targets(t.Context(), fsys, []string{"/x/a", "/y/b"}, fsys, dir, "")
 	if err != nil || len(items) != 2 || items[1].Dst != filepath.Join(dir, "b") {
 		t.Fatalf("into a directory: %+v, %v", items, err)
 	}
-	if _, err := transfer.Targets(t.Context(), fsys, []string{"/x/a", "/y/b"}, fsys, filepath.Join(dir, "nope")); err == nil {
+	if _, err := transfer.Targets(t.Context(), fsys, []string{"/x/a", "/y/b"}, fsys, filepath.Join(dir, "nope"), ""); err == nil {
 		t.Error("two sources to a missing directory: no error")
 	}
 }

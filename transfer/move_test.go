@@ -306,7 +306,7 @@ func TestMoveWithinOneFileSystemRenames(t *testing.T) {
 	out := filepath.Join(dir, "out")
 	fsys := localFS()
 	e, _ := newEngine(t, transfer.Options{})
-	items, err := transfer.Targets(context.Background(), fsys, []string{filepath.Join(dir, "tree"), filepath.Join(dir, "a.txt"), filepath.Join(dir, "b.txt")}, fsys, out)
+	items, err := transfer.Targets(context.Background(), fsys, []string{filepath.Join(dir, "tree"), filepath.Join(dir, "a.txt"), filepath.Join(dir, "b.txt")}, fsys, out, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -122,11 +122,18 @@ func (r *Request) validate() error {
 // Targets maps sources to destinations the way cp and scp do: when dst is
 // an existing directory each source goes inside it under its own name;
 // otherwise there must be exactly one source, and dst is its new name.
-func Targets(ctx context.Context, src FS, sources []string, dst FS, dstPath string) ([]Item, error) {
+// typed is the destination as the user wrote it, "" when nobody did: one
+// written with a trailing separator must be an existing directory
+// ("newdir/" never becomes a file named newdir), and the error names it
+// as written. One Stat of dstPath answers both.
+func Targets(ctx context.Context, src FS, sources []string, dst FS, dstPath, typed string) ([]Item, error) {
 	if len(sources) == 0 {
 		return nil, errors.New("transfer: no sources")
 	}
 	fi, err := dst.Stat(ctx, dstPath)
+	if err := mustBeDir(dst, typed, fi, err); err != nil {
+		return nil, err
+	}
 	switch {
 	case err == nil && fi.IsDir():
 		items := make([]Item, 0, len(sources))

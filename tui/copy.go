@@ -96,10 +96,7 @@ func (o *fileOps) submitCopy(d *inputDialog, value string) (tea.Cmd, bool) {
 // copy a directory into itself.
 func prepareCopy(ctx context.Context, plan copyPlan) tea.Cmd {
 	return func() tea.Msg {
-		if err := transfer.MustBeDir(ctx, plan.dst, plan.dstPath, plan.typed); err != nil {
-			return copyPreparedMsg{plan: plan, err: err}
-		}
-		items, err := transfer.Targets(ctx, plan.src, plan.sources, plan.dst, plan.dstPath)
+		items, err := transfer.Targets(ctx, plan.src, plan.sources, plan.dst, plan.dstPath, plan.typed)
 		if err != nil {
 			return copyPreparedMsg{plan: plan, err: err}
 		}

@@ -180,12 +180,8 @@ func (a *app) runCopy(ctx context.Context, name string, cf connFlags, f cpFlags,
 	if code != exitOK {
 		return code
 	}
-	if err := transfer.MustBeDir(ctx, dstFS, dstPath, dst.path); err != nil {
-		fmt.Fprintln(a.stderr, "ferry "+name+":", errText(err))
-		return exitFailed
-	}
 	move := name == "mv"
-	items, err := s.plan(ctx, srcFS, srcPaths, dstFS, dstPath, f.recursive || move)
+	items, err := s.plan(ctx, srcFS, srcPaths, dstFS, dstPath, dst.path, f.recursive || move)
 	if err != nil {
 		fmt.Fprintln(a.stderr, "ferry "+name+":", errText(err))
 		return exitFailed
@@ -291,19 +287,21 @@ func (s *session) failConnect(err error) int {
 
 // plan maps sources to destinations as cp does, refusing directories
 // without -r before anything is copied.
-func (s *session) plan(ctx context.Context, src transfer.FS, paths []string, dst transfer.FS, dstPath string, recursive bool) ([]transfer.Item, error) {
-	if !recursive {
-		for _, p := range paths {
-			fi, err := src.Stat(ctx, p)
-			if err != nil {
-				return nil, err
-			}
-			if fi.IsDir() {
-				return nil, &fs.PathError{Op: "copy", Path: p, Err: errors.New("is a directory (use -r)")}
-			}
+func (s *session) plan(ctx context.Context, src transfer.FS, paths []string, dst transfer.FS, dstPath, typed string, recursive bool) ([]transfer.Item, error) {
+	items, err := transfer.Targets(ctx, src, paths, dst, dstPath, typed)
+	if err != nil || recursive {
+		return items, err
+	}
+	for _, p := range paths {
+		fi, err := src.Stat(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		if fi.IsDir() {
+			return nil, &fs.PathError{Op: "copy", Path: p, Err: errors.New("is a directory (use -r)")}
 		}
 	}
-	return transfer.Targets(ctx, src, paths, dst, dstPath)
+	return items, nil
 }
 
 // homeRelative turns scp's "~" and "~/x" into paths relative to the login
