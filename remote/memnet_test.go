@@ -29,6 +29,7 @@ type memNet struct {
 	dials   int
 	servers []net.Conn
 	stalled chan struct{} // when not nil, listing and stat wait for it to close
+	held    chan struct{} // when not nil, a redial waits for it to close
 	frozen  chan struct{} // when not nil, servers act on no request until it closes
 	// tcp makes links run over loopback TCP instead of synchronous pipes:
 	// what a client sends to a frozen server then waits in the kernel's
@@ -173,6 +174,12 @@ func (m *memNet) link() (*link, error) {
 
 func (m *memNet) redial(context.Context) (*link, error) {
 	m.mu.Lock()
+	held := m.held
+	m.mu.Unlock()
+	if held != nil {
+		<-held
+	}
+	m.mu.Lock()
 	m.dials++
 	if len(m.fail) > 0 {
 		err := m.fail[0]
@@ -202,6 +209,44 @@ func (m *memNet) dropSeen(t *testing.T, f *FS) {
 	case <-l.dead:
 	case <-time.After(testWait):
 		t.Fatal("the dropped connection was not noticed")
+	}
+}
+
+// dropJoined ends the newest connection of f from the server's side and
+// calls call, which must wait for f's connection, in a goroutine. The
+// round of reconnect attempts the drop starts dials only once call has
+// joined it, so that call gets that round's result however late the
+// goroutine runs: a caller that came after a failed round would start a
+// new one. call's error comes on the channel returned.
+func (m *memNet) dropJoined(t *testing.T, f *FS, call func() error) <-chan error {
+	t.Helper()
+	held := make(chan struct{})
+	m.mu.Lock()
+	m.held = held
+	m.mu.Unlock()
+	defer func() {
+		m.mu.Lock()
+		m.held = nil
+		m.mu.Unlock()
+		close(held)
+	}()
+	m.dropSeen(t, f)
+	errs := make(chan error, 1)
+	go func() { errs <- call() }()
+	waitJoined(t, f, 1)
+	return errs
+}
+
+// waitJoined waits until n callers wait for f's round of reconnect
+// attempts to end.
+func waitJoined(t *testing.T, f *FS, n int32) {
+	t.Helper()
+	deadline := time.Now().Add(testWait)
+	for f.c.waiting.Load() < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d callers wait for the reconnect", f.c.waiting.Load(), n)
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
 

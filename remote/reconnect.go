@@ -105,6 +105,8 @@ type connector struct {
 	outage   *outage // the round of attempts under way; nil when none
 	state    ConnEvent
 	watchers map[chan ConnEvent]struct{}
+
+	waiting atomic.Int32 // callers waiting in waitOnline for a round to end
 }
 
 // outage is one round of reconnect attempts.
@@ -310,12 +312,15 @@ func (c *connector) waitOnline(ctx context.Context) (*link, error) {
 		if o == nil {
 			return nil, &ReconnectError{Host: c.label, Err: l.cause}
 		}
+		c.waiting.Add(1)
 		select {
 		case <-o.done:
+			c.waiting.Add(-1)
 			if o.err != nil {
 				return nil, o.err
 			}
 		case <-ctx.Done():
+			c.waiting.Add(-1)
 			return nil, ctx.Err()
 		}
 	}

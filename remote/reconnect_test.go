@@ -71,8 +71,7 @@ func TestReconnectGivesUpAfterMaxAttemptsThenTriesAgain(t *testing.T) {
 	refused := errors.New("connection refused")
 	m.fail = []error{refused, refused, refused}
 	f := memFS(t, m, 3, testBackoff)
-	m.dropSeen(t, f)
-	err := f.WaitOnline(context.Background())
+	err := <-m.dropJoined(t, f, func() error { return f.WaitOnline(context.Background()) })
 	var re *ReconnectError
 	if !errors.As(err, &re) || re.Attempts != 3 || !errors.Is(err, refused) {
 		t.Fatalf("WaitOnline = %v, want a *ReconnectError after 3 attempts wrapping the dial error", err)
@@ -101,8 +100,7 @@ func TestReconnectStopsAtOnceOnRefusedIdentity(t *testing.T) {
 		m := newMemNet(t)
 		m.fail = []error{fatal}
 		f := memFS(t, m, 6, testBackoff)
-		m.dropSeen(t, f)
-		_, err := f.Stat(context.Background(), "/")
+		err := <-m.dropJoined(t, f, func() error { _, err := f.Stat(context.Background(), "/"); return err })
 		if !errors.Is(err, fatal) {
 			t.Fatalf("Stat = %v, want it to wrap %T", err, fatal)
 		}

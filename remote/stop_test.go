@@ -119,6 +119,9 @@ func TestStopReconnectCancelsDial(t *testing.T) {
 	case <-time.After(testWait):
 		t.Fatal("no attempt started")
 	}
+	// A WaitOnline that came after the stop would start a round of its
+	// own.
+	waitJoined(t, f, 1)
 	f.StopReconnect()
 	select {
 	case err := <-errs:
