@@ -14,8 +14,10 @@ const minBurst = 64 << 10
 
 // limiter bounds the bytes per second of every job of an engine together
 // (Options.Limit, SetLimit). A worker counts its bytes first and then
-// waits until the limit allows them. The bucket starts empty, so from
-// the start the average never exceeds the limit; it holds half a second
+// waits until the limit allows them. The bucket starts empty when the
+// first bytes come (not when the limit is set: the time spent connecting
+// and opening files must not become a burst), so from the start the
+// average never exceeds the limit; it holds half a second
 // of bytes, so that a server that stops taking data for a moment (its
 // disk is busy) is caught up with, and no 10 s span moves more than 5%
 // over the limit. The zero value limits nothing.
@@ -28,6 +30,7 @@ type limiter struct {
 	mu      sync.Mutex
 	bps     int64 // bytes per second; 0: no limit
 	lim     *rate.Limiter
+	primed  bool         // lim's bucket was emptied at the first bytes
 	waiting map[*job]int // jobs asleep in wait, which are not stalled
 }
 
@@ -49,10 +52,9 @@ func (l *limiter) set(bps int64) {
 	}
 	burst := int(min(max(bps/2, minBurst), 1<<30)) // half a second
 	if l.lim == nil {
-		// The bucket starts empty: the first second is no faster than
-		// the rest.
-		l.lim = rate.NewLimiter(rate.Limit(bps), burst)
-		l.lim.ReserveN(l.clock(), burst)
+		// wait empties the bucket at the first bytes: the first second
+		// is no faster than the rest.
+		l.lim, l.primed = rate.NewLimiter(rate.Limit(bps), burst), false
 	} else {
 		l.lim.SetLimitAt(l.clock(), rate.Limit(bps))
 		l.lim.SetBurstAt(l.clock(), burst)
@@ -85,6 +87,10 @@ func (l *limiter) wait(ctx context.Context, j *job, n int) error {
 		}
 		k := min(n, l.lim.Burst())
 		now := l.clock()
+		if !l.primed {
+			l.lim.ReserveN(now, l.lim.Burst())
+			l.primed = true
+		}
 		d := l.lim.ReserveN(now, k).DelayFrom(now)
 		if d > 0 {
 			if l.waiting == nil {
