@@ -139,7 +139,14 @@ type plan struct {
 func (e *Engine) decide(ctx context.Context, j *job, dfs FS) plan {
 	dst := j.dst
 	dstInfo := j.dstInfo
+	pol := e.policyFor(j)
+	var partial <-chan lstatResult
 	if !j.dstKnown {
+		// A missing destination leads to a look at the temporary file
+		// (decideMissing): both go at once, a round trip saved.
+		if lookForPartial(j, pol) {
+			partial = lstatAsync(ctx, dfs, tempPath(dfs, dst))
+		}
 		fi, err := dfs.Lstat(ctx, dst)
 		switch {
 		case err == nil:
@@ -157,10 +164,9 @@ func (e *Engine) decide(ctx context.Context, j *job, dfs FS) plan {
 	if o, ok := doneBefore(j, dstInfo); ok {
 		return plan{dst: dst, dstInfo: dstInfo, out: &o}
 	}
-	pol := e.policyFor(j)
 	p := plan{dst: dst, dstInfo: dstInfo, resume: j.resume || pol == Resume}
 	if dstInfo == nil {
-		return e.decideMissing(ctx, j, dfs, pol, p)
+		return e.decideMissing(ctx, j, dfs, pol, p, partial)
 	}
 	if dstInfo.IsDir() {
 		o := failed(&fs.PathError{Op: "copy", Path: dst, Err: ErrIsDir})
@@ -246,11 +252,15 @@ func (e *Engine) landedBefore(j *job, dstInfo fs.FileInfo) bool {
 // offers to resume; a Skip that answered a question (for this file or for
 // all) leaves both alone; anything else continues the partial copy, when
 // it checks out against the source.
-func (e *Engine) decideMissing(ctx context.Context, j *job, dfs FS, pol Policy, p plan) plan {
-	if p.resume || pol == Overwrite || j.size() < resumableFile {
+func (e *Engine) decideMissing(ctx context.Context, j *job, dfs FS, pol Policy, p plan, partial <-chan lstatResult) plan {
+	if !lookForPartial(j, pol) {
 		return p
 	}
-	fi, err := dfs.Lstat(ctx, tempPath(dfs, p.dst))
+	if partial == nil || p.dst != j.dst {
+		partial = lstatAsync(ctx, dfs, tempPath(dfs, p.dst))
+	}
+	r := <-partial
+	fi, err := r.fi, r.err
 	if err != nil || !fi.Mode().IsRegular() || fi.Size() == 0 {
 		return p
 	}
@@ -269,6 +279,29 @@ func (e *Engine) decideMissing(ctx context.Context, j *job, dfs FS, pol Policy, 
 		p.resume = true
 	}
 	return p
+}
+
+// lookForPartial reports whether a missing destination of j under pol
+// calls for a look at its temporary file (decideMissing): a large file
+// that is not resumed or overwritten anyway.
+func lookForPartial(j *job, pol Policy) bool {
+	return !j.resume && pol != Resume && pol != Overwrite && j.size() >= resumableFile
+}
+
+// lstatResult is an Lstat's answer.
+type lstatResult struct {
+	fi  fs.FileInfo
+	err error
+}
+
+// lstatAsync starts an Lstat of name; its answer comes on the channel.
+func lstatAsync(ctx context.Context, dfs FS, name string) <-chan lstatResult {
+	ch := make(chan lstatResult, 1)
+	go func() {
+		fi, err := dfs.Lstat(ctx, name)
+		ch <- lstatResult{fi, err}
+	}()
+	return ch
 }
 
 // answered reports whether j's policy came from an answer: to its own
