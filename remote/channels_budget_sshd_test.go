@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -171,7 +172,7 @@ func TestRangePartsFollowTheRoundTripAndTheBudget(t *testing.T) {
 		t.Fatalf("before the round trip is known: %d parts, want %d", got, 1+keptRangeChannels)
 	}
 	streams.rtt = 50 * time.Millisecond
-	streams.rttSet.Store(true)
+	streams.rttSeen.Store(true)
 	if got := f.RangeParts(); got != rangeChannels {
 		t.Fatalf("at 50 ms: %d parts, want %d", got, rangeChannels)
 	}
@@ -182,6 +183,45 @@ func TestRangePartsFollowTheRoundTripAndTheBudget(t *testing.T) {
 	streams.open, streams.rtt = 0, time.Millisecond
 	if got := f.RangeParts(); got != 1+keptRangeChannels {
 		t.Fatalf("on loopback: %d parts, want %d", got, 1+keptRangeChannels)
+	}
+}
+
+// TestKnownRTTFromTheFirstSample: the samples go one at a time, so the
+// first answer is the round trip until the others lower it; an upload
+// that starts meanwhile sizes its ranges from it instead of the default.
+func TestKnownRTTFromTheFirstSample(t *testing.T) {
+	release := make(chan struct{})
+	var calls atomic.Int32
+	p := &streamPool{ping: func() error {
+		if calls.Add(1) > 1 {
+			<-release
+		}
+		return nil
+	}}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		p.roundTrip()
+	}()
+	deadline := time.Now().Add(streamSSHDWait)
+	for {
+		if _, ok := p.knownRTT(); ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no round trip known after the first sample answered")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	select {
+	case <-done:
+		t.Fatal("roundTrip returned before its other samples answered")
+	default:
+	}
+	close(release)
+	<-done
+	if _, ok := p.knownRTT(); !ok {
+		t.Fatal("no round trip known after every sample answered")
 	}
 }
 

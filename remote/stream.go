@@ -55,7 +55,8 @@ type streamPool struct {
 	rttOnce sync.Once
 	rtt     time.Duration // the connection's round trip (roundTrip)
 	rttErr  error
-	rttSet  atomic.Bool // rtt and rttErr are set
+	rttSeen atomic.Bool  // a sample has answered: rtt is set, maybe not final
+	ping    func() error // replaces the keepalive that times rtt; for tests
 }
 
 // streamChan is one SFTP channel running an sftpstream.Stream.
