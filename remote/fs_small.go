@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"time"
 
 	"github.com/pkg/sftp"
@@ -18,9 +19,10 @@ import (
 // OPEN, one round trip for everything up to the CLOSE, and the rename; a
 // download the OPEN and one round trip for the reads and the CLOSE.
 var (
-	_ transfer.SmallCreator = (*FS)(nil)
-	_ transfer.SmallReader  = (*FS)(nil)
-	_ transfer.SmallWriter  = (*smallFile)(nil)
+	_ transfer.SmallCreator  = (*FS)(nil)
+	_ transfer.MaskedCreator = (*FS)(nil)
+	_ transfer.SmallReader   = (*FS)(nil)
+	_ transfer.SmallWriter   = (*smallFile)(nil)
 )
 
 // errNoMux says the connection has no rawMux: an FS from NewFS, one
@@ -47,6 +49,16 @@ func rawDo(ctx context.Context, l *link, reqs []rawReq) ([]rawAnswer, error) {
 // rawOpen opens name with pflags (and, when perm is not nil, permission
 // bits in the request's attributes) and returns the handle.
 func rawOpen(ctx context.Context, l *link, name string, pflags uint32, perm *fs.FileMode) ([]byte, error) {
+	a, err := rawDo(ctx, l, []rawReq{openReq(name, pflags, perm)})
+	if err != nil {
+		return nil, err
+	}
+	return openHandle(a[0])
+}
+
+// openReq is an OPEN of name with pflags and, when perm is not nil,
+// permission bits in its attributes.
+func openReq(name string, pflags uint32, perm *fs.FileMode) rawReq {
 	body := sftpwire.AppendBytes(nil, []byte(name))
 	body = sftpwire.AppendUint32(body, pflags)
 	if perm != nil {
@@ -55,16 +67,18 @@ func rawOpen(ctx context.Context, l *link, name string, pflags uint32, perm *fs.
 	} else {
 		body = sftpwire.AppendUint32(body, 0)
 	}
-	a, err := rawDo(ctx, l, []rawReq{{sftpwire.TypeOpen, body}})
-	if err != nil {
+	return rawReq{sftpwire.TypeOpen, body}
+}
+
+// openHandle returns the handle an OPEN's answer a carries, or the error
+// it reports.
+func openHandle(a rawAnswer) ([]byte, error) {
+	if err := rawStatus(a, sftpwire.TypeHandle); err != nil {
 		return nil, err
 	}
-	if err := rawStatus(a[0], sftpwire.TypeHandle); err != nil {
-		return nil, err
-	}
-	h, _, ok := sftpwire.CutString(a[0].body)
+	h, _, ok := sftpwire.CutString(a.body)
 	if !ok {
-		return nil, fmt.Errorf("%w: HANDLE of %d bytes", errRawProtocol, len(a[0].body))
+		return nil, fmt.Errorf("%w: HANDLE of %d bytes", errRawProtocol, len(a.body))
 	}
 	return h, nil
 }
@@ -93,6 +107,75 @@ func (f *FS) CreateSmall(ctx context.Context, name string, perm fs.FileMode) (io
 	}
 	return &smallFile{f: f, l: l, name: name, perm: perm, handle: h}, nil
 }
+
+// CreateExclMasked creates name, which must not exist, for writing, with
+// permission bits perm in the create request itself: the server may take
+// bits away (its umask) but adds none, so the file is never more open
+// than perm, and the caller sets perm exactly before the file is put in
+// place. pkg/sftp sends no attributes with OPEN, so ferry's own OPEN
+// (rawMux) creates the file and pkg/sftp's, sent right behind it on the
+// same channel to a server that keeps the order of requests, opens it
+// for writing: one round trip, where CreateExclDefault and a look at the
+// mode it gave cost two. The returned *sftp.File is CreateExclDefault's.
+// Without rawMux the error wraps errors.ErrUnsupported and nothing was
+// created.
+func (f *FS) CreateExclMasked(ctx context.Context, name string, perm fs.FileMode) (io.WriteCloser, error) {
+	l, g, err := f.begin(ctx)
+	if err != nil {
+		return nil, beginErr("create", name, err)
+	}
+	if l.mux == nil {
+		g.done()
+		return nil, &fs.PathError{Op: "create", Path: name, Err: errNoMux}
+	}
+	perm = perm.Perm()
+	if perm&0o200 == 0 {
+		// The second OPEN, for writing, would be refused.
+		g.done()
+		return nil, &fs.PathError{Op: "create", Path: name, Err: errNotWritable}
+	}
+	chans, err := l.mux.send([]rawReq{openReq(name, rawOpenWrite|rawOpenCreat|rawOpenExcl, &perm)})
+	if err != nil {
+		return nil, f.end(ctx, l, g, "create", name, err)
+	}
+	fh, openErr := l.sftp.OpenFile(name, os.O_WRONLY)
+	// Once the create is sent the file may exist: its answer is awaited
+	// even after a cancel (the guard ends the wait a second later), as
+	// CreateSmall's is.
+	a, err := l.mux.wait(context.WithoutCancel(ctx), l.dead, chans[0])
+	var h []byte
+	if err == nil {
+		h, err = openHandle(a)
+	}
+	if err != nil {
+		// Not created here (it existed, its directory is missing, the
+		// link went): the second OPEN may have opened someone else's
+		// file.
+		if openErr == nil {
+			fh.Close()
+		}
+		return nil, f.end(ctx, l, g, "create", name, err)
+	}
+	go func() {
+		_, _ = rawDo(context.Background(), l, []rawReq{{sftpwire.TypeClose, sftpwire.AppendBytes(nil, h)}})
+	}()
+	if openErr != nil {
+		_ = l.sftp.Remove(name)
+		if refusedMode(openErr) {
+			// A umask that takes the owner's write bit away.
+			g.done()
+			return nil, &fs.PathError{Op: "create", Path: name, Err: errNotWritable}
+		}
+		return nil, f.end(ctx, l, g, "create", name, openErr)
+	}
+	g.done()
+	return fh, nil
+}
+
+// errNotWritable says CreateExclMasked cannot open the file it makes for
+// writing: its permission bits, as asked or as the server's umask left
+// them, lack the owner's write bit.
+var errNotWritable = fmt.Errorf("a file created without the owner's write bit cannot be opened again to write: %w", errors.ErrUnsupported)
 
 // smallFile is a file made by CreateSmall: a handle on the link it was
 // opened on.

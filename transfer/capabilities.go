@@ -198,6 +198,19 @@ type SmallCreator interface {
 	CreateSmall(ctx context.Context, name string, perm fs.FileMode) (io.WriteCloser, error)
 }
 
+// MaskedCreator is implemented by file systems where every request costs
+// a round trip (remote.FS). CreateExclMasked creates name (O_EXCL) for
+// writing, asking for permission bits perm in the create request itself:
+// the server may take bits away (its umask), never add them, so the file
+// is never more open than perm, and the engine sets perm exactly (Chmod)
+// before the file is put in place. It saves the round trip of looking at
+// or setting the mode before the data. An error wrapping
+// errors.ErrUnsupported means the file system cannot now (the engine then
+// uses CreateExcl or DefaultCreator); nothing was created.
+type MaskedCreator interface {
+	CreateExclMasked(ctx context.Context, name string, perm fs.FileMode) (io.WriteCloser, error)
+}
+
 // SmallWriter is a file from SmallCreator. WriteAndClose sets the
 // permission bits asked for at its creation, writes data from offset 0,
 // sets the access and modification times to mtime (unless it is zero),

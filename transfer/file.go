@@ -60,6 +60,9 @@ type safeWrite struct {
 	plannedParts int    // the ranges prepareRanges asked channels for; 0 when none
 	prepared     func() // waits for those channels; nil when none
 	small        bool   // the data is in memory: CreateSmall may make tmp
+	// fixMode says tmp may lack permission bits of mode (CreateExclMasked
+	// made it, or a partial it made is continued): finish sets them.
+	fixMode bool
 }
 
 // run carries out the write.
@@ -219,6 +222,13 @@ func (w *safeWrite) createTemp() (io.WriteCloser, error) {
 			return f, err
 		}
 	}
+	if mc, ok := w.dfs.(MaskedCreator); ok && !w.small {
+		f, err := mc.CreateExclMasked(w.ctx, w.tmp, w.mode)
+		if !errors.Is(err, errors.ErrUnsupported) {
+			w.fixMode = err == nil
+			return f, err
+		}
+	}
 	f, err := w.j.b.createExcl(w.ctx, w.dfs, w.tmp, w.mode)
 	var lb *leftBehindError
 	if errors.As(err, &lb) {
@@ -244,6 +254,8 @@ func (w *safeWrite) reopen(off int64, ranges []rangeMark) (io.WriteCloser, error
 		return nil, err
 	}
 	w.off, w.metaMade, w.ranges = off, true, ranges
+	// The partial may come from CreateExclMasked.
+	_, w.fixMode = w.dfs.(MaskedCreator)
 	have := off
 	if ranges != nil {
 		have = 0
@@ -281,6 +293,14 @@ func (w *safeWrite) finish(f io.WriteCloser, want int64, sync bool) error {
 		mt := w.j.info.ModTime()
 		go func() { ch <- w.dfs.Chtimes(w.ctx, w.tmp, mt, mt) }()
 	}
+	// The permission bits the create may have left out go on beside
+	// the close too: no round trip of their own.
+	var perms <-chan error
+	if w.fixMode {
+		ch := make(chan error, 1)
+		perms = ch
+		go func() { ch <- w.setMode() }()
+	}
 	// Every byte has been written: the resume record goes beside the
 	// close, a round trip saved (at 50 ms, 0.05 s of a large upload). A
 	// close or rename that fails now leaves a partial without a record,
@@ -311,11 +331,30 @@ func (w *safeWrite) finish(f io.WriteCloser, want int64, sync bool) error {
 			err = fmt.Errorf("set time of %s: %w", w.tmp, terr)
 		}
 	}
+	if perms != nil {
+		if perr := <-perms; perr != nil && err == nil {
+			err = perr
+		}
+	}
 	if err != nil {
 		return err
 	}
 	_, acked := f.(RemoteFile)
 	return w.checkSize(want, acked)
+}
+
+// setMode gives the temporary file exactly the permission bits wanted
+// (fixMode). A server that refuses (permission denied, not supported)
+// fails the file only when the file does not have them anyway.
+func (w *safeWrite) setMode() error {
+	err := w.dfs.Chmod(w.ctx, w.tmp, w.mode)
+	if err == nil {
+		return nil
+	}
+	if fi, lerr := w.dfs.Lstat(w.ctx, w.tmp); lerr == nil && fi.Mode().Perm() == w.mode.Perm() {
+		return nil
+	}
+	return fmt.Errorf("set permissions of %s: %w", w.tmp, explain(w.dfs, "chmod", w.tmp, err))
 }
 
 // checkSize checks that the temporary file holds want bytes. When acked
