@@ -30,6 +30,20 @@ var (
 // keep the order of requests.
 var errNoMux = fmt.Errorf("no pipelined requests on this connection: %w", errors.ErrUnsupported)
 
+// beginMux is begin for requests of ferry's own: without a rawMux on
+// the connection it fails with errNoMux, naming op and name.
+func (f *FS) beginMux(ctx context.Context, op, name string) (*link, *guard, error) {
+	l, g, err := f.begin(ctx)
+	if err != nil {
+		return nil, nil, beginErr(op, name, err)
+	}
+	if l.mux == nil {
+		g.done()
+		return nil, nil, &fs.PathError{Op: op, Path: name, Err: errNoMux}
+	}
+	return l, g, nil
+}
+
 // rawDo sends reqs at once on l's mux and waits for every answer, in
 // order.
 func rawDo(ctx context.Context, l *link, reqs []rawReq) ([]rawAnswer, error) {
@@ -88,13 +102,9 @@ func openHandle(a rawAnswer) ([]byte, error) {
 // what its umask says; WriteAndClose sets them exactly before any data).
 // It saves pkg/sftp's separate chmod or fstat.
 func (f *FS) CreateSmall(ctx context.Context, name string, perm fs.FileMode) (io.WriteCloser, error) {
-	l, g, err := f.begin(ctx)
+	l, g, err := f.beginMux(ctx, "create", name)
 	if err != nil {
-		return nil, beginErr("create", name, err)
-	}
-	if l.mux == nil {
-		g.done()
-		return nil, &fs.PathError{Op: "create", Path: name, Err: errNoMux}
+		return nil, err
 	}
 	perm = perm.Perm()
 	// Once the OPEN is sent the file may exist: its answer is awaited
@@ -120,13 +130,9 @@ func (f *FS) CreateSmall(ctx context.Context, name string, perm fs.FileMode) (io
 // Without rawMux the error wraps errors.ErrUnsupported and nothing was
 // created.
 func (f *FS) CreateExclMasked(ctx context.Context, name string, perm fs.FileMode) (io.WriteCloser, error) {
-	l, g, err := f.begin(ctx)
+	l, g, err := f.beginMux(ctx, "create", name)
 	if err != nil {
-		return nil, beginErr("create", name, err)
-	}
-	if l.mux == nil {
-		g.done()
-		return nil, &fs.PathError{Op: "create", Path: name, Err: errNoMux}
+		return nil, err
 	}
 	perm = perm.Perm()
 	if perm&0o200 == 0 {
@@ -338,13 +344,12 @@ func (s *smallFile) WriteAndClose(ctx context.Context, data []byte, mtime time.T
 // and the CLOSE, all at once. It returns nil and no error when the file
 // is not size bytes long any more or a READ was answered short.
 func (f *FS) ReadSmall(ctx context.Context, name string, size int64) ([]byte, error) {
-	l, g, err := f.begin(ctx)
-	if err != nil {
-		return nil, beginErr("open", name, err)
-	}
-	if l.mux == nil || size < 0 {
-		g.done()
+	if size < 0 {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: errNoMux}
+	}
+	l, g, err := f.beginMux(ctx, "open", name)
+	if err != nil {
+		return nil, err
 	}
 	// Once the OPEN is sent a handle may come back: its answer is awaited
 	// even after a cancel (the guard ends the wait a second later), so
