@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -127,8 +128,13 @@ func authKey(t *testing.T, dir, name, passphrase string) (string, ssh.Signer) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	path := filepath.Join(dir, name)
+	// x/crypto encrypts with 16 rounds of bcrypt, seconds each under the
+	// race detector: ssh-keygen, where it is, encrypts with one (-a 1),
+	// so that a test trying wrong passphrases stays quick.
+	keygen, lookErr := exec.LookPath("ssh-keygen")
 	var block *pem.Block
-	if passphrase == "" {
+	if passphrase == "" || lookErr == nil {
 		block, err = ssh.MarshalPrivateKey(priv, name)
 	} else {
 		block, err = ssh.MarshalPrivateKeyWithPassphrase(priv, name, []byte(passphrase))
@@ -136,9 +142,13 @@ func authKey(t *testing.T, dir, name, passphrase string) (string, ssh.Signer) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(dir, name)
 	if err := os.WriteFile(path, pem.EncodeToMemory(block), 0o600); err != nil {
 		t.Fatal(err)
+	}
+	if passphrase != "" && lookErr == nil {
+		if out, err := exec.Command(keygen, "-q", "-p", "-a", "1", "-P", "", "-N", passphrase, "-f", path).CombinedOutput(); err != nil {
+			t.Fatalf("ssh-keygen -p: %v\n%s", err, out)
+		}
 	}
 	signer, err := ssh.NewSignerFromKey(priv)
 	if err != nil {
