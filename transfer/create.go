@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"sync"
 	"time"
 )
@@ -68,6 +69,102 @@ func (b *batch) createExcl(ctx context.Context, dfs FS, name string, mode fs.Fil
 		f.Close()
 		return nil, removeNew(ctx, dfs, name, fmt.Errorf("set permissions of %s: %w", name, explain(dfs, "chmod", name, err)))
 	}
+	return f, nil
+}
+
+// openTemp creates the temporary file, or, when resume is allowed and a
+// partial copy of an unchanged source checks out, reopens it at the
+// offset to continue from. Anything else left at the temporary name is
+// removed first.
+func (w *safeWrite) openTemp(resume bool) (io.WriteCloser, error) {
+	f, err := w.createTemp()
+	if err == nil {
+		return f, nil
+	}
+	fi, lerr := w.dfs.Lstat(w.ctx, w.tmp)
+	if lerr != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			// Name what the user named, not the temporary file.
+			dir := w.dfs.Dir(w.dst)
+			return nil, &fs.PathError{Op: "copy to", Path: w.dst, Err: fmt.Errorf("directory %s does not exist: %w", dir, fs.ErrNotExist)}
+		}
+		return nil, fmt.Errorf("create temporary file: %w", err)
+	}
+	if resume {
+		off, ranges, ok, err := w.partialOffset(fi)
+		if err != nil {
+			// Keep a partial that could not be checked: it may be good.
+			return nil, fmt.Errorf("resume %s: %w", w.tmp, err)
+		}
+		if ok {
+			f, err := w.reopen(off, ranges)
+			if err == nil {
+				return f, nil
+			}
+			if !errors.Is(err, errors.ErrUnsupported) {
+				return nil, fmt.Errorf("resume %s: %w", w.tmp, err)
+			}
+		}
+	}
+	w.discard()
+	f, err = w.createTemp()
+	if err != nil {
+		return nil, fmt.Errorf("create temporary file: %w", err)
+	}
+	return f, nil
+}
+
+// createTemp creates the temporary file, noting when a failure left it
+// behind.
+func (w *safeWrite) createTemp() (io.WriteCloser, error) {
+	if sc, ok := w.dfs.(SmallCreator); ok && w.small {
+		f, err := sc.CreateSmall(w.ctx, w.tmp, w.mode)
+		if !errors.Is(err, errors.ErrUnsupported) {
+			return f, err
+		}
+	}
+	if mc, ok := w.dfs.(MaskedCreator); ok && !w.small {
+		f, err := mc.CreateExclMasked(w.ctx, w.tmp, w.mode)
+		if !errors.Is(err, errors.ErrUnsupported) {
+			w.fixMode = err == nil
+			return f, err
+		}
+	}
+	f, err := w.j.b.createExcl(w.ctx, w.dfs, w.tmp, w.mode)
+	var lb *leftBehindError
+	if errors.As(err, &lb) {
+		w.leftBehind()
+	}
+	return f, err
+}
+
+// reopen opens the partial temporary file for writing at off. ranges,
+// when set, are the points where each range of a ranged partial copy
+// continues (off is the first).
+func (w *safeWrite) reopen(off int64, ranges []rangeMark) (io.WriteCloser, error) {
+	fo, ok := w.dfs.(FileOpener)
+	if !ok {
+		return nil, errors.ErrUnsupported
+	}
+	f, err := fo.OpenFile(w.ctx, w.tmp, os.O_WRONLY)
+	if err != nil {
+		return nil, err
+	}
+	if err := seekTo(f, off); err != nil {
+		f.Close()
+		return nil, err
+	}
+	w.off, w.metaMade, w.ranges = off, true, ranges
+	// The partial may come from CreateExclMasked.
+	_, w.fixMode = w.dfs.(MaskedCreator)
+	have := off
+	if ranges != nil {
+		have = 0
+		for _, r := range ranges {
+			have += r.done - r.start
+		}
+	}
+	w.e.resumed(w.j, have)
 	return f, nil
 }
 
