@@ -222,13 +222,21 @@ func (w *safeWrite) prepareRanges(size int64) {
 	rp, ok := w.dfs.(RangePreparer)
 	rw, isRW := w.dfs.(RangeWriter)
 	_, localSrc := w.sfs.(RootOpener)
-	if !ok || !isRW || !localSrc || w.e.opts.NoRanges || w.mode&0o200 == 0 {
+	if !ok || !isRW || !localSrc || w.rangesOff() {
 		return
 	}
 	if parts := w.e.opts.sizes.rangeParts(rw.RangeParts(), size); parts >= 2 {
 		w.prepared = rp.PrepareRanges(parts)
 		w.plannedParts = parts
 	}
+}
+
+// rangesOff reports whether this file goes as one stream whatever the
+// destination offers: ranges are off (Options.NoRanges), or the file's
+// mode lacks the owner's write bit, so that its range writers could not
+// open it again to write.
+func (w *safeWrite) rangesOff() bool {
+	return w.e.opts.NoRanges || w.mode&0o200 == 0
 }
 
 // tryRanges uploads a large local file as byte ranges over several
@@ -240,7 +248,7 @@ func (w *safeWrite) prepareRanges(size int64) {
 // mode, set before the data, would refuse.
 func (w *safeWrite) tryRanges(dst ConcurrentReaderFrom, src LocalFile) (n int64, done bool, err error) {
 	rw, ok := w.dfs.(RangeWriter)
-	ok = ok && !w.e.opts.NoRanges && w.mode&0o200 != 0
+	ok = ok && !w.rangesOff()
 	fi, err := src.Stat()
 	if err != nil {
 		ok = false
