@@ -151,7 +151,7 @@ func (p *channelPool) client(i int) (*sftp.Client, error) {
 	p.mu.Lock()
 	switch {
 	case err != nil:
-		p.slots[i-1] = nil
+		p.dropLocked(s)
 		s.err = err
 		// Refused while other channels are open or opening: the
 		// server's limit (each refusal lowers it to what is left).
@@ -162,7 +162,7 @@ func (p *channelPool) client(i int) (*sftp.Client, error) {
 			p.refused = true
 		}
 	case p.closed:
-		p.slots[i-1] = nil
+		p.dropLocked(s)
 		c.Close()
 		s.err = errPoolClosed
 	default:
@@ -171,6 +171,16 @@ func (p *channelPool) client(i int) (*sftp.Client, error) {
 	p.mu.Unlock()
 	close(s.ready)
 	return s.c, s.err
+}
+
+// dropLocked empties the slot holding s, wherever compact has put it;
+// p.mu is held.
+func (p *channelPool) dropLocked(s *poolSlot) {
+	for k, o := range p.slots {
+		if o == s {
+			p.slots[k] = nil
+		}
+	}
 }
 
 // use returns extra channel i for one range writer, opening it when

@@ -162,9 +162,9 @@ func (f *FS) CreateExclMasked(ctx context.Context, name string, perm fs.FileMode
 		}
 		return nil, f.end(ctx, l, g, "create", name, err)
 	}
-	go func() {
-		_, _ = rawDo(context.Background(), l, []rawReq{{sftpwire.TypeClose, sftpwire.AppendBytes(nil, h)}})
-	}()
+	// Our handle's CLOSE needs no wait: its answer is dropped, as
+	// ReadSmall's is.
+	_, _ = l.mux.send([]rawReq{{sftpwire.TypeClose, sftpwire.AppendBytes(nil, h)}})
 	if openErr != nil {
 		_ = l.sftp.Remove(name)
 		if refusedMode(openErr) {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/ferry-tui/ferry/remote/internal/sftpstream"
@@ -53,9 +52,8 @@ type streamPool struct {
 	others func() int
 
 	rttOnce sync.Once
-	rtt     time.Duration // the connection's round trip (roundTrip)
+	rtt     time.Duration // the fastest round trip sampled (roundTrip), 0 before any; under mu
 	rttErr  error
-	rttSeen atomic.Bool  // a sample has answered: rtt is set, maybe not final
 	ping    func() error // replaces the keepalive that times rtt; for tests
 }
 

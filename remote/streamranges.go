@@ -46,27 +46,22 @@ const rttSamples = 3
 // it in the background once the connection is up.
 func (p *streamPool) roundTrip() (time.Duration, error) {
 	p.rttOnce.Do(func() {
-		// Sent at once, they cost one round trip.
-		var mu sync.Mutex
 		var wg sync.WaitGroup
 		for range rttSamples {
 			wg.Go(func() {
 				t := time.Now()
 				err := p.keepalive()
 				d := time.Since(t)
-				mu.Lock()
-				defer mu.Unlock()
+				// x/crypto sends one global request at a time, so the
+				// samples take a round trip each: the first answers
+				// knownRTT at once, and the others may lower it.
+				p.mu.Lock()
+				defer p.mu.Unlock()
 				switch {
 				case err != nil:
 					p.rttErr = err
 				case p.rtt == 0 || d < p.rtt:
 					p.rtt = max(d, 1) // 0 is "not measured"
-				}
-				// x/crypto sends one global request at a time, so the
-				// samples take a round trip each: the first answers
-				// knownRTT at once, and the others may lower it.
-				if err == nil {
-					p.rttSeen.Store(true)
 				}
 			})
 		}
@@ -90,9 +85,6 @@ func (p *streamPool) keepalive() error {
 // knownRTT returns the connection's round trip as far as it has been
 // measured (the fastest sample answered so far), without waiting for it.
 func (p *streamPool) knownRTT() (time.Duration, bool) {
-	if !p.rttSeen.Load() {
-		return 0, false
-	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.rtt, p.rtt > 0
