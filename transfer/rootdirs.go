@@ -1,6 +1,8 @@
 package transfer
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -145,9 +147,11 @@ func (c *rootDirs) close() {
 
 // inDir runs f on the last element of rel through rel's directory kept
 // open, or through the top root when rel has no directory part or its
-// directory cannot be opened. Any error from a kept directory forgets it
-// and runs f again on the whole of rel through the top root, whose
-// answer stands.
+// directory cannot be opened. Any error from a kept directory runs f
+// again on the whole of rel through the top root, whose answer stands;
+// the directory is forgotten unless both say the name does not exist,
+// the answer the engine expects when it looks for a destination or a
+// partial copy that is not there.
 func inDir[T any](r *rootFS, rel string, f func(root *os.Root, name string) (T, error)) (T, error) {
 	dir, base := filepath.Split(rel)
 	if dir == "" || base == "" {
@@ -163,6 +167,9 @@ func inDir[T any](r *rootFS, rel string, f func(root *os.Root, name string) (T, 
 	if err == nil {
 		return v, nil
 	}
-	r.dirs.forget(dir)
-	return f(r.root, rel)
+	v, err2 := f(r.root, rel)
+	if !errors.Is(err, fs.ErrNotExist) || !errors.Is(err2, fs.ErrNotExist) {
+		r.dirs.forget(dir)
+	}
+	return v, err2
 }

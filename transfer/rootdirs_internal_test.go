@@ -142,8 +142,12 @@ func TestRootDirsErrorFallsBackToTheFullPath(t *testing.T) {
 	if _, err := r.Stat(ctx, filepath.Join(d, "out")); err == nil {
 		t.Fatal("Stat through a link out of the root succeeded")
 	}
-	// Errors read as the full path's.
+	// Errors read as the full path's; a missing name keeps the
+	// directory open.
 	_, err = r.Lstat(ctx, filepath.Join(d, "missing"))
+	if r.kept() == 0 {
+		t.Error("an Lstat of a missing file forgot its directory")
+	}
 	var pe *fs.PathError
 	if !errors.Is(err, fs.ErrNotExist) || !errors.As(err, &pe) || pe.Path != filepath.Join("d", "missing") {
 		t.Fatalf("Lstat of a missing file = %#v", err)
