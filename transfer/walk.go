@@ -69,9 +69,15 @@ func (w *walker) item(it Item) {
 	fi, err := src.Stat(w.ctx, it.Src)
 	if err != nil {
 		// Never planned: there is nothing to retry, only to submit again.
+		// A walk cancelled meanwhile cancels it, as it does a directory
+		// it was listing.
 		j.err = fmt.Errorf("copy %s: %w", it.Src, err)
 		j.noRetry = true
-		w.add(j, Failed)
+		st := Failed
+		if w.ctx.Err() != nil {
+			st = Cancelled
+		}
+		w.add(j, st)
 		return
 	}
 	j.info = fi
